@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/client.ts';
+import { CatalogRepository } from './domains/catalog/repository.ts';
+import { catalogRoutes } from './domains/catalog/routes.ts';
+import { CatalogService } from './domains/catalog/service.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { AppError } from './lib/errors.ts';
+import { newId } from './lib/ids.ts';
+import { healthRoutes } from './platform/health.ts';
+import { metricsPlugin } from './platform/metrics.ts';
+import { openApiPlugin } from './platform/openapi.ts';
+import { problemPlugin } from './platform/problem.ts';
+import { siteRoutes } from './platform/site.ts';
+
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export interface AppDependencies {
+  config: Config;
+  database: DatabaseHandle;
+  clock?: Clock;
+}
+
+/** The services every domain's routes are built from; one instance of each per app. */
+export interface Services {
+  catalog: CatalogService;
+}
+
+export function buildServices(database: DatabaseHandle, clock: Clock): Services {
+  return {
+    catalog: new CatalogService(database.db, new CatalogRepository(), clock),
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Builds the HTTP app: external plugins → platform plugins → domains. Nothing here listens or
+ * migrates; `serve` does that, and tests inject requests straight into the returned instance.
+ */
+export async function buildApp({
+  config,
+  database,
+  clock = systemClock,
+}: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    bodyLimit: config.bodyLimitBytes,
+    // A caller's own request id is kept (so a partner can correlate), a missing or odd one replaced.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId();
+    },
+    trustProxy: false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // External plugins.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0)
+    await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  await app.register(rateLimit, {
+    max: config.publicRateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', { headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) } }),
+  });
+
+  // Platform plugins.
+  await app.register(problemPlugin);
+  await app.register(metricsPlugin);
+  await app.register(openApiPlugin, { version: VERSION });
+  await app.register(healthRoutes, { database, version: VERSION });
+
+  // Domains.
+  const services = buildServices(database, clock);
+  await app.register(catalogRoutes, { catalog: services.catalog });
+  await app.register(siteRoutes, { catalog: services.catalog });
+
+  return app;
+}

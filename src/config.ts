@@ -1,0 +1,179 @@
+import path from 'node:path';
+
+/**
+ * Every setting comes from the environment and is validated once, at start. A bad value stops the
+ * process with one sentence naming the variable and what it must be — never a stack trace.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  /** postgres://… for PostgreSQL; undefined means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Load the demo data at start (embedded database only; never in production). */
+  seedDemo: boolean;
+  /** Requests per minute per client address on public endpoints. */
+  publicRateLimitPerMinute: number;
+  /** Origins allowed by CORS; empty means CORS stays closed. */
+  corsOrigins: string[];
+  /** The public base URL people use to reach this server, for links printed at start. */
+  publicUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 65_535) {
+    throw new ConfigError(`${name} must be a port number (1–65535), got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${redact(raw)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(
+      `${name} must be a URL starting with ${protocols.join(' or ')}, got "${redact(raw)}"`,
+    );
+  }
+  return raw;
+}
+
+/** Database URLs carry passwords: never echo them back in full. */
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const seedDemoDefault = nodeEnv !== 'production' && databaseUrl === undefined;
+  const seedDemo = boolean(env, 'LIBRA_SEED_DEMO', seedDemoDefault);
+  if (seedDemo && nodeEnv === 'production') {
+    throw new ConfigError(
+      'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production: demo accounts have known passwords',
+    );
+  }
+  const corsRaw = read(env, 'CORS_ORIGINS');
+  const corsOrigins = corsRaw ? corsRaw.split(',').map((o) => o.trim()) : [];
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        `CORS_ORIGINS must be a comma-separated list of origins like https://libra.mx, got "${origin}"`,
+      );
+    }
+  }
+  return {
+    nodeEnv,
+    host: read(env, 'HOST') ?? 'localhost',
+    port: port(env, 'PORT', 3000),
+    databaseUrl,
+    dataDir: path.resolve(read(env, 'DATA_DIR') ?? './data'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    bodyLimitBytes: positiveInteger(env, 'BODY_LIMIT_BYTES', 1_048_576),
+    seedDemo,
+    publicRateLimitPerMinute: positiveInteger(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 300),
+    corsOrigins,
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
+  };
+}
+
+/** A description of every variable, used by the README and by `libra config`. */
+export const CONFIG_DOCS: { name: string; default: string; description: string }[] = [
+  { name: 'PORT', default: '3000', description: 'HTTP port.' },
+  { name: 'HOST', default: 'localhost', description: 'Interface to listen on; `0.0.0.0` in containers.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(unset)',
+    description: 'PostgreSQL URL (`postgres://…`). Unset: the embedded PGlite database in `DATA_DIR`.',
+  },
+  {
+    name: 'DATA_DIR',
+    default: './data',
+    description: 'Where the embedded database lives; created if missing.',
+  },
+  { name: 'NODE_ENV', default: 'development', description: '`development`, `test` or `production`.' },
+  {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'pino level: fatal, error, warn, info, debug, trace, silent.',
+  },
+  {
+    name: 'BODY_LIMIT_BYTES',
+    default: '1048576',
+    description: 'Largest request body accepted (larger → 413).',
+  },
+  {
+    name: 'LIBRA_SEED_DEMO',
+    default: 'true on the embedded database',
+    description: 'Load demo data at start. Refused when NODE_ENV=production.',
+  },
+  {
+    name: 'PUBLIC_RATE_LIMIT_PER_MINUTE',
+    default: '300',
+    description: 'Requests per minute per address on public endpoints (more → 429 with Retry-After).',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    default: '(closed)',
+    description: 'Comma-separated origins allowed to call the API.',
+  },
+  { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'Base URL printed at start.' },
+];

@@ -1,0 +1,129 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
+import pg from 'pg';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+/** The one database type repositories see, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Repositories take an Executor so that a service can run them inside its transaction. */
+export type Executor = Database | Transaction;
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+
+export interface DatabaseHandle {
+  kind: DatabaseKind;
+  db: Database;
+  /** A short description for logs: never contains a password. */
+  description: string;
+  /** The driver underneath, for the few things Drizzle does not cover (migration locks, LISTEN). */
+  driver: { kind: 'postgresql'; pool: pg.Pool } | { kind: 'pglite'; client: PGlite };
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres://… ; when absent, PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data directory; when absent (and no url), PGlite runs in memory. */
+  dataDir?: string | undefined;
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      // The same session time zone on both engines, so raw timestamp text parses the same way.
+      options: '-c TimeZone=UTC',
+    });
+    // An idle client that loses its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool, { schema }) as unknown as Database;
+    const parsed = new URL(options.url);
+    return {
+      kind: 'postgresql',
+      db,
+      description: `postgresql://${parsed.host}${parsed.pathname}`,
+      driver: { kind: 'postgresql', pool },
+      close: () => pool.end(),
+    };
+  }
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    dataDir = path.join(options.dataDir, 'pglite');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  await client.exec(`SET TimeZone = 'UTC'`);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    kind: 'pglite',
+    db,
+    description: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    driver: { kind: 'pglite', client },
+    close: () => client.close(),
+  };
+}
+
+interface RawResult {
+  rows: Record<string, unknown>[];
+  fields?: { name: string; dataTypeID: number }[];
+}
+
+const INT8 = 20;
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
+
+/** Postgres text timestamps ("2026-11-25 08:00:00.5+00") as Dates. */
+function parseTimestamp(value: string, withZone: boolean): Date {
+  let iso = value.replace(' ', 'T');
+  if (withZone) iso = iso.replace(/([+-]\d{2})$/, '$1:00');
+  else iso += 'Z';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new Error(`Unparseable timestamp from the database: ${value}`);
+  return date;
+}
+
+function toSafeNumber(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${String(value)} does not fit a JS number`);
+  return n;
+}
+
+/**
+ * Runs raw SQL and returns rows with the same JS types on both engines: `pg` returns int8 (and
+ * counts) as strings and PGlite as numbers; both return timestamps as text through Drizzle. Here
+ * int8 becomes a number (refusing values past 2^53), timestamps become Dates, numeric stays a
+ * string (it may carry more precision than a double).
+ */
+export async function rows<T = Record<string, unknown>>(executor: Executor, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as RawResult;
+  const fields = result.fields ?? [];
+  const converters: [string, (v: unknown) => unknown][] = [];
+  for (const field of fields) {
+    if (field.dataTypeID === INT8) converters.push([field.name, toSafeNumber]);
+    else if (field.dataTypeID === TIMESTAMPTZ)
+      converters.push([field.name, (v) => parseTimestamp(String(v), true)]);
+    else if (field.dataTypeID === TIMESTAMP)
+      converters.push([field.name, (v) => parseTimestamp(String(v), false)]);
+  }
+  if (converters.length === 0) return result.rows as T[];
+  return result.rows.map((row) => {
+    const copy: Record<string, unknown> = { ...row };
+    for (const [name, convert] of converters) {
+      const value = copy[name];
+      if (value !== null && value !== undefined && !(value instanceof Date)) copy[name] = convert(value);
+    }
+    return copy as T;
+  });
+}

@@ -1,0 +1,128 @@
+import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
+import type { ServiceRules } from './rules.ts';
+
+export interface PlanVersionRecord {
+  planId: string;
+  code: string;
+  name: string;
+  versionId: string;
+  version: number;
+  currency: string;
+  priceTotalCentavos: number;
+  priceBaseCentavos: number;
+  priceIvaCentavos: number;
+  onlineTrialMonths: number;
+  illustrative: boolean;
+  summaryEs: string;
+  summaryEn: string;
+  effectiveFrom: Date;
+}
+
+export interface PlanServiceRecord {
+  planVersionId: string;
+  code: string;
+  category: string;
+  nameEs: string;
+  nameEn: string;
+  descriptionEs: string;
+  descriptionEn: string;
+  rules: ServiceRules;
+  illustrative: boolean;
+  position: number;
+}
+
+const versionColumns = {
+  planId: plans.id,
+  code: plans.code,
+  name: plans.name,
+  versionId: planVersions.id,
+  version: planVersions.version,
+  currency: planVersions.currency,
+  priceTotalCentavos: planVersions.priceTotalCentavos,
+  priceBaseCentavos: planVersions.priceBaseCentavos,
+  priceIvaCentavos: planVersions.priceIvaCentavos,
+  onlineTrialMonths: planVersions.onlineTrialMonths,
+  illustrative: planVersions.illustrative,
+  summaryEs: planVersions.summaryEs,
+  summaryEn: planVersions.summaryEn,
+  effectiveFrom: planVersions.effectiveFrom,
+};
+
+export class CatalogRepository {
+  /** Each plan's latest version already in effect at `at`, by plan code. */
+  async currentVersions(executor: Executor, at: Date, code?: string): Promise<PlanVersionRecord[]> {
+    const candidates = await executor
+      .select(versionColumns)
+      .from(planVersions)
+      .innerJoin(plans, eq(plans.id, planVersions.planId))
+      .where(and(lte(planVersions.effectiveFrom, at), code === undefined ? undefined : eq(plans.code, code)))
+      .orderBy(asc(plans.code), desc(planVersions.version));
+    const latest = new Map<string, PlanVersionRecord>();
+    for (const row of candidates) if (!latest.has(row.code)) latest.set(row.code, row);
+    return [...latest.values()];
+  }
+
+  async servicesOf(executor: Executor, planVersionIds: string[]): Promise<PlanServiceRecord[]> {
+    if (planVersionIds.length === 0) return [];
+    return executor
+      .select({
+        planVersionId: planVersionServices.planVersionId,
+        code: services.code,
+        category: services.category,
+        nameEs: services.nameEs,
+        nameEn: services.nameEn,
+        descriptionEs: services.descriptionEs,
+        descriptionEn: services.descriptionEn,
+        rules: planVersionServices.rules,
+        illustrative: planVersionServices.illustrative,
+        position: planVersionServices.position,
+      })
+      .from(planVersionServices)
+      .innerJoin(services, eq(services.code, planVersionServices.serviceCode))
+      .where(inArray(planVersionServices.planVersionId, planVersionIds))
+      .orderBy(asc(planVersionServices.planVersionId), asc(planVersionServices.position));
+  }
+
+  async upsertService(executor: Executor, service: typeof services.$inferInsert): Promise<void> {
+    await executor
+      .insert(services)
+      .values(service)
+      .onConflictDoUpdate({
+        target: services.code,
+        set: {
+          category: service.category,
+          nameEs: service.nameEs,
+          nameEn: service.nameEn,
+          descriptionEs: service.descriptionEs ?? '',
+          descriptionEn: service.descriptionEn ?? '',
+        },
+      });
+  }
+
+  /** Returns the plan's id, inserting the plan when it does not exist yet. */
+  async ensurePlan(executor: Executor, plan: { id: string; code: string; name: string }): Promise<string> {
+    await executor.insert(plans).values(plan).onConflictDoNothing({ target: plans.code });
+    const [row] = await executor.select({ id: plans.id }).from(plans).where(eq(plans.code, plan.code));
+    if (!row) throw new Error(`Plan ${plan.code} vanished while seeding`);
+    return row.id;
+  }
+
+  async versionExists(executor: Executor, planId: string, version: number): Promise<boolean> {
+    const found = await executor
+      .select({ id: planVersions.id })
+      .from(planVersions)
+      .where(and(eq(planVersions.planId, planId), eq(planVersions.version, version)));
+    return found.length > 0;
+  }
+
+  async insertVersion(
+    executor: Executor,
+    version: typeof planVersions.$inferInsert,
+    planServices: (typeof planVersionServices.$inferInsert)[],
+  ): Promise<void> {
+    await executor.insert(planVersions).values(version);
+    if (planServices.length > 0) await executor.insert(planVersionServices).values(planServices);
+  }
+}

@@ -1,0 +1,131 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { formatMoney } from '../../lib/money.ts';
+
+/**
+ * A service's rules within a plan version, as data. The kinds below cover every rule the program's
+ * terms use; a new service from the terms is a new row with these rules, not new code.
+ * "Unlimited" is a kind of its own — never null, never Infinity.
+ */
+
+export const LimitRule = Type.Union([
+  Type.Object({ kind: Type.Literal('unlimited') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('per_year'),
+      /** Uses per membership year. */
+      count: Type.Integer({ minimum: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('per_year_per_key'),
+      /** Uses per membership year, all keys together. */
+      count: Type.Integer({ minimum: 1 }),
+      /** Uses per membership year for any one value of `key`. */
+      perKey: Type.Integer({ minimum: 1 }),
+      /** The request detail that distinguishes uses, e.g. `specialty`. */
+      key: Type.String({ pattern: '^[a-z][a-zA-Z]*$' }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type LimitRule = Static<typeof LimitRule>;
+
+export const PerEventRule = Type.Union([
+  /** Covered in full, no cost to the customer. */
+  Type.Object({ kind: Type.Literal('no_cost') }, { additionalProperties: false }),
+  /** Covered up to a cap; the excess is the customer's and, where asked, accepted before dispatch. */
+  Type.Object(
+    {
+      kind: Type.Literal('amount_cap'),
+      capCentavos: Type.Integer({ minimum: 1 }),
+      excessPaidBy: Type.Literal('customer'),
+      excessAcceptedBeforeDispatch: Type.Boolean(),
+    },
+    { additionalProperties: false },
+  ),
+  /** Covered up to the card's own maximum ATM withdrawal in 24 hours (known per card, not per plan). */
+  Type.Object({ kind: Type.Literal('card_daily_atm_maximum') }, { additionalProperties: false }),
+]);
+export type PerEventRule = Static<typeof PerEventRule>;
+
+export const TerritoryRule = Type.Union([
+  Type.Object({ kind: Type.Literal('anywhere') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('countries'),
+      /** ISO 3166-1 alpha-2 codes where the service is given. */
+      countries: Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type TerritoryRule = Static<typeof TerritoryRule>;
+
+export const ServiceRules = Type.Object(
+  {
+    limit: LimitRule,
+    perEvent: PerEventRule,
+    territory: TerritoryRule,
+  },
+  { additionalProperties: false },
+);
+export type ServiceRules = Static<typeof ServiceRules>;
+
+type Lang = 'es' | 'en';
+
+const KEY_WORDS: Record<string, Record<Lang, string>> = {
+  specialty: { es: 'especialidad', en: 'specialty' },
+};
+
+/** The rules in the words of the plan page: "4 al año, 1 por especialidad · Sin costo". */
+export function describeLimit(limit: LimitRule, lang: Lang): string {
+  switch (limit.kind) {
+    case 'unlimited':
+      return lang === 'es' ? 'Ilimitado' : 'Unlimited';
+    case 'per_year':
+      return lang === 'es'
+        ? `${limit.count} ${limit.count === 1 ? 'evento' : 'eventos'} al año`
+        : `${limit.count} ${limit.count === 1 ? 'use' : 'uses'} a year`;
+    case 'per_year_per_key': {
+      const key = KEY_WORDS[limit.key]?.[lang] ?? limit.key;
+      return lang === 'es'
+        ? `${limit.count} al año, ${limit.perKey} por ${key}`
+        : `${limit.count} a year, ${limit.perKey} per ${key}`;
+    }
+  }
+}
+
+export function describePerEvent(perEvent: PerEventRule, lang: Lang): string {
+  switch (perEvent.kind) {
+    case 'no_cost':
+      return lang === 'es' ? 'Sin costo' : 'No cost';
+    case 'amount_cap':
+      return lang === 'es'
+        ? `Hasta ${formatMoney(perEvent.capCentavos, { withCurrency: true })} por evento; el excedente lo pagas tú`
+        : `Up to ${formatMoney(perEvent.capCentavos, { withCurrency: true })} per event; you pay any excess`;
+    case 'card_daily_atm_maximum':
+      return lang === 'es'
+        ? 'Hasta el máximo de disposición en cajero de tu tarjeta en 24 h'
+        : "Up to your card's maximum ATM withdrawal in 24 h";
+  }
+}
+
+const COUNTRY_NAMES: Record<string, Record<Lang, string>> = { MX: { es: 'México', en: 'Mexico' } };
+
+export function describeTerritory(territory: TerritoryRule, lang: Lang): string | null {
+  if (territory.kind === 'anywhere') return null;
+  const names = territory.countries.map((c) => COUNTRY_NAMES[c]?.[lang] ?? c).join(', ');
+  return lang === 'es' ? `Solo en ${names}` : `Only in ${names}`;
+}
+
+export function describeRules(rules: ServiceRules, lang: Lang): string {
+  return [
+    describeLimit(rules.limit, lang),
+    describePerEvent(rules.perEvent, lang),
+    describeTerritory(rules.territory, lang),
+  ]
+    .filter((part): part is string => part !== null)
+    .join(' · ');
+}

@@ -1,0 +1,143 @@
+/**
+ * One error type for the whole platform. Every failure a client can see has a stable `code`
+ * (what scripts and the web apps switch on), an HTTP status, and a sentence in Spanish and
+ * English (what people read). The error handler turns an AppError into RFC 9457 problem+json;
+ * anything that is not an AppError becomes a generic 500 that leaks nothing.
+ */
+
+export type Language = 'es' | 'en';
+
+export interface ErrorDefinition {
+  status: number;
+  /** What happened and what to do, in the program's voice (es-MX). */
+  es: string;
+  en: string;
+}
+
+export type ErrorCatalogue<C extends string = string> = Record<C, ErrorDefinition>;
+
+const registry = new Map<string, ErrorDefinition>();
+
+/**
+ * Registers a domain's error codes. Codes are global and stable: registering the same code twice
+ * with a different meaning is a programming error and fails at start-up, not in production.
+ */
+export function defineErrors<C extends string>(catalogue: ErrorCatalogue<C>): ErrorCatalogue<C> {
+  for (const [code, definition] of Object.entries<ErrorDefinition>(catalogue)) {
+    const existing = registry.get(code);
+    if (existing && (existing.status !== definition.status || existing.en !== definition.en)) {
+      throw new Error(`Error code ${code} is defined twice with different meanings`);
+    }
+    registry.set(code, definition);
+  }
+  return catalogue;
+}
+
+export function errorDefinition(code: string): ErrorDefinition | undefined {
+  return registry.get(code);
+}
+
+export function registeredErrorCodes(): string[] {
+  return [...registry.keys()].sort();
+}
+
+export interface FieldError {
+  /** JSON pointer-ish path of the offending field, e.g. `/titular/email` or `querystring/limit`. */
+  field: string;
+  message: string;
+}
+
+export interface AppErrorOptions {
+  /** Overrides the catalogue's sentence (already localised or English) with a more specific one. */
+  detail?: string;
+  /** Offending fields for validation failures. */
+  errors?: FieldError[];
+  /** Extra machine-readable members added to the problem document. */
+  extensions?: Record<string, unknown>;
+  /** Extra response headers (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly options: AppErrorOptions;
+
+  constructor(code: string, options: AppErrorOptions = {}) {
+    const definition = registry.get(code);
+    if (!definition) throw new Error(`Unknown error code ${code}: define it with defineErrors() first`);
+    super(
+      options.detail ?? definition.en,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'AppError';
+    this.code = code;
+    this.status = definition.status;
+    this.options = options;
+  }
+}
+
+/** Platform-wide codes: the ones every route can produce regardless of its domain. */
+export const PlatformErrors = defineErrors({
+  /** The request body, query or parameters do not match the schema; `errors` lists the fields. */
+  VALIDATION_FAILED: {
+    status: 400,
+    es: 'Algunos datos no son válidos. Revisa los campos marcados e inténtalo de nuevo.',
+    en: 'Some fields are not valid. Check the listed fields and try again.',
+  },
+  /** The body is not parseable JSON. */
+  MALFORMED_JSON: {
+    status: 400,
+    es: 'El cuerpo de la solicitud no es JSON válido.',
+    en: 'The request body is not valid JSON.',
+  },
+  /** The request is not well formed HTTP for this route (bad Content-Length, bad headers, …). */
+  MALFORMED_REQUEST: {
+    status: 400,
+    es: 'La solicitud no está bien formada.',
+    en: 'The request is not well formed.',
+  },
+  /** The body is larger than the server accepts. */
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    es: 'La solicitud es demasiado grande.',
+    en: 'The request body is too large.',
+  },
+  /** The Content-Type is not one the route accepts. */
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    es: 'El tipo de contenido no es compatible. Envía application/json.',
+    en: 'Unsupported content type. Send application/json.',
+  },
+  /** No route answers this method and path. */
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos lo que buscas. Revisa la dirección.',
+    en: 'Nothing here. Check the address.',
+  },
+  /** The route exists but not for this HTTP method. */
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    es: 'Este método no está permitido aquí.',
+    en: 'This method is not allowed here.',
+  },
+  /** Too many requests from this client; `Retry-After` says when to try again. */
+  RATE_LIMITED: {
+    status: 429,
+    es: 'Hiciste demasiadas solicitudes. Espera un momento e inténtalo de nuevo.',
+    en: 'Too many requests. Wait a moment and try again.',
+  },
+  /** The database or another dependency is not reachable. */
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    es: 'El servicio no está disponible en este momento. Inténtalo en unos minutos.',
+    en: 'The service is unavailable right now. Try again in a few minutes.',
+  },
+  /** Something failed that we did not expect; the request id identifies it in our logs. */
+  INTERNAL_ERROR: {
+    status: 500,
+    es: 'Algo salió mal de nuestro lado. Inténtalo de nuevo; si persiste, llámanos al 55 5480 0900.',
+    en: 'Something went wrong on our side. Try again; if it persists, call us at 55 5480 0900.',
+  },
+});

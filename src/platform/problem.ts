@@ -1,0 +1,113 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, errorDefinition, type FieldError, type Language } from '../lib/errors.ts';
+import { preferredLanguage } from '../lib/i18n.ts';
+
+/** RFC 9457 problem details, with Libra's stable `code` and the request id added. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export function problemType(code: string): string {
+  return `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+export function buildProblem(
+  error: AppError,
+  request: Pick<FastifyRequest, 'id' | 'url' | 'headers'>,
+  lang: Language = preferredLanguage(request.headers['accept-language']),
+): Problem {
+  const definition = errorDefinition(error.code);
+  const title = definition ? definition[lang] : error.message;
+  return {
+    ...(error.options.extensions ?? {}),
+    type: problemType(error.code),
+    title,
+    status: error.status,
+    detail: error.options.detail ?? title,
+    code: error.code,
+    instance: request.url.split('?')[0] ?? request.url,
+    requestId: String(request.id),
+    ...(error.options.errors ? { errors: error.options.errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
+  return reply
+    .status(error.status)
+    .type('application/problem+json; charset=utf-8')
+    .send(buildProblem(error, request));
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function fieldErrors(error: FastifyError): FieldError[] {
+  const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  return ((error.validation ?? []) as AjvError[]).map((e) => {
+    let path = e.instancePath;
+    if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') {
+      path = `${path}/${e.params.missingProperty}`;
+    }
+    if (e.keyword === 'additionalProperties' && typeof e.params.additionalProperty === 'string') {
+      path = `${path}/${e.params.additionalProperty}`;
+    }
+    return { field: `${context}${path}`, message: e.message ?? 'is not valid' };
+  });
+}
+
+/** Maps whatever was thrown to one AppError. Unknown errors become INTERNAL_ERROR and leak nothing. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as FastifyError;
+  if (e?.validation) return new AppError('VALIDATION_FAILED', { errors: fieldErrors(e) });
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('MALFORMED_JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return e.statusCode === 415
+        ? new AppError('UNSUPPORTED_MEDIA_TYPE')
+        : new AppError('MALFORMED_REQUEST');
+  }
+  if (e instanceof SyntaxError && e.statusCode === 400) return new AppError('MALFORMED_JSON');
+  if (e?.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (e?.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new AppError('MALFORMED_REQUEST');
+  }
+  return new AppError('INTERNAL_ERROR', { cause: error });
+}
+
+/** The one mapping from errors to HTTP, and the problem+json answer for unknown routes. */
+export const problemPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error, request, reply) => {
+      const appError = toAppError(error);
+      if (appError.status >= 500) {
+        request.log.error({ err: error, code: appError.code }, 'request failed');
+      } else {
+        request.log.info({ code: appError.code, status: appError.status }, 'request refused');
+      }
+      return sendProblem(reply, request, appError);
+    });
+    app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('ROUTE_NOT_FOUND')));
+  },
+  { name: 'problem' },
+);
