@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults: PGlite in ./data, port 3000, demo data on', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.seedDemo).toBe(true);
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be a port number (1–65535), got "abc"'],
+    [{ PORT: '70000' }, 'PORT must be a port number'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a URL starting with postgres: or postgresql:'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, test, production'],
+    [{ BODY_LIMIT_BYTES: '-5' }, 'BODY_LIMIT_BYTES must be a positive whole number'],
+    [{ LIBRA_SEED_DEMO: 'maybe' }, 'LIBRA_SEED_DEMO must be true or false'],
+    [{ CORS_ORIGINS: 'libra.mx' }, 'CORS_ORIGINS must be a comma-separated list of origins'],
+    [
+      { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
+      'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',
+    ],
+  ])('refuses %j with a sentence naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a database password', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://libra:s3cret@db/libra' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('s3cret');
+    }
+  });
+
+  it('does not load demo data in production or on PostgreSQL by default', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/libra' }).seedDemo).toBe(false);
+  });
+});
+
+describe('libra serve with a bad setting', () => {
+  it('exits with one clear line, not a stack trace', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+      env: { ...process.env, PORT: 'abc', NODE_ENV: 'development' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr.trim()).toBe('Configuration error: PORT must be a port number (1–65535), got "abc"');
+    expect(result.stdout).toBe('');
+  });
+});
