@@ -182,6 +182,11 @@ describe('rate limits', () => {
       expect(statuses).toEqual([200, 200, 200, 429]);
       expect(last?.headers['retry-after']).toMatch(/^\d+$/);
       expectProblem(last as never, 'RATE_LIMITED', 429);
+      // Health checks and metrics scrapes are never limited.
+      for (let i = 0; i < 5; i++) {
+        const health = await limited.app.inject({ method: 'GET', url: '/health', remoteAddress: '203.0.113.7' });
+        expect(health.statusCode).toBe(200);
+      }
       // Another address is not affected.
       const other = await limited.app.inject({
         method: 'GET',
