@@ -163,7 +163,7 @@ describe('GET /v1/plans', () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/plans' });
     expect(res.statusCode).toBe(200);
     const plans = res.json().data as { code: string; illustrative: boolean; services: ServiceJson[] }[];
-    expect(plans.map((p) => p.code).sort()).toEqual(['libra-one', 'libra-plus']);
+    expect(plans.map((p) => p.code)).toEqual(['libra-plus', 'libra-one']); // flagship first
     const one = plans.find((p) => p.code === 'libra-one');
     expect(one?.illustrative).toBe(true);
     const oneCodes = one?.services.map((s) => s.code).sort();

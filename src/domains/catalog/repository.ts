@@ -51,7 +51,7 @@ const versionColumns = {
 };
 
 export class CatalogRepository {
-  /** Each plan's latest version already in effect at `at`, by plan code. */
+  /** Each plan's latest version already in effect at `at`, the dearest (flagship) plan first. */
   async currentVersions(executor: Executor, at: Date, code?: string): Promise<PlanVersionRecord[]> {
     const candidates = await executor
       .select(versionColumns)
@@ -61,7 +61,9 @@ export class CatalogRepository {
       .orderBy(asc(plans.code), desc(planVersions.version));
     const latest = new Map<string, PlanVersionRecord>();
     for (const row of candidates) if (!latest.has(row.code)) latest.set(row.code, row);
-    return [...latest.values()];
+    return [...latest.values()].sort(
+      (a, b) => b.priceTotalCentavos - a.priceTotalCentavos || a.code.localeCompare(b.code),
+    );
   }
 
   async servicesOf(executor: Executor, planVersionIds: string[]): Promise<PlanServiceRecord[]> {
