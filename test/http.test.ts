@@ -184,7 +184,11 @@ describe('rate limits', () => {
       expectProblem(last as never, 'RATE_LIMITED', 429);
       // Health checks and metrics scrapes are never limited.
       for (let i = 0; i < 5; i++) {
-        const health = await limited.app.inject({ method: 'GET', url: '/health', remoteAddress: '203.0.113.7' });
+        const health = await limited.app.inject({
+          method: 'GET',
+          url: '/health',
+          remoteAddress: '203.0.113.7',
+        });
         expect(health.statusCode).toBe(200);
       }
       // Another address is not affected.
