@@ -6,12 +6,19 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/client.ts';
+import { AuditRepository } from './domains/audit/repository.ts';
+import { auditRoutes } from './domains/audit/routes.ts';
+import { AuditService } from './domains/audit/service.ts';
 import { CatalogRepository } from './domains/catalog/repository.ts';
 import { catalogRoutes } from './domains/catalog/routes.ts';
 import { CatalogService } from './domains/catalog/service.ts';
+import { IdentityRepository } from './domains/identity/repository.ts';
+import { identityRoutes } from './domains/identity/routes.ts';
+import { IdentityService } from './domains/identity/service.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
 import { newId } from './lib/ids.ts';
+import { authPlugin } from './platform/auth.ts';
 import { healthRoutes } from './platform/health.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
@@ -30,12 +37,17 @@ export interface AppDependencies {
 
 /** The services every domain's routes are built from; one instance of each per app. */
 export interface Services {
+  audit: AuditService;
   catalog: CatalogService;
+  identity: IdentityService;
 }
 
 export function buildServices(database: DatabaseHandle, clock: Clock): Services {
+  const audit = new AuditService(database.db, new AuditRepository(), clock);
   return {
+    audit,
     catalog: new CatalogService(database.db, new CatalogRepository(), clock),
+    identity: new IdentityService(database.db, new IdentityRepository(), audit, clock),
   };
 }
 
@@ -89,14 +101,17 @@ export async function buildApp({
   });
 
   // Platform plugins.
+  const services = buildServices(database, clock);
   await app.register(problemPlugin);
+  await app.register(authPlugin, { identity: services.identity });
   await app.register(metricsPlugin);
   await app.register(openApiPlugin, { version: VERSION });
   await app.register(healthRoutes, { database, version: VERSION });
 
   // Domains.
-  const services = buildServices(database, clock);
   await app.register(catalogRoutes, { catalog: services.catalog });
+  await app.register(identityRoutes, { identity: services.identity });
+  await app.register(auditRoutes, { audit: services.audit });
   await app.register(siteRoutes, { catalog: services.catalog });
 
   return app;

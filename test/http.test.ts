@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUBLIC } from '../src/domains/identity/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
+import { createUser, signIn } from './support/auth.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp({
     env: { BODY_LIMIT_BYTES: '1024' },
     extend: (app) => {
-      app.get('/test/boom', async () => {
+      app.get('/test/boom', { config: { policy: PUBLIC } }, async () => {
         throw new Error('secret connection string postgres://admin:hunter2@db');
       });
-      app.post('/test/echo', async (request) => request.body);
+      app.post('/test/echo', { config: { policy: PUBLIC } }, async (request) => request.body);
     },
   });
 });
@@ -126,7 +128,9 @@ describe('platform endpoints', () => {
 
   it('GET /metrics is Prometheus text with request durations by route', async () => {
     await t.app.inject({ method: 'GET', url: '/v1/plans' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const supervisor = await signIn(t, await createUser(t, 'supervisor'));
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: supervisor.read });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(

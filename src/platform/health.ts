@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../db/client.ts';
+import { PUBLIC } from '../domains/identity/principal.ts';
 import { AppError } from '../lib/errors.ts';
 
 const Health = Type.Object({
@@ -23,7 +24,7 @@ export async function healthRoutes(
         summary: 'Health: the server is up and its database answers',
         response: { 200: Health },
       },
-      config: { rateLimit: false },
+      config: { rateLimit: false, policy: PUBLIC },
     },
     async (request) => {
       try {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 declare module 'fastify' {
@@ -35,7 +36,10 @@ export const metricsPlugin = fp(
       '/metrics',
       {
         schema: { hide: true },
-        config: { rateLimit: false },
+        config: {
+          rateLimit: false,
+          policy: { allow: ['supervisor', 'admin', 'scope:metrics:read'], record: 'none' },
+        },
       },
       async (_request, reply) => {
         reply.type(registry.contentType);

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { PUBLIC } from '../domains/identity/principal.ts';
 import { AppError, errorDefinition, registeredErrorCodes } from '../lib/errors.ts';
 
 /** RFC 9457 problem document as every error response is shaped. */
@@ -65,23 +66,38 @@ export const openApiPlugin = fp(
         tags: [
           { name: 'catalog', description: 'Plans, versions, services and their limits' },
           { name: 'platform', description: 'Health, metrics, API description' },
+          { name: 'identity', description: 'Sign-in, sessions, who am I' },
+          { name: 'admin', description: 'Staff accounts and API keys' },
+          { name: 'audit', description: 'The append-only audit log' },
         ],
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-
-    app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
-      app.swagger(),
-    );
-
-    app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true } }, async (request) => {
-      const code = request.params.slug.toUpperCase().replace(/-/g, '_');
-      const definition = errorDefinition(code);
-      if (!definition) throw new AppError('ROUTE_NOT_FOUND');
-      return { code, status: definition.status, title: { es: definition.es, en: definition.en } };
+    // The docs UI registers its own routes; they are public, declared here since it cannot.
+    await app.register(async (docs) => {
+      docs.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), policy: PUBLIC };
+      });
+      await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     });
 
-    app.get('/problems', { schema: { hide: true } }, async () => ({
+    app.get(
+      '/openapi.json',
+      { schema: { hide: true }, config: { rateLimit: false, policy: PUBLIC } },
+      async () => app.swagger(),
+    );
+
+    app.get<{ Params: { slug: string } }>(
+      '/problems/:slug',
+      { schema: { hide: true }, config: { policy: PUBLIC } },
+      async (request) => {
+        const code = request.params.slug.toUpperCase().replace(/-/g, '_');
+        const definition = errorDefinition(code);
+        if (!definition) throw new AppError('ROUTE_NOT_FOUND');
+        return { code, status: definition.status, title: { es: definition.es, en: definition.en } };
+      },
+    );
+
+    app.get('/problems', { schema: { hide: true }, config: { policy: PUBLIC } }, async () => ({
       data: registeredErrorCodes().map((code) => {
         const d = errorDefinition(code);
         return { code, status: d?.status, title: { es: d?.es, en: d?.en } };

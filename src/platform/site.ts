@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CatalogService } from '../domains/catalog/service.ts';
+import { PUBLIC } from '../domains/identity/principal.ts';
 import { formatMoney } from '../lib/money.ts';
 
 const escapeHtml = (text: string) =>
@@ -13,7 +14,7 @@ const escapeHtml = (text: string) =>
  * catalog and points developers to the API docs. Server-rendered, no script.
  */
 export async function siteRoutes(app: FastifyInstance, { catalog }: { catalog: CatalogService }) {
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/', { schema: { hide: true }, config: { policy: PUBLIC } }, async (_request, reply) => {
     const plans = await catalog.listPlans();
     const cards = plans
       .map(

@@ -1,2 +1,4 @@
+export * from './audit.ts';
 export * from './catalog.ts';
+export * from './identity.ts';
 export * from './platform.ts';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { problemResponses } from '../../platform/openapi.ts';
+import { PUBLIC } from '../identity/principal.ts';
 import { PlanCodeParams, PlanList, PlanView } from './schemas.ts';
 import type { CatalogService } from './service.ts';
 
@@ -10,6 +11,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService 
   app.get(
     '/v1/plans',
     {
+      config: { policy: PUBLIC },
       schema: {
         tags: ['catalog'],
         summary: 'The plans on sale: current version, price with IVA split, services and their limits',
@@ -22,6 +24,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService 
   app.get(
     '/v1/plans/:code',
     {
+      config: { policy: PUBLIC },
       schema: {
         tags: ['catalog'],
         summary: 'One plan as sold today',

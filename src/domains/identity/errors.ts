@@ -1,0 +1,88 @@
+import { defineErrors } from '../../lib/errors.ts';
+
+export const IdentityErrors = defineErrors({
+  /** No valid session or API key came with a request that needs one. */
+  UNAUTHENTICATED: {
+    status: 401,
+    es: 'Inicia sesión para continuar.',
+    en: 'Sign in to continue.',
+  },
+  /** The session ended: idle too long, past its maximum age, or signed out. */
+  SESSION_EXPIRED: {
+    status: 401,
+    es: 'Tu sesión terminó. Inicia sesión de nuevo.',
+    en: 'Your session has ended. Sign in again.',
+  },
+  /** The Authorization header holds no valid, unrevoked API key. */
+  API_KEY_INVALID: {
+    status: 401,
+    es: 'La llave de API no es válida o fue revocada.',
+    en: 'The API key is not valid or has been revoked.',
+  },
+  /** Email or password wrong (never says which), or the account is disabled. */
+  INVALID_CREDENTIALS: {
+    status: 401,
+    es: 'El correo o la contraseña no son correctos.',
+    en: 'The email or password is not correct.',
+  },
+  /** Too many failed sign-ins for this account or from this address; Retry-After says when. */
+  LOGIN_THROTTLED: {
+    status: 429,
+    es: 'Demasiados intentos de inicio de sesión. Espera unos minutos e inténtalo de nuevo.',
+    en: 'Too many sign-in attempts. Wait a few minutes and try again.',
+  },
+  /** Signed in, but this role or key may not do this. */
+  FORBIDDEN: {
+    status: 403,
+    es: 'No tienes permiso para hacer esto.',
+    en: 'You are not allowed to do this.',
+  },
+  /** A cookie-authenticated write came without the session's X-CSRF-Token, or with another's. */
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    es: 'La solicitud no se pudo verificar. Recarga la página e inténtalo de nuevo.',
+    en: 'The request could not be verified. Reload the page and try again.',
+  },
+  /** A password under 12 characters, over 256, or on the list of common passwords. */
+  PASSWORD_TOO_WEAK: {
+    status: 422,
+    es: 'Elige una contraseña de al menos 12 caracteres que no sea común.',
+    en: 'Choose a password of at least 12 characters that is not a common one.',
+  },
+  /** An account with this email already exists. */
+  EMAIL_TAKEN: {
+    status: 409,
+    es: 'Ya existe una cuenta con ese correo.',
+    en: 'An account with that email already exists.',
+  },
+  /** No such user (or not one the caller may see). */
+  USER_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos esa cuenta.',
+    en: 'We could not find that account.',
+  },
+  /** No such session among the caller's own. */
+  SESSION_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos esa sesión.',
+    en: 'We could not find that session.',
+  },
+  /** No such API key. */
+  API_KEY_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos esa llave de API.',
+    en: 'We could not find that API key.',
+  },
+  /** A scope that does not exist, or one a key of this kind may not hold. */
+  SCOPE_INVALID: {
+    status: 422,
+    es: 'Alguno de los permisos solicitados no existe o no aplica a este tipo de llave.',
+    en: 'A requested scope does not exist or does not apply to this kind of key.',
+  },
+  /** Customers get their account when they contract; admins create staff and provider accounts. */
+  ROLE_NOT_ASSIGNABLE: {
+    status: 422,
+    es: 'Ese rol no se puede asignar desde aquí.',
+    en: 'That role cannot be assigned here.',
+  },
+});

@@ -1,0 +1,157 @@
+import { and, asc, count, desc, eq, gt, isNull, min, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { apiKeys, loginAttempts, sessions, users } from '../../db/schema/index.ts';
+
+export type UserRecord = typeof users.$inferSelect;
+export type SessionRecord = typeof sessions.$inferSelect;
+export type ApiKeyRecord = typeof apiKeys.$inferSelect;
+
+export class IdentityRepository {
+  async insertUser(executor: Executor, user: typeof users.$inferInsert): Promise<void> {
+    await executor.insert(users).values(user);
+  }
+
+  async userByEmail(executor: Executor, email: string): Promise<UserRecord | undefined> {
+    const [row] = await executor.select().from(users).where(eq(users.email, email));
+    return row;
+  }
+
+  async userById(executor: Executor, id: string): Promise<UserRecord | undefined> {
+    const [row] = await executor.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
+  async listUsers(executor: Executor, role?: string): Promise<UserRecord[]> {
+    return executor
+      .select()
+      .from(users)
+      .where(role ? eq(users.role, role) : undefined)
+      .orderBy(asc(users.email));
+  }
+
+  async setUserStatus(
+    executor: Executor,
+    id: string,
+    status: 'active' | 'disabled',
+    at: Date,
+  ): Promise<void> {
+    await executor.update(users).set({ status, updatedAt: at }).where(eq(users.id, id));
+  }
+
+  async updatePassword(executor: Executor, id: string, passwordHash: string, at: Date): Promise<void> {
+    await executor.update(users).set({ passwordHash, updatedAt: at }).where(eq(users.id, id));
+  }
+
+  async insertSession(executor: Executor, session: typeof sessions.$inferInsert): Promise<void> {
+    await executor.insert(sessions).values(session);
+  }
+
+  async sessionWithUser(
+    executor: Executor,
+    tokenHash: string,
+  ): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+    const [row] = await executor
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, tokenHash));
+    return row;
+  }
+
+  async touchSession(executor: Executor, id: string, at: Date): Promise<void> {
+    await executor.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, id));
+  }
+
+  async activeSessionsOf(executor: Executor, userId: string): Promise<SessionRecord[]> {
+    return executor
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .orderBy(desc(sessions.lastSeenAt));
+  }
+
+  /** Revokes one of the user's own sessions; returns false when it is not theirs or already ended. */
+  async revokeSession(executor: Executor, userId: string, sessionId: string, at: Date): Promise<boolean> {
+    const revoked = await executor
+      .update(sessions)
+      .set({ revokedAt: at })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    return revoked.length > 0;
+  }
+
+  async revokeAllSessions(executor: Executor, userId: string, at: Date): Promise<void> {
+    await executor
+      .update(sessions)
+      .set({ revokedAt: at })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  }
+
+  async recordLoginAttempt(executor: Executor, attempt: typeof loginAttempts.$inferInsert): Promise<void> {
+    await executor.insert(loginAttempts).values(attempt);
+  }
+
+  /** Failures matching `where` since `since`, and the oldest of them (for Retry-After). */
+  private async failures(
+    executor: Executor,
+    where: SQL,
+    since: Date,
+  ): Promise<{ n: number; oldest: Date | null }> {
+    const [row] = await executor
+      .select({ n: count(), oldest: min(loginAttempts.at) })
+      .from(loginAttempts)
+      .where(and(where, eq(loginAttempts.succeeded, false), gt(loginAttempts.at, since)));
+    return { n: row?.n ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
+  }
+
+  async lastSuccessfulLogin(executor: Executor, email: string): Promise<Date | null> {
+    const [row] = await executor
+      .select({ at: loginAttempts.at })
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.email, email), eq(loginAttempts.succeeded, true)))
+      .orderBy(desc(loginAttempts.at))
+      .limit(1);
+    return row?.at ?? null;
+  }
+
+  failuresForEmail(executor: Executor, email: string, since: Date) {
+    return this.failures(executor, eq(loginAttempts.email, email), since);
+  }
+
+  failuresFromIp(executor: Executor, ip: string, since: Date) {
+    return this.failures(executor, eq(loginAttempts.ip, ip), since);
+  }
+
+  async insertApiKey(executor: Executor, key: typeof apiKeys.$inferInsert): Promise<void> {
+    await executor.insert(apiKeys).values(key);
+  }
+
+  async apiKeyByPrefix(executor: Executor, prefix: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = await executor.select().from(apiKeys).where(eq(apiKeys.prefix, prefix));
+    return row;
+  }
+
+  async listApiKeys(executor: Executor): Promise<ApiKeyRecord[]> {
+    return executor.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+  }
+
+  async revokeApiKey(executor: Executor, id: string, at: Date): Promise<boolean> {
+    const revoked = await executor
+      .update(apiKeys)
+      .set({ revokedAt: at })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    return revoked.length > 0;
+  }
+
+  async revokeApiKeysNamed(executor: Executor, name: string, at: Date): Promise<void> {
+    await executor
+      .update(apiKeys)
+      .set({ revokedAt: at })
+      .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)));
+  }
+
+  async touchApiKey(executor: Executor, id: string, at: Date): Promise<void> {
+    await executor.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id));
+  }
+}

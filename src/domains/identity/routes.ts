@@ -1,0 +1,257 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { actorOf, clearSessionCookie, setSessionCookie } from '../../platform/auth.ts';
+import { problemResponses } from '../../platform/openapi.ts';
+import { PUBLIC } from './principal.ts';
+import {
+  ApiKeyView,
+  CreateApiKeyBody,
+  CreatedApiKey,
+  CreateUserBody,
+  IdParams,
+  LoginBody,
+  LoginResult,
+  Me,
+  SessionView,
+  UsersQuery,
+  UserView,
+} from './schemas.ts';
+import { type IdentityService, SESSION_LIFETIMES } from './service.ts';
+import { csrfTokenFor } from './tokens.ts';
+
+export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (
+  app,
+  { identity },
+) => {
+  app.post(
+    '/v1/auth/login',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        tags: ['identity'],
+        summary: 'Sign in with email and password; sets the session cookie',
+        body: LoginBody,
+        response: { 200: LoginResult, ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const signedIn = await identity.login(
+        { ...request.body, userAgent: request.headers['user-agent'] },
+        actorOf(request),
+      );
+      // The cookie may outlive idleness; the server decides when the session ends.
+      setSessionCookie(reply, signedIn.token, SESSION_LIFETIMES[signedIn.user.role].absoluteMs / 1000);
+      return {
+        user: signedIn.user,
+        csrfToken: signedIn.csrfToken,
+        session: { id: signedIn.sessionId, expiresAt: signedIn.expiresAt.toISOString() },
+      };
+    },
+  );
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      config: { policy: { allow: 'any-user', record: 'own-session' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Sign out: ends this session and clears the cookie',
+        response: { 204: Type.Null(), ...problemResponses(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await identity.logout(actorOf(request));
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      config: {
+        policy: {
+          allow: [
+            'customer',
+            'agent',
+            'supervisor',
+            'finance',
+            'admin',
+            'provider',
+            'scope:memberships:read',
+            'scope:memberships:write',
+            'scope:eligibility:read',
+            'scope:cases:read',
+            'scope:cases:write',
+            'scope:events:read',
+            'scope:provider:jobs',
+            'scope:metrics:read',
+          ],
+          record: 'self',
+        },
+      },
+      schema: {
+        tags: ['identity'],
+        summary: 'Who am I: the signed-in user and session, or the API key',
+        response: { 200: Me, ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (principal?.kind === 'api_key') {
+        return {
+          kind: 'api_key' as const,
+          apiKey: {
+            id: principal.apiKeyId,
+            name: principal.name,
+            kind: principal.role,
+            scopes: principal.scopes,
+            providerId: principal.providerId,
+          },
+        };
+      }
+      if (principal?.kind !== 'user' || !request.sessionToken)
+        throw new Error('policy let an anonymous caller in');
+      return {
+        kind: 'user' as const,
+        user: {
+          id: principal.userId,
+          email: principal.email,
+          name: principal.name,
+          role: principal.role,
+          providerId: principal.providerId,
+        },
+        session: { id: principal.sessionId, expiresAt: principal.sessionExpiresAt.toISOString() },
+        csrfToken: csrfTokenFor(request.sessionToken),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/me/sessions',
+    {
+      config: { policy: { allow: 'any-user', record: 'own-sessions' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'My active sessions',
+        response: { 200: Type.Object({ data: Type.Array(SessionView) }), ...problemResponses(401) },
+      },
+    },
+    async (request) => ({ data: await identity.listOwnSessions(actorOf(request)) }),
+  );
+
+  app.delete(
+    '/v1/me/sessions/:id',
+    {
+      config: { policy: { allow: 'any-user', record: 'own-session' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'End one of my sessions (another device); someone else’s answers 404',
+        params: IdParams,
+        response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await identity.revokeOwnSession(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  const adminOnly = { allow: ['admin'] as const, record: 'user' };
+
+  app.get(
+    '/v1/admin/users',
+    {
+      config: { policy: adminOnly },
+      schema: {
+        tags: ['admin'],
+        summary: 'Accounts (audited)',
+        querystring: UsersQuery,
+        response: { 200: Type.Object({ data: Type.Array(UserView) }), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => ({ data: await identity.listUsers(actorOf(request), request.query.role) }),
+  );
+
+  app.post(
+    '/v1/admin/users',
+    {
+      config: { policy: adminOnly },
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a staff or provider account',
+        body: CreateUserBody,
+        response: { 201: UserView, ...problemResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await identity.createUser(actorOf(request), request.body)),
+  );
+
+  for (const [action, status] of [
+    ['disable', 'disabled'],
+    ['enable', 'active'],
+  ] as const) {
+    app.post(
+      `/v1/admin/users/:id/${action}`,
+      {
+        config: { policy: adminOnly },
+        schema: {
+          tags: ['admin'],
+          summary:
+            action === 'disable' ? 'Disable an account and end its sessions' : 'Enable an account again',
+          params: IdParams,
+          response: { 200: UserView, ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request) => identity.setUserStatus(actorOf(request), request.params.id, status),
+    );
+  }
+
+  const adminKeys = { allow: ['admin'] as const, record: 'api_key' };
+
+  app.get(
+    '/v1/admin/api-keys',
+    {
+      config: { policy: adminKeys },
+      schema: {
+        tags: ['admin'],
+        summary: 'API keys (never their secrets)',
+        response: { 200: Type.Object({ data: Type.Array(ApiKeyView) }), ...problemResponses(401, 403) },
+      },
+    },
+    async () => ({ data: await identity.listApiKeys() }),
+  );
+
+  app.post(
+    '/v1/admin/api-keys',
+    {
+      config: { policy: adminKeys },
+      schema: {
+        tags: ['admin'],
+        summary: 'Create an API key; the key is shown once',
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKey, ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await identity.createApiKey(actorOf(request), request.body)),
+  );
+
+  app.delete(
+    '/v1/admin/api-keys/:id',
+    {
+      config: { policy: adminKeys },
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke an API key at once',
+        params: IdParams,
+        response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await identity.revokeApiKey(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,108 @@
+import { Type } from '@sinclair/typebox';
+import { API_KEY_KINDS, SCOPES, USER_ROLES } from './principal.ts';
+
+const Email = Type.String({ format: 'email', maxLength: 254, examples: ['agente@demo.libra.mx'] });
+const Role = Type.Union(USER_ROLES.map((r) => Type.Literal(r)));
+
+export const LoginBody = Type.Object(
+  {
+    email: Email,
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+export const UserView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  name: Type.String(),
+  role: Role,
+  status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+  providerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const LoginResult = Type.Object({
+  user: UserView,
+  /** Send it back as X-CSRF-Token on every write made with the session cookie. */
+  csrfToken: Type.String(),
+  session: Type.Object({ id: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+});
+
+export const Me = Type.Union([
+  Type.Object({
+    kind: Type.Literal('user'),
+    user: Type.Object({
+      id: Type.String(),
+      email: Type.String(),
+      name: Type.String(),
+      role: Role,
+      providerId: Type.Union([Type.String(), Type.Null()]),
+    }),
+    session: Type.Object({ id: Type.String(), expiresAt: Type.String({ format: 'date-time' }) }),
+    csrfToken: Type.String(),
+  }),
+  Type.Object({
+    kind: Type.Literal('api_key'),
+    apiKey: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      kind: Type.String(),
+      scopes: Type.Array(Type.String()),
+      providerId: Type.Union([Type.String(), Type.Null()]),
+    }),
+  }),
+]);
+
+export const SessionView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  current: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const CreateUserBody = Type.Object(
+  {
+    email: Email,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    role: Role,
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    providerId: Type.Optional(Type.String({ format: 'uuid' })),
+  },
+  { additionalProperties: false },
+);
+
+export const UsersQuery = Type.Object({ role: Type.Optional(Role) }, { additionalProperties: false });
+
+export const ApiKeyView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  prefix: Type.String(),
+  kind: Type.Union(API_KEY_KINDS.map((k) => Type.Literal(k))),
+  scopes: Type.Array(Type.String()),
+  providerId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: Type.Union(API_KEY_KINDS.map((k) => Type.Literal(k))),
+    scopes: Type.Array(Type.Union(Object.keys(SCOPES).map((s) => Type.Literal(s))), { minItems: 1 }),
+    providerId: Type.Optional(Type.String({ format: 'uuid' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedApiKey = Type.Object({
+  apiKey: ApiKeyView,
+  /** The whole key. Shown this once; Libra keeps only its hash. */
+  key: Type.String(),
+});

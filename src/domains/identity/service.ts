@@ -1,0 +1,469 @@
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { AuditService } from '../audit/service.ts';
+import './errors.ts';
+import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.ts';
+import {
+  type Actor,
+  API_KEY_KINDS,
+  type ApiKeyKind,
+  type Principal,
+  SCOPES,
+  type Scope,
+  STAFF_ROLES,
+  type UserRole,
+} from './principal.ts';
+import type { ApiKeyRecord, IdentityRepository, SessionRecord, UserRecord } from './repository.ts';
+import { csrfTokenFor, hashToken, newApiKey, newSecretToken, parseApiKey, safeEqual } from './tokens.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** How long a session lives without use (idle) and at most (absolute), by role. */
+export const SESSION_LIFETIMES: Record<UserRole, { idleMs: number; absoluteMs: number }> = {
+  agent: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  supervisor: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  finance: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  admin: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  customer: { idleMs: 1 * DAY, absoluteMs: 30 * DAY },
+  provider: { idleMs: 7 * DAY, absoluteMs: 30 * DAY },
+};
+
+/** Sign-in throttling: failures allowed within the window, per account and per address. */
+export const LOGIN_THROTTLE = { windowMs: 15 * MINUTE, perAccount: 5, perAddress: 20 };
+
+/** Writing last-seen on every request would make every read a write; once a minute is enough. */
+const TOUCH_EVERY_MS = MINUTE;
+
+/** Scopes each kind of key may hold. */
+const SCOPES_BY_KIND: Record<ApiKeyKind, readonly Scope[]> = {
+  partner: [
+    'memberships:read',
+    'memberships:write',
+    'eligibility:read',
+    'cases:read',
+    'cases:write',
+    'events:read',
+  ],
+  provider: ['provider:jobs'],
+  metrics: ['metrics:read'],
+};
+
+/** Roles an admin may give; customers get their account by contracting. */
+const ADMIN_ASSIGNABLE: readonly UserRole[] = [...STAFF_ROLES, 'provider'];
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  status: 'active' | 'disabled';
+  providerId: string | null;
+  createdAt: string;
+}
+
+export function presentUser(user: UserRecord): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role as UserRole,
+    status: user.status as 'active' | 'disabled',
+    providerId: user.providerId,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  kind: ApiKeyKind;
+  scopes: Scope[];
+  providerId: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function presentApiKey(key: ApiKeyRecord): ApiKeyView {
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    kind: key.kind as ApiKeyKind,
+    scopes: key.scopes as Scope[],
+    providerId: key.providerId,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export interface SignedIn {
+  token: string;
+  csrfToken: string;
+  user: UserView;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: UserRole;
+  password: string;
+  providerId?: string | null;
+}
+
+export class IdentityService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: IdentityRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** When a session ends: the earlier of idle expiry and absolute expiry. */
+  sessionExpiry(session: Pick<SessionRecord, 'lastSeenAt' | 'absoluteExpiresAt'>, role: UserRole): Date {
+    const idle = session.lastSeenAt.getTime() + SESSION_LIFETIMES[role].idleMs;
+    return new Date(Math.min(idle, session.absoluteExpiresAt.getTime()));
+  }
+
+  async login(
+    input: { email: string; password: string; userAgent?: string | undefined },
+    actor: Actor,
+  ): Promise<SignedIn> {
+    const email = normaliseEmail(input.email);
+    const ip = actor.ip ?? 'unknown';
+    const now = this.clock.now();
+    await this.refuseIfThrottled(email, ip, now);
+
+    const user = await this.repository.userByEmail(this.db, email);
+    const valid = user
+      ? (await verifyPassword(user.passwordHash, input.password)) && user.status === 'active'
+      : await verifyAgainstNothing(input.password);
+
+    if (!user || !valid) {
+      await this.repository.recordLoginAttempt(this.db, {
+        id: newId(),
+        at: now,
+        email,
+        ip,
+        succeeded: false,
+      });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+
+    const role = user.role as UserRole;
+    const token = newSecretToken();
+    const sessionId = newId();
+    const absoluteExpiresAt = new Date(now.getTime() + SESSION_LIFETIMES[role].absoluteMs);
+    await this.db.transaction(async (tx) => {
+      await this.repository.recordLoginAttempt(tx, { id: newId(), at: now, email, ip, succeeded: true });
+      await this.repository.insertSession(tx, {
+        id: sessionId,
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        absoluteExpiresAt,
+        ip,
+        userAgent: input.userAgent?.slice(0, 300) ?? null,
+      });
+      await this.audit.record(
+        tx,
+        { ...actor, principal: this.principalOf(user, sessionId, absoluteExpiresAt) },
+        { action: 'session.create', recordType: 'session', recordId: sessionId },
+      );
+    });
+    return {
+      token,
+      csrfToken: csrfTokenFor(token),
+      user: presentUser(user),
+      sessionId,
+      expiresAt: this.sessionExpiry({ lastSeenAt: now, absoluteExpiresAt }, role),
+    };
+  }
+
+  private async refuseIfThrottled(email: string, ip: string, now: Date): Promise<void> {
+    const windowStart = new Date(now.getTime() - LOGIN_THROTTLE.windowMs);
+    const lastSuccess = await this.repository.lastSuccessfulLogin(this.db, email);
+    // A successful sign-in clears the account's count; the address keeps its own.
+    const accountSince = lastSuccess && lastSuccess > windowStart ? lastSuccess : windowStart;
+    const account = await this.repository.failuresForEmail(this.db, email, accountSince);
+    const address = await this.repository.failuresFromIp(this.db, ip, windowStart);
+    const blocked = [
+      account.n >= LOGIN_THROTTLE.perAccount ? account.oldest : null,
+      address.n >= LOGIN_THROTTLE.perAddress ? address.oldest : null,
+    ].filter((d): d is Date => d !== null);
+    if (blocked.length === 0) return;
+    const until = Math.max(...blocked.map((oldest) => oldest.getTime() + LOGIN_THROTTLE.windowMs));
+    const retryAfter = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
+    throw new AppError('LOGIN_THROTTLED', {
+      headers: { 'retry-after': String(retryAfter) },
+      extensions: { retryAfterSeconds: retryAfter },
+    });
+  }
+
+  private principalOf(user: UserRecord, sessionId: string, expiresAt: Date): Principal {
+    return {
+      kind: 'user',
+      userId: user.id,
+      role: user.role as UserRole,
+      email: user.email,
+      name: user.name,
+      providerId: user.providerId,
+      sessionId,
+      sessionExpiresAt: expiresAt,
+    };
+  }
+
+  /** The principal behind a session cookie, or SESSION_EXPIRED when it is unknown, ended or revoked. */
+  async authenticateSession(token: string): Promise<Principal> {
+    const found = await this.repository.sessionWithUser(this.db, hashToken(token));
+    if (!found) throw new AppError('SESSION_EXPIRED');
+    const { session, user } = found;
+    const now = this.clock.now();
+    const role = user.role as UserRole;
+    const expiresAt = this.sessionExpiry(session, role);
+    if (session.revokedAt || user.status !== 'active' || now.getTime() >= expiresAt.getTime()) {
+      throw new AppError('SESSION_EXPIRED');
+    }
+    let current = expiresAt;
+    if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+      await this.repository.touchSession(this.db, session.id, now);
+      current = this.sessionExpiry({ lastSeenAt: now, absoluteExpiresAt: session.absoluteExpiresAt }, role);
+    }
+    return this.principalOf(user, session.id, current);
+  }
+
+  /** CSRF check for cookie-authenticated writes. */
+  verifyCsrf(sessionToken: string, presented: string | undefined): void {
+    if (!presented || !safeEqual(csrfTokenFor(sessionToken), presented))
+      throw new AppError('CSRF_TOKEN_INVALID');
+  }
+
+  async authenticateApiKey(key: string): Promise<Principal> {
+    const parsed = parseApiKey(key);
+    const record = parsed ? await this.repository.apiKeyByPrefix(this.db, parsed.prefix) : undefined;
+    if (!parsed || !record || record.revokedAt || !safeEqual(record.secretHash, hashToken(parsed.secret))) {
+      throw new AppError('API_KEY_INVALID');
+    }
+    const now = this.clock.now();
+    if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
+      await this.repository.touchApiKey(this.db, record.id, now);
+    }
+    return {
+      kind: 'api_key',
+      apiKeyId: record.id,
+      role: record.kind as ApiKeyKind,
+      name: record.name,
+      scopes: record.scopes as Scope[],
+      providerId: record.providerId,
+    };
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    const principal = actor.principal;
+    if (principal?.kind !== 'user') return;
+    await this.db.transaction(async (tx) => {
+      await this.repository.revokeSession(tx, principal.userId, principal.sessionId, this.clock.now());
+      await this.audit.record(tx, actor, {
+        action: 'session.revoke',
+        recordType: 'session',
+        recordId: principal.sessionId,
+      });
+    });
+  }
+
+  async listOwnSessions(actor: Actor) {
+    const principal = this.requireUser(actor);
+    const now = this.clock.now();
+    const role = principal.role;
+    return (await this.repository.activeSessionsOf(this.db, principal.userId))
+      .map((s) => ({ session: s, expiresAt: this.sessionExpiry(s, role) }))
+      .filter(({ expiresAt }) => expiresAt.getTime() > now.getTime())
+      .map(({ session, expiresAt }) => ({
+        id: session.id,
+        current: session.id === principal.sessionId,
+        createdAt: session.createdAt.toISOString(),
+        lastSeenAt: session.lastSeenAt.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        ip: session.ip,
+        userAgent: session.userAgent,
+      }));
+  }
+
+  /** Ends one of the caller's own sessions; anyone else's answers as if it did not exist. */
+  async revokeOwnSession(actor: Actor, sessionId: string): Promise<void> {
+    const principal = this.requireUser(actor);
+    await this.db.transaction(async (tx) => {
+      const revoked = await this.repository.revokeSession(tx, principal.userId, sessionId, this.clock.now());
+      if (!revoked) throw new AppError('SESSION_NOT_FOUND');
+      await this.audit.record(tx, actor, {
+        action: 'session.revoke',
+        recordType: 'session',
+        recordId: sessionId,
+      });
+    });
+  }
+
+  private requireUser(actor: Actor): Extract<Principal, { kind: 'user' }> {
+    if (actor.principal?.kind !== 'user') throw new AppError('UNAUTHENTICATED');
+    return actor.principal;
+  }
+
+  /**
+   * Creates an account. Admins may create staff and provider accounts; customer accounts are
+   * created by contracting (`assignedBy: 'system'`).
+   */
+  async createUser(
+    actor: Actor,
+    input: NewUser,
+    assignedBy: 'admin' | 'system' = 'admin',
+  ): Promise<UserView> {
+    if (assignedBy === 'admin' && !ADMIN_ASSIGNABLE.includes(input.role))
+      throw new AppError('ROLE_NOT_ASSIGNABLE');
+    checkPasswordPolicy(input.password);
+    const email = normaliseEmail(input.email);
+    const passwordHash = await hashPassword(input.password);
+    const now = this.clock.now();
+    const id = newId();
+    return this.db.transaction(async (tx) => {
+      if (await this.repository.userByEmail(tx, email)) throw new AppError('EMAIL_TAKEN');
+      await this.repository.insertUser(tx, {
+        id,
+        email,
+        name: input.name.trim(),
+        role: input.role,
+        passwordHash,
+        providerId: input.providerId ?? null,
+        status: 'active',
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'user.create',
+        recordType: 'user',
+        recordId: id,
+        details: { role: input.role },
+      });
+      const created = await this.repository.userById(tx, id);
+      if (!created) throw new Error('user vanished after insert');
+      return presentUser(created);
+    });
+  }
+
+  /** Staff read of personal data (names, emails): audited. */
+  async listUsers(actor: Actor, role?: UserRole): Promise<UserView[]> {
+    return this.db.transaction(async (tx) => {
+      const found = await this.repository.listUsers(tx, role);
+      await this.audit.record(tx, actor, {
+        action: 'user.list',
+        recordType: 'user',
+        details: { role: role ?? null, count: found.length },
+      });
+      return found.map(presentUser);
+    });
+  }
+
+  async setUserStatus(actor: Actor, userId: string, status: 'active' | 'disabled'): Promise<UserView> {
+    return this.db.transaction(async (tx) => {
+      const user = await this.repository.userById(tx, userId);
+      if (!user) throw new AppError('USER_NOT_FOUND');
+      const now = this.clock.now();
+      await this.repository.setUserStatus(tx, userId, status, now);
+      if (status === 'disabled') await this.repository.revokeAllSessions(tx, userId, now);
+      await this.audit.record(tx, actor, {
+        action: status === 'disabled' ? 'user.disable' : 'user.enable',
+        recordType: 'user',
+        recordId: userId,
+      });
+      return presentUser({ ...user, status, updatedAt: now });
+    });
+  }
+
+  async createApiKey(
+    actor: Actor,
+    input: { name: string; kind: ApiKeyKind; scopes: string[]; providerId?: string | null; key?: string },
+  ): Promise<{ apiKey: ApiKeyView; key: string }> {
+    if (!API_KEY_KINDS.includes(input.kind)) throw new AppError('SCOPE_INVALID');
+    const allowed = SCOPES_BY_KIND[input.kind];
+    const invalid = input.scopes.filter((s) => !(s in SCOPES) || !allowed.includes(s as Scope));
+    if (invalid.length > 0 || input.scopes.length === 0) {
+      throw new AppError('SCOPE_INVALID', {
+        errors: invalid.map((s) => ({
+          field: 'body/scopes',
+          message: `${s} is not a scope a ${input.kind} key may hold`,
+        })),
+        extensions: { allowedScopes: allowed },
+      });
+    }
+    // A caller may supply the key (the demo key from LIBRA_DEMO_API_KEY); it must look like ours.
+    const parsed = input.key ? parseApiKey(input.key) : null;
+    if (input.key && !parsed) throw new Error('LIBRA_DEMO_API_KEY must look like lbr_<12 chars>_<43 chars>');
+    const generated = parsed ? { ...parsed, key: input.key as string } : newApiKey();
+    const now = this.clock.now();
+    const id = newId();
+    const createdBy = actor.principal?.kind === 'user' ? actor.principal.userId : null;
+    return this.db.transaction(async (tx) => {
+      await this.repository.insertApiKey(tx, {
+        id,
+        name: input.name.trim(),
+        prefix: generated.prefix,
+        secretHash: hashToken(generated.secret),
+        kind: input.kind,
+        scopes: [...new Set(input.scopes)],
+        providerId: input.providerId ?? null,
+        createdBy,
+        createdAt: now,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'api_key.create',
+        recordType: 'api_key',
+        recordId: id,
+        details: { kind: input.kind, scopes: input.scopes },
+      });
+      const record = await this.repository.apiKeyByPrefix(tx, generated.prefix);
+      if (!record) throw new Error('api key vanished after insert');
+      return { apiKey: presentApiKey(record), key: generated.key };
+    });
+  }
+
+  async listApiKeys(): Promise<ApiKeyView[]> {
+    return (await this.repository.listApiKeys(this.db)).map(presentApiKey);
+  }
+
+  async revokeApiKey(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repository.revokeApiKey(tx, id, this.clock.now())))
+        throw new AppError('API_KEY_NOT_FOUND');
+      await this.audit.record(tx, actor, { action: 'api_key.revoke', recordType: 'api_key', recordId: id });
+    });
+  }
+
+  /** Revokes every live key with this name (the demo key is replaced at each start). */
+  async revokeApiKeysNamed(actor: Actor, name: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.repository.revokeApiKeysNamed(tx, name, this.clock.now());
+      await this.audit.record(tx, actor, {
+        action: 'api_key.revoke',
+        recordType: 'api_key',
+        details: { name },
+      });
+    });
+  }
+
+  async userByEmail(email: string): Promise<UserView | undefined> {
+    const user = await this.repository.userByEmail(this.db, normaliseEmail(email));
+    return user ? presentUser(user) : undefined;
+  }
+}
