@@ -22,6 +22,10 @@ export interface Config {
   corsOrigins: string[];
   /** The public base URL people use to reach this server, for links printed at start. */
   publicUrl: string | undefined;
+  /** Password of every demo account. */
+  demoPassword: string;
+  /** A fixed demo partner API key; when unset a new one is made (and printed) at each start. */
+  demoApiKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +100,23 @@ function redact(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+function demoPassword(env: Env): string {
+  const value = env.LIBRA_DEMO_PASSWORD ?? 'libra-demo-2026';
+  if ([...value].length < 12) throw new ConfigError('LIBRA_DEMO_PASSWORD must be at least 12 characters');
+  return value;
+}
+
+function demoApiKey(env: Env): string | undefined {
+  const raw = read(env, 'LIBRA_DEMO_API_KEY');
+  if (raw === undefined) return undefined;
+  if (!/^lbr_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/.test(raw)) {
+    throw new ConfigError(
+      'LIBRA_DEMO_API_KEY must look like lbr_<12 lower-case letters or digits>_<43 base64url characters>',
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -132,6 +153,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicRateLimitPerMinute: positiveInteger(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 300),
     corsOrigins,
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
+    demoPassword: demoPassword(env),
+    demoApiKey: demoApiKey(env),
   };
 }
 
@@ -176,4 +199,10 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     description: 'Comma-separated origins allowed to call the API.',
   },
   { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'Base URL printed at start.' },
+  { name: 'LIBRA_DEMO_PASSWORD', default: 'libra-demo-2026', description: 'Password of every demo account.' },
+  {
+    name: 'LIBRA_DEMO_API_KEY',
+    default: '(new at each start)',
+    description: 'A fixed demo partner API key.',
+  },
 ];

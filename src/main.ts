@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { buildApp, buildServices, VERSION } from './app.ts';
+import { registerAdminCommands } from './cli/admin.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { systemClock } from './lib/clock.ts';
-import { seed } from './seed.ts';
+import { type DemoOptions, type SeedReport, seed } from './seed.ts';
 
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -19,10 +20,24 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+function demoOptions(config: Config): DemoOptions | false {
+  return config.seedDemo ? { password: config.demoPassword, apiKey: config.demoApiKey } : false;
+}
+
+function printDemo(report: SeedReport): void {
+  if (!report.demo) return;
+  say('');
+  say(
+    `  Demo accounts (password: ${process.env.LIBRA_DEMO_PASSWORD ? 'LIBRA_DEMO_PASSWORD' : 'libra-demo-2026'}):`,
+  );
+  for (const account of report.demo.accounts) say(`    ${account.email.padEnd(28)} ${account.role}`);
+  say(`  Demo partner API key (Authorization: Bearer …): ${report.demo.apiKey}`);
+}
+
 async function serve(config: Config): Promise<void> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const migration = await migrateDatabase(database);
-  const report = await seed(buildServices(database, systemClock), { demo: config.seedDemo });
+  const report = await seed(buildServices(database, systemClock), { demo: demoOptions(config) });
   const app = await buildApp({ config, database });
 
   let closing = false;
@@ -46,6 +61,7 @@ async function serve(config: Config): Promise<void> {
   say(`  Site:      ${base}/`);
   say(`  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
   say(`  Health:    ${base}/health   Metrics: ${base}/metrics`);
+  printDemo(report);
   say('');
 }
 
@@ -77,12 +93,15 @@ program
     const config = loadConfig();
     await withDatabase(config, async (database) => {
       await migrateDatabase(database);
-      const report = await seed(buildServices(database, systemClock), { demo: config.seedDemo });
+      const report = await seed(buildServices(database, systemClock), { demo: demoOptions(config) });
       say(
         `${database.description}: ${report.catalog.services} services, ${report.catalog.versionsAdded} plan versions added`,
       );
+      printDemo(report);
     });
   });
+
+registerAdminCommands(program, withDatabase, say);
 
 try {
   await program.parseAsync(process.argv);

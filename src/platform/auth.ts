@@ -10,6 +10,10 @@ declare module 'fastify' {
     /** Who may call the route and which record it concerns. Required: routes without one are refused. */
     policy?: RoutePolicy;
   }
+  interface FastifyInstance {
+    /** Every route registered after the auth plugin, for the test that walks them all. */
+    registeredRoutes: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     principal: Principal | null;
     /** The raw session token when the caller came with a session cookie (for CSRF checks). */
@@ -50,6 +54,11 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export const authPlugin = fp(
   async (app: FastifyInstance, { identity }: { identity: IdentityService }) => {
     await app.register(cookie);
+    const registered: { method: string; url: string }[] = [];
+    app.decorate('registeredRoutes', registered);
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+    });
     app.decorateRequest('principal', null);
     app.decorateRequest('sessionToken', null);
 
@@ -58,7 +67,7 @@ export const authPlugin = fp(
       const policy = request.routeOptions.config?.policy;
       if (!policy) {
         request.log.error({ route: request.routeOptions.url }, 'route has no access policy: refused');
-        throw new AppError('FORBIDDEN');
+        throw new AppError('ROUTE_POLICY_MISSING');
       }
 
       const authorization = request.headers.authorization;

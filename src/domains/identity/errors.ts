@@ -37,6 +37,12 @@ export const IdentityErrors = defineErrors({
     es: 'No tienes permiso para hacer esto.',
     en: 'You are not allowed to do this.',
   },
+  /** The route declares no access policy, so nobody may call it (deny by default; a bug to fix). */
+  ROUTE_POLICY_MISSING: {
+    status: 403,
+    es: 'No tienes permiso para hacer esto.',
+    en: 'You are not allowed to do this.',
+  },
   /** A cookie-authenticated write came without the session's X-CSRF-Token, or with another's. */
   CSRF_TOKEN_INVALID: {
     status: 403,

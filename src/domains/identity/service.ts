@@ -462,6 +462,31 @@ export class IdentityService {
     });
   }
 
+  /** Sets a password (admin reset, or the demo accounts following LIBRA_DEMO_PASSWORD). */
+  async setPassword(actor: Actor, userId: string, password: string): Promise<void> {
+    checkPasswordPolicy(password);
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repository.userById(tx, userId))) throw new AppError('USER_NOT_FOUND');
+      await this.repository.updatePassword(tx, userId, passwordHash, this.clock.now());
+      await this.audit.record(tx, actor, {
+        action: 'user.set_password',
+        recordType: 'user',
+        recordId: userId,
+      });
+    });
+  }
+
+  /** True when this exact key exists and is live (a fixed demo key survives restarts). */
+  async apiKeyIsLive(key: string): Promise<boolean> {
+    try {
+      await this.authenticateApiKey(key);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async userByEmail(email: string): Promise<UserView | undefined> {
     const user = await this.repository.userByEmail(this.db, normaliseEmail(email));
     return user ? presentUser(user) : undefined;

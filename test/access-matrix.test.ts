@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { bearer, createApiKey, createUser, signIn, type TestUser } from './support/auth.ts';
+
+/**
+ * Who may call what. For each route, each caller and (where the route concerns a record) their own
+ * record and someone else's, the status the API must answer. Someone else's record answers 404, as
+ * if it did not exist.
+ */
+type Caller =
+  | 'anonymous'
+  | 'customer'
+  | 'agent'
+  | 'supervisor'
+  | 'finance'
+  | 'admin'
+  | 'provider'
+  | 'partner'
+  | 'metrics';
+const CALLERS: Caller[] = [
+  'anonymous',
+  'customer',
+  'agent',
+  'supervisor',
+  'finance',
+  'admin',
+  'provider',
+  'partner',
+  'metrics',
+];
+const USER_CALLERS = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'provider'] as const;
+
+interface Check {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Builds the URL and body for the caller; called per request so writes get fresh records. */
+  request: (caller: Caller) => Promise<{ url: string; payload?: unknown }>;
+  expected: Record<Caller, number>;
+}
+
+/** Expected statuses: `allowed` get `ok`; other signed-in callers 403; anonymous 401. */
+function only(allowed: Caller[], ok: number): Record<Caller, number> {
+  return Object.fromEntries(
+    CALLERS.map((c) => [c, allowed.includes(c) ? ok : c === 'anonymous' ? 401 : 403]),
+  ) as Record<Caller, number>;
+}
+const everyone = (ok: number) => only(CALLERS, ok);
+
+let t: TestApp;
+const credentials = new Map<Caller, () => Promise<Record<string, string>>>();
+const accounts = new Map<Caller, TestUser>();
+let strangerSessionId: string;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  for (const role of USER_CALLERS) {
+    const user = await createUser(t, role);
+    accounts.set(role, user);
+    // A fresh session per request: logout and session revocation end the one they use.
+    credentials.set(role, async () => (await signIn(t, user)).write);
+  }
+  const partner = await createApiKey(t, 'partner', ['memberships:read', 'memberships:write']);
+  const metrics = await createApiKey(t, 'metrics', ['metrics:read']);
+  credentials.set('partner', async () => bearer(partner.key));
+  credentials.set('metrics', async () => bearer(metrics.key));
+  credentials.set('anonymous', async () => ({}));
+  const stranger = await createUser(t, 'customer');
+  strangerSessionId = (await signIn(t, stranger)).sessionId;
+});
+afterAll(async () => t?.close());
+
+let serial = 0;
+const throwawayUser = async () => (await createUser(t, 'agent')).id;
+const throwawayKey = async () =>
+  (
+    await t.services.identity.createApiKey(SYSTEM_ACTOR, {
+      name: 'throwaway',
+      kind: 'metrics',
+      scopes: ['metrics:read'],
+    })
+  ).apiKey.id;
+
+const CHECKS: Record<string, Check> = {
+  'GET /v1/plans': { method: 'GET', request: async () => ({ url: '/v1/plans' }), expected: everyone(200) },
+  'GET /v1/plans/{code}': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/plans/libra-plus' }),
+    expected: everyone(200),
+  },
+  'GET /health': { method: 'GET', request: async () => ({ url: '/health' }), expected: everyone(200) },
+  'GET /openapi.json': {
+    method: 'GET',
+    request: async () => ({ url: '/openapi.json' }),
+    expected: everyone(200),
+  },
+  'GET /metrics': {
+    method: 'GET',
+    request: async () => ({ url: '/metrics' }),
+    expected: only(['supervisor', 'admin', 'metrics'], 200),
+  },
+  'GET /v1/me': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/me' }),
+    expected: only(
+      CALLERS.filter((c) => c !== 'anonymous'),
+      200,
+    ),
+  },
+  'GET /v1/me/sessions': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/me/sessions' }),
+    expected: only([...USER_CALLERS], 200),
+  },
+  'DELETE /v1/me/sessions/{id} (someone else’s)': {
+    method: 'DELETE',
+    request: async () => ({ url: `/v1/me/sessions/${strangerSessionId}` }),
+    expected: only([...USER_CALLERS], 404),
+  },
+  'DELETE /v1/me/sessions/{id} (own)': {
+    method: 'DELETE',
+    request: async (caller) => {
+      const account = accounts.get(caller);
+      if (!account) return { url: `/v1/me/sessions/${strangerSessionId}` };
+      // Another session of the caller's own (another device), opened for the purpose.
+      return { url: `/v1/me/sessions/${(await signIn(t, account)).sessionId}` };
+    },
+    expected: only([...USER_CALLERS], 204),
+  },
+  'POST /v1/auth/login': {
+    method: 'POST',
+    request: async () => {
+      const account = accounts.get('customer') as TestUser;
+      return { url: '/v1/auth/login', payload: { email: account.email, password: account.password } };
+    },
+    expected: everyone(200),
+  },
+  'POST /v1/auth/logout': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/auth/logout' }),
+    expected: only([...USER_CALLERS], 204),
+  },
+  'GET /v1/audit': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/audit' }),
+    expected: only(['supervisor', 'admin'], 200),
+  },
+  'GET /v1/admin/users': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/admin/users' }),
+    expected: only(['admin'], 200),
+  },
+  'POST /v1/admin/users': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/admin/users',
+      payload: {
+        email: `new-agent-${++serial}@test.libra.mx`,
+        name: 'Nuevo agente',
+        role: 'agent',
+        password: 'a long enough passphrase',
+      },
+    }),
+    expected: only(['admin'], 201),
+  },
+  'POST /v1/admin/users/{id}/disable': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/admin/users/${await throwawayUser()}/disable` }),
+    expected: only(['admin'], 200),
+  },
+  'POST /v1/admin/users/{id}/enable': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/admin/users/${await throwawayUser()}/enable` }),
+    expected: only(['admin'], 200),
+  },
+  'GET /v1/admin/api-keys': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/admin/api-keys' }),
+    expected: only(['admin'], 200),
+  },
+  'POST /v1/admin/api-keys': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/admin/api-keys',
+      payload: { name: 'Banco', kind: 'partner', scopes: ['memberships:read'] },
+    }),
+    expected: only(['admin'], 201),
+  },
+  'DELETE /v1/admin/api-keys/{id}': {
+    method: 'DELETE',
+    request: async () => ({ url: `/v1/admin/api-keys/${await throwawayKey()}` }),
+    expected: only(['admin'], 204),
+  },
+};
+
+describe('access matrix', () => {
+  for (const [name, check] of Object.entries(CHECKS)) {
+    it(name, async () => {
+      const actual: Record<string, number> = {};
+      for (const caller of CALLERS) {
+        const headers = await (credentials.get(caller) as () => Promise<Record<string, string>>)();
+        const { url, payload } = await check.request(caller);
+        const res = await t.app.inject({
+          method: check.method,
+          url,
+          headers,
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+        actual[caller] = res.statusCode;
+      }
+      expect(actual).toEqual(check.expected);
+    });
+  }
+
+  it('covers every route the API registers (except the docs UI)', () => {
+    const routes = new Set(
+      t.app.registeredRoutes
+        .filter(
+          (r) =>
+            r.method !== 'HEAD' &&
+            !r.url.startsWith('/docs') &&
+            !r.url.startsWith('/problems') &&
+            r.url !== '/',
+        )
+        .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    const covered = new Set(Object.keys(CHECKS).map((k) => k.replace(/ \(.*\)$/, '')));
+    expect([...routes].filter((r) => !covered.has(r))).toEqual([]);
+  });
+});
+
+describe('deny by default', () => {
+  it('every registered route declares an access policy', async () => {
+    const missing: string[] = [];
+    for (const route of t.app.registeredRoutes) {
+      const url = route.url.replace(/:(\w+)/g, '01a211f5-0000-7000-8000-000000000000').replace(/\*$/, 'x');
+      const res = await t.app.inject({ method: route.method as 'GET', url });
+      if (res.statusCode === 403 && res.json().code === 'ROUTE_POLICY_MISSING')
+        missing.push(`${route.method} ${route.url}`);
+    }
+    expect(t.app.registeredRoutes.length).toBeGreaterThan(15);
+    expect(missing).toEqual([]);
+  });
+
+  it('a route without a policy is refused, even to an admin', async () => {
+    const app = await buildTestApp({
+      extend: (a) => {
+        a.get('/test/undeclared', async () => ({ secret: true }));
+      },
+    });
+    try {
+      const admin = await signIn(app, await createUser(app, 'admin'));
+      for (const headers of [{}, admin.read]) {
+        const res = await app.app.inject({ method: 'GET', url: '/test/undeclared', headers });
+        expect(res.statusCode).toBe(403);
+        expect(res.json().code).toBe('ROUTE_POLICY_MISSING');
+        expect(res.body).not.toContain('secret');
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
