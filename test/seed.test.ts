@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newApiKey } from '../src/domains/identity/tokens.ts';
+import { DEMO_ACCOUNTS, seed } from '../src/seed.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { bearer, signIn } from './support/auth.ts';
+import { freshDatabase, onPostgres } from './support/database.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => t?.close());
+
+const whoami = (key: string) => t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) });
+
+describe('demo data', () => {
+  it('gives one account per role with the demo password, and a partner key', async () => {
+    const report = await seed(t.services, { demo: { password: 'libra-demo-2026' } });
+    expect(report.demo?.accounts.map((a) => a.role).sort()).toEqual(
+      ['admin', 'agent', 'customer', 'finance', 'provider', 'supervisor'].sort(),
+    );
+    for (const account of DEMO_ACCOUNTS) {
+      const session = await signIn(t, { email: account.email, password: 'libra-demo-2026' }, '192.0.2.1');
+      const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.read });
+      expect(me.json().user.role).toBe(account.role);
+    }
+    const key = report.demo?.apiKey as string;
+    expect((await whoami(key)).json()).toMatchObject({ kind: 'api_key', apiKey: { kind: 'partner' } });
+  });
+
+  it('a second run adds no accounts, follows a new password and replaces the key', async () => {
+    const first = await seed(t.services, { demo: { password: 'libra-demo-2026' } });
+    const second = await seed(t.services, { demo: { password: 'another demo password' } });
+    const users = await t.services.identity.listUsers({ principal: null, requestId: null, ip: null });
+    expect(users.filter((u) => u.email.endsWith('@demo.libra.mx'))).toHaveLength(DEMO_ACCOUNTS.length);
+    await expect(
+      signIn(t, { email: 'agente@demo.libra.mx', password: 'another demo password' }, '192.0.2.2'),
+    ).resolves.toBeDefined();
+    expect((await whoami(first.demo?.apiKey as string)).statusCode).toBe(401);
+    expect((await whoami(second.demo?.apiKey as string)).statusCode).toBe(200);
+  });
+
+  it('keeps a fixed LIBRA_DEMO_API_KEY working across starts', async () => {
+    const fixed = newApiKey().key;
+    const first = await seed(t.services, { demo: { password: 'libra-demo-2026', apiKey: fixed } });
+    const second = await seed(t.services, { demo: { password: 'libra-demo-2026', apiKey: fixed } });
+    expect(first.demo?.apiKey).toBe(fixed);
+    expect(second.demo?.apiKey).toBe(fixed);
+    expect((await whoami(fixed)).statusCode).toBe(200);
+  });
+});
+
+describe('admin CLI', () => {
+  it('creates a staff account and an API key for production, printing each secret once', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'libra-cli-'));
+    const database = onPostgres ? await freshDatabase({ migrate: false }) : undefined;
+    await database?.handle.close();
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATA_DIR: dir,
+      ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    };
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    try {
+      const user = run(
+        'users',
+        'create',
+        '--email',
+        'Primera.Admin@libra.mx',
+        '--name',
+        'Primera Admin',
+        '--role',
+        'admin',
+      );
+      expect(user.stderr).toBe('');
+      expect(user.stdout).toMatch(/created admin primera.admin@libra.mx/);
+      expect(user.stdout).toMatch(/password \(shown once\): \S{24}/);
+
+      const key = run(
+        'api-keys',
+        'create',
+        '--name',
+        'Banco',
+        '--kind',
+        'partner',
+        '--scopes',
+        'memberships:write',
+      );
+      expect(key.stdout).toMatch(/key \(shown once\): lbr_[a-z0-9]{12}_\S{43}/);
+
+      const bad = run('api-keys', 'create', '--name', 'X', '--kind', 'partner', '--scopes', 'metrics:read');
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/SCOPE_INVALID/);
+
+      const customer = run('users', 'create', '--email', 'c@libra.mx', '--name', 'C', '--role', 'customer');
+      expect(customer.status).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await database?.drop().catch(() => {});
+    }
+  });
+});
