@@ -173,6 +173,38 @@ describe('platform endpoints', () => {
   });
 });
 
+describe('CORS', () => {
+  it('is closed by default and open only to the configured origins', async () => {
+    const open = await buildTestApp({ env: { CORS_ORIGINS: 'https://banco.example' } });
+    try {
+      const preflight = (app: TestApp, origin: string) =>
+        app.app.inject({
+          method: 'OPTIONS',
+          url: '/v1/plans',
+          headers: { origin, 'access-control-request-method': 'GET' },
+        });
+      const allowed = await preflight(open, 'https://banco.example');
+      expect(allowed.statusCode).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://banco.example');
+      expect(
+        (await preflight(open, 'https://evil.example')).headers['access-control-allow-origin'],
+      ).toBeUndefined();
+      const refused = await open.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { origin: 'https://banco.example' },
+      });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['access-control-allow-origin']).toBe('https://banco.example');
+      expect(
+        (await preflight(t, 'https://banco.example')).headers['access-control-allow-origin'],
+      ).toBeUndefined();
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('answer 429 RATE_LIMITED with Retry-After past the limit, per client address', async () => {
     const limited = await buildTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '3' } });

@@ -1,7 +1,13 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Actor, allows, type Principal, type RoutePolicy } from '../domains/identity/principal.ts';
+import {
+  type Actor,
+  allows,
+  type Principal,
+  PUBLIC,
+  type RoutePolicy,
+} from '../domains/identity/principal.ts';
 import type { IdentityService } from '../domains/identity/service.ts';
 import { AppError } from '../lib/errors.ts';
 
@@ -64,7 +70,9 @@ export const authPlugin = fp(
 
     app.addHook('onRequest', async (request, reply) => {
       if (request.is404) return;
-      const policy = request.routeOptions.config?.policy;
+      // CORS preflights carry no credentials and change nothing; @fastify/cors answers them.
+      const policy =
+        request.routeOptions.config?.policy ?? (request.method === 'OPTIONS' ? PUBLIC : undefined);
       if (!policy) {
         request.log.error({ route: request.routeOptions.url }, 'route has no access policy: refused');
         throw new AppError('ROUTE_POLICY_MISSING');
