@@ -15,6 +15,9 @@ import { CatalogService } from './domains/catalog/service.ts';
 import { IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import type { PaymentGateway } from './domains/payments/gateway.ts';
+import { SandboxRepository } from './domains/payments/repository.ts';
+import { SandboxGateway } from './domains/payments/sandbox.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
 import { newId } from './lib/ids.ts';
@@ -40,6 +43,7 @@ export interface Services {
   audit: AuditService;
   catalog: CatalogService;
   identity: IdentityService;
+  payments: PaymentGateway;
 }
 
 export function buildServices(database: DatabaseHandle, clock: Clock): Services {
@@ -48,6 +52,8 @@ export function buildServices(database: DatabaseHandle, clock: Clock): Services 
     audit,
     catalog: new CatalogService(database.db, new CatalogRepository(), clock),
     identity: new IdentityService(database.db, new IdentityRepository(), audit, clock),
+    // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
+    payments: new SandboxGateway(database.db, new SandboxRepository(), clock),
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './audit.ts';
 export * from './catalog.ts';
 export * from './identity.ts';
+export * from './payments.ts';
 export * from './platform.ts';
