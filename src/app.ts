@@ -17,11 +17,14 @@ import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
 import type { PaymentGateway } from './domains/payments/gateway.ts';
 import { SandboxRepository } from './domains/payments/repository.ts';
+import { sandboxRoutes } from './domains/payments/routes.ts';
 import { SandboxGateway } from './domains/payments/sandbox.ts';
+import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
 import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
+import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
 import { healthRoutes } from './platform/health.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
@@ -36,6 +39,8 @@ export interface AppDependencies {
   config: Config;
   database: DatabaseHandle;
   clock?: Clock;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 /** The services every domain's routes are built from; one instance of each per app. */
@@ -67,17 +72,23 @@ export async function buildApp({
   config,
   database,
   clock = systemClock,
+  logStream,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      serializers: { req: serializeRequestWithoutCardNumbers },
+      ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: config.bodyLimitBytes,
     // A caller's own request id is kept (so a partner can correlate), a missing or odd one replaced.
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId();
+      // A request id is in every log line: one that holds a card number is replaced too.
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) && !containsCardNumber(incoming)
+        ? incoming
+        : newId();
     },
     trustProxy: false,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
@@ -110,6 +121,7 @@ export async function buildApp({
   const services = buildServices(database, clock);
   await app.register(problemPlugin);
   await app.register(authPlugin, { identity: services.identity });
+  await app.register(cardGuardPlugin);
   await app.register(metricsPlugin);
   await app.register(openApiPlugin, { version: VERSION });
   await app.register(healthRoutes, { database, version: VERSION });
@@ -118,6 +130,7 @@ export async function buildApp({
   await app.register(catalogRoutes, { catalog: services.catalog });
   await app.register(identityRoutes, { identity: services.identity });
   await app.register(auditRoutes, { audit: services.audit });
+  if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(siteRoutes, { catalog: services.catalog });
 
   return app;

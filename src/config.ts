@@ -26,6 +26,8 @@ export interface Config {
   demoPassword: string;
   /** A fixed demo partner API key; when unset a new one is made (and printed) at each start. */
   demoApiKey: string | undefined;
+  /** The card processor behind charges and refunds; `sandbox` is a processor's test mode. */
+  paymentGateway: 'sandbox';
 }
 
 export class ConfigError extends Error {
@@ -155,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     demoPassword: demoPassword(env),
     demoApiKey: demoApiKey(env),
+    paymentGateway: oneOf(env, 'PAYMENT_GATEWAY', ['sandbox'] as const, 'sandbox'),
   };
 }
 
@@ -204,5 +207,11 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'LIBRA_DEMO_API_KEY',
     default: '(new at each start)',
     description: 'A fixed demo partner API key.',
+  },
+  {
+    name: 'PAYMENT_GATEWAY',
+    default: 'sandbox',
+    description:
+      'Card processor: `sandbox` (test cards only, kept in the database; serves `POST /v1/sandbox/card-tokens`).',
   },
 ];

@@ -185,6 +185,14 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: only(['admin'], 201),
   },
+  'POST /v1/sandbox/card-tokens': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/sandbox/card-tokens',
+      payload: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvv: '123' },
+    }),
+    expected: everyone(201),
+  },
   'DELETE /v1/admin/api-keys/{id}': {
     method: 'DELETE',
     request: async () => ({ url: `/v1/admin/api-keys/${await throwawayKey()}` }),

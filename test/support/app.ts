@@ -21,6 +21,8 @@ export async function buildTestApp(
     clock?: Clock;
     /** Register extra routes (e.g. one that throws) before the app is made ready. */
     extend?: (app: FastifyInstance) => void | Promise<void>;
+    /** Receives every log line (set LOG_LEVEL in `env`; tests default to silent). */
+    logStream?: { write(line: string): void };
   } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env });
@@ -28,7 +30,7 @@ export async function buildTestApp(
   const database = await freshDatabase();
   const services = buildServices(database.handle, clock);
   await seed(services, { demo: false });
-  const app = await buildApp({ config, database: database.handle, clock });
+  const app = await buildApp({ config, database: database.handle, clock, logStream: options.logStream });
   if (options.extend) await options.extend(app);
   await app.ready();
   return {

@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import '../domains/payments/errors.ts';
+import { containsCardNumber, redactCardNumbers, redactCardNumbersInUrl } from '../lib/card-numbers.ts';
+import { AppError } from '../lib/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes card numbers in its body on purpose (sandbox tokenization only). */
+    acceptsCardNumbers?: boolean;
+  }
+}
+
+/**
+ * Fastify's own request log serializer, with card numbers cut out of the URL: the "incoming
+ * request" line is written before any hook can refuse the request.
+ */
+export function serializeRequestWithoutCardNumbers(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactCardNumbersInUrl(request.url),
+    version: request.headers['accept-version']?.toString(),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+/**
+ * Libra never receives card numbers: a request that carries one — in its body, query string or
+ * path — is refused with CARD_NUMBER_NOT_ALLOWED before any handler, validator or log sees the
+ * value. A route that declares `acceptsCardNumbers` may receive them in its body only: a number
+ * in a URL ends up in proxies' and browsers' histories, wherever it is sent.
+ */
+export const cardGuardPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.addHook('preValidation', async (request) => {
+      const bodyAllowed = request.routeOptions.config?.acceptsCardNumbers === true;
+      if (
+        containsCardNumber(request.params) ||
+        containsCardNumber(request.query) ||
+        (!bodyAllowed && containsCardNumber(request.body))
+      ) {
+        throw new AppError('CARD_NUMBER_NOT_ALLOWED');
+      }
+    });
+
+    // Problem documents name the path they answer (`instance`), and a path may hold a card number
+    // (a refused one, or a 404 for a made-up URL): never echo it back.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (typeof payload !== 'string') return payload;
+      if (!String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json'))
+        return payload;
+      if (!containsCardNumber(payload)) return payload;
+      return JSON.stringify(JSON.parse(payload), (_key, value) =>
+        typeof value === 'string' ? redactCardNumbers(value) : value,
+      );
+    });
+  },
+  { name: 'card-guard' },
+);
