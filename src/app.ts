@@ -12,9 +12,15 @@ import { AuditService } from './domains/audit/service.ts';
 import { CatalogRepository } from './domains/catalog/repository.ts';
 import { catalogRoutes } from './domains/catalog/routes.ts';
 import { CatalogService } from './domains/catalog/service.ts';
+import { EntitlementsRepository } from './domains/entitlements/repository.ts';
+import { entitlementsRoutes } from './domains/entitlements/routes.ts';
+import { EntitlementsService } from './domains/entitlements/service.ts';
 import { IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import { MembersRepository } from './domains/members/repository.ts';
+import { membersRoutes } from './domains/members/routes.ts';
+import { MembersService } from './domains/members/service.ts';
 import type { PaymentGateway } from './domains/payments/gateway.ts';
 import { SandboxRepository } from './domains/payments/repository.ts';
 import { sandboxRoutes } from './domains/payments/routes.ts';
@@ -26,6 +32,8 @@ import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
 import { healthRoutes } from './platform/health.ts';
+import { IdempotencyRepository } from './platform/idempotency/repository.ts';
+import { IdempotencyService } from './platform/idempotency/service.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
 import { problemPlugin } from './platform/problem.ts';
@@ -47,18 +55,46 @@ export interface AppDependencies {
 export interface Services {
   audit: AuditService;
   catalog: CatalogService;
+  entitlements: EntitlementsService;
   identity: IdentityService;
+  members: MembersService;
   payments: PaymentGateway;
 }
 
 export function buildServices(database: DatabaseHandle, clock: Clock): Services {
-  const audit = new AuditService(database.db, new AuditRepository(), clock);
+  const db = database.db;
+  const audit = new AuditService(db, new AuditRepository(), clock);
+  const catalogRepository = new CatalogRepository();
+  const identity = new IdentityService(db, new IdentityRepository(), audit, clock);
+  // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
+  const payments = new SandboxGateway(db, new SandboxRepository(), clock);
+  const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
+  const membersRepository = new MembersRepository();
+  const members = new MembersService(
+    db,
+    membersRepository,
+    catalogRepository,
+    identity,
+    payments,
+    audit,
+    idempotency,
+    clock,
+  );
   return {
     audit,
-    catalog: new CatalogService(database.db, new CatalogRepository(), clock),
-    identity: new IdentityService(database.db, new IdentityRepository(), audit, clock),
-    // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
-    payments: new SandboxGateway(database.db, new SandboxRepository(), clock),
+    catalog: new CatalogService(db, catalogRepository, clock),
+    entitlements: new EntitlementsService(
+      db,
+      new EntitlementsRepository(),
+      members,
+      membersRepository,
+      catalogRepository,
+      audit,
+      clock,
+    ),
+    identity,
+    members,
+    payments,
   };
 }
 
@@ -130,6 +166,8 @@ export async function buildApp({
   await app.register(catalogRoutes, { catalog: services.catalog });
   await app.register(identityRoutes, { identity: services.identity });
   await app.register(auditRoutes, { audit: services.audit });
+  await app.register(membersRoutes, { members: services.members });
+  await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(siteRoutes, { catalog: services.catalog });
 

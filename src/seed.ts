@@ -1,6 +1,9 @@
 import type { Services } from './app.ts';
 import { PLANS, SERVICES } from './domains/catalog/seed-data.ts';
-import { SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
+import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
+import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
+import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
+import { AppError } from './lib/errors.ts';
 
 export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = [
   { email: 'cliente@demo.libra.mx', name: 'María Fernanda López Ruiz', role: 'customer' },
@@ -21,7 +24,7 @@ export interface DemoOptions {
 
 export interface SeedReport {
   catalog: { services: number; versionsAdded: number };
-  demo: { accounts: { email: string; role: UserRole }[]; apiKey: string } | null;
+  demo: { accounts: { email: string; role: UserRole }[]; apiKey: string; families: number } | null;
 }
 
 /**
@@ -58,8 +61,134 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
     });
     key = created.key;
   }
+  const families = await seedDemoFamilies(services);
   return {
     catalog,
-    demo: { accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })), apiKey: key },
+    demo: { accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })), apiKey: key, families },
   };
+}
+
+interface DemoFamily {
+  /** Who contracts: the demo customer online, the demo agent by phone, or the bank. */
+  channel: 'online' | 'phone' | 'bank';
+  plan: string;
+  card: string;
+  titular: ContractInput['titular'];
+  beneficiaries: BeneficiaryInput[];
+}
+
+/** Covered families for the demo: one per sales channel, with spouses, children and cards. */
+const DEMO_FAMILIES: DemoFamily[] = [
+  {
+    channel: 'online',
+    plan: 'libra-plus',
+    card: '4242424242424242',
+    titular: {
+      fullName: 'María Fernanda López Ruiz',
+      email: 'cliente@demo.libra.mx',
+      phone: '55 2345 6789',
+      birthDate: '1984-06-09',
+      rfc: 'LORM840609QX3',
+    },
+    beneficiaries: [
+      { kind: 'spouse', fullName: 'Jorge Ramírez Soto', birthDate: '1982-01-20' },
+      { kind: 'child', fullName: 'Diego Ramírez López', birthDate: '2012-05-12' },
+      { kind: 'child', fullName: 'Sofía Ramírez López', birthDate: '2006-02-03' },
+      { kind: 'additional_cardholder', fullName: 'Lucía López Ruiz', cardLast4: '1881' },
+    ],
+  },
+  {
+    channel: 'phone',
+    plan: 'libra-one',
+    card: '4000056655665556',
+    titular: {
+      fullName: 'Roberto Sánchez Aguilar',
+      email: 'roberto.sanchez@demo.libra.mx',
+      phone: '33 1234 9876',
+      birthDate: '1970-11-02',
+    },
+    beneficiaries: [{ kind: 'spouse', fullName: 'Patricia Morales Vega', birthDate: '1973-04-18' }],
+  },
+  {
+    channel: 'bank',
+    plan: 'libra-plus',
+    card: '5555555555554444',
+    titular: {
+      fullName: 'Guadalupe Hernández Cruz',
+      email: 'guadalupe.hernandez@demo.libra.mx',
+      phone: '81 8765 4321',
+      birthDate: '1991-09-27',
+    },
+    beneficiaries: [{ kind: 'child', fullName: 'Emiliano Torres Hernández', birthDate: '2019-08-30' }],
+  },
+];
+
+function actingAs(principal: Principal): Actor {
+  return { principal, requestId: 'demo-seed', ip: null };
+}
+
+async function seedDemoFamilies(services: Services): Promise<number> {
+  const customer = await services.identity.userByEmail('cliente@demo.libra.mx');
+  const agent = await services.identity.userByEmail('agente@demo.libra.mx');
+  if (!customer || !agent) throw new Error('demo accounts must exist before demo families');
+  const far = new Date('2100-01-01T00:00:00Z');
+  const asUser = (user: typeof customer, role: 'customer' | 'agent'): Actor =>
+    actingAs({
+      kind: 'user',
+      userId: user.id,
+      role,
+      email: user.email,
+      name: user.name,
+      providerId: null,
+      sessionId: 'demo-seed',
+      sessionExpiresAt: far,
+    });
+  const actors: Record<DemoFamily['channel'], Actor> = {
+    online: asUser(customer, 'customer'),
+    phone: asUser(agent, 'agent'),
+    bank: actingAs({
+      kind: 'api_key',
+      apiKeyId: 'demo-seed',
+      role: 'partner',
+      name: DEMO_API_KEY_NAME,
+      scopes: ['memberships:write'],
+      providerId: null,
+    }),
+  };
+  let created = 0;
+  for (const family of DEMO_FAMILIES) {
+    const card = await services.payments.tokenize({
+      number: family.card,
+      expMonth: 12,
+      expYear: 2030,
+      cvv: '123',
+    });
+    const actor = actors[family.channel];
+    let membershipId: string;
+    try {
+      const result = await services.members.contract(
+        actor,
+        {
+          planCode: family.plan,
+          titular: family.titular,
+          cardToken: card.token,
+          consent: {
+            termsVersion: CURRENT_TERMS.version,
+            privacyNoticeVersion: CURRENT_PRIVACY_NOTICE.version,
+          },
+        },
+        undefined,
+      );
+      membershipId = result.body.id;
+    } catch (error) {
+      // A second start finds the family already there.
+      if (error instanceof AppError && error.code === 'MEMBERSHIP_ALREADY_EXISTS') continue;
+      throw error;
+    }
+    for (const beneficiary of family.beneficiaries) {
+      await services.members.addBeneficiary(actor, membershipId, beneficiary);
+    }
+    created++;
+  }
+  return created;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, type TestUser } from './support/auth.ts';
+import { contractBody, tokenize } from './support/factories.ts';
 
 /**
  * Who may call what. For each route, each caller and (where the route concerns a record) their own
@@ -32,7 +33,7 @@ const CALLERS: Caller[] = [
 const USER_CALLERS = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'provider'] as const;
 
 interface Check {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Builds the URL and body for the caller; called per request so writes get fresh records. */
   request: (caller: Caller) => Promise<{ url: string; payload?: unknown }>;
   expected: Record<Caller, number>;
@@ -50,6 +51,8 @@ let t: TestApp;
 const credentials = new Map<Caller, () => Promise<Record<string, string>>>();
 const accounts = new Map<Caller, TestUser>();
 let strangerSessionId: string;
+let ownMembershipId: string;
+let otherMembershipId: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -66,6 +69,26 @@ beforeAll(async () => {
   credentials.set('anonymous', async () => ({}));
   const stranger = await createUser(t, 'customer');
   strangerSessionId = (await signIn(t, stranger)).sessionId;
+
+  // The customer's own membership, and someone else's (contracted by phone).
+  const customer = await signIn(t, accounts.get('customer') as TestUser);
+  const own = await t.app.inject({
+    method: 'POST',
+    url: '/v1/memberships',
+    headers: customer.write,
+    payload: contractBody(await tokenize(t)),
+  });
+  ownMembershipId = own.json().id;
+  const agent = await signIn(t, accounts.get('agent') as TestUser);
+  const other = await t.app.inject({
+    method: 'POST',
+    url: '/v1/memberships',
+    headers: agent.write,
+    payload: contractBody(await tokenize(t)),
+  });
+  otherMembershipId = other.json().id;
+  if (!ownMembershipId || !otherMembershipId)
+    throw new Error(`contracting failed: ${own.body} ${other.body}`);
 });
 afterAll(async () => t?.close());
 
@@ -80,7 +103,151 @@ const throwawayKey = async () =>
     })
   ).apiKey.id;
 
+/** The customer acts on their own membership; everyone else on someone else's (staff see any). */
+const membershipFor = (caller: Caller) => (caller === 'customer' ? ownMembershipId : otherMembershipId);
+const READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'partner'];
+const WRITERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'];
+/** The customer's view of someone else's membership: as if it did not exist. */
+function othersAreHidden(expected: Record<Caller, number>): Record<Caller, number> {
+  return { ...expected, customer: 404 };
+}
+const addChild = async (membershipId: string) =>
+  (
+    await t.services.members.addBeneficiary(SYSTEM_ACTOR, membershipId, {
+      kind: 'child',
+      fullName: 'Hija Temporal López',
+      birthDate: '2015-01-01',
+    })
+  ).id;
+
 const CHECKS: Record<string, Check> = {
+  'GET /v1/legal': { method: 'GET', request: async () => ({ url: '/v1/legal' }), expected: everyone(200) },
+  'POST /v1/memberships': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: '/v1/memberships',
+      payload: contractBody(
+        await tokenize(t),
+        caller === 'anonymous' ? { account: { password: 'mi contraseña segura' } } : {},
+      ),
+    }),
+    // Public (online contracting needs no account), but only sales channels may contract.
+    expected: { ...only(['anonymous', 'agent', 'supervisor', 'partner'], 201), customer: 409 },
+  },
+  'GET /v1/memberships': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/memberships?q=lopez' }),
+    expected: only(['agent', 'supervisor', 'finance', 'admin'], 200),
+  },
+  'GET /v1/me/memberships': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/me/memberships' }),
+    expected: only(['customer'], 200),
+  },
+  'GET /v1/memberships/{id}': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}` }),
+    expected: only(READERS, 200),
+  },
+  'GET /v1/memberships/{id} (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}` }),
+    expected: othersAreHidden(only(READERS, 200)),
+  },
+  'POST /v1/eligibility/checks': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: '/v1/eligibility/checks',
+      payload: { membershipId: membershipFor(caller), personId: 'titular', serviceCode: 'online-doctor' },
+    }),
+    // The matrix's partner key holds memberships scopes, not eligibility:read.
+    expected: only(['customer', 'agent', 'supervisor'], 200),
+  },
+  'POST /v1/eligibility/checks (someone else’s)': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/eligibility/checks',
+      payload: { membershipId: otherMembershipId, personId: 'titular', serviceCode: 'online-doctor' },
+    }),
+    expected: othersAreHidden(only(['customer', 'agent', 'supervisor'], 200)),
+  },
+  'GET /v1/memberships/{id}/usage': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/usage` }),
+    expected: only(READERS, 200),
+  },
+  'GET /v1/memberships/{id}/usage (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/usage` }),
+    expected: othersAreHidden(only(READERS, 200)),
+  },
+  'GET /v1/memberships/{id}/events': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/events` }),
+    expected: only(READERS, 200),
+  },
+  'GET /v1/memberships/{id}/events (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/events` }),
+    expected: othersAreHidden(only(READERS, 200)),
+  },
+  'PUT /v1/memberships/{id}/card': {
+    method: 'PUT',
+    request: async (caller) => ({
+      url: `/v1/memberships/${membershipFor(caller)}/card`,
+      payload: { cardToken: await tokenize(t) },
+    }),
+    expected: only(WRITERS, 200),
+  },
+  'PUT /v1/memberships/{id}/card (someone else’s)': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/card`,
+      payload: { cardToken: await tokenize(t) },
+    }),
+    expected: othersAreHidden(only(WRITERS, 200)),
+  },
+  'GET /v1/memberships/{id}/beneficiaries': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/beneficiaries` }),
+    expected: only(READERS, 200),
+  },
+  'GET /v1/memberships/{id}/beneficiaries (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/beneficiaries` }),
+    expected: othersAreHidden(only(READERS, 200)),
+  },
+  'POST /v1/memberships/{id}/beneficiaries': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: `/v1/memberships/${membershipFor(caller)}/beneficiaries`,
+      payload: { kind: 'child', fullName: 'Hijo Nuevo López', birthDate: '2016-02-02' },
+    }),
+    expected: only(WRITERS, 201),
+  },
+  'POST /v1/memberships/{id}/beneficiaries (someone else’s)': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/beneficiaries`,
+      payload: { kind: 'child', fullName: 'Hijo Nuevo López', birthDate: '2016-02-02' },
+    }),
+    expected: othersAreHidden(only(WRITERS, 201)),
+  },
+  'DELETE /v1/memberships/{id}/beneficiaries/{beneficiaryId}': {
+    method: 'DELETE',
+    request: async (caller) => {
+      const membershipId = membershipFor(caller);
+      return { url: `/v1/memberships/${membershipId}/beneficiaries/${await addChild(membershipId)}` };
+    },
+    expected: only(WRITERS, 204),
+  },
+  'DELETE /v1/memberships/{id}/beneficiaries/{beneficiaryId} (someone else’s)': {
+    method: 'DELETE',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/beneficiaries/${await addChild(otherMembershipId)}`,
+    }),
+    expected: othersAreHidden(only(WRITERS, 204)),
+  },
   'GET /v1/plans': { method: 'GET', request: async () => ({ url: '/v1/plans' }), expected: everyone(200) },
   'GET /v1/plans/{code}': {
     method: 'GET',

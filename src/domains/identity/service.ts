@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.ts';
+import type { Database, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -330,36 +330,58 @@ export class IdentityService {
     input: NewUser,
     assignedBy: 'admin' | 'system' = 'admin',
   ): Promise<UserView> {
+    this.checkNewUser(input, assignedBy);
+    const passwordHash = await hashPassword(input.password);
+    return this.db.transaction((tx) => this.insertUser(tx, actor, input, passwordHash));
+  }
+
+  /** The same inside the caller's transaction (contracting creates the customer's account with it). */
+  async createUserIn(
+    tx: Transaction,
+    actor: Actor,
+    input: NewUser,
+    assignedBy: 'admin' | 'system' = 'admin',
+  ): Promise<UserView> {
+    this.checkNewUser(input, assignedBy);
+    return this.insertUser(tx, actor, input, await hashPassword(input.password));
+  }
+
+  private checkNewUser(input: NewUser, assignedBy: 'admin' | 'system'): void {
     if (assignedBy === 'admin' && !ADMIN_ASSIGNABLE.includes(input.role))
       throw new AppError('ROLE_NOT_ASSIGNABLE');
     checkPasswordPolicy(input.password);
+  }
+
+  private async insertUser(
+    tx: Transaction,
+    actor: Actor,
+    input: NewUser,
+    passwordHash: string,
+  ): Promise<UserView> {
     const email = normaliseEmail(input.email);
-    const passwordHash = await hashPassword(input.password);
     const now = this.clock.now();
     const id = newId();
-    return this.db.transaction(async (tx) => {
-      if (await this.repository.userByEmail(tx, email)) throw new AppError('EMAIL_TAKEN');
-      await this.repository.insertUser(tx, {
-        id,
-        email,
-        name: input.name.trim(),
-        role: input.role,
-        passwordHash,
-        providerId: input.providerId ?? null,
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-      });
-      await this.audit.record(tx, actor, {
-        action: 'user.create',
-        recordType: 'user',
-        recordId: id,
-        details: { role: input.role },
-      });
-      const created = await this.repository.userById(tx, id);
-      if (!created) throw new Error('user vanished after insert');
-      return presentUser(created);
+    if (await this.repository.userByEmail(tx, email)) throw new AppError('EMAIL_TAKEN');
+    await this.repository.insertUser(tx, {
+      id,
+      email,
+      name: input.name.trim(),
+      role: input.role,
+      passwordHash,
+      providerId: input.providerId ?? null,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
     });
+    await this.audit.record(tx, actor, {
+      action: 'user.create',
+      recordType: 'user',
+      recordId: id,
+      details: { role: input.role },
+    });
+    const created = await this.repository.userById(tx, id);
+    if (!created) throw new Error('user vanished after insert');
+    return presentUser(created);
   }
 
   /** Staff read of personal data (names, emails): audited. */

@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { planVersions } from './catalog.ts';
+import { users } from './identity.ts';
+
+/**
+ * A titular's membership of a plan version. The titular's personal data lives here; beneficiaries
+ * in their own table. Only the processor's card token and its summary are stored — never a number.
+ */
+export const memberships = pgTable(
+  'memberships',
+  {
+    id: uuid('id').primaryKey(),
+    /** Human number read over the phone: `LM-26-000123`. */
+    number: text('number').notNull().unique(),
+    planVersionId: uuid('plan_version_id')
+      .notNull()
+      .references(() => planVersions.id),
+    state: text('state').notNull(),
+    channel: text('channel').notNull(),
+    /** The customer's account, when they have one (online contracting creates it). */
+    titularUserId: uuid('titular_user_id').references(() => users.id),
+    titularName: text('titular_name').notNull(),
+    titularEmail: text('titular_email').notNull(),
+    titularPhone: text('titular_phone').notNull(),
+    titularBirthDate: date('titular_birth_date', { mode: 'string' }).notNull(),
+    titularRfc: text('titular_rfc'),
+    titularCurp: text('titular_curp'),
+    cardToken: text('card_token').notNull(),
+    cardBrand: text('card_brand').notNull(),
+    cardType: text('card_type').notNull(),
+    cardLast4: text('card_last4').notNull(),
+    cardExpMonth: smallint('card_exp_month').notNull(),
+    cardExpYear: smallint('card_exp_year').notNull(),
+    contractedAt: timestamp('contracted_at', { withTimezone: true }).notNull(),
+    /** End of the free months (online contracting), exclusive; null when there were none. */
+    trialEndsAt: timestamp('trial_ends_at', { withTimezone: true }),
+    /** Day of the month charges fall on (the contracting day, Mexico City); 29–31 fall back. */
+    billingDay: smallint('billing_day').notNull(),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Lower-case, unaccented name, email, phone, number and card last 4, for trigram search. */
+    searchText: text('search_text').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('memberships_state', sql`${t.state} in ('trial','active','past_due','suspended','cancelled')`),
+    check('memberships_channel', sql`${t.channel} in ('online','phone','bank')`),
+    check('memberships_card_type', sql`${t.cardType} in ('credit','debit')`),
+    check('memberships_billing_day', sql`${t.billingDay} between 1 and 31`),
+    index('memberships_titular_user_idx').on(t.titularUserId),
+    index('memberships_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+/** Spouse, children and additional cardholders on a membership. Removal keeps the row (history). */
+export const beneficiaries = pgTable(
+  'beneficiaries',
+  {
+    id: uuid('id').primaryKey(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    kind: text('kind').notNull(),
+    fullName: text('full_name').notNull(),
+    birthDate: date('birth_date', { mode: 'string' }),
+    cardLast4: text('card_last4'),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('beneficiaries_kind', sql`${t.kind} in ('spouse','child','additional_cardholder')`),
+    index('beneficiaries_membership_idx').on(t.membershipId),
+    // One spouse at a time, enforced by the database whatever the races.
+    uniqueIndex('beneficiaries_one_spouse')
+      .on(t.membershipId)
+      .where(sql`${t.kind} = 'spouse' and ${t.removedAt} is null`),
+  ],
+);
+
+/** Append-only history of a membership: contracting, state changes, card and beneficiary changes. */
+export const membershipEvents = pgTable(
+  'membership_events',
+  {
+    id: uuid('id').primaryKey(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    type: text('type').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    reason: text('reason').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('membership_events_membership_idx').on(t.membershipId, t.at)],
+);
+
+/** Acceptance of the terms and of the privacy notice (LFPDPPP): which version, when, by which channel. */
+export const consents = pgTable(
+  'consents',
+  {
+    id: uuid('id').primaryKey(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    document: text('document').notNull(),
+    version: text('version').notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull(),
+    channel: text('channel').notNull(),
+    ip: text('ip'),
+  },
+  (t) => [check('consents_document', sql`${t.document} in ('terms','privacy_notice')`)],
+);
+
+/**
+ * Stripe-style idempotency: the first answer to (scope, key) is stored with a fingerprint of the
+ * request, in the same transaction as the work it answers for.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    operation: text('operation').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    status: integer('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);

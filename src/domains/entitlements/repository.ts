@@ -1,0 +1,46 @@
+import { and, count, eq, ne } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { usageLedger } from '../../db/schema/index.ts';
+import type { UsageCount } from './decide.ts';
+
+export type LedgerEntry = typeof usageLedger.$inferSelect;
+
+export class EntitlementsRepository {
+  /** Uses that count (reserved or confirmed) in one membership year, by service and key. */
+  async usageCounts(executor: Executor, membershipId: string, membershipYear: number): Promise<UsageCount[]> {
+    const rows = await executor
+      .select({ serviceCode: usageLedger.serviceCode, key: usageLedger.usageKey, uses: count() })
+      .from(usageLedger)
+      .where(
+        and(
+          eq(usageLedger.membershipId, membershipId),
+          eq(usageLedger.membershipYear, membershipYear),
+          ne(usageLedger.status, 'released'),
+        ),
+      )
+      .groupBy(usageLedger.serviceCode, usageLedger.usageKey);
+    return rows.map((r) => ({ serviceCode: r.serviceCode, key: r.key, uses: Number(r.uses) }));
+  }
+
+  async insert(executor: Executor, entry: typeof usageLedger.$inferInsert): Promise<void> {
+    await executor.insert(usageLedger).values(entry);
+  }
+
+  async byId(executor: Executor, id: string, forUpdate = false): Promise<LedgerEntry | undefined> {
+    const query = executor.select().from(usageLedger).where(eq(usageLedger.id, id));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  }
+
+  async update(
+    executor: Executor,
+    id: string,
+    changes: Partial<typeof usageLedger.$inferInsert>,
+  ): Promise<void> {
+    await executor.update(usageLedger).set(changes).where(eq(usageLedger.id, id));
+  }
+
+  async ofMembership(executor: Executor, membershipId: string): Promise<LedgerEntry[]> {
+    return executor.select().from(usageLedger).where(eq(usageLedger.membershipId, membershipId));
+  }
+}

@@ -1,0 +1,249 @@
+import type { Database, Executor, Transaction } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { CatalogRepository } from '../catalog/repository.ts';
+import { type Actor, isStaff } from '../identity/principal.ts';
+import { membershipYearAt } from '../members/coverage.ts';
+import type { MembersRepository } from '../members/repository.ts';
+import type { MembersService } from '../members/service.ts';
+import { TITULAR_PERSON_ID } from '../members/service.ts';
+import {
+  type Decision,
+  decide,
+  type EntitlementRequest,
+  type MembershipState,
+  type PlanService,
+  type ReasonCode,
+  type ServiceUsage,
+  serviceUsage,
+  usageKey,
+} from './decide.ts';
+import './errors.ts';
+import type { EntitlementsRepository, LedgerEntry } from './repository.ts';
+
+export interface EligibilityQuestion {
+  membershipId: string;
+  /** `titular` or a beneficiary id. */
+  personId: string;
+  serviceCode: string;
+  request: EntitlementRequest;
+}
+
+/** Which refusal becomes which error when a use is reserved. */
+const REFUSAL_ERRORS: Partial<Record<ReasonCode, string>> = {
+  MEMBERSHIP_NOT_CURRENT: 'MEMBERSHIP_NOT_CURRENT',
+  BENEFICIARY_NOT_ELIGIBLE: 'BENEFICIARY_NOT_ELIGIBLE',
+  SERVICE_NOT_IN_PLAN: 'SERVICE_NOT_IN_PLAN',
+  ENTITLEMENT_EXHAUSTED: 'ENTITLEMENT_EXHAUSTED',
+  SPECIALTY_ALREADY_USED: 'SPECIALTY_ALREADY_USED',
+  SPECIALTY_REQUIRED: 'SPECIALTY_REQUIRED',
+  OUTSIDE_TERRITORY: 'OUTSIDE_TERRITORY',
+};
+
+export function refusalError(decision: Decision): AppError {
+  const first = decision.reasons.find((r) => !r.ok);
+  const code = (first && REFUSAL_ERRORS[first.code]) ?? 'ENTITLEMENT_EXHAUSTED';
+  return new AppError(code, { detail: first?.es, extensions: { decision } });
+}
+
+/**
+ * Eligibility questions and the usage ledger. The decision itself is the pure `decide()`; this
+ * service loads its inputs and, for reservations, holds the membership's row lock so two
+ * reservations of the last use cannot both pass.
+ */
+export class EntitlementsService {
+  /** Plan versions never change, so their services are cached by version id. */
+  private readonly planServices = new Map<string, PlanService[]>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly repository: EntitlementsRepository,
+    private readonly members: MembersService,
+    private readonly membersRepository: MembersRepository,
+    private readonly catalog: CatalogRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  private async servicesOf(executor: Executor, planVersionId: string): Promise<PlanService[]> {
+    let cached = this.planServices.get(planVersionId);
+    if (!cached) {
+      cached = (await this.catalog.servicesOf(executor, [planVersionId])).map((s) => ({
+        code: s.code,
+        name: { es: s.nameEs, en: s.nameEn },
+        rules: s.rules,
+      }));
+      this.planServices.set(planVersionId, cached);
+    }
+    return cached;
+  }
+
+  /** Loads everything `decide()` needs, with the membership row locked when `forUpdate`. */
+  private async evaluate(tx: Transaction, actor: Actor, question: EligibilityQuestion, forUpdate: boolean) {
+    const found = await this.members.load(tx, actor, question.membershipId, forUpdate);
+    const { membership, plan } = found;
+    const now = this.clock.now();
+    const year = membershipYearAt(membership.contractedAt, now);
+    const [services, usage, people] = [
+      await this.servicesOf(tx, membership.planVersionId),
+      await this.repository.usageCounts(tx, membership.id, year.number),
+      question.personId === TITULAR_PERSON_ID
+        ? []
+        : await this.membersRepository.beneficiariesOf(tx, [membership.id], true),
+    ];
+    let person: Parameters<typeof decide>[0]['person'] = null;
+    if (question.personId === TITULAR_PERSON_ID) {
+      person = { kind: 'titular', fullName: membership.titularName, addedAt: membership.contractedAt };
+    } else {
+      const b = people.find((p) => p.id === question.personId);
+      if (b) {
+        person = {
+          kind: b.kind as 'spouse' | 'child' | 'additional_cardholder',
+          fullName: b.fullName,
+          birthDate: b.birthDate,
+          addedAt: b.addedAt,
+          removedAt: b.removedAt,
+        };
+      }
+    }
+    const decision = decide({
+      at: now,
+      membership: { state: membership.state as MembershipState, contractedAt: membership.contractedAt },
+      plan: { code: plan.code, name: plan.name, services },
+      person,
+      serviceCode: question.serviceCode,
+      request: question.request,
+      usage,
+    });
+    return { decision, year, membership };
+  }
+
+  /** Staff and partner questions about someone's membership are reads of personal data: audited. */
+  private async auditCheck(tx: Transaction, actor: Actor, question: EligibilityQuestion, decision: Decision) {
+    if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
+      await this.audit.record(tx, actor, {
+        action: 'eligibility.check',
+        recordType: 'membership',
+        recordId: question.membershipId,
+        details: {
+          serviceCode: question.serviceCode,
+          personId: question.personId,
+          allowed: decision.allowed,
+        },
+      });
+    }
+  }
+
+  /** The decision, with no side effect on the ledger. */
+  async check(actor: Actor, question: EligibilityQuestion): Promise<Decision> {
+    return this.db.transaction(async (tx) => {
+      const { decision } = await this.evaluate(tx, actor, question, false);
+      await this.auditCheck(tx, actor, question, decision);
+      return decision;
+    });
+  }
+
+  /** Every service of the plan with used, limit and remaining this membership year. */
+  async usage(
+    actor: Actor,
+    membershipId: string,
+  ): Promise<{ membershipYear: Decision['membershipYear']; services: ServiceUsage[] }> {
+    return this.db.transaction(async (tx) => {
+      const { membership } = await this.members.load(tx, actor, membershipId);
+      const year = membershipYearAt(membership.contractedAt, this.clock.now());
+      const services = await this.servicesOf(tx, membership.planVersionId);
+      const usage = await this.repository.usageCounts(tx, membershipId, year.number);
+      if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
+        await this.audit.record(tx, actor, {
+          action: 'usage.read',
+          recordType: 'membership',
+          recordId: membershipId,
+        });
+      }
+      return {
+        membershipYear: {
+          number: year.number,
+          startsAt: year.startsAt.toISOString(),
+          endsAt: year.endsAt.toISOString(),
+          resetsOn: year.resetsOn,
+        },
+        services: services.map((s) => serviceUsage(s, usage, year)),
+      };
+    });
+  }
+
+  /**
+   * Reserves a use inside the caller's transaction (dispatching a case). The membership row is
+   * locked first, so concurrent reservations on one membership are decided one after another: of
+   * two requests for the last use, exactly one passes.
+   */
+  async reserve(
+    tx: Transaction,
+    actor: Actor,
+    question: EligibilityQuestion & { caseId?: string | null },
+  ): Promise<{ reservation: LedgerEntry; decision: Decision }> {
+    const { decision, year } = await this.evaluate(tx, actor, question, true);
+    if (!decision.allowed) throw refusalError(decision);
+    const now = this.clock.now();
+    const entry = {
+      id: newId(),
+      membershipId: question.membershipId,
+      serviceCode: question.serviceCode,
+      usageKey: question.request.specialty ? usageKey(question.request.specialty) : null,
+      personId: question.personId,
+      membershipYear: year.number,
+      status: 'reserved',
+      caseId: question.caseId ?? null,
+      reservedAt: now,
+      confirmedAt: null,
+      releasedAt: null,
+      releaseReason: null,
+    };
+    await this.repository.insert(tx, entry);
+    await this.audit.record(tx, actor, {
+      action: 'usage.reserve',
+      recordType: 'membership',
+      recordId: question.membershipId,
+      details: { reservationId: entry.id, serviceCode: question.serviceCode, caseId: entry.caseId },
+    });
+    return { reservation: entry, decision };
+  }
+
+  /** The service was given: the reserved use is final. */
+  async confirm(tx: Transaction, actor: Actor, reservationId: string): Promise<LedgerEntry> {
+    return this.settle(tx, actor, reservationId, 'confirmed', null);
+  }
+
+  /** The case was cancelled before the provider arrived: the use is given back. */
+  async release(tx: Transaction, actor: Actor, reservationId: string, reason: string): Promise<LedgerEntry> {
+    return this.settle(tx, actor, reservationId, 'released', reason);
+  }
+
+  private async settle(
+    tx: Transaction,
+    actor: Actor,
+    reservationId: string,
+    to: 'confirmed' | 'released',
+    reason: string | null,
+  ): Promise<LedgerEntry> {
+    const entry = await this.repository.byId(tx, reservationId, true);
+    if (!entry) throw new AppError('RESERVATION_NOT_FOUND');
+    if (entry.status !== 'reserved')
+      throw new AppError('RESERVATION_NOT_RESERVED', { extensions: { status: entry.status } });
+    const now = this.clock.now();
+    const changes =
+      to === 'confirmed'
+        ? { status: to, confirmedAt: now }
+        : { status: to, releasedAt: now, releaseReason: reason };
+    await this.repository.update(tx, reservationId, changes);
+    await this.audit.record(tx, actor, {
+      action: to === 'confirmed' ? 'usage.confirm' : 'usage.release',
+      recordType: 'membership',
+      recordId: entry.membershipId,
+      details: { reservationId, ...(reason ? { reason } : {}) },
+    });
+    return { ...entry, ...changes };
+  }
+}

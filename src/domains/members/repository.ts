@@ -1,0 +1,181 @@
+import { and, asc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import {
+  beneficiaries,
+  consents,
+  membershipEvents,
+  memberships,
+  plans,
+  planVersions,
+} from '../../db/schema/index.ts';
+
+export type MembershipRecord = typeof memberships.$inferSelect;
+export type BeneficiaryRecord = typeof beneficiaries.$inferSelect;
+export type MembershipEventRecord = typeof membershipEvents.$inferSelect;
+
+export interface MembershipWithPlan {
+  membership: MembershipRecord;
+  plan: { code: string; name: string; version: number; onlineTrialMonths: number };
+}
+
+export class MembersRepository {
+  async insertMembership(executor: Executor, row: typeof memberships.$inferInsert): Promise<void> {
+    await executor.insert(memberships).values(row);
+  }
+
+  async insertConsents(executor: Executor, rows: (typeof consents.$inferInsert)[]): Promise<void> {
+    await executor.insert(consents).values(rows);
+  }
+
+  async insertEvent(executor: Executor, row: typeof membershipEvents.$inferInsert): Promise<void> {
+    await executor.insert(membershipEvents).values(row);
+  }
+
+  /** With `forUpdate`, the row is locked until the transaction ends (state changes, card changes). */
+  async byId(executor: Executor, id: string, forUpdate = false): Promise<MembershipWithPlan | undefined> {
+    const query = executor
+      .select({
+        membership: memberships,
+        plan: {
+          code: plans.code,
+          name: plans.name,
+          version: planVersions.version,
+          onlineTrialMonths: planVersions.onlineTrialMonths,
+        },
+      })
+      .from(memberships)
+      .innerJoin(planVersions, eq(planVersions.id, memberships.planVersionId))
+      .innerJoin(plans, eq(plans.id, planVersions.planId))
+      .where(eq(memberships.id, id));
+    const [row] = forUpdate ? await query.for('update', { of: memberships }) : await query;
+    return row;
+  }
+
+  /** A live (not cancelled) membership of the same titular, by email or CURP. */
+  async liveMembershipOfTitular(
+    executor: Executor,
+    email: string,
+    curp: string | null,
+    userId: string | null,
+  ): Promise<boolean> {
+    const rows = await executor
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(
+        and(
+          ne(memberships.state, 'cancelled'),
+          or(
+            eq(memberships.titularEmail, email),
+            curp ? eq(memberships.titularCurp, curp) : undefined,
+            userId ? eq(memberships.titularUserId, userId) : undefined,
+          ),
+        ),
+      )
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async update(
+    executor: Executor,
+    id: string,
+    changes: Partial<typeof memberships.$inferInsert>,
+  ): Promise<void> {
+    await executor.update(memberships).set(changes).where(eq(memberships.id, id));
+  }
+
+  async beneficiariesOf(executor: Executor, membershipIds: string[], includeRemoved: boolean) {
+    if (membershipIds.length === 0) return [];
+    return executor
+      .select()
+      .from(beneficiaries)
+      .where(
+        and(
+          inArray(beneficiaries.membershipId, membershipIds),
+          includeRemoved ? undefined : isNull(beneficiaries.removedAt),
+        ),
+      )
+      .orderBy(asc(beneficiaries.addedAt), asc(beneficiaries.id));
+  }
+
+  async insertBeneficiary(executor: Executor, row: typeof beneficiaries.$inferInsert): Promise<void> {
+    await executor.insert(beneficiaries).values(row);
+  }
+
+  async activeSpouse(executor: Executor, membershipId: string): Promise<BeneficiaryRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(beneficiaries)
+      .where(
+        and(
+          eq(beneficiaries.membershipId, membershipId),
+          eq(beneficiaries.kind, 'spouse'),
+          isNull(beneficiaries.removedAt),
+        ),
+      );
+    return row;
+  }
+
+  async removeBeneficiary(executor: Executor, membershipId: string, id: string, at: Date): Promise<boolean> {
+    const removed = await executor
+      .update(beneficiaries)
+      .set({ removedAt: at })
+      .where(
+        and(
+          eq(beneficiaries.id, id),
+          eq(beneficiaries.membershipId, membershipId),
+          isNull(beneficiaries.removedAt),
+        ),
+      )
+      .returning({ id: beneficiaries.id });
+    return removed.length > 0;
+  }
+
+  async eventsOf(executor: Executor, membershipId: string): Promise<MembershipEventRecord[]> {
+    return executor
+      .select()
+      .from(membershipEvents)
+      .where(eq(membershipEvents.membershipId, membershipId))
+      .orderBy(asc(membershipEvents.at), asc(membershipEvents.id));
+  }
+
+  async ofUser(executor: Executor, userId: string): Promise<MembershipWithPlan[]> {
+    const ids = await executor
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(eq(memberships.titularUserId, userId))
+      .orderBy(asc(memberships.contractedAt));
+    const found: MembershipWithPlan[] = [];
+    for (const { id } of ids) {
+      const row = await this.byId(executor, id);
+      if (row) found.push(row);
+    }
+    return found;
+  }
+
+  /**
+   * Every term must appear in the search text (trigram GIN index makes `like '%term%'` fast).
+   * An exact membership number short-circuits to an equality match.
+   */
+  async search(executor: Executor, terms: string[], number: string | null, limit: number) {
+    const conditions: SQL[] = number
+      ? [eq(memberships.number, number)]
+      : terms.map((term) => sql`${memberships.searchText} like ${`%${term.replace(/[\\%_]/g, '\\$&')}%`}`);
+    return executor
+      .select({
+        id: memberships.id,
+        number: memberships.number,
+        state: memberships.state,
+        titularName: memberships.titularName,
+        titularEmail: memberships.titularEmail,
+        titularPhone: memberships.titularPhone,
+        cardLast4: memberships.cardLast4,
+        planCode: plans.code,
+      })
+      .from(memberships)
+      .innerJoin(planVersions, eq(planVersions.id, memberships.planVersionId))
+      .innerJoin(plans, eq(plans.id, planVersions.planId))
+      .where(and(...conditions))
+      .orderBy(asc(memberships.titularName), asc(memberships.number))
+      .limit(limit);
+  }
+}

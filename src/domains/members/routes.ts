@@ -1,0 +1,221 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../../platform/auth.ts';
+import { problemResponses } from '../../platform/openapi.ts';
+import { PUBLIC } from '../identity/principal.ts';
+import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
+import {
+  BeneficiariesQuery,
+  BeneficiaryBody,
+  BeneficiaryParams,
+  CardBody,
+  ContractBody,
+  LegalView,
+  MembershipEventView,
+  MembershipParams,
+  MembershipView,
+  PersonView,
+  SearchQuery,
+  SearchResult,
+} from './schemas.ts';
+import type { MembersService } from './service.ts';
+
+/** Who may read or change a membership; customers only their own (the service checks ownership). */
+const READERS = [
+  'customer',
+  'agent',
+  'supervisor',
+  'finance',
+  'admin',
+  'scope:memberships:read',
+  'scope:memberships:write',
+] as const;
+const WRITERS = ['customer', 'agent', 'supervisor', 'scope:memberships:write'] as const;
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      maxLength: 255,
+      description: 'Same key and body replay the first answer; a different body is 422',
+    }),
+  ),
+});
+
+export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = async (
+  app,
+  { members },
+) => {
+  app.get(
+    '/v1/legal',
+    {
+      config: { policy: PUBLIC },
+      schema: {
+        tags: ['memberships'],
+        summary: 'The current Terms and Conditions and Privacy Notice versions, to accept when contracting',
+        response: { 200: LegalView },
+      },
+    },
+    async () => ({
+      terms: { version: CURRENT_TERMS.version, url: CURRENT_TERMS.url },
+      privacyNotice: { version: CURRENT_PRIVACY_NOTICE.version, url: CURRENT_PRIVACY_NOTICE.url },
+    }),
+  );
+
+  app.post(
+    '/v1/memberships',
+    {
+      // Online contracting starts without an account; the channel follows the caller.
+      config: { policy: PUBLIC },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Contract a membership: online (customer), by phone (agent) or by the bank (partner key)',
+        headers: IdempotencyHeaders,
+        body: ContractBody,
+        response: { 201: MembershipView, ...problemResponses(400, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await members.contract(
+        actorOf(request),
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(result.body);
+    },
+  );
+
+  app.get(
+    '/v1/memberships',
+    {
+      config: { policy: { allow: ['agent', 'supervisor', 'finance', 'admin'], record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Find members by name, email, phone, membership number or card last 4 (audited)',
+        querystring: SearchQuery,
+        response: {
+          200: Type.Object({ data: Type.Array(SearchResult) }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({
+      data: await members.search(actorOf(request), request.query.q, request.query.limit ?? 20),
+    }),
+  );
+
+  app.get(
+    '/v1/me/memberships',
+    {
+      config: { policy: { allow: ['customer'], record: 'own-memberships' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'My memberships',
+        response: { 200: Type.Object({ data: Type.Array(MembershipView) }), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => ({ data: await members.mine(actorOf(request)) }),
+  );
+
+  app.get(
+    '/v1/memberships/:id',
+    {
+      config: { policy: { allow: READERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary:
+          'A membership: plan, state, dates, card summary and the people covered (staff reads audited)',
+        params: MembershipParams,
+        response: { 200: MembershipView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => members.get(actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/memberships/:id/events',
+    {
+      config: { policy: { allow: READERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary:
+          'The membership’s history: contracting, state changes with reasons, card and beneficiary changes',
+        params: MembershipParams,
+        response: {
+          200: Type.Object({ data: Type.Array(MembershipEventView) }),
+          ...problemResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => ({ data: await members.events(actorOf(request), request.params.id) }),
+  );
+
+  app.put(
+    '/v1/memberships/:id/card',
+    {
+      config: { policy: { allow: WRITERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Replace the card on file with a new processor token',
+        params: MembershipParams,
+        body: CardBody,
+        response: { 200: MembershipView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => members.replaceCard(actorOf(request), request.params.id, request.body.cardToken),
+  );
+
+  app.get(
+    '/v1/memberships/:id/beneficiaries',
+    {
+      config: { policy: { allow: READERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Beneficiaries, each with whether they are covered now and why',
+        params: MembershipParams,
+        querystring: BeneficiariesQuery,
+        response: { 200: Type.Object({ data: Type.Array(PersonView) }), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      data: await members.listBeneficiaries(
+        actorOf(request),
+        request.params.id,
+        request.query.includeRemoved ?? false,
+      ),
+    }),
+  );
+
+  app.post(
+    '/v1/memberships/:id/beneficiaries',
+    {
+      config: { policy: { allow: WRITERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Add a spouse (one at a time), a child under 21, or an additional cardholder',
+        params: MembershipParams,
+        body: BeneficiaryBody,
+        response: { 201: PersonView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await members.addBeneficiary(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/v1/memberships/:id/beneficiaries/:beneficiaryId',
+    {
+      config: { policy: { allow: WRITERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Remove a beneficiary (kept in the history)',
+        params: BeneficiaryParams,
+        response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await members.removeBeneficiary(actorOf(request), request.params.id, request.params.beneficiaryId);
+      return reply.status(204).send(null);
+    },
+  );
+};

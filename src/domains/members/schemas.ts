@@ -1,0 +1,162 @@
+import { Type } from '@sinclair/typebox';
+
+const LocalisedText = Type.Object({ es: Type.String(), en: Type.String() });
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['1985-03-15'] });
+
+export const ContractBody = Type.Object(
+  {
+    planCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['libra-plus'] }),
+    titular: Type.Object(
+      {
+        fullName: Type.String({ minLength: 1, maxLength: 150, examples: ['María Fernanda López Ruiz'] }),
+        email: Type.String({ format: 'email', maxLength: 254 }),
+        phone: Type.String({ minLength: 1, maxLength: 25, examples: ['55 1234 5678'] }),
+        birthDate: IsoDate,
+        rfc: Type.Optional(Type.String({ maxLength: 20 })),
+        curp: Type.Optional(Type.String({ maxLength: 20 })),
+      },
+      { additionalProperties: false },
+    ),
+    cardToken: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'From POST /v1/sandbox/card-tokens (or the processor)',
+    }),
+    consent: Type.Object(
+      {
+        termsVersion: Type.String({ maxLength: 50, description: 'The version accepted; see GET /v1/legal' }),
+        privacyNoticeVersion: Type.String({ maxLength: 50 }),
+      },
+      { additionalProperties: false },
+    ),
+    account: Type.Optional(
+      Type.Object(
+        { password: Type.String({ minLength: 1, maxLength: 256 }) },
+        {
+          additionalProperties: false,
+          description: 'Online contracting without a session: creates the account',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Coverage = Type.Object({
+  code: Type.String(),
+  reason: LocalisedText,
+  coveredUntil: Type.Union([IsoDate, Type.Null()]),
+});
+
+export const PersonView = Type.Object({
+  id: Type.String({ description: '`titular`, or the beneficiary id' }),
+  kind: Type.Union(['titular', 'spouse', 'child', 'additional_cardholder'].map((k) => Type.Literal(k))),
+  fullName: Type.String(),
+  birthDate: Type.Union([IsoDate, Type.Null()]),
+  cardLast4: Type.Union([Type.String(), Type.Null()]),
+  addedAt: Type.String({ format: 'date-time' }),
+  removedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  covered: Type.Boolean(),
+  coverage: Coverage,
+});
+
+export const MembershipView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  number: Type.String({ examples: ['LM-26-000123'] }),
+  state: Type.Union(['trial', 'active', 'past_due', 'suspended', 'cancelled'].map((s) => Type.Literal(s))),
+  channel: Type.Union(['online', 'phone', 'bank'].map((s) => Type.Literal(s))),
+  plan: Type.Object({ code: Type.String(), name: Type.String(), version: Type.Integer() }),
+  titular: Type.Object({
+    fullName: Type.String(),
+    email: Type.String(),
+    phone: Type.String(),
+    birthDate: IsoDate,
+    rfc: Type.Union([Type.String(), Type.Null()]),
+    curp: Type.Union([Type.String(), Type.Null()]),
+    hasAccount: Type.Boolean(),
+  }),
+  card: Type.Object({
+    brand: Type.String(),
+    type: Type.String(),
+    last4: Type.String(),
+    expMonth: Type.Integer(),
+    expYear: Type.Integer(),
+  }),
+  contractedAt: Type.String({ format: 'date-time' }),
+  trialEndsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  membershipYear: Type.Object({
+    number: Type.Integer(),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    resetsOn: IsoDate,
+  }),
+  nextChargeOn: Type.Union([IsoDate, Type.Null()]),
+  cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  people: Type.Array(PersonView),
+});
+
+export const MembershipParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const BeneficiaryParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  beneficiaryId: Type.String({ format: 'uuid' }),
+});
+
+export const BeneficiaryBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('spouse'), Type.Literal('child'), Type.Literal('additional_cardholder')]),
+    fullName: Type.String({ minLength: 1, maxLength: 150 }),
+    birthDate: Type.Optional(IsoDate),
+    cardLast4: Type.Optional(Type.String({ pattern: '^\\d{4}$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BeneficiariesQuery = Type.Object(
+  { includeRemoved: Type.Optional(Type.Boolean({ default: false })) },
+  { additionalProperties: false },
+);
+
+export const CardBody = Type.Object(
+  { cardToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const SearchQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 2,
+      maxLength: 100,
+      description: 'Name, email, phone, membership number or card last 4',
+    }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SearchResult = Type.Object({
+  id: Type.String(),
+  number: Type.String(),
+  state: Type.String(),
+  titularName: Type.String(),
+  titularEmail: Type.String(),
+  titularPhone: Type.String(),
+  cardLast4: Type.String(),
+  planCode: Type.String(),
+});
+
+export const MembershipEventView = Type.Object({
+  id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  fromState: Type.Union([Type.String(), Type.Null()]),
+  toState: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String(),
+  actorType: Type.String(),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const LegalView = Type.Object({
+  terms: Type.Object({ version: Type.String(), url: Type.String() }),
+  privacyNotice: Type.Object({ version: Type.String(), url: Type.String() }),
+});
