@@ -20,7 +20,12 @@ const results = await Promise.all(
   Array.from({ length: count }, () =>
     database.db
       .transaction((tx) =>
-        services.entitlements.reserve(tx, SYSTEM_ACTOR, { membershipId, personId: 'titular', serviceCode, request: {} }),
+        services.entitlements.reserve(tx, SYSTEM_ACTOR, {
+          membershipId,
+          personId: 'titular',
+          serviceCode,
+          request: {},
+        }),
       )
       .then(
         () => 'reserved',
