@@ -71,6 +71,9 @@ describe('containsCardNumber', () => {
       '2026-11-25T20:05:00.000Z',
       'LP-26-004211',
       '01a211e5-a70a-74a3-ac9e-4def0b9a772c',
+      '19.432607812345678', // a latitude as a browser reports it
+      'p-0.4242424242424242@test.libra.mx',
+      19.43260781234568,
       21800,
       null,
       undefined,
@@ -79,6 +82,19 @@ describe('containsCardNumber', () => {
     ]) {
       expect(containsCardNumber(value), String(value)).toBe(false);
     }
+  });
+
+  it('property: decimals (coordinates, amounts, random fractions) are never card numbers', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -180, max: 180, noNaN: true }), (coordinate) => {
+        expect(containsCardNumber(coordinate)).toBe(false);
+        expect(containsCardNumber(String(coordinate))).toBe(false);
+        expect(containsCardNumber({ lat: coordinate, text: `${coordinate},${-coordinate}` })).toBe(false);
+      }),
+      { numRuns: 5_000 },
+    );
+    for (let i = 0; i < 5_000; i++)
+      expect(containsCardNumber(`p-${Math.random()}@test.libra.mx`)).toBe(false);
   });
 
   it('survives cycles', () => {

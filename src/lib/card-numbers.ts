@@ -4,7 +4,8 @@
  * single spaces or dashes, as people type them (`4242 4242 4242 4242`, `3782-822463-10005`).
  *
  * The rules are shaped so that the identifiers Libra itself handles are never mistaken for one:
- * - one unseparated run counts only when it is exactly 13–19 digits long;
+ * - one unseparated run counts only when it is exactly 13–19 digits long, and not when it is the
+ *   fractional part of a decimal (`19.432607812345678`, a coordinate as a browser reports it);
  * - grouped digits count when every group but the last has 3–6 digits and the last 1–6 (how cards
  *   are grouped), and the first and last groups are not glued to a letter or digit. That keeps a
  *   UUID (`…-8901-234567890123`, groups of 8 and 12), a date (`2026-11-25`), a phone
@@ -50,6 +51,8 @@ function gluedAt(text: string, index: number): boolean {
 export function findCardNumbers(text: string): [number, number][] {
   const runs: Run[] = [];
   for (const match of text.matchAll(/[0-9]+/g)) {
+    const fractional = text[match.index - 1] === '.' && /[0-9]/.test(text[match.index - 2] ?? '');
+    if (fractional) continue;
     runs.push({ start: match.index, end: match.index + match[0].length, digits: match[0] });
   }
   const found: [number, number][] = [];
@@ -133,8 +136,9 @@ export function redactCardNumbersInUrl(url: string): string {
 
 /**
  * True when any string or number in `value` — searched recursively through arrays and objects,
- * keys included — holds a card number. Integers too large to be exact (past 2^53) with 13–19
- * digits count as one: their digits cannot be checked, and no Libra field holds such a number.
+ * keys included — holds a card number. Only integers can be one; integers too large to be exact
+ * (past 2^53) with 13–19 digits count as one: their digits cannot be checked, and no Libra field
+ * holds such a number.
  */
 export function containsCardNumber(value: unknown, seen: WeakSet<object> = new WeakSet()): boolean {
   switch (typeof value) {
@@ -143,10 +147,11 @@ export function containsCardNumber(value: unknown, seen: WeakSet<object> = new W
     case 'bigint':
       return findCardNumbers(value.toString()).length > 0;
     case 'number': {
-      if (!Number.isFinite(value)) return false;
-      const magnitude = Math.abs(value);
-      if (Number.isInteger(value) && !Number.isSafeInteger(value))
+      if (!Number.isInteger(value)) return false;
+      if (!Number.isSafeInteger(value)) {
+        const magnitude = Math.abs(value);
         return magnitude >= 10 ** (MIN_DIGITS - 1) && magnitude < 10 ** MAX_DIGITS;
+      }
       return findCardNumbers(String(value)).length > 0;
     }
     case 'object': {

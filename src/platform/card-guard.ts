@@ -45,8 +45,8 @@ export const cardGuardPlugin = fp(
       }
     });
 
-    // Problem documents name the path they answer (`instance`), and a path may hold a card number
-    // (a refused one, or a 404 for a made-up URL): never echo it back.
+    // Problem documents name the path they answer (`instance`), and a path may hold a card number:
+    // the refused one, or one answered before this guard runs (a 401 from authentication).
     app.addHook('onSend', async (_request, reply, payload) => {
       if (typeof payload !== 'string') return payload;
       if (!String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json'))

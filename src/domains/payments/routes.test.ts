@@ -116,6 +116,10 @@ describe('card numbers anywhere else are refused', () => {
       await t.app.inject({ method: 'GET', url: '/v1/nothing/4242-4242-4242-4242' }),
     );
     expect(missing.instance).toBe(`/v1/nothing/${CARD_NUMBER_REMOVED}`);
+    // Authentication answers before the guard runs; its problem does not echo the number either.
+    const unauthenticated = await t.app.inject({ method: 'DELETE', url: '/v1/me/sessions/4242424242424242' });
+    expect(unauthenticated.statusCode).toBe(401);
+    expect(unauthenticated.json().instance).toBe(`/v1/me/sessions/${CARD_NUMBER_REMOVED}`);
   });
 
   it('in the query string of the tokenization route too: it takes them in its body only', async () => {
