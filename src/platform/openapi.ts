@@ -69,6 +69,9 @@ export const openApiPlugin = fp(
           { name: 'identity', description: 'Sign-in, sessions, who am I' },
           { name: 'admin', description: 'Staff accounts and API keys' },
           { name: 'audit', description: 'The append-only audit log' },
+          { name: 'memberships', description: 'Contracting, beneficiaries, cards, member search' },
+          { name: 'entitlements', description: 'May this person use this service now? Usage this membership year' },
+          { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
         ],
       },
     });
