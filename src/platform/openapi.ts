@@ -70,7 +70,10 @@ export const openApiPlugin = fp(
           { name: 'admin', description: 'Staff accounts and API keys' },
           { name: 'audit', description: 'The append-only audit log' },
           { name: 'memberships', description: 'Contracting, beneficiaries, cards, member search' },
-          { name: 'entitlements', description: 'May this person use this service now? Usage this membership year' },
+          {
+            name: 'entitlements',
+            description: 'May this person use this service now? Usage this membership year',
+          },
           { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
         ],
       },

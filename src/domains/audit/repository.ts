@@ -23,6 +23,10 @@ export class AuditRepository {
     await executor.insert(auditLog).values(entry);
   }
 
+  async insertMany(executor: Executor, entries: NewAuditEntry[]): Promise<void> {
+    if (entries.length > 0) await executor.insert(auditLog).values(entries);
+  }
+
   async find(executor: Executor, filter: AuditFilter): Promise<AuditEntry[]> {
     const conditions: (SQL | undefined)[] = [
       filter.actorId ? eq(auditLog.actorId, filter.actorId) : undefined,

@@ -215,6 +215,23 @@ describe('eligibility API', () => {
     expect(audit?.action).toBe('eligibility.check');
   });
 
+  it('audits every one of many simultaneous questions before answering (batched commits)', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        check(
+          { membershipId, personId: 'titular', serviceCode: 'online-doctor' },
+          { ...agent.write, 'x-request-id': `eligibility-batch-${i}` },
+        ),
+      ),
+    );
+    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    const [audited] = await rows<{ n: number }>(
+      t.database.handle.db,
+      sql`select count(*) as n from audit_log where request_id like 'eligibility-batch-%' and action = 'eligibility.check'`,
+    );
+    expect(audited?.n).toBe(30);
+  });
+
   it('has no side effects', async () => {
     for (let i = 0; i < 3; i++) {
       await check({ membershipId, personId: 'titular', serviceCode: 'home-nurse' }, customer.write);

@@ -1,11 +1,51 @@
 import { and, count, eq, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { usageLedger } from '../../db/schema/index.ts';
+import { memberships, plans, planVersions, usageLedger } from '../../db/schema/index.ts';
 import type { UsageCount } from './decide.ts';
 
 export type LedgerEntry = typeof usageLedger.$inferSelect;
 
+export interface DecisionFacts {
+  id: string;
+  state: string;
+  contractedAt: Date;
+  planVersionId: string;
+  titularName: string;
+  titularUserId: string | null;
+}
+
 export class EntitlementsRepository {
+  /** Just what a decision needs of a membership: one primary-key read, locked when reserving. */
+  async decisionFacts(
+    executor: Executor,
+    membershipId: string,
+    forUpdate: boolean,
+  ): Promise<DecisionFacts | undefined> {
+    const query = executor
+      .select({
+        id: memberships.id,
+        state: memberships.state,
+        contractedAt: memberships.contractedAt,
+        planVersionId: memberships.planVersionId,
+        titularName: memberships.titularName,
+        titularUserId: memberships.titularUserId,
+      })
+      .from(memberships)
+      .where(eq(memberships.id, membershipId));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  }
+
+  /** A plan version's plan code and name, and its services with their rules. */
+  async planVersion(executor: Executor, planVersionId: string) {
+    const [plan] = await executor
+      .select({ code: plans.code, name: plans.name })
+      .from(planVersions)
+      .innerJoin(plans, eq(plans.id, planVersions.planId))
+      .where(eq(planVersions.id, planVersionId));
+    return plan;
+  }
+
   /** Uses that count (reserved or confirmed) in one membership year, by service and key. */
   async usageCounts(executor: Executor, membershipId: string, membershipYear: number): Promise<UsageCount[]> {
     const rows = await executor

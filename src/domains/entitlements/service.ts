@@ -8,7 +8,7 @@ import { type Actor, isStaff } from '../identity/principal.ts';
 import { membershipYearAt } from '../members/coverage.ts';
 import type { MembersRepository } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
-import { TITULAR_PERSON_ID } from '../members/service.ts';
+import { assertMayReach, TITULAR_PERSON_ID } from '../members/service.ts';
 import {
   type Decision,
   decide,
@@ -54,8 +54,8 @@ export function refusalError(decision: Decision): AppError {
  * reservations of the last use cannot both pass.
  */
 export class EntitlementsService {
-  /** Plan versions never change, so their services are cached by version id. */
-  private readonly planServices = new Map<string, PlanService[]>();
+  /** Plan versions never change, so their name and services are cached by version id. */
+  private readonly planVersions = new Map<string, { code: string; name: string; services: PlanService[] }>();
 
   constructor(
     private readonly db: Database,
@@ -67,32 +67,44 @@ export class EntitlementsService {
     private readonly clock: Clock,
   ) {}
 
-  private async servicesOf(executor: Executor, planVersionId: string): Promise<PlanService[]> {
-    let cached = this.planServices.get(planVersionId);
+  private async planOf(executor: Executor, planVersionId: string) {
+    let cached = this.planVersions.get(planVersionId);
     if (!cached) {
-      cached = (await this.catalog.servicesOf(executor, [planVersionId])).map((s) => ({
+      const plan = await this.repository.planVersion(executor, planVersionId);
+      if (!plan) throw new Error(`plan version ${planVersionId} vanished`);
+      const services = (await this.catalog.servicesOf(executor, [planVersionId])).map((s) => ({
         code: s.code,
         name: { es: s.nameEs, en: s.nameEn },
         rules: s.rules,
       }));
-      this.planServices.set(planVersionId, cached);
+      cached = { ...plan, services };
+      this.planVersions.set(planVersionId, cached);
     }
     return cached;
   }
 
-  /** Loads everything `decide()` needs, with the membership row locked when `forUpdate`. */
-  private async evaluate(tx: Transaction, actor: Actor, question: EligibilityQuestion, forUpdate: boolean) {
-    const found = await this.members.load(tx, actor, question.membershipId, forUpdate);
-    const { membership, plan } = found;
+  /**
+   * Loads everything `decide()` needs, with the membership row locked when `forUpdate`. Without a
+   * lock (a plain question) the reads go out together: this runs on every call to the 24/7 line.
+   */
+  private async evaluate(
+    executor: Executor,
+    actor: Actor,
+    question: EligibilityQuestion,
+    forUpdate: boolean,
+  ) {
+    const membership = await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
+    if (!membership) throw new AppError('MEMBERSHIP_NOT_FOUND');
+    assertMayReach(actor, membership.titularUserId);
     const now = this.clock.now();
     const year = membershipYearAt(membership.contractedAt, now);
-    const [services, usage, people] = [
-      await this.servicesOf(tx, membership.planVersionId),
-      await this.repository.usageCounts(tx, membership.id, year.number),
+    const [plan, usage, people] = await Promise.all([
+      this.planOf(executor, membership.planVersionId),
+      this.repository.usageCounts(executor, membership.id, year.number),
       question.personId === TITULAR_PERSON_ID
-        ? []
-        : await this.membersRepository.beneficiariesOf(tx, [membership.id], true),
-    ];
+        ? Promise.resolve([])
+        : this.membersRepository.beneficiariesOf(executor, [membership.id], true),
+    ]);
     let person: Parameters<typeof decide>[0]['person'] = null;
     if (question.personId === TITULAR_PERSON_ID) {
       person = { kind: 'titular', fullName: membership.titularName, addedAt: membership.contractedAt };
@@ -111,7 +123,7 @@ export class EntitlementsService {
     const decision = decide({
       at: now,
       membership: { state: membership.state as MembershipState, contractedAt: membership.contractedAt },
-      plan: { code: plan.code, name: plan.name, services },
+      plan,
       person,
       serviceCode: question.serviceCode,
       request: question.request,
@@ -121,9 +133,9 @@ export class EntitlementsService {
   }
 
   /** Staff and partner questions about someone's membership are reads of personal data: audited. */
-  private async auditCheck(tx: Transaction, actor: Actor, question: EligibilityQuestion, decision: Decision) {
+  private async auditCheck(actor: Actor, question: EligibilityQuestion, decision: Decision) {
     if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
-      await this.audit.record(tx, actor, {
+      await this.audit.recordRead(actor, {
         action: 'eligibility.check',
         recordType: 'membership',
         recordId: question.membershipId,
@@ -136,13 +148,14 @@ export class EntitlementsService {
     }
   }
 
-  /** The decision, with no side effect on the ledger. */
+  /**
+   * The decision, with no side effect on the ledger. It writes nothing but its audit entry, so it
+   * needs no transaction: the answer goes out only once the audit entry is stored.
+   */
   async check(actor: Actor, question: EligibilityQuestion): Promise<Decision> {
-    return this.db.transaction(async (tx) => {
-      const { decision } = await this.evaluate(tx, actor, question, false);
-      await this.auditCheck(tx, actor, question, decision);
-      return decision;
-    });
+    const { decision } = await this.evaluate(this.db, actor, question, false);
+    await this.auditCheck(actor, question, decision);
+    return decision;
   }
 
   /** Every service of the plan with used, limit and remaining this membership year. */
@@ -153,7 +166,7 @@ export class EntitlementsService {
     return this.db.transaction(async (tx) => {
       const { membership } = await this.members.load(tx, actor, membershipId);
       const year = membershipYearAt(membership.contractedAt, this.clock.now());
-      const services = await this.servicesOf(tx, membership.planVersionId);
+      const { services } = await this.planOf(tx, membership.planVersionId);
       const usage = await this.repository.usageCounts(tx, membershipId, year.number);
       if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
         await this.audit.record(tx, actor, {

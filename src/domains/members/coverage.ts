@@ -138,19 +138,36 @@ export interface MembershipYear {
  * later one from the anniversary date at 00:00 Mexico City. A membership contracted on 29 February
  * has its anniversary on 28 February in common years.
  */
+/** Years by contracting instant: valid for every `at` inside them, so most calls hit the cache. */
+const yearCache = new Map<number, MembershipYear>();
+const YEAR_CACHE_LIMIT = 100_000;
+
 export function membershipYearAt(contractedAt: Date, at: Date): MembershipYear {
+  const cached = yearCache.get(contractedAt.getTime());
+  if (cached && cached.startsAt.getTime() <= at.getTime() && at.getTime() < cached.endsAt.getTime())
+    return cached;
+  const year = computeMembershipYear(contractedAt, at);
+  if (yearCache.size >= YEAR_CACHE_LIMIT) yearCache.clear();
+  yearCache.set(contractedAt.getTime(), year);
+  return year;
+}
+
+function computeMembershipYear(contractedAt: Date, at: Date): MembershipYear {
   const contracted = DateTime.fromJSDate(contractedAt, { zone: MEXICO_CITY });
   const day = contracted.startOf('day');
   const now = DateTime.fromJSDate(at, { zone: MEXICO_CITY });
-  let years = Math.max(0, Math.floor(now.diff(day, 'years').years));
-  // diff() in years can be off by one around clamped dates; settle it against the real anniversaries.
-  while (years > 0 && day.plus({ years }) > now) years--;
-  while (day.plus({ years: years + 1 }) <= now) years++;
-  const start = years === 0 ? contracted : day.plus({ years });
+  // Asked on every eligibility check: count whole years from the calendar, then settle the one
+  // boundary case against the real (clamped) anniversary, instead of a costly diff().
+  let years = Math.max(0, now.year - contracted.year);
+  let start = day.plus({ years });
+  if (years > 0 && start > now) {
+    years--;
+    start = day.plus({ years });
+  }
   const end = day.plus({ years: years + 1 });
   return {
     number: years + 1,
-    startsAt: start.toJSDate(),
+    startsAt: (years === 0 ? contracted : start).toJSDate(),
     endsAt: end.toJSDate(),
     resetsOn: end.toISODate() as string,
   };

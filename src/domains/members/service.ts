@@ -101,6 +101,18 @@ export interface MembershipView {
   people: PersonView[];
 }
 
+/**
+ * Who may reach a membership at all (the route's policy already admitted the caller's role): a
+ * customer only their own; providers none. Anyone else's answers as a missing one.
+ */
+export function assertMayReach(actor: Actor, titularUserId: string | null): void {
+  const p = actor.principal;
+  if (p?.kind === 'user' && p.role === 'customer' && titularUserId !== p.userId) {
+    throw new AppError('MEMBERSHIP_NOT_FOUND');
+  }
+  if (p?.kind === 'user' && p.role === 'provider') throw new AppError('MEMBERSHIP_NOT_FOUND');
+}
+
 /** The titular is person `titular`; beneficiaries are their own ids. */
 export const TITULAR_PERSON_ID = 'titular';
 
@@ -372,12 +384,8 @@ export class MembersService {
    */
   async load(tx: Executor, actor: Actor, id: string, forUpdate = false): Promise<MembershipWithPlan> {
     const found = await this.repository.byId(tx, id, forUpdate);
-    const p = actor.principal;
     if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
-    if (p?.kind === 'user' && p.role === 'customer' && found.membership.titularUserId !== p.userId) {
-      throw new AppError('MEMBERSHIP_NOT_FOUND');
-    }
-    if (p?.kind === 'user' && p.role === 'provider') throw new AppError('MEMBERSHIP_NOT_FOUND');
+    assertMayReach(actor, found.membership.titularUserId);
     return found;
   }
 

@@ -1,0 +1,169 @@
+/**
+ * Eligibility benchmark (issue 5). On a fresh PostgreSQL database with 100,000 memberships and a
+ * year of usage, measure in one run, with autocannon and 50 connections:
+ *   floor — a route that does one primary-key SELECT (the floor for a database-backed request);
+ *   check — POST /v1/eligibility/checks with a partner key, on random memberships and services.
+ * Prints both rates, the ratio and the check's p99; the last line is one JSON object.
+ */
+
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import { buildServices } from '../src/app.ts';
+import { openDatabase, rows } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
+import { systemClock } from '../src/lib/clock.ts';
+import { seed } from '../src/seed.ts';
+import { freshBenchDatabase, type Printer } from './support.ts';
+
+const MEMBERSHIPS = Number(process.env.BENCH_MEMBERSHIPS ?? 100_000);
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const TARGET_RATIO = 0.6;
+const TARGET_P99_MS = 20;
+
+const SERVICES = [
+  'online-doctor',
+  'home-nurse',
+  'tow-truck',
+  'land-ambulance',
+  'home-plumbing',
+  'legal-advice',
+];
+
+export async function eligibilityBenchmark(say: Printer): Promise<Record<string, unknown>> {
+  const bench = await freshBenchDatabase('eligibility');
+  const database = await openDatabase({ url: bench.url, maxConnections: 20 });
+  try {
+    await migrateDatabase(database);
+    const services = buildServices(database, systemClock);
+    await seed(services, { demo: false });
+
+    say(`loading ${MEMBERSHIPS.toLocaleString('en')} memberships and a year of usage…`);
+    const started = Date.now();
+    const db = database.db;
+    // Set-based: a few statements, not a round trip per membership.
+    await db.execute(sql`
+      insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
+        titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
+        card_exp_year, contracted_at, billing_day, search_text, created_at, updated_at)
+      select gen_random_uuid(), 'LM-25-' || lpad(g::text, 6, '0'),
+        (select pv.id from plan_versions pv join plans p on p.id = pv.plan_id
+          where p.code = case when g % 5 = 0 then 'libra-one' else 'libra-plus' end and pv.version = 1),
+        case when g % 20 = 0 then 'past_due' else 'active' end, 'bank',
+        'Titular ' || g || ' Pérez', 'titular' || g || '@bench.libra.mx', '55' || lpad(g::text, 8, '0'),
+        date '1980-01-01' + (g % 9000), 'tok_bench_' || g, 'visa', 'credit', lpad((g % 10000)::text, 4, '0'), 12, 2030,
+        now() - make_interval(days => 30 + g % 330), 1 + g % 28, 'titular ' || g || ' perez', now(), now()
+      from generate_series(1, ${MEMBERSHIPS}) g`);
+    await db.execute(sql`
+      insert into beneficiaries (id, membership_id, kind, full_name, birth_date, added_at)
+      select gen_random_uuid(), id, 'spouse', 'Cónyuge ' || number, date '1982-05-05', contracted_at
+      from memberships where right(number, 1) in ('1', '3', '5', '7', '9')`);
+    // A year of usage: about 8 uses per membership over the services, in the current membership year.
+    await db.execute(sql`
+      insert into usage_ledger (id, membership_id, service_code, usage_key, person_id, membership_year, status, reserved_at, confirmed_at)
+      select gen_random_uuid(), m.id,
+        (array['online-doctor','online-doctor','online-doctor','tow-truck','tow-truck','land-ambulance','specialist-consultation','home-plumbing'])[u],
+        case when u = 7 then 'especialidad-' || (random() * 3)::int else null end,
+        'titular', 1, 'confirmed', m.contracted_at + make_interval(days => u), m.contracted_at + make_interval(days => u)
+      from memberships m cross join generate_series(1, 8) u`);
+    await db.execute(sql`analyze`);
+    const [counts] = await rows<{ memberships: number; ledger: number }>(
+      db,
+      sql`select (select count(*) from memberships) as memberships, (select count(*) from usage_ledger) as ledger`,
+    );
+    say(
+      `  ${counts?.memberships} memberships, ${counts?.ledger} ledger rows in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    const ids = (
+      await rows<{ id: string }>(db, sql`select id from memberships order by random() limit 5000`)
+    ).map((r) => r.id);
+    const key = (
+      await services.identity.createApiKey(SYSTEM_ACTOR, {
+        name: 'bench',
+        kind: 'partner',
+        scopes: ['eligibility:read'],
+      })
+    ).key;
+
+    const server = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', bench.url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (chunk) => {
+        out += chunk;
+        const match = /listening (\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      server.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+    const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
+
+    const run = (title: string, options: Omit<autocannon.Options, 'url'>) =>
+      new Promise<autocannon.Result>((resolve, reject) => {
+        autocannon(
+          { ...options, url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: DURATION_S },
+          (err, result) => (err ? reject(err) : resolve(result)),
+        );
+      }).then((result) => {
+        const failures = result.non2xx + result.errors + result.timeouts;
+        say(
+          `  ${title.padEnd(6)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
+        );
+        if (failures > 0) throw new Error(`${title}: ${failures} requests failed`);
+        return result;
+      });
+
+    say(`measuring, ${CONNECTIONS} connections, ${DURATION_S} s each…`);
+    // A short warm-up so that both routes are measured with JIT and pools warm.
+    await run('warmup', {
+      requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/bench/pk/${pick(ids)}` }) }],
+      duration: 2,
+    });
+    const floor = await run('floor', {
+      requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/bench/pk/${pick(ids)}` }) }],
+    });
+    const check = await run('check', {
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/eligibility/checks',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          setupRequest: (r) => ({
+            ...r,
+            body: JSON.stringify({
+              membershipId: pick(ids),
+              personId: 'titular',
+              serviceCode: pick(SERVICES),
+              estimatedCostCentavos: 120_000,
+            }),
+          }),
+        },
+      ],
+    });
+    server.kill('SIGTERM');
+
+    const ratio = check.requests.average / floor.requests.average;
+    return {
+      name: 'eligibility',
+      floor_rps: Math.round(floor.requests.average),
+      check_rps: Math.round(check.requests.average),
+      ratio: Number(ratio.toFixed(3)),
+      target: TARGET_RATIO,
+      p99_ms: check.latency.p99,
+      p99_target_ms: TARGET_P99_MS,
+      floor_p99_ms: floor.latency.p99,
+      memberships: MEMBERSHIPS,
+      connections: CONNECTIONS,
+      duration_s: DURATION_S,
+      met: ratio >= TARGET_RATIO && check.latency.p99 < TARGET_P99_MS,
+    };
+  } finally {
+    await database.close();
+    if (process.env.BENCH_KEEP) say(`kept ${bench.url}`);
+    else await bench.drop();
+  }
+}

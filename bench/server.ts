@@ -1,0 +1,36 @@
+/**
+ * The server under measurement, in its own process (as in production) so that the load generator
+ * does not share its event loop. Adds the floor route, listens on a free port and prints
+ * `listening <port>`.
+ */
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase, rows } from '../src/db/client.ts';
+import { PUBLIC } from '../src/domains/identity/principal.ts';
+
+const url = process.argv[2];
+if (!url) throw new Error('usage: server.ts DATABASE_URL');
+const database = await openDatabase({ url, maxConnections: 20 });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'silent',
+  PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+});
+const app = await buildApp({ config, database });
+// The floor: one primary-key SELECT, no authentication, no transaction.
+app.get<{ Params: { id: string } }>('/bench/pk/:id', { config: { policy: PUBLIC } }, async (request) => {
+  const [row] = await rows<{ id: string; state: string }>(
+    database.db,
+    sql`select id, state from memberships where id = ${request.params.id}`,
+  );
+  return row ?? {};
+});
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
+process.on('SIGTERM', async () => {
+  await app.close();
+  await database.close();
+  process.exit(0);
+});
