@@ -1,6 +1,7 @@
 import type { Services } from './app.ts';
 import { PLANS, SERVICES } from './domains/catalog/seed-data.ts';
 import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
+import { SCOPES_BY_KIND } from './domains/identity/service.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
 import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
 import { AppError } from './lib/errors.ts';
@@ -49,14 +50,7 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
     const created = await services.identity.createApiKey(SYSTEM_ACTOR, {
       name: DEMO_API_KEY_NAME,
       kind: 'partner',
-      scopes: [
-        'memberships:read',
-        'memberships:write',
-        'eligibility:read',
-        'cases:read',
-        'cases:write',
-        'events:read',
-      ],
+      scopes: [...SCOPES_BY_KIND.partner],
       key: apiKey,
     });
     key = created.key;

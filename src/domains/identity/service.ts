@@ -39,7 +39,7 @@ export const LOGIN_THROTTLE = { windowMs: 15 * MINUTE, perAccount: 5, perAddress
 const TOUCH_EVERY_MS = MINUTE;
 
 /** Scopes each kind of key may hold. */
-const SCOPES_BY_KIND: Record<ApiKeyKind, readonly Scope[]> = {
+export const SCOPES_BY_KIND: Record<ApiKeyKind, readonly Scope[]> = {
   partner: [
     'memberships:read',
     'memberships:write',

@@ -9,7 +9,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
 import type { IdentityService } from '../identity/service.ts';
-import type { PaymentGateway } from '../payments/gateway.ts';
+import type { CardSummary, PaymentGateway } from '../payments/gateway.ts';
 import '../payments/errors.ts';
 import { ageOn, type Coverage, coverageOf, membershipYearAt, type PersonKind } from './coverage.ts';
 import './errors.ts';
@@ -198,15 +198,7 @@ export class MembersService {
     }
     const [version] = await this.catalog.currentVersions(this.db, now, input.planCode);
     if (!version) throw new AppError('PLAN_NOT_FOUND', { extensions: { plan: input.planCode } });
-    const card = await this.payments.describeToken(input.cardToken);
-    if (!card) throw fieldError('CARD_TOKEN_UNKNOWN', 'body/cardToken', 'is not a token the processor knows');
-    const thisMonth = DateTime.fromJSDate(now, { zone: MEXICO_CITY });
-    if (
-      card.expYear < thisMonth.year ||
-      (card.expYear === thisMonth.year && card.expMonth < thisMonth.month)
-    ) {
-      throw new AppError('CARD_EXPIRED');
-    }
+    const card = await this.usableCard(input.cardToken, now);
     const needsAccount = channel === 'online' && !actor.principal;
     if (needsAccount && !input.account?.password) {
       throw fieldError(
@@ -604,11 +596,10 @@ export class MembersService {
     });
   }
 
-  /** Replaces the card on file with a new processor token. */
-  async replaceCard(actor: Actor, membershipId: string, cardToken: string): Promise<MembershipView> {
-    const card = await this.payments.describeToken(cardToken);
+  /** The processor's summary of a token, refused when unknown or past its expiry month (Mexico City). */
+  private async usableCard(token: string, now: Date): Promise<CardSummary> {
+    const card = await this.payments.describeToken(token);
     if (!card) throw fieldError('CARD_TOKEN_UNKNOWN', 'body/cardToken', 'is not a token the processor knows');
-    const now = this.clock.now();
     const thisMonth = DateTime.fromJSDate(now, { zone: MEXICO_CITY });
     if (
       card.expYear < thisMonth.year ||
@@ -616,6 +607,13 @@ export class MembersService {
     ) {
       throw new AppError('CARD_EXPIRED');
     }
+    return card;
+  }
+
+  /** Replaces the card on file with a new processor token. */
+  async replaceCard(actor: Actor, membershipId: string, cardToken: string): Promise<MembershipView> {
+    const now = this.clock.now();
+    const card = await this.usableCard(cardToken, now);
     return this.db.transaction(async (tx) => {
       const found = await this.load(tx, actor, membershipId, true);
       if (found.membership.state === 'cancelled') throw new AppError('MEMBERSHIP_CANCELLED');
