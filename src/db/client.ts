@@ -129,3 +129,19 @@ export async function rows<T = Record<string, unknown>>(executor: Executor, quer
     return copy as T;
   });
 }
+
+/**
+ * Prepared statements for the hottest reads, built once per database. On PostgreSQL they are named
+ * statements: parsed and planned once per connection instead of on every request.
+ */
+export function preparedPer<T>(build: (db: Database) => T): (db: Database) => T {
+  const cache = new WeakMap<Database, T>();
+  return (db) => {
+    let prepared = cache.get(db);
+    if (!prepared) {
+      prepared = build(db);
+      cache.set(db, prepared);
+    }
+    return prepared;
+  };
+}

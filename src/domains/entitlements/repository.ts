@@ -1,5 +1,5 @@
-import { and, count, eq, ne } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { memberships, plans, planVersions, usageLedger } from '../../db/schema/index.ts';
 import type { UsageCount } from './decide.ts';
 
@@ -14,7 +14,49 @@ export interface DecisionFacts {
   titularUserId: string | null;
 }
 
+const hot = preparedPer((db: Database) => ({
+  decisionFacts: db
+    .select({
+      id: memberships.id,
+      state: memberships.state,
+      contractedAt: memberships.contractedAt,
+      planVersionId: memberships.planVersionId,
+      titularName: memberships.titularName,
+      titularUserId: memberships.titularUserId,
+    })
+    .from(memberships)
+    .where(eq(memberships.id, sql.placeholder('id')))
+    .prepare('entitlements_decision_facts'),
+  usageCounts: db
+    .select({ serviceCode: usageLedger.serviceCode, key: usageLedger.usageKey, uses: count() })
+    .from(usageLedger)
+    .where(
+      and(
+        eq(usageLedger.membershipId, sql.placeholder('membershipId')),
+        eq(usageLedger.membershipYear, sql.placeholder('year')),
+        ne(usageLedger.status, 'released'),
+      ),
+    )
+    .groupBy(usageLedger.serviceCode, usageLedger.usageKey)
+    .prepare('entitlements_usage_counts'),
+}));
+
 export class EntitlementsRepository {
+  /** The eligibility question's reads, as prepared statements (no transaction, no lock). */
+  async decisionFactsPrepared(db: Database, membershipId: string): Promise<DecisionFacts | undefined> {
+    const [row] = await hot(db).decisionFacts.execute({ id: membershipId });
+    return row;
+  }
+
+  async usageCountsPrepared(
+    db: Database,
+    membershipId: string,
+    membershipYear: number,
+  ): Promise<UsageCount[]> {
+    const rows = await hot(db).usageCounts.execute({ membershipId, year: membershipYear });
+    return rows.map((r) => ({ serviceCode: r.serviceCode, key: r.key, uses: Number(r.uses) }));
+  }
+
   /** Just what a decision needs of a membership: one primary-key read, locked when reserving. */
   async decisionFacts(
     executor: Executor,

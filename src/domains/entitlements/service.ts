@@ -93,14 +93,20 @@ export class EntitlementsService {
     question: EligibilityQuestion,
     forUpdate: boolean,
   ) {
-    const membership = await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
+    // Inside a reservation's transaction the row is locked; a plain question uses the prepared reads.
+    const prepared = !forUpdate && executor === this.db;
+    const membership = prepared
+      ? await this.repository.decisionFactsPrepared(this.db, question.membershipId)
+      : await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
     if (!membership) throw new AppError('MEMBERSHIP_NOT_FOUND');
     assertMayReach(actor, membership.titularUserId);
     const now = this.clock.now();
     const year = membershipYearAt(membership.contractedAt, now);
     const [plan, usage, people] = await Promise.all([
       this.planOf(executor, membership.planVersionId),
-      this.repository.usageCounts(executor, membership.id, year.number),
+      prepared
+        ? this.repository.usageCountsPrepared(this.db, membership.id, year.number)
+        : this.repository.usageCounts(executor, membership.id, year.number),
       question.personId === TITULAR_PERSON_ID
         ? Promise.resolve([])
         : this.membersRepository.beneficiariesOf(executor, [membership.id], true),

@@ -1,12 +1,41 @@
-import { and, asc, count, desc, eq, gt, isNull, min, type SQL } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { and, asc, count, desc, eq, gt, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { apiKeys, loginAttempts, sessions, users } from '../../db/schema/index.ts';
 
 export type UserRecord = typeof users.$inferSelect;
 export type SessionRecord = typeof sessions.$inferSelect;
 export type ApiKeyRecord = typeof apiKeys.$inferSelect;
 
+const hot = preparedPer((db: Database) => ({
+  sessionByToken: db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('identity_session_by_token'),
+  apiKeyByPrefix: db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.prefix, sql.placeholder('prefix')))
+    .prepare('identity_api_key_by_prefix'),
+}));
+
 export class IdentityRepository {
+  /** Every authenticated request asks this: a prepared statement, outside any transaction. */
+  async sessionByToken(
+    db: Database,
+    tokenHash: string,
+  ): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+    const [row] = await hot(db).sessionByToken.execute({ tokenHash });
+    return row;
+  }
+
+  /** Every API-key request asks this: a prepared statement, outside any transaction. */
+  async liveApiKeyByPrefix(db: Database, prefix: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = await hot(db).apiKeyByPrefix.execute({ prefix });
+    return row;
+  }
+
   async insertUser(executor: Executor, user: typeof users.$inferInsert): Promise<void> {
     await executor.insert(users).values(user);
   }
@@ -44,18 +73,6 @@ export class IdentityRepository {
 
   async insertSession(executor: Executor, session: typeof sessions.$inferInsert): Promise<void> {
     await executor.insert(sessions).values(session);
-  }
-
-  async sessionWithUser(
-    executor: Executor,
-    tokenHash: string,
-  ): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
-    const [row] = await executor
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.tokenHash, tokenHash));
-    return row;
   }
 
   async touchSession(executor: Executor, id: string, at: Date): Promise<void> {

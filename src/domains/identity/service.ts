@@ -228,7 +228,7 @@ export class IdentityService {
 
   /** The principal behind a session cookie, or SESSION_EXPIRED when it is unknown, ended or revoked. */
   async authenticateSession(token: string): Promise<Principal> {
-    const found = await this.repository.sessionWithUser(this.db, hashToken(token));
+    const found = await this.repository.sessionByToken(this.db, hashToken(token));
     if (!found) throw new AppError('SESSION_EXPIRED');
     const { session, user } = found;
     const now = this.clock.now();
@@ -253,7 +253,7 @@ export class IdentityService {
 
   async authenticateApiKey(key: string): Promise<Principal> {
     const parsed = parseApiKey(key);
-    const record = parsed ? await this.repository.apiKeyByPrefix(this.db, parsed.prefix) : undefined;
+    const record = parsed ? await this.repository.liveApiKeyByPrefix(this.db, parsed.prefix) : undefined;
     if (!parsed || !record || record.revokedAt || !safeEqual(record.secretHash, hashToken(parsed.secret))) {
       throw new AppError('API_KEY_INVALID');
     }
