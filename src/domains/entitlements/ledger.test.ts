@@ -232,6 +232,32 @@ describe('eligibility API', () => {
     expect(audited?.n).toBe(30);
   });
 
+  it('counts this membership year’s uses, not last year’s, when answering', async () => {
+    const clock = t.clock as ManualClock;
+    clock.set(mexicoCityTime('2026-03-15T12:00').toISOString());
+    try {
+      const id = await newMembership();
+      // A key, not a staff session: the clock jumps further than a session lives.
+      const { key } = await createApiKey(t, 'partner', ['eligibility:read']);
+      const ask = async () =>
+        (
+          await check({ membershipId: id, personId: 'titular', serviceCode: 'home-nurse' }, bearer(key))
+        ).json();
+      expect((await ask()).allowed).toBe(true);
+      const reserved = await reserve(id, 'home-nurse');
+      expect((await ask()).reasons.find((r: { ok: boolean }) => !r.ok)?.code).toBe('ENTITLEMENT_EXHAUSTED');
+      clock.set(mexicoCityTime('2027-03-14T23:00').toISOString());
+      expect((await ask()).allowed).toBe(false);
+      clock.set(mexicoCityTime('2027-03-15T00:00').toISOString()); // the anniversary: a new year
+      expect((await ask()).allowed).toBe(true);
+      clock.set(mexicoCityTime('2026-04-01T00:00').toISOString());
+      await release(reserved.reservation.id);
+      expect((await ask()).allowed).toBe(true);
+    } finally {
+      clock.set('2026-11-25T20:05:00Z');
+    }
+  });
+
   it('has no side effects', async () => {
     for (let i = 0; i < 3; i++) {
       await check({ membershipId, personId: 'titular', serviceCode: 'home-nurse' }, customer.write);

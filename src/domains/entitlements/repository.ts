@@ -1,4 +1,4 @@
-import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gte, ne, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { memberships, plans, planVersions, usageLedger } from '../../db/schema/index.ts';
 import type { UsageCount } from './decide.ts';
@@ -15,7 +15,7 @@ export interface DecisionFacts {
 }
 
 const hot = preparedPer((db: Database) => ({
-  decisionFacts: db
+  decisionFactsWithUses: db
     .select({
       id: memberships.id,
       state: memberships.state,
@@ -23,38 +23,49 @@ const hot = preparedPer((db: Database) => ({
       planVersionId: memberships.planVersionId,
       titularName: memberships.titularName,
       titularUserId: memberships.titularUserId,
+      membershipYear: usageLedger.membershipYear,
+      serviceCode: usageLedger.serviceCode,
+      usageKey: usageLedger.usageKey,
     })
     .from(memberships)
-    .where(eq(memberships.id, sql.placeholder('id')))
-    .prepare('entitlements_decision_facts'),
-  usageCounts: db
-    .select({ serviceCode: usageLedger.serviceCode, key: usageLedger.usageKey, uses: count() })
-    .from(usageLedger)
-    .where(
+    .leftJoin(
+      usageLedger,
       and(
-        eq(usageLedger.membershipId, sql.placeholder('membershipId')),
-        eq(usageLedger.membershipYear, sql.placeholder('year')),
+        eq(usageLedger.membershipId, memberships.id),
         ne(usageLedger.status, 'released'),
+        gte(usageLedger.reservedAt, sql.placeholder('since')),
       ),
     )
-    .groupBy(usageLedger.serviceCode, usageLedger.usageKey)
-    .prepare('entitlements_usage_counts'),
+    .where(eq(memberships.id, sql.placeholder('id')))
+    .prepare('entitlements_decision_facts_with_uses'),
 }));
 
 export class EntitlementsRepository {
-  /** The eligibility question's reads, as prepared statements (no transaction, no lock). */
-  async decisionFactsPrepared(db: Database, membershipId: string): Promise<DecisionFacts | undefined> {
-    const [row] = await hot(db).decisionFacts.execute({ id: membershipId });
-    return row;
-  }
-
-  async usageCountsPrepared(
+  /**
+   * The eligibility question's reads in one prepared statement (no transaction, no lock): the
+   * membership's facts and its counting uses reserved since `since`. Rows of every membership year
+   * in that window come back; the caller keeps the current year's.
+   */
+  async decisionFactsWithUses(
     db: Database,
     membershipId: string,
-    membershipYear: number,
-  ): Promise<UsageCount[]> {
-    const rows = await hot(db).usageCounts.execute({ membershipId, year: membershipYear });
-    return rows.map((r) => ({ serviceCode: r.serviceCode, key: r.key, uses: Number(r.uses) }));
+    since: Date,
+  ): Promise<
+    | { facts: DecisionFacts; uses: { membershipYear: number; serviceCode: string; key: string | null }[] }
+    | undefined
+  > {
+    const rows = await hot(db).decisionFactsWithUses.execute({ id: membershipId, since });
+    const [first] = rows;
+    if (!first) return undefined;
+    const { membershipYear: _y, serviceCode: _s, usageKey: _k, ...facts } = first;
+    const uses = rows
+      .filter((r) => r.serviceCode !== null && r.membershipYear !== null)
+      .map((r) => ({
+        membershipYear: r.membershipYear as number,
+        serviceCode: r.serviceCode as string,
+        key: r.usageKey,
+      }));
+    return { facts, uses };
   }
 
   /** Just what a decision needs of a membership: one primary-key read, locked when reserving. */

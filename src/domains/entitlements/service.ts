@@ -18,10 +18,25 @@ import {
   type ReasonCode,
   type ServiceUsage,
   serviceUsage,
+  type UsageCount,
   usageKey,
 } from './decide.ts';
 import './errors.ts';
-import type { EntitlementsRepository, LedgerEntry } from './repository.ts';
+import type { DecisionFacts, EntitlementsRepository, LedgerEntry } from './repository.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Uses by service and key, as the ledger's counting query would give them. */
+function countUses(uses: { serviceCode: string; key: string | null }[]): UsageCount[] {
+  const counts = new Map<string, UsageCount>();
+  for (const u of uses) {
+    const id = `${u.serviceCode}\u0000${u.key ?? ''}`;
+    const entry = counts.get(id) ?? { serviceCode: u.serviceCode, key: u.key, uses: 0 };
+    entry.uses++;
+    counts.set(id, entry);
+  }
+  return [...counts.values()];
+}
 
 export interface EligibilityQuestion {
   membershipId: string;
@@ -93,20 +108,33 @@ export class EntitlementsService {
     question: EligibilityQuestion,
     forUpdate: boolean,
   ) {
-    // Inside a reservation's transaction the row is locked; a plain question uses the prepared reads.
-    const prepared = !forUpdate && executor === this.db;
-    const membership = prepared
-      ? await this.repository.decisionFactsPrepared(this.db, question.membershipId)
-      : await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
+    // Inside a reservation's transaction the row is locked and read on its own; a plain question
+    // reads the membership and its uses in one prepared statement.
+    const now = this.clock.now();
+    let membership: DecisionFacts | undefined;
+    let usage: UsageCount[] | undefined;
+    if (!forUpdate && executor === this.db) {
+      // The current membership year began at most 366 days ago.
+      const found = await this.repository.decisionFactsWithUses(
+        this.db,
+        question.membershipId,
+        new Date(now.getTime() - 367 * DAY_MS),
+      );
+      membership = found?.facts;
+      if (found) {
+        const current = membershipYearAt(found.facts.contractedAt, now).number;
+        usage = countUses(found.uses.filter((u) => u.membershipYear === current));
+      }
+    } else {
+      membership = await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
+    }
     if (!membership) throw new AppError('MEMBERSHIP_NOT_FOUND');
     assertMayReach(actor, membership.titularUserId);
-    const now = this.clock.now();
     const year = membershipYearAt(membership.contractedAt, now);
-    const [plan, usage, people] = await Promise.all([
+    const facts = membership;
+    const [plan, counted, people] = await Promise.all([
       this.planOf(executor, membership.planVersionId),
-      prepared
-        ? this.repository.usageCountsPrepared(this.db, membership.id, year.number)
-        : this.repository.usageCounts(executor, membership.id, year.number),
+      usage ? Promise.resolve(usage) : this.repository.usageCounts(executor, facts.id, year.number),
       question.personId === TITULAR_PERSON_ID
         ? Promise.resolve([])
         : this.membersRepository.beneficiariesOf(executor, [membership.id], true),
@@ -133,7 +161,7 @@ export class EntitlementsService {
       person,
       serviceCode: question.serviceCode,
       request: question.request,
-      usage,
+      usage: counted,
     });
     return { decision, year, membership };
   }
