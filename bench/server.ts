@@ -11,7 +11,7 @@ import { PUBLIC } from '../src/domains/identity/principal.ts';
 
 const url = process.argv[2];
 if (!url) throw new Error('usage: server.ts DATABASE_URL');
-const database = await openDatabase({ url, maxConnections: 20 });
+const database = await openDatabase({ url, maxConnections: Number(process.env.BENCH_POOL ?? 20) });
 const config = loadConfig({
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
