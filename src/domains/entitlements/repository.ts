@@ -14,15 +14,20 @@ export interface DecisionFacts {
   titularUserId: string | null;
 }
 
+/** What a decision needs of a membership, and nothing more. */
+const DECISION_COLUMNS = {
+  id: memberships.id,
+  state: memberships.state,
+  contractedAt: memberships.contractedAt,
+  planVersionId: memberships.planVersionId,
+  titularName: memberships.titularName,
+  titularUserId: memberships.titularUserId,
+};
+
 const hot = preparedPer((db: Database) => ({
   decisionFactsWithUses: db
     .select({
-      id: memberships.id,
-      state: memberships.state,
-      contractedAt: memberships.contractedAt,
-      planVersionId: memberships.planVersionId,
-      titularName: memberships.titularName,
-      titularUserId: memberships.titularUserId,
+      ...DECISION_COLUMNS,
       membershipYear: usageLedger.membershipYear,
       serviceCode: usageLedger.serviceCode,
       usageKey: usageLedger.usageKey,
@@ -74,17 +79,7 @@ export class EntitlementsRepository {
     membershipId: string,
     forUpdate: boolean,
   ): Promise<DecisionFacts | undefined> {
-    const query = executor
-      .select({
-        id: memberships.id,
-        state: memberships.state,
-        contractedAt: memberships.contractedAt,
-        planVersionId: memberships.planVersionId,
-        titularName: memberships.titularName,
-        titularUserId: memberships.titularUserId,
-      })
-      .from(memberships)
-      .where(eq(memberships.id, membershipId));
+    const query = executor.select(DECISION_COLUMNS).from(memberships).where(eq(memberships.id, membershipId));
     const [row] = forUpdate ? await query.for('update') : await query;
     return row;
   }

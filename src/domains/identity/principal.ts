@@ -60,19 +60,21 @@ export function isStaff(principal: Principal | null): boolean {
 
 /**
  * A route's access rule, declared on every route (`config.policy`). Deny by default: a route
- * without one answers 403 and a test fails. `allow` lists user roles and API-key scopes
+ * without one answers 403 and a test fails. `allow` is `authenticated` (any user or key),
+ * `any-user` (any signed-in person), or a list of user roles and API-key scopes
  * (`scope:memberships:write`); `record` names the record the route concerns, whose ownership the
  * service checks for the caller.
  */
 export type Grant = UserRole | `scope:${Scope}`;
 export type RoutePolicy =
   | { allow: 'public'; record?: 'none' }
-  | { allow: 'any-user' | readonly Grant[]; record: string };
+  | { allow: 'authenticated' | 'any-user' | readonly Grant[]; record: string };
 
 export const PUBLIC: RoutePolicy = { allow: 'public' };
 
 export function allows(policy: RoutePolicy, principal: Principal): boolean {
   if (policy.allow === 'public') return true;
+  if (policy.allow === 'authenticated') return true;
   if (policy.allow === 'any-user') return principal.kind === 'user';
   if (principal.kind === 'user') return (policy.allow as readonly string[]).includes(principal.role);
   return principal.scopes.some((scope) => (policy.allow as readonly string[]).includes(`scope:${scope}`));

@@ -70,25 +70,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
     '/v1/me',
     {
       config: {
-        policy: {
-          allow: [
-            'customer',
-            'agent',
-            'supervisor',
-            'finance',
-            'admin',
-            'provider',
-            'scope:memberships:read',
-            'scope:memberships:write',
-            'scope:eligibility:read',
-            'scope:cases:read',
-            'scope:cases:write',
-            'scope:events:read',
-            'scope:provider:jobs',
-            'scope:metrics:read',
-          ],
-          record: 'self',
-        },
+        policy: { allow: 'authenticated', record: 'self' },
       },
       schema: {
         tags: ['identity'],
