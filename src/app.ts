@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import type { DatabaseHandle } from './db/client.ts';
+import { type DatabaseHandle, listen } from './db/client.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
@@ -15,7 +15,7 @@ import { CatalogService } from './domains/catalog/service.ts';
 import { EntitlementsRepository } from './domains/entitlements/repository.ts';
 import { entitlementsRoutes } from './domains/entitlements/routes.ts';
 import { EntitlementsService } from './domains/entitlements/service.ts';
-import { IdentityRepository } from './domains/identity/repository.ts';
+import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
 import { MembersRepository } from './domains/members/repository.ts';
@@ -155,6 +155,11 @@ export async function buildApp({
 
   // Platform plugins.
   const services = buildServices(database, clock);
+  // Keys revoked by any process are forgotten here at once.
+  const unlisten = await listen(database, API_KEY_REVOKED_CHANNEL, (prefix) =>
+    services.identity.forgetApiKey(prefix),
+  );
+  app.addHook('onClose', async () => unlisten());
   await app.register(problemPlugin);
   await app.register(authPlugin, { identity: services.identity });
   await app.register(cardGuardPlugin);

@@ -25,8 +25,35 @@ export interface DatabaseHandle {
   /** A short description for logs: never contains a password. */
   description: string;
   /** The driver underneath, for the few things Drizzle does not cover (migration locks, LISTEN). */
-  driver: { kind: 'postgresql'; pool: pg.Pool } | { kind: 'pglite'; client: PGlite };
+  driver: { kind: 'postgresql'; pool: pg.Pool; url: string } | { kind: 'pglite'; client: PGlite };
   close(): Promise<void>;
+}
+
+/**
+ * Subscribes to a PostgreSQL notification channel; returns the unsubscribe. On PostgreSQL it holds a
+ * connection of its own (LISTEN is per session), so every process sees what any process notified;
+ * PGlite delivers within its one process. Notifications sent in a transaction arrive at commit.
+ */
+export async function listen(
+  handle: DatabaseHandle,
+  channel: string,
+  onPayload: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  if (handle.driver.kind === 'pglite') {
+    const unlisten = await handle.driver.client.listen(channel, onPayload);
+    return () => unlisten();
+  }
+  const client = new pg.Client({ connectionString: handle.driver.url });
+  client.on('error', () => {});
+  await client.connect();
+  client.on('notification', (message) => {
+    if (message.channel === channel) onPayload(message.payload ?? '');
+  });
+  await client.query(`listen ${channel}`);
+  return async () => {
+    await client.end().catch(() => {});
+  };
 }
 
 export interface OpenDatabaseOptions {
@@ -54,7 +81,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       kind: 'postgresql',
       db,
       description: `postgresql://${parsed.host}${parsed.pathname}`,
-      driver: { kind: 'postgresql', pool },
+      driver: { kind: 'postgresql', pool, url: options.url },
       close: () => pool.end(),
     };
   }

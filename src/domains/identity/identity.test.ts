@@ -9,6 +9,7 @@ import {
   signIn,
   TEST_PASSWORD,
 } from '../../../test/support/auth.ts';
+import { buildApp } from '../../app.ts';
 import { rows } from '../../db/client.ts';
 import type { ManualClock } from '../../lib/clock.ts';
 import { SESSION_COOKIE } from '../../platform/auth.ts';
@@ -330,6 +331,36 @@ describe('API keys', () => {
     const after = await me(bearer(key));
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('API_KEY_INVALID');
+  });
+
+  it('revoked in one process stop working in another at once, though it keeps keys in memory', async () => {
+    // A second server over the same database: its own memory, its own notification listener.
+    const other = await buildApp({ config: t.config, database: t.database.handle, clock: t.clock });
+    await other.ready();
+    try {
+      const { id, key } = await createApiKey(t, 'partner', ['memberships:read']);
+      for (let i = 0; i < 3; i++) {
+        expect((await other.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) })).statusCode).toBe(
+          200,
+        );
+      }
+      const admin = await signIn(t, await createUser(t, 'admin'), freshIp());
+      const revoked = await t.app.inject({
+        method: 'DELETE',
+        url: `/v1/admin/api-keys/${id}`,
+        headers: admin.write,
+      });
+      expect(revoked.statusCode).toBe(204);
+      // Notifications arrive asynchronously; a few milliseconds at most, bounded here at 5 s.
+      let status = 200;
+      for (let waited = 0; waited < 5000 && status === 200; waited += 20) {
+        status = (await other.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) })).statusCode;
+        if (status === 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuse scopes a key of that kind may not hold', async () => {

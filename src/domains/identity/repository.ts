@@ -20,6 +20,9 @@ const hot = preparedPer((db: Database) => ({
     .prepare('identity_api_key_by_prefix'),
 }));
 
+/** The notification channel on which revoked API keys are announced to every process. */
+export const API_KEY_REVOKED_CHANNEL = 'libra_api_key_revoked';
+
 export class IdentityRepository {
   /** Every authenticated request asks this: a prepared statement, outside any transaction. */
   async sessionByToken(
@@ -152,20 +155,30 @@ export class IdentityRepository {
     return executor.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
   }
 
-  async revokeApiKey(executor: Executor, id: string, at: Date): Promise<boolean> {
+  /** Revokes a key; returns its prefix, or null when there was no live key with that id. */
+  async revokeApiKey(executor: Executor, id: string, at: Date): Promise<string | null> {
     const revoked = await executor
       .update(apiKeys)
       .set({ revokedAt: at })
       .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id });
-    return revoked.length > 0;
+      .returning({ prefix: apiKeys.prefix });
+    return revoked[0]?.prefix ?? null;
   }
 
-  async revokeApiKeysNamed(executor: Executor, name: string, at: Date): Promise<void> {
-    await executor
+  async revokeApiKeysNamed(executor: Executor, name: string, at: Date): Promise<string[]> {
+    const revoked = await executor
       .update(apiKeys)
       .set({ revokedAt: at })
-      .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)));
+      .where(and(eq(apiKeys.name, name), isNull(apiKeys.revokedAt)))
+      .returning({ prefix: apiKeys.prefix });
+    return revoked.map((r) => r.prefix);
+  }
+
+  /** Tells every process that these keys were revoked; delivered when the transaction commits. */
+  async notifyRevoked(executor: Executor, prefixes: string[]): Promise<void> {
+    for (const prefix of prefixes) {
+      await executor.execute(sql`select pg_notify(${API_KEY_REVOKED_CHANNEL}, ${prefix})`);
+    }
   }
 
   async touchApiKey(executor: Executor, id: string, at: Date): Promise<void> {

@@ -35,6 +35,9 @@ export const SESSION_LIFETIMES: Record<UserRole, { idleMs: number; absoluteMs: n
 /** Sign-in throttling: failures allowed within the window, per account and per address. */
 export const LOGIN_THROTTLE = { windowMs: 15 * MINUTE, perAccount: 5, perAddress: 20 };
 
+/** How long a live API key is trusted from memory before it is read again. */
+const API_KEY_CACHE_MS = 60_000;
+
 /** Writing last-seen on every request would make every read a write; once a minute is enough. */
 const TOUCH_EVERY_MS = MINUTE;
 
@@ -251,15 +254,37 @@ export class IdentityService {
       throw new AppError('CSRF_TOKEN_INVALID');
   }
 
+  /**
+   * Live keys by prefix, so that a system calling many times a second does not cost a read each
+   * time. Revocation reaches every process through a notification (`forgetApiKey`); entries also
+   * expire after a minute, a bound should a notification ever be missed.
+   */
+  private readonly apiKeyCache = new Map<string, { record: ApiKeyRecord; cachedAt: number }>();
+
+  forgetApiKey(prefix: string): void {
+    this.apiKeyCache.delete(prefix);
+  }
+
   async authenticateApiKey(key: string): Promise<Principal> {
     const parsed = parseApiKey(key);
-    const record = parsed ? await this.repository.liveApiKeyByPrefix(this.db, parsed.prefix) : undefined;
+    const now = this.clock.now();
+    let record: ApiKeyRecord | undefined;
+    if (parsed) {
+      const cached = this.apiKeyCache.get(parsed.prefix);
+      // The wall clock, not the injected one: this bounds a cache, it is not a business rule.
+      if (cached && Date.now() - cached.cachedAt < API_KEY_CACHE_MS) record = cached.record;
+      else {
+        record = await this.repository.liveApiKeyByPrefix(this.db, parsed.prefix);
+        if (record && !record.revokedAt)
+          this.apiKeyCache.set(parsed.prefix, { record, cachedAt: Date.now() });
+      }
+    }
     if (!parsed || !record || record.revokedAt || !safeEqual(record.secretHash, hashToken(parsed.secret))) {
       throw new AppError('API_KEY_INVALID');
     }
-    const now = this.clock.now();
     if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
       await this.repository.touchApiKey(this.db, record.id, now);
+      record.lastUsedAt = now;
     }
     return {
       kind: 'api_key',
@@ -466,8 +491,10 @@ export class IdentityService {
 
   async revokeApiKey(actor: Actor, id: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (!(await this.repository.revokeApiKey(tx, id, this.clock.now())))
-        throw new AppError('API_KEY_NOT_FOUND');
+      const prefix = await this.repository.revokeApiKey(tx, id, this.clock.now());
+      if (!prefix) throw new AppError('API_KEY_NOT_FOUND');
+      await this.repository.notifyRevoked(tx, [prefix]);
+      this.forgetApiKey(prefix);
       await this.audit.record(tx, actor, { action: 'api_key.revoke', recordType: 'api_key', recordId: id });
     });
   }
@@ -475,7 +502,9 @@ export class IdentityService {
   /** Revokes every live key with this name (the demo key is replaced at each start). */
   async revokeApiKeysNamed(actor: Actor, name: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await this.repository.revokeApiKeysNamed(tx, name, this.clock.now());
+      const prefixes = await this.repository.revokeApiKeysNamed(tx, name, this.clock.now());
+      await this.repository.notifyRevoked(tx, prefixes);
+      for (const prefix of prefixes) this.forgetApiKey(prefix);
       await this.audit.record(tx, actor, {
         action: 'api_key.revoke',
         recordType: 'api_key',
