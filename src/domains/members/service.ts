@@ -113,6 +113,18 @@ export function assertMayReach(actor: Actor, titularUserId: string | null): void
   if (p?.kind === 'user' && p.role === 'provider') throw new AppError('MEMBERSHIP_NOT_FOUND');
 }
 
+/** The card summary as the membership stores it: the processor's token and what a person may see. */
+function cardColumns(card: CardSummary) {
+  return {
+    cardToken: card.token,
+    cardBrand: card.brand,
+    cardType: card.type,
+    cardLast4: card.last4,
+    cardExpMonth: card.expMonth,
+    cardExpYear: card.expYear,
+  };
+}
+
 /** The titular is person `titular`; beneficiaries are their own ids. */
 export const TITULAR_PERSON_ID = 'titular';
 
@@ -258,12 +270,7 @@ export class MembersService {
             titularBirthDate: titular.birthDate,
             titularRfc: titular.rfc,
             titularCurp: titular.curp,
-            cardToken: card.token,
-            cardBrand: card.brand,
-            cardType: card.type,
-            cardLast4: card.last4,
-            cardExpMonth: card.expMonth,
-            cardExpYear: card.expYear,
+            ...cardColumns(card),
             contractedAt: now,
             trialEndsAt,
             billingDay: contracted.day,
@@ -618,12 +625,7 @@ export class MembersService {
       const found = await this.load(tx, actor, membershipId, true);
       if (found.membership.state === 'cancelled') throw new AppError('MEMBERSHIP_CANCELLED');
       const changes = {
-        cardToken: card.token,
-        cardBrand: card.brand,
-        cardType: card.type,
-        cardLast4: card.last4,
-        cardExpMonth: card.expMonth,
-        cardExpYear: card.expYear,
+        ...cardColumns(card),
         updatedAt: now,
       };
       const people = await this.repository.beneficiariesOf(tx, [membershipId], false);
