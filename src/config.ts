@@ -28,6 +28,12 @@ export interface Config {
   demoApiKey: string | undefined;
   /** The card processor behind charges and refunds; `sandbox` is a processor's test mode. */
   paymentGateway: 'sandbox';
+  /** How long a provider has to accept an offered case before it goes to the next one. */
+  offerTimeoutSeconds: number;
+  /** Run the background job workers (offer expiry…) in this process. */
+  jobWorkers: boolean;
+  /** How often an idle job worker looks for due jobs. */
+  jobPollSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +164,9 @@ export function loadConfig(env: Env = process.env): Config {
     demoPassword: demoPassword(env),
     demoApiKey: demoApiKey(env),
     paymentGateway: oneOf(env, 'PAYMENT_GATEWAY', ['sandbox'] as const, 'sandbox'),
+    offerTimeoutSeconds: positiveInteger(env, 'OFFER_TIMEOUT_SECONDS', 120),
+    jobWorkers: boolean(env, 'JOB_WORKERS', true),
+    jobPollSeconds: positiveInteger(env, 'JOB_POLL_SECONDS', 2),
   };
 }
 
@@ -214,4 +223,15 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     description:
       'Card processor: `sandbox` (test cards only, kept in the database; serves `POST /v1/sandbox/card-tokens`).',
   },
+  {
+    name: 'OFFER_TIMEOUT_SECONDS',
+    default: '120',
+    description: 'Seconds a provider has to accept an offered case before it goes to the next nearest.',
+  },
+  {
+    name: 'JOB_WORKERS',
+    default: 'true',
+    description: 'Run background jobs (offer expiry…) in this process; jobs live in PostgreSQL (pg-boss).',
+  },
+  { name: 'JOB_POLL_SECONDS', default: '2', description: 'How often an idle job worker looks for due jobs.' },
 ];

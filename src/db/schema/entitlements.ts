@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { cases } from './cases.ts';
 import { memberships } from './members.ts';
 
 /**
@@ -22,8 +23,8 @@ export const usageLedger = pgTable(
     /** The membership year the use counts in (1 = the first). */
     membershipYear: integer('membership_year').notNull(),
     status: text('status').notNull(),
-    /** The case the use belongs to (cases arrive with dispatch). */
-    caseId: uuid('case_id'),
+    /** The case the use belongs to. */
+    caseId: uuid('case_id').references(() => cases.id),
     reservedAt: timestamp('reserved_at', { withTimezone: true }).notNull(),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     releasedAt: timestamp('released_at', { withTimezone: true }),

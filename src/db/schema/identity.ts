@@ -1,3 +1,4 @@
+import { providers } from './dispatch.ts';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
@@ -11,8 +12,8 @@ export const users = pgTable(
     name: text('name').notNull(),
     role: text('role').notNull(),
     passwordHash: text('password_hash').notNull(),
-    /** For provider users: the provider they work for (the registry arrives with dispatch). */
-    providerId: uuid('provider_id'),
+    /** For provider users: the provider they work for. */
+    providerId: uuid('provider_id').references(() => providers.id),
     status: text('status').notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -53,7 +54,7 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     kind: text('kind').notNull(),
     scopes: jsonb('scopes').$type<string[]>().notNull(),
-    providerId: uuid('provider_id'),
+    providerId: uuid('provider_id').references(() => providers.id),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

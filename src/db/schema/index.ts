@@ -1,5 +1,7 @@
 export * from './audit.ts';
+export * from './cases.ts';
 export * from './catalog.ts';
+export * from './dispatch.ts';
 export * from './entitlements.ts';
 export * from './identity.ts';
 export * from './members.ts';

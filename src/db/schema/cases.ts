@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { providers } from './dispatch.ts';
+import { memberships } from './members.ts';
+
+/**
+ * An assistance case: someone covered asks for a service at a place. The eligibility decision is
+ * stored on it (a refused request is kept as `refused`, with its reasons). The dispatch columns
+ * (provider, ETA, quote) apply to services a provider goes to; appointments, remote consultations
+ * and reimbursements will add their own details in `details` and their own events.
+ */
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey(),
+    /** Human number an agent reads over the phone: `LP-26-004211`. */
+    number: text('number').notNull().unique(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    /** `titular` or the beneficiary's id. */
+    personId: text('person_id').notNull(),
+    personName: text('person_name').notNull(),
+    serviceCode: text('service_code').notNull(),
+    channel: text('channel').notNull(),
+    state: text('state').notNull(),
+    addressText: text('address_text').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    /** Subdivision code (`CMX`, `JAL`…) when known; providers covering by state need it. */
+    stateCode: text('state_code'),
+    country: text('country').notNull(),
+    description: text('description').notNull(),
+    /** Service-specific details: specialty, vehicle, destination of a tow… */
+    details: jsonb('details').notNull(),
+    /** The eligibility decision taken when the case was requested (and again at dispatch). */
+    decision: jsonb('decision').notNull(),
+    /** The use reserved in the ledger at dispatch. */
+    reservationId: uuid('reservation_id'),
+    providerId: uuid('provider_id').references(() => providers.id),
+    etaMinutes: integer('eta_minutes'),
+    etaAt: timestamp('eta_at', { withTimezone: true }),
+    quoteCentavos: integer('quote_centavos'),
+    coveredCentavos: integer('covered_centavos'),
+    excessCentavos: integer('excess_centavos'),
+    excessAcceptedAt: timestamp('excess_accepted_at', { withTimezone: true }),
+    excessAcceptedBy: text('excess_accepted_by'),
+    finalCostCentavos: integer('final_cost_centavos'),
+    /** No provider could be offered the case: an agent must assign one by hand. */
+    needsManualDispatch: boolean('needs_manual_dispatch').notNull().default(false),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    enRouteAt: timestamp('en_route_at', { withTimezone: true }),
+    onSiteAt: timestamp('on_site_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closeReason: text('close_reason'),
+    /** SLA targets in force when the case was requested. */
+    dispatchDueAt: timestamp('dispatch_due_at', { withTimezone: true }),
+    arrivalDueAt: timestamp('arrival_due_at', { withTimezone: true }),
+    /** Last timeline sequence number (events are numbered 1, 2, 3… per case). */
+    lastSeq: integer('last_seq').notNull(),
+    openedBy: text('opened_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check(
+      'cases_state',
+      sql`${t.state} in ('requested','awaiting_excess_acceptance','dispatched','en_route','on_site','completed','cancelled','refused')`,
+    ),
+    check('cases_channel', sql`${t.channel} in ('phone','online','bank')`),
+    check('cases_lat', sql`${t.lat} between -90 and 90`),
+    check('cases_lng', sql`${t.lng} between -180 and 180`),
+    index('cases_membership_idx').on(t.membershipId, t.requestedAt),
+    index('cases_open_idx')
+      .on(t.state, t.requestedAt)
+      .where(sql`${t.state} not in ('completed','cancelled','refused')`),
+    index('cases_provider_idx').on(t.providerId, t.state),
+  ],
+);
+
+/** A case's timeline: every change with its time, actor and note. Append-only. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    state: text('state').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name').notNull(),
+    note: text('note'),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.seq] })],
+);
+
+/** Targets per service, in minutes from the request: to dispatch, and to the provider on site. */
+export const slaTargets = pgTable('sla_targets', {
+  serviceCode: text('service_code').primaryKey(),
+  dispatchMinutes: integer('dispatch_minutes').notNull(),
+  arrivalMinutes: integer('arrival_minutes'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});

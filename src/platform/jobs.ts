@@ -1,0 +1,124 @@
+import PgBoss from 'pg-boss';
+import { type SQL, sql } from 'drizzle-orm';
+import { type DatabaseHandle, type Executor, rows } from '../db/client.ts';
+
+/**
+ * Background jobs on pg-boss: they live in the database, so a job scheduled before a restart runs
+ * after it, and any process with workers may run it. Jobs are sent inside the caller's transaction
+ * (`send(tx, …)`): an offer and the job that expires it commit together or not at all.
+ */
+
+/** pg-boss writes `$1`-style SQL; Drizzle wants its own params. */
+function toDrizzle(text: string, values: unknown[]): SQL {
+  const chunks: SQL[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\$(\d+)/g)) {
+    chunks.push(sql.raw(text.slice(last, match.index)));
+    // Drizzle renders an undefined param as nothing at all: pg-boss means NULL.
+    chunks.push(sql`${values[Number(match[1]) - 1] ?? null}`);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  chunks.push(sql.raw(text.slice(last)));
+  return sql.join(chunks, sql.raw(''));
+}
+
+function executorDb(executor: Executor): PgBoss.Db {
+  return {
+    executeSql: async (text, values = []) => ({ rows: await rows(executor, toDrizzle(text, values)) }),
+  };
+}
+
+export type JobHandler<T> = (data: T) => Promise<void>;
+
+export interface JobsOptions {
+  /** Start workers for registered handlers (a process may only send). */
+  workers: boolean;
+  pollSeconds: number;
+}
+
+export class Jobs {
+  private boss: PgBoss | null = null;
+  private readonly handlers = new Map<string, JobHandler<never>>();
+  private started: Promise<void> | null = null;
+
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly options: JobsOptions,
+  ) {}
+
+  /** Registers the handler of a queue; call before `start()`. */
+  handle<T>(queue: string, handler: JobHandler<T>): void {
+    this.handlers.set(queue, handler as JobHandler<never>);
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.boot();
+    return this.started;
+  }
+
+  private async boot(): Promise<void> {
+    const driver = this.database.driver;
+    const common = { schedule: false, supervise: this.options.workers, migrate: true } as const;
+    const boss =
+      driver.kind === 'postgresql'
+        ? new PgBoss({ ...common, connectionString: driver.url, max: 3 })
+        : new PgBoss({
+            ...common,
+            // PGlite is one connection: pg-boss's multi-statement migrations go through exec.
+            db: {
+              executeSql: async (text: string, values?: unknown[]) => {
+                if (values && values.length > 0) return driver.client.query(text, values);
+                const results = await driver.client.exec(text);
+                return { rows: results.at(-1)?.rows ?? [] };
+              },
+            },
+          });
+    boss.on('error', (error) => {
+      // A lost connection is retried by pg-boss; say it once in the log rather than crash.
+      process.emitWarning(`jobs: ${error.message}`);
+    });
+    await boss.start();
+    this.boss = boss;
+    for (const queue of this.handlers.keys()) await boss.createQueue(queue);
+    if (!this.options.workers) return;
+    for (const [queue, handler] of this.handlers) {
+      await boss.work<object>(
+        queue,
+        { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1 },
+        async (jobs) => {
+          for (const job of jobs) await handler(job.data as never);
+        },
+      );
+    }
+  }
+
+  /** Schedules a job inside the caller's transaction, to run at `runAt` or soon after. */
+  async send(executor: Executor, queue: string, data: object, runAt: Date): Promise<void> {
+    await this.start();
+    if (!this.boss) throw new Error('jobs not started');
+    await this.boss.send(queue, data, {
+      startAfter: runAt,
+      retryLimit: 5,
+      retryDelay: 5,
+      db: executorDb(executor),
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => {});
+    const boss = this.boss;
+    this.boss = null;
+    this.started = null;
+    if (boss) await boss.stop({ graceful: true, wait: true, timeout: 5_000, close: true });
+  }
+}
+
+/** Jobs waiting in a queue (for tests and health): created or retrying, not yet done. */
+export async function pendingJobs(executor: Executor, queue: string): Promise<number> {
+  const [row] = await rows<{ n: number }>(
+    executor,
+    sql`select count(*)::int as n from pgboss.job where name = ${queue} and state in ('created','retry','active')`,
+  );
+  return row?.n ?? 0;
+}
