@@ -9,9 +9,16 @@ import { type DatabaseHandle, listen } from './db/client.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
+import { CaseEventsHub } from './domains/cases/live.ts';
+import { CasesRepository } from './domains/cases/repository.ts';
+import { casesRoutes } from './domains/cases/routes.ts';
+import { CasesService } from './domains/cases/service.ts';
 import { CatalogRepository } from './domains/catalog/repository.ts';
 import { catalogRoutes } from './domains/catalog/routes.ts';
 import { CatalogService } from './domains/catalog/service.ts';
+import { DispatchRepository } from './domains/dispatch/repository.ts';
+import { dispatchRoutes } from './domains/dispatch/routes.ts';
+import { DispatchService } from './domains/dispatch/service.ts';
 import { EntitlementsRepository } from './domains/entitlements/repository.ts';
 import { entitlementsRoutes } from './domains/entitlements/routes.ts';
 import { EntitlementsService } from './domains/entitlements/service.ts';
@@ -34,6 +41,7 @@ import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
 import { IdempotencyService } from './platform/idempotency/service.ts';
+import { Jobs } from './platform/jobs.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
 import { problemPlugin } from './platform/problem.ts';
@@ -49,19 +57,49 @@ export interface AppDependencies {
   clock?: Clock;
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
+  /** Services already built (tests share them with the app); built from the config otherwise. */
+  services?: Services;
 }
 
 /** The services every domain's routes are built from; one instance of each per app. */
 export interface Services {
   audit: AuditService;
+  cases: CasesService;
   catalog: CatalogService;
+  dispatch: DispatchService;
   entitlements: EntitlementsService;
   identity: IdentityService;
   members: MembersService;
   payments: PaymentGateway;
+  jobs: Jobs;
 }
 
-export function buildServices(database: DatabaseHandle, clock: Clock): Services {
+export interface ServiceOptions {
+  offerTimeoutSeconds: number;
+  /** Run job workers in this process (sending jobs needs none). */
+  jobWorkers: boolean;
+  jobPollSeconds: number;
+}
+
+const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
+  offerTimeoutSeconds: 120,
+  jobWorkers: false,
+  jobPollSeconds: 2,
+};
+
+export function serviceOptionsOf(config: Config): ServiceOptions {
+  return {
+    offerTimeoutSeconds: config.offerTimeoutSeconds,
+    jobWorkers: config.jobWorkers,
+    jobPollSeconds: config.jobPollSeconds,
+  };
+}
+
+export function buildServices(
+  database: DatabaseHandle,
+  clock: Clock,
+  options: ServiceOptions = DEFAULT_SERVICE_OPTIONS,
+): Services {
   const db = database.db;
   const audit = new AuditService(db, new AuditRepository(), clock);
   const catalogRepository = new CatalogRepository();
@@ -80,21 +118,47 @@ export function buildServices(database: DatabaseHandle, clock: Clock): Services 
     idempotency,
     clock,
   );
+  const entitlements = new EntitlementsService(
+    db,
+    new EntitlementsRepository(),
+    members,
+    membersRepository,
+    catalogRepository,
+    audit,
+    clock,
+  );
+  const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
+  const dispatchRepository = new DispatchRepository();
+  const dispatch = new DispatchService(
+    db,
+    dispatchRepository,
+    audit,
+    jobs,
+    clock,
+    options.offerTimeoutSeconds,
+  );
+  const cases = new CasesService(
+    db,
+    new CasesRepository(),
+    dispatch,
+    dispatchRepository,
+    entitlements,
+    catalogRepository,
+    audit,
+    idempotency,
+    clock,
+  );
+  cases.registerJobs(jobs);
   return {
     audit,
+    cases,
     catalog: new CatalogService(db, catalogRepository, clock),
-    entitlements: new EntitlementsService(
-      db,
-      new EntitlementsRepository(),
-      members,
-      membersRepository,
-      catalogRepository,
-      audit,
-      clock,
-    ),
+    dispatch,
+    entitlements,
     identity,
     members,
     payments,
+    jobs,
   };
 }
 
@@ -109,6 +173,7 @@ export async function buildApp({
   database,
   clock = systemClock,
   logStream,
+  services: given,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -154,12 +219,22 @@ export async function buildApp({
   });
 
   // Platform plugins.
-  const services = buildServices(database, clock);
+  const services = given ?? buildServices(database, clock, serviceOptionsOf(config));
   // Keys revoked by any process are forgotten here at once.
   const unlisten = await listen(database, API_KEY_REVOKED_CHANNEL, (prefix) =>
     services.identity.forgetApiKey(prefix),
   );
-  app.addHook('onClose', async () => unlisten());
+  const hub = new CaseEventsHub();
+  await hub.start(database);
+  // Started before any request: jobs are sent inside requests' transactions, and PGlite's one
+  // connection would be held by the transaction that waits for pg-boss to start. Jobs scheduled
+  // before a restart (offer expiries) run once workers are back.
+  await services.jobs.start();
+  app.addHook('onClose', async () => {
+    await unlisten();
+    await hub.stop();
+    await services.jobs.stop();
+  });
   await app.register(problemPlugin);
   await app.register(authPlugin, { identity: services.identity });
   await app.register(cardGuardPlugin);
@@ -173,6 +248,8 @@ export async function buildApp({
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(membersRoutes, { members: services.members });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
+  await app.register(casesRoutes, { cases: services.cases, hub });
+  await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(siteRoutes, { catalog: services.catalog });
 

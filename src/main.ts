@@ -33,6 +33,7 @@ function printDemo(report: SeedReport): void {
   for (const account of report.demo.accounts) say(`    ${account.email.padEnd(28)} ${account.role}`);
   say(`  Demo partner API key (Authorization: Bearer …): ${report.demo.apiKey}`);
   say(`  Demo families (one per sales channel): ${report.demo.families} added now`);
+  say(`  Demo provider network (Mexico City, Guadalajara, Monterrey): ${report.demo.providers} providers`);
 }
 
 async function serve(config: Config): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Services } from './app.ts';
 import { PLANS, SERVICES } from './domains/catalog/seed-data.ts';
+import { DEMO_PROVIDER_ACCOUNT_PROVIDER, DEMO_PROVIDERS } from './domains/dispatch/seed-data.ts';
 import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
 import { SCOPES_BY_KIND } from './domains/identity/service.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
@@ -25,7 +26,12 @@ export interface DemoOptions {
 
 export interface SeedReport {
   catalog: { services: number; versionsAdded: number };
-  demo: { accounts: { email: string; role: UserRole }[]; apiKey: string; families: number } | null;
+  demo: {
+    accounts: { email: string; role: UserRole }[];
+    apiKey: string;
+    families: number;
+    providers: number;
+  } | null;
 }
 
 /**
@@ -38,10 +44,19 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
   if (!options.demo) return { catalog, demo: null };
   const { password, apiKey } = options.demo;
 
+  const providerIds = new Map<string, string>();
+  for (const provider of DEMO_PROVIDERS)
+    providerIds.set(provider.name, await services.dispatch.ensure(SYSTEM_ACTOR, provider));
+
   for (const account of DEMO_ACCOUNTS) {
     const existing = await services.identity.userByEmail(account.email);
     if (existing) await services.identity.setPassword(SYSTEM_ACTOR, existing.id, password);
-    else await services.identity.createUser(SYSTEM_ACTOR, { ...account, password }, 'system');
+    else {
+      // The demo provider account works for one provider of the demo network.
+      const providerId =
+        account.role === 'provider' ? providerIds.get(DEMO_PROVIDER_ACCOUNT_PROVIDER) : undefined;
+      await services.identity.createUser(SYSTEM_ACTOR, { ...account, password, providerId }, 'system');
+    }
   }
 
   let key = apiKey;
@@ -58,7 +73,12 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
   const families = await seedDemoFamilies(services);
   return {
     catalog,
-    demo: { accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })), apiKey: key, families },
+    demo: {
+      accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })),
+      apiKey: key,
+      families,
+      providers: providerIds.size,
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, type TestUser } from './support/auth.ts';
+import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 
 /**
@@ -52,17 +53,27 @@ const credentials = new Map<Caller, () => Promise<Record<string, string>>>();
 const accounts = new Map<Caller, TestUser>();
 let strangerSessionId: string;
 let ownMembershipId: string;
+let matrixProviderId: string;
 let otherMembershipId: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  // Every row signs in afresh: more sign-ins than the public per-address limit allows.
+  t = await buildTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' } });
+  // The provider caller works for a provider of the network, near the Zócalo, with room for all.
+  matrixProviderId = await registerProvider(t, { capacity: 1000 });
   for (const role of USER_CALLERS) {
-    const user = await createUser(t, role);
+    const user =
+      role === 'provider' ? await createProviderUser(t, matrixProviderId) : await createUser(t, role);
     accounts.set(role, user);
     // A fresh session per request: logout and session revocation end the one they use.
     credentials.set(role, async () => (await signIn(t, user)).write);
   }
-  const partner = await createApiKey(t, 'partner', ['memberships:read', 'memberships:write']);
+  const partner = await createApiKey(t, 'partner', [
+    'memberships:read',
+    'memberships:write',
+    'cases:read',
+    'cases:write',
+  ]);
   const metrics = await createApiKey(t, 'metrics', ['metrics:read']);
   credentials.set('partner', async () => bearer(partner.key));
   credentials.set('metrics', async () => bearer(metrics.key));
@@ -120,7 +131,182 @@ const addChild = async (membershipId: string) =>
     })
   ).id;
 
+/** A fresh tow case on the membership, offered to the matrix's provider. */
+const openCase = async (membershipId: string) =>
+  (await t.services.cases.request(SYSTEM_ACTOR, towRequest(membershipId) as never, undefined)).body;
+const caseFor = async (caller: Caller) => (await openCase(membershipFor(caller))).id;
+const pendingOffer = async () => {
+  const kase = await openCase(otherMembershipId);
+  const [offer] = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, kase.id);
+  return offer?.id as string;
+};
+/** A case the matrix's provider is on its way to. */
+const dispatchedCase = async () => {
+  const kase = await openCase(otherMembershipId);
+  await t.services.cases.assignByHand(SYSTEM_ACTOR, kase.id, {
+    providerId: matrixProviderId,
+    reason: 'matriz',
+    quoteCentavos: 50_000,
+  });
+  return kase.id;
+};
+const CASE_FOLLOWERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin', 'partner'];
+const CASE_WRITERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'];
+const STAFF: Caller[] = ['agent', 'supervisor', 'admin'];
+const MISSING_CASE = '01a211f5-0000-7000-8000-00000000cafe';
+
 const CHECKS: Record<string, Check> = {
+  'POST /v1/cases': {
+    method: 'POST',
+    request: async (caller) => ({ url: '/v1/cases', payload: towRequest(membershipFor(caller)) }),
+    expected: only(CASE_WRITERS, 201),
+  },
+  'POST /v1/cases (someone else’s)': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/cases', payload: towRequest(otherMembershipId) }),
+    expected: othersAreHidden(only(CASE_WRITERS, 201)),
+  },
+  'GET /v1/cases': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/cases?limit=5' }),
+    expected: only(['customer', 'agent', 'supervisor', 'admin'], 200),
+  },
+  'GET /v1/cases/{id}': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/cases/${await caseFor(caller)}` }),
+    expected: only(CASE_FOLLOWERS, 200),
+  },
+  'GET /v1/cases/{id} (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/cases/${(await openCase(otherMembershipId)).id}` }),
+    expected: othersAreHidden(only(CASE_FOLLOWERS, 200)),
+  },
+  // A stream never ends, so the matrix asks for a case that does not exist: the policy answers first.
+  'GET /v1/cases/{id}/events': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/cases/${MISSING_CASE}/events` }),
+    expected: only(CASE_FOLLOWERS, 404),
+  },
+  'POST /v1/cases/{id}/cancel': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: `/v1/cases/${await caseFor(caller)}/cancel`,
+      payload: { reason: 'matriz' },
+    }),
+    expected: only(CASE_WRITERS, 200),
+  },
+  'POST /v1/cases/{id}/cancel (someone else’s)': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${(await openCase(otherMembershipId)).id}/cancel`,
+      payload: { reason: 'matriz' },
+    }),
+    expected: othersAreHidden(only(CASE_WRITERS, 200)),
+  },
+  // A case without a quote pending: allowed callers reach the rule (409), others the policy.
+  'POST /v1/cases/{id}/excess-acceptance': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: `/v1/cases/${await caseFor(caller)}/excess-acceptance`,
+      payload: { accept: true },
+    }),
+    expected: only(CASE_WRITERS, 409),
+  },
+  'POST /v1/cases/{id}/assignment': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${(await openCase(otherMembershipId)).id}/assignment`,
+      payload: { providerId: matrixProviderId, reason: 'matriz', quoteCentavos: 50_000 },
+    }),
+    expected: only(['agent', 'supervisor'], 200),
+  },
+  'POST /v1/cases/{id}/status': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${await dispatchedCase()}/status`,
+      payload: { status: 'en_route' },
+    }),
+    expected: only(['agent', 'supervisor', 'provider'], 200),
+  },
+  'GET /v1/sla-targets': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/sla-targets' }),
+    expected: only(STAFF, 200),
+  },
+  'PUT /v1/sla-targets/{serviceCode}': {
+    method: 'PUT',
+    request: async () => ({
+      url: '/v1/sla-targets/tow-truck',
+      payload: { dispatchMinutes: 15, arrivalMinutes: 45 },
+    }),
+    expected: only(['supervisor', 'admin'], 200),
+  },
+  'GET /v1/providers': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/providers?serviceCode=tow-truck' }),
+    expected: only(STAFF, 200),
+  },
+  'POST /v1/providers': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/providers',
+      payload: {
+        name: `Grúas Matriz ${++serial}`,
+        phone: '55 5555 0000',
+        services: ['tow-truck'],
+        coverage: { kind: 'states', states: ['YUC'] },
+        location: { lat: 20.97, lng: -89.62 },
+        capacity: 1,
+      },
+    }),
+    expected: only(['admin'], 201),
+  },
+  'GET /v1/providers/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/providers/${matrixProviderId}` }),
+    expected: only(STAFF, 200),
+  },
+  'PUT /v1/providers/{id}/availability': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/providers/${matrixProviderId}/availability`,
+      payload: { capacity: 1000 },
+    }),
+    expected: only(['supervisor', 'admin'], 200),
+  },
+  'GET /v1/provider/offers': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/provider/offers' }),
+    expected: only(['provider'], 200),
+  },
+  'GET /v1/provider/jobs': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/provider/jobs' }),
+    expected: only(['provider'], 200),
+  },
+  'POST /v1/offers/{id}/accept': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/offers/${await pendingOffer()}/accept`,
+      payload: { quoteCentavos: 50_000 },
+    }),
+    expected: only(['provider'], 200),
+  },
+  'POST /v1/offers/{id}/decline': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/offers/${await pendingOffer()}/decline`, payload: {} }),
+    expected: only(['provider'], 204),
+  },
+  'PUT /v1/provider/location': {
+    method: 'PUT',
+    request: async () => ({ url: '/v1/provider/location', payload: { lat: 19.44, lng: -99.13 } }),
+    expected: only(['provider'], 200),
+  },
+  'PUT /v1/provider/availability': {
+    method: 'PUT',
+    request: async () => ({ url: '/v1/provider/availability', payload: { available: true } }),
+    expected: only(['provider'], 200),
+  },
   'GET /v1/legal': { method: 'GET', request: async () => ({ url: '/v1/legal' }), expected: everyone(200) },
   'POST /v1/memberships': {
     method: 'POST',

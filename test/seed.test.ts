@@ -108,5 +108,6 @@ describe('admin CLI', () => {
       await rm(dir, { recursive: true, force: true });
       await database?.drop().catch(() => {});
     }
-  });
+    // Four CLI processes, each starting Node and opening the database.
+  }, 120_000);
 });

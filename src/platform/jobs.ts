@@ -1,5 +1,5 @@
-import PgBoss from 'pg-boss';
 import { type SQL, sql } from 'drizzle-orm';
+import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type Executor, rows } from '../db/client.ts';
 
 /**
@@ -94,8 +94,8 @@ export class Jobs {
 
   /** Schedules a job inside the caller's transaction, to run at `runAt` or soon after. */
   async send(executor: Executor, queue: string, data: object, runAt: Date): Promise<void> {
-    await this.start();
-    if (!this.boss) throw new Error('jobs not started');
+    // Not started here: inside a transaction on PGlite, starting would wait for that transaction.
+    if (!this.boss) throw new Error('jobs must be started before a job is sent');
     await this.boss.send(queue, data, {
       startAfter: runAt,
       retryLimit: 5,

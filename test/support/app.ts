@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, buildServices, type Services } from '../../src/app.ts';
+import { buildApp, buildServices, type Services, serviceOptionsOf } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Clock, ManualClock } from '../../src/lib/clock.ts';
 import { seed } from '../../src/seed.ts';
@@ -25,12 +25,24 @@ export async function buildTestApp(
     logStream?: { write(line: string): void };
   } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', ...options.env });
+  // Job workers only where a test asks for them (offer expiry): each polls the database.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JOB_WORKERS: 'false',
+    JOB_POLL_SECONDS: '1',
+    ...options.env,
+  });
   const clock = options.clock ?? new ManualClock('2026-11-25T20:05:00Z');
   const database = await freshDatabase();
-  const services = buildServices(database.handle, clock);
+  const services = buildServices(database.handle, clock, serviceOptionsOf(config));
   await seed(services, { demo: false });
-  const app = await buildApp({ config, database: database.handle, clock, logStream: options.logStream });
+  const app = await buildApp({
+    config,
+    database: database.handle,
+    clock,
+    logStream: options.logStream,
+    services,
+  });
   if (options.extend) await options.extend(app);
   await app.ready();
   return {

@@ -87,12 +87,8 @@ export const dispatchOffers = pgTable(
       'dispatch_offers_status',
       sql`${t.status} in ('pending','accepted','declined','expired','withdrawn')`,
     ),
-    uniqueIndex('dispatch_offers_one_pending_idx')
-      .on(t.caseId)
-      .where(sql`${t.status} = 'pending'`),
-    uniqueIndex('dispatch_offers_one_accepted_idx')
-      .on(t.caseId)
-      .where(sql`${t.status} = 'accepted'`),
+    uniqueIndex('dispatch_offers_one_pending_idx').on(t.caseId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('dispatch_offers_one_accepted_idx').on(t.caseId).where(sql`${t.status} = 'accepted'`),
     index('dispatch_offers_provider_idx').on(t.providerId, t.status),
   ],
 );

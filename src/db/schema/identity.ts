@@ -1,6 +1,6 @@
-import { providers } from './dispatch.ts';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { providers } from './dispatch.ts';
 
 /** People who sign in with email and password: customers, staff and provider staff. */
 export const users = pgTable(

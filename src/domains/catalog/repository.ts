@@ -87,6 +87,11 @@ export class CatalogRepository {
       .orderBy(asc(planVersionServices.planVersionId), asc(planVersionServices.position));
   }
 
+  async serviceByCode(executor: Executor, code: string) {
+    const [row] = await executor.select().from(services).where(eq(services.code, code));
+    return row;
+  }
+
   async upsertService(executor: Executor, service: typeof services.$inferInsert): Promise<void> {
     await executor
       .insert(services)

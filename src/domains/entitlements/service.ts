@@ -163,7 +163,7 @@ export class EntitlementsService {
       request: question.request,
       usage: counted,
     });
-    return { decision, year, membership };
+    return { decision, year, membership, person };
   }
 
   /** Staff and partner questions about someone's membership are reads of personal data: audited. */
@@ -190,6 +190,19 @@ export class EntitlementsService {
     const { decision } = await this.evaluate(this.db, actor, question, false);
     await this.auditCheck(actor, question, decision);
     return decision;
+  }
+
+  /**
+   * The decision inside the caller's transaction (opening a case stores it), with the person's name.
+   * No audit entry: the caller records its own action.
+   */
+  async decideIn(
+    tx: Transaction,
+    actor: Actor,
+    question: EligibilityQuestion,
+  ): Promise<{ decision: Decision; personName: string | null; titularUserId: string | null }> {
+    const { decision, person, membership } = await this.evaluate(tx, actor, question, false);
+    return { decision, personName: person?.fullName ?? null, titularUserId: membership.titularUserId };
   }
 
   /** Every service of the plan with used, limit and remaining this membership year. */

@@ -61,6 +61,12 @@ export const IdentityErrors = defineErrors({
     es: 'Ya existe una cuenta con ese correo.',
     en: 'An account with that email already exists.',
   },
+  /** The provider a provider account or key is for is not in the network. */
+  PROVIDER_UNKNOWN: {
+    status: 422,
+    es: 'Ese proveedor no está registrado en la red.',
+    en: 'That provider is not registered in the network.',
+  },
   /** No such user (or not one the caller may see). */
   USER_NOT_FOUND: {
     status: 404,

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, isNull, min, type SQL, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
-import { apiKeys, loginAttempts, sessions, users } from '../../db/schema/index.ts';
+import { apiKeys, loginAttempts, providers, sessions, users } from '../../db/schema/index.ts';
 
 export type UserRecord = typeof users.$inferSelect;
 export type SessionRecord = typeof sessions.$inferSelect;
@@ -41,6 +41,14 @@ export class IdentityRepository {
 
   async insertUser(executor: Executor, user: typeof users.$inferInsert): Promise<void> {
     await executor.insert(users).values(user);
+  }
+
+  async providerExists(executor: Executor, providerId: string): Promise<boolean> {
+    const [row] = await executor
+      .select({ id: providers.id })
+      .from(providers)
+      .where(eq(providers.id, providerId));
+    return row !== undefined;
   }
 
   async userByEmail(executor: Executor, email: string): Promise<UserRecord | undefined> {

@@ -387,6 +387,8 @@ export class IdentityService {
     const now = this.clock.now();
     const id = newId();
     if (await this.repository.userByEmail(tx, email)) throw new AppError('EMAIL_TAKEN');
+    if (input.providerId && !(await this.repository.providerExists(tx, input.providerId)))
+      throw new AppError('PROVIDER_UNKNOWN');
     await this.repository.insertUser(tx, {
       id,
       email,
@@ -462,6 +464,8 @@ export class IdentityService {
     const id = newId();
     const createdBy = actor.principal?.kind === 'user' ? actor.principal.userId : null;
     return this.db.transaction(async (tx) => {
+      if (input.providerId && !(await this.repository.providerExists(tx, input.providerId)))
+        throw new AppError('PROVIDER_UNKNOWN');
       await this.repository.insertApiKey(tx, {
         id,
         name: input.name.trim(),

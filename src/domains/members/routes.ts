@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
+import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { PUBLIC } from '../identity/principal.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
@@ -31,15 +32,6 @@ const READERS = [
   'scope:memberships:write',
 ] as const;
 const WRITERS = ['customer', 'agent', 'supervisor', 'scope:memberships:write'] as const;
-
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      maxLength: 255,
-      description: 'Same key and body replay the first answer; a different body is 422',
-    }),
-  ),
-});
 
 export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = async (
   app,

@@ -1,0 +1,58 @@
+import { defineErrors } from '../../lib/errors.ts';
+
+export const CaseErrors = defineErrors({
+  /** No such case, or not one the caller may see. */
+  CASE_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos ese caso.',
+    en: 'We could not find that case.',
+  },
+  /** The change asked for does not follow from the case's state (e.g. on site before en route). */
+  CASE_TRANSITION_INVALID: {
+    status: 409,
+    es: 'Ese cambio no es posible en el estado actual del caso.',
+    en: 'That change is not possible in the case’s current state.',
+  },
+  /** The case already has a provider on the way. */
+  CASE_ALREADY_DISPATCHED: {
+    status: 409,
+    es: 'El caso ya tiene un proveedor asignado.',
+    en: 'The case already has a provider assigned.',
+  },
+  /** The provider is already on site or the case is closed: it can no longer be cancelled. */
+  CASE_NOT_CANCELLABLE: {
+    status: 409,
+    es: 'El caso ya no se puede cancelar: el proveedor llegó o el caso está cerrado.',
+    en: 'The case can no longer be cancelled: the provider arrived or the case is closed.',
+  },
+  /** The case is not waiting for the customer to accept an excess. */
+  CASE_NO_EXCESS_PENDING: {
+    status: 409,
+    es: 'El caso no tiene un excedente pendiente de aceptar.',
+    en: 'The case has no excess waiting to be accepted.',
+  },
+  /** The catalog has no service with that code. */
+  SERVICE_UNKNOWN: {
+    status: 422,
+    es: 'Ese servicio no existe en el catálogo.',
+    en: 'That service does not exist in the catalog.',
+  },
+  /** Appointments, remote consultations and reimbursements are not opened as dispatch cases yet. */
+  FULFILMENT_NOT_AVAILABLE: {
+    status: 422,
+    es: 'Ese servicio se da por cita, a distancia o por reembolso; todavía no se abre como caso de envío.',
+    en: 'That service is given by appointment, remotely or by reimbursement; it cannot be opened as a dispatch case yet.',
+  },
+  /** Only the provider assigned to the case may report its progress. */
+  CASE_NOT_ASSIGNED_TO_YOU: {
+    status: 404,
+    es: 'No encontramos ese caso entre tus trabajos.',
+    en: 'We could not find that case among your jobs.',
+  },
+  /** The SLA target needs whole minutes greater than zero. */
+  SLA_TARGET_INVALID: {
+    status: 422,
+    es: 'Las metas de tiempo deben ser minutos enteros mayores que cero.',
+    en: 'Time targets must be whole minutes greater than zero.',
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * The case's states and the moves between them. Pure: services ask `canMove` before writing, and
+ * the timeline records every move with its time, actor and note.
+ *
+ * requested → (offer accepted) → dispatched → en_route → on_site → completed
+ * requested → awaiting_excess_acceptance → dispatched (a capped service quoted above its cap)
+ * requested | awaiting_excess_acceptance | dispatched | en_route → cancelled (the use comes back)
+ * requested → refused (not eligible, at request or at dispatch)
+ */
+export const CASE_STATES = [
+  'requested',
+  'awaiting_excess_acceptance',
+  'dispatched',
+  'en_route',
+  'on_site',
+  'completed',
+  'cancelled',
+  'refused',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+const MOVES: Record<CaseState, readonly CaseState[]> = {
+  requested: ['awaiting_excess_acceptance', 'dispatched', 'cancelled', 'refused'],
+  awaiting_excess_acceptance: ['dispatched', 'cancelled', 'refused'],
+  dispatched: ['en_route', 'on_site', 'cancelled'],
+  en_route: ['on_site', 'cancelled'],
+  on_site: ['completed'],
+  completed: [],
+  cancelled: [],
+  refused: [],
+};
+
+export function canMove(from: CaseState, to: CaseState): boolean {
+  return MOVES[from].includes(to);
+}
+
+export const OPEN_STATES: readonly CaseState[] = [
+  'requested',
+  'awaiting_excess_acceptance',
+  'dispatched',
+  'en_route',
+  'on_site',
+];
+
+/** States in which a provider holds the job (counts against its capacity). */
+export const ASSIGNED_STATES: readonly CaseState[] = [
+  'awaiting_excess_acceptance',
+  'dispatched',
+  'en_route',
+  'on_site',
+];
+
+/** Before the provider arrives the case may be cancelled and its use given back. */
+export function isCancellable(state: CaseState): boolean {
+  return canMove(state, 'cancelled');
+}
+
+/** What the provider reports, in order. */
+export const PROVIDER_STATUSES = ['en_route', 'on_site', 'completed'] as const;
+export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+
+/** How the case's state reads to the customer and the agent. */
+export const STATE_LABELS: Record<CaseState, { es: string; en: string }> = {
+  requested: { es: 'Solicitado: buscando proveedor', en: 'Requested: finding a provider' },
+  awaiting_excess_acceptance: {
+    es: 'Esperando que aceptes el excedente',
+    en: 'Waiting for you to accept the excess',
+  },
+  dispatched: { es: 'Proveedor asignado', en: 'Provider assigned' },
+  en_route: { es: 'Proveedor en camino', en: 'Provider on the way' },
+  on_site: { es: 'Proveedor en el lugar', en: 'Provider on site' },
+  completed: { es: 'Servicio concluido', en: 'Service completed' },
+  cancelled: { es: 'Cancelado', en: 'Cancelled' },
+  refused: { es: 'No procede', en: 'Refused' },
+};

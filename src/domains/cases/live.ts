@@ -1,0 +1,44 @@
+import { type DatabaseHandle, listen } from '../../db/client.ts';
+import { CASE_EVENTS_CHANNEL } from './repository.ts';
+
+/**
+ * Fans the database's case-event notifications out to this process's live subscribers. One
+ * LISTEN per process: an event appended by any process reaches every browser following the case,
+ * whichever process serves it. Subscribers are told "something new" and read the timeline from the
+ * database, so order and completeness come from the table, not from the notifications.
+ */
+export class CaseEventsHub {
+  private readonly subscribers = new Map<string, Set<() => void>>();
+  private unlisten: (() => Promise<void>) | null = null;
+
+  async start(database: DatabaseHandle): Promise<void> {
+    this.unlisten = await listen(database, CASE_EVENTS_CHANNEL, (payload) => {
+      const caseId = payload.split(':')[0] ?? '';
+      for (const notify of this.subscribers.get(caseId) ?? []) notify();
+    });
+  }
+
+  subscribe(caseId: string, notify: () => void): () => void {
+    let set = this.subscribers.get(caseId);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(caseId, set);
+    }
+    set.add(notify);
+    return () => {
+      set.delete(notify);
+      if (set.size === 0) this.subscribers.delete(caseId);
+    };
+  }
+
+  get followers(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+}

@@ -1,0 +1,149 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { caseEvents, cases, memberships, slaTargets } from '../../db/schema/index.ts';
+import type { CaseState } from './lifecycle.ts';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
+export type SlaTargetRow = typeof slaTargets.$inferSelect;
+
+/** Notifications on this channel carry `<case id>:<seq>` for every event appended. */
+export const CASE_EVENTS_CHANNEL = 'case_events';
+
+export interface CaseFilter {
+  states?: CaseState[] | undefined;
+  membershipIds?: string[] | undefined;
+  /** Only cases of memberships whose titular is this user (a customer's own). */
+  titularUserId?: string | undefined;
+  /** Open cases past their dispatch or arrival target at `now`. */
+  overdueAt?: Date | undefined;
+  limit: number;
+}
+
+export class CasesRepository {
+  async insert(executor: Executor, row: typeof cases.$inferInsert): Promise<void> {
+    await executor.insert(cases).values(row);
+  }
+
+  async byId(executor: Executor, id: string, forUpdate = false): Promise<CaseRow | undefined> {
+    const query = executor.select().from(cases).where(eq(cases.id, id));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  }
+
+  async titularUserOf(executor: Executor, membershipId: string): Promise<string | null> {
+    const [row] = await executor
+      .select({ userId: memberships.titularUserId })
+      .from(memberships)
+      .where(eq(memberships.id, membershipId));
+    return row?.userId ?? null;
+  }
+
+  async byNumber(executor: Executor, number: string): Promise<CaseRow | undefined> {
+    const [row] = await executor.select().from(cases).where(eq(cases.number, number));
+    return row;
+  }
+
+  async update(executor: Executor, id: string, changes: Partial<typeof cases.$inferInsert>): Promise<void> {
+    await executor.update(cases).set(changes).where(eq(cases.id, id));
+  }
+
+  /**
+   * Appends the next event of the case's timeline and announces it (delivered at commit), so every
+   * process's live subscribers hear of it. The caller holds the case's row lock.
+   */
+  async appendEvent(
+    executor: Executor,
+    event: Omit<typeof caseEvents.$inferInsert, 'seq'>,
+  ): Promise<CaseEventRow> {
+    const [next] = await executor
+      .update(cases)
+      .set({ lastSeq: sql`${cases.lastSeq} + 1` })
+      .where(eq(cases.id, event.caseId))
+      .returning({ seq: cases.lastSeq });
+    if (!next) throw new Error(`case ${event.caseId} vanished`);
+    const row = { ...event, seq: next.seq };
+    await executor.insert(caseEvents).values(row);
+    await executor.execute(sql`select pg_notify(${CASE_EVENTS_CHANNEL}, ${`${event.caseId}:${next.seq}`})`);
+    return row as CaseEventRow;
+  }
+
+  async events(executor: Executor, caseId: string, afterSeq = 0): Promise<CaseEventRow[]> {
+    return executor
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, caseId), gt(caseEvents.seq, afterSeq)))
+      .orderBy(asc(caseEvents.seq));
+  }
+
+  async list(executor: Executor, filter: CaseFilter): Promise<CaseRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.states?.length) conditions.push(inArray(cases.state, filter.states));
+    if (filter.membershipIds) {
+      if (filter.membershipIds.length === 0) return [];
+      conditions.push(inArray(cases.membershipId, filter.membershipIds));
+    }
+    if (filter.titularUserId)
+      conditions.push(
+        inArray(
+          cases.membershipId,
+          executor
+            .select({ id: memberships.id })
+            .from(memberships)
+            .where(eq(memberships.titularUserId, filter.titularUserId)),
+        ),
+      );
+    if (filter.overdueAt) {
+      const now = filter.overdueAt;
+      conditions.push(
+        inArray(cases.state, ['requested', 'awaiting_excess_acceptance', 'dispatched', 'en_route']),
+        or(
+          and(isNull(cases.dispatchedAt), lt(cases.dispatchDueAt, now)),
+          and(isNull(cases.onSiteAt), lt(cases.arrivalDueAt, now)),
+        ) as SQL,
+      );
+    }
+    return executor
+      .select()
+      .from(cases)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(cases.requestedAt))
+      .limit(filter.limit);
+  }
+
+  /** The provider's jobs: cases assigned to it that are not closed. */
+  async jobsOfProvider(
+    executor: Executor,
+    providerId: string,
+    states: readonly CaseState[],
+  ): Promise<CaseRow[]> {
+    return executor
+      .select()
+      .from(cases)
+      .where(and(eq(cases.providerId, providerId), inArray(cases.state, [...states])))
+      .orderBy(asc(cases.requestedAt));
+  }
+
+  async slaTarget(executor: Executor, serviceCode: string): Promise<SlaTargetRow | undefined> {
+    const [row] = await executor.select().from(slaTargets).where(eq(slaTargets.serviceCode, serviceCode));
+    return row;
+  }
+
+  async slaTargets(executor: Executor): Promise<SlaTargetRow[]> {
+    return executor.select().from(slaTargets).orderBy(asc(slaTargets.serviceCode));
+  }
+
+  async upsertSlaTarget(executor: Executor, row: SlaTargetRow): Promise<void> {
+    await executor
+      .insert(slaTargets)
+      .values(row)
+      .onConflictDoUpdate({
+        target: slaTargets.serviceCode,
+        set: {
+          dispatchMinutes: row.dispatchMinutes,
+          arrivalMinutes: row.arrivalMinutes,
+          updatedAt: row.updatedAt,
+        },
+      });
+  }
+}

@@ -1,0 +1,252 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../../platform/auth.ts';
+import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
+import { problemResponses } from '../../platform/openapi.ts';
+import type { CaseEventsHub } from './live.ts';
+import {
+  AssignmentBody,
+  CancelBody,
+  CaseBody,
+  CaseListQuery,
+  CaseParams,
+  CaseView,
+  ExcessBody,
+  ProviderJobView,
+  SlaTargetBody,
+  SlaTargetView,
+  StatusBody,
+} from './schemas.ts';
+import type { CasesService } from './service.ts';
+
+const FOLLOWERS = ['customer', 'agent', 'supervisor', 'admin', 'scope:cases:read'] as const;
+const REQUESTERS = ['customer', 'agent', 'supervisor', 'scope:cases:write'] as const;
+/** Seconds between SSE comments that keep proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: CaseEventsHub }> = async (
+  app,
+  { cases, hub },
+) => {
+  const streams = new Set<ServerResponse>();
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => {
+    for (const raw of streams) raw.end();
+  });
+
+  app.post(
+    '/v1/cases',
+    {
+      config: { policy: { allow: REQUESTERS, record: 'membership' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Open an assistance case: eligibility is decided and stored; an allowed case is offered to the nearest provider',
+        headers: IdempotencyHeaders,
+        body: CaseBody,
+        response: { 201: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await cases.request(actorOf(request), request.body, request.headers['idempotency-key']);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(result.body);
+    },
+  );
+
+  app.get(
+    '/v1/cases',
+    {
+      config: { policy: { allow: ['customer', 'agent', 'supervisor', 'admin'], record: 'own-cases' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'The case queue (staff; `overdue=true` for cases past their SLA target) or my cases (customer)',
+        querystring: CaseListQuery,
+        response: { 200: Type.Object({ data: Type.Array(CaseView) }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({
+      data: await cases.list(actorOf(request), {
+        states: request.query.state as never,
+        membershipId: request.query.membershipId,
+        overdue: request.query.overdue,
+        limit: request.query.limit ?? 50,
+      }),
+    }),
+  );
+
+  app.get(
+    '/v1/cases/:id',
+    {
+      config: { policy: { allow: FOLLOWERS, record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary: 'A case with its timeline (staff also see the offers made)',
+        params: CaseParams,
+        response: { 200: CaseView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => cases.get(actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/cases/:id/events',
+    {
+      config: { policy: { allow: FOLLOWERS, record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Follow a case live (Server-Sent Events): its timeline so far, then each new event as it happens. Resumes after `Last-Event-ID`.',
+        params: CaseParams,
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })) }),
+        response: {
+          200: {
+            description:
+              '`text/event-stream`: `id` is the event number, `event` its type, `data` the event as JSON',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          ...problemResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caseId = request.params.id;
+      await cases.openStream(actorOf(request), caseId);
+      let sent = Number(request.headers['last-event-id'] ?? 0);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': String(request.id),
+      });
+      raw.write('retry: 3000\n\n');
+      streams.add(raw);
+      // One read at a time, always from the last event sent: nothing is skipped or repeated.
+      let queue = Promise.resolve();
+      const pump = () => {
+        queue = queue
+          .then(async () => {
+            if (raw.writableEnded) return;
+            const { events, kase } = await cases.eventsAfter(caseId, sent);
+            for (const event of events) {
+              const snapshot = kase
+                ? {
+                    state: kase.state,
+                    eta: kase.etaAt ? { minutes: kase.etaMinutes, at: kase.etaAt.toISOString() } : null,
+                  }
+                : null;
+              raw.write(
+                `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify({ ...event, case: snapshot })}\n\n`,
+              );
+              sent = event.seq;
+            }
+          })
+          .catch((error: unknown) => request.log.warn({ err: error }, 'case stream read failed'));
+      };
+      const unsubscribe = hub.subscribe(caseId, pump);
+      pump();
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      raw.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(raw);
+      });
+    },
+  );
+
+  app.post(
+    '/v1/cases/:id/cancel',
+    {
+      config: { policy: { allow: REQUESTERS, record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary: 'Cancel a case before the provider arrives; the reserved use is given back',
+        params: CaseParams,
+        body: CancelBody,
+        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => cases.cancel(actorOf(request), request.params.id, request.body.reason),
+  );
+
+  app.post(
+    '/v1/cases/:id/excess-acceptance',
+    {
+      config: { policy: { allow: REQUESTERS, record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Accept (or reject) the excess of a tow quoted above its cap; accepting dispatches it. An agent answers for a caller on the phone.',
+        params: CaseParams,
+        body: ExcessBody,
+        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => cases.answerExcess(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/cases/:id/assignment',
+    {
+      config: { policy: { allow: ['agent', 'supervisor'], record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary: 'Assign a provider by hand, with a reason (the automatic offer is withdrawn)',
+        params: CaseParams,
+        body: AssignmentBody,
+        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => cases.assignByHand(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/cases/:id/status',
+    {
+      config: {
+        policy: { allow: ['provider', 'scope:provider:jobs', 'agent', 'supervisor'], record: 'job' },
+      },
+      schema: {
+        tags: ['provider'],
+        summary: 'Report progress: en route, on site, completed (with the final cost)',
+        params: CaseParams,
+        body: StatusBody,
+        response: { 200: ProviderJobView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => cases.reportStatus(actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/v1/sla-targets',
+    {
+      config: { policy: { allow: ['agent', 'supervisor', 'admin'], record: 'none' } },
+      schema: {
+        tags: ['cases'],
+        summary: 'Time targets per service: to dispatch and to arrival, in minutes from the request',
+        response: { 200: Type.Object({ data: Type.Array(SlaTargetView) }), ...problemResponses(401, 403) },
+      },
+    },
+    async () => ({ data: await cases.slaTargets() }),
+  );
+
+  app.put(
+    '/v1/sla-targets/:serviceCode',
+    {
+      config: { policy: { allow: ['supervisor', 'admin'], record: 'none' } },
+      schema: {
+        tags: ['cases'],
+        summary: "Set a service's time targets (new cases use them)",
+        params: Type.Object({ serviceCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) }),
+        body: SlaTargetBody,
+        response: { 200: SlaTargetView, ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request) => cases.setSlaTarget(actorOf(request), request.params.serviceCode, request.body),
+  );
+};

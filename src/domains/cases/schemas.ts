@@ -1,0 +1,238 @@
+import { Type } from '@sinclair/typebox';
+import { DecisionView } from '../entitlements/routes.ts';
+
+const Localised = Type.Object({ es: Type.String(), en: Type.String() });
+const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees, WGS 84' });
+const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees, WGS 84' });
+const Centavos = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'MXN centavos' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const CaseBody = Type.Object(
+  {
+    membershipId: Type.String({ format: 'uuid' }),
+    personId: Type.String({
+      pattern: '^(titular|[0-9a-fA-F-]{36})$',
+      description: '`titular` or a beneficiary id',
+    }),
+    serviceCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['tow-truck'] }),
+    place: Type.Object(
+      {
+        address: Type.String({
+          minLength: 3,
+          maxLength: 300,
+          examples: ['Periférico Sur 4121, km 12, Tlalpan'],
+        }),
+        lat: Latitude,
+        lng: Longitude,
+        stateCode: Type.Optional(
+          Type.String({
+            pattern: '^[A-Za-z]{3}$',
+            description: 'ISO 3166-2:MX code without `MX-`, e.g. CMX',
+          }),
+        ),
+        country: Type.Optional(
+          Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2; MX if absent' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    description: Type.String({ minLength: 3, maxLength: 2000 }),
+    details: Type.Optional(
+      Type.Object(
+        {
+          specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
+          estimatedCostCentavos: Type.Optional(Centavos),
+          vehicle: Type.Optional(
+            Type.Object(
+              {
+                make: Type.Optional(Type.String({ maxLength: 60 })),
+                model: Type.Optional(Type.String({ maxLength: 60 })),
+                year: Type.Optional(Type.Integer({ minimum: 1950, maximum: 2100 })),
+                plates: Type.Optional(Type.String({ maxLength: 12 })),
+                color: Type.Optional(Type.String({ maxLength: 30 })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          destination: Type.Optional(
+            Type.Object(
+              {
+                address: Type.String({ minLength: 3, maxLength: 300 }),
+                lat: Type.Optional(Latitude),
+                lng: Type.Optional(Longitude),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CaseEventView = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  label: Localised,
+  state: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.Object({ kind: Type.String(), name: Type.String() }),
+  note: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+const Eta = Nullable(Type.Object({ minutes: Type.Integer(), at: Type.String({ format: 'date-time' }) }));
+
+export const CaseView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  number: Type.String({ examples: ['LP-26-004211'] }),
+  state: Type.String(),
+  stateLabel: Localised,
+  channel: Type.String(),
+  membershipId: Type.String({ format: 'uuid' }),
+  person: Type.Object({ id: Type.String(), name: Type.String() }),
+  serviceCode: Type.String(),
+  place: Type.Object({
+    address: Type.String(),
+    lat: Type.Number(),
+    lng: Type.Number(),
+    stateCode: Nullable(Type.String()),
+    country: Type.String(),
+  }),
+  description: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  decision: DecisionView,
+  provider: Nullable(Type.Object({ id: Type.String(), name: Type.String(), phone: Type.String() })),
+  eta: Eta,
+  cost: Type.Object({
+    quoteCentavos: Nullable(Type.Integer()),
+    coveredCentavos: Nullable(Type.Integer()),
+    excessCentavos: Nullable(Type.Integer()),
+    excessAcceptedAt: Nullable(Type.String({ format: 'date-time' })),
+    excessAcceptedBy: Nullable(Type.String()),
+    finalCostCentavos: Nullable(Type.Integer()),
+  }),
+  needsManualDispatch: Type.Boolean(),
+  sla: Type.Object({
+    dispatchDueAt: Nullable(Type.String({ format: 'date-time' })),
+    arrivalDueAt: Nullable(Type.String({ format: 'date-time' })),
+    minutesToDispatch: Nullable(Type.Integer()),
+    minutesToArrival: Nullable(Type.Integer()),
+    breached: Type.Array(Type.String()),
+  }),
+  requestedAt: Type.String({ format: 'date-time' }),
+  dispatchedAt: Nullable(Type.String({ format: 'date-time' })),
+  enRouteAt: Nullable(Type.String({ format: 'date-time' })),
+  onSiteAt: Nullable(Type.String({ format: 'date-time' })),
+  completedAt: Nullable(Type.String({ format: 'date-time' })),
+  closedAt: Nullable(Type.String({ format: 'date-time' })),
+  closeReason: Nullable(Type.String()),
+  timeline: Type.Optional(Type.Array(CaseEventView)),
+  offers: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.String(),
+        providerId: Type.String(),
+        status: Type.String(),
+        attempt: Type.Integer(),
+        distanceKm: Type.Number(),
+        etaMinutes: Type.Integer(),
+        offeredAt: Type.String({ format: 'date-time' }),
+        expiresAt: Type.String({ format: 'date-time' }),
+        respondedAt: Nullable(Type.String({ format: 'date-time' })),
+        quoteCentavos: Nullable(Type.Integer()),
+        declineReason: Nullable(Type.String()),
+      }),
+    ),
+  ),
+});
+
+export const ProviderJobView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  number: Type.String(),
+  state: Type.String(),
+  serviceCode: Type.String(),
+  personName: Type.String(),
+  place: Type.Object({ address: Type.String(), lat: Type.Number(), lng: Type.Number() }),
+  description: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  eta: Eta,
+  quoteCentavos: Nullable(Type.Integer()),
+  excessAccepted: Type.Boolean(),
+});
+
+export const CaseListQuery = Type.Object(
+  {
+    state: Type.Optional(
+      Type.Array(
+        Type.Union(
+          [
+            'requested',
+            'awaiting_excess_acceptance',
+            'dispatched',
+            'en_route',
+            'on_site',
+            'completed',
+            'cancelled',
+            'refused',
+          ].map((s) => Type.Literal(s)),
+        ),
+      ),
+    ),
+    membershipId: Type.Optional(Type.String({ format: 'uuid' })),
+    overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their SLA target' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelBody = Type.Object(
+  { reason: Type.String({ minLength: 3, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const ExcessBody = Type.Object(
+  {
+    accept: Type.Boolean(),
+    note: Type.Optional(Type.String({ maxLength: 500, description: 'e.g. "aceptado por teléfono"' })),
+  },
+  { additionalProperties: false },
+);
+
+export const AssignmentBody = Type.Object(
+  {
+    providerId: Type.String({ format: 'uuid' }),
+    reason: Type.String({ minLength: 3, maxLength: 500 }),
+    etaMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+    quoteCentavos: Type.Optional(Centavos),
+  },
+  { additionalProperties: false },
+);
+
+export const StatusBody = Type.Object(
+  {
+    status: Type.Union([Type.Literal('en_route'), Type.Literal('on_site'), Type.Literal('completed')]),
+    finalCostCentavos: Type.Optional(Centavos),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SlaTargetView = Type.Object({
+  serviceCode: Type.String(),
+  dispatchMinutes: Type.Integer(),
+  arrivalMinutes: Nullable(Type.Integer()),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const SlaTargetBody = Type.Object(
+  {
+    dispatchMinutes: Type.Integer({ minimum: 1, maximum: 10_080 }),
+    arrivalMinutes: Nullable(Type.Integer({ minimum: 1, maximum: 10_080 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,224 @@
+import type { OfferRow, ProviderRow } from '../dispatch/repository.ts';
+import type { Decision } from '../entitlements/decide.ts';
+import { type CaseState, STATE_LABELS } from './lifecycle.ts';
+import type { CaseEventRow, CaseRow } from './repository.ts';
+
+/** What each timeline event says to the customer and the agent. */
+export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
+  requested: { es: 'Solicitud recibida', en: 'Request received' },
+  refused: { es: 'La solicitud no procede', en: 'The request was refused' },
+  offered: { es: 'Ofrecido a un proveedor cercano', en: 'Offered to a nearby provider' },
+  offer_accepted: { es: 'El proveedor aceptó', en: 'The provider accepted' },
+  offer_declined: { es: 'El proveedor no pudo tomarlo', en: 'The provider declined' },
+  offer_expired: {
+    es: 'El proveedor no respondió a tiempo',
+    en: 'The provider did not answer in time',
+  },
+  no_provider_available: {
+    es: 'Sin proveedor disponible: un agente lo asignará',
+    en: 'No provider available: an agent will assign one',
+  },
+  assigned_by_hand: { es: 'Un agente asignó al proveedor', en: 'An agent assigned the provider' },
+  excess_pending: {
+    es: 'Cotización mayor a lo cubierto: acepta el excedente para continuar',
+    en: 'Quote above the cover: accept the excess to go on',
+  },
+  excess_accepted: { es: 'Excedente aceptado', en: 'Excess accepted' },
+  dispatched: { es: 'Proveedor asignado', en: 'Provider assigned' },
+  en_route: { es: 'Proveedor en camino', en: 'Provider on the way' },
+  eta_updated: { es: 'Hora estimada de llegada actualizada', en: 'Arrival time updated' },
+  on_site: { es: 'El proveedor llegó', en: 'The provider arrived' },
+  completed: { es: 'Servicio concluido', en: 'Service completed' },
+  cancelled: { es: 'Caso cancelado', en: 'Case cancelled' },
+};
+
+export interface CaseEventView {
+  seq: number;
+  type: string;
+  label: { es: string; en: string };
+  state: string;
+  at: string;
+  actor: { kind: string; name: string };
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+export function presentEvent(e: CaseEventRow): CaseEventView {
+  return {
+    seq: e.seq,
+    type: e.type,
+    label: EVENT_LABELS[e.type] ?? { es: e.type, en: e.type },
+    state: e.state,
+    at: e.at.toISOString(),
+    actor: { kind: e.actorKind, name: e.actorName },
+    note: e.note,
+    data: e.data as Record<string, unknown>,
+  };
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const minutesBetween = (a: Date, b: Date | null) =>
+  b ? Math.round((b.getTime() - a.getTime()) / 60_000) : null;
+
+export interface CaseView {
+  id: string;
+  number: string;
+  state: string;
+  stateLabel: { es: string; en: string };
+  channel: string;
+  membershipId: string;
+  person: { id: string; name: string };
+  serviceCode: string;
+  place: { address: string; lat: number; lng: number; stateCode: string | null; country: string };
+  description: string;
+  details: Record<string, unknown>;
+  decision: Decision;
+  provider: { id: string; name: string; phone: string } | null;
+  eta: { minutes: number; at: string } | null;
+  cost: {
+    quoteCentavos: number | null;
+    coveredCentavos: number | null;
+    excessCentavos: number | null;
+    excessAcceptedAt: string | null;
+    excessAcceptedBy: string | null;
+    finalCostCentavos: number | null;
+  };
+  needsManualDispatch: boolean;
+  sla: {
+    dispatchDueAt: string | null;
+    arrivalDueAt: string | null;
+    minutesToDispatch: number | null;
+    minutesToArrival: number | null;
+    /** Targets missed (or being missed now by an open case): `dispatch`, `arrival`. */
+    breached: string[];
+  };
+  requestedAt: string;
+  dispatchedAt: string | null;
+  enRouteAt: string | null;
+  onSiteAt: string | null;
+  completedAt: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+  timeline?: CaseEventView[];
+  offers?: {
+    id: string;
+    providerId: string;
+    status: string;
+    attempt: number;
+    distanceKm: number;
+    etaMinutes: number;
+    offeredAt: string;
+    expiresAt: string;
+    respondedAt: string | null;
+    quoteCentavos: number | null;
+    declineReason: string | null;
+  }[];
+}
+
+function breaches(c: CaseRow, now: Date): string[] {
+  const out: string[] = [];
+  // An open case is measured against now; a closed one by what happened.
+  const open = c.closedAt === null;
+  const dispatched = c.dispatchedAt ?? (open ? now : null);
+  if (c.dispatchDueAt && dispatched && dispatched > c.dispatchDueAt) out.push('dispatch');
+  const arrived = c.onSiteAt ?? (open ? now : null);
+  if (c.arrivalDueAt && arrived && arrived > c.arrivalDueAt) out.push('arrival');
+  return out;
+}
+
+export function presentCase(
+  c: CaseRow,
+  events: CaseEventRow[] | null,
+  provider: ProviderRow | null,
+  offers: OfferRow[] | null,
+  now: Date,
+): CaseView {
+  return {
+    id: c.id,
+    number: c.number,
+    state: c.state,
+    stateLabel: STATE_LABELS[c.state as CaseState],
+    channel: c.channel,
+    membershipId: c.membershipId,
+    person: { id: c.personId, name: c.personName },
+    serviceCode: c.serviceCode,
+    place: { address: c.addressText, lat: c.lat, lng: c.lng, stateCode: c.stateCode, country: c.country },
+    description: c.description,
+    details: c.details as Record<string, unknown>,
+    decision: c.decision as Decision,
+    provider: provider ? { id: provider.id, name: provider.name, phone: provider.phone } : null,
+    eta: c.etaMinutes !== null && c.etaAt ? { minutes: c.etaMinutes, at: c.etaAt.toISOString() } : null,
+    cost: {
+      quoteCentavos: c.quoteCentavos,
+      coveredCentavos: c.coveredCentavos,
+      excessCentavos: c.excessCentavos,
+      excessAcceptedAt: iso(c.excessAcceptedAt),
+      excessAcceptedBy: c.excessAcceptedBy,
+      finalCostCentavos: c.finalCostCentavos,
+    },
+    needsManualDispatch: c.needsManualDispatch,
+    sla: {
+      dispatchDueAt: iso(c.dispatchDueAt),
+      arrivalDueAt: iso(c.arrivalDueAt),
+      minutesToDispatch: minutesBetween(c.requestedAt, c.dispatchedAt),
+      minutesToArrival: minutesBetween(c.requestedAt, c.onSiteAt),
+      breached: c.state === 'refused' ? [] : breaches(c, now),
+    },
+    requestedAt: c.requestedAt.toISOString(),
+    dispatchedAt: iso(c.dispatchedAt),
+    enRouteAt: iso(c.enRouteAt),
+    onSiteAt: iso(c.onSiteAt),
+    completedAt: iso(c.completedAt),
+    closedAt: iso(c.closedAt),
+    closeReason: c.closeReason,
+    ...(events ? { timeline: events.map(presentEvent) } : {}),
+    ...(offers
+      ? {
+          offers: offers.map((o) => ({
+            id: o.id,
+            providerId: o.providerId,
+            status: o.status,
+            attempt: o.attempt,
+            distanceKm: o.distanceKm,
+            etaMinutes: o.etaMinutes,
+            offeredAt: o.offeredAt.toISOString(),
+            expiresAt: o.expiresAt.toISOString(),
+            respondedAt: iso(o.respondedAt),
+            quoteCentavos: o.quoteCentavos,
+            declineReason: o.declineReason,
+          })),
+        }
+      : {}),
+  };
+}
+
+/** What a provider sees of a job: the place and the need, not the membership. */
+export interface ProviderJobView {
+  id: string;
+  number: string;
+  state: string;
+  serviceCode: string;
+  personName: string;
+  place: { address: string; lat: number; lng: number };
+  description: string;
+  details: Record<string, unknown>;
+  eta: { minutes: number; at: string } | null;
+  quoteCentavos: number | null;
+  excessAccepted: boolean;
+}
+
+export function presentJob(c: CaseRow): ProviderJobView {
+  return {
+    id: c.id,
+    number: c.number,
+    state: c.state,
+    serviceCode: c.serviceCode,
+    personName: c.personName,
+    place: { address: c.addressText, lat: c.lat, lng: c.lng },
+    description: c.description,
+    details: c.details as Record<string, unknown>,
+    eta: c.etaMinutes !== null && c.etaAt ? { minutes: c.etaMinutes, at: c.etaAt.toISOString() } : null,
+    quoteCentavos: c.quoteCentavos,
+    excessAccepted: c.excessAcceptedAt !== null,
+  };
+}

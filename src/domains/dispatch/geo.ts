@@ -1,0 +1,79 @@
+/**
+ * Distances and arrival estimates. Pure: the dispatch service and its tests share them.
+ * Great-circle distance is what we can know without a routing service; road distance in a city is
+ * longer, which the average speed below absorbs.
+ */
+
+export interface Point {
+  lat: number;
+  lng: number;
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+export function distanceKm(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Average door-to-door speed in Mexican cities, straight-line km per hour (traffic included). */
+export const AVERAGE_SPEED_KMH = 30;
+/** Minutes a unit needs to set out once it accepts. */
+export const SETUP_MINUTES = 5;
+
+/** Minutes from acceptance to arrival for a unit `km` away (straight line). */
+export function etaMinutes(km: number): number {
+  return SETUP_MINUTES + Math.ceil((km / AVERAGE_SPEED_KMH) * 60);
+}
+
+export type Coverage =
+  | { kind: 'radius'; center: Point; radiusKm: number }
+  | { kind: 'states'; states: string[] };
+
+/**
+ * Whether a provider's coverage includes the place. A provider that covers by state needs the
+ * place's state code; without one only circles can match.
+ */
+export function covers(coverage: Coverage, place: Point & { stateCode: string | null }): boolean {
+  if (coverage.kind === 'radius') return distanceKm(coverage.center, place) <= coverage.radiusKm;
+  return place.stateCode !== null && coverage.states.includes(place.stateCode);
+}
+
+/** Mexico's 32 states (ISO 3166-2:MX without the `MX-`). */
+export const MEXICAN_STATES = [
+  'AGU',
+  'BCN',
+  'BCS',
+  'CAM',
+  'CHP',
+  'CHH',
+  'CMX',
+  'COA',
+  'COL',
+  'DUR',
+  'GUA',
+  'GRO',
+  'HID',
+  'JAL',
+  'MEX',
+  'MIC',
+  'MOR',
+  'NAY',
+  'NLE',
+  'OAX',
+  'PUE',
+  'QUE',
+  'ROO',
+  'SLP',
+  'SIN',
+  'SON',
+  'TAB',
+  'TAM',
+  'TLA',
+  'VER',
+  'YUC',
+  'ZAC',
+] as const;

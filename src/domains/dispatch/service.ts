@@ -1,0 +1,270 @@
+import type { Database, Executor, Transaction } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Jobs } from '../../platform/jobs.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { CaseRow } from '../cases/repository.ts';
+import type { Actor } from '../identity/principal.ts';
+import './errors.ts';
+import { type Coverage, covers, distanceKm, etaMinutes, MEXICAN_STATES, type Point } from './geo.ts';
+import type { DispatchRepository, OfferRow, ProviderRow } from './repository.ts';
+
+export const OFFER_EXPIRY_QUEUE = 'dispatch-offer-expiry';
+
+export interface ProviderInput {
+  name: string;
+  phone: string;
+  services: string[];
+  coverage: { kind: 'radius'; center: Point; radiusKm: number } | { kind: 'states'; states: string[] };
+  location: Point;
+  available?: boolean | undefined;
+  capacity: number;
+}
+
+export interface ProviderView {
+  id: string;
+  name: string;
+  phone: string;
+  services: string[];
+  coverage: Coverage;
+  location: Point & { updatedAt: string };
+  available: boolean;
+  capacity: number;
+  activeJobs: number;
+}
+
+export function coverageOf(p: ProviderRow): Coverage {
+  return p.coverageKind === 'radius'
+    ? {
+        kind: 'radius',
+        center: { lat: p.coverageCenterLat as number, lng: p.coverageCenterLng as number },
+        radiusKm: p.coverageRadiusKm as number,
+      }
+    : { kind: 'states', states: p.coverageStates ?? [] };
+}
+
+function present(p: ProviderRow, activeJobs: number): ProviderView {
+  return {
+    id: p.id,
+    name: p.name,
+    phone: p.phone,
+    services: p.services,
+    coverage: coverageOf(p),
+    location: { lat: p.lat, lng: p.lng, updatedAt: p.locationUpdatedAt.toISOString() },
+    available: p.available,
+    capacity: p.capacity,
+    activeJobs,
+  };
+}
+
+/** A provider that could take a case now, with how far it is. */
+export interface Candidate {
+  provider: ProviderRow;
+  distanceKm: number;
+  etaMinutes: number;
+}
+
+/**
+ * The provider network and the offers made to it. Choosing who goes is `rank()`: the nearest
+ * available provider that gives the service, covers the place and has room for one more job.
+ */
+export class DispatchService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: DispatchRepository,
+    private readonly audit: AuditService,
+    private readonly jobs: Jobs,
+    private readonly clock: Clock,
+    private readonly offerTimeoutSeconds: number,
+  ) {}
+
+  private checkInput(input: ProviderInput): void {
+    const c = input.coverage;
+    if (c.kind === 'states') {
+      const unknown = c.states.filter((s) => !(MEXICAN_STATES as readonly string[]).includes(s));
+      if (c.states.length === 0 || unknown.length > 0)
+        throw new AppError('PROVIDER_COVERAGE_INVALID', { extensions: { unknownStates: unknown } });
+    } else if (!(c.radiusKm > 0)) {
+      throw new AppError('PROVIDER_COVERAGE_INVALID');
+    }
+  }
+
+  async register(actor: Actor, input: ProviderInput): Promise<ProviderView> {
+    this.checkInput(input);
+    return this.db.transaction(async (tx) => {
+      if (await this.repository.providerByName(tx, input.name.trim()))
+        throw new AppError('PROVIDER_ALREADY_EXISTS');
+      const now = this.clock.now();
+      const c = input.coverage;
+      const row = {
+        id: newId(),
+        name: input.name.trim(),
+        phone: input.phone,
+        services: [...new Set(input.services)],
+        coverageKind: c.kind,
+        coverageCenterLat: c.kind === 'radius' ? c.center.lat : null,
+        coverageCenterLng: c.kind === 'radius' ? c.center.lng : null,
+        coverageRadiusKm: c.kind === 'radius' ? c.radiusKm : null,
+        coverageStates: c.kind === 'states' ? c.states : null,
+        lat: input.location.lat,
+        lng: input.location.lng,
+        locationUpdatedAt: now,
+        available: input.available ?? true,
+        capacity: input.capacity,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await this.repository.insertProvider(tx, row);
+      await this.audit.record(tx, actor, {
+        action: 'provider.create',
+        recordType: 'provider',
+        recordId: row.id,
+      });
+      return present(row, 0);
+    });
+  }
+
+  /** Seeding: registers the provider unless one with its name exists; returns its id. */
+  async ensure(actor: Actor, input: ProviderInput): Promise<string> {
+    const existing = await this.repository.providerByName(this.db, input.name);
+    if (existing) return existing.id;
+    return (await this.register(actor, input)).id;
+  }
+
+  async list(serviceCode?: string): Promise<ProviderView[]> {
+    const found = await this.repository.listProviders(this.db, serviceCode);
+    const jobs = await this.repository.activeJobs(
+      this.db,
+      found.map((p) => p.id),
+    );
+    return found.map((p) => present(p, jobs.get(p.id) ?? 0));
+  }
+
+  async get(id: string): Promise<ProviderView> {
+    const p = await this.repository.providerById(this.db, id);
+    if (!p) throw new AppError('PROVIDER_NOT_FOUND');
+    const jobs = await this.repository.activeJobs(this.db, [id]);
+    return present(p, jobs.get(id) ?? 0);
+  }
+
+  /** The provider the caller works for (a provider user or a provider's API key). */
+  providerIdOf(actor: Actor): string {
+    const id = actor.principal?.providerId;
+    if (!id) throw new AppError('PROVIDER_ACCOUNT_UNLINKED');
+    return id;
+  }
+
+  async setAvailability(
+    actor: Actor,
+    providerId: string,
+    changes: { available?: boolean; capacity?: number },
+  ) {
+    return this.db.transaction(async (tx) => {
+      const p = await this.repository.providerById(tx, providerId, true);
+      if (!p) throw new AppError('PROVIDER_NOT_FOUND');
+      await this.repository.updateProvider(tx, providerId, { ...changes, updatedAt: this.clock.now() });
+      await this.audit.record(tx, actor, {
+        action: 'provider.update',
+        recordType: 'provider',
+        recordId: providerId,
+        details: changes,
+      });
+      const jobs = await this.repository.activeJobs(tx, [providerId]);
+      return present({ ...p, ...changes }, jobs.get(providerId) ?? 0);
+    });
+  }
+
+  async moveTo(tx: Transaction, providerId: string, location: Point): Promise<ProviderRow> {
+    const p = await this.repository.providerById(tx, providerId, true);
+    if (!p) throw new AppError('PROVIDER_NOT_FOUND');
+    const now = this.clock.now();
+    await this.repository.updateProvider(tx, providerId, {
+      ...location,
+      locationUpdatedAt: now,
+      updatedAt: now,
+    });
+    return { ...p, ...location, locationUpdatedAt: now };
+  }
+
+  /**
+   * Providers that could take the case now, nearest first: available, giving the service, covering
+   * the place, with room for another job, and not asked about this case before.
+   */
+  async rank(executor: Executor, kase: CaseRow): Promise<Candidate[]> {
+    const found = await this.repository.candidates(executor, kase.serviceCode, kase.id);
+    const jobs = await this.repository.activeJobs(
+      executor,
+      found.map((p) => p.id),
+    );
+    const place = { lat: kase.lat, lng: kase.lng, stateCode: kase.stateCode };
+    return found
+      .filter((p) => covers(coverageOf(p), place) && (jobs.get(p.id) ?? 0) < p.capacity)
+      .map((p) => {
+        const km = distanceKm(p, place);
+        return { provider: p, distanceKm: Math.round(km * 100) / 100, etaMinutes: etaMinutes(km) };
+      })
+      .sort((a, b) => a.distanceKm - b.distanceKm || a.provider.name.localeCompare(b.provider.name));
+  }
+
+  /**
+   * Offers the case to the nearest candidate, with a job that expires the offer if it is not
+   * answered in time; both commit with the caller's transaction. Null when nobody can take it.
+   */
+  async offerNext(tx: Transaction, kase: CaseRow): Promise<(OfferRow & { providerName: string }) | null> {
+    const [best] = await this.rank(tx, kase);
+    if (!best) return null;
+    const previous = await this.repository.offersOfCase(tx, kase.id);
+    const now = this.clock.now();
+    const offer: OfferRow = {
+      id: newId(),
+      caseId: kase.id,
+      providerId: best.provider.id,
+      status: 'pending',
+      attempt: previous.length + 1,
+      distanceKm: best.distanceKm,
+      etaMinutes: best.etaMinutes,
+      offeredAt: now,
+      expiresAt: new Date(now.getTime() + this.offerTimeoutSeconds * 1000),
+      respondedAt: null,
+      quoteCentavos: null,
+      declineReason: null,
+    };
+    await this.repository.insertOffer(tx, offer);
+    await this.scheduleExpiry(tx, offer);
+    return { ...offer, providerName: best.provider.name };
+  }
+
+  /** The job runs on the wall clock; the offer's deadline is on the injected one. */
+  async scheduleExpiry(executor: Executor, offer: Pick<OfferRow, 'id' | 'expiresAt'>): Promise<void> {
+    const remainingMs = Math.max(0, offer.expiresAt.getTime() - this.clock.now().getTime());
+    await this.jobs.send(
+      executor,
+      OFFER_EXPIRY_QUEUE,
+      { offerId: offer.id },
+      new Date(Date.now() + remainingMs),
+    );
+  }
+
+  /** Whether the provider can take the case by hand (an agent's assignment). */
+  async checkCanServe(executor: Executor, providerId: string, kase: CaseRow): Promise<Candidate> {
+    const p = await this.repository.providerById(executor, providerId);
+    if (!p) throw new AppError('PROVIDER_NOT_FOUND');
+    const place = { lat: kase.lat, lng: kase.lng, stateCode: kase.stateCode };
+    if (!p.services.includes(kase.serviceCode) || !covers(coverageOf(p), place))
+      throw new AppError('PROVIDER_CANNOT_SERVE');
+    const jobs = await this.repository.activeJobs(executor, [providerId]);
+    if (!p.available || (jobs.get(providerId) ?? 0) >= p.capacity) throw new AppError('PROVIDER_UNAVAILABLE');
+    const km = distanceKm(p, place);
+    return { provider: p, distanceKm: Math.round(km * 100) / 100, etaMinutes: etaMinutes(km) };
+  }
+
+  async pendingOffers(actor: Actor) {
+    const offers = await this.repository.pendingOffersFor(this.db, this.providerIdOf(actor));
+    return offers.map((o) => ({
+      ...o,
+      offeredAt: o.offeredAt.toISOString(),
+      expiresAt: o.expiresAt.toISOString(),
+    }));
+  }
+}
