@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test' },
+    // Builds a migrated PGlite template once per run (does nothing when TEST_DATABASE_URL is set).
+    globalSetup: ['test/support/pglite-template.ts'],
   },
 });

@@ -108,6 +108,7 @@ describe('admin CLI', () => {
       await rm(dir, { recursive: true, force: true });
       await database?.drop().catch(() => {});
     }
-    // Four CLI processes, each starting Node and opening the database.
-  }, 120_000);
+    // Four CLI processes in a row, each starting tsx and opening the database: far past the suite's
+    // 30 s default on a busy two-core machine, while each one may take up to its own 60 s above.
+  }, 180_000);
 });

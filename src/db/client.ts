@@ -63,6 +63,11 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /**
+   * PGlite only: a data directory tarball from `PGlite.dumpDataDir()` to start from instead of an
+   * empty cluster. The test suite uses it to skip initdb and migrations in every test file.
+   */
+  loadDataDir?: Blob | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -91,7 +96,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await mkdir(dataDir, { recursive: true });
   }
   // Extensions the migrations create must be loaded into PGlite up front.
-  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const client = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { pg_trgm },
+  });
   await client.waitReady;
   await client.exec(`SET TimeZone = 'UTC'`);
   const db = drizzlePglite(client, { schema }) as unknown as Database;

@@ -47,6 +47,17 @@ describe(`migrations (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     );
     expect(schemaAfter).toEqual(schemaBefore);
   });
+
+  it('a migrated test database (on PGlite, the run’s template) already has every migration', async () => {
+    const migrated = await freshDatabase();
+    try {
+      const report = await migrateDatabase(migrated.handle);
+      expect(report.applied).toBe(0);
+      expect(report.total).toBeGreaterThan(0);
+    } finally {
+      await migrated.drop();
+    }
+  });
 });
 
 describe(`raw results are normalised (${onPostgres ? 'PostgreSQL' : 'PGlite'})`, () => {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 
@@ -20,10 +22,17 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
+/** The migrated PGlite template built by test/support/pglite-template.ts, if this run has one. */
+async function pgliteTemplate(): Promise<Blob | undefined> {
+  const file = inject('pgliteTemplate');
+  return file ? new Blob([await readFile(file)]) : undefined;
+}
+
 /**
- * A fresh, empty database for one test file. On PostgreSQL it is a new database named after the
- * TEST_DATABASE_URL's own (so one CI run's databases share a prefix) and dropped afterwards; on
- * PGlite it lives in memory.
+ * A fresh database for one test file, migrated unless `migrate: false` (then it is empty). On
+ * PostgreSQL it is a new database named after the TEST_DATABASE_URL's own (so one CI run's databases
+ * share a prefix) and dropped afterwards; on PGlite it lives in memory, loaded from the run's
+ * migrated template when there is one.
  */
 export async function freshDatabase(
   options: { migrate?: boolean; maxConnections?: number } = {},
@@ -51,8 +60,16 @@ export async function freshDatabase(
       }
     };
   }
-  const handle = await openDatabase({ url, maxConnections: options.maxConnections ?? 10 });
-  if (options.migrate !== false) await migrateDatabase(handle);
+  const migrate = options.migrate !== false;
+  // On PGlite a migrated database starts from the run's template: built from the current migrations,
+  // so there is nothing left to apply. An empty one (migrate: false) never does.
+  const template = !url && migrate ? await pgliteTemplate() : undefined;
+  const handle = await openDatabase({
+    url,
+    maxConnections: options.maxConnections ?? 10,
+    loadDataDir: template,
+  });
+  if (migrate && !template) await migrateDatabase(handle);
   return {
     handle,
     url,
