@@ -273,6 +273,38 @@ describe('hand assignment and an empty network', () => {
 });
 
 describe('refusals are recorded, not lost', () => {
+  it('refuses at dispatch when the last use was taken meanwhile, keeping the case and its reasons', async () => {
+    // Home plumbing: 2 a membership year (illustrative). Three requests, all allowed when asked.
+    const plumber = await registerProvider(t, { services: ['home-plumbing'], kmNorth: 2, capacity: 10 });
+    const member = await contractByPhone(t, agent.write);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post('/v1/cases', agent.write, {
+        ...towRequest(member),
+        serviceCode: 'home-plumbing',
+        description: 'Fuga de agua en la cocina',
+        details: {},
+      });
+      expect(res.json().decision.allowed).toBe(true);
+      ids.push(res.json().id);
+    }
+    const states: string[] = [];
+    for (const id of ids) {
+      const offer = await offerOf(await signIn(t, await createProviderUser(t, plumber)), id);
+      const session = await signIn(t, await createProviderUser(t, plumber));
+      const res = await post(`/v1/offers/${offer.id}/accept`, session.write, { quoteCentavos: 80_000 });
+      expect(res.statusCode).toBe(200);
+      states.push(res.json().state);
+    }
+    expect(states).toEqual(['dispatched', 'dispatched', 'refused']);
+    const refused = await getCase(ids[2] as string);
+    expect(refused).toMatchObject({ closeReason: 'ENTITLEMENT_EXHAUSTED', provider: null });
+    expect(refused.timeline.at(-1)).toMatchObject({
+      type: 'refused',
+      data: { reasons: ['ENTITLEMENT_EXHAUSTED'] },
+    });
+  });
+
   it('keeps a request outside the territory as refused, with its reasons, and offers it to nobody', async () => {
     const res = await post('/v1/cases', agent.write, {
       ...towRequest(membershipId),

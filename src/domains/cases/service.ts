@@ -446,7 +446,7 @@ export class CasesService {
     };
     await this.repository.update(tx, kase.id, changes);
     const assigned = { ...kase, ...changes };
-    if (excess && excess > 0 && cost?.kind === 'capped' && this.excessNeedsAcceptance(kase)) {
+    if (excess && excess > 0 && (await this.excessMustBeAccepted(tx, kase, quote as number))) {
       await this.repository.update(tx, kase.id, { state: 'awaiting_excess_acceptance' });
       await this.append(tx, SYSTEM_ACTOR, assigned, 'excess_pending', 'awaiting_excess_acceptance', null, {
         quoteCentavos: quote,
@@ -458,14 +458,16 @@ export class CasesService {
     await this.dispatchNow(tx, actor, { ...assigned, state: kase.state });
   }
 
-  private excessNeedsAcceptance(kase: CaseRow): boolean {
-    const cost = (kase.decision as Decision).cost;
-    // The stored decision was taken with the caller's estimate; the rule is the service's.
-    return cost?.kind === 'capped' && this.mustAcceptExcess.has(kase.serviceCode);
+  /** Whether the plan's rule asks the customer to accept this quote's excess before dispatch (the tow). */
+  private async excessMustBeAccepted(tx: Transaction, kase: CaseRow, quote: number): Promise<boolean> {
+    const { decision } = await this.entitlements.decideIn(tx, SYSTEM_ACTOR, {
+      membershipId: kase.membershipId,
+      personId: kase.personId,
+      serviceCode: kase.serviceCode,
+      request: { estimatedCostCentavos: quote, country: kase.country },
+    });
+    return decision.cost?.kind === 'capped' && decision.cost.excessMustBeAccepted;
   }
-
-  /** Services whose excess the customer accepts before dispatch (the SPEC: the tow). */
-  private readonly mustAcceptExcess = new Set(['tow-truck']);
 
   /**
    * Dispatch: the use is reserved in the ledger (the decision is taken again, under the
