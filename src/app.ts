@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
+import { AppointmentsRepository } from './domains/appointments/repository.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
@@ -146,6 +147,7 @@ export function buildServices(
     catalogRepository,
     audit,
     idempotency,
+    new AppointmentsRepository(),
     clock,
   );
   cases.registerJobs(jobs);

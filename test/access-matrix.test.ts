@@ -244,7 +244,35 @@ const CHECKS: Record<string, Check> = {
   'GET /v1/providers': {
     method: 'GET',
     request: async () => ({ url: '/v1/providers?serviceCode=tow-truck' }),
-    expected: only(STAFF, 200),
+    expected: only([...STAFF, 'customer', 'partner'], 200),
+  },
+  'GET /v1/providers/{id}/slots': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/providers/${matrixProviderId}/slots` }),
+    expected: only([...STAFF, 'customer', 'partner', 'provider'], 200),
+  },
+  // The matrix's provider gives tows, not appointments: the rule answers (422) once the policy lets it by.
+  'POST /v1/provider/slots': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/provider/slots',
+      payload: {
+        serviceCode: 'specialist-consultation',
+        startsAt: '2027-01-10T16:00:00Z',
+        durationMinutes: 30,
+        capacity: 1,
+      },
+    }),
+    expected: only(['provider'], 422),
+  },
+  // A tow case is not booked: allowed callers reach the rule (409), others the policy.
+  'POST /v1/cases/{id}/booking': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: `/v1/cases/${await caseFor(caller)}/booking`,
+      payload: { slotId: MISSING_CASE },
+    }),
+    expected: only(CASE_WRITERS, 409),
   },
   'POST /v1/providers': {
     method: 'POST',

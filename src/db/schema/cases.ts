@@ -47,7 +47,12 @@ export const cases = pgTable(
     details: jsonb('details').notNull(),
     /** The eligibility decision taken when the case was requested (and again at dispatch). */
     decision: jsonb('decision').notNull(),
-    /** The use reserved in the ledger at dispatch. */
+    /** How the case is fulfilled (the service's kind when it was requested). */
+    fulfilment: text('fulfilment').notNull().default('dispatch'),
+    /** Appointments: the slot booked and when it is. */
+    slotId: uuid('slot_id'),
+    appointmentAt: timestamp('appointment_at', { withTimezone: true }),
+    /** The use reserved in the ledger at dispatch (or booking). */
     reservationId: uuid('reservation_id'),
     providerId: uuid('provider_id').references(() => providers.id),
     etaMinutes: integer('eta_minutes'),
@@ -78,7 +83,7 @@ export const cases = pgTable(
   (t) => [
     check(
       'cases_state',
-      sql`${t.state} in ('requested','awaiting_excess_acceptance','dispatched','en_route','on_site','completed','cancelled','refused')`,
+      sql`${t.state} in ('requested','awaiting_excess_acceptance','dispatched','en_route','on_site','completed','booked','attended','no_show','cancelled','refused')`,
     ),
     check('cases_channel', sql`${t.channel} in ('phone','online','bank')`),
     check('cases_lat', sql`${t.lat} between -90 and 90`),
@@ -118,3 +123,54 @@ export const slaTargets = pgTable('sla_targets', {
   arrivalMinutes: integer('arrival_minutes'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Availability a provider publishes for appointments (hospital consultations by specialty, nurse
+ * visits, equipment deliveries): a start, an end and how many bookings fit.
+ */
+export const providerSlots = pgTable(
+  'provider_slots',
+  {
+    id: uuid('id').primaryKey(),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => providers.id),
+    serviceCode: text('service_code').notNull(),
+    /** For specialist consultations: the normalised specialty. */
+    specialty: text('specialty'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    capacity: integer('capacity').notNull(),
+    booked: integer('booked').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('provider_slots_booked', sql`${t.booked} between 0 and ${t.capacity}`),
+    check('provider_slots_span', sql`${t.endsAt} > ${t.startsAt}`),
+    index('provider_slots_lookup_idx').on(t.providerId, t.serviceCode, t.startsAt),
+  ],
+);
+
+/** Messages owed to a customer (confirmations, reminders): recorded here, sent by a channel. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id').references(() => cases.id),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    kind: text('kind').notNull(),
+    channel: text('channel').notNull(),
+    sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
+    status: text('status').notNull(),
+    bodyEs: text('body_es').notNull(),
+    bodyEn: text('body_en').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('notifications_status', sql`${t.status} in ('pending','sent','cancelled')`),
+    index('notifications_due_idx').on(t.status, t.sendAt),
+    index('notifications_case_idx').on(t.caseId),
+  ],
+);

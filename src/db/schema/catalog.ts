@@ -60,6 +60,8 @@ export const planVersions = pgTable(
 export const services = pgTable('services', {
   code: text('code').primaryKey(),
   category: text('category').notNull(),
+  /** How a case for it is fulfilled: dispatch, appointment, remote or reimbursement. */
+  fulfilment: text('fulfilment').notNull().default('dispatch'),
   nameEs: text('name_es').notNull(),
   nameEn: text('name_en').notNull(),
   descriptionEs: text('description_es').notNull().default(''),

@@ -1,17 +1,13 @@
 /**
- * How a service is given. This issue builds the `dispatch` kind (a provider goes to the place);
- * appointments, remote consultations and reimbursement claims are cases too and arrive next, on
- * the same case model with their own details and events.
+ * How a service is given; the catalog says which for each service (`services.fulfilment`), and a
+ * case follows its service's kind:
+ * - `dispatch`: a provider goes to the place (tow, ambulance, home technicians);
+ * - `appointment`: a slot the provider published is booked (specialist, nurse, equipment);
+ * - `remote`: an on-duty professional takes the request and calls back (doctor, lawyer);
+ * - `reimbursement`: a claim with its evidence is reviewed and paid (ATM robbery).
  */
-export type Fulfilment = 'dispatch' | 'appointment' | 'remote' | 'reimbursement';
+export const FULFILMENTS = ['dispatch', 'appointment', 'remote', 'reimbursement'] as const;
+export type Fulfilment = (typeof FULFILMENTS)[number];
 
-const NOT_DISPATCHED: Record<string, Fulfilment> = {
-  'online-doctor': 'remote',
-  'legal-advice': 'remote',
-  'specialist-consultation': 'appointment',
-  'atm-robbery-protection': 'reimbursement',
-};
-
-export function fulfilmentOf(serviceCode: string): Fulfilment {
-  return NOT_DISPATCHED[serviceCode] ?? 'dispatch';
-}
+/** Kinds this build fulfils end to end; the others are refused with FULFILMENT_NOT_AVAILABLE. */
+export const FULFILMENTS_AVAILABLE: readonly Fulfilment[] = ['dispatch', 'appointment'];

@@ -6,6 +6,7 @@
  * requested → awaiting_excess_acceptance → dispatched (a capped service quoted above its cap)
  * requested | awaiting_excess_acceptance | dispatched | en_route → cancelled (the use comes back)
  * requested → refused (not eligible, at request or at dispatch)
+ * requested → booked (→ booked again: rescheduled) → attended | no_show | cancelled (appointments)
  */
 export const CASE_STATES = [
   'requested',
@@ -14,18 +15,24 @@ export const CASE_STATES = [
   'en_route',
   'on_site',
   'completed',
+  'booked',
+  'attended',
+  'no_show',
   'cancelled',
   'refused',
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 const MOVES: Record<CaseState, readonly CaseState[]> = {
-  requested: ['awaiting_excess_acceptance', 'dispatched', 'cancelled', 'refused'],
+  requested: ['awaiting_excess_acceptance', 'dispatched', 'booked', 'cancelled', 'refused'],
   awaiting_excess_acceptance: ['dispatched', 'cancelled', 'refused'],
   dispatched: ['en_route', 'on_site', 'cancelled'],
   en_route: ['on_site', 'cancelled'],
   on_site: ['completed'],
   completed: [],
+  booked: ['booked', 'attended', 'no_show', 'cancelled'],
+  attended: [],
+  no_show: [],
   cancelled: [],
   refused: [],
 };
@@ -40,6 +47,7 @@ export const OPEN_STATES: readonly CaseState[] = [
   'dispatched',
   'en_route',
   'on_site',
+  'booked',
 ];
 
 /** States in which a provider holds the job (counts against its capacity). */
@@ -56,7 +64,7 @@ export function isCancellable(state: CaseState): boolean {
 }
 
 /** What the provider reports, in order. */
-export const PROVIDER_STATUSES = ['en_route', 'on_site', 'completed'] as const;
+export const PROVIDER_STATUSES = ['en_route', 'on_site', 'completed', 'attended', 'no_show'] as const;
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
 
 /** How the case's state reads to the customer and the agent. */
@@ -70,6 +78,9 @@ export const STATE_LABELS: Record<CaseState, { es: string; en: string }> = {
   en_route: { es: 'Proveedor en camino', en: 'Provider on the way' },
   on_site: { es: 'Proveedor en el lugar', en: 'Provider on site' },
   completed: { es: 'Servicio concluido', en: 'Service completed' },
+  booked: { es: 'Cita agendada', en: 'Appointment booked' },
+  attended: { es: 'Cita atendida', en: 'Appointment attended' },
+  no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
   cancelled: { es: 'Cancelado', en: 'Cancelled' },
   refused: { es: 'No procede', en: 'Refused' },
 };

@@ -4,9 +4,11 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import type { SlotRow } from '../appointments/repository.ts';
 import type { CaseEventsHub } from './live.ts';
 import {
   AssignmentBody,
+  BookingBody,
   CancelBody,
   CaseBody,
   CaseListQuery,
@@ -16,9 +18,24 @@ import {
   ProviderJobView,
   SlaTargetBody,
   SlaTargetView,
+  SlotBody,
+  SlotView,
   StatusBody,
 } from './schemas.ts';
 import type { CasesService } from './service.ts';
+
+function presentSlot(s: SlotRow) {
+  return {
+    id: s.id,
+    providerId: s.providerId,
+    serviceCode: s.serviceCode,
+    specialty: s.specialty,
+    startsAt: s.startsAt.toISOString(),
+    endsAt: s.endsAt.toISOString(),
+    capacity: s.capacity,
+    booked: s.booked,
+  };
+}
 
 const FOLLOWERS = ['customer', 'agent', 'supervisor', 'admin', 'scope:cases:read'] as const;
 const REQUESTERS = ['customer', 'agent', 'supervisor', 'scope:cases:write'] as const;
@@ -220,6 +237,84 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       },
     },
     async (request) => cases.reportStatus(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/cases/:id/booking',
+    {
+      config: { policy: { allow: REQUESTERS, record: 'case' } },
+      schema: {
+        tags: ['appointments'],
+        summary:
+          'Book an appointment case into a published slot, or move it to another (the first booking reserves the use)',
+        params: CaseParams,
+        body: BookingBody,
+        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => cases.book(actorOf(request), request.params.id, request.body.slotId),
+  );
+
+  app.post(
+    '/v1/provider/slots',
+    {
+      config: { policy: { allow: ['provider', 'scope:provider:jobs'], record: 'own-provider' } },
+      schema: {
+        tags: ['appointments'],
+        summary: 'Publish availability: a slot for one of my appointment services (and a specialty)',
+        body: SlotBody,
+        response: { 201: SlotView, ...problemResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const slot = await cases.publishSlot(actorOf(request), {
+        ...request.body,
+        startsAt: new Date(request.body.startsAt),
+      });
+      return reply.status(201).send(presentSlot(slot));
+    },
+  );
+
+  app.get(
+    '/v1/providers/:id/slots',
+    {
+      config: {
+        policy: {
+          allow: [
+            'customer',
+            'agent',
+            'supervisor',
+            'admin',
+            'provider',
+            'scope:cases:write',
+            'scope:provider:jobs',
+          ],
+          record: 'none',
+        },
+      },
+      schema: {
+        tags: ['appointments'],
+        summary: "A provider's open slots (with room left) over the next days",
+        params: CaseParams,
+        querystring: Type.Object(
+          {
+            serviceCode: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
+            specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
+            days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ data: Type.Array(SlotView) }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => ({
+      data: (
+        await cases.openSlots(request.params.id, { ...request.query, days: request.query.days ?? 14 })
+      ).map(presentSlot),
+    }),
   );
 
   app.get(

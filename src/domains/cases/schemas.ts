@@ -93,6 +93,7 @@ export const CaseView = Type.Object({
   state: Type.String(),
   stateLabel: Localised,
   channel: Type.String(),
+  fulfilment: Type.String({ description: 'dispatch, appointment, remote or reimbursement' }),
   membershipId: Type.String({ format: 'uuid' }),
   person: Type.Object({ id: Type.String(), name: Type.String() }),
   serviceCode: Type.String(),
@@ -132,6 +133,22 @@ export const CaseView = Type.Object({
   closedAt: Nullable(Type.String({ format: 'date-time' })),
   closeReason: Nullable(Type.String()),
   timeline: Type.Optional(Type.Array(CaseEventView)),
+  appointment: Type.Optional(
+    Type.Object({
+      at: Nullable(Type.String({ format: 'date-time' })),
+      slotId: Nullable(Type.String()),
+      notifications: Type.Array(
+        Type.Object({
+          kind: Type.String(),
+          channel: Type.String(),
+          sendAt: Type.String({ format: 'date-time' }),
+          status: Type.String(),
+          es: Type.String(),
+          en: Type.String(),
+        }),
+      ),
+    }),
+  ),
   offers: Type.Optional(
     Type.Array(
       Type.Object({
@@ -177,6 +194,9 @@ export const CaseListQuery = Type.Object(
             'en_route',
             'on_site',
             'completed',
+            'booked',
+            'attended',
+            'no_show',
             'cancelled',
             'refused',
           ].map((s) => Type.Literal(s)),
@@ -215,7 +235,16 @@ export const AssignmentBody = Type.Object(
 
 export const StatusBody = Type.Object(
   {
-    status: Type.Union([Type.Literal('en_route'), Type.Literal('on_site'), Type.Literal('completed')]),
+    status: Type.Union(
+      [
+        Type.Literal('en_route'),
+        Type.Literal('on_site'),
+        Type.Literal('completed'),
+        Type.Literal('attended'),
+        Type.Literal('no_show'),
+      ],
+      { description: 'dispatch: en_route, on_site, completed; appointments: attended, no_show' },
+    ),
     finalCostCentavos: Type.Optional(Centavos),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
@@ -234,5 +263,32 @@ export const SlaTargetBody = Type.Object(
     dispatchMinutes: Type.Integer({ minimum: 1, maximum: 10_080 }),
     arrivalMinutes: Nullable(Type.Integer({ minimum: 1, maximum: 10_080 })),
   },
+  { additionalProperties: false },
+);
+
+export const SlotView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  providerId: Type.String({ format: 'uuid' }),
+  serviceCode: Type.String(),
+  specialty: Nullable(Type.String()),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.String({ format: 'date-time' }),
+  capacity: Type.Integer(),
+  booked: Type.Integer(),
+});
+
+export const SlotBody = Type.Object(
+  {
+    serviceCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['specialist-consultation'] }),
+    specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80, examples: ['cardiología'] })),
+    startsAt: Type.String({ format: 'date-time' }),
+    durationMinutes: Type.Integer({ minimum: 10, maximum: 720 }),
+    capacity: Type.Integer({ minimum: 1, maximum: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+export const BookingBody = Type.Object(
+  { slotId: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },
 );

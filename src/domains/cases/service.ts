@@ -1,21 +1,23 @@
 import type { Database, Transaction } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { type Clock, formatDateTime } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { Jobs } from '../../platform/jobs.ts';
+import '../appointments/errors.ts';
+import type { AppointmentsRepository, SlotRow } from '../appointments/repository.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import { distanceKm, etaMinutes, type Point, SETUP_MINUTES } from '../dispatch/geo.ts';
 import type { DispatchRepository, OfferRow } from '../dispatch/repository.ts';
 import { type DispatchService, OFFER_EXPIRY_QUEUE } from '../dispatch/service.ts';
-import type { Decision } from '../entitlements/decide.ts';
+import { type Decision, usageKey } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
 import { assertMayReach } from '../members/service.ts';
 import './errors.ts';
-import { fulfilmentOf } from './fulfilment.ts';
+import { FULFILMENTS_AVAILABLE, type Fulfilment } from './fulfilment.ts';
 import { ASSIGNED_STATES, type CaseState, canMove, isCancellable, type ProviderStatus } from './lifecycle.ts';
 import type { CaseEventRow, CaseRow, CasesRepository } from './repository.ts';
 import { type CaseView, type ProviderJobView, presentCase, presentEvent, presentJob } from './views.ts';
@@ -78,6 +80,7 @@ export class CasesService {
     private readonly catalog: CatalogRepository,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly appointments: AppointmentsRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -140,14 +143,19 @@ export class CasesService {
   }
 
   private async view(tx: Transaction, kase: CaseRow, staff: boolean): Promise<CaseView> {
-    const [events, provider, offers] = await Promise.all([
+    const [events, provider, offers, notifications] = await Promise.all([
       this.repository.events(tx, kase.id),
       kase.providerId
         ? this.dispatchRepository.providerById(tx, kase.providerId)
         : Promise.resolve(undefined),
-      staff ? this.dispatchRepository.offersOfCase(tx, kase.id) : Promise.resolve(null),
+      staff && kase.fulfilment === 'dispatch'
+        ? this.dispatchRepository.offersOfCase(tx, kase.id)
+        : Promise.resolve(null),
+      kase.fulfilment === 'appointment'
+        ? this.appointments.notificationsOf(tx, kase.id)
+        : Promise.resolve(null),
     ]);
-    return presentCase(kase, events, provider ?? null, offers, this.clock.now());
+    return presentCase(kase, events, provider ?? null, offers, this.clock.now(), notifications);
   }
 
   /**
@@ -161,8 +169,8 @@ export class CasesService {
   ): Promise<Replayable<CaseView>> {
     const service = await this.catalog.serviceByCode(this.db, input.serviceCode);
     if (!service) throw new AppError('SERVICE_UNKNOWN', { extensions: { serviceCode: input.serviceCode } });
-    const fulfilment = fulfilmentOf(input.serviceCode);
-    if (fulfilment !== 'dispatch')
+    const fulfilment = service.fulfilment as Fulfilment;
+    if (!FULFILMENTS_AVAILABLE.includes(fulfilment))
       throw new AppError('FULFILMENT_NOT_AVAILABLE', { extensions: { fulfilment } });
     return this.db.transaction((tx) =>
       this.idempotency.run(
@@ -192,6 +200,9 @@ export class CasesService {
             personName: personName ?? '—',
             serviceCode: input.serviceCode,
             channel: channelOf(actor),
+            fulfilment,
+            slotId: null,
+            appointmentAt: null,
             state,
             addressText: input.place.address.trim(),
             lat: input.place.lat,
@@ -233,7 +244,7 @@ export class CasesService {
             await this.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
               reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
             });
-          } else {
+          } else if (fulfilment === 'dispatch') {
             await this.offerNext(tx, kase);
           }
           await this.auditAction(tx, actor, 'case.open', kase.id, { allowed: decision.allowed });
@@ -561,6 +572,10 @@ export class CasesService {
     if (pending)
       await this.dispatchRepository.updateOffer(tx, pending.id, { status: 'withdrawn', respondedAt: now });
     if (kase.reservationId) await this.entitlements.release(tx, SYSTEM_ACTOR, kase.reservationId, reason);
+    if (kase.slotId && kase.state === 'booked') {
+      await this.appointments.addBooking(tx, kase.slotId, -1);
+      await this.appointments.cancelPendingNotifications(tx, kase.id);
+    }
     await this.repository.update(tx, kase.id, {
       state: 'cancelled',
       closedAt: now,
@@ -661,6 +676,13 @@ export class CasesService {
         changes.onSiteAt = now;
         changes.etaAt = now;
       }
+      if (input.status === 'attended' || input.status === 'no_show') {
+        // A missed appointment took its slot: the use counts, as an attended one does.
+        changes.closedAt = now;
+        changes.closeReason = input.status;
+        if (kase.reservationId) await this.entitlements.confirm(tx, SYSTEM_ACTOR, kase.reservationId);
+        await this.appointments.cancelPendingNotifications(tx, caseId);
+      }
       if (input.status === 'completed') {
         changes.completedAt = now;
         changes.closedAt = now;
@@ -670,6 +692,9 @@ export class CasesService {
       }
       await this.repository.update(tx, caseId, changes);
       await this.append(tx, actor, kase, input.status, input.status, input.note ?? null, {
+        ...(input.status === 'attended' || input.status === 'no_show'
+          ? { useConfirmed: kase.reservationId !== null }
+          : {}),
         ...(input.status === 'completed'
           ? { finalCostCentavos: changes.finalCostCentavos, useConfirmed: kase.reservationId !== null }
           : {}),
@@ -710,8 +735,199 @@ export class CasesService {
 
   async providerJobs(actor: Actor): Promise<ProviderJobView[]> {
     const providerId = this.dispatch.providerIdOf(actor);
-    const jobs = await this.repository.jobsOfProvider(this.db, providerId, ASSIGNED_STATES);
+    const jobs = await this.repository.jobsOfProvider(this.db, providerId, [...ASSIGNED_STATES, 'booked']);
     return jobs.map(presentJob);
+  }
+
+  // --- Appointments --------------------------------------------------------------------------
+
+  /** A provider publishes a slot for one of its services (and a specialty, for consultations). */
+  async publishSlot(
+    actor: Actor,
+    input: {
+      serviceCode: string;
+      specialty?: string | undefined;
+      startsAt: Date;
+      durationMinutes: number;
+      capacity: number;
+    },
+  ): Promise<SlotRow> {
+    const providerId = this.dispatch.providerIdOf(actor);
+    const now = this.clock.now();
+    if (input.startsAt <= now) throw new AppError('SLOT_IN_PAST');
+    return this.db.transaction(async (tx) => {
+      const provider = await this.dispatchRepository.providerById(tx, providerId, true);
+      if (!provider) throw new AppError('PROVIDER_NOT_FOUND');
+      const service = await this.catalog.serviceByCode(tx, input.serviceCode);
+      if (!service || service.fulfilment !== 'appointment' || !provider.services.includes(input.serviceCode))
+        throw new AppError('PROVIDER_CANNOT_SERVE');
+      const endsAt = new Date(input.startsAt.getTime() + input.durationMinutes * MINUTE_MS);
+      const specialty = input.specialty ? usageKey(input.specialty) : null;
+      const slot: SlotRow = {
+        id: newId(),
+        providerId,
+        serviceCode: input.serviceCode,
+        specialty,
+        startsAt: input.startsAt,
+        endsAt,
+        capacity: input.capacity,
+        booked: 0,
+        createdAt: now,
+      };
+      if ((await this.appointments.overlapping(tx, slot)).length) throw new AppError('SLOT_OVERLAPS');
+      await this.appointments.insertSlot(tx, slot);
+      await this.audit.record(tx, actor, {
+        action: 'slot.publish',
+        recordType: 'provider',
+        recordId: providerId,
+      });
+      return slot;
+    });
+  }
+
+  async openSlots(
+    providerId: string,
+    filter: { serviceCode?: string | undefined; specialty?: string | undefined; days: number },
+  ): Promise<SlotRow[]> {
+    if (!(await this.dispatchRepository.providerById(this.db, providerId)))
+      throw new AppError('PROVIDER_NOT_FOUND');
+    const from = this.clock.now();
+    return this.appointments.openSlots(this.db, {
+      providerId,
+      serviceCode: filter.serviceCode,
+      specialty: filter.specialty ? usageKey(filter.specialty) : undefined,
+      from,
+      to: new Date(from.getTime() + filter.days * 24 * 60 * MINUTE_MS),
+    });
+  }
+
+  /**
+   * Books the appointment case into a slot, or moves it to another. The first booking reserves
+   * the use (the decision is taken again under the membership's lock); a move keeps it.
+   */
+  async book(actor: Actor, caseId: string, slotId: string): Promise<CaseView> {
+    return this.db.transaction(async (tx) => {
+      const kase = await this.lock(tx, caseId);
+      await this.authorize(tx, actor, kase);
+      if (kase.fulfilment !== 'appointment' || !canMove(kase.state as CaseState, 'booked'))
+        throw new AppError('CASE_NOT_BOOKABLE', { extensions: { state: kase.state } });
+      const slot = await this.appointments.slotById(tx, slotId, true);
+      if (!slot) throw new AppError('SLOT_NOT_FOUND');
+      const specialty = (kase.details as CaseInput['details'])?.specialty;
+      if (
+        slot.serviceCode !== kase.serviceCode ||
+        (slot.specialty !== null && (!specialty || usageKey(specialty) !== slot.specialty))
+      )
+        throw new AppError('SLOT_NOT_SUITABLE');
+      const now = this.clock.now();
+      if (slot.startsAt <= now) throw new AppError('SLOT_IN_PAST');
+      const staff = isStaff(actor.principal);
+      if (kase.slotId === slot.id) return this.view(tx, kase, staff);
+      if (slot.booked >= slot.capacity) throw new AppError('SLOT_FULL');
+      const moving = kase.state === 'booked';
+      let reservationId = kase.reservationId;
+      if (!moving) {
+        const reserved = await this.reserveOrRefuse(tx, kase);
+        if (!reserved) return this.view(tx, await this.lock(tx, caseId), staff);
+        reservationId = reserved;
+      } else if (kase.slotId) {
+        await this.appointments.addBooking(tx, kase.slotId, -1);
+        await this.appointments.cancelPendingNotifications(tx, caseId);
+      }
+      await this.appointments.addBooking(tx, slot.id, 1);
+      await this.repository.update(tx, caseId, {
+        state: 'booked',
+        providerId: slot.providerId,
+        slotId: slot.id,
+        appointmentAt: slot.startsAt,
+        reservationId,
+        ...(moving ? {} : { dispatchedAt: now }),
+        updatedAt: now,
+      });
+      const provider = await this.dispatchRepository.providerById(tx, slot.providerId);
+      await this.append(tx, actor, kase, moving ? 'rescheduled' : 'booked', 'booked', null, {
+        slotId: slot.id,
+        providerId: slot.providerId,
+        providerName: provider?.name ?? null,
+        appointmentAt: slot.startsAt.toISOString(),
+        ...(moving && kase.appointmentAt ? { previousAppointmentAt: kase.appointmentAt.toISOString() } : {}),
+      });
+      await this.appointments.insertNotifications(
+        tx,
+        this.appointmentMessages(kase, slot, provider?.name ?? '', now),
+      );
+      await this.auditAction(tx, actor, moving ? 'case.reschedule' : 'case.book', caseId, { slotId });
+      return this.view(tx, await this.lock(tx, caseId), staff);
+    });
+  }
+
+  /** Reserves the case's use; on a refusal the case closes as refused and null comes back. */
+  private async reserveOrRefuse(tx: Transaction, kase: CaseRow): Promise<string | null> {
+    const now = this.clock.now();
+    try {
+      const { reservation, decision } = await tx.transaction((savepoint) =>
+        this.entitlements.reserve(savepoint, SYSTEM_ACTOR, {
+          membershipId: kase.membershipId,
+          personId: kase.personId,
+          serviceCode: kase.serviceCode,
+          caseId: kase.id,
+          request: { specialty: (kase.details as CaseInput['details'])?.specialty, country: kase.country },
+        }),
+      );
+      await this.repository.update(tx, kase.id, { decision: stored(decision) });
+      return reservation.id;
+    } catch (error) {
+      const decision =
+        error instanceof AppError ? (error.options.extensions?.decision as Decision | undefined) : undefined;
+      if (!decision) throw error;
+      await this.repository.update(tx, kase.id, {
+        state: 'refused',
+        decision: stored(decision),
+        closedAt: now,
+        closeReason: error instanceof AppError ? error.code : 'REFUSED',
+        updatedAt: now,
+      });
+      await this.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
+        reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
+      });
+      return null;
+    }
+  }
+
+  /** A confirmation now, and reminders a day and two hours before (those still ahead). */
+  private appointmentMessages(kase: CaseRow, slot: SlotRow, providerName: string, now: Date) {
+    const when = formatDateTime(slot.startsAt, 'es-MX');
+    const whenEn = formatDateTime(slot.startsAt, 'en');
+    const base = {
+      caseId: kase.id,
+      membershipId: kase.membershipId,
+      channel: 'sms',
+      status: 'pending',
+      createdAt: now,
+    };
+    const messages = [
+      {
+        ...base,
+        id: newId(),
+        kind: 'appointment_confirmation',
+        sendAt: now,
+        bodyEs: `Tu cita con ${providerName} quedó agendada para el ${when}. Caso ${kase.number}.`,
+        bodyEn: `Your appointment with ${providerName} is booked for ${whenEn}. Case ${kase.number}.`,
+      },
+    ];
+    for (const hours of [24, 2]) {
+      const sendAt = new Date(slot.startsAt.getTime() - hours * 60 * MINUTE_MS);
+      if (sendAt <= now) continue;
+      messages.push({
+        ...base,
+        id: newId(),
+        kind: `appointment_reminder_${hours}h`,
+        sendAt,
+        bodyEs: `Recordatorio: tu cita con ${providerName} es el ${when}. Caso ${kase.number}.`,
+        bodyEn: `Reminder: your appointment with ${providerName} is on ${whenEn}. Case ${kase.number}.`,
+      });
+    }
+    return messages;
   }
 
   // --- SLA targets ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { NotificationRow } from '../appointments/repository.ts';
 import type { OfferRow, ProviderRow } from '../dispatch/repository.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import { type CaseState, STATE_LABELS } from './lifecycle.ts';
@@ -30,6 +31,10 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   on_site: { es: 'El proveedor llegó', en: 'The provider arrived' },
   completed: { es: 'Servicio concluido', en: 'Service completed' },
   cancelled: { es: 'Caso cancelado', en: 'Case cancelled' },
+  booked: { es: 'Cita agendada', en: 'Appointment booked' },
+  rescheduled: { es: 'Cita cambiada de horario', en: 'Appointment rescheduled' },
+  attended: { es: 'Cita atendida', en: 'Appointment attended' },
+  no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
 };
 
 export interface CaseEventView {
@@ -66,6 +71,7 @@ export interface CaseView {
   state: string;
   stateLabel: { es: string; en: string };
   channel: string;
+  fulfilment: string;
   membershipId: string;
   person: { id: string; name: string };
   serviceCode: string;
@@ -100,6 +106,18 @@ export interface CaseView {
   closedAt: string | null;
   closeReason: string | null;
   timeline?: CaseEventView[];
+  appointment?: {
+    at: string | null;
+    slotId: string | null;
+    notifications: {
+      kind: string;
+      channel: string;
+      sendAt: string;
+      status: string;
+      es: string;
+      en: string;
+    }[];
+  };
   offers?: {
     id: string;
     providerId: string;
@@ -132,6 +150,7 @@ export function presentCase(
   provider: ProviderRow | null,
   offers: OfferRow[] | null,
   now: Date,
+  notifications: NotificationRow[] | null = null,
 ): CaseView {
   return {
     id: c.id,
@@ -139,6 +158,7 @@ export function presentCase(
     state: c.state,
     stateLabel: STATE_LABELS[c.state as CaseState],
     channel: c.channel,
+    fulfilment: c.fulfilment,
     membershipId: c.membershipId,
     person: { id: c.personId, name: c.personName },
     serviceCode: c.serviceCode,
@@ -172,6 +192,22 @@ export function presentCase(
     closedAt: iso(c.closedAt),
     closeReason: c.closeReason,
     ...(events ? { timeline: events.map(presentEvent) } : {}),
+    ...(c.fulfilment === 'appointment'
+      ? {
+          appointment: {
+            at: iso(c.appointmentAt),
+            slotId: c.slotId,
+            notifications: (notifications ?? []).map((n) => ({
+              kind: n.kind,
+              channel: n.channel,
+              sendAt: n.sendAt.toISOString(),
+              status: n.status,
+              es: n.bodyEs,
+              en: n.bodyEn,
+            })),
+          },
+        }
+      : {}),
     ...(offers
       ? {
           offers: offers.map((o) => ({

@@ -225,6 +225,7 @@ describe('catalog versions', () => {
     const pet = {
       code: 'pet-vet-consultation',
       category: 'home' as const,
+      fulfilment: 'appointment' as const,
       nameEs: 'Consulta veterinaria',
       nameEn: 'Vet consultation',
       descriptionEs: '',

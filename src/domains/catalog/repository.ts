@@ -100,6 +100,7 @@ export class CatalogRepository {
         target: services.code,
         set: {
           category: service.category,
+          fulfilment: service.fulfilment ?? 'dispatch',
           nameEs: service.nameEs,
           nameEn: service.nameEn,
           descriptionEs: service.descriptionEs ?? '',

@@ -9,6 +9,8 @@ import type { ServiceRules, TerritoryRule } from './rules.ts';
 export interface SeedService {
   code: string;
   category: 'medical' | 'roadside' | 'financial' | 'legal' | 'home';
+  /** How a case for it is fulfilled. */
+  fulfilment: 'dispatch' | 'appointment' | 'remote' | 'reimbursement';
   nameEs: string;
   nameEn: string;
   descriptionEs: string;
@@ -43,6 +45,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'online-doctor',
     category: 'medical',
+    fulfilment: 'remote',
     nameEs: 'Médico online',
     nameEn: 'Online doctor',
     descriptionEs: 'Consulta médica en línea las 24 horas.',
@@ -51,6 +54,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'home-nurse',
     category: 'medical',
+    fulfilment: 'appointment',
     nameEs: 'Enfermera a domicilio',
     nameEn: 'Home nurse',
     descriptionEs: 'Una enfermera te atiende en casa.',
@@ -59,6 +63,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'medical-equipment-rental',
     category: 'medical',
+    fulfilment: 'appointment',
     nameEs: 'Renta de equipo médico',
     nameEn: 'Medical equipment rental',
     descriptionEs: 'Renta de silla de ruedas, muletas, cama de hospital y otro equipo.',
@@ -67,6 +72,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'land-ambulance',
     category: 'medical',
+    fulfilment: 'dispatch',
     nameEs: 'Ambulancia terrestre en México',
     nameEn: 'Land ambulance in Mexico',
     descriptionEs: 'Traslado en ambulancia terrestre dentro de México.',
@@ -75,6 +81,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'specialist-consultation',
     category: 'medical',
+    fulfilment: 'appointment',
     nameEs: 'Consulta en hospitales de prestigio con médicos especialistas',
     nameEn: 'Specialist consultation at a prestige hospital',
     descriptionEs: 'Consulta con un médico especialista en un hospital de prestigio.',
@@ -83,6 +90,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'tow-truck',
     category: 'roadside',
+    fulfilment: 'dispatch',
     nameEs: 'Envío de grúa',
     nameEn: 'Tow truck',
     descriptionEs:
@@ -93,6 +101,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'atm-robbery-protection',
     category: 'financial',
+    fulfilment: 'reimbursement',
     nameEs: 'Retiros protegidos en ATM por robo',
     nameEn: 'Protected ATM withdrawal after robbery',
     descriptionEs: 'Reembolso de lo que te roben al retirar en un cajero automático.',
@@ -101,6 +110,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'legal-advice',
     category: 'legal',
+    fulfilment: 'remote',
     nameEs: 'Asesoría legal',
     nameEn: 'Legal advice',
     descriptionEs: 'Abogados que te ayudan las 24 h, los 365 días del año.',
@@ -109,6 +119,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'home-plumbing',
     category: 'home',
+    fulfilment: 'dispatch',
     nameEs: 'Plomería',
     nameEn: 'Plumbing',
     descriptionEs: 'Un plomero llega a tu casa en caso de fuga o tubería dañada.',
@@ -117,6 +128,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'home-locksmith',
     category: 'home',
+    fulfilment: 'dispatch',
     nameEs: 'Cerrajería',
     nameEn: 'Locksmith',
     descriptionEs: 'Un cerrajero abre tu puerta si te quedas fuera.',
@@ -125,6 +137,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'home-electrician',
     category: 'home',
+    fulfilment: 'dispatch',
     nameEs: 'Electricista',
     nameEn: 'Electrician',
     descriptionEs: 'Un electricista atiende una falla eléctrica en tu casa.',
@@ -133,6 +146,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'home-glazier',
     category: 'home',
+    fulfilment: 'dispatch',
     nameEs: 'Vidriería',
     nameEn: 'Glazier',
     descriptionEs: 'Reposición de vidrios rotos que dejan tu casa expuesta.',
@@ -141,6 +155,7 @@ export const SERVICES: SeedService[] = [
   {
     code: 'medical-discounts',
     category: 'medical',
+    fulfilment: 'remote',
     nameEs: 'Descuentos médicos',
     nameEn: 'Medical discounts',
     descriptionEs: 'Descuentos en laboratorios, farmacias y consultas de la red médica.',

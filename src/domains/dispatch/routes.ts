@@ -98,7 +98,8 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/v1/providers',
     {
-      config: { policy: { allow: STAFF, record: 'none' } },
+      // Customers and partners look for a provider to book an appointment with.
+      config: { policy: { allow: [...STAFF, 'customer', 'scope:cases:write'], record: 'none' } },
       schema: {
         tags: ['providers'],
         summary: 'The provider network, optionally only those giving a service',

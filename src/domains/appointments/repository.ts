@@ -1,0 +1,94 @@
+import { and, asc, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { notifications, providerSlots } from '../../db/schema/index.ts';
+
+export type SlotRow = typeof providerSlots.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+
+export class AppointmentsRepository {
+  async insertSlot(executor: Executor, row: typeof providerSlots.$inferInsert): Promise<void> {
+    await executor.insert(providerSlots).values(row);
+  }
+
+  async slotById(executor: Executor, id: string, forUpdate = false): Promise<SlotRow | undefined> {
+    const query = executor.select().from(providerSlots).where(eq(providerSlots.id, id));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  }
+
+  /** Slots with room left, from `from` on, of a provider (and a service and specialty when given). */
+  async openSlots(
+    executor: Executor,
+    filter: {
+      providerId: string;
+      serviceCode?: string | undefined;
+      specialty?: string | undefined;
+      from: Date;
+      to: Date;
+    },
+  ): Promise<SlotRow[]> {
+    return executor
+      .select()
+      .from(providerSlots)
+      .where(
+        and(
+          eq(providerSlots.providerId, filter.providerId),
+          filter.serviceCode ? eq(providerSlots.serviceCode, filter.serviceCode) : undefined,
+          filter.specialty
+            ? or(eq(providerSlots.specialty, filter.specialty), isNull(providerSlots.specialty))
+            : undefined,
+          gte(providerSlots.startsAt, filter.from),
+          lt(providerSlots.startsAt, filter.to),
+          sql`${providerSlots.booked} < ${providerSlots.capacity}`,
+        ),
+      )
+      .orderBy(asc(providerSlots.startsAt));
+  }
+
+  /** The provider's slots for the same service and specialty that overlap the given time. */
+  async overlapping(
+    executor: Executor,
+    slot: { providerId: string; serviceCode: string; specialty: string | null; startsAt: Date; endsAt: Date },
+  ) {
+    const { providerId, serviceCode, specialty, startsAt, endsAt } = slot;
+    return executor
+      .select({ id: providerSlots.id })
+      .from(providerSlots)
+      .where(
+        and(
+          eq(providerSlots.providerId, providerId),
+          eq(providerSlots.serviceCode, serviceCode),
+          specialty === null ? isNull(providerSlots.specialty) : eq(providerSlots.specialty, specialty),
+          lt(providerSlots.startsAt, endsAt),
+          gt(providerSlots.endsAt, startsAt),
+        ),
+      );
+  }
+
+  async addBooking(executor: Executor, slotId: string, delta: 1 | -1): Promise<void> {
+    await executor
+      .update(providerSlots)
+      .set({ booked: sql`${providerSlots.booked} + ${delta}` })
+      .where(eq(providerSlots.id, slotId));
+  }
+
+  async insertNotifications(executor: Executor, rows: (typeof notifications.$inferInsert)[]): Promise<void> {
+    if (rows.length) await executor.insert(notifications).values(rows);
+  }
+
+  /** Pending messages of a case are withdrawn (a cancelled or moved appointment). */
+  async cancelPendingNotifications(executor: Executor, caseId: string): Promise<void> {
+    await executor
+      .update(notifications)
+      .set({ status: 'cancelled' })
+      .where(and(eq(notifications.caseId, caseId), eq(notifications.status, 'pending')));
+  }
+
+  async notificationsOf(executor: Executor, caseId: string): Promise<NotificationRow[]> {
+    return executor
+      .select()
+      .from(notifications)
+      .where(eq(notifications.caseId, caseId))
+      .orderBy(asc(notifications.sendAt), asc(notifications.kind));
+  }
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { createUser, type Session, signIn } from './support/auth.ts';
+import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
+
+/**
+ * Appointment cases: a hospital publishes slots by specialty; the agent books, moves and cancels;
+ * "at most one per specialty within four" holds at booking; the hospital records attendance.
+ */
+let t: TestApp;
+let agent: Session;
+let hospital: { id: string; session: Session };
+let membershipId: string;
+const SPECIALTIES = ['cardiología', 'dermatología', 'neurología', 'ortopedia', 'oftalmología'];
+
+async function post(url: string, headers: Record<string, string>, payload: unknown) {
+  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
+}
+
+function consultation(specialty: string) {
+  return {
+    membershipId,
+    personId: 'titular',
+    serviceCode: 'specialist-consultation',
+    place: { address: 'Av. Insurgentes Sur 3700, Tlalpan, CDMX', ...ZOCALO, stateCode: 'CMX' },
+    description: `Consulta de ${specialty}`,
+    details: { specialty },
+  };
+}
+
+/** A slot a week ahead (plus `hours`) for the specialty. */
+async function publish(specialty: string, hours = 0, capacity = 2) {
+  const startsAt = new Date(t.clock.now().getTime() + (7 * 24 + hours) * 3_600_000).toISOString();
+  const res = await post('/v1/provider/slots', hospital.session.write, {
+    serviceCode: 'specialist-consultation',
+    specialty,
+    startsAt,
+    durationMinutes: 30,
+    capacity,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; startsAt: string };
+}
+
+async function open(specialty: string) {
+  const res = await post('/v1/cases', agent.write, consultation(specialty));
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+async function usage() {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/memberships/${membershipId}/usage`,
+    headers: agent.read,
+  });
+  return res.json().services.find((s: { serviceCode: string }) => s.serviceCode === 'specialist-consultation')
+    .limit;
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  agent = await signIn(t, await createUser(t, 'agent'));
+  const id = await registerProvider(t, {
+    name: 'Hospital Ángeles de prueba',
+    services: ['specialist-consultation'],
+    capacity: 50,
+  });
+  hospital = { id, session: await signIn(t, await createProviderUser(t, id)) };
+  membershipId = await contractByPhone(t, agent.write);
+});
+afterAll(async () => t?.close());
+
+describe('appointments', () => {
+  it('books a cardiology consultation, refuses a second cardiology, and reminds the customer', async () => {
+    const slot = await publish('cardiología');
+    const kase = await open('cardiología');
+    expect(kase).toMatchObject({ state: 'requested', fulfilment: 'appointment' });
+    expect(kase).not.toHaveProperty('offers');
+
+    const open_ = await t.app.inject({
+      method: 'GET',
+      url: `/v1/providers/${hospital.id}/slots?serviceCode=specialist-consultation&specialty=Cardiologia`,
+      headers: agent.read,
+    });
+    expect(open_.json().data.map((s: { id: string }) => s.id)).toContain(slot.id);
+
+    const booked = await post(`/v1/cases/${kase.id}/booking`, agent.write, { slotId: slot.id });
+    expect(booked.statusCode, booked.body).toBe(200);
+    expect(booked.json()).toMatchObject({
+      state: 'booked',
+      provider: { id: hospital.id },
+      appointment: { at: slot.startsAt, slotId: slot.id },
+    });
+    expect(booked.json().appointment.notifications.map((n: { kind: string }) => n.kind)).toEqual([
+      'appointment_confirmation',
+      'appointment_reminder_24h',
+      'appointment_reminder_2h',
+    ]);
+    expect(await usage()).toMatchObject({ used: 1, remaining: 3 });
+
+    // One per specialty: a second cardiology is refused and kept as refused.
+    const second = await open('Cardiología');
+    expect(second).toMatchObject({ state: 'refused', closeReason: 'SPECIALTY_ALREADY_USED' });
+  });
+
+  it('refuses the fifth specialty once four are booked', async () => {
+    for (const specialty of SPECIALTIES.slice(1, 4)) {
+      const slot = await publish(specialty);
+      const kase = await open(specialty);
+      const res = await post(`/v1/cases/${kase.id}/booking`, agent.write, { slotId: slot.id });
+      expect(res.json().state).toBe('booked');
+    }
+    expect(await usage()).toMatchObject({ used: 4, remaining: 0 });
+    const fifth = await open(SPECIALTIES[4] as string);
+    expect(fifth).toMatchObject({ state: 'refused', closeReason: 'ENTITLEMENT_EXHAUSTED' });
+  });
+
+  it('gives the use back when an appointment is cancelled, frees the slot and withdraws reminders', async () => {
+    const cases = await t.app.inject({ method: 'GET', url: '/v1/cases?state=booked', headers: agent.read });
+    const neuro = cases
+      .json()
+      .data.find((c: { details: { specialty?: string } }) => c.details.specialty === 'neurología');
+    const cancelled = await post(`/v1/cases/${neuro.id}/cancel`, agent.write, {
+      reason: 'El paciente ya se siente bien',
+    });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json().state).toBe('cancelled');
+    expect(
+      cancelled.json().appointment.notifications.every((n: { status: string }) => n.status === 'cancelled'),
+    ).toBe(true);
+    expect(await usage()).toMatchObject({ used: 3, remaining: 1 });
+    // Now the fifth specialty fits.
+    const slot = await publish(SPECIALTIES[4] as string);
+    const kase = await open(SPECIALTIES[4] as string);
+    expect((await post(`/v1/cases/${kase.id}/booking`, agent.write, { slotId: slot.id })).json().state).toBe(
+      'booked',
+    );
+  });
+
+  it('moves an appointment to another slot, keeping its one use', async () => {
+    const cases = await t.app.inject({ method: 'GET', url: '/v1/cases?state=booked', headers: agent.read });
+    const derma = cases
+      .json()
+      .data.find((c: { details: { specialty?: string } }) => c.details.specialty === 'dermatología');
+    const later = await publish('dermatología', 3);
+    const moved = await post(`/v1/cases/${derma.id}/booking`, agent.write, { slotId: later.id });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().appointment.at).toBe(later.startsAt);
+    expect(moved.json().timeline.at(-1).type).toBe('rescheduled');
+    expect(await usage()).toMatchObject({ used: 4 });
+    const wrong = await publish('cardiología', 5);
+    const mismatch = await post(`/v1/cases/${derma.id}/booking`, agent.write, { slotId: wrong.id });
+    expect(mismatch.json().code).toBe('SLOT_NOT_SUITABLE');
+  });
+
+  it('records attendance by the hospital and confirms the use', async () => {
+    const cases = await t.app.inject({ method: 'GET', url: '/v1/cases?state=booked', headers: agent.read });
+    const ortho = cases
+      .json()
+      .data.find((c: { details: { specialty?: string } }) => c.details.specialty === 'ortopedia');
+    const jobs = await t.app.inject({
+      method: 'GET',
+      url: '/v1/provider/jobs',
+      headers: hospital.session.read,
+    });
+    expect(jobs.json().data.map((j: { id: string }) => j.id)).toContain(ortho.id);
+    const attended = await post(`/v1/cases/${ortho.id}/status`, hospital.session.write, {
+      status: 'attended',
+    });
+    expect(attended.statusCode, attended.body).toBe(200);
+    expect(attended.json().state).toBe('attended');
+    const ledger = await t.services.entitlements['repository'].ofMembership(
+      t.database.handle.db,
+      membershipId,
+    );
+    expect(ledger.find((r) => r.caseId === ortho.id)?.status).toBe('confirmed');
+    const cancel = await post(`/v1/cases/${ortho.id}/cancel`, agent.write, { reason: 'tarde' });
+    expect(cancel.json().code).toBe('CASE_NOT_CANCELLABLE');
+  });
+
+  it('refuses a full slot, a past slot and a slot for a service the provider does not give', async () => {
+    const member = await contractByPhone(t, agent.write);
+    const full = await publish('pediatría', 10, 1);
+    const first = (
+      await post('/v1/cases', agent.write, { ...consultation('pediatría'), membershipId: member })
+    ).json();
+    expect((await post(`/v1/cases/${first.id}/booking`, agent.write, { slotId: full.id })).json().state).toBe(
+      'booked',
+    );
+    const other = await contractByPhone(t, agent.write);
+    const second = (
+      await post('/v1/cases', agent.write, { ...consultation('pediatría'), membershipId: other })
+    ).json();
+    const res = await post(`/v1/cases/${second.id}/booking`, agent.write, { slotId: full.id });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('SLOT_FULL');
+
+    const past = await post('/v1/provider/slots', hospital.session.write, {
+      serviceCode: 'specialist-consultation',
+      startsAt: new Date(t.clock.now().getTime() - 3_600_000).toISOString(),
+      durationMinutes: 30,
+      capacity: 1,
+    });
+    expect(past.json().code).toBe('SLOT_IN_PAST');
+    const notMine = await post('/v1/provider/slots', hospital.session.write, {
+      serviceCode: 'home-nurse',
+      startsAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+      durationMinutes: 60,
+      capacity: 1,
+    });
+    expect(notMine.json().code).toBe('PROVIDER_CANNOT_SERVE');
+  });
+
+  it('refuses remote and reimbursement kinds until they are built', async () => {
+    const res = await post('/v1/cases', agent.write, {
+      ...consultation('x'),
+      serviceCode: 'online-doctor',
+      details: {},
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'FULFILMENT_NOT_AVAILABLE', fulfilment: 'remote' });
+  });
+});
