@@ -6,10 +6,11 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts';
 import { bearer, createApiKey, createUser, type Session, signIn } from '../../../test/support/auth.ts';
 import { onPostgres } from '../../../test/support/database.ts';
 import { contractBody, tokenize } from '../../../test/support/factories.ts';
-import { rows } from '../../db/client.ts';
+import { openDatabase, rows } from '../../db/client.ts';
 import type { ManualClock } from '../../lib/clock.ts';
 import { mexicoCityTime } from '../../lib/clock.ts';
 import { SYSTEM_ACTOR } from '../identity/principal.ts';
+import { EntitlementsRepository } from './repository.ts';
 
 let t: TestApp;
 let agent: Session;
@@ -183,6 +184,33 @@ describe.runIf(onPostgres)('concurrency (PostgreSQL)', () => {
     expect(ledger?.counting).toBe(2);
     expect(await usageOf(id, 'home-plumbing')).toMatchObject({ used: 2, remaining: 0 });
   }, 120_000);
+
+  it("the eligibility question's prepared statement has a generic plan that uses the counting index", async () => {
+    // Without it, PostgreSQL plans the statement afresh on every execution (its generic plan was a
+    // sequential scan of the ledger): the counting predicate must be in the statement's text, where
+    // the planner can match it to the partial index, not sent as a parameter.
+    const id = await newMembership();
+    const own = await openDatabase({ url: t.database.url as string, maxConnections: 1 });
+    try {
+      await new EntitlementsRepository().decisionFactsWithUses(own.db, id, new Date(0));
+      const [statement] = await rows<{ parameters: number }>(
+        own.db,
+        sql`select cardinality(parameter_types) as parameters from pg_prepared_statements
+            where name = 'entitlements_decision_facts_with_uses'`,
+      );
+      // The one connection's session: force the generic plan, and make a small table's scan dear.
+      await own.db.execute(sql`set plan_cache_mode = force_generic_plan`);
+      await own.db.execute(sql`set enable_seqscan = off`);
+      const nulls = Array.from({ length: statement?.parameters ?? 0 }, () => 'null').join(', ');
+      const plan = await rows<{ 'QUERY PLAN': string }>(
+        own.db,
+        sql.raw(`explain execute entitlements_decision_facts_with_uses(${nulls})`),
+      );
+      expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain('usage_ledger_counting_idx');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('eligibility API', () => {

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gte, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { memberships, plans, planVersions, usageLedger } from '../../db/schema/index.ts';
 import type { UsageCount } from './decide.ts';
@@ -24,6 +24,15 @@ const DECISION_COLUMNS = {
   titularUserId: memberships.titularUserId,
 };
 
+/**
+ * Uses that count: reserved or confirmed. Written as SQL with the literal, not `ne(status, 'released')`
+ * (which sends 'released' as a parameter): the partial index `usage_ledger_counting_idx` has this
+ * very predicate, and a prepared statement's generic plan can use that index only when the
+ * predicate is in its text. With a parameter, PostgreSQL's generic plan was a sequential scan, so
+ * it planned the statement anew on every execution.
+ */
+const COUNTS = sql`${usageLedger.status} <> 'released'`;
+
 const hot = preparedPer((db: Database) => ({
   decisionFactsWithUses: db
     .select({
@@ -37,7 +46,7 @@ const hot = preparedPer((db: Database) => ({
       usageLedger,
       and(
         eq(usageLedger.membershipId, memberships.id),
-        ne(usageLedger.status, 'released'),
+        COUNTS,
         gte(usageLedger.reservedAt, sql.placeholder('since')),
       ),
     )
@@ -103,7 +112,7 @@ export class EntitlementsRepository {
         and(
           eq(usageLedger.membershipId, membershipId),
           eq(usageLedger.membershipYear, membershipYear),
-          ne(usageLedger.status, 'released'),
+          COUNTS,
         ),
       )
       .groupBy(usageLedger.serviceCode, usageLedger.usageKey);
