@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { providers } from './dispatch.ts';
 import { memberships } from './members.ts';
+import { bytea } from './types.ts';
 
 /**
  * An assistance case: someone covered asks for a service at a place. The eligibility decision is
@@ -52,6 +53,11 @@ export const cases = pgTable(
     /** Appointments: the slot booked and when it is. */
     slotId: uuid('slot_id'),
     appointmentAt: timestamp('appointment_at', { withTimezone: true }),
+    /** Remote consultations: the professional who took the request. */
+    takenBy: uuid('taken_by'),
+    /** Reimbursement claims: the amount approved (capped) and the payout made. */
+    approvedCentavos: integer('approved_centavos'),
+    payoutReference: text('payout_reference'),
     /** The use reserved in the ledger at dispatch (or booking). */
     reservationId: uuid('reservation_id'),
     providerId: uuid('provider_id').references(() => providers.id),
@@ -83,7 +89,7 @@ export const cases = pgTable(
   (t) => [
     check(
       'cases_state',
-      sql`${t.state} in ('requested','awaiting_excess_acceptance','dispatched','en_route','on_site','completed','booked','attended','no_show','cancelled','refused')`,
+      sql`${t.state} in ('requested','awaiting_excess_acceptance','dispatched','en_route','on_site','completed','booked','attended','no_show','in_consultation','under_review','approved','paid','rejected','cancelled','refused')`,
     ),
     check('cases_channel', sql`${t.channel} in ('phone','online','bank')`),
     check('cases_lat', sql`${t.lat} between -90 and 90`),
@@ -172,5 +178,54 @@ export const notifications = pgTable(
     check('notifications_status', sql`${t.status} in ('pending','sent','cancelled')`),
     index('notifications_due_idx').on(t.status, t.sendAt),
     index('notifications_case_idx').on(t.caseId),
+  ],
+);
+
+/**
+ * What a professional writes about a remote consultation (medical or legal). Medical notes are
+ * sensitive personal data: only the customer, the professional and medical supervisors read them,
+ * and every read is audited. Append-only.
+ */
+export const caseNotes = pgTable(
+  'case_notes',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    kind: text('kind').notNull(),
+    authorId: uuid('author_id').notNull(),
+    authorName: text('author_name').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('case_notes_kind', sql`${t.kind} in ('medical','legal')`),
+    index('case_notes_case_idx').on(t.caseId),
+  ],
+);
+
+/**
+ * Evidence filed with a case (the police report of an ATM robbery): the bytes, their SHA-256, size
+ * and sniffed type. Served only to the case's customer and staff.
+ */
+export const caseDocuments = pgTable(
+  'case_documents',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('case_documents_type', sql`${t.contentType} in ('application/pdf','image/jpeg','image/png')`),
+    index('case_documents_case_idx').on(t.caseId),
   ],
 );

@@ -19,7 +19,10 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
-    check('users_role', sql`${t.role} in ('customer','agent','supervisor','finance','admin','provider')`),
+    check(
+      'users_role',
+      sql`${t.role} in ('customer','agent','supervisor','finance','admin','provider','doctor','lawyer','medical_supervisor')`,
+    ),
     check('users_status', sql`${t.status} in ('active','disabled')`),
   ],
 );

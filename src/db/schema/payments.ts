@@ -77,3 +77,18 @@ export const sandboxRefunds = pgTable(
     check('sandbox_refunds_amount', sql`${t.amountCentavos} > 0`),
   ],
 );
+
+/** Payouts the sandbox made to a card (reimbursement claims), as a processor would. */
+export const sandboxPayouts = pgTable(
+  'sandbox_payouts',
+  {
+    id: text('id').primaryKey(),
+    cardToken: text('card_token').notNull(),
+    amountCentavos: integer('amount_centavos').notNull(),
+    /** The caller's idempotency key: one payout per key. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    description: text('description').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [check('sandbox_payouts_amount', sql`${t.amountCentavos} > 0`)],
+);

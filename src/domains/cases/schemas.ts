@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DecisionView } from '../entitlements/routes.ts';
+import { CASE_STATES } from './lifecycle.ts';
 
 const Localised = Type.Object({ es: Type.String(), en: Type.String() });
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees, WGS 84' });
@@ -184,25 +185,7 @@ export const ProviderJobView = Type.Object({
 
 export const CaseListQuery = Type.Object(
   {
-    state: Type.Optional(
-      Type.Array(
-        Type.Union(
-          [
-            'requested',
-            'awaiting_excess_acceptance',
-            'dispatched',
-            'en_route',
-            'on_site',
-            'completed',
-            'booked',
-            'attended',
-            'no_show',
-            'cancelled',
-            'refused',
-          ].map((s) => Type.Literal(s)),
-        ),
-      ),
-    ),
+    state: Type.Optional(Type.Array(Type.Union(CASE_STATES.map((s) => Type.Literal(s))))),
     membershipId: Type.Optional(Type.String({ format: 'uuid' })),
     overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their SLA target' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),

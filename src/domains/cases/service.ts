@@ -66,7 +66,9 @@ function stored(decision: Decision): Decision {
 const MINUTE_MS = 60_000;
 
 /**
- * Assistance cases from the call to the provider at the door. Each change locks the case row
+ * Assistance cases from the call to the provider at the door. The helpers `lock`, `authorize`,
+ * `append`, `auditAction`, `reserveOrRefuse` and `view` are shared with the services of the other
+ * case kinds (claims, remote consultations), which live beside this one and act on the same case. Each change locks the case row
  * first, so concurrent acts on one case (two acceptances, an acceptance and a hand assignment, a
  * cancellation and an arrival) happen one after the other and the second sees the first.
  */
@@ -89,7 +91,7 @@ export class CasesService {
     jobs.handle<{ offerId: string }>(OFFER_EXPIRY_QUEUE, (data) => this.expireOffer(data.offerId));
   }
 
-  private async auditAction(
+  async auditAction(
     tx: Transaction,
     actor: Actor,
     action: string,
@@ -102,7 +104,7 @@ export class CasesService {
     }
   }
 
-  private async append(
+  async append(
     tx: Transaction,
     actor: Actor,
     kase: CaseRow,
@@ -122,14 +124,14 @@ export class CasesService {
     });
   }
 
-  private async lock(tx: Transaction, caseId: string): Promise<CaseRow> {
+  async lock(tx: Transaction, caseId: string): Promise<CaseRow> {
     const kase = await this.repository.byId(tx, caseId, true);
     if (!kase) throw new AppError('CASE_NOT_FOUND');
     return kase;
   }
 
   /** Customers reach their own cases; providers only through their jobs; staff and partners all. */
-  private async authorize(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
+  async authorize(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
     const p = actor.principal;
     if (p?.kind === 'user' && p.role === 'provider') throw new AppError('CASE_NOT_FOUND');
     if (p?.kind === 'user' && p.role === 'customer') {
@@ -142,7 +144,7 @@ export class CasesService {
     }
   }
 
-  private async view(tx: Transaction, kase: CaseRow, staff: boolean): Promise<CaseView> {
+  async view(tx: Transaction, kase: CaseRow, staff: boolean): Promise<CaseView> {
     const [events, provider, offers, notifications] = await Promise.all([
       this.repository.events(tx, kase.id),
       kase.providerId
@@ -203,6 +205,9 @@ export class CasesService {
             fulfilment,
             slotId: null,
             appointmentAt: null,
+            takenBy: null,
+            approvedCentavos: null,
+            payoutReference: null,
             state,
             addressText: input.place.address.trim(),
             lat: input.place.lat,
@@ -486,50 +491,21 @@ export class CasesService {
    * due — closes the case as refused with its reasons, and the provider is released.
    */
   private async dispatchNow(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
+    const reservationId = await this.reserveOrRefuse(tx, kase, kase.quoteCentavos ?? undefined);
+    if (!reservationId) return;
     const now = this.clock.now();
-    try {
-      const { reservation, decision } = await tx.transaction((savepoint) =>
-        this.entitlements.reserve(savepoint, SYSTEM_ACTOR, {
-          membershipId: kase.membershipId,
-          personId: kase.personId,
-          serviceCode: kase.serviceCode,
-          caseId: kase.id,
-          request: {
-            specialty: (kase.details as CaseInput['details'])?.specialty,
-            estimatedCostCentavos: kase.quoteCentavos ?? undefined,
-            country: kase.country,
-          },
-        }),
-      );
-      await this.repository.update(tx, kase.id, {
-        state: 'dispatched',
-        reservationId: reservation.id,
-        decision: stored(decision),
-        dispatchedAt: now,
-        updatedAt: now,
-      });
-      await this.append(tx, actor, kase, 'dispatched', 'dispatched', null, {
-        providerId: kase.providerId,
-        etaMinutes: kase.etaMinutes,
-        etaAt: kase.etaAt?.toISOString() ?? null,
-        reservationId: reservation.id,
-      });
-    } catch (error) {
-      const decision =
-        error instanceof AppError ? (error.options.extensions?.decision as Decision | undefined) : undefined;
-      if (!decision) throw error;
-      await this.repository.update(tx, kase.id, {
-        state: 'refused',
-        decision: stored(decision),
-        providerId: null,
-        closedAt: now,
-        closeReason: error instanceof AppError ? error.code : 'REFUSED',
-        updatedAt: now,
-      });
-      await this.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
-        reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
-      });
-    }
+    await this.repository.update(tx, kase.id, {
+      state: 'dispatched',
+      reservationId,
+      dispatchedAt: now,
+      updatedAt: now,
+    });
+    await this.append(tx, actor, kase, 'dispatched', 'dispatched', null, {
+      providerId: kase.providerId,
+      etaMinutes: kase.etaMinutes,
+      etaAt: kase.etaAt?.toISOString() ?? null,
+      reservationId,
+    });
   }
 
   /** The customer (or the agent, for a caller on the phone) accepts or rejects the tow's excess. */
@@ -861,8 +837,16 @@ export class CasesService {
     });
   }
 
-  /** Reserves the case's use; on a refusal the case closes as refused and null comes back. */
-  private async reserveOrRefuse(tx: Transaction, kase: CaseRow): Promise<string | null> {
+  /**
+   * Reserves the case's use in a savepoint (the decision is taken again under the membership's
+   * lock). On a refusal the case closes as refused with the new reasons, its provider released,
+   * and null comes back.
+   */
+  async reserveOrRefuse(
+    tx: Transaction,
+    kase: CaseRow,
+    estimatedCostCentavos?: number,
+  ): Promise<string | null> {
     const now = this.clock.now();
     try {
       const { reservation, decision } = await tx.transaction((savepoint) =>
@@ -871,7 +855,11 @@ export class CasesService {
           personId: kase.personId,
           serviceCode: kase.serviceCode,
           caseId: kase.id,
-          request: { specialty: (kase.details as CaseInput['details'])?.specialty, country: kase.country },
+          request: {
+            specialty: (kase.details as CaseInput['details'])?.specialty,
+            estimatedCostCentavos,
+            country: kase.country,
+          },
         }),
       );
       await this.repository.update(tx, kase.id, { decision: stored(decision) });
@@ -883,6 +871,7 @@ export class CasesService {
       await this.repository.update(tx, kase.id, {
         state: 'refused',
         decision: stored(decision),
+        providerId: null,
         closedAt: now,
         closeReason: error instanceof AppError ? error.code : 'REFUSED',
         updatedAt: now,

@@ -1,9 +1,28 @@
 /** Roles of people who sign in with email and password. */
-export const USER_ROLES = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'provider'] as const;
+export const USER_ROLES = [
+  'customer',
+  'agent',
+  'supervisor',
+  'finance',
+  'admin',
+  'provider',
+  // On-duty professionals of remote consultations, and who oversees the medical ones.
+  'doctor',
+  'lawyer',
+  'medical_supervisor',
+] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** Staff roles: their reads of personal data are audited. */
-export const STAFF_ROLES: readonly UserRole[] = ['agent', 'supervisor', 'finance', 'admin'];
+export const STAFF_ROLES: readonly UserRole[] = [
+  'agent',
+  'supervisor',
+  'finance',
+  'admin',
+  'doctor',
+  'lawyer',
+  'medical_supervisor',
+];
 
 /** Kinds of API key, each a role of its own for authorization. */
 export const API_KEY_KINDS = ['partner', 'provider', 'metrics'] as const;

@@ -28,6 +28,9 @@ export const SESSION_LIFETIMES: Record<UserRole, { idleMs: number; absoluteMs: n
   supervisor: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
   finance: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
   admin: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  doctor: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  lawyer: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  medical_supervisor: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
   customer: { idleMs: 1 * DAY, absoluteMs: 30 * DAY },
   provider: { idleMs: 7 * DAY, absoluteMs: 30 * DAY },
 };
