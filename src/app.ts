@@ -33,6 +33,9 @@ import type { PaymentGateway } from './domains/payments/gateway.ts';
 import { SandboxRepository } from './domains/payments/repository.ts';
 import { sandboxRoutes } from './domains/payments/routes.ts';
 import { SandboxGateway } from './domains/payments/sandbox.ts';
+import { RemoteRepository } from './domains/remote/repository.ts';
+import { remoteRoutes } from './domains/remote/routes.ts';
+import { RemoteService } from './domains/remote/service.ts';
 import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
@@ -73,6 +76,7 @@ export interface Services {
   members: MembersService;
   payments: PaymentGateway;
   jobs: Jobs;
+  remote: RemoteService;
 }
 
 export interface ServiceOptions {
@@ -151,6 +155,15 @@ export function buildServices(
     clock,
   );
   cases.registerJobs(jobs);
+  const remote = new RemoteService(
+    db,
+    cases,
+    new RemoteRepository(),
+    catalogRepository,
+    entitlements,
+    audit,
+    clock,
+  );
   return {
     audit,
     cases,
@@ -161,6 +174,7 @@ export function buildServices(
     members,
     payments,
     jobs,
+    remote,
   };
 }
 
@@ -252,6 +266,7 @@ export async function buildApp({
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
+  await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(siteRoutes, { catalog: services.catalog });
 

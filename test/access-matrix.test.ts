@@ -265,6 +265,28 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: only(['provider'], 422),
   },
+  // The matrix has no doctor or lawyer (test/remote.test.ts covers them): the policy answers.
+  'GET /v1/remote/queue': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/remote/queue' }),
+    expected: only(['supervisor'], 200),
+  },
+  'POST /v1/cases/{id}/take': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/cases/${MISSING_CASE}/take` }),
+    expected: only([], 404),
+  },
+  'POST /v1/cases/{id}/outcome': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/cases/${MISSING_CASE}/outcome`, payload: { note: 'nota de prueba' } }),
+    expected: only([], 404),
+  },
+  // A tow case has no notes: those the policy lets by reach the rule (404).
+  'GET /v1/cases/{id}/notes': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/cases/${await caseFor(caller)}/notes` }),
+    expected: only(['customer', 'supervisor'], 404),
+  },
   // A tow case is not booked: allowed callers reach the rule (409), others the policy.
   'POST /v1/cases/{id}/booking': {
     method: 'POST',

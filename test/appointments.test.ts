@@ -212,13 +212,13 @@ describe('appointments', () => {
     expect(notMine.json().code).toBe('PROVIDER_CANNOT_SERVE');
   });
 
-  it('refuses remote and reimbursement kinds until they are built', async () => {
+  it('refuses the reimbursement kind until it is built', async () => {
     const res = await post('/v1/cases', agent.write, {
       ...consultation('x'),
-      serviceCode: 'online-doctor',
+      serviceCode: 'atm-robbery-protection',
       details: {},
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'FULFILMENT_NOT_AVAILABLE', fulfilment: 'remote' });
+    expect(res.json()).toMatchObject({ code: 'FULFILMENT_NOT_AVAILABLE', fulfilment: 'reimbursement' });
   });
 });

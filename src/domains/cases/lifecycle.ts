@@ -7,6 +7,7 @@
  * requested | awaiting_excess_acceptance | dispatched | en_route → cancelled (the use comes back)
  * requested → refused (not eligible, at request or at dispatch)
  * requested → booked (→ booked again: rescheduled) → attended | no_show | cancelled (appointments)
+ * requested → in_consultation → completed | cancelled (remote consultations)
  */
 export const CASE_STATES = [
   'requested',
@@ -18,13 +19,21 @@ export const CASE_STATES = [
   'booked',
   'attended',
   'no_show',
+  'in_consultation',
   'cancelled',
   'refused',
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 const MOVES: Record<CaseState, readonly CaseState[]> = {
-  requested: ['awaiting_excess_acceptance', 'dispatched', 'booked', 'cancelled', 'refused'],
+  requested: [
+    'awaiting_excess_acceptance',
+    'dispatched',
+    'booked',
+    'in_consultation',
+    'cancelled',
+    'refused',
+  ],
   awaiting_excess_acceptance: ['dispatched', 'cancelled', 'refused'],
   dispatched: ['en_route', 'on_site', 'cancelled'],
   en_route: ['on_site', 'cancelled'],
@@ -33,6 +42,7 @@ const MOVES: Record<CaseState, readonly CaseState[]> = {
   booked: ['booked', 'attended', 'no_show', 'cancelled'],
   attended: [],
   no_show: [],
+  in_consultation: ['completed', 'cancelled'],
   cancelled: [],
   refused: [],
 };
@@ -48,6 +58,7 @@ export const OPEN_STATES: readonly CaseState[] = [
   'en_route',
   'on_site',
   'booked',
+  'in_consultation',
 ];
 
 /** States in which a provider holds the job (counts against its capacity). */
@@ -81,6 +92,7 @@ export const STATE_LABELS: Record<CaseState, { es: string; en: string }> = {
   booked: { es: 'Cita agendada', en: 'Appointment booked' },
   attended: { es: 'Cita atendida', en: 'Appointment attended' },
   no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
+  in_consultation: { es: 'En consulta con un profesional', en: 'In consultation with a professional' },
   cancelled: { es: 'Cancelado', en: 'Cancelled' },
   refused: { es: 'No procede', en: 'Refused' },
 };

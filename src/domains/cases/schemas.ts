@@ -45,6 +45,12 @@ export const CaseBody = Type.Object(
         {
           specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
           estimatedCostCentavos: Type.Optional(Centavos),
+          callbackPhone: Type.Optional(
+            Type.String({
+              pattern: '^\\+?[0-9 ()-]{8,20}$',
+              description: 'Remote consultations: the number to call back',
+            }),
+          ),
           vehicle: Type.Optional(
             Type.Object(
               {

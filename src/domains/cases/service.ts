@@ -38,6 +38,7 @@ export interface CaseInput {
   details?: {
     specialty?: string | undefined;
     estimatedCostCentavos?: number | undefined;
+    callbackPhone?: string | undefined;
     vehicle?: { make?: string; model?: string; year?: number; plates?: string; color?: string } | undefined;
     destination?: { address: string; lat?: number; lng?: number } | undefined;
   };
@@ -122,6 +123,10 @@ export class CasesService {
       note,
       data,
     });
+  }
+
+  async update(tx: Transaction, caseId: string, changes: Partial<CaseRow>): Promise<void> {
+    await this.repository.update(tx, caseId, changes);
   }
 
   async lock(tx: Transaction, caseId: string): Promise<CaseRow> {

@@ -34,6 +34,7 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   booked: { es: 'Cita agendada', en: 'Appointment booked' },
   rescheduled: { es: 'Cita cambiada de horario', en: 'Appointment rescheduled' },
   attended: { es: 'Cita atendida', en: 'Appointment attended' },
+  taken: { es: 'Un profesional tomó tu solicitud', en: 'A professional took your request' },
   no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
 };
 

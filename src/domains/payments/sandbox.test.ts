@@ -455,6 +455,7 @@ describe('what the sandbox keeps', () => {
     expect(tables.map((t) => t.table_name)).toEqual([
       'sandbox_card_tokens',
       'sandbox_charges',
+      'sandbox_payouts',
       'sandbox_refunds',
     ]);
     // Every test card goes through tokenization, a charge and a refund here (so that this test
