@@ -77,6 +77,8 @@ export interface Services {
   payments: PaymentGateway;
   jobs: Jobs;
   remote: RemoteService;
+  /** The clock every service reads "now" from. */
+  clock: Clock;
 }
 
 export interface ServiceOptions {
@@ -175,6 +177,7 @@ export function buildServices(
     payments,
     jobs,
     remote,
+    clock,
   };
 }
 

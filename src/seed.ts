@@ -1,10 +1,17 @@
+import { DateTime } from 'luxon';
 import type { Services } from './app.ts';
 import { PLANS, SERVICES } from './domains/catalog/seed-data.ts';
-import { DEMO_PROVIDER_ACCOUNT_PROVIDER, DEMO_PROVIDERS } from './domains/dispatch/seed-data.ts';
+import {
+  DEMO_PROVIDER_ACCOUNT_PROVIDER,
+  DEMO_PROVIDERS,
+  DEMO_SLOT_DAYS,
+  DEMO_SLOTS,
+} from './domains/dispatch/seed-data.ts';
 import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
 import { SCOPES_BY_KIND } from './domains/identity/service.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
 import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
+import { mexicoCityDate, mexicoCityTime } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
 
 export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = [
@@ -14,6 +21,13 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = 
   { email: 'finanzas@demo.libra.mx', name: 'Luis Mendoza (finanzas)', role: 'finance' },
   { email: 'admin@demo.libra.mx', name: 'Administración Libra', role: 'admin' },
   { email: 'proveedor@demo.libra.mx', name: 'Grúas Reforma (proveedor)', role: 'provider' },
+  { email: 'medico@demo.libra.mx', name: 'Dra. Carmen Villaseñor (médica)', role: 'doctor' },
+  { email: 'abogado@demo.libra.mx', name: 'Lic. Andrés Fuentes (abogado)', role: 'lawyer' },
+  {
+    email: 'supervision.medica@demo.libra.mx',
+    name: 'Dr. Tomás Ibarra (supervisión médica)',
+    role: 'medical_supervisor',
+  },
 ];
 
 export const DEMO_API_KEY_NAME = 'Demo partner (banco)';
@@ -45,8 +59,38 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
   const { password, apiKey } = options.demo;
 
   const providerIds = new Map<string, string>();
-  for (const provider of DEMO_PROVIDERS)
-    providerIds.set(provider.name, await services.dispatch.ensure(SYSTEM_ACTOR, provider));
+  const added = new Set<string>();
+  for (const provider of DEMO_PROVIDERS) {
+    const existing = (await services.dispatch.list()).find((p) => p.name === provider.name);
+    if (!existing) added.add(provider.name);
+    providerIds.set(provider.name, existing?.id ?? (await services.dispatch.ensure(SYSTEM_ACTOR, provider)));
+  }
+  // Slots for the week ahead, published once, when their provider joins the demo network.
+  for (const plan of DEMO_SLOTS) {
+    const providerId = providerIds.get(plan.provider);
+    if (!providerId || !added.has(plan.provider)) continue;
+    const asProvider = actingAs({
+      kind: 'api_key',
+      apiKeyId: 'demo-seed',
+      role: 'provider',
+      name: plan.provider,
+      scopes: ['provider:jobs'],
+      providerId,
+    });
+    const today = mexicoCityDate(services.clock.now());
+    for (let day = 1; day <= DEMO_SLOT_DAYS; day++) {
+      const date = DateTime.fromISO(today).plus({ days: day }).toISODate() as string;
+      for (const hour of plan.hours)
+        for (const specialty of plan.specialties)
+          await services.cases.publishSlot(asProvider, {
+            serviceCode: plan.serviceCode,
+            specialty,
+            startsAt: mexicoCityTime(`${date}T${String(hour).padStart(2, '0')}:00`),
+            durationMinutes: 45,
+            capacity: 2,
+          });
+    }
+  }
 
   for (const account of DEMO_ACCOUNTS) {
     const existing = await services.identity.userByEmail(account.email);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { USER_ROLES } from '../src/domains/identity/principal.ts';
 import { newApiKey } from '../src/domains/identity/tokens.ts';
 import { DEMO_ACCOUNTS, seed } from '../src/seed.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
@@ -20,9 +21,7 @@ const whoami = (key: string) => t.app.inject({ method: 'GET', url: '/v1/me', hea
 describe('demo data', () => {
   it('gives one account per role with the demo password, and a partner key', async () => {
     const report = await seed(t.services, { demo: { password: 'libra-demo-2026' } });
-    expect(report.demo?.accounts.map((a) => a.role).sort()).toEqual(
-      ['admin', 'agent', 'customer', 'finance', 'provider', 'supervisor'].sort(),
-    );
+    expect(report.demo?.accounts.map((a) => a.role).sort()).toEqual([...USER_ROLES].sort());
     for (const account of DEMO_ACCOUNTS) {
       const session = await signIn(t, { email: account.email, password: 'libra-demo-2026' }, '192.0.2.1');
       const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.read });
@@ -30,6 +29,17 @@ describe('demo data', () => {
     }
     const key = report.demo?.apiKey as string;
     expect((await whoami(key)).json()).toMatchObject({ kind: 'api_key', apiKey: { kind: 'partner' } });
+    // The demo network, with a week of appointment slots published by the hospitals.
+    expect(report.demo?.providers).toBeGreaterThanOrEqual(20);
+    const hospital = (await t.services.dispatch.list('specialist-consultation')).find(
+      (p) => p.name === 'Hospital Metropolitano del Sur',
+    );
+    const slots = await t.services.cases.openSlots(hospital?.id as string, {
+      serviceCode: 'specialist-consultation',
+      specialty: 'cardiología',
+      days: 8,
+    });
+    expect(slots).toHaveLength(7 * 3);
   });
 
   it('a second run adds no accounts, follows a new password and replaces the key', async () => {

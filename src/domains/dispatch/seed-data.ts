@@ -92,6 +92,14 @@ export const DEMO_PROVIDERS: ProviderInput[] = [
     location: at('cdmx', 0.0, -0.06),
     capacity: 3,
   },
+  {
+    name: 'Hospital Metropolitano del Sur',
+    phone: '55 5449 1000',
+    services: ['specialist-consultation'],
+    coverage: radius('cdmx', 40),
+    location: at('cdmx', -0.13, -0.04),
+    capacity: 50,
+  },
   // Guadalajara.
   {
     name: 'Grúas Tapatías',
@@ -132,6 +140,14 @@ export const DEMO_PROVIDERS: ProviderInput[] = [
     coverage: radius('gdl', 30),
     location: at('gdl', -0.03, 0.03),
     capacity: 5,
+  },
+  {
+    name: 'Hospital Civil de Occidente (demo)',
+    phone: '33 3614 5500',
+    services: ['specialist-consultation'],
+    coverage: radius('gdl', 40),
+    location: at('gdl', 0.02, 0.0),
+    capacity: 50,
   },
   // Monterrey.
   {
@@ -175,3 +191,39 @@ export const DEMO_PROVIDERS: ProviderInput[] = [
     capacity: 6,
   },
 ];
+
+/** Hospitals publish consultations by specialty; nurse agencies, visits and equipment deliveries. */
+export const DEMO_SLOTS: {
+  provider: string;
+  serviceCode: string;
+  specialties: (string | undefined)[];
+  hours: number[];
+}[] = [
+  {
+    provider: 'Hospital Metropolitano del Sur',
+    serviceCode: 'specialist-consultation',
+    specialties: ['cardiología', 'dermatología', 'ginecología', 'traumatología'],
+    hours: [10, 12, 17],
+  },
+  {
+    provider: 'Hospital Civil de Occidente (demo)',
+    serviceCode: 'specialist-consultation',
+    specialties: ['cardiología', 'pediatría', 'oftalmología'],
+    hours: [9, 13],
+  },
+  {
+    provider: 'Enfermería en Casa CDMX',
+    serviceCode: 'home-nurse',
+    specialties: [undefined],
+    hours: [9, 15],
+  },
+  {
+    provider: 'Enfermería en Casa CDMX',
+    serviceCode: 'medical-equipment-rental',
+    specialties: [undefined],
+    hours: [11],
+  },
+];
+
+/** Days ahead the demo slots cover, from the day the demo data is loaded. */
+export const DEMO_SLOT_DAYS = 7;
