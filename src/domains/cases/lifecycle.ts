@@ -18,13 +18,17 @@ export const CASE_STATES = [
   'booked',
   'attended',
   'no_show',
+  'under_review',
+  'approved',
+  'paid',
+  'rejected',
   'cancelled',
   'refused',
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 const MOVES: Record<CaseState, readonly CaseState[]> = {
-  requested: ['awaiting_excess_acceptance', 'dispatched', 'booked', 'cancelled', 'refused'],
+  requested: ['awaiting_excess_acceptance', 'dispatched', 'booked', 'under_review', 'cancelled', 'refused'],
   awaiting_excess_acceptance: ['dispatched', 'cancelled', 'refused'],
   dispatched: ['en_route', 'on_site', 'cancelled'],
   en_route: ['on_site', 'cancelled'],
@@ -33,6 +37,10 @@ const MOVES: Record<CaseState, readonly CaseState[]> = {
   booked: ['booked', 'attended', 'no_show', 'cancelled'],
   attended: [],
   no_show: [],
+  under_review: ['approved', 'rejected', 'cancelled'],
+  approved: ['paid'],
+  paid: [],
+  rejected: [],
   cancelled: [],
   refused: [],
 };
@@ -48,6 +56,8 @@ export const OPEN_STATES: readonly CaseState[] = [
   'en_route',
   'on_site',
   'booked',
+  'under_review',
+  'approved',
 ];
 
 /** States in which a provider holds the job (counts against its capacity). */
@@ -81,6 +91,10 @@ export const STATE_LABELS: Record<CaseState, { es: string; en: string }> = {
   booked: { es: 'Cita agendada', en: 'Appointment booked' },
   attended: { es: 'Cita atendida', en: 'Appointment attended' },
   no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
+  under_review: { es: 'Reclamación en revisión', en: 'Claim under review' },
+  approved: { es: 'Reembolso aprobado: pago en proceso', en: 'Reimbursement approved: payment in progress' },
+  paid: { es: 'Reembolso pagado a tu tarjeta', en: 'Reimbursement paid to your card' },
+  rejected: { es: 'Reclamación rechazada', en: 'Claim rejected' },
   cancelled: { es: 'Cancelado', en: 'Cancelled' },
   refused: { es: 'No procede', en: 'Refused' },
 };
