@@ -17,6 +17,9 @@ import { CasesService } from './domains/cases/service.ts';
 import { CatalogRepository } from './domains/catalog/repository.ts';
 import { catalogRoutes } from './domains/catalog/routes.ts';
 import { CatalogService } from './domains/catalog/service.ts';
+import { ClaimsRepository } from './domains/claims/repository.ts';
+import { claimsRoutes } from './domains/claims/routes.ts';
+import { ClaimsService } from './domains/claims/service.ts';
 import { DispatchRepository } from './domains/dispatch/repository.ts';
 import { dispatchRoutes } from './domains/dispatch/routes.ts';
 import { DispatchService } from './domains/dispatch/service.ts';
@@ -70,6 +73,7 @@ export interface Services {
   audit: AuditService;
   cases: CasesService;
   catalog: CatalogService;
+  claims: ClaimsService;
   dispatch: DispatchService;
   entitlements: EntitlementsService;
   identity: IdentityService;
@@ -144,9 +148,10 @@ export function buildServices(
     clock,
     options.offerTimeoutSeconds,
   );
+  const casesRepository = new CasesRepository();
   const cases = new CasesService(
     db,
-    new CasesRepository(),
+    casesRepository,
     dispatch,
     dispatchRepository,
     entitlements,
@@ -166,10 +171,20 @@ export function buildServices(
     audit,
     clock,
   );
+  const claims = new ClaimsService(
+    db,
+    cases,
+    casesRepository,
+    new ClaimsRepository(),
+    entitlements,
+    payments,
+    clock,
+  );
   return {
     audit,
     cases,
     catalog: new CatalogService(db, catalogRepository, clock),
+    claims,
     dispatch,
     entitlements,
     identity,
@@ -268,6 +283,7 @@ export async function buildApp({
   await app.register(membersRoutes, { members: services.members });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
+  await app.register(claimsRoutes, { claims: services.claims });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });

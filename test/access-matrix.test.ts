@@ -36,7 +36,7 @@ const USER_CALLERS = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'pr
 interface Check {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Builds the URL and body for the caller; called per request so writes get fresh records. */
-  request: (caller: Caller) => Promise<{ url: string; payload?: unknown }>;
+  request: (caller: Caller) => Promise<{ url: string; payload?: unknown; headers?: Record<string, string> }>;
   expected: Record<Caller, number>;
 }
 
@@ -154,6 +154,47 @@ const CASE_FOLLOWERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin', 'p
 const CASE_WRITERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'];
 const STAFF: Caller[] = ['agent', 'supervisor', 'admin'];
 const MISSING_CASE = '01a211f5-0000-7000-8000-00000000cafe';
+
+/** Reimbursement claims: one per membership year, so the matrix shares one per membership. */
+const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
+const claimRequest = (membershipId: string) => ({
+  ...towRequest(membershipId),
+  serviceCode: 'atm-robbery-protection',
+  details: {
+    withdrawal: { amountCentavos: 500_000, at: '2026-11-25T03:00:00Z', atm: 'Cajero BBVA, Centro' },
+    cardDailyAtmMaximumCentavos: 900_000,
+  },
+});
+/** A claim under review with one document filed. */
+const openClaim = async (membershipId: string) => {
+  const kase = (await t.services.cases.request(SYSTEM_ACTOR, claimRequest(membershipId) as never, undefined))
+    .body;
+  const document = await t.services.claims.addDocument(SYSTEM_ACTOR, kase.id, {
+    filename: 'denuncia.pdf',
+    contentType: 'application/pdf',
+    content: PDF,
+  });
+  return { caseId: kase.id, documentId: document.id };
+};
+const claims = new Map<string, Promise<{ caseId: string; documentId: string }>>();
+const claimOf = (membershipId: string) => {
+  if (!claims.has(membershipId)) claims.set(membershipId, openClaim(membershipId));
+  return claims.get(membershipId) as Promise<{ caseId: string; documentId: string }>;
+};
+const claimFor = (caller: Caller) => claimOf(membershipFor(caller));
+/** A claim on a membership of its own, for a review that decides it. */
+const freshClaim = async () => {
+  const agent = await signIn(t, accounts.get('agent') as TestUser);
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/memberships',
+    headers: agent.write,
+    payload: contractBody(await tokenize(t)),
+  });
+  return openClaim(res.json().id);
+};
+const DOCUMENT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
+const PDF_HEADERS = { 'content-type': 'application/pdf' };
 
 const CHECKS: Record<string, Check> = {
   'POST /v1/cases': {
@@ -295,6 +336,59 @@ const CHECKS: Record<string, Check> = {
       payload: { slotId: MISSING_CASE },
     }),
     expected: only(CASE_WRITERS, 409),
+  },
+  'POST /v1/cases/{id}/documents': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: `/v1/cases/${(await claimFor(caller)).caseId}/documents?filename=denuncia.pdf`,
+      payload: PDF,
+      headers: PDF_HEADERS,
+    }),
+    expected: only(CASE_WRITERS, 201),
+  },
+  'POST /v1/cases/{id}/documents (someone else’s)': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${(await claimOf(otherMembershipId)).caseId}/documents?filename=denuncia.pdf`,
+      payload: PDF,
+      headers: PDF_HEADERS,
+    }),
+    expected: othersAreHidden(only(CASE_WRITERS, 201)),
+  },
+  // Evidence is for the customer and staff: never providers or partners.
+  'GET /v1/cases/{id}/documents': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/cases/${(await claimFor(caller)).caseId}/documents` }),
+    expected: only(DOCUMENT_READERS, 200),
+  },
+  'GET /v1/cases/{id}/documents (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/cases/${(await claimOf(otherMembershipId)).caseId}/documents` }),
+    expected: othersAreHidden(only(DOCUMENT_READERS, 200)),
+  },
+  'GET /v1/cases/{id}/documents/{documentId}': {
+    method: 'GET',
+    request: async (caller) => {
+      const { caseId, documentId } = await claimFor(caller);
+      return { url: `/v1/cases/${caseId}/documents/${documentId}` };
+    },
+    expected: only(DOCUMENT_READERS, 200),
+  },
+  'GET /v1/cases/{id}/documents/{documentId} (someone else’s)': {
+    method: 'GET',
+    request: async () => {
+      const { caseId, documentId } = await claimOf(otherMembershipId);
+      return { url: `/v1/cases/${caseId}/documents/${documentId}` };
+    },
+    expected: othersAreHidden(only(DOCUMENT_READERS, 200)),
+  },
+  'POST /v1/cases/{id}/review': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${(await freshClaim()).caseId}/review`,
+      payload: { decision: 'reject', reason: 'matriz' },
+    }),
+    expected: only(['supervisor', 'finance'], 200),
   },
   'POST /v1/providers': {
     method: 'POST',
@@ -609,11 +703,11 @@ describe('access matrix', () => {
       const actual: Record<string, number> = {};
       for (const caller of CALLERS) {
         const headers = await (credentials.get(caller) as () => Promise<Record<string, string>>)();
-        const { url, payload } = await check.request(caller);
+        const { url, payload, headers: extra } = await check.request(caller);
         const res = await t.app.inject({
           method: check.method,
           url,
-          headers,
+          headers: { ...headers, ...extra },
           ...(payload === undefined ? {} : { payload: payload as object }),
         });
         actual[caller] = res.statusCode;

@@ -211,14 +211,4 @@ describe('appointments', () => {
     });
     expect(notMine.json().code).toBe('PROVIDER_CANNOT_SERVE');
   });
-
-  it('refuses the reimbursement kind until it is built', async () => {
-    const res = await post('/v1/cases', agent.write, {
-      ...consultation('x'),
-      serviceCode: 'atm-robbery-protection',
-      details: {},
-    });
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'FULFILMENT_NOT_AVAILABLE', fulfilment: 'reimbursement' });
-  });
 });

@@ -39,7 +39,8 @@ export const cardGuardPlugin = fp(
       if (
         containsCardNumber(request.params) ||
         containsCardNumber(request.query) ||
-        (!bodyAllowed && containsCardNumber(request.body))
+        // A raw file (claim evidence) is binary, not text a number was typed into.
+        (!bodyAllowed && !Buffer.isBuffer(request.body) && containsCardNumber(request.body))
       ) {
         throw new AppError('CARD_NUMBER_NOT_ALLOWED');
       }

@@ -10,4 +10,9 @@ export const FULFILMENTS = ['dispatch', 'appointment', 'remote', 'reimbursement'
 export type Fulfilment = (typeof FULFILMENTS)[number];
 
 /** Kinds this build fulfils end to end; the others are refused with FULFILMENT_NOT_AVAILABLE. */
-export const FULFILMENTS_AVAILABLE: readonly Fulfilment[] = ['dispatch', 'appointment', 'remote'];
+export const FULFILMENTS_AVAILABLE: readonly Fulfilment[] = [
+  'dispatch',
+  'appointment',
+  'remote',
+  'reimbursement',
+];

@@ -20,6 +20,10 @@ export const CASE_STATES = [
   'attended',
   'no_show',
   'in_consultation',
+  'under_review',
+  'approved',
+  'paid',
+  'rejected',
   'cancelled',
   'refused',
 ] as const;
@@ -31,6 +35,7 @@ const MOVES: Record<CaseState, readonly CaseState[]> = {
     'dispatched',
     'booked',
     'in_consultation',
+    'under_review',
     'cancelled',
     'refused',
   ],
@@ -43,6 +48,10 @@ const MOVES: Record<CaseState, readonly CaseState[]> = {
   attended: [],
   no_show: [],
   in_consultation: ['completed', 'cancelled'],
+  under_review: ['approved', 'rejected', 'cancelled'],
+  approved: ['paid'],
+  paid: [],
+  rejected: [],
   cancelled: [],
   refused: [],
 };
@@ -59,6 +68,8 @@ export const OPEN_STATES: readonly CaseState[] = [
   'on_site',
   'booked',
   'in_consultation',
+  'under_review',
+  'approved',
 ];
 
 /** States in which a provider holds the job (counts against its capacity). */
@@ -93,6 +104,10 @@ export const STATE_LABELS: Record<CaseState, { es: string; en: string }> = {
   attended: { es: 'Cita atendida', en: 'Appointment attended' },
   no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
   in_consultation: { es: 'En consulta con un profesional', en: 'In consultation with a professional' },
+  under_review: { es: 'Reclamación en revisión', en: 'Claim under review' },
+  approved: { es: 'Reembolso aprobado: pago en proceso', en: 'Reimbursement approved: payment in progress' },
+  paid: { es: 'Reembolso pagado a tu tarjeta', en: 'Reimbursement paid to your card' },
+  rejected: { es: 'Reclamación rechazada', en: 'Claim rejected' },
   cancelled: { es: 'Cancelado', en: 'Cancelled' },
   refused: { es: 'No procede', en: 'Refused' },
 };

@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseEvents, cases, memberships, slaTargets } from '../../db/schema/index.ts';
+import { caseDocuments, caseEvents, cases, memberships, slaTargets } from '../../db/schema/index.ts';
 import type { CaseState } from './lifecycle.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 export type SlaTargetRow = typeof slaTargets.$inferSelect;
+/** A document filed with a case, without its bytes. */
+export type CaseDocumentMeta = Omit<typeof caseDocuments.$inferSelect, 'content'>;
 
 /** Notifications on this channel carry `<case id>:<seq>` for every event appended. */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -122,6 +124,24 @@ export class CasesRepository {
       .from(cases)
       .where(and(eq(cases.providerId, providerId), inArray(cases.state, [...states])))
       .orderBy(asc(cases.requestedAt));
+  }
+
+  /** Documents filed with the case (metadata only), oldest first. */
+  async documentsOf(executor: Executor, caseId: string): Promise<CaseDocumentMeta[]> {
+    return executor
+      .select({
+        id: caseDocuments.id,
+        caseId: caseDocuments.caseId,
+        filename: caseDocuments.filename,
+        contentType: caseDocuments.contentType,
+        sizeBytes: caseDocuments.sizeBytes,
+        sha256: caseDocuments.sha256,
+        uploadedBy: caseDocuments.uploadedBy,
+        uploadedAt: caseDocuments.uploadedAt,
+      })
+      .from(caseDocuments)
+      .where(eq(caseDocuments.caseId, caseId))
+      .orderBy(asc(caseDocuments.uploadedAt), asc(caseDocuments.id));
   }
 
   async slaTarget(executor: Executor, serviceCode: string): Promise<SlaTargetRow | undefined> {

@@ -73,6 +73,31 @@ export const CaseBody = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          withdrawal: Type.Optional(
+            Type.Object(
+              {
+                amountCentavos: Type.Integer({
+                  minimum: 1,
+                  maximum: 100_000_000,
+                  description: 'What was taken at the ATM, in MXN centavos',
+                }),
+                at: Type.String({ format: 'date-time', description: 'When it happened (not in the future)' }),
+                atm: Type.String({
+                  minLength: 3,
+                  maxLength: 300,
+                  examples: ['BBVA, Av. Juárez 10, Centro, CDMX'],
+                }),
+              },
+              { additionalProperties: false, description: 'Reimbursement claims: the robbed withdrawal' },
+            ),
+          ),
+          cardDailyAtmMaximumCentavos: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 100_000_000,
+              description: "Reimbursement claims: the card's maximum ATM withdrawal in 24 h, in centavos",
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -90,6 +115,16 @@ export const CaseEventView = Type.Object({
   actor: Type.Object({ kind: Type.String(), name: Type.String() }),
   note: Nullable(Type.String()),
   data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const CaseDocumentView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  filename: Type.String(),
+  contentType: Type.String({ examples: ['application/pdf'] }),
+  sizeBytes: Type.Integer(),
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  uploadedBy: Type.String(),
+  uploadedAt: Type.String({ format: 'date-time' }),
 });
 
 const Eta = Nullable(Type.Object({ minutes: Type.Integer(), at: Type.String({ format: 'date-time' }) }));
@@ -154,6 +189,19 @@ export const CaseView = Type.Object({
           en: Type.String(),
         }),
       ),
+    }),
+  ),
+  claim: Type.Optional(
+    Type.Object({
+      requestedCentavos: Nullable(Type.Integer()),
+      cardDailyAtmMaximumCentavos: Nullable(Type.Integer()),
+      withdrawal: Type.Object({
+        at: Nullable(Type.String({ format: 'date-time' })),
+        atm: Nullable(Type.String()),
+      }),
+      approvedCentavos: Nullable(Type.Integer()),
+      payoutReference: Nullable(Type.String()),
+      documents: Type.Optional(Type.Array(CaseDocumentView)),
     }),
   ),
   offers: Type.Optional(

@@ -9,6 +9,7 @@ import '../appointments/errors.ts';
 import type { AppointmentsRepository, SlotRow } from '../appointments/repository.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
+import { type ClaimDetails, claimDetailsOf } from '../claims/details.ts';
 import { distanceKm, etaMinutes, type Point, SETUP_MINUTES } from '../dispatch/geo.ts';
 import type { DispatchRepository, OfferRow } from '../dispatch/repository.ts';
 import { type DispatchService, OFFER_EXPIRY_QUEUE } from '../dispatch/service.ts';
@@ -41,6 +42,9 @@ export interface CaseInput {
     callbackPhone?: string | undefined;
     vehicle?: { make?: string; model?: string; year?: number; plates?: string; color?: string } | undefined;
     destination?: { address: string; lat?: number; lng?: number } | undefined;
+    /** Reimbursement claims (claims/details.ts). */
+    withdrawal?: ClaimDetails['withdrawal'] | undefined;
+    cardDailyAtmMaximumCentavos?: number | undefined;
   };
 }
 
@@ -150,7 +154,7 @@ export class CasesService {
   }
 
   async view(tx: Transaction, kase: CaseRow, staff: boolean): Promise<CaseView> {
-    const [events, provider, offers, notifications] = await Promise.all([
+    const [events, provider, offers, notifications, documents] = await Promise.all([
       this.repository.events(tx, kase.id),
       kase.providerId
         ? this.dispatchRepository.providerById(tx, kase.providerId)
@@ -161,8 +165,9 @@ export class CasesService {
       kase.fulfilment === 'appointment'
         ? this.appointments.notificationsOf(tx, kase.id)
         : Promise.resolve(null),
+      kase.fulfilment === 'reimbursement' ? this.repository.documentsOf(tx, kase.id) : Promise.resolve(null),
     ]);
-    return presentCase(kase, events, provider ?? null, offers, this.clock.now(), notifications);
+    return presentCase(kase, events, provider ?? null, offers, this.clock.now(), notifications, documents);
   }
 
   /**
@@ -179,6 +184,7 @@ export class CasesService {
     const fulfilment = service.fulfilment as Fulfilment;
     if (!FULFILMENTS_AVAILABLE.includes(fulfilment))
       throw new AppError('FULFILMENT_NOT_AVAILABLE', { extensions: { fulfilment } });
+    if (fulfilment === 'reimbursement') claimDetailsOf(input.details, this.clock.now());
     return this.db.transaction((tx) =>
       this.idempotency.run(
         tx,
@@ -256,6 +262,13 @@ export class CasesService {
             });
           } else if (fulfilment === 'dispatch') {
             await this.offerNext(tx, kase);
+          } else if (fulfilment === 'reimbursement') {
+            // A claim holds its use from filing: a second one in the year is refused at once.
+            const reservationId = await this.reserveOrRefuse(tx, kase);
+            if (reservationId) {
+              await this.repository.update(tx, kase.id, { state: 'under_review', reservationId });
+              await this.append(tx, SYSTEM_ACTOR, kase, 'under_review', 'under_review');
+            }
           }
           await this.auditAction(tx, actor, 'case.open', kase.id, { allowed: decision.allowed });
           const created = await this.lock(tx, kase.id);

@@ -2,7 +2,7 @@ import type { NotificationRow } from '../appointments/repository.ts';
 import type { OfferRow, ProviderRow } from '../dispatch/repository.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import { type CaseState, STATE_LABELS } from './lifecycle.ts';
-import type { CaseEventRow, CaseRow } from './repository.ts';
+import type { CaseDocumentMeta, CaseEventRow, CaseRow } from './repository.ts';
 
 /** What each timeline event says to the customer and the agent. */
 export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
@@ -36,6 +36,11 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   attended: { es: 'Cita atendida', en: 'Appointment attended' },
   taken: { es: 'Un profesional tomó tu solicitud', en: 'A professional took your request' },
   no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
+  under_review: { es: 'Reclamación en revisión', en: 'Claim under review' },
+  document_added: { es: 'Documento agregado a la reclamación', en: 'Document added to the claim' },
+  approved: { es: 'Reembolso aprobado', en: 'Reimbursement approved' },
+  paid: { es: 'Reembolso pagado a tu tarjeta', en: 'Reimbursement paid to your card' },
+  rejected: { es: 'Reclamación rechazada', en: 'Claim rejected' },
 };
 
 export interface CaseEventView {
@@ -119,6 +124,7 @@ export interface CaseView {
       en: string;
     }[];
   };
+  claim?: ClaimView;
   offers?: {
     id: string;
     providerId: string;
@@ -132,6 +138,55 @@ export interface CaseView {
     quoteCentavos: number | null;
     declineReason: string | null;
   }[];
+}
+
+/** A document filed with a claim, without its bytes. */
+export interface CaseDocumentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export function presentDocument(d: CaseDocumentMeta): CaseDocumentView {
+  return {
+    id: d.id,
+    filename: d.filename,
+    contentType: d.contentType,
+    sizeBytes: d.sizeBytes,
+    sha256: d.sha256,
+    uploadedBy: d.uploadedBy,
+    uploadedAt: d.uploadedAt.toISOString(),
+  };
+}
+
+/** A reimbursement claim: what was asked, the card's 24-hour cap, what was approved and paid. */
+export interface ClaimView {
+  requestedCentavos: number | null;
+  cardDailyAtmMaximumCentavos: number | null;
+  withdrawal: { at: string | null; atm: string | null };
+  approvedCentavos: number | null;
+  payoutReference: string | null;
+  /** Present when the case is read one at a time (not in lists). */
+  documents?: CaseDocumentView[];
+}
+
+function presentClaim(c: CaseRow, documents: CaseDocumentMeta[] | null): ClaimView {
+  const details = c.details as {
+    withdrawal?: { amountCentavos?: number; at?: string; atm?: string };
+    cardDailyAtmMaximumCentavos?: number;
+  };
+  return {
+    requestedCentavos: details.withdrawal?.amountCentavos ?? null,
+    cardDailyAtmMaximumCentavos: details.cardDailyAtmMaximumCentavos ?? null,
+    withdrawal: { at: details.withdrawal?.at ?? null, atm: details.withdrawal?.atm ?? null },
+    approvedCentavos: c.approvedCentavos,
+    payoutReference: c.payoutReference,
+    ...(documents ? { documents: documents.map(presentDocument) } : {}),
+  };
 }
 
 function breaches(c: CaseRow, now: Date): string[] {
@@ -152,6 +207,7 @@ export function presentCase(
   offers: OfferRow[] | null,
   now: Date,
   notifications: NotificationRow[] | null = null,
+  documents: CaseDocumentMeta[] | null = null,
 ): CaseView {
   return {
     id: c.id,
@@ -209,6 +265,7 @@ export function presentCase(
           },
         }
       : {}),
+    ...(c.fulfilment === 'reimbursement' ? { claim: presentClaim(c, documents) } : {}),
     ...(offers
       ? {
           offers: offers.map((o) => ({

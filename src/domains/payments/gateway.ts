@@ -46,6 +46,21 @@ export type RefundOutcome =
   | { status: 'succeeded'; gatewayRefundId: string }
   | { status: 'failed'; reason: string };
 
+export interface PayoutRequest {
+  /** The card that receives the money (a membership's card token). */
+  cardToken: string;
+  amountCentavos: number;
+  /** One payout per key: a repeated key answers the first payout and pays nothing more. */
+  idempotencyKey: string;
+  description: string;
+}
+
+export interface PayoutResult {
+  /** The processor's reference for the payout. */
+  id: string;
+  amountCentavos: number;
+}
+
 export interface CardDetails {
   number: string;
   expMonth: number;
@@ -64,4 +79,6 @@ export interface PaymentGateway {
   /** What happened to the charge made with this idempotency key, or null if none was made. */
   lookupCharge(idempotencyKey: string): Promise<ChargeOutcome | null>;
   refund(request: RefundRequest): Promise<RefundOutcome>;
+  /** Sends money to a card (a reimbursement claim paid out). Idempotent on the key. */
+  payout(request: PayoutRequest): Promise<PayoutResult>;
 }

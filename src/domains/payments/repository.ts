@@ -1,10 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { sandboxCardTokens, sandboxCharges, sandboxRefunds } from '../../db/schema/index.ts';
+import { sandboxCardTokens, sandboxCharges, sandboxPayouts, sandboxRefunds } from '../../db/schema/index.ts';
 
 export type SandboxTokenRecord = typeof sandboxCardTokens.$inferSelect;
 export type SandboxChargeRecord = typeof sandboxCharges.$inferSelect;
 export type SandboxRefundRecord = typeof sandboxRefunds.$inferSelect;
+export type SandboxPayoutRecord = typeof sandboxPayouts.$inferSelect;
 
 /** The sandbox processor's records. */
 export class SandboxRepository {
@@ -83,6 +84,24 @@ export class SandboxRepository {
       .values(refund)
       .onConflictDoNothing({ target: sandboxRefunds.idempotencyKey })
       .returning({ id: sandboxRefunds.id });
+    return inserted.length > 0;
+  }
+
+  async payoutByKey(executor: Executor, idempotencyKey: string): Promise<SandboxPayoutRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(sandboxPayouts)
+      .where(eq(sandboxPayouts.idempotencyKey, idempotencyKey));
+    return row;
+  }
+
+  /** Inserts the payout unless its idempotency key is taken; returns whether it was inserted. */
+  async insertPayoutOnce(executor: Executor, payout: typeof sandboxPayouts.$inferInsert): Promise<boolean> {
+    const inserted = await executor
+      .insert(sandboxPayouts)
+      .values(payout)
+      .onConflictDoNothing({ target: sandboxPayouts.idempotencyKey })
+      .returning({ id: sandboxPayouts.id });
     return inserted.length > 0;
   }
 }

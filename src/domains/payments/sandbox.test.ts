@@ -445,6 +445,31 @@ describe('refunds', () => {
   });
 });
 
+describe('payouts', () => {
+  it('pays a known card once per key, and refuses the key with another amount or card', async () => {
+    const { token } = await gateway.tokenize(card(TEST_CARD.visaDebit));
+    const request = {
+      cardToken: token,
+      amountCentavos: 90_000,
+      idempotencyKey: key('payout'),
+      description: 'x',
+    };
+    const first = await gateway.payout(request);
+    expect(first).toEqual({ id: expect.stringMatching(/^po_sandbox_/), amountCentavos: 90_000 });
+    expect(await gateway.payout(request)).toEqual(first);
+    const [row] = await rows<{ n: number }>(
+      database.handle.db,
+      sql`select count(*)::int8 as n from sandbox_payouts where idempotency_key = ${request.idempotencyKey}`,
+    );
+    expect(Number(row?.n)).toBe(1);
+    expect((await refusal(gateway.payout({ ...request, amountCentavos: 1 }))).code).toBe(
+      'PAYMENT_IDEMPOTENCY_KEY_REUSED',
+    );
+    const unknown = { ...request, idempotencyKey: key('payout'), cardToken: 'tok_sandbox_nope' };
+    expect((await refusal(gateway.payout(unknown))).code).toBe('CARD_TOKEN_UNKNOWN');
+  });
+});
+
 describe('what the sandbox keeps', () => {
   it('no sandbox table holds a card number, in any column', async () => {
     const tables = await rows<{ table_name: string }>(

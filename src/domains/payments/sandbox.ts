@@ -13,6 +13,8 @@ import type {
   ChargeRequest,
   DeclineCode,
   PaymentGateway,
+  PayoutRequest,
+  PayoutResult,
   RefundOutcome,
   RefundRequest,
 } from './gateway.ts';
@@ -256,5 +258,36 @@ export class SandboxGateway implements PaymentGateway {
       if (!concurrent) throw new Error('sandbox refund key taken but not found');
       return concurrent;
     });
+  }
+
+  /**
+   * Pays money into a known card, once per idempotency key: a repeated key with the same card and
+   * amount answers the first payout; with another card or amount it is refused.
+   */
+  async payout(request: PayoutRequest): Promise<PayoutResult> {
+    assertKey(request.idempotencyKey);
+    assertAmount(request.amountCentavos);
+    const replay = (row: { id: string; cardToken: string; amountCentavos: number }): PayoutResult => {
+      if (row.cardToken !== request.cardToken || row.amountCentavos !== request.amountCentavos)
+        throw new AppError('PAYMENT_IDEMPOTENCY_KEY_REUSED');
+      return { id: row.id, amountCentavos: row.amountCentavos };
+    };
+    const previous = await this.repository.payoutByKey(this.db, request.idempotencyKey);
+    if (previous) return replay(previous);
+    const card = TOKEN.test(request.cardToken)
+      ? await this.repository.tokenByValue(this.db, request.cardToken)
+      : undefined;
+    if (!card) throw new AppError('CARD_TOKEN_UNKNOWN');
+    await this.repository.insertPayoutOnce(this.db, {
+      id: gatewayId('po_sandbox'),
+      cardToken: card.token,
+      amountCentavos: request.amountCentavos,
+      idempotencyKey: request.idempotencyKey,
+      description: request.description,
+      createdAt: this.clock.now(),
+    });
+    const stored = await this.repository.payoutByKey(this.db, request.idempotencyKey);
+    if (!stored) throw new Error('sandbox payout vanished after insert');
+    return replay(stored);
   }
 }

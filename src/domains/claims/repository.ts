@@ -1,0 +1,41 @@
+import { and, count, eq } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { caseDocuments, memberships } from '../../db/schema/index.ts';
+
+export type CaseDocumentRow = typeof caseDocuments.$inferSelect;
+
+/** Evidence filed with claims, bytes included (the case view reads metadata through CasesRepository). */
+export class ClaimsRepository {
+  async insertDocument(executor: Executor, row: CaseDocumentRow): Promise<void> {
+    await executor.insert(caseDocuments).values(row);
+  }
+
+  async countDocuments(executor: Executor, caseId: string): Promise<number> {
+    const [row] = await executor
+      .select({ n: count() })
+      .from(caseDocuments)
+      .where(eq(caseDocuments.caseId, caseId));
+    return Number(row?.n ?? 0);
+  }
+
+  async document(
+    executor: Executor,
+    caseId: string,
+    documentId: string,
+  ): Promise<CaseDocumentRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(caseDocuments)
+      .where(and(eq(caseDocuments.caseId, caseId), eq(caseDocuments.id, documentId)));
+    return row;
+  }
+
+  /** The card the membership pays with: a claim is paid back to it. */
+  async cardTokenOf(executor: Executor, membershipId: string): Promise<string | undefined> {
+    const [row] = await executor
+      .select({ token: memberships.cardToken })
+      .from(memberships)
+      .where(eq(memberships.id, membershipId));
+    return row?.token;
+  }
+}
