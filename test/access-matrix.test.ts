@@ -18,6 +18,9 @@ type Caller =
   | 'finance'
   | 'admin'
   | 'provider'
+  | 'doctor'
+  | 'lawyer'
+  | 'medical_supervisor'
   | 'partner'
   | 'metrics';
 const CALLERS: Caller[] = [
@@ -28,10 +31,23 @@ const CALLERS: Caller[] = [
   'finance',
   'admin',
   'provider',
+  'doctor',
+  'lawyer',
+  'medical_supervisor',
   'partner',
   'metrics',
 ];
-const USER_CALLERS = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'provider'] as const;
+const USER_CALLERS = [
+  'customer',
+  'agent',
+  'supervisor',
+  'finance',
+  'admin',
+  'provider',
+  'doctor',
+  'lawyer',
+  'medical_supervisor',
+] as const;
 
 interface Check {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -306,27 +322,27 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: only(['provider'], 422),
   },
-  // The matrix has no doctor or lawyer (test/remote.test.ts covers them): the policy answers.
   'GET /v1/remote/queue': {
     method: 'GET',
     request: async () => ({ url: '/v1/remote/queue' }),
-    expected: only(['supervisor'], 200),
+    expected: only(['supervisor', 'doctor', 'lawyer', 'medical_supervisor'], 200),
   },
+  // A case that does not exist: those the policy lets by reach the rule (404).
   'POST /v1/cases/{id}/take': {
     method: 'POST',
     request: async () => ({ url: `/v1/cases/${MISSING_CASE}/take` }),
-    expected: only([], 404),
+    expected: only(['doctor', 'lawyer'], 404),
   },
   'POST /v1/cases/{id}/outcome': {
     method: 'POST',
     request: async () => ({ url: `/v1/cases/${MISSING_CASE}/outcome`, payload: { note: 'nota de prueba' } }),
-    expected: only([], 404),
+    expected: only(['doctor', 'lawyer'], 404),
   },
   // A tow case has no notes: those the policy lets by reach the rule (404).
   'GET /v1/cases/{id}/notes': {
     method: 'GET',
     request: async (caller) => ({ url: `/v1/cases/${await caseFor(caller)}/notes` }),
-    expected: only(['customer', 'supervisor'], 404),
+    expected: only(['customer', 'supervisor', 'doctor', 'lawyer', 'medical_supervisor'], 404),
   },
   // A tow case is not booked: allowed callers reach the rule (409), others the policy.
   'POST /v1/cases/{id}/booking': {
