@@ -147,6 +147,29 @@ describe('reimbursement claims', () => {
     expect(await ledgerStatus(ownMembershipId, ownClaim.id)).toBe('reserved');
   });
 
+  it('gives finance the claims to review, and no other case', async () => {
+    const queue = await t.app.inject({
+      method: 'GET',
+      url: '/v1/cases?state=under_review',
+      headers: finance.read,
+    });
+    expect(queue.statusCode).toBe(200);
+    const kinds = queue.json().data.map((c: { fulfilment: string }) => c.fulfilment);
+    expect(queue.json().data.map((c: { id: string }) => c.id)).toContain(ownClaim.id);
+    expect(new Set(kinds)).toEqual(new Set(['reimbursement']));
+    // Asking for another kind still gives claims only.
+    const remote = await t.app.inject({
+      method: 'GET',
+      url: '/v1/cases?fulfilment=remote',
+      headers: finance.read,
+    });
+    expect(remote.json().data.every((c: { fulfilment: string }) => c.fulfilment === 'reimbursement')).toBe(
+      true,
+    );
+    const one = await t.app.inject({ method: 'GET', url: `/v1/cases/${ownClaim.id}`, headers: finance.read });
+    expect(one.statusCode).toBe(200);
+  });
+
   it('refuses a second claim in the same membership year', async () => {
     const second = await fileClaim(customer.write, ownMembershipId);
     expect(second).toMatchObject({ state: 'refused', closeReason: 'ENTITLEMENT_EXHAUSTED' });

@@ -14,6 +14,8 @@ export const CASE_EVENTS_CHANNEL = 'case_events';
 
 export interface CaseFilter {
   states?: CaseState[] | undefined;
+  /** Only cases of this kind (dispatch, appointment, remote, reimbursement). */
+  fulfilment?: string | undefined;
   membershipIds?: string[] | undefined;
   /** Only cases of memberships whose titular is this user (a customer's own). */
   titularUserId?: string | undefined;
@@ -81,6 +83,7 @@ export class CasesRepository {
   async list(executor: Executor, filter: CaseFilter): Promise<CaseRow[]> {
     const conditions: SQL[] = [];
     if (filter.states?.length) conditions.push(inArray(cases.state, filter.states));
+    if (filter.fulfilment) conditions.push(eq(cases.fulfilment, filter.fulfilment));
     if (filter.membershipIds) {
       if (filter.membershipIds.length === 0) return [];
       conditions.push(inArray(cases.membershipId, filter.membershipIds));

@@ -37,7 +37,8 @@ function presentSlot(s: SlotRow) {
   };
 }
 
-const FOLLOWERS = ['customer', 'agent', 'supervisor', 'admin', 'scope:cases:read'] as const;
+// Finance reaches claims only (the service narrows it).
+const FOLLOWERS = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'scope:cases:read'] as const;
 const REQUESTERS = ['customer', 'agent', 'supervisor', 'scope:cases:write'] as const;
 /** Seconds between SSE comments that keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -75,7 +76,9 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
   app.get(
     '/v1/cases',
     {
-      config: { policy: { allow: ['customer', 'agent', 'supervisor', 'admin'], record: 'own-cases' } },
+      config: {
+        policy: { allow: ['customer', 'agent', 'supervisor', 'finance', 'admin'], record: 'own-cases' },
+      },
       schema: {
         tags: ['cases'],
         summary:
@@ -89,6 +92,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
         states: request.query.state as never,
         membershipId: request.query.membershipId,
         overdue: request.query.overdue,
+        fulfilment: request.query.fulfilment,
         limit: request.query.limit ?? 50,
       }),
     }),

@@ -242,6 +242,20 @@ export const CaseListQuery = Type.Object(
     state: Type.Optional(Type.Array(Type.Union(CASE_STATES.map((s) => Type.Literal(s))))),
     membershipId: Type.Optional(Type.String({ format: 'uuid' })),
     overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their SLA target' })),
+    fulfilment: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('dispatch'),
+          Type.Literal('appointment'),
+          Type.Literal('remote'),
+          Type.Literal('reimbursement'),
+        ],
+        {
+          description:
+            'Only cases of this kind, e.g. `reimbursement` with `state=under_review`: the claims to review',
+        },
+      ),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },

@@ -143,6 +143,9 @@ export class CasesService {
   async authorize(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
     const p = actor.principal;
     if (p?.kind === 'user' && p.role === 'provider') throw new AppError('CASE_NOT_FOUND');
+    // Finance reviews claims; other cases (medical ones among them) are not its business.
+    if (p?.kind === 'user' && p.role === 'finance' && kase.fulfilment !== 'reimbursement')
+      throw new AppError('CASE_NOT_FOUND');
     if (p?.kind === 'user' && p.role === 'customer') {
       const owner = await this.repository.titularUserOf(tx, kase.membershipId);
       try {
@@ -316,13 +319,20 @@ export class CasesService {
   /** Staff see every case (the queue); a customer sees their own. */
   async list(
     actor: Actor,
-    filter: { states?: CaseState[]; membershipId?: string; overdue?: boolean; limit: number },
+    filter: {
+      states?: CaseState[];
+      membershipId?: string;
+      overdue?: boolean;
+      fulfilment?: string | undefined;
+      limit: number;
+    },
   ): Promise<CaseView[]> {
     return this.db.transaction(async (tx) => {
       const p = actor.principal;
       const own = p?.kind === 'user' && p.role === 'customer';
       const found = await this.repository.list(tx, {
         states: filter.states,
+        fulfilment: p?.kind === 'user' && p.role === 'finance' ? 'reimbursement' : filter.fulfilment,
         membershipIds: filter.membershipId ? [filter.membershipId] : undefined,
         titularUserId: own ? p.userId : undefined,
         overdueAt: filter.overdue ? this.clock.now() : undefined,
