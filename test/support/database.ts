@@ -74,7 +74,8 @@ export async function freshDatabase(
     handle,
     url,
     drop: async () => {
-      await handle.close();
+      // A test may have closed the handle already (to let a child process in): drop anyway.
+      await handle.close().catch(() => {});
       await drop();
     },
   };
