@@ -61,9 +61,9 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
   const providerIds = new Map<string, string>();
   const added = new Set<string>();
   for (const provider of DEMO_PROVIDERS) {
-    const existing = (await services.dispatch.list()).find((p) => p.name === provider.name);
-    if (!existing) added.add(provider.name);
-    providerIds.set(provider.name, existing?.id ?? (await services.dispatch.ensure(SYSTEM_ACTOR, provider)));
+    const { id, created } = await services.dispatch.ensure(SYSTEM_ACTOR, provider);
+    providerIds.set(provider.name, id);
+    if (created) added.add(provider.name);
   }
   // Slots for the week ahead, published once, when their provider joins the demo network.
   for (const plan of DEMO_SLOTS) {

@@ -60,18 +60,6 @@ export function canMove(from: CaseState, to: CaseState): boolean {
   return MOVES[from].includes(to);
 }
 
-export const OPEN_STATES: readonly CaseState[] = [
-  'requested',
-  'awaiting_excess_acceptance',
-  'dispatched',
-  'en_route',
-  'on_site',
-  'booked',
-  'in_consultation',
-  'under_review',
-  'approved',
-];
-
 /** States in which a provider holds the job (counts against its capacity). */
 export const ASSIGNED_STATES: readonly CaseState[] = [
   'awaiting_excess_acceptance',

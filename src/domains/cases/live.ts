@@ -31,12 +31,6 @@ export class CaseEventsHub {
     };
   }
 
-  get followers(): number {
-    let n = 0;
-    for (const set of this.subscribers.values()) n += set.size;
-    return n;
-  }
-
   async stop(): Promise<void> {
     await this.unlisten?.();
     this.unlisten = null;

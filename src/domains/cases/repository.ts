@@ -43,11 +43,6 @@ export class CasesRepository {
     return row?.userId ?? null;
   }
 
-  async byNumber(executor: Executor, number: string): Promise<CaseRow | undefined> {
-    const [row] = await executor.select().from(cases).where(eq(cases.number, number));
-    return row;
-  }
-
   async update(executor: Executor, id: string, changes: Partial<typeof cases.$inferInsert>): Promise<void> {
     await executor.update(cases).set(changes).where(eq(cases.id, id));
   }

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Nullable } from '../../platform/schemas.ts';
 import { DecisionView } from '../entitlements/routes.ts';
 import { CASE_STATES } from './lifecycle.ts';
 
@@ -6,7 +7,6 @@ const Localised = Type.Object({ es: Type.String(), en: Type.String() });
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees, WGS 84' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees, WGS 84' });
 const Centavos = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'MXN centavos' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

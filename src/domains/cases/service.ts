@@ -10,7 +10,7 @@ import type { AppointmentsRepository, SlotRow } from '../appointments/repository
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import { type ClaimDetails, claimDetailsOf } from '../claims/details.ts';
-import { distanceKm, etaMinutes, type Point, SETUP_MINUTES } from '../dispatch/geo.ts';
+import { distanceKm, etaMinutes, type Point, travelMinutes } from '../dispatch/geo.ts';
 import type { DispatchRepository, OfferRow } from '../dispatch/repository.ts';
 import { type DispatchService, OFFER_EXPIRY_QUEUE } from '../dispatch/service.ts';
 import { type Decision, usageKey } from '../entitlements/decide.ts';
@@ -722,7 +722,7 @@ export class CasesService {
       for (const job of jobs) {
         const kase = await this.lock(tx, job.id);
         const km = distanceKm(location, kase);
-        const minutes = kase.state === 'en_route' ? etaMinutes(km) - SETUP_MINUTES : etaMinutes(km);
+        const minutes = kase.state === 'en_route' ? travelMinutes(km) : etaMinutes(km);
         const etaAt = new Date(now.getTime() + minutes * MINUTE_MS);
         if (kase.etaAt && Math.abs(etaAt.getTime() - kase.etaAt.getTime()) < MINUTE_MS) continue;
         await this.repository.update(tx, kase.id, { etaMinutes: minutes, etaAt, updatedAt: now });

@@ -5,7 +5,21 @@ import { type CaseState, STATE_LABELS } from './lifecycle.ts';
 import type { CaseDocumentMeta, CaseEventRow, CaseRow } from './repository.ts';
 
 /** What each timeline event says to the customer and the agent. */
+/** Events that enter a state read as that state does. */
+const SAME_AS_STATE = [
+  'dispatched',
+  'en_route',
+  'completed',
+  'booked',
+  'attended',
+  'no_show',
+  'under_review',
+  'paid',
+  'rejected',
+] as const;
+
 export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
+  ...Object.fromEntries(SAME_AS_STATE.map((state) => [state, STATE_LABELS[state]])),
   requested: { es: 'Solicitud recibida', en: 'Request received' },
   refused: { es: 'La solicitud no procede', en: 'The request was refused' },
   offered: { es: 'Ofrecido a un proveedor cercano', en: 'Offered to a nearby provider' },
@@ -25,22 +39,13 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
     en: 'Quote above the cover: accept the excess to go on',
   },
   excess_accepted: { es: 'Excedente aceptado', en: 'Excess accepted' },
-  dispatched: { es: 'Proveedor asignado', en: 'Provider assigned' },
-  en_route: { es: 'Proveedor en camino', en: 'Provider on the way' },
   eta_updated: { es: 'Hora estimada de llegada actualizada', en: 'Arrival time updated' },
   on_site: { es: 'El proveedor llegó', en: 'The provider arrived' },
-  completed: { es: 'Servicio concluido', en: 'Service completed' },
   cancelled: { es: 'Caso cancelado', en: 'Case cancelled' },
-  booked: { es: 'Cita agendada', en: 'Appointment booked' },
   rescheduled: { es: 'Cita cambiada de horario', en: 'Appointment rescheduled' },
-  attended: { es: 'Cita atendida', en: 'Appointment attended' },
   taken: { es: 'Un profesional tomó tu solicitud', en: 'A professional took your request' },
-  no_show: { es: 'No se presentó a la cita', en: 'Did not attend the appointment' },
-  under_review: { es: 'Reclamación en revisión', en: 'Claim under review' },
   document_added: { es: 'Documento agregado a la reclamación', en: 'Document added to the claim' },
   approved: { es: 'Reembolso aprobado', en: 'Reimbursement approved' },
-  paid: { es: 'Reembolso pagado a tu tarjeta', en: 'Reimbursement paid to your card' },
-  rejected: { es: 'Reclamación rechazada', en: 'Claim rejected' },
 };
 
 export interface CaseEventView {

@@ -24,9 +24,14 @@ export const AVERAGE_SPEED_KMH = 30;
 /** Minutes a unit needs to set out once it accepts. */
 export const SETUP_MINUTES = 5;
 
-/** Minutes from acceptance to arrival for a unit `km` away (straight line). */
+/** Minutes on the road for a unit `km` away (straight line), once it has set out. */
+export function travelMinutes(km: number): number {
+  return Math.ceil((km / AVERAGE_SPEED_KMH) * 60);
+}
+
+/** Minutes from acceptance to arrival for a unit `km` away: setting out, then the road. */
 export function etaMinutes(km: number): number {
-  return SETUP_MINUTES + Math.ceil((km / AVERAGE_SPEED_KMH) * 60);
+  return SETUP_MINUTES + travelMinutes(km);
 }
 
 export type Coverage =

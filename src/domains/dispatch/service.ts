@@ -125,11 +125,11 @@ export class DispatchService {
     });
   }
 
-  /** Seeding: registers the provider unless one with its name exists; returns its id. */
-  async ensure(actor: Actor, input: ProviderInput): Promise<string> {
+  /** Seeding: registers the provider unless one with its name exists. */
+  async ensure(actor: Actor, input: ProviderInput): Promise<{ id: string; created: boolean }> {
     const existing = await this.repository.providerByName(this.db, input.name);
-    if (existing) return existing.id;
-    return (await this.register(actor, input)).id;
+    if (existing) return { id: existing.id, created: false };
+    return { id: (await this.register(actor, input)).id, created: true };
   }
 
   async list(serviceCode?: string): Promise<ProviderView[]> {

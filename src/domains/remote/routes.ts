@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { Nullable } from '../../platform/schemas.ts';
 import { CaseParams, CaseView } from '../cases/schemas.ts';
 import type { RemoteService } from './service.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const remoteRoutes: FastifyPluginAsyncTypebox<{ remote: RemoteService }> = async (app, { remote }) => {
   app.get(
