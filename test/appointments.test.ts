@@ -104,6 +104,19 @@ describe('appointments', () => {
     expect(second).toMatchObject({ state: 'refused', closeReason: 'SPECIALTY_ALREADY_USED' });
   });
 
+  it('runs no SLA target against an appointment: its time is the slot booked', async () => {
+    // Home nurse visits have targets from when they were dispatched; as appointments they do not apply.
+    const res = await post('/v1/cases', agent.write, {
+      ...consultation('x'),
+      serviceCode: 'home-nurse',
+      description: 'Curación de una herida después de una cirugía',
+      details: {},
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().sla).toMatchObject({ dispatchDueAt: null, arrivalDueAt: null, breached: [] });
+    await post(`/v1/cases/${res.json().id}/cancel`, agent.write, { reason: 'fin de la prueba' });
+  });
+
   it('refuses the fifth specialty once four are booked', async () => {
     for (const specialty of SPECIALTIES.slice(1, 4)) {
       const slot = await publish(specialty);

@@ -206,7 +206,9 @@ export class CasesService {
               country,
             },
           });
-          const sla = await this.repository.slaTarget(tx, input.serviceCode);
+          // An appointment's time is the slot the customer books, not a target to beat: no SLA.
+          const sla =
+            fulfilment === 'appointment' ? undefined : await this.repository.slaTarget(tx, input.serviceCode);
           const state: CaseState = decision.allowed ? 'requested' : 'refused';
           const kase: CaseRow = {
             id: newId(),
