@@ -10,6 +10,9 @@ import { AppointmentsRepository } from './domains/appointments/repository.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
+import { BillingRepository } from './domains/billing/repository.ts';
+import { billingRoutes } from './domains/billing/routes.ts';
+import { BillingService } from './domains/billing/service.ts';
 import { CaseEventsHub } from './domains/cases/live.ts';
 import { CasesRepository } from './domains/cases/repository.ts';
 import { casesRoutes } from './domains/cases/routes.ts';
@@ -71,6 +74,7 @@ export interface AppDependencies {
 /** The services every domain's routes are built from; one instance of each per app. */
 export interface Services {
   audit: AuditService;
+  billing: BillingService;
   cases: CasesService;
   catalog: CatalogService;
   claims: ClaimsService;
@@ -90,12 +94,23 @@ export interface ServiceOptions {
   /** Run job workers in this process (sending jobs needs none). */
   jobWorkers: boolean;
   jobPollSeconds: number;
+  billing: {
+    retryDays: number[];
+    batchSize: number;
+    concurrency: number;
+    /** Cron (Mexico City) of the daily run. */
+    schedule: string;
+  };
+  /** Sandbox processor: delay of every call, in milliseconds. */
+  sandboxLatencyMs: number;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   offerTimeoutSeconds: 120,
   jobWorkers: false,
   jobPollSeconds: 2,
+  billing: { retryDays: [1, 3, 7], batchSize: 2000, concurrency: 256, schedule: '5 0 * * *' },
+  sandboxLatencyMs: 0,
 };
 
 export function serviceOptionsOf(config: Config): ServiceOptions {
@@ -103,6 +118,13 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     offerTimeoutSeconds: config.offerTimeoutSeconds,
     jobWorkers: config.jobWorkers,
     jobPollSeconds: config.jobPollSeconds,
+    billing: {
+      retryDays: config.billingRetryDays,
+      batchSize: config.billingBatchSize,
+      concurrency: config.billingConcurrency,
+      schedule: config.billingSchedule,
+    },
+    sandboxLatencyMs: config.sandboxLatencyMs,
   };
 }
 
@@ -180,8 +202,16 @@ export function buildServices(
     payments,
     clock,
   );
+  const billing = new BillingService(db, new BillingRepository(), members, payments, audit, clock, {
+    ...options.billing,
+    claimSeconds: 300,
+  });
+  // A new card pays at once what the old one could not.
+  members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
+  billing.registerJobs(jobs, options.billing.schedule);
   return {
     audit,
+    billing,
     cases,
     catalog: new CatalogService(db, catalogRepository, clock),
     claims,
@@ -267,6 +297,7 @@ export async function buildApp({
   app.addHook('onClose', async () => {
     await unlisten();
     await hub.stop();
+    await services.billing.drain();
     await services.jobs.stop();
   });
   await app.register(problemPlugin);
@@ -284,6 +315,7 @@ export async function buildApp({
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
   await app.register(claimsRoutes, { claims: services.claims });
+  await app.register(billingRoutes, { billing: services.billing });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });

@@ -34,6 +34,16 @@ export interface Config {
   jobWorkers: boolean;
   /** How often an idle job worker looks for due jobs. */
   jobPollSeconds: number;
+  /** Days after a charge's first decline on which it is tried again; then the membership is suspended. */
+  billingRetryDays: number[];
+  /** When the daily billing run starts: a cron expression in Mexico City time. */
+  billingSchedule: string;
+  /** Memberships or charges one billing statement takes at a time. */
+  billingBatchSize: number;
+  /** Processor calls in flight at once during a billing run. */
+  billingConcurrency: number;
+  /** Sandbox only: milliseconds every processor call waits, as a real processor's network would. */
+  sandboxLatencyMs: number;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +54,35 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+function retryDays(env: Env): number[] {
+  const raw = read(env, 'BILLING_RETRY_DAYS') ?? '1,3,7';
+  const days = raw.split(',').map((d) => Number(d.trim()));
+  if (days.some((d, i) => !Number.isInteger(d) || d < 1 || d > 60 || (i > 0 && d <= (days[i - 1] ?? 0)))) {
+    throw new ConfigError(
+      `BILLING_RETRY_DAYS must be increasing whole days between 1 and 60, comma-separated (like 1,3,7), got "${raw}"`,
+    );
+  }
+  return days;
+}
+
+function cron(env: Env, name: string, fallback: string): string {
+  const value = read(env, name) ?? fallback;
+  if (!/^(\S+\s+){4}\S+$/.test(value)) {
+    throw new ConfigError(`${name} must be a cron expression of 5 fields (like "5 0 * * *"), got "${value}"`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value)) {
+    throw new ConfigError(`${name} must be a whole number 0 or more, got "${raw}"`);
+  }
+  return value;
+}
 
 function read(env: Env, name: string): string | undefined {
   const value = env[name];
@@ -167,6 +206,11 @@ export function loadConfig(env: Env = process.env): Config {
     offerTimeoutSeconds: positiveInteger(env, 'OFFER_TIMEOUT_SECONDS', 120),
     jobWorkers: boolean(env, 'JOB_WORKERS', true),
     jobPollSeconds: positiveInteger(env, 'JOB_POLL_SECONDS', 2),
+    billingRetryDays: retryDays(env),
+    billingSchedule: cron(env, 'BILLING_SCHEDULE', '5 0 * * *'),
+    billingBatchSize: positiveInteger(env, 'BILLING_BATCH_SIZE', 2000),
+    billingConcurrency: positiveInteger(env, 'BILLING_CONCURRENCY', 256),
+    sandboxLatencyMs: nonNegativeInteger(env, 'SANDBOX_LATENCY_MS', 0),
   };
 }
 
@@ -234,4 +278,31 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     description: 'Run background jobs (offer expiry…) in this process; jobs live in PostgreSQL (pg-boss).',
   },
   { name: 'JOB_POLL_SECONDS', default: '2', description: 'How often an idle job worker looks for due jobs.' },
+  {
+    name: 'BILLING_RETRY_DAYS',
+    default: '1,3,7',
+    description:
+      'Days after a charge is first declined on which it is retried (from 00:00 Mexico City); after the last, the membership is suspended.',
+  },
+  {
+    name: 'BILLING_SCHEDULE',
+    default: '5 0 * * *',
+    description: 'Cron (Mexico City time) of the daily billing run, where JOB_WORKERS is true.',
+  },
+  {
+    name: 'BILLING_BATCH_SIZE',
+    default: '2000',
+    description: 'Memberships or charges each billing statement takes at a time.',
+  },
+  {
+    name: 'BILLING_CONCURRENCY',
+    default: '256',
+    description: 'Processor calls in flight at once during a billing run.',
+  },
+  {
+    name: 'SANDBOX_LATENCY_MS',
+    default: '0',
+    description:
+      'Sandbox processor only: delay added to every charge, lookup and refund (benchmarks, tests).',
+  },
 ];

@@ -212,7 +212,69 @@ const freshClaim = async () => {
 const DOCUMENT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
 const PDF_HEADERS = { 'content-type': 'application/pdf' };
 
+/** A paid charge of someone else's membership, and the run that made it (made once). */
+let billed: Promise<{ chargeId: string; runId: string }> | undefined;
+const billedOnce = () => {
+  billed ??= (async () => {
+    const run = await t.services.billing.run({ at: t.clock.now(), trigger: 'test' });
+    const [charge] = await t.services.billing.chargesOfMembership(SYSTEM_ACTOR, otherMembershipId);
+    if (!charge) throw new Error('the billing run charged nothing');
+    return { chargeId: charge.id, runId: run.runId };
+  })();
+  return billed;
+};
+const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
+
 const CHECKS: Record<string, Check> = {
+  'GET /v1/memberships/{id}/charges': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/charges` }),
+    expected: only(CHARGE_READERS, 200),
+  },
+  'GET /v1/memberships/{id}/charges (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/charges` }),
+    expected: othersAreHidden(only(CHARGE_READERS, 200)),
+  },
+  'GET /v1/charges': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/charges?status=succeeded&limit=5' }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/charges/{id} (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/charges/${(await billedOnce()).chargeId}` }),
+    expected: othersAreHidden(only(CHARGE_READERS, 200)),
+  },
+  // A paid charge: finance reaches the rule (nothing to retry), everyone else the policy.
+  'POST /v1/charges/{id}/retry': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/charges/${(await billedOnce()).chargeId}/retry` }),
+    expected: only(['finance'], 409),
+  },
+  'POST /v1/charges/{id}/refunds': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/charges/${(await billedOnce()).chargeId}/refunds`,
+      payload: { amountCentavos: 1, reason: 'matriz' },
+    }),
+    expected: only(['finance'], 201),
+  },
+  'POST /v1/billing/runs': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/billing/runs', payload: {} }),
+    expected: only(['finance'], 202),
+  },
+  'GET /v1/billing/runs': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/billing/runs' }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/billing/runs/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/billing/runs/${(await billedOnce()).runId}` }),
+    expected: only(['finance', 'admin'], 200),
+  },
   'POST /v1/cases': {
     method: 'POST',
     request: async (caller) => ({ url: '/v1/cases', payload: towRequest(membershipFor(caller)) }),

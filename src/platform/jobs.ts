@@ -36,9 +36,19 @@ export interface JobsOptions {
   pollSeconds: number;
 }
 
+export interface QueueOptions {
+  /** How long one job may run before pg-boss gives it up (and retries it). */
+  expireInSeconds?: number;
+  /** 'singleton': at most one job of the queue runs at a time (a billing run). */
+  policy?: 'standard' | 'singleton';
+  /** Run on this cron (5 fields) in this time zone, by whichever process has workers. */
+  schedule?: { cron: string; tz: string };
+}
+
 export class Jobs {
   private boss: PgBoss | null = null;
   private readonly handlers = new Map<string, JobHandler<never>>();
+  private readonly queues = new Map<string, QueueOptions>();
   private started: Promise<void> | null = null;
 
   constructor(
@@ -47,8 +57,9 @@ export class Jobs {
   ) {}
 
   /** Registers the handler of a queue; call before `start()`. */
-  handle<T>(queue: string, handler: JobHandler<T>): void {
+  handle<T>(queue: string, handler: JobHandler<T>, options: QueueOptions = {}): void {
     this.handlers.set(queue, handler as JobHandler<never>);
+    this.queues.set(queue, options);
   }
 
   start(): Promise<void> {
@@ -58,7 +69,11 @@ export class Jobs {
 
   private async boot(): Promise<void> {
     const driver = this.database.driver;
-    const common = { schedule: false, supervise: this.options.workers, migrate: true } as const;
+    const common = {
+      schedule: this.options.workers,
+      supervise: this.options.workers,
+      migrate: true,
+    } as const;
     const boss =
       driver.kind === 'postgresql'
         ? new PgBoss({ ...common, connectionString: driver.url, max: 3 })
@@ -79,8 +94,15 @@ export class Jobs {
     });
     await boss.start();
     this.boss = boss;
-    for (const queue of this.handlers.keys()) await boss.createQueue(queue);
+    for (const [queue, options] of this.queues) {
+      const { schedule: _schedule, ...queueOptions } = options;
+      await boss.createQueue(queue, { name: queue, ...queueOptions });
+    }
     if (!this.options.workers) return;
+    for (const [queue, { schedule }] of this.queues) {
+      // Stored in the database: every process with workers keeps the same one, and one of them runs it.
+      if (schedule) await boss.schedule(queue, schedule.cron, {}, { tz: schedule.tz });
+    }
     for (const [queue, handler] of this.handlers) {
       await boss.work<object>(
         queue,

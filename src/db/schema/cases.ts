@@ -172,6 +172,8 @@ export const notifications = pgTable(
     status: text('status').notNull(),
     bodyEs: text('body_es').notNull(),
     bodyEn: text('body_en').notNull(),
+    /** What the notice is about (`charge_notice:<membership>:<period>`): one notice per subject. */
+    subjectKey: text('subject_key').unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [

@@ -6,7 +6,6 @@ import { contractBody, tokenize } from '../../../test/support/factories.ts';
 import { rows } from '../../db/client.ts';
 import { type ManualClock, mexicoCityTime } from '../../lib/clock.ts';
 import { SYSTEM_ACTOR } from '../identity/principal.ts';
-import { chargeDueOn } from './service.ts';
 
 let t: TestApp;
 let clock: ManualClock;
@@ -506,19 +505,6 @@ describe('lifecycle', () => {
         (e: Error) => e,
       );
     expect(String((error?.cause as Error | undefined)?.message)).toMatch(/append-only/);
-  });
-});
-
-describe('billing calendar', () => {
-  it('falls back to the month’s last day for days 29–31 and comes back afterwards', () => {
-    const jan31 = mexicoCityTime('2027-01-31T10:00');
-    expect([0, 1, 2, 3].map((p) => chargeDueOn(jan31, 0, p))).toEqual([
-      '2027-01-31',
-      '2027-02-28',
-      '2027-03-31',
-      '2027-04-30',
-    ]);
-    expect(chargeDueOn(mexicoCityTime('2027-12-31T10:00'), 2, 0)).toBe('2028-02-29');
   });
 });
 

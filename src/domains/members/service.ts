@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.ts';
 import { newId, parseHumanNumber } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { AuditService } from '../audit/service.ts';
+import { nextDueAt } from '../billing/calendar.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
 import type { IdentityService } from '../identity/service.ts';
@@ -32,7 +33,7 @@ export type MembershipState = 'trial' | 'active' | 'past_due' | 'suspended' | 'c
 export type Channel = 'online' | 'phone' | 'bank';
 
 /** The lifecycle (SPEC): every change is an event with its reason. */
-const TRANSITIONS: Record<MembershipState, readonly MembershipState[]> = {
+export const MEMBERSHIP_TRANSITIONS: Record<MembershipState, readonly MembershipState[]> = {
   trial: ['active', 'past_due', 'cancelled'],
   active: ['past_due', 'cancelled'],
   past_due: ['active', 'suspended', 'cancelled'],
@@ -143,28 +144,12 @@ function parseBirthDate(value: string, field: string, now: Date): string {
   return value;
 }
 
-/**
- * Due dates of the monthly charge: the contracting date plus whole months (after the free
- * months), each clamped to the month's last day — computed from the anchor, never chained, so a
- * 31 January contract is due 28/29 February and 31 March again.
- */
-export function chargeDueOn(contractedAt: Date, trialMonths: number, period: number): string {
-  const anchor = DateTime.fromJSDate(contractedAt, { zone: MEXICO_CITY }).startOf('day');
-  return anchor.plus({ months: trialMonths + period }).toISODate() as string;
-}
-
-export function nextChargeOn(m: MembershipRecord, trialMonths: number, at: Date): string | null {
-  if (m.state === 'cancelled') return null;
-  const today = mexicoCityDate(at);
-  const months = m.trialEndsAt ? trialMonths : 0;
-  for (let period = 0; period < 1200; period++) {
-    const due = chargeDueOn(m.contractedAt, months, period);
-    if (due >= today) return due;
-  }
-  return null;
-}
+/** Called after a new card is on file (billing retries what the old card could not pay). */
+export type CardReplacedListener = (actor: Actor, membershipId: string) => Promise<void>;
 
 export class MembersService {
+  private readonly cardReplacedListeners: CardReplacedListener[] = [];
+
   constructor(
     private readonly db: Database,
     private readonly repository: MembersRepository,
@@ -274,6 +259,11 @@ export class MembersService {
             contractedAt: now,
             trialEndsAt,
             billingDay: contracted.day,
+            // Period 1: at contracting, or when the free months end (billing calendar).
+            nextChargeAt: nextDueAt(
+              { contractedAt: now, billingDay: contracted.day, trialEndsAt, cancelledAt: null },
+              new Date(now.getTime() - 1),
+            ),
             searchText: '',
             createdAt: now,
             updatedAt: now,
@@ -468,7 +458,7 @@ export class MembersService {
         endsAt: year.endsAt.toISOString(),
         resetsOn: year.resetsOn,
       },
-      nextChargeOn: nextChargeOn(m, plan.onlineTrialMonths, now),
+      nextChargeOn: m.nextChargeAt && m.state !== 'cancelled' ? mexicoCityDate(m.nextChargeAt) : null,
       cancelledAt: m.cancelledAt?.toISOString() ?? null,
       people: [
         {
@@ -617,11 +607,27 @@ export class MembersService {
     return card;
   }
 
-  /** Replaces the card on file with a new processor token. */
+  onCardReplaced(listener: CardReplacedListener): void {
+    this.cardReplacedListeners.push(listener);
+  }
+
+  /**
+   * Replaces the card on file with a new processor token. Then what the old card could not pay is
+   * charged to the new one (listeners), and the answer shows the membership as that left it.
+   */
   async replaceCard(actor: Actor, membershipId: string, cardToken: string): Promise<MembershipView> {
+    await this.replaceCardOnFile(actor, membershipId, cardToken);
+    for (const listener of this.cardReplacedListeners) await listener(actor, membershipId);
+    return this.db.transaction(async (tx) => {
+      const found = await this.load(tx, actor, membershipId);
+      return this.present(found, await this.repository.beneficiariesOf(tx, [membershipId], false));
+    });
+  }
+
+  private async replaceCardOnFile(actor: Actor, membershipId: string, cardToken: string): Promise<void> {
     const now = this.clock.now();
     const card = await this.usableCard(cardToken, now);
-    return this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const found = await this.load(tx, actor, membershipId, true);
       if (found.membership.state === 'cancelled') throw new AppError('MEMBERSHIP_CANCELLED');
       const changes = {
@@ -648,9 +654,6 @@ export class MembersService {
         recordType: 'membership',
         recordId: membershipId,
       });
-      const updated = await this.repository.byId(tx, membershipId);
-      if (!updated) throw new Error('membership vanished');
-      return this.present(updated, people);
     });
   }
 
@@ -668,14 +671,15 @@ export class MembersService {
     const found = await this.repository.byId(tx, membershipId, true);
     if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
     const from = found.membership.state as MembershipState;
-    if (!TRANSITIONS[from].includes(to)) {
+    if (!MEMBERSHIP_TRANSITIONS[from].includes(to)) {
       throw new AppError('MEMBERSHIP_TRANSITION_NOT_ALLOWED', { extensions: { from, to } });
     }
     const now = this.clock.now();
     await this.repository.update(tx, membershipId, {
       state: to,
       updatedAt: now,
-      ...(to === 'cancelled' ? { cancelledAt: now } : {}),
+      // Nothing falls due after a cancellation (billing calendar).
+      ...(to === 'cancelled' ? { cancelledAt: now, nextChargeAt: null } : {}),
     });
     await this.event(tx, actor, membershipId, {
       type: 'state_changed',

@@ -1,0 +1,159 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { memberships } from './members.ts';
+
+/**
+ * One monthly charge of a membership: at most one per (membership, period), enforced here whatever
+ * crashes, retries or concurrent runs happen. A successful charge is also the receipt (base, IVA,
+ * total, card summary, period) and keeps what a CFDI 4.0 e-invoice needs.
+ *
+ * Status: `pending` (an attempt is to be made or is in flight), `succeeded`, `failed` (declined;
+ * `retry_at` says when the next attempt is due, null once retries are exhausted) and `unknown` (the
+ * processor did not answer; reconciliation asks it later with the same idempotency key).
+ */
+export const charges = pgTable(
+  'charges',
+  {
+    id: uuid('id').primaryKey(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    /** `YYYY-MM` of the due date in Mexico City. */
+    periodKey: text('period_key').notNull(),
+    periodStartsAt: timestamp('period_starts_at', { withTimezone: true }).notNull(),
+    /** Exclusive: the next period's due instant. */
+    periodEndsAt: timestamp('period_ends_at', { withTimezone: true }).notNull(),
+    amountCentavos: integer('amount_centavos').notNull(),
+    baseCentavos: integer('base_centavos').notNull(),
+    ivaCentavos: integer('iva_centavos').notNull(),
+    currency: text('currency').notNull(),
+    /** `card` (credit card, recurring charge) or `direct_debit` (debit card, domiciliación). */
+    method: text('method').notNull(),
+    status: text('status').notNull(),
+    /** The current (or last) attempt; attempt n uses the idempotency key of `attemptKey`. */
+    attempts: smallint('attempts').notNull(),
+    firstFailedAt: timestamp('first_failed_at', { withTimezone: true }),
+    retryAt: timestamp('retry_at', { withTimezone: true }),
+    /** A run working on the charge holds it until then; others leave it alone meanwhile. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    cardToken: text('card_token').notNull(),
+    cardBrand: text('card_brand').notNull(),
+    cardLast4: text('card_last4').notNull(),
+    gatewayChargeId: text('gateway_charge_id'),
+    declineCode: text('decline_code'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    refundedCentavos: integer('refunded_centavos').notNull().default(0),
+    // CFDI 4.0: receiver and payment data, kept at charge time so e-invoices can be issued later.
+    receiverRfc: text('receiver_rfc').notNull(),
+    receiverName: text('receiver_name').notNull(),
+    receiverFiscalRegime: text('receiver_fiscal_regime'),
+    cfdiUse: text('cfdi_use').notNull(),
+    /** SAT payment form: 04 credit card, 28 debit card. */
+    paymentForm: text('payment_form').notNull(),
+    /** SAT payment method: PUE, paid in one go. */
+    paymentMethod: text('payment_method').notNull(),
+    runId: uuid('run_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    // Also the index a membership's charges are listed by: period keys sort as periods do.
+    uniqueIndex('charges_membership_period_key').on(t.membershipId, t.periodKey),
+    index('charges_open_idx').on(t.status, t.id).where(sql`${t.status} in ('pending','unknown')`),
+    index('charges_retry_idx').on(t.retryAt).where(sql`${t.status} = 'failed' and ${t.retryAt} is not null`),
+    check('charges_status', sql`${t.status} in ('pending','succeeded','failed','unknown')`),
+    check('charges_method', sql`${t.method} in ('card','direct_debit')`),
+    check('charges_currency', sql`${t.currency} = 'MXN'`),
+    check('charges_amount_split', sql`${t.baseCentavos} + ${t.ivaCentavos} = ${t.amountCentavos}`),
+    check('charges_amount_positive', sql`${t.amountCentavos} > 0`),
+    check('charges_refunded', sql`${t.refundedCentavos} between 0 and ${t.amountCentavos}`),
+    check('charges_refund_needs_success', sql`${t.refundedCentavos} = 0 or ${t.status} = 'succeeded'`),
+    check('charges_paid', sql`(${t.status} = 'succeeded') = (${t.paidAt} is not null)`),
+    check('charges_payment_form', sql`${t.paymentForm} in ('04','28')`),
+    check('charges_attempts', sql`${t.attempts} >= 1`),
+  ],
+);
+
+/** Every answer the processor gave about a charge, one row per attempt. */
+export const chargeAttempts = pgTable(
+  'charge_attempts',
+  {
+    chargeId: uuid('charge_id')
+      .notNull()
+      .references(() => charges.id),
+    number: smallint('number').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    cardLast4: text('card_last4').notNull(),
+    status: text('status').notNull(),
+    declineCode: text('decline_code'),
+    gatewayChargeId: text('gateway_charge_id'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chargeId, t.number] }),
+    check('charge_attempts_status', sql`${t.status} in ('succeeded','declined','unknown')`),
+  ],
+);
+
+/** Money given back on a charge, full or partial; their sum never exceeds what was charged. */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: uuid('id').primaryKey(),
+    chargeId: uuid('charge_id')
+      .notNull()
+      .references(() => charges.id),
+    amountCentavos: integer('amount_centavos').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').notNull(),
+    failureReason: text('failure_reason'),
+    gatewayRefundId: text('gateway_refund_id'),
+    /** The caller's Idempotency-Key: the same key on the same charge is the same refund. */
+    requestKey: text('request_key').notNull(),
+    requestedByType: text('requested_by_type').notNull(),
+    requestedById: text('requested_by_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('refunds_request_key').on(t.chargeId, t.requestKey),
+    index('refunds_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    check('refunds_status', sql`${t.status} in ('pending','succeeded','failed')`),
+    check('refunds_amount', sql`${t.amountCentavos} > 0`),
+  ],
+);
+
+/** A billing run: when it looked, who asked, how far it got and what it did. */
+export const billingRuns = pgTable(
+  'billing_runs',
+  {
+    id: uuid('id').primaryKey(),
+    /** The instant the run bills at: what is due at or before it is charged. */
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    trigger: text('trigger').notNull(),
+    requestedByType: text('requested_by_type').notNull(),
+    requestedById: text('requested_by_id'),
+    status: text('status').notNull(),
+    summary: jsonb('summary').$type<Record<string, number>>().notNull().default({}),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('billing_runs_started_idx').on(t.startedAt),
+    check('billing_runs_status', sql`${t.status} in ('running','completed','failed')`),
+    check('billing_runs_trigger', sql`${t.trigger} in ('schedule','cli','api','test')`),
+  ],
+);

@@ -1,0 +1,525 @@
+import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { type Executor, rows } from '../../db/client.ts';
+import { billingRuns, chargeAttempts, charges, memberships, refunds } from '../../db/schema/index.ts';
+import { MEXICO_CITY } from '../../lib/clock.ts';
+
+export type ChargeRecord = typeof charges.$inferSelect;
+export type ChargeAttemptRecord = typeof chargeAttempts.$inferSelect;
+export type RefundRecord = typeof refunds.$inferSelect;
+export type BillingRunRecord = typeof billingRuns.$inferSelect;
+
+/** A charge a run holds and is about to send to the processor. */
+export interface ClaimedCharge {
+  id: string;
+  membershipId: string;
+  attempts: number;
+  cardToken: string;
+  amountCentavos: number;
+  periodKey: string;
+}
+
+/** The processor's answer to one attempt, as the run writes it back. */
+export interface AttemptOutcome {
+  id: string;
+  attempt: number;
+  key: string;
+  status: 'succeeded' | 'declined' | 'unknown';
+  gatewayChargeId: string | null;
+  declineCode: string | null;
+}
+
+/** A charge after its outcome was written: what the membership's state follows. */
+export interface SettledCharge {
+  id: string;
+  membershipId: string;
+  status: 'succeeded' | 'failed' | 'unknown';
+  retryAt: Date | null;
+}
+
+export interface StateChange {
+  membershipId: string;
+  toState: string;
+  reason: string;
+  chargeId: string;
+}
+
+const TZ = sql.raw(`'${MEXICO_CITY}'`);
+
+/** Columns a claimed charge is returned with. */
+const CLAIMED = sql.raw(
+  'c.id, c.membership_id as "membershipId", c.attempts::int as attempts, c.card_token as "cardToken", c.amount_centavos::int as "amountCentavos", c.period_key as "periodKey"',
+);
+
+/**
+ * Billing's SQL. Every statement that touches many memberships is set-based and bounded by a batch
+ * size; rows another run holds are skipped (`for update skip locked`), never waited for.
+ */
+export class BillingRepository {
+  /**
+   * Creates the charges of up to `limit` memberships whose next period is due at `at`, and moves
+   * each one's next due instant a month on — in one statement, so a charge and its advance commit
+   * together. The unique (membership, period) key makes a second creation a no-op whatever happens.
+   * Suspended memberships advance without a charge: no coverage, no charge.
+   */
+  async createDue(
+    executor: Executor,
+    p: { at: Date; now: Date; claimUntil: Date; runId: string; limit: number },
+  ): Promise<{ advanced: number; skipped: number; created: ClaimedCharge[] }> {
+    const [row] = await rows<{ advanced: number; skipped: number; created: ClaimedCharge[] | string }>(
+      executor,
+      sql`
+      with due as (
+        select m.id, m.next_charge_at as due_at, m.billing_day, m.state, m.card_token, m.card_brand,
+               m.card_type, m.card_last4, m.titular_rfc, m.titular_name,
+               pv.price_total_centavos, pv.price_base_centavos, pv.price_iva_centavos
+        from memberships m
+        join plan_versions pv on pv.id = m.plan_version_id
+        where m.next_charge_at <= ${p.at} and m.state <> 'cancelled'
+        order by m.next_charge_at
+        limit ${p.limit}
+        for update of m skip locked
+      ),
+      periods as (
+        select due.*,
+          to_char(due_at at time zone ${TZ}, 'YYYY-MM') as period_key,
+          ((n.next_month::date + (least(due.billing_day,
+              extract(day from n.next_month + interval '1 month' - interval '1 day')::int) - 1))::timestamp
+            at time zone ${TZ}) as next_due
+        from due,
+        lateral (select date_trunc('month', due.due_at at time zone ${TZ}) + interval '1 month' as next_month) n
+      ),
+      created as (
+        insert into charges (id, membership_id, period_key, period_starts_at, period_ends_at,
+          amount_centavos, base_centavos, iva_centavos, currency, method, status, attempts,
+          claimed_until, card_token, card_brand, card_last4, receiver_rfc, receiver_name,
+          receiver_fiscal_regime, cfdi_use, payment_form, payment_method, run_id, created_at, updated_at)
+        select libra_uuid_v7(), p.id, p.period_key, p.due_at, p.next_due,
+          p.price_total_centavos, p.price_base_centavos, p.price_iva_centavos, 'MXN',
+          case p.card_type when 'debit' then 'direct_debit' else 'card' end, 'pending', 1,
+          ${p.claimUntil}, p.card_token, p.card_brand, p.card_last4,
+          coalesce(p.titular_rfc, 'XAXX010101000'), p.titular_name,
+          case when p.titular_rfc is null then '616' end, 'S01',
+          case p.card_type when 'debit' then '28' else '04' end, 'PUE', ${p.runId}, ${p.now}, ${p.now}
+        from periods p
+        where p.state <> 'suspended'
+        on conflict (membership_id, period_key) do nothing
+        returning id, membership_id as "membershipId", attempts::int as attempts, card_token as "cardToken",
+          amount_centavos as "amountCentavos", period_key as "periodKey"
+      ),
+      advanced as (
+        update memberships m set next_charge_at = p.next_due, updated_at = ${p.now}
+        from periods p where m.id = p.id
+        returning m.id
+      ),
+      skipped as (
+        insert into membership_events (id, membership_id, at, type, from_state, to_state, reason, actor_type, details)
+        select libra_uuid_v7(), p.id, ${p.now}, 'period_not_charged', null, null,
+          'Membresía suspendida: el periodo ' || p.period_key || ' no se cobra', 'system',
+          jsonb_build_object('periodKey', p.period_key)
+        from periods p where p.state = 'suspended'
+        returning id
+      )
+      select (select count(*) from advanced)::int as advanced,
+             (select count(*) from skipped)::int as skipped,
+             coalesce((select json_agg(created) from created), '[]'::json) as created`,
+    );
+    if (!row) return { advanced: 0, skipped: 0, created: [] };
+    const created =
+      typeof row.created === 'string' ? (JSON.parse(row.created) as ClaimedCharge[]) : row.created;
+    return { advanced: row.advanced, skipped: row.skipped, created };
+  }
+
+  /**
+   * Takes up to `limit` pending charges nobody holds (a crashed run's, or ones set back by
+   * reconciliation): they are sent again under the same idempotency key, so nothing is charged twice.
+   */
+  async claimPending(
+    executor: Executor,
+    p: { now: Date; claimUntil: Date; limit: number; membershipId?: string },
+  ): Promise<ClaimedCharge[]> {
+    return rows<ClaimedCharge>(
+      executor,
+      sql`
+      update charges c set claimed_until = ${p.claimUntil}, updated_at = ${p.now}
+      from (
+        select id from charges
+        where status = 'pending' and (claimed_until is null or claimed_until < ${p.now})
+          ${p.membershipId ? sql`and membership_id = ${p.membershipId}` : sql``}
+        order by id
+        limit ${p.limit}
+        for update skip locked
+      ) pick
+      where c.id = pick.id
+      returning ${CLAIMED}`,
+    );
+  }
+
+  /** Takes up to `limit` charges whose processor answer never came, to ask the processor about. */
+  async claimUnknown(
+    executor: Executor,
+    p: { now: Date; claimUntil: Date; limit: number },
+  ): Promise<ClaimedCharge[]> {
+    return rows<ClaimedCharge>(
+      executor,
+      sql`
+      update charges c set claimed_until = ${p.claimUntil}, updated_at = ${p.now}
+      from (
+        select id from charges
+        where status = 'unknown' and (claimed_until is null or claimed_until < ${p.now})
+        order by id
+        limit ${p.limit}
+        for update skip locked
+      ) pick
+      where c.id = pick.id
+      returning ${CLAIMED}`,
+    );
+  }
+
+  /** The processor never saw these attempts: send them again, under the same key. */
+  async backToPending(executor: Executor, ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await executor
+      .update(charges)
+      .set({ status: 'pending', claimedUntil: null, updatedAt: now })
+      .where(and(inArray(charges.id, ids), eq(charges.status, 'unknown')));
+  }
+
+  /**
+   * Starts the next attempt of failed charges — those whose retry is due at `at`, or the given ones
+   * (a finance retry, a new card) — with the membership's card on file now.
+   */
+  async startRetries(
+    executor: Executor,
+    p: { at: Date; now: Date; claimUntil: Date; limit: number; ids?: string[] },
+  ): Promise<ClaimedCharge[]> {
+    const which = p.ids
+      ? sql`status = 'failed' and id in (${sql.join(
+          p.ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`
+      : sql`status = 'failed' and retry_at <= ${p.at}`;
+    return rows<ClaimedCharge>(
+      executor,
+      sql`
+      update charges c set status = 'pending', attempts = c.attempts + 1, retry_at = null,
+        decline_code = null, claimed_until = ${p.claimUntil}, updated_at = ${p.now},
+        card_token = m.card_token, card_brand = m.card_brand, card_last4 = m.card_last4,
+        method = case m.card_type when 'debit' then 'direct_debit' else 'card' end,
+        payment_form = case m.card_type when 'debit' then '28' else '04' end
+      from (
+        select id from charges where ${which}
+        order by retry_at nulls last, id
+        limit ${p.limit}
+        for update skip locked
+      ) pick, memberships m
+      where c.id = pick.id and m.id = c.membership_id and m.state <> 'cancelled'
+      returning ${CLAIMED}`,
+    );
+  }
+
+  /**
+   * Writes the processor's answers. An answer counts only for the attempt it was given to and while
+   * the charge still waits for one, so a late or repeated answer changes nothing. A decline
+   * schedules the next retry from the first failure's day (Mexico City), or none when
+   * `retryDays` is exhausted.
+   */
+  async settle(
+    executor: Executor,
+    outcomes: AttemptOutcome[],
+    p: { at: Date; now: Date; retryDays: number[] },
+  ): Promise<SettledCharge[]> {
+    if (outcomes.length === 0) return [];
+    return rows<SettledCharge>(
+      executor,
+      sql`
+      with o as (
+        select * from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb)
+          as o(id uuid, attempt int, key text, status text, "gatewayChargeId" text, "declineCode" text)
+      ),
+      upd as (
+        update charges c set
+          status = case o.status when 'succeeded' then 'succeeded' when 'declined' then 'failed' else 'unknown' end,
+          gateway_charge_id = coalesce(o."gatewayChargeId", c.gateway_charge_id),
+          decline_code = o."declineCode",
+          paid_at = case when o.status = 'succeeded' then ${p.now}::timestamptz end,
+          first_failed_at = case when o.status = 'declined' then coalesce(c.first_failed_at, ${p.at}::timestamptz)
+                                 else c.first_failed_at end,
+          retry_at = case when o.status = 'declined' and (${JSON.stringify(p.retryDays)}::jsonb ->> (c.attempts - 1)) is not null
+            then (date_trunc('day', coalesce(c.first_failed_at, ${p.at}::timestamptz) at time zone ${TZ})
+                  + make_interval(days => (${JSON.stringify(p.retryDays)}::jsonb ->> (c.attempts - 1))::int))
+                 at time zone ${TZ}
+            end,
+          claimed_until = null,
+          updated_at = ${p.now}
+        from o
+        where c.id = o.id and c.attempts = o.attempt and c.status in ('pending', 'unknown')
+        returning c.id, c.membership_id, c.status, c.retry_at, c.attempts, c.card_last4
+      ),
+      att as (
+        insert into charge_attempts (charge_id, number, idempotency_key, card_last4, status, decline_code,
+          gateway_charge_id, at)
+        select u.id, u.attempts, o.key, u.card_last4, o.status, o."declineCode", o."gatewayChargeId", ${p.now}
+        from upd u join o on o.id = u.id
+        on conflict (charge_id, number) do update set status = excluded.status,
+          decline_code = excluded.decline_code, gateway_charge_id = excluded.gateway_charge_id, at = excluded.at
+      )
+      select id, membership_id as "membershipId", status, retry_at as "retryAt" from upd`,
+    );
+  }
+
+  /**
+   * Moves memberships to the states their charges call for, where the lifecycle allows the move
+   * (`allowed` pairs), and records each move as a membership event. A membership with another charge
+   * still failed does not become active. Returns the moves made.
+   */
+  async changeStates(
+    executor: Executor,
+    changes: StateChange[],
+    p: { now: Date; allowed: [string, string][] },
+  ): Promise<{ membershipId: string; fromState: string; toState: string }[]> {
+    if (changes.length === 0) return [];
+    const allowed = sql.join(
+      p.allowed.map(([from, to]) => sql`(${from}, ${to})`),
+      sql`, `,
+    );
+    return rows(
+      executor,
+      sql`
+      with t as (
+        select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
+          as t("membershipId" uuid, "toState" text, reason text, "chargeId" uuid)
+      ),
+      prev as (
+        select m.id, m.state from memberships m join t on t."membershipId" = m.id
+        order by m.id
+        for update of m
+      ),
+      changed as (
+        update memberships m set state = t."toState", updated_at = ${p.now}
+        from t join prev on prev.id = t."membershipId"
+        where m.id = t."membershipId"
+          and (prev.state, t."toState") in (${allowed})
+          and (t."toState" <> 'active' or not exists (
+            select 1 from charges f where f.membership_id = m.id and f.status = 'failed'))
+        returning m.id, prev.state as from_state, t."toState" as to_state, t.reason, t."chargeId" as charge_id
+      ),
+      events as (
+        insert into membership_events (id, membership_id, at, type, from_state, to_state, reason, actor_type, details)
+        select libra_uuid_v7(), id, ${p.now}, 'state_changed', from_state, to_state, reason, 'system',
+          jsonb_build_object('chargeId', charge_id)
+        from changed
+      )
+      select id as "membershipId", from_state as "fromState", to_state as "toState" from changed`,
+    );
+  }
+
+  /**
+   * The notice before each automatic charge (LFPC art. 76 Bis): for memberships whose next charge
+   * falls in `(at, at + lookAheadDays]`, one notification each, to be sent `leadDays` before it.
+   */
+  async createNotices(
+    executor: Executor,
+    p: { at: Date; now: Date; lookAheadDays: number; leadDays: number },
+  ): Promise<number> {
+    const [row] = await rows<{ n: number }>(
+      executor,
+      sql`
+      with upcoming as (
+        select m.id, m.number, m.next_charge_at, m.card_last4, pv.price_total_centavos as total
+        from memberships m join plan_versions pv on pv.id = m.plan_version_id
+        where m.next_charge_at > ${p.at}
+          and m.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
+          and m.state in ('trial', 'active', 'past_due')
+      ),
+      made as (
+        insert into notifications (id, case_id, membership_id, kind, channel, send_at, status, body_es, body_en,
+          subject_key, created_at)
+        select libra_uuid_v7(), null, u.id, 'charge_notice', 'email',
+          greatest(u.next_charge_at - make_interval(days => ${p.leadDays}::int), ${p.now}::timestamptz), 'pending',
+          'Tu membresía ' || u.number || ' se cobrará el ' || to_char(u.next_charge_at at time zone ${TZ}, 'DD/MM/YYYY')
+            || ' por $' || to_char(u.total / 100.0, 'FM999,990.00') || ' MXN (IVA incluido) a tu tarjeta terminada en '
+            || u.card_last4 || '. Puedes cancelar sin costo antes de esa fecha.',
+          'Your membership ' || u.number || ' will be charged on ' || to_char(u.next_charge_at at time zone ${TZ}, 'YYYY-MM-DD')
+            || ': MXN $' || to_char(u.total / 100.0, 'FM999,990.00') || ' (VAT included) to your card ending in '
+            || u.card_last4 || '. You can cancel at no cost before then.',
+          'charge_notice:' || u.id || ':' || to_char(u.next_charge_at at time zone ${TZ}, 'YYYY-MM'),
+          ${p.now}
+        from upcoming u
+        on conflict (subject_key) do nothing
+        returning id
+      )
+      select count(*)::int as n from made`,
+    );
+    return row?.n ?? 0;
+  }
+
+  /** How much a run at `at` has to do, for its progress bar (an estimate: others may take some). */
+  async workAt(executor: Executor, at: Date): Promise<number> {
+    const [row] = await rows<{ n: number }>(
+      executor,
+      sql`select
+        (select count(*) from memberships where next_charge_at <= ${at} and state <> 'cancelled')
+        + (select count(*) from charges where status in ('pending', 'unknown'))
+        + (select count(*) from charges where status = 'failed' and retry_at <= ${at}) as n`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async failedChargeIds(executor: Executor, membershipId: string): Promise<string[]> {
+    const found = await executor
+      .select({ id: charges.id })
+      .from(charges)
+      .where(and(eq(charges.membershipId, membershipId), eq(charges.status, 'failed')))
+      .orderBy(asc(charges.periodKey));
+    return found.map((r) => r.id);
+  }
+
+  // Reads ------------------------------------------------------------------------------------
+
+  async chargeById(executor: Executor, id: string, forUpdate = false): Promise<ChargeRecord | undefined> {
+    const query = executor.select().from(charges).where(eq(charges.id, id));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  }
+
+  async chargesOf(executor: Executor, membershipId: string): Promise<ChargeRecord[]> {
+    return executor
+      .select()
+      .from(charges)
+      .where(eq(charges.membershipId, membershipId))
+      .orderBy(desc(charges.periodKey));
+  }
+
+  /** Charges for finance, newest first, after a cursor (the last id seen). */
+  async listCharges(
+    executor: Executor,
+    filter: { status?: string; membershipId?: string; periodKey?: string; before?: string; limit: number },
+  ): Promise<ChargeRecord[]> {
+    const conditions: (SQL | undefined)[] = [
+      filter.status ? eq(charges.status, filter.status) : undefined,
+      filter.membershipId ? eq(charges.membershipId, filter.membershipId) : undefined,
+      filter.periodKey ? eq(charges.periodKey, filter.periodKey) : undefined,
+      filter.before ? lt(charges.id, filter.before) : undefined,
+    ];
+    return executor
+      .select()
+      .from(charges)
+      .where(and(...conditions))
+      .orderBy(desc(charges.id))
+      .limit(filter.limit);
+  }
+
+  async attemptsOf(executor: Executor, chargeIds: string[]): Promise<ChargeAttemptRecord[]> {
+    if (chargeIds.length === 0) return [];
+    return executor
+      .select()
+      .from(chargeAttempts)
+      .where(inArray(chargeAttempts.chargeId, chargeIds))
+      .orderBy(asc(chargeAttempts.chargeId), asc(chargeAttempts.number));
+  }
+
+  async refundsOf(executor: Executor, chargeIds: string[]): Promise<RefundRecord[]> {
+    if (chargeIds.length === 0) return [];
+    return executor
+      .select()
+      .from(refunds)
+      .where(inArray(refunds.chargeId, chargeIds))
+      .orderBy(asc(refunds.createdAt), asc(refunds.id));
+  }
+
+  async membershipNumber(executor: Executor, membershipId: string): Promise<string | undefined> {
+    const [row] = await executor
+      .select({ number: memberships.number })
+      .from(memberships)
+      .where(eq(memberships.id, membershipId));
+    return row?.number;
+  }
+
+  // Refunds ------------------------------------------------------------------------------------
+
+  async refundByRequestKey(
+    executor: Executor,
+    chargeId: string,
+    requestKey: string,
+  ): Promise<RefundRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.chargeId, chargeId), eq(refunds.requestKey, requestKey)));
+    return row;
+  }
+
+  /** Refunds that count against the charge: made, or on their way. */
+  async committedRefundCentavos(executor: Executor, chargeId: string): Promise<number> {
+    const [row] = await rows<{ total: number }>(
+      executor,
+      sql`select coalesce(sum(amount_centavos), 0)::int as total from refunds
+          where charge_id = ${chargeId} and status in ('pending', 'succeeded')`,
+    );
+    return row?.total ?? 0;
+  }
+
+  async insertRefund(executor: Executor, row: typeof refunds.$inferInsert): Promise<void> {
+    await executor.insert(refunds).values(row);
+  }
+
+  async refundById(executor: Executor, id: string): Promise<RefundRecord | undefined> {
+    const [row] = await executor.select().from(refunds).where(eq(refunds.id, id));
+    return row;
+  }
+
+  /** Records the processor's answer once; a refund already decided is left as it is. */
+  async completeRefund(
+    executor: Executor,
+    id: string,
+    outcome: { status: 'succeeded' | 'failed'; gatewayRefundId: string | null; failureReason: string | null },
+    now: Date,
+  ): Promise<boolean> {
+    const done = await executor
+      .update(refunds)
+      .set({ ...outcome, completedAt: now })
+      .where(and(eq(refunds.id, id), eq(refunds.status, 'pending')))
+      .returning({ chargeId: refunds.chargeId, amount: refunds.amountCentavos });
+    const [refund] = done;
+    if (!refund) return false;
+    if (outcome.status === 'succeeded') {
+      await executor
+        .update(charges)
+        .set({ refundedCentavos: sql`${charges.refundedCentavos} + ${refund.amount}`, updatedAt: now })
+        .where(eq(charges.id, refund.chargeId));
+    }
+    return true;
+  }
+
+  async pendingRefunds(executor: Executor, olderThan: Date, limit: number): Promise<RefundRecord[]> {
+    return executor
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.status, 'pending'), lt(refunds.createdAt, olderThan)))
+      .orderBy(asc(refunds.createdAt))
+      .limit(limit);
+  }
+
+  // Runs -----------------------------------------------------------------------------------------
+
+  async insertRun(executor: Executor, row: typeof billingRuns.$inferInsert): Promise<void> {
+    await executor.insert(billingRuns).values(row);
+  }
+
+  async finishRun(
+    executor: Executor,
+    id: string,
+    changes: Pick<BillingRunRecord, 'status' | 'summary' | 'error' | 'finishedAt'>,
+  ): Promise<void> {
+    await executor.update(billingRuns).set(changes).where(eq(billingRuns.id, id));
+  }
+
+  async runById(executor: Executor, id: string): Promise<BillingRunRecord | undefined> {
+    const [row] = await executor.select().from(billingRuns).where(eq(billingRuns.id, id));
+    return row;
+  }
+
+  async listRuns(executor: Executor, limit: number): Promise<BillingRunRecord[]> {
+    return executor.select().from(billingRuns).orderBy(desc(billingRuns.startedAt)).limit(limit);
+  }
+}

@@ -1,0 +1,170 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { mexicoCityTime } from '../../lib/clock.ts';
+import { actorOf } from '../../platform/auth.ts';
+import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
+import { problemResponses } from '../../platform/openapi.ts';
+import { MembershipParams } from '../members/schemas.ts';
+import {
+  ChargeParams,
+  ChargesQuery,
+  ChargeView,
+  RefundBody,
+  RefundView,
+  RunBody,
+  RunParams,
+  RunView,
+} from './schemas.ts';
+import type { BillingService } from './service.ts';
+
+/** A customer reads their own charges; staff who serve members read anyone's (audited). */
+const CHARGE_READERS = ['customer', 'agent', 'supervisor', 'finance', 'admin'] as const;
+/** Money moves only by finance's hand. */
+const FINANCE = ['finance'] as const;
+const BILLING_VIEWERS = ['finance', 'admin'] as const;
+
+export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService }> = async (
+  app,
+  { billing },
+) => {
+  app.get(
+    '/v1/memberships/:id/charges',
+    {
+      config: { policy: { allow: CHARGE_READERS, record: 'membership' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'A membership’s charges, newest period first, each with its attempts, refunds and receipt',
+        params: MembershipParams,
+        response: { 200: Type.Object({ data: Type.Array(ChargeView) }), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => ({ data: await billing.chargesOfMembership(actorOf(request), request.params.id) }),
+  );
+
+  app.get(
+    '/v1/charges',
+    {
+      config: { policy: { allow: BILLING_VIEWERS, record: 'charge' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'Charges for finance: failed payments, a membership’s, a period’s (newest first; audited)',
+        querystring: ChargesQuery,
+        response: { 200: Type.Object({ data: Type.Array(ChargeView) }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return {
+        data: await billing.list(actorOf(request), {
+          status: q.status,
+          membershipId: q.membershipId,
+          periodKey: q.period,
+          before: q.before,
+          limit: q.limit ?? 50,
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/charges/:id',
+    {
+      config: { policy: { allow: CHARGE_READERS, record: 'charge' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'A charge and, once paid, its receipt: base, IVA 16 %, total, card, period and CFDI data',
+        params: ChargeParams,
+        response: { 200: ChargeView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => billing.charge(actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/v1/charges/:id/retry',
+    {
+      config: { policy: { allow: FINANCE, record: 'charge' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'Try a declined charge again now, with the card on file',
+        params: ChargeParams,
+        response: { 200: ChargeView, ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request) => billing.retry(actorOf(request), request.params.id),
+  );
+
+  app.post(
+    '/v1/charges/:id/refunds',
+    {
+      config: { policy: { allow: FINANCE, record: 'charge' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'Refund all or part of a paid charge, with a reason (never more than was charged)',
+        params: ChargeParams,
+        headers: IdempotencyHeaders,
+        body: RefundBody,
+        response: { 201: RefundView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await billing.refund(
+        actorOf(request),
+        request.params.id,
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(result.refund);
+    },
+  );
+
+  app.post(
+    '/v1/billing/runs',
+    {
+      config: { policy: { allow: FINANCE, record: 'billing_run' } },
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Start a billing run now (or at a past instant): charges what is due, retries, reconciles; answers at once (202)',
+        body: RunBody,
+        response: { 202: RunView, ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const at = request.body.at ? mexicoCityTime(request.body.at) : undefined;
+      return reply.status(202).send(await billing.startRun(actorOf(request), at));
+    },
+  );
+
+  app.get(
+    '/v1/billing/runs',
+    {
+      config: { policy: { allow: BILLING_VIEWERS, record: 'billing_run' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'Recent billing runs, newest first',
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ data: Type.Array(RunView) }), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => ({ data: await billing.runs(request.query.limit ?? 20) }),
+  );
+
+  app.get(
+    '/v1/billing/runs/:id',
+    {
+      config: { policy: { allow: BILLING_VIEWERS, record: 'billing_run' } },
+      schema: {
+        tags: ['billing'],
+        summary: 'A billing run: its status, progress and summary',
+        params: RunParams,
+        response: { 200: RunView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => billing.runView(request.params.id),
+  );
+};
