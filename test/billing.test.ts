@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
+import type { ChargeView } from '../src/domains/billing/views.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
@@ -75,7 +76,7 @@ async function chargesOf(membershipId: string, headers?: Record<string, string>)
     headers: headers ?? (await finance.read),
   });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json().data as Array<Record<string, any>>;
+  return res.json().data as ChargeView[];
 }
 
 async function membership(id: string) {
@@ -152,7 +153,7 @@ describe('the monthly charge', () => {
     await billAt('2026-11-26T10:01');
     const [charge] = await chargesOf(m.id);
     expect(charge).toMatchObject({ method: 'direct_debit', status: 'succeeded' });
-    expect(charge?.receipt.cfdi.paymentForm).toBe('28');
+    expect(charge?.receipt?.cfdi.paymentForm).toBe('28');
   });
 
   it('charges nothing in the free months, sends the notice days before, then charges and activates', async () => {
