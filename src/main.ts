@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { buildApp, buildServices, VERSION } from './app.ts';
 import { registerAdminCommands } from './cli/admin.ts';
+import { registerBillingCommands } from './cli/billing.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -104,6 +105,7 @@ program
   });
 
 registerAdminCommands(program, withDatabase, say);
+registerBillingCommands(program, withDatabase, say);
 
 try {
   await program.parseAsync(process.argv);
