@@ -13,6 +13,9 @@ import { AuditService } from './domains/audit/service.ts';
 import { BillingRepository } from './domains/billing/repository.ts';
 import { billingRoutes } from './domains/billing/routes.ts';
 import { BillingService } from './domains/billing/service.ts';
+import { CancellationRepository } from './domains/cancellation/repository.ts';
+import { cancellationRoutes } from './domains/cancellation/routes.ts';
+import { CancellationService } from './domains/cancellation/service.ts';
 import { CaseEventsHub } from './domains/cases/live.ts';
 import { CasesRepository } from './domains/cases/repository.ts';
 import { casesRoutes } from './domains/cases/routes.ts';
@@ -75,6 +78,7 @@ export interface AppDependencies {
 export interface Services {
   audit: AuditService;
   billing: BillingService;
+  cancellation: CancellationService;
   cases: CasesService;
   catalog: CatalogService;
   claims: ClaimsService;
@@ -211,9 +215,19 @@ export function buildServices(
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);
+  const cancellation = new CancellationService(
+    db,
+    new CancellationRepository(),
+    members,
+    billing,
+    audit,
+    clock,
+  );
+  cancellation.registerJobs(jobs);
   return {
     audit,
     billing,
+    cancellation,
     cases,
     catalog: new CatalogService(db, catalogRepository, clock),
     claims,
@@ -318,6 +332,7 @@ export async function buildApp({
   await app.register(casesRoutes, { cases: services.cases, hub });
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
+  await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });

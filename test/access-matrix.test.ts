@@ -225,7 +225,33 @@ const billedOnce = () => {
 };
 const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
 
+/** A phone membership of its own, for a check that cancels it. */
+const freshPhoneMembership = async () => {
+  const agent = await signIn(t, accounts.get('agent') as TestUser);
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/memberships',
+    headers: agent.write,
+    payload: contractBody(await tokenize(t)),
+  });
+  return res.json().id as string;
+};
+
 const CHECKS: Record<string, Check> = {
+  'GET /v1/memberships/{id}/cancellation': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/cancellation` }),
+    expected: only(['customer', 'agent', 'supervisor'], 200),
+  },
+  // Someone else's phone membership: staff cancel it, the customer cannot even see it.
+  'POST /v1/memberships/{id}/cancellation': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/memberships/${await freshPhoneMembership()}/cancellation`,
+      payload: { reason: 'matriz' },
+    }),
+    expected: othersAreHidden(only(['customer', 'agent', 'supervisor'], 201)),
+  },
   'GET /v1/memberships/{id}/charges': {
     method: 'GET',
     request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/charges` }),

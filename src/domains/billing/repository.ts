@@ -355,6 +355,39 @@ export class BillingRepository {
     return found.map((r) => r.id);
   }
 
+  /** A cancelled membership's declines are not tried again. */
+  async stopRetries(executor: Executor, membershipId: string, now: Date): Promise<void> {
+    await executor
+      .update(charges)
+      .set({ retryAt: null, updatedAt: now })
+      .where(and(eq(charges.membershipId, membershipId), eq(charges.status, 'failed')));
+  }
+
+  /** The end of the last period paid for that had started by `at` (null: none paid). */
+  async paidThrough(executor: Executor, membershipId: string, at: Date): Promise<Date | null> {
+    const [row] = await rows<{ ends: Date | null }>(
+      executor,
+      sql`select max(period_ends_at) as ends from charges
+          where membership_id = ${membershipId} and status = 'succeeded' and period_starts_at <= ${at}`,
+    );
+    return row?.ends ?? null;
+  }
+
+  /** Paid charges with money left to give back. */
+  async refundableCharges(executor: Executor, membershipId: string): Promise<ChargeRecord[]> {
+    return executor
+      .select()
+      .from(charges)
+      .where(
+        and(
+          eq(charges.membershipId, membershipId),
+          eq(charges.status, 'succeeded'),
+          lt(charges.refundedCentavos, charges.amountCentavos),
+        ),
+      )
+      .orderBy(asc(charges.periodKey));
+  }
+
   // Reads ------------------------------------------------------------------------------------
 
   async chargeById(executor: Executor, id: string, forUpdate = false): Promise<ChargeRecord | undefined> {

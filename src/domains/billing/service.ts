@@ -605,6 +605,53 @@ export class BillingService {
     return this.db.transaction(async (tx) => this.view(tx, await this.loadCharge(tx, actor, id)));
   }
 
+  // For cancellation --------------------------------------------------------------------------------
+
+  /** Stops retrying a membership's declines (it was cancelled), inside the caller's transaction. */
+  async stopRetries(tx: Executor, membershipId: string): Promise<void> {
+    await this.repository.stopRetries(tx, membershipId, this.clock.now());
+  }
+
+  /** When the period the membership last paid for ends (null: nothing paid). */
+  async paidThrough(executor: Executor, membershipId: string, at: Date): Promise<Date | null> {
+    return this.repository.paidThrough(executor, membershipId, at);
+  }
+
+  /** What the membership has paid and not had back: what a full refund would return. */
+  async refundableCentavos(executor: Executor, membershipId: string): Promise<number> {
+    const found = await this.repository.refundableCharges(executor, membershipId);
+    return found.reduce((sum, c) => sum + c.amountCentavos - c.refundedCentavos, 0);
+  }
+
+  /**
+   * Refunds everything a membership paid (the 30-day cancellation). Each charge's refund is keyed
+   * by `keyPrefix` and the charge, so finishing it again after a crash refunds nothing twice.
+   * Returns the refunds; `complete` is false when any is still pending.
+   */
+  async refundAll(
+    actor: Actor,
+    membershipId: string,
+    reason: string,
+    keyPrefix: string,
+  ): Promise<{ refunds: RefundView[]; complete: boolean }> {
+    const refunds: RefundView[] = [];
+    const paid = await this.repository.chargesOf(this.db, membershipId);
+    for (const charge of paid.filter((c) => c.status === 'succeeded')) {
+      const key = `${keyPrefix}:${charge.id}`;
+      const earlier = await this.repository.refundByRequestKey(this.db, charge.id, key);
+      if (!earlier && charge.refundedCentavos >= charge.amountCentavos) continue;
+      try {
+        const { refund } = await this.refund(actor, charge.id, { reason }, key);
+        refunds.push(refund);
+      } catch (error) {
+        // Finance already gave it all back (or has a refund of the rest on its way).
+        if (error instanceof AppError && error.code === 'REFUND_EXCEEDS_CHARGE') continue;
+        throw error;
+      }
+    }
+    return { refunds, complete: refunds.every((r) => r.status === 'succeeded') };
+  }
+
   // Refunds ----------------------------------------------------------------------------------------
 
   /**

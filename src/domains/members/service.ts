@@ -667,6 +667,8 @@ export class MembersService {
     membershipId: string,
     to: MembershipState,
     reason: string,
+    /** For a cancellation: until when services go on (the period already paid). */
+    cancellation?: { coverageEndsAt: Date },
   ): Promise<{ from: MembershipState; to: MembershipState }> {
     const found = await this.repository.byId(tx, membershipId, true);
     if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
@@ -679,7 +681,9 @@ export class MembersService {
       state: to,
       updatedAt: now,
       // Nothing falls due after a cancellation (billing calendar).
-      ...(to === 'cancelled' ? { cancelledAt: now, nextChargeAt: null } : {}),
+      ...(to === 'cancelled'
+        ? { cancelledAt: now, nextChargeAt: null, coverageEndsAt: cancellation?.coverageEndsAt ?? now }
+        : {}),
     });
     await this.event(tx, actor, membershipId, {
       type: 'state_changed',
