@@ -329,7 +329,7 @@ export class BillingService {
       attempt: c.attempts,
       key,
       status: outcome.status,
-      gatewayChargeId: outcome.status === 'unknown' ? null : outcome.gatewayChargeId,
+      gatewayChargeId: outcome.status === 'unknown' ? null : outcome.gatewayChargeId || null,
       declineCode: outcome.status === 'declined' ? outcome.declineCode : null,
     };
   }
