@@ -23,6 +23,9 @@ import { CatalogService } from './domains/catalog/service.ts';
 import { ClaimsRepository } from './domains/claims/repository.ts';
 import { claimsRoutes } from './domains/claims/routes.ts';
 import { ClaimsService } from './domains/claims/service.ts';
+import { ComplaintsRepository } from './domains/complaints/repository.ts';
+import { complaintsRoutes } from './domains/complaints/routes.ts';
+import { ComplaintsService } from './domains/complaints/service.ts';
 import { DispatchRepository } from './domains/dispatch/repository.ts';
 import { dispatchRoutes } from './domains/dispatch/routes.ts';
 import { DispatchService } from './domains/dispatch/service.ts';
@@ -78,6 +81,7 @@ export interface Services {
   cases: CasesService;
   catalog: CatalogService;
   claims: ClaimsService;
+  complaints: ComplaintsService;
   dispatch: DispatchService;
   entitlements: EntitlementsService;
   identity: IdentityService;
@@ -103,6 +107,8 @@ export interface ServiceOptions {
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
+  /** Business days from a complaint's filing to its due date. */
+  complaintSlaBusinessDays: number;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -111,6 +117,7 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   jobPollSeconds: 2,
   billing: { retryDays: [1, 3, 7], batchSize: 2000, concurrency: 256, schedule: '5 0 * * *' },
   sandboxLatencyMs: 0,
+  complaintSlaBusinessDays: 5,
 };
 
 export function serviceOptionsOf(config: Config): ServiceOptions {
@@ -125,6 +132,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       schedule: config.billingSchedule,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
+    complaintSlaBusinessDays: config.complaintSlaBusinessDays,
   };
 }
 
@@ -209,12 +217,25 @@ export function buildServices(
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);
+  const complaints = new ComplaintsService(
+    db,
+    new ComplaintsRepository(),
+    members,
+    audit,
+    idempotency,
+    clock,
+    {
+      slaBusinessDays: options.complaintSlaBusinessDays,
+    },
+  );
+  complaints.registerJobs(jobs);
   return {
     audit,
     billing,
     cases,
     catalog: new CatalogService(db, catalogRepository, clock),
     claims,
+    complaints,
     dispatch,
     entitlements,
     identity,
@@ -316,6 +337,7 @@ export async function buildApp({
   await app.register(casesRoutes, { cases: services.cases, hub });
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
+  await app.register(complaintsRoutes, { complaints: services.complaints });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });

@@ -519,7 +519,7 @@ describe('the daily schedule', () => {
     try {
       const schedules = await rows<{ name: string; cron: string; timezone: string }>(
         app.database.handle.db,
-        sql`select name, cron, timezone from pgboss.schedule order by name`,
+        sql`select name, cron, timezone from pgboss.schedule where name like 'billing-%' order by name`,
       );
       expect(schedules).toEqual([
         { name: 'billing-reconcile', cron: '*/15 * * * *', timezone: 'America/Mexico_City' },
