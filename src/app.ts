@@ -26,6 +26,9 @@ import { CatalogService } from './domains/catalog/service.ts';
 import { ClaimsRepository } from './domains/claims/repository.ts';
 import { claimsRoutes } from './domains/claims/routes.ts';
 import { ClaimsService } from './domains/claims/service.ts';
+import { ComplaintsRepository } from './domains/complaints/repository.ts';
+import { complaintsRoutes } from './domains/complaints/routes.ts';
+import { ComplaintsService } from './domains/complaints/service.ts';
 import { DispatchRepository } from './domains/dispatch/repository.ts';
 import { dispatchRoutes } from './domains/dispatch/routes.ts';
 import { DispatchService } from './domains/dispatch/service.ts';
@@ -82,6 +85,7 @@ export interface Services {
   cases: CasesService;
   catalog: CatalogService;
   claims: ClaimsService;
+  complaints: ComplaintsService;
   dispatch: DispatchService;
   entitlements: EntitlementsService;
   identity: IdentityService;
@@ -107,6 +111,8 @@ export interface ServiceOptions {
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
+  /** Business days from a complaint's filing to its due date. */
+  complaintSlaBusinessDays: number;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -115,6 +121,7 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   jobPollSeconds: 2,
   billing: { retryDays: [1, 3, 7], batchSize: 2000, concurrency: 256, schedule: '5 0 * * *' },
   sandboxLatencyMs: 0,
+  complaintSlaBusinessDays: 5,
 };
 
 export function serviceOptionsOf(config: Config): ServiceOptions {
@@ -129,6 +136,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       schedule: config.billingSchedule,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
+    complaintSlaBusinessDays: config.complaintSlaBusinessDays,
   };
 }
 
@@ -224,6 +232,18 @@ export function buildServices(
     clock,
   );
   cancellation.registerJobs(jobs);
+  const complaints = new ComplaintsService(
+    db,
+    new ComplaintsRepository(),
+    members,
+    audit,
+    idempotency,
+    clock,
+    {
+      slaBusinessDays: options.complaintSlaBusinessDays,
+    },
+  );
+  complaints.registerJobs(jobs);
   return {
     audit,
     billing,
@@ -231,6 +251,7 @@ export function buildServices(
     cases,
     catalog: new CatalogService(db, catalogRepository, clock),
     claims,
+    complaints,
     dispatch,
     entitlements,
     identity,
@@ -333,6 +354,7 @@ export async function buildApp({
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
+  await app.register(complaintsRoutes, { complaints: services.complaints });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.seedDemo).toBe(true);
     expect(config.corsOrigins).toEqual([]);
+    expect(config.complaintSlaBusinessDays).toBe(5);
   });
 
   it.each([
@@ -23,6 +24,11 @@ describe('loadConfig', () => {
     [{ BODY_LIMIT_BYTES: '-5' }, 'BODY_LIMIT_BYTES must be a positive whole number'],
     [{ LIBRA_SEED_DEMO: 'maybe' }, 'LIBRA_SEED_DEMO must be true or false'],
     [{ CORS_ORIGINS: 'libra.mx' }, 'CORS_ORIGINS must be a comma-separated list of origins'],
+    [
+      { COMPLAINT_SLA_BUSINESS_DAYS: '0' },
+      'COMPLAINT_SLA_BUSINESS_DAYS must be a whole number of business days between 1 and 60, got "0"',
+    ],
+    [{ COMPLAINT_SLA_BUSINESS_DAYS: 'five' }, 'COMPLAINT_SLA_BUSINESS_DAYS must be a whole number'],
     [
       { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',

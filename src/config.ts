@@ -44,6 +44,8 @@ export interface Config {
   billingConcurrency: number;
   /** Sandbox only: milliseconds every processor call waits, as a real processor's network would. */
   sandboxLatencyMs: number;
+  /** Business days (Monday–Friday, Mexico City) staff have to resolve a complaint before it escalates. */
+  complaintSlaBusinessDays: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +72,18 @@ function cron(env: Env, name: string, fallback: string): string {
   const value = read(env, name) ?? fallback;
   if (!/^(\S+\s+){4}\S+$/.test(value)) {
     throw new ConfigError(`${name} must be a cron expression of 5 fields (like "5 0 * * *"), got "${value}"`);
+  }
+  return value;
+}
+
+function integerBetween(env: Env, name: string, fallback: number, min: number, max: number, unit: string) {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(
+      `${name} must be a whole number of ${unit} between ${min} and ${max}, got "${raw}"`,
+    );
   }
   return value;
 }
@@ -211,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     billingBatchSize: positiveInteger(env, 'BILLING_BATCH_SIZE', 2000),
     billingConcurrency: positiveInteger(env, 'BILLING_CONCURRENCY', 256),
     sandboxLatencyMs: nonNegativeInteger(env, 'SANDBOX_LATENCY_MS', 0),
+    complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
   };
 }
 
@@ -304,5 +319,11 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '0',
     description:
       'Sandbox processor only: delay added to every charge, lookup and refund (benchmarks, tests).',
+  },
+  {
+    name: 'COMPLAINT_SLA_BUSINESS_DAYS',
+    default: '5',
+    description:
+      "Business days (Monday–Friday, Mexico City; 1–60) from filing to a complaint's due date; past it, the complaint escalates to supervisors.",
   },
 ];

@@ -89,6 +89,8 @@ beforeAll(async () => {
     'memberships:write',
     'cases:read',
     'cases:write',
+    'complaints:read',
+    'complaints:write',
   ]);
   const metrics = await createApiKey(t, 'metrics', ['metrics:read']);
   credentials.set('partner', async () => bearer(partner.key));
@@ -251,6 +253,75 @@ const CHECKS: Record<string, Check> = {
       payload: { reason: 'matriz' },
     }),
     expected: othersAreHidden(only(['customer', 'agent', 'supervisor'], 201)),
+/** Complaints: a fresh one on the membership for each request that acts on it. */
+const complaintBody = (membershipId: string) => ({
+  membershipId,
+  category: 'service_quality',
+  text: 'La grúa llegó dos horas tarde y nadie avisó.',
+});
+const complaintOn = async (membershipId: string) =>
+  (await t.services.complaints.file(SYSTEM_ACTOR, complaintBody(membershipId) as never, undefined)).body.id;
+const complaintFor = (caller: Caller) => complaintOn(membershipFor(caller));
+const COMPLAINT_FILERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'];
+const COMPLAINT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin', 'partner'];
+const COMPLAINT_WORKERS: Caller[] = ['agent', 'supervisor'];
+
+const CHECKS: Record<string, Check> = {
+  'POST /v1/complaints': {
+    method: 'POST',
+    request: async (caller) => ({ url: '/v1/complaints', payload: complaintBody(membershipFor(caller)) }),
+    expected: only(COMPLAINT_FILERS, 201),
+  },
+  'POST /v1/complaints (someone else’s)': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/complaints', payload: complaintBody(otherMembershipId) }),
+    expected: othersAreHidden(only(COMPLAINT_FILERS, 201)),
+  },
+  // Staff see every complaint, a customer their own; the bank reads by id only.
+  'GET /v1/complaints': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/complaints?limit=5' }),
+    expected: only(['customer', 'agent', 'supervisor', 'admin'], 200),
+  },
+  'GET /v1/complaints/{id}': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/complaints/${await complaintFor(caller)}` }),
+    expected: only(COMPLAINT_READERS, 200),
+  },
+  'GET /v1/complaints/{id} (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/complaints/${await complaintOn(otherMembershipId)}` }),
+    expected: othersAreHidden(only(COMPLAINT_READERS, 200)),
+  },
+  'POST /v1/complaints/{id}/take': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/complaints/${await complaintOn(otherMembershipId)}/take` }),
+    expected: only(COMPLAINT_WORKERS, 200),
+  },
+  'POST /v1/complaints/{id}/notes': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/complaints/${await complaintOn(otherMembershipId)}/notes`,
+      payload: { note: 'Llamé a la clienta; espera respuesta.' },
+    }),
+    expected: only(COMPLAINT_WORKERS, 200),
+  },
+  // An open complaint is taken before it is resolved: workers reach the rule (409).
+  'POST /v1/complaints/{id}/resolve': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/complaints/${await complaintOn(otherMembershipId)}/resolve`,
+      payload: { resolution: 'Se reembolsa el cobro del mes y se reporta al proveedor.' },
+    }),
+    expected: only(COMPLAINT_WORKERS, 409),
+  },
+  'POST /v1/complaints/{id}/escalate': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/complaints/${await complaintOn(otherMembershipId)}/escalate`,
+      payload: { note: 'Pide hablar con supervisión.' },
+    }),
+    expected: only(COMPLAINT_WORKERS, 200),
   },
   'GET /v1/memberships/{id}/charges': {
     method: 'GET',

@@ -46,3 +46,26 @@ export function nextOpening(hours: WeeklyHours, instant: Date): Date {
   }
   throw new Error('These weekly hours never open');
 }
+
+/**
+ * `instant` plus `days` business days (Monday–Friday, Mexico City wall clock): the same time of day
+ * on the `days`-th weekday after the instant's day, so a Friday 10:00 filing with 5 days is due the
+ * next Friday at 10:00. The business clock stands still over the weekend: an instant on Saturday or
+ * Sunday counts from the end of Friday, so it is due at the end of the `days`-th weekday (00:00 of
+ * the next day). Public holidays are not taken out.
+ */
+export function addBusinessDays(instant: Date, days: number): Date {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number ≥ 0: ${days}`);
+  const local = inMexicoCity(instant);
+  const weekend = local.weekday > 5;
+  // On a weekend, the business day the clock stopped at: the Friday before.
+  let day = weekend ? local.minus({ days: local.weekday - 5 }).startOf('day') : local.startOf('day');
+  for (let left = days; left > 0; ) {
+    day = day.plus({ days: 1 });
+    if (day.weekday <= 5) left--;
+  }
+  if (weekend) return day.plus({ days: 1 }).startOf('day').toJSDate();
+  return day
+    .set({ hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond })
+    .toJSDate();
+}

@@ -75,6 +75,11 @@ export const openApiPlugin = fp(
             description: 'May this person use this service now? Usage this membership year',
           },
           { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
+          {
+            name: 'complaints',
+            description:
+              'Complaints: filing, the staff who work them, due dates in business days, escalation',
+          },
         ],
       },
     });

@@ -2,6 +2,7 @@ export * from './audit.ts';
 export * from './billing.ts';
 export * from './cases.ts';
 export * from './catalog.ts';
+export * from './complaints.ts';
 export * from './dispatch.ts';
 export * from './entitlements.ts';
 export * from './identity.ts';

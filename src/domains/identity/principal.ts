@@ -38,6 +38,8 @@ export const SCOPES = {
   'eligibility:read': 'Ask whether a person may use a service',
   'cases:read': 'Read assistance cases',
   'cases:write': 'Open and update assistance cases',
+  'complaints:read': 'Read complaints',
+  'complaints:write': "File complaints on members' behalf",
   'events:read': 'Receive events (webhooks, event streams)',
   'provider:jobs': "Read and act on the provider's own offers and jobs",
   'metrics:read': 'Scrape /metrics',

@@ -52,6 +52,8 @@ export const SCOPES_BY_KIND: Record<ApiKeyKind, readonly Scope[]> = {
     'eligibility:read',
     'cases:read',
     'cases:write',
+    'complaints:read',
+    'complaints:write',
     'events:read',
   ],
   provider: ['provider:jobs'],

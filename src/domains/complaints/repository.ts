@@ -1,0 +1,191 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, like, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { type Executor, rows } from '../../db/client.ts';
+import {
+  cases,
+  charges,
+  complaintEvents,
+  complaints,
+  memberships,
+  notifications,
+} from '../../db/schema/index.ts';
+
+export type ComplaintRow = typeof complaints.$inferSelect;
+export type ComplaintEventRow = typeof complaintEvents.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+
+/** A complaint with what its views show of the membership and case it concerns. */
+export interface ComplaintRecord {
+  complaint: ComplaintRow;
+  membershipNumber: string;
+  titularUserId: string | null;
+  caseNumber: string | null;
+}
+
+export interface ComplaintFilter {
+  statuses?: string[] | undefined;
+  categories?: string[] | undefined;
+  membershipId?: string | undefined;
+  ownerId?: string | undefined;
+  /** Only the complaints of memberships whose titular is this user (a customer's own). */
+  titularUserId?: string | undefined;
+  /** Overdue (true) or not (false) at `now`: not resolved and past the due date. */
+  overdue?: { now: Date; value: boolean } | undefined;
+  /** Paging, newest first: complaints older than this id. */
+  before?: string | undefined;
+  limit: number;
+}
+
+/** The subject key of a complaint's notifications: `complaint:<id>:<what>`, one of each. */
+export function complaintSubjectKey(complaintId: string, what: string): string {
+  return `complaint:${complaintId}:${what}`;
+}
+
+const RECORD = {
+  complaint: complaints,
+  membershipNumber: memberships.number,
+  titularUserId: memberships.titularUserId,
+  caseNumber: cases.number,
+};
+
+export class ComplaintsRepository {
+  async insert(executor: Executor, row: ComplaintRow): Promise<void> {
+    await executor.insert(complaints).values(row);
+  }
+
+  async byId(executor: Executor, id: string, forUpdate = false): Promise<ComplaintRecord | undefined> {
+    const query = executor
+      .select(RECORD)
+      .from(complaints)
+      .innerJoin(memberships, eq(memberships.id, complaints.membershipId))
+      .leftJoin(cases, eq(cases.id, complaints.caseId))
+      .where(eq(complaints.id, id));
+    const [row] = forUpdate ? await query.for('update', { of: complaints }) : await query;
+    return row;
+  }
+
+  async update(executor: Executor, id: string, changes: Partial<ComplaintRow>): Promise<void> {
+    await executor.update(complaints).set(changes).where(eq(complaints.id, id));
+  }
+
+  /** Appends to the timeline with the complaint's next sequence number. */
+  async appendEvent(executor: Executor, event: Omit<ComplaintEventRow, 'seq'>): Promise<ComplaintEventRow> {
+    const [next] = await executor
+      .update(complaints)
+      .set({ lastSeq: sql`${complaints.lastSeq} + 1` })
+      .where(eq(complaints.id, event.complaintId))
+      .returning({ seq: complaints.lastSeq });
+    if (!next) throw new Error(`complaint ${event.complaintId} vanished`);
+    const row = { ...event, seq: next.seq };
+    await executor.insert(complaintEvents).values(row);
+    return row;
+  }
+
+  async events(executor: Executor, complaintId: string): Promise<ComplaintEventRow[]> {
+    return executor
+      .select()
+      .from(complaintEvents)
+      .where(eq(complaintEvents.complaintId, complaintId))
+      .orderBy(asc(complaintEvents.seq));
+  }
+
+  async list(executor: Executor, filter: ComplaintFilter): Promise<ComplaintRecord[]> {
+    const conditions: SQL[] = [];
+    if (filter.statuses?.length) conditions.push(inArray(complaints.status, filter.statuses));
+    if (filter.categories?.length) conditions.push(inArray(complaints.category, filter.categories));
+    if (filter.membershipId) conditions.push(eq(complaints.membershipId, filter.membershipId));
+    if (filter.ownerId) conditions.push(eq(complaints.ownerId, filter.ownerId));
+    if (filter.titularUserId) conditions.push(eq(memberships.titularUserId, filter.titularUserId));
+    if (filter.before) conditions.push(lt(complaints.id, filter.before));
+    if (filter.overdue) {
+      const { now, value } = filter.overdue;
+      const overdue = and(ne(complaints.status, 'resolved'), lt(complaints.dueAt, now)) as SQL;
+      conditions.push(
+        value ? overdue : (or(eq(complaints.status, 'resolved'), gte(complaints.dueAt, now)) as SQL),
+      );
+    }
+    return executor
+      .select(RECORD)
+      .from(complaints)
+      .innerJoin(memberships, eq(memberships.id, complaints.membershipId))
+      .leftJoin(cases, eq(cases.id, complaints.caseId))
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(complaints.id))
+      .limit(filter.limit);
+  }
+
+  /** The membership a case belongs to, if the case exists. */
+  async membershipOfCase(executor: Executor, caseId: string): Promise<string | undefined> {
+    const [row] = await executor
+      .select({ membershipId: cases.membershipId })
+      .from(cases)
+      .where(eq(cases.id, caseId));
+    return row?.membershipId;
+  }
+
+  /** The membership a charge belongs to, if the charge exists. */
+  async membershipOfCharge(executor: Executor, chargeId: string): Promise<string | undefined> {
+    const [row] = await executor
+      .select({ membershipId: charges.membershipId })
+      .from(charges)
+      .where(eq(charges.id, chargeId));
+    return row?.membershipId;
+  }
+
+  /** Records a message owed to the customer; one per subject key. */
+  async insertNotification(executor: Executor, row: typeof notifications.$inferInsert): Promise<void> {
+    await executor
+      .insert(notifications)
+      .values(row)
+      .onConflictDoNothing({ target: notifications.subjectKey });
+  }
+
+  async notificationsOf(executor: Executor, complaintId: string): Promise<NotificationRow[]> {
+    return executor
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          isNotNull(notifications.subjectKey),
+          like(notifications.subjectKey, `complaint:${complaintId}:%`),
+        ),
+      )
+      .orderBy(asc(notifications.createdAt), asc(notifications.id));
+  }
+
+  /**
+   * Escalates, in one statement, up to `limit` complaints still waiting on staff (open or in
+   * progress) whose due date is at or before `now`: status escalated, owner cleared, and an
+   * `escalated` event by the system on each timeline. Rows another transaction holds are skipped
+   * (the next sweep takes them). Returns how many were escalated.
+   */
+  async escalateOverdue(executor: Executor, now: Date, limit: number): Promise<number> {
+    const [row] = await rows<{ n: number }>(
+      executor,
+      sql`
+      with due as (
+        select id, status from complaints
+        where status in ('open', 'in_progress') and due_at <= ${now}
+        order by due_at
+        limit ${limit}
+        for update skip locked
+      ),
+      moved as (
+        update complaints c
+        set status = 'escalated', owner_id = null, owner_name = null, escalated_at = ${now},
+            updated_at = ${now}, last_seq = c.last_seq + 1
+        from due
+        where c.id = due.id
+        returning c.id, c.last_seq, due.status as from_status
+      ),
+      logged as (
+        insert into complaint_events (complaint_id, seq, type, from_status, to_status, actor_type, actor_id,
+          actor_name, note, at)
+        select id, last_seq, 'escalated', from_status, 'escalated', 'system', null, 'Libra', null, ${now}
+        from moved
+        returning complaint_id
+      )
+      select count(*)::int as n from logged`,
+    );
+    return row?.n ?? 0;
+  }
+}
