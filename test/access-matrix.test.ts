@@ -239,20 +239,6 @@ const freshPhoneMembership = async () => {
   return res.json().id as string;
 };
 
-const CHECKS: Record<string, Check> = {
-  'GET /v1/memberships/{id}/cancellation': {
-    method: 'GET',
-    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/cancellation` }),
-    expected: only(['customer', 'agent', 'supervisor'], 200),
-  },
-  // Someone else's phone membership: staff cancel it, the customer cannot even see it.
-  'POST /v1/memberships/{id}/cancellation': {
-    method: 'POST',
-    request: async () => ({
-      url: `/v1/memberships/${await freshPhoneMembership()}/cancellation`,
-      payload: { reason: 'matriz' },
-    }),
-    expected: othersAreHidden(only(['customer', 'agent', 'supervisor'], 201)),
 /** Complaints: a fresh one on the membership for each request that acts on it. */
 const complaintBody = (membershipId: string) => ({
   membershipId,
@@ -267,6 +253,20 @@ const COMPLAINT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin',
 const COMPLAINT_WORKERS: Caller[] = ['agent', 'supervisor'];
 
 const CHECKS: Record<string, Check> = {
+  'GET /v1/memberships/{id}/cancellation': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/cancellation` }),
+    expected: only(['customer', 'agent', 'supervisor'], 200),
+  },
+  // Someone else's phone membership: staff cancel it, the customer cannot even see it.
+  'POST /v1/memberships/{id}/cancellation': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/memberships/${await freshPhoneMembership()}/cancellation`,
+      payload: { reason: 'matriz' },
+    }),
+    expected: othersAreHidden(only(['customer', 'agent', 'supervisor'], 201)),
+  },
   'POST /v1/complaints': {
     method: 'POST',
     request: async (caller) => ({ url: '/v1/complaints', payload: complaintBody(membershipFor(caller)) }),
