@@ -188,7 +188,10 @@ export class BillingRepository {
         method = case m.card_type when 'debit' then 'direct_debit' else 'card' end,
         payment_form = case m.card_type when 'debit' then '28' else '04' end
       from (
+        -- Never a cancelled membership's: picked and then left, they would fill the batch, and an
+        -- empty batch ends the run's retries.
         select id from charges where ${which}
+          and not exists (select 1 from memberships x where x.id = charges.membership_id and x.state = 'cancelled')
         order by retry_at nulls last, id
         limit ${p.limit}
         for update skip locked

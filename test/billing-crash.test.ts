@@ -1,0 +1,261 @@
+/**
+ * A billing run killed with SIGKILL in the middle, on PostgreSQL only (it needs a database that two
+ * processes share: CI sets TEST_DATABASE_URL; locally run it with
+ * TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres).
+ *
+ * Some thousands of memberships fall due at once (loaded with one set-based insert). `libra billing
+ * run --at …` runs as a child process with batches of 100 and is killed with SIGKILL as soon as some
+ * charges have been paid but not all are made: no `finally`, no rollback but the database's own, and
+ * processor calls in flight whose answers are lost. The test asserts the kill came mid-run, then runs
+ * billing again — in process, with the clock past the 300 s claim the killed run holds its charges
+ * by, then through the CLI once more — and asserts that:
+ *   - every membership has exactly one charge for the period (grouped by query), all succeeded;
+ *   - the sandbox processor holds exactly one charge per billing charge, under the charge's id as
+ *     its idempotency key, with the same processor id on both sides: nothing charged twice, nothing
+ *     missing — the charges the killed run had sent but never heard back about were sent again
+ *     under the same key and answered from the processor's record;
+ *   - every membership moved on to its next due date, and the last CLI run finds nothing to do.
+ * Sending again under a new key, or creating a second charge for a period, breaks these.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServices, serviceOptionsOf } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { rows } from '../src/db/client.ts';
+import { duePeriods } from '../src/domains/billing/calendar.ts';
+import { ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
+import { seed } from '../src/seed.ts';
+import { freshDatabase, onPostgres, type TestDatabase } from './support/database.ts';
+import { TEST_CARD, tokenizeTestCard } from './support/payments.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MEMBERSHIPS = 3000;
+/** The daily run of 1 December 2026, 00:05 Mexico City; memberships contracted since midnight. */
+const AT = '2026-12-01T00:05';
+const CONTRACTED_FROM = '2026-12-01T00:00:01';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  if (onPostgres) database = await freshDatabase();
+}, 120_000);
+afterAll(async () => database?.drop());
+
+/**
+ * `libra billing run --at AT` as its own process: `node --import tsx`, so the pid is the run's
+ * (`npx tsx` would put npx and a second node in between, and SIGKILL would reach only npx).
+ */
+function billingCli(url: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'billing', 'run', '--at', AT], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      BILLING_BATCH_SIZE: '100',
+      LOG_LEVEL: 'silent',
+      LIBRA_SEED_DEMO: 'false',
+      JOB_WORKERS: 'false',
+      // Where the sandbox simulates the processor's answer time, answers come 50 ms after the charge
+      // is made: a wider window for the kill, and one that leaves charges made but unanswered.
+      SANDBOX_LATENCY_MS: '50',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+function outputOf(child: ChildProcess): () => string {
+  let out = '';
+  child.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    out += chunk;
+  });
+  return () => out;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
+  it('is finished by the next runs: one charge per membership, one processor charge each, none missing', async () => {
+    const db = database.handle.db;
+    const url = database.url;
+    if (!url) throw new Error('no database url');
+    const at = mexicoCityTime(AT);
+    const contractedFrom = mexicoCityTime(CONTRACTED_FROM);
+
+    // The catalog, and one approving card tokenized by the sandbox, shared by every membership.
+    const setupClock = new ManualClock(new Date());
+    const setup = buildServices(
+      database.handle,
+      setupClock,
+      serviceOptionsOf(loadConfig({ NODE_ENV: 'test' })),
+    );
+    await seed(setup, { demo: false });
+    const card = await tokenizeTestCard({ services: setup }, TEST_CARD.visaCredit, {
+      expMonth: 12,
+      expYear: new Date().getUTCFullYear() + 5,
+    });
+    const [plan] = await rows<{ id: string }>(
+      db,
+      sql`select pv.id from plan_versions pv join plans p on p.id = pv.plan_id
+          where p.code = 'libra-plus' order by pv.version desc limit 1`,
+    );
+    if (!plan) throw new Error('the seeded catalog has no libra-plus');
+
+    // Phone memberships contracted between 00:00 and 00:05: period 1 is due at the contracting
+    // instant (next_charge_at), so the 00:05 run charges every one of them.
+    await db.execute(sql`
+      insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
+        titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
+        card_exp_year, contracted_at, trial_ends_at, billing_day, next_charge_at, search_text, created_at,
+        updated_at)
+      select libra_uuid_v7(), 'LK-26-' || lpad(i::text, 6, '0'), ${plan.id}, 'active', 'phone',
+        'Titular ' || i, 'titular-' || i || '@crash.test.libra.mx', '5512345678', '1985-03-15',
+        ${card.token}, ${card.brand}, ${card.type}, ${card.last4}, ${card.expMonth}, ${card.expYear},
+        c.at, null, 1, c.at, '', c.at, c.at
+      from generate_series(1, ${MEMBERSHIPS}) i,
+        lateral (select ${contractedFrom}::timestamptz + i * interval '50 milliseconds' as at) c`);
+    const [sample] = await rows<{ contracted_at: Date; next_charge_at: Date }>(
+      db,
+      sql`select contracted_at, next_charge_at from memberships order by contracted_at desc limit 1`,
+    );
+    if (!sample) throw new Error('no memberships');
+    expect(sample.next_charge_at.getTime()).toBeLessThanOrEqual(at.getTime());
+    const due = duePeriods(
+      { contractedAt: sample.contracted_at, billingDay: 1, trialEndsAt: null, cancelledAt: null },
+      new Date(sample.contracted_at.getTime() - 1),
+      at,
+    );
+    expect(due.map((p) => p.key)).toEqual(['2026-12']);
+
+    const count = async () => {
+      const [row] = await rows<{ charges: number; succeeded: number; pending: number; sandbox: number }>(
+        db,
+        sql`select (select count(*) from charges)::int as charges,
+                   (select count(*) from charges where status = 'succeeded')::int as succeeded,
+                   (select count(*) from charges where status = 'pending')::int as pending,
+                   (select count(*) from sandbox_charges)::int as sandbox`,
+      );
+      if (!row) throw new Error('no counts');
+      return row;
+    };
+
+    // The run, killed once a batch is paid, while the processor has made charges whose answers the
+    // run has not written yet (or, should that moment be missed, halfway through at the latest).
+    const child = billingCli(url);
+    const output = outputOf(child);
+    const started = Date.now();
+    let atKill: Awaited<ReturnType<typeof count>> | undefined;
+    let inFlight = false;
+    try {
+      while (child.exitCode === null && child.signalCode === null && Date.now() - started < 120_000) {
+        const now = await count();
+        inFlight = now.succeeded >= 100 && now.sandbox >= now.succeeded + 20;
+        if ((inFlight || now.charges >= MEMBERSHIPS / 2) && now.charges < MEMBERSHIPS) {
+          child.kill('SIGKILL');
+          atKill = now;
+          break;
+        }
+        await sleep(5);
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null && !atKill) child.kill('SIGKILL');
+    }
+    const exit = await exitOf(child);
+    expect(
+      atKill,
+      `the run ended before it could be killed (${JSON.stringify(exit)}):\n${output()}`,
+    ).toBeDefined();
+    expect(exit.signal).toBe('SIGKILL');
+
+    // What the kill left: some charges made, not all; some maybe sent and never answered.
+    const left = await count();
+    const [orphans] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from charges c join sandbox_charges s on s.idempotency_key = c.id::text
+          where c.status = 'pending'`,
+    );
+    const runs = await rows<{ status: string }>(db, sql`select status from billing_runs`);
+    console.log(
+      `killed after ${Date.now() - started} ms: ${left.charges} of ${MEMBERSHIPS} charges made, ${left.succeeded} succeeded, ` +
+        `${left.pending} pending (${orphans?.n ?? 0} of them charged by the processor, answer lost), ` +
+        `${left.sandbox} processor charges; the run's record: ${runs.map((r) => r.status).join(', ')}`,
+    );
+    expect(left.charges).toBeGreaterThan(0);
+    expect(left.charges < MEMBERSHIPS || left.pending > 0).toBe(true);
+    expect(runs).toEqual([{ status: 'running' }]);
+    // Killed while answers were on their way: the processor charged cards the run never recorded.
+    if (inFlight) expect(orphans?.n).toBeGreaterThan(0);
+
+    // The next run, in process, 10 minutes later: past the killed run's claims.
+    const clock = new ManualClock(new Date(Date.now() + 10 * 60_000));
+    const services = buildServices(
+      database.handle,
+      clock,
+      serviceOptionsOf(loadConfig({ NODE_ENV: 'test', JOB_WORKERS: 'false', BILLING_BATCH_SIZE: '500' })),
+    );
+    const summary = await services.billing.run({ at, trigger: 'test' });
+    console.log(
+      `next run: ${summary.resent} sent again, ${summary.created} created, ${summary.succeeded} succeeded in ${summary.durationMs} ms`,
+    );
+    expect(summary.resent).toBe(left.pending);
+    expect(summary.created).toBe(MEMBERSHIPS - left.charges);
+
+    // And the CLI once more, now: nothing left to do.
+    const again = billingCli(url);
+    const againOutput = outputOf(again);
+    const againExit = await exitOf(again);
+    expect(againExit, againOutput()).toEqual({ code: 0, signal: null });
+    expect(againOutput()).toMatch(/periods due:\s+0 /);
+    expect(againOutput()).toMatch(/attempts:\s+0 /);
+
+    // Exactly once, by query.
+    const end = await count();
+    expect(end).toEqual({ charges: MEMBERSHIPS, succeeded: MEMBERSHIPS, pending: 0, sandbox: MEMBERSHIPS });
+    const perMembership = await rows<{ charges: number; keys: string; memberships: number }>(
+      db,
+      sql`select n.charges, n.keys, count(*)::int as memberships from (
+            select m.id, count(c.id)::int as charges, coalesce(string_agg(c.period_key, ','), '') as keys
+            from memberships m left join charges c on c.membership_id = m.id group by m.id) n
+          group by n.charges, n.keys`,
+    );
+    expect(perMembership).toEqual([{ charges: 1, keys: '2026-12', memberships: MEMBERSHIPS }]);
+    const [processor] = await rows<{ matched: number; paid: number; same_id: number; same_amount: number }>(
+      db,
+      sql`select count(*)::int as matched,
+                 count(*) filter (where s.status = 'succeeded')::int as paid,
+                 count(*) filter (where s.gateway_charge_id = c.gateway_charge_id)::int as same_id,
+                 count(*) filter (where s.amount_centavos = c.amount_centavos)::int as same_amount
+          from charges c join sandbox_charges s on s.idempotency_key = c.id::text`,
+    );
+    expect(processor).toEqual({
+      matched: MEMBERSHIPS,
+      paid: MEMBERSHIPS,
+      same_id: MEMBERSHIPS,
+      same_amount: MEMBERSHIPS,
+    });
+    const [attempts] = await rows<{ n: number; keyed: number }>(
+      db,
+      sql`select count(*)::int as n, count(*) filter (where a.idempotency_key = a.charge_id::text)::int as keyed
+          from charge_attempts a`,
+    );
+    expect(attempts).toEqual({ n: MEMBERSHIPS, keyed: MEMBERSHIPS });
+    const [advanced] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from memberships where next_charge_at = ${mexicoCityTime('2027-01-01T00:00')}`,
+    );
+    expect(advanced?.n).toBe(MEMBERSHIPS);
+  }, 300_000);
+});
