@@ -493,6 +493,18 @@ describe('billing runs through the API', () => {
     expect(done.json().summary).toHaveProperty('created');
   });
 
+  it('closes the record of a run whose process died hours ago', async () => {
+    clock.set(mexicoCityTime('2026-12-27T00:05'));
+    const ghost = '01a2aaaa-0000-7000-8000-0000000000aa';
+    await t.database.handle.db.execute(
+      sql`insert into billing_runs (id, at, trigger, requested_by_type, status, started_at)
+          values (${ghost}, ${clock.now()}, 'cli', 'system', 'running', ${new Date(clock.now().getTime() - 5 * 3600_000)})`,
+    );
+    await t.services.billing.run({ at: clock.now(), trigger: 'test' });
+    const view = await t.services.billing.runView(ghost);
+    expect(view).toMatchObject({ status: 'failed', error: expect.stringContaining('interrupted') });
+  });
+
   it('refuses a run in the future, and anyone but finance', async () => {
     clock.set(mexicoCityTime('2026-12-26T00:05'));
     const future = await t.app.inject({

@@ -523,6 +523,16 @@ export class BillingRepository {
     await executor.insert(billingRuns).values(row);
   }
 
+  /** Runs still `running` long after any run could last: their process stopped without a word. */
+  async closeAbandonedRuns(executor: Executor, startedBefore: Date, now: Date): Promise<number> {
+    const closed = await executor
+      .update(billingRuns)
+      .set({ status: 'failed', error: 'interrupted: the process running it stopped', finishedAt: now })
+      .where(and(eq(billingRuns.status, 'running'), lt(billingRuns.startedAt, startedBefore)))
+      .returning({ id: billingRuns.id });
+    return closed.length;
+  }
+
   async finishRun(
     executor: Executor,
     id: string,

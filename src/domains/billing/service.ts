@@ -52,6 +52,8 @@ export const NOTICE_LEAD_DAYS = 5;
 export const NOTICE_LOOK_AHEAD_DAYS = 7;
 
 export const BILLING_RUN_QUEUE = 'billing-run';
+/** A run lasts less than this (the job's expiry too); one still `running` after it was cut off. */
+export const RUN_MAX_SECONDS = 4 * 3600;
 export const BILLING_RECONCILE_QUEUE = 'billing-reconcile';
 
 export type RunTrigger = 'schedule' | 'cli' | 'api' | 'test';
@@ -174,7 +176,9 @@ export class BillingService {
     const runId = newId();
     const actor = options.actor ?? SYSTEM_ACTOR;
     const p = actor.principal;
+    const now = this.clock.now();
     await this.db.transaction(async (tx) => {
+      await this.repository.closeAbandonedRuns(tx, new Date(now.getTime() - RUN_MAX_SECONDS * 1000), now);
       await this.repository.insertRun(tx, {
         id: runId,
         at: options.at,
@@ -487,7 +491,11 @@ export class BillingService {
       async () => {
         await this.run({ at: this.clock.now(), trigger: 'schedule' });
       },
-      { policy: 'singleton', expireInSeconds: 4 * 3600, schedule: { cron: schedule, tz: MEXICO_CITY } },
+      {
+        policy: 'singleton',
+        expireInSeconds: RUN_MAX_SECONDS,
+        schedule: { cron: schedule, tz: MEXICO_CITY },
+      },
     );
     jobs.handle(
       BILLING_RECONCILE_QUEUE,
