@@ -33,7 +33,15 @@ export function webBuildIsStale(): boolean {
 /** Builds the web with Vite (imported only here: serving a fresh build never loads it). */
 export async function buildWeb(options: { quiet?: boolean } = {}): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: VITE_CONFIG, logLevel: options.quiet ? 'warn' : 'info' });
+  // Always React's production build, even when called from the test run (NODE_ENV=test).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: VITE_CONFIG, mode: 'production', logLevel: options.quiet ? 'warn' : 'info' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /** Builds the web when its build is missing or stale; says whether it built. */
