@@ -12,7 +12,8 @@ import { PLAN_CODE } from './PlanPage.tsx';
 export default function ContractPage() {
   const { t, lang } = useI18n();
   const plan = useQuery({
-    queryKey: ['plan', PLAN_CODE, lang],
+    // The plan holds both languages: switching does not fetch it again.
+    queryKey: ['plan', PLAN_CODE],
     queryFn: () => getJson<PlanView>(`/v1/plans/${PLAN_CODE}`, lang),
   });
   useEffect(() => {

@@ -15,7 +15,8 @@ export const PLAN_CODE = 'libra-plus';
 export function PlanPage() {
   const { t, lang } = useI18n();
   const plan = useQuery({
-    queryKey: ['plan', PLAN_CODE, lang],
+    // The plan holds both languages: switching does not fetch it again.
+    queryKey: ['plan', PLAN_CODE],
     queryFn: () => getJson<PlanView>(`/v1/plans/${PLAN_CODE}`, lang),
     // A plan that does not exist will not appear by asking again.
     retry: (count, error) => !(error instanceof ApiProblem && error.status === 404) && count < 1,
