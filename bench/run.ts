@@ -4,9 +4,11 @@
  * in the same run, never against a number from another machine.
  */
 import { eligibilityBenchmark } from './eligibility.ts';
+import { webBenchmark } from './web.ts';
 
 const BENCHMARKS: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
   eligibility: eligibilityBenchmark,
+  web: webBenchmark,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -61,7 +61,8 @@ import { Jobs } from './platform/jobs.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
 import { problemPlugin } from './platform/problem.ts';
-import { siteRoutes } from './platform/site.ts';
+import { webRoutes } from './platform/web.ts';
+import { WEB_DIST_DIR } from './platform/web-build.ts';
 
 export const VERSION: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -75,6 +76,8 @@ export interface AppDependencies {
   logStream?: { write(line: string): void };
   /** Services already built (tests share them with the app); built from the config otherwise. */
   services?: Services;
+  /** The built customer web (index.html and assets/); dist/web unless a test gives its own. */
+  webDir?: string;
 }
 
 /** The services every domain's routes are built from; one instance of each per app. */
@@ -275,6 +278,7 @@ export async function buildApp({
   clock = systemClock,
   logStream,
   services: given,
+  webDir = WEB_DIST_DIR,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -358,7 +362,7 @@ export async function buildApp({
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
-  await app.register(siteRoutes, { catalog: services.catalog });
+  await app.register(webRoutes, { dir: webDir });
 
   return app;
 }

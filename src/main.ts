@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { systemClock } from './lib/clock.ts';
+import { ensureWebBuild } from './platform/web-build.ts';
 import { type DemoOptions, type SeedReport, seed } from './seed.ts';
 
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
@@ -38,6 +39,8 @@ function printDemo(report: SeedReport): void {
 }
 
 async function serve(config: Config): Promise<void> {
+  // A fresh clone (or changed web sources) builds the customer web before serving it.
+  if (await ensureWebBuild()) say('Built the customer web into dist/web');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const migration = await migrateDatabase(database);
   const report = await seed(buildServices(database, systemClock), { demo: demoOptions(config) });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
+import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
@@ -892,7 +893,7 @@ describe('access matrix', () => {
     });
   }
 
-  it('covers every route the API registers (except the docs UI)', () => {
+  it('covers every route the API registers (except the docs UI and the web pages)', () => {
     const routes = new Set(
       t.app.registeredRoutes
         .filter(
@@ -900,7 +901,8 @@ describe('access matrix', () => {
             r.method !== 'HEAD' &&
             !r.url.startsWith('/docs') &&
             !r.url.startsWith('/problems') &&
-            r.url !== '/',
+            !(WEB_PAGES as readonly string[]).includes(r.url) &&
+            r.url !== WEB_ASSETS,
         )
         .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`),
     );

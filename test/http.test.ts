@@ -158,13 +158,6 @@ describe('platform endpoints', () => {
     expect(res.body).toContain('swagger-ui');
   });
 
-  it('GET / is a Spanish page with the plans', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/' });
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('lang="es-MX"');
-    expect(res.body).toContain('$218.00');
-  });
-
   it('sends security headers', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/plans' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');

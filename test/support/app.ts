@@ -23,6 +23,8 @@ export async function buildTestApp(
     extend?: (app: FastifyInstance) => void | Promise<void>;
     /** Receives every log line (set LOG_LEVEL in `env`; tests default to silent). */
     logStream?: { write(line: string): void };
+    /** The built customer web to serve (default dist/web, which may not exist). */
+    webDir?: string;
   } = {},
 ): Promise<TestApp> {
   // Job workers only where a test asks for them (offer expiry): each polls the database.
@@ -42,6 +44,7 @@ export async function buildTestApp(
     clock,
     logStream: options.logStream,
     services,
+    ...(options.webDir ? { webDir: options.webDir } : {}),
   });
   if (options.extend) await options.extend(app);
   await app.ready();

@@ -1,0 +1,55 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { Lang } from '../i18n/messages.ts';
+import { PhoneLink } from './PhoneLink.tsx';
+
+const LANGS: Lang[] = ['es', 'en'];
+
+/** Header (brand, language switch), main landmark with a skip link, footer with the phone line. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('site.skip')}
+      </a>
+      <header className="layout-header">
+        <div className="layout-bar">
+          <Link to="/" className="layout-brand" aria-label={t('site.home')}>
+            {t('site.brand')}
+          </Link>
+          <fieldset className="lang-switch">
+            <legend className="visually-hidden">{t('site.language')}</legend>
+            {LANGS.map((code) => (
+              <button
+                key={code}
+                type="button"
+                lang={code === 'es' ? 'es-MX' : 'en'}
+                aria-pressed={lang === code}
+                onClick={() => setLang(code)}
+              >
+                {t(`lang.${code}`)}
+              </button>
+            ))}
+          </fieldset>
+        </div>
+      </header>
+      <main id="main" className="layout-main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="layout-footer">
+        <div className="layout-bar">
+          <p>
+            {t('phone.assistance')}: <PhoneLink />
+          </p>
+          <p className="muted">{t('phone.hours')}</p>
+          <p className="muted">{t('site.footer.operator')}</p>
+          <p>
+            <a href="/docs">{t('site.footer.api')}</a>
+          </p>
+        </div>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from './support/app.ts';
+
+/**
+ * How the Fastify process serves the customer web, on a stand-in build (the real one is built and
+ * driven in a browser by web.browser.test.ts): the app's pages get index.html, assets are files,
+ * and every other unknown path stays an API problem+json 404.
+ */
+let t: TestApp;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'libra-web-'));
+  await mkdir(path.join(dir, 'assets'));
+  await writeFile(
+    path.join(dir, 'index.html'),
+    '<!doctype html><html lang="es-MX"><div id="root"></div></html>',
+  );
+  await writeFile(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("libra")');
+  t = await buildTestApp({ webDir: dir });
+});
+
+afterAll(async () => {
+  await t.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the customer web', () => {
+  it.each(['/', '/contratar', '/app', '/app/casos/123'])(
+    'GET %s answers the app, never cached',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.body).toContain('<div id="root">');
+    },
+  );
+
+  it('serves hashed assets for a year', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('libra');
+    expect(res.headers['cache-control']).toContain('immutable');
+  });
+
+  it.each(['/assets/missing.js', '/v1/nothing-here', '/contratar/otra', '/unknown'])(
+    'GET %s is a problem+json 404, not the app',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    },
+  );
+
+  it('says how to build the web when it is not built', async () => {
+    const unbuilt = await buildTestApp({ webDir: path.join(dir, 'missing') });
+    try {
+      const res = await unbuilt.app.inject({ method: 'GET', url: '/' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().detail).toContain('npm run build');
+    } finally {
+      await unbuilt.close();
+    }
+  });
+});

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * The customer web (src/web), built to dist/web and served by the Fastify process
+ * (src/platform/web.ts). `npm run build` runs it; `npm start` runs it when the build is missing or
+ * older than its sources (src/platform/web-build.ts).
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('./src/web', import.meta.url)),
+  plugins: [react()],
+  // No public/ folder: everything the pages load is an imported, hashed asset under /assets/.
+  publicDir: false,
+  build: {
+    outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
+    emptyOutDir: true,
+    // bench/web.ts reads it to sum each page's JavaScript.
+    manifest: true,
+    target: 'es2022',
+  },
+  server: { proxy: { '/v1': 'http://localhost:3000' } },
+});
