@@ -88,9 +88,10 @@ function machineCpu(): { busy: number; total: number } {
 }
 
 /**
- * Where the run's time goes. Wall time of the run's steps, summed over its batches: they run one
- * after another within a run, so the sums add up to (nearly) the whole. Bench-only instrumentation
- * of the service's and repository's methods (private ones included), restored afterwards.
+ * Where the run's time goes: wall time of the run's steps, summed over its batches. When batches
+ * run one after another the sums add up to (nearly) the whole; when they overlap, to more. The
+ * processor step includes waiting for a call slot. Bench-only instrumentation of the service's and
+ * repository's methods (private ones included), restored afterwards.
  */
 class Phases {
   readonly ms = new Map<string, number>();
@@ -163,7 +164,9 @@ class Phases {
       line('  charges + attempts', repoSettle),
       line('  membership states', changeStates),
       line('  begin/commit, JS', settleTx - repoSettle - changeStates),
-      line('other (workAt, notices…)', totalMs - createDue - attempt - settleTx),
+      createDue + attempt + settleTx <= totalMs
+        ? line('other (workAt, notices…)', totalMs - createDue - attempt - settleTx)
+        : `    batches overlap: the sums add up to ${secs(createDue + attempt + settleTx)} s of a ${secs(totalMs)} s run`,
       ...['createDue', 'gateway (attempt)', 'settle (transaction)'].map((label) => {
         // The last call of createDue finds nothing: left out.
         const each = (this.each.get(label) ?? []).slice(0, label === 'createDue' ? -1 : undefined);
