@@ -138,7 +138,9 @@ export function buildServices(
   const catalogRepository = new CatalogRepository();
   const identity = new IdentityService(db, new IdentityRepository(), audit, clock);
   // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
-  const payments = new SandboxGateway(db, new SandboxRepository(), clock);
+  const payments = new SandboxGateway(db, new SandboxRepository(), clock, {
+    latencyMs: options.sandboxLatencyMs,
+  });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
   const membersRepository = new MembersRepository();
   const members = new MembersService(

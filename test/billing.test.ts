@@ -512,3 +512,32 @@ describe('billing runs through the API', () => {
     expect(byAgent.statusCode).toBe(403);
   });
 });
+
+describe('the daily schedule', () => {
+  it('keeps the run on a cron in Mexico City time, and a job of its queue bills', async () => {
+    const app = await buildTestApp({ env: { JOB_WORKERS: 'true', JOB_POLL_SECONDS: '1' } });
+    try {
+      const schedules = await rows<{ name: string; cron: string; timezone: string }>(
+        app.database.handle.db,
+        sql`select name, cron, timezone from pgboss.schedule order by name`,
+      );
+      expect(schedules).toEqual([
+        { name: 'billing-reconcile', cron: '*/15 * * * *', timezone: 'America/Mexico_City' },
+        { name: 'billing-run', cron: '5 0 * * *', timezone: 'America/Mexico_City' },
+      ]);
+      // What the cron does at 00:05: a job on the queue, which a worker runs.
+      await app.services.jobs.send(app.database.handle.db, 'billing-run', {}, new Date());
+      let runs: { trigger: string; status: string }[] = [];
+      for (let i = 0; i < 40 && runs.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        runs = await rows(
+          app.database.handle.db,
+          sql`select trigger, status from billing_runs where trigger = 'schedule' and status = 'completed'`,
+        );
+      }
+      expect(runs).toEqual([{ trigger: 'schedule', status: 'completed' }]);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});

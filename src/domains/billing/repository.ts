@@ -130,42 +130,23 @@ export class BillingRepository {
   }
 
   /**
-   * Takes up to `limit` pending charges nobody holds (a crashed run's, or ones set back by
-   * reconciliation): they are sent again under the same idempotency key, so nothing is charged twice.
+   * Takes up to `limit` charges in `status` that nobody holds: `pending` ones (a crashed run's, or
+   * ones reconciliation set back) are sent again under the same idempotency key, so nothing is
+   * charged twice; `unknown` ones are asked about.
    */
-  async claimPending(
+  async claimWaiting(
     executor: Executor,
-    p: { now: Date; claimUntil: Date; limit: number; membershipId?: string },
-  ): Promise<ClaimedCharge[]> {
-    return rows<ClaimedCharge>(
-      executor,
-      sql`
-      update charges c set claimed_until = ${p.claimUntil}, updated_at = ${p.now}
-      from (
-        select id from charges
-        where status = 'pending' and (claimed_until is null or claimed_until < ${p.now})
-          ${p.membershipId ? sql`and membership_id = ${p.membershipId}` : sql``}
-        order by id
-        limit ${p.limit}
-        for update skip locked
-      ) pick
-      where c.id = pick.id
-      returning ${CLAIMED}`,
-    );
-  }
-
-  /** Takes up to `limit` charges whose processor answer never came, to ask the processor about. */
-  async claimUnknown(
-    executor: Executor,
+    status: 'pending' | 'unknown',
     p: { now: Date; claimUntil: Date; limit: number },
   ): Promise<ClaimedCharge[]> {
+    // A literal, so the partial index on open charges serves the query.
     return rows<ClaimedCharge>(
       executor,
       sql`
       update charges c set claimed_until = ${p.claimUntil}, updated_at = ${p.now}
       from (
         select id from charges
-        where status = 'unknown' and (claimed_until is null or claimed_until < ${p.now})
+        where status = ${sql.raw(`'${status}'`)} and (claimed_until is null or claimed_until < ${p.now})
         order by id
         limit ${p.limit}
         for update skip locked

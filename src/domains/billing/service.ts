@@ -211,7 +211,7 @@ export class BillingService {
       await this.reconcileInto(summary, progress);
       const batch = this.options.batchSize;
       for (;;) {
-        const claimed = await this.repository.claimPending(this.db, {
+        const claimed = await this.repository.claimWaiting(this.db, 'pending', {
           now: this.clock.now(),
           claimUntil: this.claimUntil(),
           limit: batch,
@@ -293,7 +293,7 @@ export class BillingService {
   private async reconcileInto(summary: RunSummary, progress: (n: number) => void): Promise<void> {
     const limit = pLimit(this.options.concurrency);
     for (;;) {
-      const claimed = await this.repository.claimUnknown(this.db, {
+      const claimed = await this.repository.claimWaiting(this.db, 'unknown', {
         now: this.clock.now(),
         claimUntil: this.claimUntil(),
         limit: this.options.batchSize,

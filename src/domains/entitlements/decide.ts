@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../lib/clock.ts';
 import { formatMoney } from '../../lib/money.ts';
 import type { ServiceRules } from '../catalog/rules.ts';
 import {
@@ -40,7 +41,8 @@ export interface UsageCount {
 
 export interface DecisionInput {
   at: Date;
-  membership: { state: MembershipState; contractedAt: Date };
+  /** `coverageEndsAt`: a cancelled membership keeps its services until then (the period paid). */
+  membership: { state: MembershipState; contractedAt: Date; coverageEndsAt?: Date | null };
   plan: { code: string; name: string; services: PlanService[] };
   /** null: the person is not on this membership at all. */
   person: (CoveredPerson & { fullName: string }) | null;
@@ -181,7 +183,16 @@ export function decide(input: DecisionInput): Decision {
   // 1. Payment current: trial or active.
   const state = input.membership.state;
   const stateWords = STATE_WORDS[state];
-  if (CURRENT_STATES.includes(state)) {
+  const coverageEndsAt = input.membership.coverageEndsAt;
+  if (state === 'cancelled' && coverageEndsAt && input.at.getTime() < coverageEndsAt.getTime()) {
+    const until = formatDateTime(coverageEndsAt);
+    reasons.push({
+      code: 'MEMBERSHIP_CURRENT',
+      ok: true,
+      es: `La membresía está cancelada; su cobertura sigue hasta el ${until} (periodo ya pagado).`,
+      en: `The membership is cancelled; it stays covered until ${formatDateTime(coverageEndsAt, 'en')} (the period already paid).`,
+    });
+  } else if (CURRENT_STATES.includes(state)) {
     reasons.push({
       code: 'MEMBERSHIP_CURRENT',
       ok: true,

@@ -9,6 +9,7 @@ export interface DecisionFacts {
   id: string;
   state: string;
   contractedAt: Date;
+  coverageEndsAt: Date | null;
   planVersionId: string;
   titularName: string;
   titularUserId: string | null;
@@ -19,6 +20,7 @@ const DECISION_COLUMNS = {
   id: memberships.id,
   state: memberships.state,
   contractedAt: memberships.contractedAt,
+  coverageEndsAt: memberships.coverageEndsAt,
   planVersionId: memberships.planVersionId,
   titularName: memberships.titularName,
   titularUserId: memberships.titularUserId,

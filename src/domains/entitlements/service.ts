@@ -156,7 +156,11 @@ export class EntitlementsService {
     }
     const decision = decide({
       at: now,
-      membership: { state: membership.state as MembershipState, contractedAt: membership.contractedAt },
+      membership: {
+        state: membership.state as MembershipState,
+        contractedAt: membership.contractedAt,
+        coverageEndsAt: membership.coverageEndsAt,
+      },
       plan,
       person,
       serviceCode: question.serviceCode,

@@ -44,8 +44,14 @@ export function expiryPlausible(expMonth: number, expYear: number, now: Date): b
   );
 }
 
+/** The earliest expiry still good at `now`: this month in Mexico City. */
+export function firstValidExpiry(now: Date): { year: number; month: number } {
+  const today = inMexicoCity(now);
+  return { year: today.year, month: today.month };
+}
+
 /** A card is good through the last day of its expiry month, in Mexico City. */
 export function expired(expMonth: number, expYear: number, now: Date): boolean {
-  const today = inMexicoCity(now);
-  return expYear < today.year || (expYear === today.year && expMonth < today.month);
+  const first = firstValidExpiry(now);
+  return expYear < first.year || (expYear === first.year && expMonth < first.month);
 }

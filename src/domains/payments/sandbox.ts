@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { brandOf, cardDigits, cvvValid, expired, expiryPlausible } from './cards.ts';
+import { brandOf, cardDigits, cvvValid, expired, expiryPlausible, firstValidExpiry } from './cards.ts';
 import './errors.ts';
 import type {
   CardDetails,
@@ -18,7 +19,13 @@ import type {
   RefundOutcome,
   RefundRequest,
 } from './gateway.ts';
-import type { SandboxChargeRecord, SandboxRepository, SandboxTokenRecord } from './repository.ts';
+import type {
+  SandboxChargeAttempt,
+  SandboxChargeRecord,
+  SandboxChargeRule,
+  SandboxRepository,
+  SandboxTokenRecord,
+} from './repository.ts';
 
 /** What charges on a sandbox card do. */
 export type SandboxBehaviour =
@@ -103,19 +110,81 @@ function outcomeOf(row: SandboxChargeRecord): ChargeOutcome {
       };
 }
 
+/** What a charge records on a card with each behaviour (the expired rule picks the behaviour). */
+const CHARGE_RULES: readonly SandboxChargeRule[] = SANDBOX_BEHAVIOURS.map((behaviour) => {
+  const declineCode = DECLINES[behaviour] ?? null;
+  return {
+    behaviour,
+    status: declineCode ? 'declined' : 'succeeded',
+    declineCode,
+    timedOut: behaviour === 'timeout',
+  };
+});
+
+/** Charges decided together: those that arrive in one tick, at most this many. */
+const MAX_BATCH = 1000;
+
+interface PendingCharge {
+  request: ChargeRequest;
+  /** Answers the caller with what `answer` gives; only the first call counts. */
+  settle(answer: () => Promise<ChargeOutcome>): void;
+}
+
+/** Whether the database refused a row's data: SQLSTATE class 22 (data exception) or 23 (constraint). */
+function dataError(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
+export interface SandboxOptions {
+  /**
+   * Simulated processor latency: charge, lookupCharge and refund answer this many milliseconds
+   * after their work is done (holding no connection meanwhile). Default 0.
+   */
+  latencyMs?: number;
+}
+
 /**
  * A processor's test mode, kept in Libra's database: test cards behave as documented, tokens,
  * charges and refunds persist and are shared by every process, and idempotency keys work as a
  * processor's do. It keeps what a processor shows a merchant — never the number or the CVV.
+ *
+ * Charges arriving in the same tick are decided together, in one statement (two when a key was
+ * already taken or a card is unknown), so a billing run with hundreds of charges in flight does not pay a few round
+ * trips for each; every call still gets its own answer, as if the calls had run one after another.
  */
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
+  private readonly latencyMs: number;
+  private pending: PendingCharge[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly db: Database,
     private readonly repository: SandboxRepository,
     private readonly clock: Clock,
-  ) {}
+    options: SandboxOptions = {},
+  ) {
+    const latencyMs = options.latencyMs ?? 0;
+    if (!Number.isFinite(latencyMs) || latencyMs < 0)
+      throw new RangeError(`latencyMs must be a non-negative number, got ${latencyMs}`);
+    this.latencyMs = latencyMs;
+  }
+
+  /** Runs `work`, then answers (its result or its error) after the simulated latency. */
+  private async answer<T>(work: () => Promise<T>): Promise<T> {
+    if (this.latencyMs === 0) return work();
+    const settled = await work().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    await sleep(this.latencyMs);
+    if (!settled.ok) throw settled.error;
+    return settled.value;
+  }
 
   async tokenize(card: CardDetails): Promise<CardSummary> {
     const digits = cardDigits(card.number);
@@ -161,44 +230,116 @@ export class SandboxGateway implements PaymentGateway {
       throw new AppError('CARD_TOKEN_UNKNOWN');
   }
 
-  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
-    assertKey(request.idempotencyKey);
-    assertAmount(request.amountCentavos);
-    if (request.currency !== 'MXN') throw new RangeError(`Unsupported currency ${String(request.currency)}`);
+  charge(request: ChargeRequest): Promise<ChargeOutcome> {
+    return this.answer(async () => {
+      assertKey(request.idempotencyKey);
+      assertAmount(request.amountCentavos);
+      if (request.currency !== 'MXN')
+        throw new RangeError(`Unsupported currency ${String(request.currency)}`);
+      return new Promise<ChargeOutcome>((resolve) => {
+        let settled = false;
+        const settle = (answer: () => Promise<ChargeOutcome>) => {
+          if (settled) return;
+          settled = true;
+          resolve(answer());
+        };
+        this.pending.push({ request, settle });
+        if (this.pending.length >= MAX_BATCH) void this.flush();
+        else if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => {
+            this.flushScheduled = false;
+            void this.flush();
+          });
+        }
+      });
+    });
+  }
 
-    const previous = await this.repository.chargeByKey(this.db, request.idempotencyKey);
-    if (previous) return this.replay(previous, request);
+  /** Decides the waiting charges. Never rejects: every charge of the batch is answered. */
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    try {
+      await this.decide(batch);
+    } catch (error) {
+      for (const charge of batch) charge.settle(() => Promise.reject(error));
+    }
+    for (const charge of batch)
+      charge.settle(() => Promise.reject(new Error('sandbox charge left undecided')));
+  }
 
-    const card = TOKEN.test(request.token)
-      ? await this.repository.tokenByValue(this.db, request.token)
-      : undefined;
-    if (!card) throw new AppError('CARD_TOKEN_UNKNOWN');
-
+  /**
+   * One insert for the whole batch (per key, the first attempt with a known card), then one read
+   * of the keys it did not insert. The read is a statement of its own: a key another process took
+   * at the same moment is only visible to a snapshot taken after the insert waited for it.
+   */
+  private async decide(batch: PendingCharge[]): Promise<void> {
     const now = this.clock.now();
-    // An issuer declines a card past its expiry month whatever the card would otherwise do.
-    const behaviour: SandboxBehaviour = expired(card.expMonth, card.expYear, now)
-      ? 'decline_expired_card'
-      : (card.behaviour as SandboxBehaviour);
-    const declineCode = DECLINES[behaviour] ?? null;
-    const inserted = await this.repository.insertChargeOnce(this.db, {
+    const attempts: SandboxChargeAttempt[] = batch.map(({ request }) => ({
       id: newId(),
       gatewayChargeId: gatewayId('ch_sandbox'),
       idempotencyKey: request.idempotencyKey,
-      token: card.token,
+      token: TOKEN.test(request.token) ? request.token : null,
       amountCentavos: request.amountCentavos,
       currency: request.currency,
       description: request.description,
-      status: declineCode ? 'declined' : 'succeeded',
-      declineCode,
-      timedOut: behaviour === 'timeout',
-      createdAt: now,
+    }));
+    let inserted: SandboxChargeRecord[];
+    try {
+      inserted = await this.repository.insertChargesOnce(this.db, attempts, {
+        createdAt: now,
+        outcomes: CHARGE_RULES,
+        // An issuer declines a card past its expiry month whatever the card would otherwise do.
+        firstValidExpiry: firstValidExpiry(now),
+        expiredBehaviour: 'decline_expired_card',
+      });
+    } catch (error) {
+      // One request's data (a description Postgres cannot store, say) fails the whole statement:
+      // decide the halves one after the other, so that it fails alone and a key repeated in the
+      // second half still comes after its first use.
+      if (batch.length === 1 || !dataError(error)) throw error;
+      const half = Math.ceil(batch.length / 2);
+      for (const part of [batch.slice(0, half), batch.slice(half)]) {
+        await this.decide(part).catch((partError: unknown) => {
+          for (const charge of part) charge.settle(() => Promise.reject(partError));
+        });
+      }
+      return;
+    }
+
+    // Per key: which attempt was inserted (its position in the batch) and the row it made.
+    const insertedIds = new Map(inserted.map((row) => [row.id, row]));
+    const fresh = new Map<string, { position: number; row: SandboxChargeRecord }>();
+    attempts.forEach((attempt, position) => {
+      const row = insertedIds.get(attempt.id);
+      if (row) fresh.set(attempt.idempotencyKey, { position, row });
     });
-    const stored = await this.repository.chargeByKey(this.db, request.idempotencyKey);
-    if (!stored) throw new Error('sandbox charge vanished after insert');
-    if (!inserted) return this.replay(stored, request);
-    // The processor charged the card, but its answer never arrived.
-    if (stored.timedOut) return { status: 'unknown' };
-    return outcomeOf(stored);
+    const answer = (charge: PendingCharge, position: number, stored: SandboxChargeRecord | undefined) =>
+      charge.settle(async () => {
+        const first = fresh.get(charge.request.idempotencyKey);
+        // Attempts before the inserted one had no known card; with no row at all, none had.
+        if (!stored || (first && position < first.position)) throw new AppError('CARD_TOKEN_UNKNOWN');
+        // The processor charged the card, but its answer never arrived.
+        if (first?.position === position) return stored.timedOut ? { status: 'unknown' } : outcomeOf(stored);
+        return this.replay(stored, charge.request);
+      });
+
+    // Keys this batch inserted are answered now; the others wait for the read.
+    const others = new Set<string>();
+    batch.forEach((charge, position) => {
+      const first = fresh.get(charge.request.idempotencyKey);
+      if (first) answer(charge, position, first.row);
+      else others.add(charge.request.idempotencyKey);
+    });
+    if (others.size === 0) return;
+    const existing = new Map(
+      (await this.repository.chargesByKeys(this.db, [...others])).map((row) => [row.idempotencyKey, row]),
+    );
+    batch.forEach((charge, position) => {
+      if (!fresh.has(charge.request.idempotencyKey))
+        answer(charge, position, existing.get(charge.request.idempotencyKey));
+    });
   }
 
   /**
@@ -216,12 +357,18 @@ export class SandboxGateway implements PaymentGateway {
     return outcomeOf(previous);
   }
 
-  async lookupCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {
-    const row = await this.repository.chargeByKey(this.db, idempotencyKey);
-    return row ? outcomeOf(row) : null;
+  lookupCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {
+    return this.answer(async () => {
+      const row = await this.repository.chargeByKey(this.db, idempotencyKey);
+      return row ? outcomeOf(row) : null;
+    });
   }
 
-  async refund(request: RefundRequest): Promise<RefundOutcome> {
+  refund(request: RefundRequest): Promise<RefundOutcome> {
+    return this.answer(() => this.refundNow(request));
+  }
+
+  private async refundNow(request: RefundRequest): Promise<RefundOutcome> {
     assertKey(request.idempotencyKey);
     assertAmount(request.amountCentavos);
     return this.db.transaction(async (tx) => {
