@@ -5,8 +5,9 @@
  *             get into PostgreSQL: the ceiling a billing run could approach);
  *   run     — `services.billing.run` in process with the sandbox gateway (kept in the same database):
  *             every membership charged once, all succeeded;
- *   latency — a second, smaller set billed through a gateway answering 50 ms late, as a real
- *             processor would, with the calls in flight bounded by the run's concurrency.
+ *   latency — a second, smaller set billed with the sandbox answering 50 ms late
+ *             (`sandboxLatencyMs`), as a real processor would, with the calls in flight bounded by
+ *             the run's concurrency.
  * Prints the rates, the ratio, peak RSS and a breakdown of where the run's time went; the last
  * line is one JSON object.
  */
@@ -18,7 +19,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -27,17 +27,7 @@ import { type DatabaseHandle, openDatabase, rows } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { BillingRepository } from '../src/domains/billing/repository.ts';
 import { BillingService, type RunSummary } from '../src/domains/billing/service.ts';
-import type {
-  CardDetails,
-  CardSummary,
-  ChargeOutcome,
-  ChargeRequest,
-  PaymentGateway,
-  PayoutRequest,
-  PayoutResult,
-  RefundOutcome,
-  RefundRequest,
-} from '../src/domains/payments/gateway.ts';
+import type { CardDetails } from '../src/domains/payments/gateway.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
 import { freshBenchDatabase, type Printer } from './support.ts';
@@ -175,40 +165,6 @@ class Phases {
         return `    ${label} per batch: first tenth ${avg(each.slice(0, tenth)).toFixed(0)} ms, middle ${avg(each.slice(4 * tenth, 5 * tenth)).toFixed(0)} ms, last tenth ${avg(each.slice(-tenth)).toFixed(0)} ms`;
       }),
     ];
-  }
-}
-
-/**
- * The processor's latency, simulated in the bench: each charge and lookup waits `ms` before the
- * sandbox answers. Holds no connection while waiting.
- */
-class LatentGateway implements PaymentGateway {
-  readonly name: string;
-  constructor(
-    private readonly inner: PaymentGateway,
-    private readonly ms: number,
-  ) {
-    this.name = `${inner.name}+${ms}ms`;
-  }
-  tokenize(card: CardDetails): Promise<CardSummary> {
-    return this.inner.tokenize(card);
-  }
-  describeToken(token: string): Promise<CardSummary | null> {
-    return this.inner.describeToken(token);
-  }
-  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
-    await sleep(this.ms);
-    return this.inner.charge(request);
-  }
-  async lookupCharge(idempotencyKey: string): Promise<ChargeOutcome | null> {
-    await sleep(this.ms);
-    return this.inner.lookupCharge(idempotencyKey);
-  }
-  refund(request: RefundRequest): Promise<RefundOutcome> {
-    return this.inner.refund(request);
-  }
-  payout(request: PayoutRequest): Promise<PayoutResult> {
-    return this.inner.payout(request);
   }
 }
 
@@ -445,15 +401,12 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
     });
     await db.execute(sql`vacuum (analyze)`);
     await db.execute(sql`checkpoint`);
-    const latent = new BillingService(
-      db,
-      new BillingRepository(),
-      services.members,
-      new LatentGateway(services.payments, LATENCY_MS),
-      services.audit,
-      systemClock,
-      { ...options.billing, concurrency: LATENCY_CONCURRENCY, claimSeconds: 300 },
-    );
+    // The sandbox answers each call 50 ms after its work is done, holding no connection meanwhile.
+    const latent = buildServices(database, systemClock, {
+      ...options,
+      billing: { ...options.billing, concurrency: LATENCY_CONCURRENCY },
+      sandboxLatencyMs: LATENCY_MS,
+    }).billing;
     phases.reset();
     say(
       `billing run with ${LATENCY_MS} ms processor latency: ${fmt(LATENCY_MEMBERSHIPS)} charges, batch ${BATCH_SIZE}, concurrency ${LATENCY_CONCURRENCY}…`,
