@@ -169,13 +169,27 @@ class Phases {
 }
 
 /**
- * `count` active memberships of Libra Plus v1 on the card `token`, each due within the 10 hours
- * before `at` (a daily run on a busy billing day): exactly one period each falls due.
+ * How due instants are laid out. `calendar` (default): as the billing calendar makes them, every
+ * membership's period due today at 00:00 Mexico City (their billing day is today), contracted a
+ * month ago at some time of that day. `spread`: due instants spread over the 10 hours before the
+ * run, one second apart in turn, so that the run, which takes memberships in due order, visits them
+ * all over the table (a harsher case than the calendar's, kept for comparison).
+ */
+const DUE_LAYOUT = process.env.BENCH_BILLING_DUE === 'spread' ? 'spread' : 'calendar';
+
+/**
+ * `count` active memberships of Libra Plus v1 on the card `token`, due at or before `at` (see
+ * DUE_LAYOUT): exactly one period each falls due.
  */
 async function loadDueMemberships(
   database: DatabaseHandle,
   p: { count: number; prefix: string; at: Date; token: string },
 ): Promise<void> {
+  const due =
+    DUE_LAYOUT === 'calendar'
+      ? sql`(date_trunc('day', ${p.at}::timestamptz at time zone 'America/Mexico_City')
+              at time zone 'America/Mexico_City')`
+      : sql`${p.at}::timestamptz - make_interval(secs => 1 + g % 36000)`;
   await database.db.execute(sql`
     insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
       titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
@@ -183,11 +197,11 @@ async function loadDueMemberships(
     select gen_random_uuid(), ${p.prefix} || lpad(g::text, 7, '0'), pv.id, 'active', 'bank',
       'Titular ' || g || ' Pérez', 'titular' || g || '@bench.libra.mx', '55' || lpad(g::text, 8, '0'),
       date '1980-01-01' + (g % 9000), ${p.token}, 'visa', 'credit', '4242', 12, 2030,
-      due.at - interval '1 month',
+      due.at - interval '1 month' + make_interval(secs => g % 36000),
       extract(day from due.at at time zone 'America/Mexico_City')::int, due.at,
       'titular ' || g || ' perez', now(), now()
     from generate_series(1, ${p.count}::int) g
-    cross join lateral (select ${p.at}::timestamptz - make_interval(secs => 1 + g % 36000) as at) due
+    cross join lateral (select ${due} as at) due
     cross join (select pv.id from plan_versions pv join plans pl on pl.id = pv.plan_id
                 where pl.code = 'libra-plus' and pv.version = 1) pv`);
 }
@@ -339,7 +353,9 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
     const card = await services.payments.tokenize(TEST_CARD);
     const db = database.db;
 
-    say(`loading ${fmt(MEMBERSHIPS)} due memberships (one approving sandbox card, ${card.token})…`);
+    say(
+      `loading ${fmt(MEMBERSHIPS)} due memberships (due instants: ${DUE_LAYOUT}; one approving sandbox card, ${card.token})…`,
+    );
     let started = Date.now();
     const at = new Date();
     await loadDueMemberships(database, { count: MEMBERSHIPS, prefix: 'LM-25-', at, token: card.token });
@@ -440,6 +456,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
       latency_concurrency: LATENCY_CONCURRENCY,
       latency_charges_per_s: Math.round(latencyRate),
       latency_target: LATENCY_TARGET,
+      due_layout: DUE_LAYOUT,
       batch_size: BATCH_SIZE,
       concurrency: CONCURRENCY,
       pool: POOL,
