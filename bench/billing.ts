@@ -50,19 +50,36 @@ const mb = (bytes: number) => Math.round(bytes / MB);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 
-/** Process RSS sampled every 200 ms while `work` runs. */
+/**
+ * Process RSS sampled every 200 ms while `work` runs: at the start, the peak, at the end, and the
+ * peak within each tenth of the work (by the progress `work` reports), to show whether it grows.
+ */
 async function sampled<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; startMb: number; peakMb: number; endMb: number }> {
+  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<{ result: T; startMb: number; peakMb: number; endMb: number; tenthsMb: number[] }> {
   const start = process.memoryUsage().rss;
   let peak = start;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 200);
+  let tenth = 0;
+  const tenths: number[] = [];
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    peak = Math.max(peak, rss);
+    tenths[tenth] = Math.max(tenths[tenth] ?? 0, rss);
+  };
+  const timer = setInterval(sample, 200);
   try {
-    const result = await work();
+    const result = await work((done, total) => {
+      tenth = Math.min(9, Math.floor((done / Math.max(total, 1)) * 10));
+    });
+    sample();
     const end = process.memoryUsage().rss;
-    return { result, startMb: mb(start), peakMb: mb(Math.max(peak, end)), endMb: mb(end) };
+    return {
+      result,
+      startMb: mb(start),
+      peakMb: mb(peak),
+      endMb: mb(end),
+      tenthsMb: [...tenths].map((v) => mb(v ?? 0)),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -384,7 +401,9 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
     const cpuBefore = machineCpu();
     const nodeCpuBefore = process.cpuUsage();
     started = performance.now();
-    const run = await sampled(() => services.billing.run({ at: new Date(), trigger: 'test' }));
+    const run = await sampled((onProgress) =>
+      services.billing.run({ at: new Date(), trigger: 'test', onProgress }),
+    );
     const runMs = performance.now() - started;
     const nodeCpu = process.cpuUsage(nodeCpuBefore);
     const cpuAfter = machineCpu();
@@ -400,6 +419,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
     );
     say(`  ratio  ${ratio.toFixed(3)} of the COPY rate (target ≥ ${TARGET_RATIO})`);
     say(`  rss    ${run.startMb} MB at the start, peak ${run.peakMb} MB, ${run.endMb} MB at the end`);
+    say(`         peak by tenth of the run: ${run.tenthsMb.join(' ')} MB`);
     say(
       `  cpu    machine ${(machineBusy * 100).toFixed(0)} % busy of 2 cores; this process ${nodeCores.toFixed(2)} cores; ${fmt(statements)} statements (${(statements / MEMBERSHIPS).toFixed(1)} per charge)`,
     );
@@ -428,7 +448,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
       `billing run with ${LATENCY_MS} ms processor latency: ${fmt(LATENCY_MEMBERSHIPS)} charges, batch ${BATCH_SIZE}, concurrency ${LATENCY_CONCURRENCY}…`,
     );
     started = performance.now();
-    const slow = await sampled(() => latent.run({ at: new Date(), trigger: 'test' }));
+    const slow = await sampled((onProgress) => latent.run({ at: new Date(), trigger: 'test', onProgress }));
     const slowMs = performance.now() - started;
     const slowBreakdown = phases.lines(slowMs);
     await verify(database, slow.result.runId, LATENCY_MEMBERSHIPS, slow.result);
@@ -449,6 +469,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
       target: TARGET_RATIO,
       peak_rss_mb: Math.max(run.peakMb, slow.peakMb),
       rss_start_mb: run.startMb,
+      rss_by_tenth_mb: run.tenthsMb,
       run_s: Number((runMs / 1000).toFixed(1)),
       copy_s: Number((floor.ms / 1000).toFixed(1)),
       latency_ms: LATENCY_MS,
