@@ -33,7 +33,7 @@ import { seed } from '../src/seed.ts';
 import { freshBenchDatabase, type Printer } from './support.ts';
 
 const MEMBERSHIPS = Number(process.env.BENCH_BILLING_MEMBERSHIPS ?? 1_000_000);
-const LATENCY_MEMBERSHIPS = Number(process.env.BENCH_BILLING_LATENCY_MEMBERSHIPS ?? 50_000);
+const LATENCY_MEMBERSHIPS = Number(process.env.BENCH_BILLING_LATENCY_MEMBERSHIPS ?? 100_000);
 const LATENCY_MS = 50;
 const BATCH_SIZE = Number(process.env.BENCH_BILLING_BATCH ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_BILLING_CONCURRENCY ?? 256);
