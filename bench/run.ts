@@ -3,10 +3,12 @@
  * object (name, ratio, target, p99_ms …) for scripts. Benchmarks compare against a baseline measured
  * in the same run, never against a number from another machine.
  */
+import { billingBenchmark } from './billing.ts';
 import { eligibilityBenchmark } from './eligibility.ts';
 import { webBenchmark } from './web.ts';
 
 const BENCHMARKS: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
+  billing: billingBenchmark,
   eligibility: eligibilityBenchmark,
   web: webBenchmark,
 };

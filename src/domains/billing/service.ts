@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Database, Executor } from '../../db/client.ts';
 import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -214,44 +214,59 @@ export class BillingService {
     try {
       await this.reconcileInto(summary, progress);
       const batch = this.options.batchSize;
-      for (;;) {
-        const claimed = await this.repository.claimWaiting(this.db, 'pending', {
-          now: this.clock.now(),
-          claimUntil: this.claimUntil(),
-          limit: batch,
-        });
-        if (claimed.length === 0) break;
-        summary.resent += claimed.length;
-        await this.attemptAndSettle(claimed, at, summary, options);
-        progress(claimed.length);
-      }
-      for (;;) {
-        const due = await this.repository.createDue(this.db, {
-          at,
-          now: this.clock.now(),
-          claimUntil: this.claimUntil(),
-          runId,
-          limit: batch,
-        });
-        if (due.advanced === 0) break;
-        summary.due += due.advanced;
-        summary.created += due.created.length;
-        summary.skippedSuspended += due.skipped;
-        if (due.created.length > 0) await this.attemptAndSettle(due.created, at, summary, options);
-        progress(due.advanced);
-      }
-      for (;;) {
-        const claimed = await this.repository.startRetries(this.db, {
-          at,
-          now: this.clock.now(),
-          claimUntil: this.claimUntil(),
-          limit: batch,
-        });
-        if (claimed.length === 0) break;
-        summary.retried += claimed.length;
-        await this.attemptAndSettle(claimed, at, summary, options);
-        progress(claimed.length);
-      }
+      await this.pipelined(
+        async () => {
+          const claimed = await this.repository.claimWaiting(this.db, 'pending', {
+            now: this.clock.now(),
+            claimUntil: this.claimUntil(),
+            limit: batch,
+          });
+          if (claimed.length === 0) return null;
+          summary.resent += claimed.length;
+          return { claimed, work: claimed.length };
+        },
+        at,
+        summary,
+        options,
+        progress,
+      );
+      await this.pipelined(
+        async () => {
+          const due = await this.repository.createDue(this.db, {
+            at,
+            now: this.clock.now(),
+            claimUntil: this.claimUntil(),
+            runId,
+            limit: batch,
+          });
+          if (due.advanced === 0) return null;
+          summary.due += due.advanced;
+          summary.created += due.created.length;
+          summary.skippedSuspended += due.skipped;
+          return { claimed: due.created, work: due.advanced };
+        },
+        at,
+        summary,
+        options,
+        progress,
+      );
+      await this.pipelined(
+        async () => {
+          const claimed = await this.repository.startRetries(this.db, {
+            at,
+            now: this.clock.now(),
+            claimUntil: this.claimUntil(),
+            limit: batch,
+          });
+          if (claimed.length === 0) return null;
+          summary.retried += claimed.length;
+          return { claimed, work: claimed.length };
+        },
+        at,
+        summary,
+        options,
+        progress,
+      );
       summary.refundsCompleted = await this.completePendingRefunds();
       summary.notices = await this.repository.createNotices(this.db, {
         at,
@@ -338,9 +353,11 @@ export class BillingService {
     };
   }
 
-  /** One processor call per charge, `concurrency` in flight; never inside a transaction. */
-  private async attempt(claimed: ClaimedCharge[]): Promise<AttemptOutcome[]> {
-    const limit = pLimit(this.options.concurrency);
+  /** One processor call per charge, at most `limit` in flight; never inside a transaction. */
+  private async attempt(
+    claimed: ClaimedCharge[],
+    limit: LimitFunction = pLimit(this.options.concurrency),
+  ): Promise<AttemptOutcome[]> {
     return Promise.all(
       claimed.map((c) =>
         limit(async () => {
@@ -369,6 +386,52 @@ export class BillingService {
         }),
       ),
     );
+  }
+
+  /**
+   * Takes batches (`take` answers null when nothing is left) and sends each to the processor as
+   * soon as it is taken: the next batch is taken, and its calls started, while the previous one's
+   * calls finish and its answers are written. So processor calls overlap the database's work, and
+   * call slots do not idle while a batch's last calls finish. At most two batches are held at once,
+   * `concurrency` bounds the calls in flight across both, and answers are written in the order their
+   * batches were taken. When `take` finds nothing while a batch is in flight, it looks again once
+   * that batch is written (its transaction may have held rows `take` skips).
+   */
+  private async pipelined(
+    take: () => Promise<{ claimed: ClaimedCharge[]; work: number } | null>,
+    at: Date,
+    summary: RunSummary,
+    options: Pick<RunOptions, 'beforeAttempts'>,
+    progress: (n: number) => void,
+  ): Promise<void> {
+    const limit = pLimit(this.options.concurrency);
+    let inFlight: Promise<void> | null = null;
+    try {
+      for (;;) {
+        const batch = await take();
+        if (!batch) {
+          if (!inFlight) return;
+          const last: Promise<void> = inFlight;
+          inFlight = null;
+          await last;
+          continue;
+        }
+        if (batch.claimed.length > 0) await options.beforeAttempts?.(batch.claimed);
+        const answers = this.attempt(batch.claimed, limit);
+        const previous = inFlight;
+        inFlight = (async () => {
+          const outcomes = await answers;
+          await previous;
+          await this.settle(outcomes, at, summary);
+          progress(batch.work);
+        })();
+        await previous;
+      }
+    } catch (error) {
+      // Nothing more is taken; what is in flight finishes (or fails) before the run is marked failed.
+      await inFlight?.catch(() => {});
+      throw error;
+    }
   }
 
   private async attemptAndSettle(
