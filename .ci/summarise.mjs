@@ -6,7 +6,10 @@ let passed = 0;
 // Non-test checks (type check, lint) that failed, counted by .ci/run.
 let failed = Number(process.env.CHECKS_FAILED ?? 0);
 let skipped = 0;
-for (const file of process.argv.slice(2)) {
+// Each suite's exit code, in the order of the reports: vitest fails a run on errors outside any
+// test (an unhandled rejection) while its report counts no failed test; such a run counts as one.
+const exits = (process.env.SUITE_EXITS ?? '').split(' ').filter(Boolean).map(Number);
+for (const [index, file] of process.argv.slice(2).entries()) {
   try {
     const report = JSON.parse(readFileSync(file, 'utf8'));
     passed += report.numPassedTests;
@@ -17,7 +20,12 @@ for (const file of process.argv.slice(2)) {
       if (suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'))
         failed++;
     }
-    console.log(`${file}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    const exit = exits[index] ?? 0;
+    const outside = exit !== 0 && report.numFailedTests === 0 ? 1 : 0;
+    failed += outside;
+    console.log(
+      `${file}: ${report.numPassedTests} passed, ${report.numFailedTests} failed${outside ? ` (the run exited ${exit}: errors outside the tests, counted as 1 failure)` : ''}`,
+    );
   } catch (error) {
     console.log(`${file}: no report (${error.message})`);
     failed++;

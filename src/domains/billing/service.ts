@@ -425,6 +425,9 @@ export class BillingService {
           await this.settle(outcomes, at, summary);
           progress(batch.work);
         })();
+        // Its failure is met when the loop next awaits it; until then it must not count as an
+        // unhandled rejection (which would stop the whole process).
+        inFlight.catch(() => {});
         await previous;
       }
     } catch (error) {
