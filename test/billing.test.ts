@@ -4,7 +4,7 @@ import { rows } from '../src/db/client.ts';
 import type { ChargeView } from '../src/domains/billing/views.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
+import { createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 import { TEST_CARD } from './support/payments.ts';
 
@@ -12,18 +12,12 @@ let t: TestApp;
 let clock: ManualClock;
 let agentUser: TestUser;
 let financeUser: TestUser;
-const sessions = new Map<string, Session>();
-
-/** A session valid at the clock's time: these tests move the clock by weeks, sessions expire. */
-async function sessionOf(user: TestUser): Promise<Session> {
-  const key = `${user.id}@${Math.floor(clock.now().getTime() / 600_000)}`;
-  let session = sessions.get(key);
-  if (!session) {
-    session = await signIn(t, user);
-    sessions.set(key, session);
-  }
-  return session;
-}
+/** Sessions valid at the clock's time (these tests move it by days and weeks). */
+let sessionCache: ReturnType<typeof sessionsAt> | undefined;
+const sessionOf = (user: TestUser) => {
+  sessionCache ??= sessionsAt(t);
+  return sessionCache(user);
+};
 
 const agent = {
   get read() {

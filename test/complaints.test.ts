@@ -5,7 +5,7 @@ import type { ComplaintView } from '../src/domains/complaints/views.ts';
 import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { bearer, createApiKey, createUser, type Session, signIn, type TestUser } from './support/auth.ts';
+import { bearer, createApiKey, createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts';
 import { contractByPhone, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 
@@ -21,17 +21,12 @@ let readOnlyPartnerKey: string;
 let ownMembershipId: string;
 let otherMembershipId: string;
 
-const sessions = new Map<string, Session>();
-/** A session valid at the clock's time: some tests move the clock by days and sessions expire. */
-async function sessionOf(user: TestUser): Promise<Session> {
-  const key = `${user.id}@${Math.floor(clock.now().getTime() / 600_000)}`;
-  let session = sessions.get(key);
-  if (!session) {
-    session = await signIn(t, user);
-    sessions.set(key, session);
-  }
-  return session;
-}
+/** Sessions valid at the clock's time (these tests move it by days and weeks). */
+let sessionCache: ReturnType<typeof sessionsAt> | undefined;
+const sessionOf = (user: TestUser) => {
+  sessionCache ??= sessionsAt(t);
+  return sessionCache(user);
+};
 
 type Caller = keyof typeof users | 'partner' | 'readOnlyPartner';
 async function headersOf(caller: Caller, write: boolean): Promise<Record<string, string>> {

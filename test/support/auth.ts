@@ -82,3 +82,20 @@ export async function createApiKey(
 export function bearer(key: string): Record<string, string> {
   return { authorization: `Bearer ${key}` };
 }
+
+/**
+ * Sessions that stay valid while a test moves the clock by days or weeks (sessions expire): a
+ * new sign-in whenever the clock enters another ten minutes, cached within them.
+ */
+export function sessionsAt(t: TestApp) {
+  const sessions = new Map<string, Session>();
+  return async (user: TestUser): Promise<Session> => {
+    const key = `${user.id}@${Math.floor(t.clock.now().getTime() / 600_000)}`;
+    let session = sessions.get(key);
+    if (!session) {
+      session = await signIn(t, user);
+      sessions.set(key, session);
+    }
+    return session;
+  };
+}

@@ -444,12 +444,14 @@ export class BillingRepository {
       .orderBy(asc(refunds.createdAt), asc(refunds.id));
   }
 
-  async membershipNumber(executor: Executor, membershipId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ number: memberships.number })
+  /** Membership numbers by id, for presenting charges of several memberships at once. */
+  async membershipNumbers(executor: Executor, membershipIds: string[]): Promise<Map<string, string>> {
+    if (membershipIds.length === 0) return new Map();
+    const found = await executor
+      .select({ id: memberships.id, number: memberships.number })
       .from(memberships)
-      .where(eq(memberships.id, membershipId));
-    return row?.number;
+      .where(inArray(memberships.id, [...new Set(membershipIds)]));
+    return new Map(found.map((r) => [r.id, r.number]));
   }
 
   // Refunds ------------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ export interface RunOptions {
   beforeAttempts?: (claimed: ClaimedCharge[]) => void | Promise<void>;
 }
 
+/** The next batch to send to the processor (and how much work it stands for), or null when none is left. */
+type BatchSource = () => Promise<{ claimed: ClaimedCharge[]; work: number } | null>;
+
 /** The processor's idempotency key of attempt n: the charge id itself, then `<id>:<n>`. */
 export function attemptKey(chargeId: string, attempt: number): string {
   return attempt === 1 ? chargeId : `${chargeId}:${attempt}`;
@@ -214,59 +217,42 @@ export class BillingService {
     try {
       await this.reconcileInto(summary, progress);
       const batch = this.options.batchSize;
-      await this.pipelined(
-        async () => {
-          const claimed = await this.repository.claimWaiting(this.db, 'pending', {
-            now: this.clock.now(),
-            claimUntil: this.claimUntil(),
-            limit: batch,
-          });
-          if (claimed.length === 0) return null;
-          summary.resent += claimed.length;
-          return { claimed, work: claimed.length };
-        },
-        at,
-        summary,
-        options,
-        progress,
-      );
-      await this.pipelined(
-        async () => {
-          const due = await this.repository.createDue(this.db, {
-            at,
-            now: this.clock.now(),
-            claimUntil: this.claimUntil(),
-            runId,
-            limit: batch,
-          });
-          if (due.advanced === 0) return null;
-          summary.due += due.advanced;
-          summary.created += due.created.length;
-          summary.skippedSuspended += due.skipped;
-          return { claimed: due.created, work: due.advanced };
-        },
-        at,
-        summary,
-        options,
-        progress,
-      );
-      await this.pipelined(
-        async () => {
-          const claimed = await this.repository.startRetries(this.db, {
-            at,
-            now: this.clock.now(),
-            claimUntil: this.claimUntil(),
-            limit: batch,
-          });
-          if (claimed.length === 0) return null;
-          summary.retried += claimed.length;
-          return { claimed, work: claimed.length };
-        },
-        at,
-        summary,
-        options,
-        progress,
-      );
+      const pipeline = (take: BatchSource) => this.pipelined(take, at, summary, options, progress);
+      await pipeline(async () => {
+        const claimed = await this.repository.claimWaiting(this.db, 'pending', {
+          now: this.clock.now(),
+          claimUntil: this.claimUntil(),
+          limit: batch,
+        });
+        if (claimed.length === 0) return null;
+        summary.resent += claimed.length;
+        return { claimed, work: claimed.length };
+      });
+      await pipeline(async () => {
+        const due = await this.repository.createDue(this.db, {
+          at,
+          now: this.clock.now(),
+          claimUntil: this.claimUntil(),
+          runId,
+          limit: batch,
+        });
+        if (due.advanced === 0) return null;
+        summary.due += due.advanced;
+        summary.created += due.created.length;
+        summary.skippedSuspended += due.skipped;
+        return { claimed: due.created, work: due.advanced };
+      });
+      await pipeline(async () => {
+        const claimed = await this.repository.startRetries(this.db, {
+          at,
+          now: this.clock.now(),
+          claimUntil: this.claimUntil(),
+          limit: batch,
+        });
+        if (claimed.length === 0) return null;
+        summary.retried += claimed.length;
+        return { claimed, work: claimed.length };
+      });
       summary.refundsCompleted = await this.completePendingRefunds();
       summary.notices = await this.repository.createNotices(this.db, {
         at,
@@ -398,7 +384,7 @@ export class BillingService {
    * that batch is written (its transaction may have held rows `take` skips).
    */
   private async pipelined(
-    take: () => Promise<{ claimed: ClaimedCharge[]; work: number } | null>,
+    take: BatchSource,
     at: Date,
     summary: RunSummary,
     options: Pick<RunOptions, 'beforeAttempts'>,
@@ -574,13 +560,29 @@ export class BillingService {
 
   // Charges, receipts ----------------------------------------------------------------------------
 
+  /** Charges as their views: attempts, refunds and membership numbers read once for all. */
+  private async present(executor: Executor, found: ChargeRecord[]): Promise<ChargeView[]> {
+    const ids = found.map((c) => c.id);
+    const attempts = await this.repository.attemptsOf(executor, ids);
+    const refunds = await this.repository.refundsOf(executor, ids);
+    const numbers = await this.repository.membershipNumbers(
+      executor,
+      found.map((c) => c.membershipId),
+    );
+    return found.map((c) =>
+      presentCharge(
+        c,
+        attempts.filter((a) => a.chargeId === c.id),
+        refunds.filter((r) => r.chargeId === c.id),
+        numbers.get(c.membershipId) ?? '',
+      ),
+    );
+  }
+
   private async view(executor: Executor, charge: ChargeRecord): Promise<ChargeView> {
-    const [attempts, refunds, number] = [
-      await this.repository.attemptsOf(executor, [charge.id]),
-      await this.repository.refundsOf(executor, [charge.id]),
-      await this.repository.membershipNumber(executor, charge.membershipId),
-    ];
-    return presentCharge(charge, attempts, refunds, number ?? '');
+    const [view] = await this.present(executor, [charge]);
+    if (!view) throw new Error('charge view vanished');
+    return view;
   }
 
   /** Reads by staff are reads of someone's personal data: audited. */
@@ -614,11 +616,8 @@ export class BillingService {
 
   async chargesOfMembership(actor: Actor, membershipId: string): Promise<ChargeView[]> {
     return this.db.transaction(async (tx) => {
-      const { membership } = await this.members.load(tx, actor, membershipId);
+      await this.members.load(tx, actor, membershipId);
       const found = await this.repository.chargesOf(tx, membershipId);
-      const ids = found.map((c) => c.id);
-      const attempts = await this.repository.attemptsOf(tx, ids);
-      const refunds = await this.repository.refundsOf(tx, ids);
       if (isStaff(actor.principal)) {
         await this.audit.record(tx, actor, {
           action: 'membership.charges_read',
@@ -626,14 +625,7 @@ export class BillingService {
           recordId: membershipId,
         });
       }
-      return found.map((c) =>
-        presentCharge(
-          c,
-          attempts.filter((a) => a.chargeId === c.id),
-          refunds.filter((r) => r.chargeId === c.id),
-          membership.number,
-        ),
-      );
+      return this.present(tx, found);
     });
   }
 
@@ -644,26 +636,12 @@ export class BillingService {
   ): Promise<ChargeView[]> {
     return this.db.transaction(async (tx) => {
       const found = await this.repository.listCharges(tx, filter);
-      const ids = found.map((c) => c.id);
-      const attempts = await this.repository.attemptsOf(tx, ids);
-      const refunds = await this.repository.refundsOf(tx, ids);
       await this.audit.record(tx, actor, {
         action: 'charge.list',
         recordType: 'charge',
         details: { ...filter, results: found.length },
       });
-      const views: ChargeView[] = [];
-      for (const c of found) {
-        views.push(
-          presentCharge(
-            c,
-            attempts.filter((a) => a.chargeId === c.id),
-            refunds.filter((r) => r.chargeId === c.id),
-            (await this.repository.membershipNumber(tx, c.membershipId)) ?? '',
-          ),
-        );
-      }
-      return views;
+      return this.present(tx, found);
     });
   }
 
