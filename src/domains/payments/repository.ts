@@ -98,19 +98,6 @@ export class SandboxRepository {
     return row;
   }
 
-  /**
-   * Inserts the charge unless its idempotency key is taken; returns whether it was inserted. A
-   * concurrent insert with the same key waits for the other and then inserts nothing.
-   */
-  async insertChargeOnce(executor: Executor, charge: typeof sandboxCharges.$inferInsert): Promise<boolean> {
-    const inserted = await executor
-      .insert(sandboxCharges)
-      .values(charge)
-      .onConflictDoNothing({ target: sandboxCharges.idempotencyKey })
-      .returning({ id: sandboxCharges.id });
-    return inserted.length > 0;
-  }
-
   /** The charges made with any of these keys (in no particular order). */
   async chargesByKeys(
     executor: Executor,
