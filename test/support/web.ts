@@ -85,7 +85,7 @@ export async function screenshot(page: Page, name: string, viewport: Viewport): 
 /** True when nothing on the page scrolls sideways at its viewport's width. */
 export async function fitsWidth(page: Page): Promise<boolean> {
   const width = page.viewportSize()?.width ?? 0;
-  return (await page.evaluate('document.documentElement.scrollWidth')) <= width;
+  return (await page.evaluate<number>('document.documentElement.scrollWidth')) <= width;
 }
 
 export interface OnlineCustomer {
