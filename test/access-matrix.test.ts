@@ -641,6 +641,23 @@ const CHECKS: Record<string, Check> = {
     // Public (online contracting needs no account), but only sales channels may contract.
     expected: { ...only(['anonymous', 'agent', 'supervisor', 'partner'], 201), customer: 409 },
   },
+  'POST /v1/memberships/validation': {
+    method: 'POST',
+    request: async (caller) => {
+      const { planCode, titular } = contractBody('unused');
+      return {
+        url: '/v1/memberships/validation',
+        payload: {
+          planCode,
+          titular,
+          ...(caller === 'anonymous' ? { account: { password: 'mi contraseña segura' } } : {}),
+        },
+      };
+    },
+    // Whoever may contract may check a contracting first; it writes nothing. The matrix's customer
+    // has a live membership already, as in the row above.
+    expected: { ...only(['anonymous', 'agent', 'supervisor', 'partner'], 204), customer: 409 },
+  },
   'GET /v1/memberships': {
     method: 'GET',
     request: async () => ({ url: '/v1/memberships?q=lopez' }),

@@ -110,7 +110,9 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
     await page.getByRole('link', { name: 'Contratar en línea' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Contratar en línea' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/contratar');
-    expect(failures).toEqual([]);
+    // Contracting asks who is signed in (GET /v1/me): a newcomer's answer is 401, which Chromium
+    // logs as a failed resource. Nothing else may fail.
+    expect(failures.filter((f) => !f.includes('status of 401'))).toEqual([]);
   });
 
   it('shows the error state with the API words and a retry, then the plan', async () => {
