@@ -32,13 +32,13 @@ function commonPasswords(): Set<string> {
  * NIST SP 800-63B style: long enough, not a known common one, and no composition rules. Length
  * counts characters (code points), so "contraseña" is as long as it looks.
  */
-export function checkPasswordPolicy(password: string): void {
+export function checkPasswordPolicy(password: string, field = 'body/password'): void {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
     throw new AppError('PASSWORD_TOO_WEAK', {
       errors: [
         {
-          field: 'body/password',
+          field,
           message: `must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
         },
       ],
@@ -46,7 +46,7 @@ export function checkPasswordPolicy(password: string): void {
   }
   if (commonPasswords().has(password.trim().toLowerCase())) {
     throw new AppError('PASSWORD_TOO_WEAK', {
-      errors: [{ field: 'body/password', message: 'is on the list of common passwords' }],
+      errors: [{ field, message: 'is on the list of common passwords' }],
     });
   }
 }
