@@ -232,6 +232,33 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       expect(failures).toEqual([]);
     });
 
+    it('says the API\'s words when what is left cannot be read, and reads it again on "Reintentar"', async () => {
+      const { page, context } = await signedIn(family, '/app/cuenta');
+      let failing = true;
+      await context.route('**/v1/memberships/*/usage', (route) =>
+        failing
+          ? route.fulfill({
+              status: 503,
+              contentType: 'application/problem+json',
+              body: JSON.stringify({
+                status: 503,
+                code: 'SERVICE_UNAVAILABLE',
+                detail: 'Libra no responde ahora.',
+              }),
+            })
+          : route.continue(),
+      );
+      await page.getByRole('link', { name: 'Resumen' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'No pudimos cargar lo que te queda' });
+      await alert.waitFor();
+      expect(await alert.innerText()).toContain('Libra no responde ahora.');
+      // The rest of the summary is there all the same.
+      expect(await page.getByTestId('membership-number').innerText()).toBe(family.number);
+      failing = false;
+      await alert.getByRole('button', { name: 'Reintentar' }).click();
+      await page.getByTestId('usage').waitFor();
+    });
+
     it('reads well in English, at 390 and 1280 px, with no serious axe violation', async () => {
       await checkPage('portal-home', family, '/app', (page) => page.getByTestId('usage').waitFor());
     }, 90_000);

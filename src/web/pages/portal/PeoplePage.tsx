@@ -147,7 +147,8 @@ function AddPerson({ membershipId, onAdded }: { membershipId: string; onAdded: (
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [sending, setSending] = useState(false);
-  // One key per person being added, kept while the same details are retried.
+  // One key per person being added, kept while the same details are retried (the API's rule for
+  // POSTs that create; the beneficiaries route does not honour it yet, docs/decisions.md).
   const key = useRef(newIdempotencyKey());
 
   function change(patch: Partial<Draft>) {
