@@ -14,6 +14,7 @@ import { PAGE_CATEGORIES, pageCategoryOf } from '../plan-rules.ts';
 import {
   CASES,
   type Case,
+  caseKey,
   type Decision,
   isOpen,
   problemText,
@@ -383,7 +384,7 @@ function RequestForm({ membership, services }: { membership: Membership; service
         body: built.body,
         idempotencyKey: intent.current.key,
       });
-      queryClient.setQueryData(['cases', 'one', created.id], created);
+      queryClient.setQueryData(caseKey(created.id), created);
       void queryClient.invalidateQueries({ queryKey: CASES });
       navigate(`/app/casos/${created.id}`);
     } catch (error) {
