@@ -109,7 +109,10 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     await context.setGeolocation({ latitude: ZOCALO.lat, longitude: ZOCALO.lng, accuracy: 20 });
     await signInThroughPage(page, web.base, customer);
     failures.length = 0;
-    await page.getByRole('link', { name: 'Solicitar asistencia' }).click();
+    await page
+      .getByRole('navigation', { name: 'Tu membresía' })
+      .getByRole('link', { name: 'Solicitar asistencia' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Solicitar asistencia' }).waitFor();
 
     await page.getByLabel('Envío de grúa').check();
