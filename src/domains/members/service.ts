@@ -200,8 +200,8 @@ export class MembersService {
     const problems = new FieldProblems();
     const checked = await this.checkContract(actor, input, problems, now);
     problems.throwIfAny();
-    const { channel, needsAccount, version, card } = checked;
-    const titular = checked.titular as NonNullable<typeof checked.titular>;
+    const { channel, needsAccount, version, card, titular } = checked;
+    // The schema asked for every part, and each passed its checks.
     if (!version || !card || !titular) throw new Error('contracting checks left a part unchecked');
 
     return this.db.transaction((tx) =>
