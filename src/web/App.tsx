@@ -11,6 +11,7 @@ import { LoadingState } from './ui/States.tsx';
 // The plan page is in the first bundle (it is the landing page); other pages load when visited.
 const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
+const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
 const PortalLayout = lazy(() => import('./pages/portal/PortalLayout.tsx'));
 const HomePage = lazy(() => import('./pages/portal/HomePage.tsx'));
 const AssistancePage = lazy(() => import('./pages/portal/AssistancePage.tsx'));
@@ -35,6 +36,7 @@ function Pages() {
           <Route path="/" element={<PlanPage />} />
           <Route path="/contratar" element={<ContractPage />} />
           <Route path="/entrar" element={<SignInPage />} />
+          <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
           <Route
             path="/app"
             element={
