@@ -280,7 +280,13 @@ export class BillingRepository {
           as t("membershipId" uuid, "toState" text, reason text, "chargeId" uuid)
       ),
       prev as (
+        -- A payment leaves a membership that is already active as it is, whatever another
+        -- transaction does to it meanwhile (billing never moves one back from past due, suspended
+        -- or cancelled while another charge of it is declined, or ever from cancelled), so those
+        -- rows are neither locked nor written: the usual case of a run. Any other is locked and
+        -- read as it stands now.
         select m.id, m.state from memberships m join t on t."membershipId" = m.id
+        where not (t."toState" = 'active' and m.state = 'active')
         order by m.id
         for update of m
       ),
