@@ -34,6 +34,8 @@ export interface SettledCharge {
   membershipId: string;
   status: 'succeeded' | 'failed' | 'unknown';
   retryAt: Date | null;
+  /** The membership's state as the statement read it (not locked: `changeStates` locks). */
+  membershipState: string;
 }
 
 export interface StateChange {
@@ -256,7 +258,9 @@ export class BillingRepository {
         on conflict (charge_id, number) do update set status = excluded.status,
           decline_code = excluded.decline_code, gateway_charge_id = excluded.gateway_charge_id, at = excluded.at
       )
-      select id, membership_id as "membershipId", status, retry_at as "retryAt" from upd`,
+      select u.id, u.membership_id as "membershipId", u.status, u.retry_at as "retryAt",
+        m.state as "membershipState"
+      from upd u join memberships m on m.id = u.membership_id`,
     );
   }
 
