@@ -208,19 +208,27 @@ async function loadDueMemberships(
               at time zone 'America/Mexico_City')`
       : sql`${p.at}::timestamptz - make_interval(secs => 1 + g % 36000)`;
   await database.db.execute(sql`
-    insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
-      titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
-      card_exp_year, contracted_at, billing_day, next_charge_at, search_text, created_at, updated_at)
-    select gen_random_uuid(), ${p.prefix} || lpad(g::text, 7, '0'), pv.id, 'active', 'bank',
-      'Titular ' || g || ' Pérez', 'titular' || g || '@bench.libra.mx', '55' || lpad(g::text, 8, '0'),
-      date '1980-01-01' + (g % 9000), ${p.token}, 'visa', 'credit', '4242', 12, 2030,
-      due.at - interval '1 month' + make_interval(secs => g % 36000),
-      extract(day from due.at at time zone 'America/Mexico_City')::int, due.at,
-      'titular ' || g || ' perez', now(), now()
-    from generate_series(1, ${p.count}::int) g
-    cross join lateral (select ${due} as at) due
-    cross join (select pv.id from plan_versions pv join plans pl on pl.id = pv.plan_id
-                where pl.code = 'libra-plus' and pv.version = 1) pv`);
+    with made as (
+      select gen_random_uuid() as id, g, due.at, pv.id as plan_version_id
+      from generate_series(1, ${p.count}::int) g
+      cross join lateral (select ${due} as at) due
+      cross join (select pv.id from plan_versions pv join plans pl on pl.id = pv.plan_id
+                  where pl.code = 'libra-plus' and pv.version = 1) pv
+    ),
+    inserted as (
+      insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
+        titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
+        card_exp_year, contracted_at, billing_day, search_text, created_at, updated_at)
+      select id, ${p.prefix} || lpad(g::text, 7, '0'), plan_version_id, 'active', 'bank',
+        'Titular ' || g || ' Pérez', 'titular' || g || '@bench.libra.mx', '55' || lpad(g::text, 8, '0'),
+        date '1980-01-01' + (g % 9000), ${p.token}, 'visa', 'credit', '4242', 12, 2030,
+        at - interval '1 month' + make_interval(secs => g % 36000),
+        extract(day from at at time zone 'America/Mexico_City')::int,
+        'titular ' || g || ' perez', now(), now()
+      from made order by g
+    )
+    insert into billing_schedule (membership_id, next_charge_at)
+    select id, at from made order by g`);
 }
 
 /** Columns of a charge as it ends up after a successful run, in COPY's text format. */

@@ -67,10 +67,10 @@ async function billAll(env: Record<string, string>) {
     );
     const memberships = await rows(
       db,
-      sql`select m.number, m.state, m.next_charge_at,
+      sql`select m.number, m.state, s.next_charge_at,
             (select string_agg(coalesce(e.from_state, '') || '>' || coalesce(e.to_state, ''), ' ' order by e.at, e.id)
                from membership_events e where e.membership_id = m.id and e.type = 'state_changed') as moves
-          from memberships m order by m.number`,
+          from memberships m join billing_schedule s on s.membership_id = m.id order by m.number`,
     );
     return { summaries, charges, memberships };
   } finally {

@@ -115,21 +115,29 @@ describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
     if (!plan) throw new Error('the seeded catalog has no libra-plus');
 
     // Phone memberships contracted between 00:00 and 00:05: period 1 is due at the contracting
-    // instant (next_charge_at), so the 00:05 run charges every one of them.
+    // instant (their schedule's next_charge_at), so the 00:05 run charges every one of them.
     await db.execute(sql`
-      insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
-        titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
-        card_exp_year, contracted_at, trial_ends_at, billing_day, next_charge_at, search_text, created_at,
-        updated_at)
-      select libra_uuid_v7(), 'LK-26-' || lpad(i::text, 6, '0'), ${plan.id}, 'active', 'phone',
-        'Titular ' || i, 'titular-' || i || '@crash.test.libra.mx', '5512345678', '1985-03-15',
-        ${card.token}, ${card.brand}, ${card.type}, ${card.last4}, ${card.expMonth}, ${card.expYear},
-        c.at, null, 1, c.at, '', c.at, c.at
-      from generate_series(1, ${MEMBERSHIPS}) i,
-        lateral (select ${contractedFrom}::timestamptz + i * interval '50 milliseconds' as at) c`);
+      with made as (
+        select libra_uuid_v7() as id, i, c.at
+        from generate_series(1, ${MEMBERSHIPS}) i,
+          lateral (select ${contractedFrom}::timestamptz + i * interval '50 milliseconds' as at) c
+      ),
+      inserted as (
+        insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
+          titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
+          card_exp_year, contracted_at, trial_ends_at, billing_day, search_text, created_at, updated_at)
+        select id, 'LK-26-' || lpad(i::text, 6, '0'), ${plan.id}, 'active', 'phone',
+          'Titular ' || i, 'titular-' || i || '@crash.test.libra.mx', '5512345678', '1985-03-15',
+          ${card.token}, ${card.brand}, ${card.type}, ${card.last4}, ${card.expMonth}, ${card.expYear},
+          at, null, 1, '', at, at
+        from made
+      )
+      insert into billing_schedule (membership_id, next_charge_at) select id, at from made`);
     const [sample] = await rows<{ contracted_at: Date; next_charge_at: Date }>(
       db,
-      sql`select contracted_at, next_charge_at from memberships order by contracted_at desc limit 1`,
+      sql`select m.contracted_at, s.next_charge_at
+          from memberships m join billing_schedule s on s.membership_id = m.id
+          order by m.contracted_at desc limit 1`,
     );
     if (!sample) throw new Error('no memberships');
     expect(sample.next_charge_at.getTime()).toBeLessThanOrEqual(at.getTime());
@@ -254,7 +262,7 @@ describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
     expect(attempts).toEqual({ n: MEMBERSHIPS, keyed: MEMBERSHIPS });
     const [advanced] = await rows<{ n: number }>(
       db,
-      sql`select count(*)::int as n from memberships where next_charge_at = ${mexicoCityTime('2027-01-01T00:00')}`,
+      sql`select count(*)::int as n from billing_schedule where next_charge_at = ${mexicoCityTime('2027-01-01T00:00')}`,
     );
     expect(advanced?.n).toBe(MEMBERSHIPS);
   }, 300_000);

@@ -34,7 +34,7 @@
  *    lock and the single statement that creates and advances keep it once); the retry starvation
  *    fixed alongside this test fails (d) in the example that runs first.
  *
- * 2. The SQL that advances `memberships.next_charge_at` agrees with the TypeScript calendar,
+ * 2. The SQL that advances `billing_schedule.next_charge_at` agrees with the TypeScript calendar,
  *    end-of-month days above all (contracting on the 28th–31st, February 2027 and the leap 2028):
  *    after every run at `at`, each membership's next_charge_at is `nextDueAt(m, at)`, and in the
  *    end its charges' keys, `period_starts_at` and `period_ends_at` are exactly the calendar's
@@ -277,8 +277,11 @@ async function cancel(id: string): Promise<void> {
 async function retire(ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   const db = t.database.handle.db;
-  await db.execute(sql`update memberships set state = 'cancelled', next_charge_at = null,
+  await db.execute(sql`update memberships set state = 'cancelled',
     cancelled_at = coalesce(cancelled_at, ${clock.now()}) where id in ${list(ids)}`);
+  await db.execute(
+    sql`update billing_schedule set next_charge_at = null where membership_id in ${list(ids)}`,
+  );
   await db.execute(sql`update charges set retry_at = null where membership_id in ${list(ids)}`);
 }
 
@@ -303,8 +306,8 @@ async function membershipRows(ids: string[]): Promise<MembershipRow[]> {
   if (ids.length === 0) return [];
   return rows<MembershipRow>(
     t.database.handle.db,
-    sql`select id, state, contracted_at, billing_day, trial_ends_at, cancelled_at, next_charge_at
-        from memberships where id in ${list(ids)}`,
+    sql`select m.id, m.state, m.contracted_at, m.billing_day, m.trial_ends_at, m.cancelled_at, s.next_charge_at
+        from memberships m join billing_schedule s on s.membership_id = m.id where m.id in ${list(ids)}`,
   );
 }
 
@@ -727,7 +730,7 @@ const calendarScenarioArb = fc.record({
   ),
 });
 
-describe('the SQL advance of next_charge_at follows the calendar', () => {
+describe('the SQL advance of the schedule follows the calendar', () => {
   it('at month ends and in leap years: next_charge_at after each run, then keys, starts and ends of every charge', async () => {
     await fc.assert(
       fc.asyncProperty(calendarScenarioArb, async (s) => {

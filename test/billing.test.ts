@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
 import type { ChargeView } from '../src/domains/billing/views.ts';
+import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts';
+import { onPostgres } from './support/database.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 import { TEST_CARD } from './support/payments.ts';
 
@@ -546,4 +548,59 @@ describe('the daily schedule', () => {
       await app.close();
     }
   }, 60_000);
+});
+
+describe('a run beside a cancellation in progress', () => {
+  // Only PostgreSQL has two transactions at once (PGlite is one connection).
+  it.skipIf(!onPostgres)(
+    'neither waits for the other: the run bills while the cancellation holds the membership, which then clears the schedule',
+    async () => {
+      const active = await phoneMembership(TEST_CARD.visaCredit, '2028-06-10T10:00');
+      const suspended = await phoneMembership(TEST_CARD.visaCredit, '2028-06-10T10:01');
+      const db = t.database.handle.db;
+      await db.execute(sql`update memberships set state = 'suspended' where id = ${suspended.id}`);
+      // As `cancel` does: each membership locked first, its schedule cleared last, in one transaction.
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const cancelling = db.transaction(async (tx) => {
+        await t.services.members.load(tx, SYSTEM_ACTOR, active.id, true);
+        await t.services.members.load(tx, SYSTEM_ACTOR, suspended.id, true);
+        holding();
+        await released;
+        for (const id of [active.id, suspended.id])
+          await t.services.members.changeState(tx, SYSTEM_ACTOR, id, 'cancelled', 'Cancelación (prueba)');
+      });
+      await held;
+      // The suspended membership's skipped period is an event that references it: with the
+      // membership locked `for update` the run waited for the cancellation, which waited for the
+      // run's schedule rows.
+      await billAt('2028-06-10T10:05');
+      release();
+      await cancelling;
+      const charged = await rows<{ membership_id: string; period_key: string }>(
+        db,
+        sql`select membership_id, period_key from charges where membership_id in (${active.id}, ${suspended.id})`,
+      );
+      expect(charged).toEqual([{ membership_id: active.id, period_key: '2028-06' }]);
+      const skipped = await rows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from membership_events
+            where membership_id = ${suspended.id} and type = 'period_not_charged'`,
+      );
+      expect(skipped).toEqual([{ n: 1 }]);
+      expect(await membership(active.id)).toMatchObject({ state: 'cancelled', nextChargeOn: null });
+      const schedules = await rows<{ next_charge_at: Date | null }>(
+        db,
+        sql`select next_charge_at from billing_schedule where membership_id in (${active.id}, ${suspended.id})`,
+      );
+      expect(schedules).toEqual([{ next_charge_at: null }, { next_charge_at: null }]);
+    },
+    60_000,
+  );
 });

@@ -15,6 +15,26 @@ import {
 import { memberships } from './members.ts';
 
 /**
+ * When each membership's next period falls due (billing calendar), one row per membership, made at
+ * contracting: the billing run charges the rows whose instant has come and moves them a month on;
+ * null once nothing more will be charged (cancelled). Kept apart from the wide membership row so
+ * that advancing a period writes only this narrow row and its two index entries — not the
+ * membership's row, its five indexes and its trigram search entries. Charges reference this row
+ * (which references the membership): the run already holds it, so their foreign-key check locks
+ * nothing more.
+ */
+export const billingSchedule = pgTable(
+  'billing_schedule',
+  {
+    membershipId: uuid('membership_id')
+      .primaryKey()
+      .references(() => memberships.id),
+    nextChargeAt: timestamp('next_charge_at', { withTimezone: true }),
+  },
+  (t) => [index('billing_schedule_due_idx').on(t.nextChargeAt).where(sql`${t.nextChargeAt} is not null`)],
+);
+
+/**
  * One monthly charge of a membership: at most one per (membership, period), enforced here whatever
  * crashes, retries or concurrent runs happen. A successful charge is also the receipt (base, IVA,
  * total, card summary, period) and keeps what a CFDI 4.0 e-invoice needs.
@@ -27,9 +47,10 @@ export const charges = pgTable(
   'charges',
   {
     id: uuid('id').primaryKey(),
+    /** The membership charged; its schedule row, which stands for it (see `billingSchedule`). */
     membershipId: uuid('membership_id')
       .notNull()
-      .references(() => memberships.id),
+      .references(() => billingSchedule.membershipId),
     /** `YYYY-MM` of the due date in Mexico City. */
     periodKey: text('period_key').notNull(),
     periodStartsAt: timestamp('period_starts_at', { withTimezone: true }).notNull(),

@@ -52,11 +52,7 @@ export const memberships = pgTable(
     /** Day of the month charges fall on (the contracting day, Mexico City); 29–31 fall back. */
     billingDay: smallint('billing_day').notNull(),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
-    /**
-     * When the next period falls due (billing calendar); the billing run charges memberships whose
-     * instant has come and moves it a month on. Null once nothing more will be charged.
-     */
-    nextChargeAt: timestamp('next_charge_at', { withTimezone: true }),
+    // When the next period falls due is billing's: `billing_schedule`, one narrow row each.
     /** After a cancellation: services go on until then (the period already paid), exclusive. */
     coverageEndsAt: timestamp('coverage_ends_at', { withTimezone: true }),
     /** Lower-case, unaccented name, email, phone, number and card last 4, for trigram search. */
@@ -70,7 +66,6 @@ export const memberships = pgTable(
     check('memberships_card_type', sql`${t.cardType} in ('credit','debit')`),
     check('memberships_billing_day', sql`${t.billingDay} between 1 and 31`),
     index('memberships_titular_user_idx').on(t.titularUserId),
-    index('memberships_next_charge_idx').on(t.nextChargeAt).where(sql`${t.nextChargeAt} is not null`),
     index('memberships_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );

@@ -34,6 +34,8 @@ export interface SettledCharge {
   membershipId: string;
   status: 'succeeded' | 'failed' | 'unknown';
   retryAt: Date | null;
+  /** The membership's state as the statement read it (not locked: `changeStates` locks). */
+  membershipState: string;
 }
 
 export interface StateChange {
@@ -60,6 +62,11 @@ export class BillingRepository {
    * each one's next due instant a month on — in one statement, so a charge and its advance commit
    * together. The unique (membership, period) key makes a second creation a no-op whatever happens.
    * Suspended memberships advance without a charge: no coverage, no charge.
+   *
+   * Only the schedule rows are locked (`skip locked`), never the membership rows: the membership's
+   * state and card are read as of the statement's start. A cancellation clears the schedule row, so
+   * it either comes first (the row is no longer due: skipped) or waits for this transaction; any
+   * other change that commits meanwhile (a card, a state billing moves) is as if made just after it.
    */
   async createDue(
     executor: Executor,
@@ -69,15 +76,16 @@ export class BillingRepository {
       executor,
       sql`
       with due as (
-        select m.id, m.next_charge_at as due_at, m.billing_day, m.state, m.card_token, m.card_brand,
+        select m.id, s.next_charge_at as due_at, m.billing_day, m.state, m.card_token, m.card_brand,
                m.card_type, m.card_last4, m.titular_rfc, m.titular_name,
                pv.price_total_centavos, pv.price_base_centavos, pv.price_iva_centavos
-        from memberships m
+        from billing_schedule s
+        join memberships m on m.id = s.membership_id
         join plan_versions pv on pv.id = m.plan_version_id
-        where m.next_charge_at <= ${p.at} and m.state <> 'cancelled'
-        order by m.next_charge_at
+        where s.next_charge_at <= ${p.at} and m.state <> 'cancelled'
+        order by s.next_charge_at
         limit ${p.limit}
-        for update of m skip locked
+        for update of s skip locked
       ),
       periods as (
         select due.*,
@@ -107,9 +115,12 @@ export class BillingRepository {
           amount_centavos as "amountCentavos", period_key as "periodKey"
       ),
       advanced as (
-        update memberships m set next_charge_at = p.next_due, updated_at = ${p.now}
-        from periods p where m.id = p.id
-        returning m.id
+        -- By key (= any of an array), never a join the planner may answer with a scan of the
+        -- whole narrow table (it did: 124 ms a batch at 200,000 memberships).
+        update billing_schedule s set next_charge_at = p.next_due
+        from periods p
+        where s.membership_id = any (array(select id from periods)) and s.membership_id = p.id
+        returning s.membership_id
       ),
       skipped as (
         insert into membership_events (id, membership_id, at, type, from_state, to_state, reason, actor_type, details)
@@ -247,7 +258,9 @@ export class BillingRepository {
         on conflict (charge_id, number) do update set status = excluded.status,
           decline_code = excluded.decline_code, gateway_charge_id = excluded.gateway_charge_id, at = excluded.at
       )
-      select id, membership_id as "membershipId", status, retry_at as "retryAt" from upd`,
+      select u.id, u.membership_id as "membershipId", u.status, u.retry_at as "retryAt",
+        m.state as "membershipState"
+      from upd u join memberships m on m.id = u.membership_id`,
     );
   }
 
@@ -274,7 +287,13 @@ export class BillingRepository {
           as t("membershipId" uuid, "toState" text, reason text, "chargeId" uuid)
       ),
       prev as (
+        -- A payment leaves a membership that is already active as it is, whatever another
+        -- transaction does to it meanwhile (billing never moves one back from past due, suspended
+        -- or cancelled while another charge of it is declined, or ever from cancelled), so those
+        -- rows are neither locked nor written: the usual case of a run. Any other is locked and
+        -- read as it stands now.
         select m.id, m.state from memberships m join t on t."membershipId" = m.id
+        where not (t."toState" = 'active' and m.state = 'active')
         order by m.id
         for update of m
       ),
@@ -309,10 +328,12 @@ export class BillingRepository {
       executor,
       sql`
       with upcoming as (
-        select m.id, m.number, m.next_charge_at, m.card_last4, pv.price_total_centavos as total
-        from memberships m join plan_versions pv on pv.id = m.plan_version_id
-        where m.next_charge_at > ${p.at}
-          and m.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
+        select m.id, m.number, s.next_charge_at, m.card_last4, pv.price_total_centavos as total
+        from billing_schedule s
+        join memberships m on m.id = s.membership_id
+        join plan_versions pv on pv.id = m.plan_version_id
+        where s.next_charge_at > ${p.at}
+          and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
           and m.state in ('trial', 'active', 'past_due')
       ),
       made as (
@@ -337,12 +358,15 @@ export class BillingRepository {
     return row?.n ?? 0;
   }
 
-  /** How much a run at `at` has to do, for its progress bar (an estimate: others may take some). */
+  /**
+   * How much a run at `at` has to do, for its progress bar (an estimate: others may take some).
+   * The schedule's index alone: a cancellation clears the schedule row.
+   */
   async workAt(executor: Executor, at: Date): Promise<number> {
     const [row] = await rows<{ n: number }>(
       executor,
       sql`select
-        (select count(*) from memberships where next_charge_at <= ${at} and state <> 'cancelled')
+        (select count(*) from billing_schedule where next_charge_at <= ${at})
         + (select count(*) from charges where status in ('pending', 'unknown'))
         + (select count(*) from charges where status = 'failed' and retry_at <= ${at}) as n`,
     );

@@ -489,6 +489,11 @@ export class BillingService {
       if (!current || change.rank > current.rank)
         target.set(s.membershipId, { membershipId: s.membershipId, chargeId: s.id, ...change });
     }
+    // A payment of a membership already active moves nothing, whatever happens to it meanwhile
+    // (see `changeStates`): the usual case of a run, which then makes no statement here at all.
+    const stateOf = new Map(settled.map((s) => [s.membershipId, s.membershipState]));
+    for (const [id, change] of target)
+      if (change.toState === 'active' && stateOf.get(id) === 'active') target.delete(id);
     if (target.size === 0) return;
     const changes = [...target.values()].map(({ rank: _r, ...c }) => c);
     const suspensions = changes.filter((c) => c.toState === 'suspended');

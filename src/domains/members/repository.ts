@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-or
 import type { Executor } from '../../db/client.ts';
 import {
   beneficiaries,
+  billingSchedule,
   consents,
   membershipEvents,
   memberships,
@@ -16,11 +17,27 @@ export type MembershipEventRecord = typeof membershipEvents.$inferSelect;
 export interface MembershipWithPlan {
   membership: MembershipRecord;
   plan: { code: string; name: string; version: number; onlineTrialMonths: number };
+  /** When the next period falls due (its billing schedule); null once nothing more is charged. */
+  nextChargeAt: Date | null;
 }
 
 export class MembersRepository {
-  async insertMembership(executor: Executor, row: typeof memberships.$inferInsert): Promise<void> {
+  /** The membership with its billing schedule row (period 1's due instant). */
+  async insertMembership(
+    executor: Executor,
+    row: typeof memberships.$inferInsert,
+    nextChargeAt: Date | null,
+  ): Promise<void> {
     await executor.insert(memberships).values(row);
+    await executor.insert(billingSchedule).values({ membershipId: row.id, nextChargeAt });
+  }
+
+  /** Nothing more falls due (a cancellation). */
+  async clearSchedule(executor: Executor, membershipId: string): Promise<void> {
+    await executor
+      .update(billingSchedule)
+      .set({ nextChargeAt: null })
+      .where(eq(billingSchedule.membershipId, membershipId));
   }
 
   async insertConsents(executor: Executor, rows: (typeof consents.$inferInsert)[]): Promise<void> {
@@ -31,7 +48,12 @@ export class MembersRepository {
     await executor.insert(membershipEvents).values(row);
   }
 
-  /** With `forUpdate`, the row is locked until the transaction ends (state changes, card changes). */
+  /**
+   * With `forUpdate`, the row is locked until the transaction ends (state changes, card changes).
+   * `for no key update`, the lock an update of it takes: it keeps other changes out but lets rows
+   * that reference the membership (charges' schedule, events, cases) be written meanwhile, so a
+   * billing run holding schedule rows never waits for a cancellation that waits for it.
+   */
   async byId(executor: Executor, id: string, forUpdate = false): Promise<MembershipWithPlan | undefined> {
     const query = executor
       .select({
@@ -42,12 +64,14 @@ export class MembersRepository {
           version: planVersions.version,
           onlineTrialMonths: planVersions.onlineTrialMonths,
         },
+        nextChargeAt: billingSchedule.nextChargeAt,
       })
       .from(memberships)
       .innerJoin(planVersions, eq(planVersions.id, memberships.planVersionId))
       .innerJoin(plans, eq(plans.id, planVersions.planId))
+      .leftJoin(billingSchedule, eq(billingSchedule.membershipId, memberships.id))
       .where(eq(memberships.id, id));
-    const [row] = forUpdate ? await query.for('update', { of: memberships }) : await query;
+    const [row] = forUpdate ? await query.for('no key update', { of: memberships }) : await query;
     return row;
   }
 

@@ -268,17 +268,17 @@ export class MembersService {
             contractedAt: now,
             trialEndsAt,
             billingDay: contracted.day,
-            // Period 1: at contracting, or when the free months end (billing calendar).
-            nextChargeAt: nextDueAt(
-              { contractedAt: now, billingDay: contracted.day, trialEndsAt, cancelledAt: null },
-              new Date(now.getTime() - 1),
-            ),
             searchText: '',
             createdAt: now,
             updatedAt: now,
           };
           row.searchText = this.searchTextOf(row, []);
-          await this.repository.insertMembership(tx, row);
+          // Period 1: at contracting, or when the free months end (billing calendar).
+          const firstDueAt = nextDueAt(
+            { contractedAt: now, billingDay: contracted.day, trialEndsAt, cancelledAt: null },
+            new Date(now.getTime() - 1),
+          );
+          await this.repository.insertMembership(tx, row, firstDueAt);
           await this.repository.insertConsents(
             tx,
             [CURRENT_TERMS, CURRENT_PRIVACY_NOTICE].map((doc) => ({
@@ -591,7 +591,7 @@ export class MembersService {
         endsAt: year.endsAt.toISOString(),
         resetsOn: year.resetsOn,
       },
-      nextChargeOn: m.nextChargeAt && m.state !== 'cancelled' ? mexicoCityDate(m.nextChargeAt) : null,
+      nextChargeOn: found.nextChargeAt && m.state !== 'cancelled' ? mexicoCityDate(found.nextChargeAt) : null,
       cancelledAt: m.cancelledAt?.toISOString() ?? null,
       people: [
         {
@@ -815,11 +815,12 @@ export class MembersService {
     await this.repository.update(tx, membershipId, {
       state: to,
       updatedAt: now,
-      // Nothing falls due after a cancellation (billing calendar).
       ...(to === 'cancelled'
-        ? { cancelledAt: now, nextChargeAt: null, coverageEndsAt: cancellation?.coverageEndsAt ?? now }
+        ? { cancelledAt: now, coverageEndsAt: cancellation?.coverageEndsAt ?? now }
         : {}),
     });
+    // Nothing falls due after a cancellation (billing calendar).
+    if (to === 'cancelled') await this.repository.clearSchedule(tx, membershipId);
     await this.event(tx, actor, membershipId, {
       type: 'state_changed',
       fromState: from,
