@@ -6,9 +6,10 @@ import { createUser, type Session, signIn, type TestUser } from './support/auth.
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
 import {
-  fitsWidth,
+  checkSignedInPage,
   type OnlineCustomer,
   onlineCustomer,
+  openSignedIn,
   screenshot,
   seriousViolations,
   signInThroughPage,
@@ -54,45 +55,14 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     await web?.close();
   });
 
-  /** A signed-in customer's page at `path` in a new context, at a viewport, in Spanish. */
-  async function openAs(
-    who: { email: string; password: string },
-    path: string,
-    viewport: Viewport = VIEWPORTS[0],
-  ) {
-    const opened = await web.open('/entrar', { viewport });
-    await signInThroughPage(opened.page, web.base, who);
-    // The sign-in page's question "who is signed in?" answers 401 before signing in: not ours.
-    opened.failures.length = 0;
-    await opened.page.goto(`${web.base}${path}`);
-    return opened;
-  }
-
-  /**
-   * The page at both viewports: nothing scrolls sideways, a screenshot, and no serious axe
-   * violation in Spanish nor in English. `ready` waits for the page's content.
-   */
-  async function checkPage(
+  const openAs = (who: { email: string; password: string }, path: string, viewport?: Viewport) =>
+    openSignedIn(web, who, path, viewport);
+  const checkPage = (
     who: { email: string; password: string },
     path: string,
     name: string,
-    ready: (page: Page) => Promise<void>,
-  ) {
-    for (const viewport of VIEWPORTS) {
-      const { page, failures } = await openAs(who, path, viewport);
-      await ready(page);
-      expect(await fitsWidth(page), `${name} at ${viewport.width}px`).toBe(true);
-      await screenshot(page, name, viewport);
-      expect(await seriousViolations(page), `${name} es`).toEqual([]);
-      await page.getByRole('button', { name: 'English' }).click();
-      await page.locator('html[lang="en"]').waitFor();
-      expect(await seriousViolations(page), `${name} en`).toEqual([]);
-      expect(await fitsWidth(page), `${name} at ${viewport.width}px in English`).toBe(true);
-      await page.getByRole('button', { name: 'Español' }).click();
-      expect(failures, name).toEqual([]);
-      await page.context().close();
-    }
-  }
+    ready: (page: Page) => Promise<unknown>,
+  ) => checkSignedInPage(web, who, path, name, ready);
 
   async function providerPost(url: string, payload: object) {
     const res = await web.t.app.inject({ method: 'POST', url, headers: provider.write, payload });

@@ -6,9 +6,10 @@ import { createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import { createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
 import {
-  fitsWidth,
+  checkSignedInPage,
   type OnlineCustomer,
   onlineCustomer,
+  openSignedIn,
   screenshot,
   seriousViolations,
   signInThroughPage,
@@ -55,6 +56,15 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     await web?.close();
   });
 
+  const signedIn = (who: { email: string; password: string }, path: string, viewport?: Viewport) =>
+    openSignedIn(web, who, path, viewport);
+  const checkPage = (
+    name: string,
+    who: { email: string; password: string },
+    path: string,
+    ready: (page: Page) => Promise<unknown>,
+  ) => checkSignedInPage(web, who, path, name, ready);
+
   const api = async (method: 'GET' | 'POST', url: string, as: TestUser, payload?: object) => {
     const session = await sessionOf(as);
     const res = await web.t.app.inject({
@@ -85,45 +95,6 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       details: specialty ? { specialty } : {},
     });
     await api('POST', `/v1/cases/${kase.id}/booking`, agentUser, { slotId: slot.id });
-  }
-
-  /** Signs in through /entrar in a new context and opens `path`. */
-  async function signedIn(
-    who: { email: string; password: string },
-    path: string,
-    viewport: Viewport = VIEWPORTS[0],
-  ) {
-    const opened = await web.open('/entrar', { viewport });
-    await signInThroughPage(opened.page, web.base, who);
-    // /entrar first asks who is signed in and is told 401: not a failure of the page under test.
-    opened.failures.length = 0;
-    await opened.page.goto(`${web.base}${path}`);
-    return opened;
-  }
-
-  /**
-   * A page at both viewports: no serious axe violation in Spanish and in English, nothing wider
-   * than the screen, a screenshot of each, and no error in the console.
-   */
-  async function checkPage(
-    name: string,
-    who: { email: string; password: string },
-    path: string,
-    ready: (page: Page) => Promise<unknown>,
-  ) {
-    for (const viewport of VIEWPORTS) {
-      const { page, failures } = await signedIn(who, path, viewport);
-      await ready(page);
-      expect(await seriousViolations(page), `${name} es ${viewport.name}`).toEqual([]);
-      expect(await fitsWidth(page), `${name} fits ${viewport.name}`).toBe(true);
-      await screenshot(page, name, viewport);
-      await page.getByRole('button', { name: 'English' }).click();
-      await page.waitForFunction('document.documentElement.lang === "en"');
-      await page.getByRole('navigation', { name: 'Your membership' }).waitFor();
-      expect(await seriousViolations(page), `${name} en ${viewport.name}`).toEqual([]);
-      expect(await fitsWidth(page), `${name} fits ${viewport.name} in English`).toBe(true);
-      expect(failures, name).toEqual([]);
-    }
   }
 
   it('sends someone who is not signed in to /entrar, and back to the page they asked for', async () => {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ensureWebBuild } from '../../src/platform/web-build.ts';
 import { buildTestApp, type TestApp } from './app.ts';
 import { TEST_PASSWORD } from './auth.ts';
@@ -116,4 +117,48 @@ export async function signInThroughPage(page: Page, base: string, who: { email: 
   await page.getByLabel('Contraseña').fill(who.password);
   await page.getByRole('button', { name: 'Entrar' }).click();
   await page.getByRole('navigation', { name: 'Tu membresía' }).waitFor();
+}
+
+/** Signs in through /entrar in a new context, then opens `path` (the portal's pages). */
+export async function openSignedIn(
+  web: WebHarness,
+  who: { email: string; password: string },
+  path: string,
+  viewport: Viewport = VIEWPORTS[0],
+): Promise<OpenedPage> {
+  const opened = await web.open('/entrar', { viewport });
+  await signInThroughPage(opened.page, web.base, who);
+  // /entrar first asks who is signed in and is told 401: not a failure of the page under test.
+  opened.failures.length = 0;
+  await opened.page.goto(`${web.base}${path}`);
+  return opened;
+}
+
+/**
+ * A signed-in page at both viewports: no serious axe violation in Spanish nor in English, nothing
+ * wider than the screen, a screenshot of each, and no error in the console. `ready` waits for the
+ * page's content.
+ */
+export async function checkSignedInPage(
+  web: WebHarness,
+  who: { email: string; password: string },
+  path: string,
+  name: string,
+  ready: (page: Page) => Promise<unknown>,
+): Promise<void> {
+  for (const viewport of VIEWPORTS) {
+    const { page, context, failures } = await openSignedIn(web, who, path, viewport);
+    await ready(page);
+    expect(await seriousViolations(page), `${name} es ${viewport.name}`).toEqual([]);
+    expect(await fitsWidth(page), `${name} fits ${viewport.name}`).toBe(true);
+    await screenshot(page, name, viewport);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.locator('html[lang="en"]').waitFor();
+    await page.getByRole('navigation', { name: 'Your membership' }).waitFor();
+    expect(await seriousViolations(page), `${name} en ${viewport.name}`).toEqual([]);
+    expect(await fitsWidth(page), `${name} fits ${viewport.name} in English`).toBe(true);
+    await page.getByRole('button', { name: 'Español' }).click();
+    expect(failures, name).toEqual([]);
+    await context.close();
+  }
 }

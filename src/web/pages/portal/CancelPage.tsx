@@ -19,6 +19,7 @@ import {
   problemText,
 } from './assistance-data.ts';
 import './assistance.css';
+import { ReasonList } from './EligibilityAnswer.tsx';
 import { MY_MEMBERSHIPS } from './membership.ts';
 import { useMembership } from './outlet.ts';
 
@@ -198,21 +199,7 @@ function Online({
               t('cancel.refund.no')
             )}
           </p>
-          <ul className="reasons">
-            {[...refund.reasons]
-              .sort((a, b) => Number(a.ok) - Number(b.ok))
-              .map((r) => (
-                <li key={r.code} className={r.ok ? 'reason-ok' : 'reason-no'}>
-                  <span className="reason-mark" aria-hidden="true">
-                    {r.ok ? '✓' : '✕'}
-                  </span>
-                  <span className="visually-hidden">
-                    {r.ok ? t('assistance.eligibility.reasonOk') : t('assistance.eligibility.reasonNo')}:{' '}
-                  </span>
-                  {r[lang]}
-                </li>
-              ))}
-          </ul>
+          <ReasonList reasons={refund.reasons} />
         </section>
       )}
 

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatDate, formatDateTime, formatMoney } from '../../i18n/format.ts';
+import { formatDate } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -7,7 +7,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useMembership } from './outlet.ts';
 import { type Charge, problemDetail, useCharges, usePlan } from './portal-data.ts';
-import { chargeStatus, periodText } from './portal-words.ts';
+import { chargeStatus, periodText, refundText } from './portal-words.ts';
 import './portal.css';
 
 /** `/app/cobros`: every charge, newest first, with its status in words, refunds and receipt. */
@@ -104,17 +104,7 @@ function ChargesTable({ charges }: { charges: Charge[] }) {
                 )}
                 {charge.refunds.map((refund) => (
                   <span key={refund.id} className="charge-note">
-                    {refund.status === 'succeeded'
-                      ? t('portal.charge.refund', {
-                          amount: formatMoney(refund.amountCentavos),
-                          date: formatDateTime(refund.completedAt ?? refund.createdAt, lang),
-                        })
-                      : t(
-                          refund.status === 'pending'
-                            ? 'portal.charge.refundPending'
-                            : 'portal.charge.refundFailed',
-                          { amount: formatMoney(refund.amountCentavos) },
-                        )}
+                    {refundText(refund, lang, t)}
                   </span>
                 ))}
               </td>

@@ -1,6 +1,5 @@
 import { useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
-import { formatDateTime, formatMoney } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -9,7 +8,7 @@ import { Money } from '../../ui/Money.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { useMembership } from './outlet.ts';
 import { type Charge, problemDetail, type Receipt, useCharge } from './portal-data.ts';
-import { cardSummary, chargeStatus, periodText } from './portal-words.ts';
+import { cardSummary, chargeStatus, periodText, refundText } from './portal-words.ts';
 import './portal.css';
 
 /** `/app/cobros/:chargeId`: a printable receipt — base, IVA, total, card, period and CFDI data. */
@@ -148,19 +147,7 @@ function ReceiptView({ charge, receipt }: { charge: Charge; receipt: Receipt }) 
             <ul>
               {charge.refunds.map((refund) => (
                 <li key={refund.id}>
-                  {refund.status === 'succeeded'
-                    ? t('portal.charge.refund', {
-                        amount: formatMoney(refund.amountCentavos),
-                        date: formatDateTime(refund.completedAt ?? refund.createdAt, lang),
-                      })
-                    : t(
-                        refund.status === 'pending'
-                          ? 'portal.charge.refundPending'
-                          : 'portal.charge.refundFailed',
-                        {
-                          amount: formatMoney(refund.amountCentavos),
-                        },
-                      )}
+                  {refundText(refund, lang, t)}
                   {refund.reason && `: ${refund.reason}`}
                 </li>
               ))}

@@ -1,4 +1,4 @@
-import { formatDate } from '../../i18n/format.ts';
+import { formatDate, formatDateTime, formatMoney } from '../../i18n/format.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { isMessageKey, type Lang, type MessageKey } from '../../i18n/messages.ts';
 import type { Tone } from '../../ui/StatusBadge.tsx';
@@ -91,4 +91,17 @@ export function deviceOf(userAgent: string | null, t: Translate): string {
   const browser = BROWSERS.find(([re]) => re.test(ua))?.[1] ?? t('portal.account.unknownBrowser');
   const os = SYSTEMS.find(([re]) => re.test(ua))?.[1] ?? t('portal.account.unknownOs');
   return t('portal.account.device', { browser, os });
+}
+
+/** A refund of a charge in words: done (amount and when), pending or failed. */
+export function refundText(refund: Charge['refunds'][number], lang: Lang, t: Translate): string {
+  const amount = formatMoney(refund.amountCentavos);
+  if (refund.status === 'succeeded')
+    return t('portal.charge.refund', {
+      amount,
+      date: formatDateTime(refund.completedAt ?? refund.createdAt, lang),
+    });
+  return t(refund.status === 'pending' ? 'portal.charge.refundPending' : 'portal.charge.refundFailed', {
+    amount,
+  });
 }
