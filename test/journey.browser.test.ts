@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, signIn } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import { createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
-import { screenshot, startWeb, VIEWPORTS, type WebHarness } from './support/web.ts';
+import {
+  fitsWidth,
+  onlineCustomer,
+  openSignedIn,
+  screenshot,
+  startWeb,
+  VIEWPORTS,
+  type WebHarness,
+} from './support/web.ts';
 
 /**
  * Issue 10's "done when", in one browser tab at phone size: a person who has never seen Libra
@@ -168,4 +176,31 @@ describe.skipIf(!hasChromium)('a newcomer from the plan page to cancelling, at 3
     expect(await page.evaluate('window.libraJourney')).toBe('same page');
     expect(failures.filter((f) => !f.includes('401'))).toEqual([]);
   }, 300_000);
+
+  it('fits a 360 px wide phone on every page of the site and the portal', async () => {
+    const narrow = { width: 360, height: 740 };
+    for (const path of ['/', '/contratar', '/entrar', '/aviso-de-privacidad']) {
+      const { page, context } = await web.open(path, { viewport: narrow });
+      await page.locator('main h1').first().waitFor();
+      expect(await fitsWidth(page), path).toBe(true);
+      await context.close();
+    }
+    const customer = await onlineCustomer(web.t);
+    for (const path of [
+      '/app',
+      '/app/asistencia',
+      '/app/personas',
+      '/app/cobros',
+      '/app/quejas',
+      '/app/cancelar',
+      '/app/cuenta',
+    ]) {
+      const { page, context } = await openSignedIn(web, customer, path, narrow);
+      await page.locator('main h1').first().waitFor();
+      // Let the section's own data arrive before measuring.
+      await page.waitForLoadState('networkidle');
+      expect(await fitsWidth(page), path).toBe(true);
+      await context.close();
+    }
+  }, 180_000);
 });

@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
     expect(failures).toEqual([]);
   });
 
-  for (const path of ['/', '/contratar', '/aviso-de-privacidad'])
+  for (const path of ['/', '/contratar', '/aviso-de-privacidad', '/entrar'])
     for (const lang of ['es', 'en'] as const)
       it(`has no serious or critical accessibility violations on ${path} (${lang})`, async () => {
         const { page } = await open(path);
@@ -188,6 +188,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
         ['plan', '/'],
         ['contratar', '/contratar'],
         ['aviso-de-privacidad', '/aviso-de-privacidad'],
+        ['entrar', '/entrar'],
       ] as const) {
         const { page } = await open(path, viewport);
         await page.locator('main h1').first().waitFor();
