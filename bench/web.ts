@@ -27,6 +27,23 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const PAGES = [
   { name: 'plan', path: '/', modules: ['index.html'] },
   { name: 'contratar', path: '/contratar', modules: ['index.html', 'pages/ContractPage.tsx'] },
+  { name: 'entrar', path: '/entrar', modules: ['index.html', 'pages/SignInPage.tsx'] },
+  ...[
+    ['app', '/app', 'HomePage'],
+    ['asistencia', '/app/asistencia', 'AssistancePage'],
+    ['caso', '/app/casos/:id', 'CasePage'],
+    ['personas', '/app/personas', 'PeoplePage'],
+    ['cobros', '/app/cobros', 'ChargesPage'],
+    ['recibo', '/app/cobros/:id', 'ReceiptPage'],
+    ['quejas', '/app/quejas', 'ComplaintsPage'],
+    ['cancelar', '/app/cancelar', 'CancelPage'],
+    ['cuenta', '/app/cuenta', 'AccountPage'],
+  ].map(([name, path, page]) => ({
+    name: name as string,
+    path: path as string,
+    // A portal page loads the portal's shell and its own module.
+    modules: ['index.html', 'pages/portal/PortalLayout.tsx', `pages/portal/${page}.tsx`],
+  })),
 ];
 
 interface ManifestChunk {

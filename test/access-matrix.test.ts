@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { bearer, createApiKey, createUser, signIn, type TestUser } from './support/auth.ts';
+import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 
@@ -641,6 +641,23 @@ const CHECKS: Record<string, Check> = {
     // Public (online contracting needs no account), but only sales channels may contract.
     expected: { ...only(['anonymous', 'agent', 'supervisor', 'partner'], 201), customer: 409 },
   },
+  'POST /v1/memberships/validation': {
+    method: 'POST',
+    request: async (caller) => {
+      const { planCode, titular } = contractBody('unused');
+      return {
+        url: '/v1/memberships/validation',
+        payload: {
+          planCode,
+          titular,
+          ...(caller === 'anonymous' ? { account: { password: 'mi contraseña segura' } } : {}),
+        },
+      };
+    },
+    // Whoever may contract may check a contracting first; it writes nothing. The matrix's customer
+    // has a live membership already, as in the row above.
+    expected: { ...only(['anonymous', 'agent', 'supervisor', 'partner'], 204), customer: 409 },
+  },
   'GET /v1/memberships': {
     method: 'GET',
     request: async () => ({ url: '/v1/memberships?q=lopez' }),
@@ -798,6 +815,15 @@ const CHECKS: Record<string, Check> = {
       // Another session of the caller's own (another device), opened for the purpose.
       return { url: `/v1/me/sessions/${(await signIn(t, account)).sessionId}` };
     },
+    expected: only([...USER_CALLERS], 204),
+  },
+  'POST /v1/me/password': {
+    method: 'POST',
+    // The same password again: the account keeps working for the rows that follow.
+    request: async () => ({
+      url: '/v1/me/password',
+      payload: { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD },
+    }),
     expected: only([...USER_CALLERS], 204),
   },
   'POST /v1/auth/login': {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
+import { bearer, createApiKey, createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import {
   contractByPhone,
   createProviderUser,
@@ -142,6 +142,26 @@ describe('a tow from request to completion', () => {
     expect(final.timeline[2]).toMatchObject({ note: 'Sin unidad', actor: { kind: 'provider' } });
     expect(final.offers.map((o: { status: string }) => o.status)).toEqual(['declined', 'accepted']);
     expect(final.sla.minutesToDispatch).toBe(0);
+
+    // Staff see which providers were asked; anyone else sees only the provider assigned.
+    type Event = { type: string; data: Record<string, unknown> };
+    const offeredTo = (timeline: Event[]) =>
+      timeline.filter((e) => e.type.startsWith('offer')).map((e) => e.data.providerId);
+    expect(offeredTo(final.timeline)).toEqual([near.id, near.id, middle.id, middle.id]);
+    expect(final.timeline.some((e: Event) => 'offerId' in e.data)).toBe(true);
+    const partner = await createApiKey(t, 'partner', ['cases:read']);
+    const outside = await t.app.inject({
+      method: 'GET',
+      url: `/v1/cases/${kase.id}`,
+      headers: bearer(partner.key),
+    });
+    expect(outside.statusCode).toBe(200);
+    const timeline: Event[] = outside.json().timeline;
+    expect(timeline.map((e) => e.type)).toEqual(final.timeline.map((e: Event) => e.type));
+    expect(offeredTo(timeline)).toEqual([undefined, undefined, middle.id, middle.id]);
+    expect(timeline.some((e) => 'offerId' in e.data)).toBe(false);
+    expect(timeline.find((e) => e.type === 'offer_declined')?.data).not.toHaveProperty('distanceKm');
+    expect(outside.json()).not.toHaveProperty('offers');
   });
 
   it('gives the use back when the case is cancelled before the provider arrives', async () => {

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('the customer web', () => {
-  it.each(['/', '/contratar', '/app', '/app/casos/123'])(
+  it.each(['/', '/contratar', '/entrar', '/aviso-de-privacidad', '/app', '/app/casos/123'])(
     'GET %s answers the app, never cached',
     async (url) => {
       const res = await t.app.inject({ method: 'GET', url });

@@ -41,10 +41,16 @@ export function registeredErrorCodes(): string[] {
   return [...registry.keys()].sort();
 }
 
+/** A sentence in both languages Libra speaks. */
+export type LocalisedText = Record<Language, string>;
+
 export interface FieldError {
   /** JSON pointer-ish path of the offending field, e.g. `/titular/email` or `querystring/limit`. */
   field: string;
+  /** In English: what logs and the CLI show, and what clients read when `localised` is absent. */
   message: string;
+  /** What people read, in the request's language (problem+json picks one by Accept-Language). */
+  localised?: LocalisedText;
 }
 
 export interface AppErrorOptions {

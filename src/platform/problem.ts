@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, errorDefinition, type FieldError, type Language } from '../lib/errors.ts';
 import { preferredLanguage } from '../lib/i18n.ts';
+import { type AjvError, validationMessage } from './validation-messages.ts';
 
 /** RFC 9457 problem details, with Libra's stable `code` and the request id added. */
 export interface Problem {
@@ -12,7 +13,7 @@ export interface Problem {
   code: string;
   instance: string;
   requestId: string;
-  errors?: FieldError[];
+  errors?: { field: string; message: string }[];
   [extension: string]: unknown;
 }
 
@@ -36,7 +37,14 @@ export function buildProblem(
     code: error.code,
     instance: request.url.split('?')[0] ?? request.url,
     requestId: String(request.id),
-    ...(error.options.errors ? { errors: error.options.errors } : {}),
+    ...(error.options.errors
+      ? {
+          errors: error.options.errors.map((e) => ({
+            field: e.field,
+            message: e.localised?.[lang] ?? e.message,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -48,16 +56,16 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
     .send(buildProblem(error, request));
 }
 
-interface AjvError {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
-
-function fieldErrors(error: FastifyError): FieldError[] {
+/**
+ * The offending fields of a schema validation failure, each with its sentence in both languages
+ * (the problem document picks the request's). A field reported twice with the same sentence (a
+ * union of literals fails each branch) is listed once.
+ */
+export function schemaFieldErrors(error: FastifyError): FieldError[] {
   const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
-  return ((error.validation ?? []) as AjvError[]).map((e) => {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const e of (error.validation ?? []) as AjvError[]) {
     let path = e.instancePath;
     if (e.keyword === 'required' && typeof e.params.missingProperty === 'string') {
       path = `${path}/${e.params.missingProperty}`;
@@ -65,15 +73,21 @@ function fieldErrors(error: FastifyError): FieldError[] {
     if (e.keyword === 'additionalProperties' && typeof e.params.additionalProperty === 'string') {
       path = `${path}/${e.params.additionalProperty}`;
     }
-    return { field: `${context}${path}`, message: e.message ?? 'is not valid' };
-  });
+    const localised = validationMessage(e);
+    const field = `${context}${path}`;
+    const key = `${field}\n${localised.en}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push({ field, message: e.message ?? 'is not valid', localised });
+  }
+  return errors;
 }
 
 /** Maps whatever was thrown to one AppError. Unknown errors become INTERNAL_ERROR and leak nothing. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const e = error as FastifyError;
-  if (e?.validation) return new AppError('VALIDATION_FAILED', { errors: fieldErrors(e) });
+  if (e?.validation) return new AppError('VALIDATION_FAILED', { errors: schemaFieldErrors(e) });
   switch (e?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -4,11 +4,24 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PlanPage } from './pages/PlanPage.tsx';
+import { RequireCustomer, SessionProvider } from './session.tsx';
 import { Layout } from './ui/Layout.tsx';
 import { LoadingState } from './ui/States.tsx';
 
 // The plan page is in the first bundle (it is the landing page); other pages load when visited.
 const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
+const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
+const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
+const PortalLayout = lazy(() => import('./pages/portal/PortalLayout.tsx'));
+const HomePage = lazy(() => import('./pages/portal/HomePage.tsx'));
+const AssistancePage = lazy(() => import('./pages/portal/AssistancePage.tsx'));
+const CasePage = lazy(() => import('./pages/portal/CasePage.tsx'));
+const PeoplePage = lazy(() => import('./pages/portal/PeoplePage.tsx'));
+const ChargesPage = lazy(() => import('./pages/portal/ChargesPage.tsx'));
+const ReceiptPage = lazy(() => import('./pages/portal/ReceiptPage.tsx'));
+const ComplaintsPage = lazy(() => import('./pages/portal/ComplaintsPage.tsx'));
+const CancelPage = lazy(() => import('./pages/portal/CancelPage.tsx'));
+const AccountPage = lazy(() => import('./pages/portal/AccountPage.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 60_000, refetchOnWindowFocus: false } },
@@ -22,6 +35,26 @@ function Pages() {
         <Routes>
           <Route path="/" element={<PlanPage />} />
           <Route path="/contratar" element={<ContractPage />} />
+          <Route path="/entrar" element={<SignInPage />} />
+          <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
+          <Route
+            path="/app"
+            element={
+              <RequireCustomer>
+                <PortalLayout />
+              </RequireCustomer>
+            }
+          >
+            <Route index element={<HomePage />} />
+            <Route path="asistencia" element={<AssistancePage />} />
+            <Route path="casos/:caseId" element={<CasePage />} />
+            <Route path="personas" element={<PeoplePage />} />
+            <Route path="cobros" element={<ChargesPage />} />
+            <Route path="cobros/:chargeId" element={<ReceiptPage />} />
+            <Route path="quejas" element={<ComplaintsPage />} />
+            <Route path="cancelar" element={<CancelPage />} />
+            <Route path="cuenta" element={<AccountPage />} />
+          </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>
@@ -33,9 +66,11 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider>
-        <BrowserRouter>
-          <Pages />
-        </BrowserRouter>
+        <SessionProvider>
+          <BrowserRouter>
+            <Pages />
+          </BrowserRouter>
+        </SessionProvider>
       </I18nProvider>
     </QueryClientProvider>
   );

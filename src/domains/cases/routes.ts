@@ -5,6 +5,7 @@ import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import type { SlotRow } from '../appointments/repository.ts';
+import { isStaff } from '../identity/principal.ts';
 import type { CaseEventsHub } from './live.ts';
 import {
   AssignmentBody,
@@ -135,6 +136,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
     async (request, reply) => {
       const caseId = request.params.id;
       await cases.openStream(actorOf(request), caseId);
+      const staff = isStaff(request.principal);
       let sent = Number(request.headers['last-event-id'] ?? 0);
       reply.hijack();
       const raw = reply.raw;
@@ -153,7 +155,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
         queue = queue
           .then(async () => {
             if (raw.writableEnded) return;
-            const { events, kase } = await cases.eventsAfter(caseId, sent);
+            const { events, kase } = await cases.eventsAfter(caseId, sent, staff);
             for (const event of events) {
               const snapshot = kase
                 ? {

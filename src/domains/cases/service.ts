@@ -21,7 +21,19 @@ import './errors.ts';
 import { FULFILMENTS_AVAILABLE, type Fulfilment } from './fulfilment.ts';
 import { ASSIGNED_STATES, type CaseState, canMove, isCancellable, type ProviderStatus } from './lifecycle.ts';
 import type { CaseEventRow, CaseRow, CasesRepository } from './repository.ts';
-import { type CaseView, type ProviderJobView, presentCase, presentEvent, presentJob } from './views.ts';
+import {
+  type CaseView,
+  type EventAudience,
+  type ProviderJobView,
+  presentCase,
+  presentEvent,
+  presentJob,
+  STAFF_AUDIENCE,
+} from './views.ts';
+
+function audienceOf(staff: boolean, kase: Pick<CaseRow, 'providerId'>): EventAudience {
+  return staff ? STAFF_AUDIENCE : { staff: false, assignedProviderId: kase.providerId };
+}
 
 export interface CaseInput {
   membershipId: string;
@@ -170,7 +182,16 @@ export class CasesService {
         : Promise.resolve(null),
       kase.fulfilment === 'reimbursement' ? this.repository.documentsOf(tx, kase.id) : Promise.resolve(null),
     ]);
-    return presentCase(kase, events, provider ?? null, offers, this.clock.now(), notifications, documents);
+    return presentCase(
+      kase,
+      events,
+      provider ?? null,
+      offers,
+      this.clock.now(),
+      notifications,
+      documents,
+      audienceOf(staff, kase),
+    );
   }
 
   /**
@@ -362,10 +383,11 @@ export class CasesService {
     });
   }
 
-  async eventsAfter(caseId: string, afterSeq: number) {
+  async eventsAfter(caseId: string, afterSeq: number, staff: boolean) {
     const events = await this.repository.events(this.db, caseId, afterSeq);
     const kase = await this.repository.byId(this.db, caseId);
-    return { events: events.map(presentEvent), kase };
+    const audience = kase ? audienceOf(staff, kase) : audienceOf(staff, { providerId: null });
+    return { events: events.map((e) => presentEvent(e, audience)), kase };
   }
 
   // --- The provider's side -------------------------------------------------------------------

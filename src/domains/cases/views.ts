@@ -59,7 +59,25 @@ export interface CaseEventView {
   data: Record<string, unknown>;
 }
 
-export function presentEvent(e: CaseEventRow): CaseEventView {
+/**
+ * Who reads a timeline. Staff read every event's data; anyone else (the customer, a partner) reads
+ * it without the dispatch's inner workings: no offer ids, and no provider other than the one
+ * assigned to the case (which providers were asked, and how far they were, is not theirs to know).
+ */
+export type EventAudience = { staff: true } | { staff: false; assignedProviderId: string | null };
+export const STAFF_AUDIENCE: EventAudience = { staff: true };
+
+function dataFor(data: Record<string, unknown>, audience: EventAudience): Record<string, unknown> {
+  if (audience.staff) return data;
+  const { offerId: _offer, ...rest } = data;
+  if ('providerId' in rest && rest.providerId !== audience.assignedProviderId) {
+    const { providerId: _provider, distanceKm: _distance, etaMinutes: _eta, ...others } = rest;
+    return others;
+  }
+  return rest;
+}
+
+export function presentEvent(e: CaseEventRow, audience: EventAudience = STAFF_AUDIENCE): CaseEventView {
   return {
     seq: e.seq,
     type: e.type,
@@ -68,7 +86,7 @@ export function presentEvent(e: CaseEventRow): CaseEventView {
     at: e.at.toISOString(),
     actor: { kind: e.actorKind, name: e.actorName },
     note: e.note,
-    data: e.data as Record<string, unknown>,
+    data: dataFor(e.data as Record<string, unknown>, audience),
   };
 }
 
@@ -213,6 +231,7 @@ export function presentCase(
   now: Date,
   notifications: NotificationRow[] | null = null,
   documents: CaseDocumentMeta[] | null = null,
+  audience: EventAudience = STAFF_AUDIENCE,
 ): CaseView {
   return {
     id: c.id,
@@ -253,7 +272,7 @@ export function presentCase(
     completedAt: iso(c.completedAt),
     closedAt: iso(c.closedAt),
     closeReason: c.closeReason,
-    ...(events ? { timeline: events.map(presentEvent) } : {}),
+    ...(events ? { timeline: events.map((e) => presentEvent(e, audience)) } : {}),
     ...(c.fulfilment === 'appointment'
       ? {
           appointment: {

@@ -156,6 +156,21 @@ describe('GET /v1/plans/libra-plus', () => {
     expect(summary('land-ambulance')).toBe('Ilimitado · Sin costo · Solo en México');
     expect(summary('home-nurse')).toBe('1 evento al año · Sin costo');
   });
+
+  it('says how each service is given, so the portal asks what that needs', async () => {
+    const plan = (await t.app.inject({ method: 'GET', url: '/v1/plans/libra-plus' })).json();
+    const how = Object.fromEntries(
+      plan.services.map((s: ServiceJson & { fulfilment: string }) => [s.code, s.fulfilment]),
+    );
+    expect(how).toMatchObject({
+      'tow-truck': 'dispatch',
+      'land-ambulance': 'dispatch',
+      'specialist-consultation': 'appointment',
+      'online-doctor': 'remote',
+      'legal-advice': 'remote',
+      'atm-robbery-protection': 'reimbursement',
+    });
+  });
 });
 
 describe('GET /v1/plans', () => {

@@ -24,6 +24,7 @@ export interface PlanServiceRecord {
   planVersionId: string;
   code: string;
   category: string;
+  fulfilment: string;
   nameEs: string;
   nameEn: string;
   descriptionEs: string;
@@ -73,6 +74,7 @@ export class CatalogRepository {
         planVersionId: planVersionServices.planVersionId,
         code: services.code,
         category: services.category,
+        fulfilment: services.fulfilment,
         nameEs: services.nameEs,
         nameEn: services.nameEn,
         descriptionEs: services.descriptionEs,

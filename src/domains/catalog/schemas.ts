@@ -7,6 +7,11 @@ export const PlanServiceView = Type.Object(
   {
     code: Type.String({ examples: ['tow-truck'] }),
     category: Type.String({ examples: ['roadside'] }),
+    fulfilment: Type.String({
+      examples: ['dispatch'],
+      description:
+        'How a case for it is given: `dispatch` (a provider goes to the place), `appointment` (a booked slot), `remote` (a professional calls back) or `reimbursement` (a claim reviewed and paid)',
+    }),
     name: Localised,
     description: Localised,
     rules: ServiceRules,

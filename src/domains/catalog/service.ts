@@ -128,6 +128,7 @@ export class CatalogService {
       services: (byVersion.get(v.versionId) ?? []).map((s) => ({
         code: s.code,
         category: s.category,
+        fulfilment: s.fulfilment,
         name: { es: s.nameEs, en: s.nameEn },
         description: { es: s.descriptionEs, en: s.descriptionEn },
         rules: s.rules,

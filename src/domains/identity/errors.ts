@@ -31,6 +31,18 @@ export const IdentityErrors = defineErrors({
     es: 'Demasiados intentos de inicio de sesión. Espera unos minutos e inténtalo de nuevo.',
     en: 'Too many sign-in attempts. Wait a few minutes and try again.',
   },
+  /** Changing the password: the current password given is not the account's. */
+  PASSWORD_INCORRECT: {
+    status: 422,
+    es: 'Tu contraseña actual no es correcta. Escríbela de nuevo.',
+    en: 'Your current password is not correct. Type it again.',
+  },
+  /** Too many wrong current passwords (counted with failed sign-ins); Retry-After says when. */
+  PASSWORD_CHANGE_THROTTLED: {
+    status: 429,
+    es: 'Demasiados intentos con una contraseña incorrecta. Espera unos minutos e inténtalo de nuevo.',
+    en: 'Too many attempts with a wrong password. Wait a few minutes and try again.',
+  },
   /** Signed in, but this role or key may not do this. */
   FORBIDDEN: {
     status: 403,

@@ -30,23 +30,37 @@ function commonPasswords(): Set<string> {
 
 /**
  * NIST SP 800-63B style: long enough, not a known common one, and no composition rules. Length
- * counts characters (code points), so "contraseña" is as long as it looks.
+ * counts characters (code points), so "contraseña" is as long as it looks. `field` names where the
+ * password is in the request (`body/account/password` when contracting).
  */
-export function checkPasswordPolicy(password: string): void {
+export function checkPasswordPolicy(password: string, field = 'body/password'): void {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
     throw new AppError('PASSWORD_TOO_WEAK', {
       errors: [
         {
-          field: 'body/password',
+          field,
           message: `must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
+          localised: {
+            es: `Usa de ${PASSWORD_MIN_LENGTH} a ${PASSWORD_MAX_LENGTH} caracteres.`,
+            en: `Use ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.`,
+          },
         },
       ],
     });
   }
   if (commonPasswords().has(password.trim().toLowerCase())) {
     throw new AppError('PASSWORD_TOO_WEAK', {
-      errors: [{ field: 'body/password', message: 'is on the list of common passwords' }],
+      errors: [
+        {
+          field,
+          message: 'is on the list of common passwords',
+          localised: {
+            es: 'Es una de las contraseñas más comunes y fáciles de adivinar. Elige otra.',
+            en: 'It is one of the most common, easily guessed passwords. Choose another.',
+          },
+        },
+      ],
     });
   }
 }

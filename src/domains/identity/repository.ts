@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, min, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, min, ne, type SQL, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { apiKeys, loginAttempts, providers, sessions, users } from '../../db/schema/index.ts';
 
@@ -106,6 +106,21 @@ export class IdentityRepository {
       .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
     return revoked.length > 0;
+  }
+
+  /** Ends every live session of the user but one (the one changing the password); returns how many. */
+  async revokeOtherSessions(
+    executor: Executor,
+    userId: string,
+    keepSessionId: string,
+    at: Date,
+  ): Promise<number> {
+    const revoked = await executor
+      .update(sessions)
+      .set({ revokedAt: at })
+      .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id });
+    return revoked.length;
   }
 
   async revokeAllSessions(executor: Executor, userId: string, at: Date): Promise<void> {

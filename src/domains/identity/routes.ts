@@ -5,6 +5,7 @@ import { problemResponses } from '../../platform/openapi.ts';
 import { PUBLIC } from './principal.ts';
 import {
   ApiKeyView,
+  ChangePasswordBody,
   CreateApiKeyBody,
   CreatedApiKey,
   CreateUserBody,
@@ -135,6 +136,23 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
     },
     async (request, reply) => {
       await identity.revokeOwnSession(actorOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/me/password',
+    {
+      config: { policy: { allow: 'any-user', record: 'self' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Change my password: the current one and a new one; my other sessions end, this one goes on',
+        body: ChangePasswordBody,
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      await identity.changePassword(actorOf(request), request.body);
       return reply.status(204).send(null);
     },
   );

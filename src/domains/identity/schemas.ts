@@ -64,6 +64,19 @@ export const SessionView = Type.Object({
   userAgent: Type.Union([Type.String(), Type.Null()]),
 });
 
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassword: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description:
+        '12–256 characters, not a common password (checked by the service, error PASSWORD_TOO_WEAK)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const CreateUserBody = Type.Object(

@@ -201,7 +201,12 @@ export class IdentityService {
     };
   }
 
-  private async refuseIfThrottled(email: string, ip: string, now: Date): Promise<void> {
+  private async refuseIfThrottled(
+    email: string,
+    ip: string,
+    now: Date,
+    code: 'LOGIN_THROTTLED' | 'PASSWORD_CHANGE_THROTTLED' = 'LOGIN_THROTTLED',
+  ): Promise<void> {
     const windowStart = new Date(now.getTime() - LOGIN_THROTTLE.windowMs);
     const lastSuccess = await this.repository.lastSuccessfulLogin(this.db, email);
     // A successful sign-in clears the account's count; the address keeps its own.
@@ -215,7 +220,7 @@ export class IdentityService {
     if (blocked.length === 0) return;
     const until = Math.max(...blocked.map((oldest) => oldest.getTime() + LOGIN_THROTTLE.windowMs));
     const retryAfter = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
-    throw new AppError('LOGIN_THROTTLED', {
+    throw new AppError(code, {
       headers: { 'retry-after': String(retryAfter) },
       extensions: { retryAfterSeconds: retryAfter },
     });
@@ -343,6 +348,57 @@ export class IdentityService {
         recordType: 'session',
         recordId: sessionId,
       });
+    });
+  }
+
+  /**
+   * Changes the signed-in person's password. The current one must be right: a wrong one counts
+   * as a failed sign-in of the account and the address (the same throttle, so this cannot be
+   * used to guess the password instead of signing in). The new one follows the password policy.
+   * Every other session of the account ends; this one goes on.
+   */
+  async changePassword(
+    actor: Actor,
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<{ otherSessionsEnded: number }> {
+    const principal = this.requireUser(actor);
+    const ip = actor.ip ?? 'unknown';
+    const now = this.clock.now();
+    const email = normaliseEmail(principal.email);
+    checkPasswordPolicy(input.newPassword, 'body/newPassword');
+    await this.refuseIfThrottled(email, ip, now, 'PASSWORD_CHANGE_THROTTLED');
+    const user = await this.repository.userById(this.db, principal.userId);
+    if (!user) throw new AppError('USER_NOT_FOUND');
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      await this.repository.recordLoginAttempt(this.db, {
+        id: newId(),
+        at: now,
+        email,
+        ip,
+        succeeded: false,
+      });
+      throw new AppError('PASSWORD_INCORRECT', {
+        errors: [{ field: 'body/currentPassword', message: 'is not the current password' }],
+      });
+    }
+    const passwordHash = await hashPassword(input.newPassword);
+    return this.db.transaction(async (tx) => {
+      // Proof of the password, like a sign-in: it clears the account's count of failures.
+      await this.repository.recordLoginAttempt(tx, { id: newId(), at: now, email, ip, succeeded: true });
+      await this.repository.updatePassword(tx, user.id, passwordHash, now);
+      const otherSessionsEnded = await this.repository.revokeOtherSessions(
+        tx,
+        user.id,
+        principal.sessionId,
+        now,
+      );
+      await this.audit.record(tx, actor, {
+        action: 'user.change_password',
+        recordType: 'user',
+        recordId: user.id,
+        details: { otherSessionsEnded },
+      });
+      return { otherSessionsEnded };
     });
   }
 

@@ -75,15 +75,18 @@ export class MembersRepository {
     return row;
   }
 
-  /** A live (not cancelled) membership of the same titular, by email or CURP. */
+  /**
+   * A live (not cancelled) membership of the same titular, by email, CURP or account: which of
+   * them matched (email first), or null when there is none.
+   */
   async liveMembershipOfTitular(
     executor: Executor,
     email: string,
     curp: string | null,
     userId: string | null,
-  ): Promise<boolean> {
+  ): Promise<'email' | 'curp' | 'account' | null> {
     const rows = await executor
-      .select({ id: memberships.id })
+      .select({ email: memberships.titularEmail, curp: memberships.titularCurp })
       .from(memberships)
       .where(
         and(
@@ -95,8 +98,11 @@ export class MembersRepository {
           ),
         ),
       )
-      .limit(1);
-    return rows.length > 0;
+      .limit(3);
+    if (rows.length === 0) return null;
+    if (rows.some((r) => r.email === email)) return 'email';
+    if (curp && rows.some((r) => r.curp === curp)) return 'curp';
+    return 'account';
   }
 
   async update(

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { schemaFieldErrors } from '../../platform/problem.ts';
 import { PUBLIC } from '../identity/principal.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
 import {
@@ -11,6 +12,7 @@ import {
   BeneficiaryParams,
   CardBody,
   ContractBody,
+  ContractCheckBody,
   LegalView,
   MembershipEventView,
   MembershipParams,
@@ -74,6 +76,31 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService 
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(result.body);
+    },
+  );
+
+  app.post(
+    '/v1/memberships/validation',
+    {
+      // The same callers as contracting; writes nothing.
+      config: { policy: PUBLIC },
+      // Schema failures come to the handler, which adds them to the domain's checks of the rest:
+      // one answer names every field at fault.
+      attachValidation: true,
+      schema: {
+        tags: ['memberships'],
+        summary:
+          'Check a contracting request without contracting: 204, or the problem contracting would answer, every field at fault listed',
+        body: ContractCheckBody,
+        response: { 204: Type.Null(), ...problemResponses(400, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const schemaErrors = request.validationError
+        ? schemaFieldErrors(request.validationError as Parameters<typeof schemaFieldErrors>[0])
+        : [];
+      await members.validate(actorOf(request), request.body, schemaErrors);
+      return reply.status(204).send(null);
     },
   );
 

@@ -3,43 +3,67 @@ import { Type } from '@sinclair/typebox';
 const LocalisedText = Type.Object({ es: Type.String(), en: Type.String() });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['1985-03-15'] });
 
-export const ContractBody = Type.Object(
+const Titular = Type.Object(
   {
-    planCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['libra-plus'] }),
-    titular: Type.Object(
-      {
-        fullName: Type.String({ minLength: 1, maxLength: 150, examples: ['María Fernanda López Ruiz'] }),
-        email: Type.String({ format: 'email', maxLength: 254 }),
-        phone: Type.String({ minLength: 1, maxLength: 25, examples: ['55 1234 5678'] }),
-        birthDate: IsoDate,
-        rfc: Type.Optional(Type.String({ maxLength: 20 })),
-        curp: Type.Optional(Type.String({ maxLength: 20 })),
-      },
-      { additionalProperties: false },
-    ),
-    cardToken: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'From POST /v1/sandbox/card-tokens (or the processor)',
-    }),
-    consent: Type.Object(
-      {
-        termsVersion: Type.String({ maxLength: 50, description: 'The version accepted; see GET /v1/legal' }),
-        privacyNoticeVersion: Type.String({ maxLength: 50 }),
-      },
-      { additionalProperties: false },
-    ),
-    account: Type.Optional(
-      Type.Object(
-        { password: Type.String({ minLength: 1, maxLength: 256 }) },
-        {
-          additionalProperties: false,
-          description: 'Online contracting without a session: creates the account',
-        },
-      ),
-    ),
+    fullName: Type.String({ minLength: 1, maxLength: 150, examples: ['María Fernanda López Ruiz'] }),
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    phone: Type.String({ minLength: 1, maxLength: 25, examples: ['55 1234 5678'] }),
+    birthDate: IsoDate,
+    rfc: Type.Optional(Type.String({ maxLength: 20 })),
+    curp: Type.Optional(Type.String({ maxLength: 20 })),
   },
   { additionalProperties: false },
+);
+
+const CardToken = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'From POST /v1/sandbox/card-tokens (or the processor)',
+});
+
+const Consent = Type.Object(
+  {
+    termsVersion: Type.String({ maxLength: 50, description: 'The version accepted; see GET /v1/legal' }),
+    privacyNoticeVersion: Type.String({ maxLength: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+const Account = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    additionalProperties: false,
+    description: 'Online contracting without a session: creates the account',
+  },
+);
+
+const planCode = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['libra-plus'] });
+
+export const ContractBody = Type.Object(
+  {
+    planCode,
+    titular: Titular,
+    cardToken: CardToken,
+    consent: Consent,
+    account: Type.Optional(Account),
+  },
+  { additionalProperties: false },
+);
+
+/** The contracting body with the card and the consent left for later steps. */
+export const ContractCheckBody = Type.Object(
+  {
+    planCode,
+    titular: Titular,
+    cardToken: Type.Optional(CardToken),
+    consent: Type.Optional(Consent),
+    account: Type.Optional(Account),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'What POST /v1/memberships would take; `cardToken` and `consent` may be left out and are checked when present',
+  },
 );
 
 const Coverage = Type.Object({

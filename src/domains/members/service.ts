@@ -2,16 +2,18 @@ import { DateTime } from 'luxon';
 import type { Database, Transaction } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
 import { type Clock, MEXICO_CITY, mexicoCityDate } from '../../lib/clock.ts';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, type FieldError } from '../../lib/errors.ts';
 import { newId, parseHumanNumber } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { AuditService } from '../audit/service.ts';
 import { nextDueAt } from '../billing/calendar.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
+import { checkPasswordPolicy } from '../identity/passwords.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
 import type { IdentityService } from '../identity/service.ts';
 import type { CardSummary, PaymentGateway } from '../payments/gateway.ts';
 import '../payments/errors.ts';
+import { birthDateProblem, FieldProblems, fieldError, objectAt, parseBirthDate, stringAt } from './checks.ts';
 import { ageOn, type Coverage, coverageOf, membershipYearAt, type PersonKind } from './coverage.ts';
 import './errors.ts';
 import {
@@ -129,19 +131,34 @@ function cardColumns(card: CardSummary) {
 /** The titular is person `titular`; beneficiaries are their own ids. */
 export const TITULAR_PERSON_ID = 'titular';
 
-function fieldError(code: string, field: string, message: string): AppError {
-  return new AppError(code, { errors: [{ field, message }] });
-}
+const EMAIL_FIELD = 'body/titular/email';
 
-function parseBirthDate(value: string, field: string, now: Date): string {
-  const date = DateTime.fromISO(value, { zone: MEXICO_CITY });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !date.isValid) {
-    throw fieldError('BIRTH_DATE_INVALID', field, 'must be a real date, YYYY-MM-DD');
-  }
-  if (value > mexicoCityDate(now) || value < '1900-01-01') {
-    throw fieldError('BIRTH_DATE_INVALID', field, 'must not be in the future');
-  }
-  return value;
+/** At contracting, an account with the email means the person should sign in (or use another). */
+const EMAIL_TAKEN_AT_CONTRACTING = {
+  es: 'Ya existe una cuenta con ese correo. Entra a tu cuenta o usa otro correo.',
+  en: 'There is already an account with that email. Sign in to it or use another email.',
+};
+
+const UNDERAGE_SENTENCE = {
+  es: 'Para contratar, el titular debe tener 18 años cumplidos.',
+  en: 'To sign up, the titular must be 18 or older.',
+};
+
+const CONSENT_SENTENCES = {
+  terms: {
+    es: `Acepta los Términos y Condiciones vigentes (versión ${CURRENT_TERMS.version}) para contratar.`,
+    en: `Accept the current Terms and Conditions (version ${CURRENT_TERMS.version}) to sign up.`,
+  },
+  privacyNotice: {
+    es: `Acepta el Aviso de Privacidad vigente (versión ${CURRENT_PRIVACY_NOTICE.version}) para contratar.`,
+    en: `Accept the current Privacy Notice (version ${CURRENT_PRIVACY_NOTICE.version}) to sign up.`,
+  },
+};
+
+/** MEMBERSHIP_ALREADY_EXISTS at the field that matched (an account match concerns no one field). */
+function liveMembershipError(match: 'email' | 'curp' | 'account'): AppError {
+  if (match === 'account') return new AppError('MEMBERSHIP_ALREADY_EXISTS');
+  return fieldError('MEMBERSHIP_ALREADY_EXISTS', `body/titular/${match}`);
 }
 
 /** Called after a new card is on file (billing retries what the old card could not pay). */
@@ -179,31 +196,13 @@ export class MembersService {
     input: ContractInput,
     idempotencyKey: string | undefined,
   ): Promise<Replayable<MembershipView>> {
-    const channel = this.channelOf(actor);
     const now = this.clock.now();
-    const titular = this.validateTitular(input.titular, now);
-    if (
-      input.consent.termsVersion !== CURRENT_TERMS.version ||
-      input.consent.privacyNoticeVersion !== CURRENT_PRIVACY_NOTICE.version
-    ) {
-      throw new AppError('CONSENT_REQUIRED', {
-        extensions: {
-          termsVersion: CURRENT_TERMS.version,
-          privacyNoticeVersion: CURRENT_PRIVACY_NOTICE.version,
-        },
-      });
-    }
-    const [version] = await this.catalog.currentVersions(this.db, now, input.planCode);
-    if (!version) throw new AppError('PLAN_NOT_FOUND', { extensions: { plan: input.planCode } });
-    const card = await this.usableCard(input.cardToken, now);
-    const needsAccount = channel === 'online' && !actor.principal;
-    if (needsAccount && !input.account?.password) {
-      throw fieldError(
-        'ACCOUNT_PASSWORD_REQUIRED',
-        'body/account/password',
-        'is required to create your account',
-      );
-    }
+    const problems = new FieldProblems();
+    const checked = await this.checkContract(actor, input, problems, now);
+    problems.throwIfAny();
+    const { channel, needsAccount, version, card, titular } = checked;
+    // The schema asked for every part, and each passed its checks.
+    if (!version || !card || !titular) throw new Error('contracting checks left a part unchecked');
 
     return this.db.transaction((tx) =>
       this.idempotency.run(
@@ -217,21 +216,31 @@ export class MembersService {
             titular.email = actor.principal.email;
             titularUserId = actor.principal.userId;
           }
-          if (await this.repository.liveMembershipOfTitular(tx, titular.email, titular.curp, titularUserId)) {
-            throw new AppError('MEMBERSHIP_ALREADY_EXISTS');
-          }
+          const live = await this.repository.liveMembershipOfTitular(
+            tx,
+            titular.email,
+            titular.curp,
+            titularUserId,
+          );
+          if (live) throw liveMembershipError(live);
           if (needsAccount) {
-            const account = await this.identity.createUserIn(
-              tx,
-              SYSTEM_ACTOR,
-              {
-                email: titular.email,
-                name: titular.fullName,
-                role: 'customer',
-                password: input.account?.password ?? '',
-              },
-              'system',
-            );
+            const account = await this.identity
+              .createUserIn(
+                tx,
+                SYSTEM_ACTOR,
+                {
+                  email: titular.email,
+                  name: titular.fullName,
+                  role: 'customer',
+                  password: input.account?.password ?? '',
+                },
+                'system',
+              )
+              .catch((error: unknown) => {
+                throw error instanceof AppError && error.code === 'EMAIL_TAKEN'
+                  ? fieldError('EMAIL_TAKEN', 'body/titular/email', EMAIL_TAKEN_AT_CONTRACTING)
+                  : error;
+              });
             titularUserId = account.id;
           }
 
@@ -304,24 +313,148 @@ export class MembersService {
     );
   }
 
-  private validateTitular(input: ContractInput['titular'], now: Date) {
-    const fullName = normaliseFullName(input.fullName);
-    if (!fullName) throw fieldError('NAME_INVALID', 'body/titular/fullName', 'must be first and last names');
-    const phone = normaliseMexicanPhone(input.phone);
-    if (!phone) throw fieldError('PHONE_INVALID', 'body/titular/phone', 'must be a 10-digit Mexican number');
-    const birthDate = parseBirthDate(input.birthDate, 'body/titular/birthDate', now);
-    if (ageOn(birthDate, now) < TITULAR_MIN_AGE) throw new AppError('TITULAR_UNDERAGE');
+  /**
+   * Checks a contracting request without writing anything (POST /v1/memberships/validation): the
+   * same checks as contracting, on whatever part of the body the schema accepted (`schemaErrors`
+   * are its refusals), plus whether the email already has an account or a live membership. A card
+   * token or consent left out is not checked. Answers nothing, or throws every problem at once.
+   */
+  async validate(actor: Actor, body: unknown, schemaErrors: FieldError[]): Promise<void> {
+    const now = this.clock.now();
+    const problems = new FieldProblems(schemaErrors);
+    const { needsAccount, email, curp, titularUserId } = await this.checkContract(actor, body, problems, now);
+    if (email && !problems.has(EMAIL_FIELD)) {
+      if (needsAccount && (await this.identity.userByEmail(email))) {
+        problems.add('EMAIL_TAKEN', EMAIL_FIELD, EMAIL_TAKEN_AT_CONTRACTING);
+      } else {
+        const live = await this.repository.liveMembershipOfTitular(this.db, email, curp, titularUserId);
+        if (live) problems.addError(liveMembershipError(live));
+      }
+    }
+    problems.throwIfAny();
+  }
+
+  /**
+   * Everything contracting checks before it writes, each problem added at its field: the channel
+   * (thrown at once), the titular, the new account's password, the consent, the plan and the card.
+   * Parts the schema refused, or that are absent, are skipped; what passed is returned normalised.
+   */
+  private async checkContract(actor: Actor, body: unknown, problems: FieldProblems, now: Date) {
+    const channel = this.channelOf(actor);
+    const p = actor.principal;
+    const needsAccount = channel === 'online' && !p;
+    const ownAccount = p?.kind === 'user' && p.role === 'customer' ? p : undefined;
+    const at = (field: string, ...path: string[]) =>
+      problems.has(`body/${field}`) ? undefined : stringAt(body, ...path);
+
+    const titular = this.checkTitular(
+      {
+        fullName: at('titular/fullName', 'titular', 'fullName'),
+        email: at('titular/email', 'titular', 'email'),
+        phone: at('titular/phone', 'titular', 'phone'),
+        birthDate: at('titular/birthDate', 'titular', 'birthDate'),
+        rfc: at('titular/rfc', 'titular', 'rfc'),
+        curp: at('titular/curp', 'titular', 'curp'),
+      },
+      problems,
+      now,
+    );
+    // A signed-in customer contracts for themself: the titular is the account holder.
+    if (titular && ownAccount) titular.email = ownAccount.email;
+    const emailTyped = at('titular/email', 'titular', 'email')?.trim().toLowerCase();
+
+    if (needsAccount && !problems.has('body/account')) {
+      const password = stringAt(body, 'account', 'password');
+      if (!password) problems.add('ACCOUNT_PASSWORD_REQUIRED', 'body/account/password');
+      else {
+        try {
+          checkPasswordPolicy(password, 'body/account/password');
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          problems.addError(error);
+        }
+      }
+    }
+
+    if (objectAt(body, 'consent') && !problems.has('body/consent')) {
+      const current = {
+        termsVersion: CURRENT_TERMS.version,
+        privacyNoticeVersion: CURRENT_PRIVACY_NOTICE.version,
+      };
+      for (const [key, document] of [
+        ['termsVersion', CONSENT_SENTENCES.terms],
+        ['privacyNoticeVersion', CONSENT_SENTENCES.privacyNotice],
+      ] as const) {
+        if (stringAt(body, 'consent', key) !== current[key]) {
+          problems.add('CONSENT_REQUIRED', `body/consent/${key}`, document, current);
+        }
+      }
+    }
+
+    let version: Awaited<ReturnType<CatalogRepository['currentVersions']>>[number] | undefined;
+    const planCode = at('planCode', 'planCode');
+    if (planCode !== undefined) {
+      [version] = await this.catalog.currentVersions(this.db, now, planCode);
+      if (!version) problems.add('PLAN_NOT_FOUND', 'body/planCode', undefined, { plan: planCode });
+    }
+
+    let card: CardSummary | undefined;
+    const cardToken = at('cardToken', 'cardToken');
+    if (cardToken !== undefined) {
+      try {
+        card = await this.usableCard(cardToken, now);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        problems.addError(error);
+      }
+    }
+
+    return {
+      channel,
+      needsAccount,
+      titular,
+      /** The titular's email and CURP as far as they are valid, for the checks that look them up. */
+      email: ownAccount?.email ?? (problems.has(EMAIL_FIELD) ? undefined : (titular?.email ?? emailTyped)),
+      curp: titular?.curp ?? null,
+      titularUserId: ownAccount?.userId ?? null,
+      version,
+      card,
+    };
+  }
+
+  /** The titular's data normalised, or undefined when any of it is missing or wrong (added to `problems`). */
+  private checkTitular(
+    input: Partial<Record<'fullName' | 'email' | 'phone' | 'birthDate' | 'rfc' | 'curp', string>>,
+    problems: FieldProblems,
+    now: Date,
+  ) {
+    const field = (name: string) => `body/titular/${name}`;
+    const fullName = input.fullName === undefined ? null : normaliseFullName(input.fullName);
+    if (input.fullName !== undefined && !fullName) problems.add('NAME_INVALID', field('fullName'));
+    const phone = input.phone === undefined ? null : normaliseMexicanPhone(input.phone);
+    if (input.phone !== undefined && !phone) problems.add('PHONE_INVALID', field('phone'));
+    let birthDate: string | null = null;
+    if (input.birthDate !== undefined) {
+      const problem = birthDateProblem(input.birthDate, now);
+      if (problem) problems.add('BIRTH_DATE_INVALID', field('birthDate'), problem);
+      else if (ageOn(input.birthDate, now) < TITULAR_MIN_AGE)
+        problems.add('TITULAR_UNDERAGE', field('birthDate'), UNDERAGE_SENTENCE);
+      else birthDate = input.birthDate;
+    }
     let rfc: string | null = null;
     if (input.rfc) {
       rfc = normaliseRfc(input.rfc);
-      if (!rfc) throw fieldError('RFC_INVALID', 'body/titular/rfc', 'is not a valid RFC');
+      if (!rfc) problems.add('RFC_INVALID', field('rfc'));
     }
     let curp: string | null = null;
     if (input.curp) {
       curp = normaliseCurp(input.curp);
-      if (!curp) throw fieldError('CURP_INVALID', 'body/titular/curp', 'is not a valid CURP');
+      if (!curp) problems.add('CURP_INVALID', field('curp'));
     }
-    return { fullName, email: input.email.trim().toLowerCase(), phone, birthDate, rfc, curp };
+    const email = input.email?.trim().toLowerCase();
+    if (!fullName || !phone || !birthDate || !email) return undefined;
+    if ((input.rfc && !rfc) || (input.curp && !curp)) return undefined;
+    return { fullName, email, phone, birthDate, rfc, curp };
   }
 
   private searchTextOf(
@@ -511,18 +644,20 @@ export class MembersService {
   async addBeneficiary(actor: Actor, membershipId: string, input: BeneficiaryInput): Promise<PersonView> {
     const now = this.clock.now();
     const fullName = normaliseFullName(input.fullName);
-    if (!fullName) throw fieldError('NAME_INVALID', 'body/fullName', 'must be first and last names');
+    if (!fullName) throw fieldError('NAME_INVALID', 'body/fullName');
     let birthDate: string | null = null;
     if (input.birthDate) birthDate = parseBirthDate(input.birthDate, 'body/birthDate', now);
     if (input.kind === 'child' && !birthDate) {
-      throw fieldError('BENEFICIARY_DETAILS_MISSING', 'body/birthDate', 'is required for a child');
+      throw fieldError('BENEFICIARY_DETAILS_MISSING', 'body/birthDate', {
+        es: 'Escribe la fecha de nacimiento: la necesitamos para los hijos.',
+        en: 'Enter the birth date: we need it for children.',
+      });
     }
     if (input.kind === 'additional_cardholder' && !/^\d{4}$/.test(input.cardLast4 ?? '')) {
-      throw fieldError(
-        'BENEFICIARY_DETAILS_MISSING',
-        'body/cardLast4',
-        'must be the 4 last digits of the additional card',
-      );
+      throw fieldError('BENEFICIARY_DETAILS_MISSING', 'body/cardLast4', {
+        es: 'Escribe los últimos 4 dígitos de la tarjeta adicional.',
+        en: 'Enter the last 4 digits of the additional card.',
+      });
     }
     if (input.kind === 'child' && birthDate) {
       const coverage = coverageOf({ kind: 'child', birthDate, addedAt: now }, now);
@@ -596,13 +731,13 @@ export class MembersService {
   /** The processor's summary of a token, refused when unknown or past its expiry month (Mexico City). */
   private async usableCard(token: string, now: Date): Promise<CardSummary> {
     const card = await this.payments.describeToken(token);
-    if (!card) throw fieldError('CARD_TOKEN_UNKNOWN', 'body/cardToken', 'is not a token the processor knows');
+    if (!card) throw fieldError('CARD_TOKEN_UNKNOWN', 'body/cardToken');
     const thisMonth = DateTime.fromJSDate(now, { zone: MEXICO_CITY });
     if (
       card.expYear < thisMonth.year ||
       (card.expYear === thisMonth.year && card.expMonth < thisMonth.month)
     ) {
-      throw new AppError('CARD_EXPIRED');
+      throw fieldError('CARD_EXPIRED', 'body/cardToken');
     }
     return card;
   }

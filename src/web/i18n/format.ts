@@ -16,3 +16,53 @@ export const PHONE_INTERNATIONAL = { display: '+52 55 5480 0900', tel: '+5255548
 export function interpolate(text: string, values: Record<string, string | number> = {}): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
+
+const ZONE = 'America/Mexico_City';
+const MONTHS = {
+  es: ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'nov', 'dic'],
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+} as const;
+
+const wallClock = new Intl.DateTimeFormat('en-US', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The Mexico City wall clock of an instant, whatever the browser's own zone. */
+function inMexicoCity(instant: Date) {
+  const part = (type: string) => Number(wallClock.formatToParts(instant).find((p) => p.type === type)?.value);
+  return {
+    year: part('year'),
+    month: part('month'),
+    day: part('day'),
+    hour: part('hour'),
+    minute: part('minute'),
+  };
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `25 nov 2026, 14:05` (Mexico City time), from an ISO instant. */
+export function formatDateTime(iso: string, lang: 'es' | 'en'): string {
+  const c = inMexicoCity(new Date(iso));
+  return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year}, ${two(c.hour)}:${two(c.minute)}`;
+}
+
+/** `25 nov 2026`, from a calendar date (`2026-11-25`) or an ISO instant (its Mexico City day). */
+export function formatDate(value: string, lang: 'es' | 'en'): string {
+  const calendar = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const c = calendar
+    ? { year: Number(calendar[1]), month: Number(calendar[2]), day: Number(calendar[3]) }
+    : inMexicoCity(new Date(value));
+  return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year}`;
+}
+
+/** Whole minutes from `from` to `to` (negative when `to` is earlier). */
+export function minutesBetween(from: Date, to: Date): number {
+  return Math.round((to.getTime() - from.getTime()) / 60_000);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, interpolate } from './format.ts';
+import { formatDate, formatDateTime, formatMoney, interpolate } from './format.ts';
 import { en, es } from './messages.ts';
 
 describe('message catalogue', () => {
@@ -26,5 +26,19 @@ describe('formats', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(interpolate('Llámanos al {phone}', { phone: '55 5480 0900' })).toBe('Llámanos al 55 5480 0900');
     expect(interpolate('{a} y {b}', { a: 1 })).toBe('1 y {b}');
+  });
+});
+
+describe('dates in Mexico City time', () => {
+  it('writes an instant as 25 nov 2026, 14:05 whatever the zone it comes in', () => {
+    expect(formatDateTime('2026-11-25T20:05:00Z', 'es')).toBe('25 nov 2026, 14:05');
+    expect(formatDateTime('2026-11-25T20:05:00Z', 'en')).toBe('25 Nov 2026, 14:05');
+    // 03:30 UTC on the 1st is still the evening of the 31st in Mexico City.
+    expect(formatDateTime('2027-01-01T03:30:00Z', 'es')).toBe('31 dic 2026, 21:30');
+  });
+
+  it('writes a calendar date as it is, and an instant as its Mexico City day', () => {
+    expect(formatDate('2027-01-30', 'es')).toBe('30 ene 2027');
+    expect(formatDate('2027-01-01T03:30:00Z', 'es')).toBe('31 dic 2026');
   });
 });

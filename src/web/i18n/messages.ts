@@ -1,9 +1,15 @@
 /**
  * Every string the customer web shows, in es-MX (first) and English. Components never write text
  * inline: they call `t('key')`. `{name}` placeholders are filled by `t('key', { name })`.
- * The English catalogue must have exactly the Spanish keys (i18n.test.ts checks it).
+ * The English catalogue must have exactly the Spanish keys (i18n.test.ts checks it). Each area's
+ * file (areas/*.ts) exports `es` and `en` the same way.
  */
-export const es = {
+import * as assistance from './areas/assistance.ts';
+import * as contract from './areas/contract.ts';
+import * as legal from './areas/legal.ts';
+import * as portal from './areas/portal.ts';
+
+const site = {
   'site.title': 'Asistencia Libra Plus',
   'site.skip': 'Saltar al contenido',
   'site.brand': 'Libra',
@@ -104,19 +110,17 @@ export const es = {
 
   'contact.heading': '¿Necesitas ayuda?',
 
-  'contract.heading': 'Contratar en línea',
-  'contract.soon': 'Muy pronto podrás contratar {name} aquí, en unos minutos.',
-  'contract.meanwhile': 'Mientras tanto, contrátalo por teléfono al {phone}.',
-  'contract.back': 'Volver al plan',
-
   'notFound.heading': 'No encontramos esta página',
   'notFound.back': 'Ir al inicio',
 } as const;
 
+/** Each area of the web keeps its strings in its own file (areas/); this is the whole catalogue. */
+export const es = { ...site, ...contract.es, ...portal.es, ...assistance.es, ...legal.es };
+
 export type MessageKey = keyof typeof es;
 export type Messages = Record<MessageKey, string>;
 
-export const en: Messages = {
+const siteEn: Record<keyof typeof site, string> = {
   'site.title': 'Libra Plus Assistance',
   'site.skip': 'Skip to content',
   'site.brand': 'Libra',
@@ -216,14 +220,11 @@ export const en: Messages = {
 
   'contact.heading': 'Need help?',
 
-  'contract.heading': 'Sign up online',
-  'contract.soon': 'Soon you will be able to sign up for {name} here, in a few minutes.',
-  'contract.meanwhile': 'In the meantime, sign up by phone on {phone}.',
-  'contract.back': 'Back to the plan',
-
   'notFound.heading': 'We could not find this page',
   'notFound.back': 'Go home',
 };
+
+export const en: Messages = { ...siteEn, ...contract.en, ...portal.en, ...assistance.en, ...legal.en };
 
 export const catalogues = { es, en } as const;
 export type Lang = keyof typeof catalogues;

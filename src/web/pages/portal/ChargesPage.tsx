@@ -1,0 +1,127 @@
+import { Link } from 'react-router';
+import { formatDate } from '../../i18n/format.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { DateTime } from '../../ui/DateTime.tsx';
+import { Money } from '../../ui/Money.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { useMembership } from './outlet.ts';
+import { type Charge, problemDetail, useCharges, usePlan } from './portal-data.ts';
+import { chargeStatus, periodText, refundText } from './portal-words.ts';
+import './portal.css';
+
+/** `/app/cobros`: every charge, newest first, with its status in words, refunds and receipt. */
+export default function ChargesPage() {
+  const { t } = useI18n();
+  const membership = useMembership();
+  const charges = useCharges(membership.id);
+  let body: React.ReactNode;
+  if (charges.isPending) body = <LoadingState label={t('portal.charges.loading')} />;
+  else if (charges.isError)
+    body = (
+      <ErrorState
+        title={t('portal.charges.error')}
+        detail={problemDetail(charges.error, t)}
+        onRetry={() => void charges.refetch()}
+      />
+    );
+  else if (charges.data.length === 0) body = <NoChargesYet />;
+  else body = <ChargesTable charges={charges.data} />;
+  return (
+    <>
+      <h1>{t('portal.charges.heading')}</h1>
+      {body}
+    </>
+  );
+}
+
+/** During the free months: when the first charge comes, and how much. */
+function NoChargesYet() {
+  const { t, lang } = useI18n();
+  const membership = useMembership();
+  const plan = usePlan(membership.plan.code);
+  const price =
+    plan.data && plan.data.version === membership.plan.version ? plan.data.price.totalCentavos : undefined;
+  const first = membership.state === 'trial' && membership.nextChargeOn;
+  return (
+    <EmptyState title={t('portal.charges.empty')}>
+      {first && membership.nextChargeOn ? (
+        <>
+          <p>{t('portal.charges.firstCharge', { date: formatDate(membership.nextChargeOn, lang) })}</p>
+          {price !== undefined && (
+            <p>
+              {t('portal.charges.firstAmount')} <Money centavos={price} ivaIncluded />
+            </p>
+          )}
+        </>
+      ) : (
+        <p>{t('portal.charges.emptyOther')}</p>
+      )}
+    </EmptyState>
+  );
+}
+
+function ChargesTable({ charges }: { charges: Charge[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <table className="table" data-testid="charges">
+      <caption>{t('portal.charges.caption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('portal.charges.period')}</th>
+          <th scope="col">{t('portal.charges.date')}</th>
+          <th scope="col">{t('portal.charges.amount')}</th>
+          <th scope="col">{t('portal.charges.status')}</th>
+          <th scope="col">{t('portal.charges.receipt')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {charges.map((charge) => {
+          const status = chargeStatus(charge);
+          const period = periodText(charge.period, lang, t);
+          const lastAttempt = charge.attempts[charge.attempts.length - 1]?.at;
+          const date = charge.paidAt ?? lastAttempt ?? charge.createdAt;
+          return (
+            <tr key={charge.id}>
+              <th scope="row" data-label={t('portal.charges.period')}>
+                {period}
+              </th>
+              <td data-label={t('portal.charges.date')}>
+                <DateTime value={date} />
+              </td>
+              <td data-label={t('portal.charges.amount')}>
+                <Money centavos={charge.amount.totalCentavos} ivaIncluded />
+              </td>
+              <td data-label={t('portal.charges.status')}>
+                <StatusBadge tone={status.tone}>{t(status.key)}</StatusBadge>
+                {charge.status === 'failed' && charge.declineLabel && (
+                  <span className="charge-note">{charge.declineLabel[lang]}</span>
+                )}
+                {charge.status === 'failed' && charge.retryAt && (
+                  <span className="charge-note">
+                    {t('portal.charge.retry', { date: formatDate(charge.retryAt, lang) })}
+                  </span>
+                )}
+                {charge.refunds.map((refund) => (
+                  <span key={refund.id} className="charge-note">
+                    {refundText(refund, lang, t)}
+                  </span>
+                ))}
+              </td>
+              <td data-label={t('portal.charges.receipt')}>
+                {charge.receipt ? (
+                  <Link to={`/app/cobros/${charge.id}`}>
+                    {t('portal.charges.viewReceipt')}
+                    <span className="visually-hidden"> {t('portal.charges.viewReceiptOf', { period })}</span>
+                  </Link>
+                ) : (
+                  <span className="muted">{t('portal.charges.noReceipt')}</span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,269 @@
+import { Link } from 'react-router';
+import { formatDate, PHONE } from '../../i18n/format.ts';
+import { type Translate, useI18n } from '../../i18n/i18n.tsx';
+import type { Lang } from '../../i18n/messages.ts';
+import { Button } from '../../ui/Button.tsx';
+import { DateTime } from '../../ui/DateTime.tsx';
+import { Money } from '../../ui/Money.tsx';
+import { PhoneLink } from '../../ui/PhoneLink.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { UsageBar } from '../../ui/UsageBar.tsx';
+import type { Membership } from './membership.ts';
+import { useMembership } from './outlet.ts';
+import {
+  lastCoveredInstant,
+  problemDetail,
+  type ServiceUsage,
+  useCancellation,
+  useCharges,
+  usePlan,
+  useUsage,
+} from './portal-data.ts';
+import { cardSummary, perKeyName, perKeyValue, STATE_TONE, stateOf } from './portal-words.ts';
+import './portal.css';
+
+/** `/app`: the membership at a glance — state, next charge, card, year, and what is left. */
+export default function HomePage() {
+  const { t } = useI18n();
+  const membership = useMembership();
+  return (
+    <>
+      <h1>{t('portal.home.heading')}</h1>
+      <div className="portal-cards">
+        <MembershipCard membership={membership} />
+        <PaymentsCard membership={membership} />
+        <YearCard membership={membership} />
+      </div>
+      <div className="actions">
+        <Button to="/app/asistencia">{t('portal.home.request')}</Button>
+        {membership.state !== 'cancelled' && (
+          <Button to="/app/cancelar" variant="secondary">
+            {t('portal.home.cancel')}
+          </Button>
+        )}
+      </div>
+      <UsageSection membership={membership} />
+    </>
+  );
+}
+
+function MembershipCard({ membership }: { membership: Membership }) {
+  const { t } = useI18n();
+  return (
+    <section className="card" aria-labelledby="home-membership">
+      <h2 id="home-membership">{t('portal.home.membership')}</h2>
+      <dl className="facts">
+        <div>
+          <dt>{t('portal.home.number')}</dt>
+          <dd className="number" data-testid="membership-number">
+            {membership.number}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('portal.home.plan')}</dt>
+          <dd>
+            {t('portal.home.planVersion', { name: membership.plan.name, version: membership.plan.version })}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('portal.home.state')}</dt>
+          <dd>
+            <StatusBadge tone={STATE_TONE[stateOf(membership)]}>
+              {t(`portal.state.${stateOf(membership)}`)}
+            </StatusBadge>
+          </dd>
+        </div>
+      </dl>
+      <StateExplained membership={membership} />
+    </section>
+  );
+}
+
+/** What the state means for the customer and what to do about it. */
+function StateExplained({ membership }: { membership: Membership }) {
+  const { t, lang } = useI18n();
+  const cancellation = useCancellation(membership);
+  const state = stateOf(membership);
+  switch (state) {
+    case 'trial':
+      return (
+        <p>
+          {t('portal.state.trial.body', {
+            date: membership.trialEndsAt ? formatDate(lastCoveredInstant(membership.trialEndsAt), lang) : '',
+          })}
+        </p>
+      );
+    case 'active':
+      return <p>{t('portal.state.active.body')}</p>;
+    case 'past_due':
+    case 'suspended':
+      return (
+        <div className="portal-alert">
+          <p>{t(`portal.state.${state}.body`, { phone: PHONE.display })}</p>
+          <p>
+            <PhoneLink />
+          </p>
+          <Button to="/app/cobros" variant="secondary">
+            {t('portal.state.seeCharges')}
+          </Button>
+        </div>
+      );
+    case 'cancelled': {
+      const cancelledAt = membership.cancelledAt ? formatDate(membership.cancelledAt, lang) : '';
+      const endsAt = cancellation.data?.coverageEndsAt;
+      if (!endsAt) return null;
+      return (
+        <p>
+          {t('portal.state.cancelled.body', {
+            date: cancelledAt,
+            end: formatDate(lastCoveredInstant(endsAt), lang),
+          })}
+        </p>
+      );
+    }
+  }
+}
+
+function PaymentsCard({ membership }: { membership: Membership }) {
+  const { t, lang } = useI18n();
+  const price = useNextChargeAmount(membership);
+  const trial = membership.state === 'trial' && membership.trialEndsAt;
+  return (
+    <section className="card" aria-labelledby="home-payments">
+      <h2 id="home-payments">{t('portal.home.payments')}</h2>
+      <dl className="facts">
+        {trial && membership.trialEndsAt && (
+          <div>
+            <dt>{t('portal.home.freeUntil')}</dt>
+            <dd data-testid="free-until">{formatDate(lastCoveredInstant(membership.trialEndsAt), lang)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t(trial ? 'portal.home.firstCharge' : 'portal.home.nextCharge')}</dt>
+          <dd data-testid="next-charge">
+            {membership.nextChargeOn && membership.state !== 'cancelled' ? (
+              <>
+                <DateTime value={membership.nextChargeOn} dateOnly />
+                {price !== undefined && (
+                  <>
+                    {' · '}
+                    <Money centavos={price} ivaIncluded />
+                  </>
+                )}
+              </>
+            ) : (
+              t('portal.home.noNextCharge')
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('portal.home.card')}</dt>
+          <dd>
+            {cardSummary(membership.card, t)}
+            <span className="facts-note">
+              {t(membership.card.type === 'debit' ? 'portal.card.method.debit' : 'portal.card.method.credit')}
+            </span>
+          </dd>
+        </div>
+      </dl>
+      <p>
+        <Link to="/app/cobros">{t('portal.home.allCharges')}</Link>
+      </p>
+    </section>
+  );
+}
+
+/**
+ * The next charge's amount: the plan's price when the version on sale is the membership's own,
+ * otherwise the last charge's (the membership stays on the version it contracted).
+ */
+function useNextChargeAmount(membership: Membership): number | undefined {
+  const plan = usePlan(membership.plan.code);
+  const charges = useCharges(membership.id);
+  if (plan.data && plan.data.version === membership.plan.version) return plan.data.price.totalCentavos;
+  return charges.data?.[0]?.amount.totalCentavos;
+}
+
+function YearCard({ membership }: { membership: Membership }) {
+  const { t, lang } = useI18n();
+  const year = membership.membershipYear;
+  return (
+    <section className="card" aria-labelledby="home-year">
+      <h2 id="home-year">{t('portal.home.year')}</h2>
+      <p className="card-lead">{t('portal.home.yearNumber', { number: year.number })}</p>
+      <p>
+        {t('portal.home.yearRange', {
+          from: formatDate(year.startsAt, lang),
+          to: formatDate(lastCoveredInstant(year.endsAt), lang),
+        })}
+      </p>
+      <p>{t('portal.home.resets', { date: formatDate(year.resetsOn, lang) })}</p>
+    </section>
+  );
+}
+
+function UsageSection({ membership }: { membership: Membership }) {
+  const { t, lang } = useI18n();
+  const usage = useUsage(membership.id);
+  let body: React.ReactNode;
+  if (usage.isPending) body = <LoadingState label={t('portal.usage.loading')} />;
+  else if (usage.isError)
+    body = (
+      <ErrorState
+        title={t('portal.usage.error')}
+        detail={problemDetail(usage.error, t)}
+        onRetry={() => void usage.refetch()}
+      />
+    );
+  else if (usage.data.services.length === 0) body = <EmptyState title={t('portal.usage.empty')} />;
+  else
+    body = (
+      <>
+        <p>{t('portal.home.resets', { date: formatDate(usage.data.membershipYear.resetsOn, lang) })}</p>
+        <ul className="usage-list" data-testid="usage">
+          {usage.data.services.map((service) => (
+            <li key={service.serviceCode} data-service={service.serviceCode}>
+              <ServiceLeft service={service} lang={lang} t={t} />
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  return (
+    <section className="section" aria-labelledby="home-usage">
+      <h2 id="home-usage">{t('portal.home.usage')}</h2>
+      {body}
+    </section>
+  );
+}
+
+/** A counted limit as a bar; an unlimited one in words, never as a bar to infinity. */
+function ServiceLeft({ service, lang, t }: { service: ServiceUsage; lang: Lang; t: Translate }) {
+  const name = service.name[lang];
+  const limit = service.limit;
+  if (limit.kind === 'unlimited')
+    return (
+      <div className="usage-unlimited">
+        <span className="usage-bar-label">{name}</span>
+        <span>{t('portal.usage.unlimitedUsed', { used: limit.used })}</span>
+      </div>
+    );
+  const perKey = limit.perKey;
+  let note: string | undefined;
+  if (perKey) {
+    const used = Object.entries(perKey.used)
+      .filter(([, n]) => n > 0)
+      .map(([value]) => perKeyValue(value, t));
+    const values = { perKey: perKey.limit, key: perKeyName(perKey.key, t) };
+    note =
+      used.length > 0
+        ? t('portal.usage.perKeyUsed', { ...values, values: used.join(', ') })
+        : t('portal.usage.perKey', values);
+  }
+  return (
+    <UsageBar label={name} used={limit.used} total={limit.limit}>
+      {note && <p className="usage-note">{note}</p>}
+    </UsageBar>
+  );
+}
