@@ -68,9 +68,14 @@ export default function ContractPage() {
   const step = plans.data || membership ? reachable(asked, current, membership !== null) : asked;
   const signedInEmail = user?.role === 'customer' ? user.email : null;
 
-  // A step asked for before its turn (a reload, a typed address) shows the one that is due.
+  // A step asked for before its turn (a reload, a typed address) shows the one that is due. A step
+  // this page moved to itself is not corrected: the address may change a render before the draft
+  // that allows it (the router's update and ours are not always committed together), and
+  // correcting it then sent people back to the step they had just completed.
+  const going = useRef<Step | null>(null);
   useEffect(() => {
-    if (step !== asked && (plans.data || membership))
+    if (step === asked) going.current = null;
+    else if (asked !== going.current && (plans.data || membership))
       setParams({ paso: step, ...(wanted ? { plan: wanted } : {}) }, { replace: true });
   }, [step, asked, plans.data, membership, wanted, setParams]);
 
@@ -85,7 +90,10 @@ export default function ContractPage() {
     document.title = `${t(STEP_LABELS[step])} · ${t('contract.heading')} · ${t('site.title')}`;
   }, [t, step]);
 
-  const go = (next: Step, replace = false) => setParams({ paso: next }, { replace });
+  const go = (next: Step, replace = false) => {
+    going.current = next;
+    setParams({ paso: next }, { replace });
+  };
   const setProblem = (at: Step) => (problem: ApiProblem | undefined) =>
     setProblems((all) => ({ ...all, [at]: problem }));
 
