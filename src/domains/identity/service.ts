@@ -145,6 +145,11 @@ export class IdentityService {
     return new Date(Math.min(idle, session.absoluteExpiresAt.getTime()));
   }
 
+  /** A wrong password, at sign-in or when changing it: both count towards the same limits. */
+  private recordFailedAttempt(email: string, ip: string, at: Date) {
+    return this.repository.recordLoginAttempt(this.db, { id: newId(), at, email, ip, succeeded: false });
+  }
+
   async login(
     input: { email: string; password: string; userAgent?: string | undefined },
     actor: Actor,
@@ -160,13 +165,7 @@ export class IdentityService {
       : await verifyAgainstNothing(input.password);
 
     if (!user || !valid) {
-      await this.repository.recordLoginAttempt(this.db, {
-        id: newId(),
-        at: now,
-        email,
-        ip,
-        succeeded: false,
-      });
+      await this.recordFailedAttempt(email, ip, now);
       throw new AppError('INVALID_CREDENTIALS');
     }
 
@@ -370,13 +369,7 @@ export class IdentityService {
     const user = await this.repository.userById(this.db, principal.userId);
     if (!user) throw new AppError('USER_NOT_FOUND');
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      await this.repository.recordLoginAttempt(this.db, {
-        id: newId(),
-        at: now,
-        email,
-        ip,
-        succeeded: false,
-      });
+      await this.recordFailedAttempt(email, ip, now);
       throw new AppError('PASSWORD_INCORRECT', {
         errors: [{ field: 'body/currentPassword', message: 'is not the current password' }],
       });
