@@ -10,7 +10,18 @@ import { AppError } from '../lib/errors.ts';
  * app routes in the browser. Everything else that is not a file under /assets/ stays the API's:
  * an unknown path is a problem+json 404, never the app.
  */
-export const WEB_PAGES = ['/', '/contratar', '/entrar', '/aviso-de-privacidad', '/app', '/app/*'] as const;
+export const WEB_PAGES = [
+  '/',
+  '/contratar',
+  '/entrar',
+  '/aviso-de-privacidad',
+  '/app',
+  '/app/*',
+  '/console',
+  '/console/*',
+  '/proveedor',
+  '/proveedor/*',
+] as const;
 export const WEB_ASSETS = '/assets/*';
 
 /** Serves dist/web: hashed assets (cached for a year) and the pages (never cached). */

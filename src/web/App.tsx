@@ -22,12 +22,42 @@ const ReceiptPage = lazy(() => import('./pages/portal/ReceiptPage.tsx'));
 const ComplaintsPage = lazy(() => import('./pages/portal/ComplaintsPage.tsx'));
 const CancelPage = lazy(() => import('./pages/portal/CancelPage.tsx'));
 const AccountPage = lazy(() => import('./pages/portal/AccountPage.tsx'));
+// The staff apps are their own chunks, with their own message catalogue: none of it reaches the public pages.
+const ConsoleApp = lazy(() => import('./console/ConsoleApp.tsx'));
+const ProviderApp = lazy(() => import('./provider/ProviderApp.tsx'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 60_000, refetchOnWindowFocus: false } },
 });
 
 function Pages() {
+  const { t } = useI18n();
+  const loading = <LoadingState label={t('state.loading')} />;
+  return (
+    <Routes>
+      <Route
+        path="/console/*"
+        element={
+          <Suspense fallback={loading}>
+            <ConsoleApp />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/proveedor/*"
+        element={
+          <Suspense fallback={loading}>
+            <ProviderApp />
+          </Suspense>
+        }
+      />
+      <Route path="*" element={<CustomerSite />} />
+    </Routes>
+  );
+}
+
+/** The public site and the customer's portal, in the customer layout. */
+function CustomerSite() {
   const { t } = useI18n();
   return (
     <Layout>

@@ -1,0 +1,11 @@
+import { useStaffI18n } from '../../staff/i18n.ts';
+
+/** Placeholder until this section is built (issue 11). */
+export default function ApiKeysPage() {
+  const { t } = useStaffI18n();
+  return (
+    <section aria-labelledby="page-heading">
+      <h1 id="page-heading">{t('staff.nav.apiKeys')}</h1>
+    </section>
+  );
+}
