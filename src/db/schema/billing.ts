@@ -115,7 +115,8 @@ export const chargeAttempts = pgTable(
       .notNull()
       .references(() => charges.id),
     number: smallint('number').notNull(),
-    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** attemptKey(charge_id, number): unique because the primary key is; no index of its own. */
+    idempotencyKey: text('idempotency_key').notNull(),
     cardLast4: text('card_last4').notNull(),
     status: text('status').notNull(),
     declineCode: text('decline_code'),

@@ -39,9 +39,8 @@ export const sandboxCharges = pgTable(
     id: uuid('id').primaryKey(),
     gatewayChargeId: text('gateway_charge_id').notNull().unique(),
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    token: text('token')
-      .notNull()
-      .references(() => sandboxCardTokens.token),
+    /** A token of sandbox_card_tokens: the insert takes it from a join with them (no foreign key to lock). */
+    token: text('token').notNull(),
     amountCentavos: bigint('amount_centavos', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     description: text('description').notNull(),
