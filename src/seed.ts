@@ -115,12 +115,13 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
     key = created.key;
   }
   const families = await seedDemoFamilies(services);
+  if (families.created > 0) await seedDemoActivity(services, families);
   return {
     catalog,
     demo: {
       accounts: DEMO_ACCOUNTS.map(({ email, role }) => ({ email, role })),
       apiKey: key,
-      families,
+      families: families.created,
       providers: providerIds.size,
     },
   };
@@ -185,7 +186,14 @@ function actingAs(principal: Principal): Actor {
   return { principal, requestId: 'demo-seed', ip: null };
 }
 
-async function seedDemoFamilies(services: Services): Promise<number> {
+interface SeededFamilies {
+  created: number;
+  /** Membership ids of the families created now, by sales channel. */
+  memberships: Partial<Record<DemoFamily['channel'], string>>;
+  actors: Record<DemoFamily['channel'], Actor>;
+}
+
+async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
   const customer = await services.identity.userByEmail('cliente@demo.libra.mx');
   const agent = await services.identity.userByEmail('agente@demo.libra.mx');
   if (!customer || !agent) throw new Error('demo accounts must exist before demo families');
@@ -214,6 +222,7 @@ async function seedDemoFamilies(services: Services): Promise<number> {
     }),
   };
   let created = 0;
+  const memberships: SeededFamilies['memberships'] = {};
   for (const family of DEMO_FAMILIES) {
     const card = await services.payments.tokenize({
       number: family.card,
@@ -238,6 +247,7 @@ async function seedDemoFamilies(services: Services): Promise<number> {
         undefined,
       );
       membershipId = result.body.id;
+      memberships[family.channel] = membershipId;
     } catch (error) {
       // A second start finds the family already there.
       if (error instanceof AppError && error.code === 'MEMBERSHIP_ALREADY_EXISTS') continue;
@@ -248,5 +258,68 @@ async function seedDemoFamilies(services: Services): Promise<number> {
     }
     created++;
   }
-  return created;
+  return { created, memberships, actors };
+}
+
+/**
+ * Something for each role to find on a first start: the month's charges of the families that pay
+ * from the start (a billing run), an open tow case in Mexico City offered to the nearest tow company
+ * (Grúas Reforma's account sees the offer while it lasts), a call to the online doctor in the remote
+ * queue, and a complaint in the queue. Made through the services, as people would, once.
+ */
+async function seedDemoActivity(services: Services, families: SeededFamilies): Promise<void> {
+  const now = services.clock.now();
+  await services.billing.run({ at: now, trigger: 'cli' });
+  const online = families.memberships.online;
+  const phone = families.memberships.phone;
+  if (online) {
+    await services.cases.request(
+      families.actors.phone,
+      {
+        membershipId: online,
+        personId: 'titular',
+        serviceCode: 'tow-truck',
+        place: {
+          address: 'Paseo de la Reforma 222, Juárez, CDMX',
+          lat: 19.4284,
+          lng: -99.1624,
+          stateCode: 'CMX',
+        },
+        description: 'Se ponchó una llanta y no trae refacción; necesita grúa al taller más cercano.',
+        details: {
+          vehicle: { make: 'Mazda', model: '3', year: 2020, plates: 'NKP-482-B', color: 'gris' },
+          callbackPhone: '55 2345 6789',
+        },
+      },
+      'demo-seed-tow',
+    );
+    await services.complaints.file(
+      families.actors.online,
+      {
+        membershipId: online,
+        category: 'service_quality',
+        text: 'La grúa de mi último servicio llegó 40 minutos después de la hora que me dijeron.',
+      },
+      'demo-seed-complaint',
+    );
+  }
+  if (phone) {
+    await services.cases.request(
+      families.actors.phone,
+      {
+        membershipId: phone,
+        personId: 'titular',
+        serviceCode: 'online-doctor',
+        place: {
+          address: 'Av. Chapultepec 480, Guadalajara, Jal.',
+          lat: 20.6736,
+          lng: -103.3704,
+          stateCode: 'JAL',
+        },
+        description: 'Dolor de garganta y fiebre de 38 °C desde ayer.',
+        details: { callbackPhone: '33 1234 9876' },
+      },
+      'demo-seed-doctor',
+    );
+  }
 }

@@ -42,6 +42,30 @@ describe('demo data', () => {
     expect(slots).toHaveLength(7 * 3);
   });
 
+  it('leaves work for each role on the first start: charges, an offered tow, a doctor call, a complaint', async () => {
+    // The first test seeded this database; the demo's work was made then, once.
+    const as = async (email: string, url: string) => {
+      const session = await signIn(t, { email, password: 'libra-demo-2026' }, '192.0.2.3');
+      const res = await t.app.inject({ method: 'GET', url, headers: session.read });
+      expect(res.statusCode, url).toBe(200);
+      return res.json().data as Record<string, unknown>[];
+    };
+    const charges = await as('finanzas@demo.libra.mx', '/v1/charges');
+    expect(charges.length).toBeGreaterThanOrEqual(2);
+    expect(charges.every((c) => c.status === 'succeeded')).toBe(true);
+    const cases = await as('agente@demo.libra.mx', '/v1/cases');
+    expect(cases.map((c) => c.serviceCode).sort()).toEqual(['online-doctor', 'tow-truck']);
+    const offers = await as('proveedor@demo.libra.mx', '/v1/provider/offers');
+    expect(offers).toHaveLength(1);
+    const queue = await as('medico@demo.libra.mx', '/v1/remote/queue');
+    expect(queue).toHaveLength(1);
+    const complaints = await as('supervisor@demo.libra.mx', '/v1/complaints');
+    expect(complaints).toHaveLength(1);
+    // A second start makes none of it again.
+    await seed(t.services, { demo: { password: 'libra-demo-2026' } });
+    expect(await as('agente@demo.libra.mx', '/v1/cases')).toHaveLength(2);
+  });
+
   it('a second run adds no accounts, follows a new password and replaces the key', async () => {
     const first = await seed(t.services, { demo: { password: 'libra-demo-2026' } });
     const second = await seed(t.services, { demo: { password: 'another demo password' } });
