@@ -108,7 +108,7 @@ async function step(page: Page, name: string, finalCost?: string) {
 describe('the provider app', () => {
   it('takes a tow from the offer to completed, sharing the position while on the way', async () => {
     const { page, failures } = await openPhone(userA, '/proveedor', TRUCK);
-    await page.getByRole('heading', { name: 'Ofertas', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Ofertas', level: 2, exact: true }).waitFor();
     await page.getByText('Estás recibiendo ofertas.').waitFor();
     await page.getByText('No tienes ofertas por ahora').waitFor();
 
