@@ -199,7 +199,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PROVIDER_SIDE, record: 'own-job' } },
       schema: {
         tags: ['provider'],
-        summary: 'One of my jobs, also once completed or cancelled (another provider\'s case is a 404)',
+        summary: "One of my jobs, also once completed or cancelled (another provider's case is a 404)",
         params: IdParams,
         response: { 200: ProviderJobView, ...problemResponses(401, 403, 404) },
       },
