@@ -628,6 +628,17 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: '/v1/provider/availability', payload: { available: true } }),
     expected: only(['provider'], 200),
   },
+  // --- provider app (issue 11): one job by id, and the provider's own record ---
+  'GET /v1/provider/jobs/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/provider/jobs/${await dispatchedCase()}` }),
+    expected: only(['provider'], 200),
+  },
+  'GET /v1/provider': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/provider' }),
+    expected: only(['provider'], 200),
+  },
   'GET /v1/legal': { method: 'GET', request: async () => ({ url: '/v1/legal' }), expected: everyone(200) },
   'POST /v1/memberships': {
     method: 'POST',

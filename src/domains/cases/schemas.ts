@@ -228,13 +228,14 @@ export const ProviderJobView = Type.Object({
   number: Type.String(),
   state: Type.String(),
   serviceCode: Type.String(),
-  personName: Type.String(),
+  personFirstName: Type.String({ description: "The person's first name only: providers get no more" }),
   place: Type.Object({ address: Type.String(), lat: Type.Number(), lng: Type.Number() }),
   description: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
   eta: Eta,
   quoteCentavos: Nullable(Type.Integer()),
   excessAccepted: Type.Boolean(),
+  finalCostCentavos: Nullable(Type.Integer({ description: 'Set when the job is completed' })),
 });
 
 export const CaseListQuery = Type.Object(

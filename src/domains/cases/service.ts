@@ -767,6 +767,17 @@ export class CasesService {
     return jobs.map(presentJob);
   }
 
+  /**
+   * One job of the caller's provider, in whatever state (so the provider still sees it once
+   * completed or cancelled). Another provider's case answers as if it did not exist.
+   */
+  async providerJob(actor: Actor, caseId: string): Promise<ProviderJobView> {
+    const providerId = this.dispatch.providerIdOf(actor);
+    const kase = await this.repository.byId(this.db, caseId);
+    if (!kase || kase.providerId !== providerId) throw new AppError('CASE_NOT_ASSIGNED_TO_YOU');
+    return presentJob(kase);
+  }
+
   // --- Appointments --------------------------------------------------------------------------
 
   /** A provider publishes a slot for one of its services (and a specialty, for consultations). */

@@ -310,19 +310,28 @@ export function presentCase(
   };
 }
 
-/** What a provider sees of a job: the place and the need, not the membership. */
+/**
+ * What a provider sees of a job: the place and the need, not the membership. Of the person, only
+ * the first name (enough to greet them at the roadside): the provider needs no more.
+ */
 export interface ProviderJobView {
   id: string;
   number: string;
   state: string;
   serviceCode: string;
-  personName: string;
+  personFirstName: string;
   place: { address: string; lat: number; lng: number };
   description: string;
   details: Record<string, unknown>;
   eta: { minutes: number; at: string } | null;
   quoteCentavos: number | null;
   excessAccepted: boolean;
+  finalCostCentavos: number | null;
+}
+
+/** "María José García López" → "María": the first word of the name. */
+export function firstNameOf(fullName: string): string {
+  return fullName.trim().split(/\s+/)[0] ?? '';
 }
 
 export function presentJob(c: CaseRow): ProviderJobView {
@@ -331,12 +340,13 @@ export function presentJob(c: CaseRow): ProviderJobView {
     number: c.number,
     state: c.state,
     serviceCode: c.serviceCode,
-    personName: c.personName,
+    personFirstName: firstNameOf(c.personName),
     place: { address: c.addressText, lat: c.lat, lng: c.lng },
     description: c.description,
     details: c.details as Record<string, unknown>,
     eta: c.etaMinutes !== null && c.etaAt ? { minutes: c.etaMinutes, at: c.etaAt.toISOString() } : null,
     quoteCentavos: c.quoteCentavos,
     excessAccepted: c.excessAcceptedAt !== null,
+    finalCostCentavos: c.finalCostCentavos,
   };
 }

@@ -193,6 +193,33 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{
     async (request) => ({ data: await cases.providerJobs(actorOf(request)) }),
   );
 
+  app.get(
+    '/v1/provider/jobs/:id',
+    {
+      config: { policy: { allow: PROVIDER_SIDE, record: 'own-job' } },
+      schema: {
+        tags: ['provider'],
+        summary: "One of my jobs, also once completed or cancelled (another provider's case is a 404)",
+        params: IdParams,
+        response: { 200: ProviderJobView, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => cases.providerJob(actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/v1/provider',
+    {
+      config: { policy: { allow: PROVIDER_SIDE, record: 'own-provider' } },
+      schema: {
+        tags: ['provider'],
+        summary: 'The provider I work for: services, availability, capacity and jobs in hand',
+        response: { 200: ProviderView, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => dispatch.get(dispatch.providerIdOf(actorOf(request))),
+  );
+
   app.post(
     '/v1/offers/:id/accept',
     {
