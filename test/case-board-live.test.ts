@@ -102,13 +102,21 @@ describe('GET /v1/cases/live', () => {
     expect(changed.every((id) => id === caseId)).toBe(true);
 
     // The board's list now names the provider holding the case.
-    const list = await t.app.inject({ method: 'GET', url: '/v1/cases?state=dispatched', headers: agent.read });
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/v1/cases?state=dispatched',
+      headers: agent.read,
+    });
     const row = list.json().data.find((c: { id: string }) => c.id === caseId);
     expect(row.provider?.name).toMatch(/^Proveedor de prueba/);
   });
 
   it('is audited as a read of the case list, once per stream', async () => {
-    await follow(agent.read, async () => {}, () => true);
+    await follow(
+      agent.read,
+      async () => {},
+      () => true,
+    );
     const audit = await t.app.inject({
       method: 'GET',
       url: '/v1/audit?action=case.list.follow',

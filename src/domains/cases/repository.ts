@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseDocuments, caseEvents, cases, memberships, providers, slaTargets } from '../../db/schema/index.ts';
+import {
+  caseDocuments,
+  caseEvents,
+  cases,
+  memberships,
+  providers,
+  slaTargets,
+} from '../../db/schema/index.ts';
 import type { ProviderRow } from '../dispatch/repository.ts';
 import type { CaseState } from './lifecycle.ts';
 

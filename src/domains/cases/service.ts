@@ -372,7 +372,9 @@ export class CasesService {
         tx,
         found.flatMap((c) => (c.providerId ? [c.providerId] : [])),
       );
-      return found.map((c) => presentCase(c, null, (c.providerId && held.get(c.providerId)) || null, null, now));
+      return found.map((c) =>
+        presentCase(c, null, (c.providerId && held.get(c.providerId)) || null, null, now),
+      );
     });
   }
 
