@@ -26,15 +26,21 @@ describe('console queues', () => {
     return res.json();
   }
   const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
+  /** The browser logs a refused request as an error: those the test provokes on purpose are not failures. */
+  const unexpected = (failures: string[], status: number) =>
+    failures.filter((f) => !f.includes(`status of ${status} `));
 
   beforeAll(async () => {
     web = await startWeb();
     // The browser's clock is the real one: the app's clock starts there too, so elapsed times agree.
     clock = web.t.clock as ManualClock;
-    clock.set(new Date());
+    const now = new Date();
     for (const role of ['agent', 'supervisor', 'finance', 'admin'] as const)
       users[role] = await staffUser(web, role);
+    // The member has been covered since yesterday (a case "40 minutes ago" is within the coverage).
+    clock.set(new Date(now.getTime() - 24 * 3_600_000));
     membershipId = await contractByPhone(web.t, (await agentApi()).write);
+    clock.set(now);
   }, 120_000);
   afterAll(async () => web?.close());
 
@@ -57,7 +63,7 @@ describe('console queues', () => {
     const fresh = await openCase();
     const freshRow = row(page, fresh.number);
     await freshRow.waitFor({ timeout: 15_000 });
-    expect(await freshRow.getAttribute('class')).not.toContain('is-late');
+    expect((await freshRow.getAttribute('class')) ?? '').not.toContain('is-late');
     expect(await freshRow.textContent()).not.toContain('Atrasado');
     expect(await freshRow.getByRole('link', { name: fresh.number }).getAttribute('href')).toBe(
       `/console/casos/${fresh.id}`,
@@ -72,7 +78,7 @@ describe('console queues', () => {
     await checkStaffPage(web, users.supervisor, '/console/casos', 'console-case-board', (p) =>
       row(p, late.number).waitFor(),
     );
-  });
+  }, 180_000);
 
   it('takes a complaint and resolves it, with the API error at the field', async () => {
     const filed = await web.t.app.inject({
@@ -94,7 +100,7 @@ describe('console queues', () => {
     const take = page.getByRole('dialog', { name: `Tomar la queja ${complaint.number}` });
     await take.getByRole('button', { name: 'Tomarla' }).click();
     await take.waitFor({ state: 'detached' });
-    await expect.poll(async () => row(page, complaint.number).textContent()).toContain('En proceso');
+    await expect.poll(async () => row(page, complaint.number).textContent()).toContain('En atención');
 
     await page.getByRole('button', { name: `Resolver la queja ${complaint.number}` }).click();
     const resolve = page.getByRole('dialog', { name: `Resolver la queja ${complaint.number}` });
@@ -118,12 +124,12 @@ describe('console queues', () => {
     });
     expect(after.json().status).toBe('resolved');
     expect(after.json().resolution).toContain('bonificamos');
-    expect(failures).toEqual([]);
+    expect(unexpected(failures, 400)).toEqual([]);
 
     await checkStaffPage(web, users.agent, '/console/quejas', 'console-complaints', (p) =>
       p.getByRole('heading', { level: 1 }).waitFor(),
     );
-  });
+  }, 180_000);
 
   it('refunds part of a charge, refusing more than was charged at the field', async () => {
     const member = await contractByPhone(web.t, (await agentApi()).write);
@@ -153,12 +159,12 @@ describe('console queues', () => {
     await dialog.getByRole('button', { name: 'Reembolsar' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(async () => charge.textContent()).toContain('$80.00');
-    expect(failures).toEqual([]);
+    expect(unexpected(failures, 422)).toEqual([]);
 
     await checkStaffPage(web, users.finance, '/console/cobros', 'console-charges', (p) =>
       p.getByRole('heading', { level: 2, name: /Corridas de cobro|Billing runs/ }).waitFor(),
     );
-  });
+  }, 180_000);
 
   it('lists a staff read in the audit log', async () => {
     const kase = await openCase();
@@ -183,7 +189,7 @@ describe('console queues', () => {
     await checkStaffPage(web, users.supervisor, '/console/auditoria', 'console-audit', (p) =>
       p.locator('table.staff-table').waitFor(),
     );
-  });
+  }, 180_000);
 
   it('lets an admin create an agent account and an API key (its secret shown once), and revoke it', async () => {
     const { page, failures } = await openAsStaff(web, users.admin, '/console/admin/cuentas');
@@ -229,7 +235,7 @@ describe('console queues', () => {
     await expect.poll(async () => row(page, 'Banco: reportes').textContent()).toContain('Revocada el');
     const revoked = await web.t.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(key) });
     expect(revoked.statusCode).toBe(401);
-    expect(failures).toEqual([]);
+    expect(unexpected(failures, 409)).toEqual([]);
 
     await checkStaffPage(web, users.admin, '/console/admin/cuentas', 'console-accounts', (p) =>
       p.locator('table.staff-table').waitFor(),
@@ -237,12 +243,12 @@ describe('console queues', () => {
     await checkStaffPage(web, users.admin, '/console/admin/llaves', 'console-api-keys', (p) =>
       p.locator('table.staff-table').waitFor(),
     );
-  });
+  }, 180_000);
 
   it('shows an agent no finance, audit or admin page', async () => {
     const agent = await createUser(web.t, 'agent');
     const { page } = await openAsStaff(web, agent, '/console/cobros');
     await page.getByRole('heading', { name: 'Esta sección no existe o tu cuenta no la tiene.' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Cobros', level: 1 }).count()).toBe(0);
-  });
+  }, 60_000);
 });
