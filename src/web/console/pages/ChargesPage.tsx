@@ -429,6 +429,8 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
                   </td>
                   <td className="mono">
                     {Object.entries(r.summary)
+                      // What happened, not every counter at zero.
+                      .filter(([, v]) => v !== 0)
                       .map(([k, v]) => `${k}: ${v}`)
                       .join(' · ') || t('queues.none')}
                   </td>
