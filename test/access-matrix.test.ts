@@ -55,6 +55,8 @@ interface Check {
   /** Builds the URL and body for the caller; called per request so writes get fresh records. */
   request: (caller: Caller) => Promise<{ url: string; payload?: unknown; headers?: Record<string, string> }>;
   expected: Record<Caller, number>;
+  /** A stream that never ends: the status is read from the headers and the stream dropped. */
+  stream?: true;
 }
 
 /** Expected statuses: `allowed` get `ok`; other signed-in callers 403; anonymous 401. */
@@ -398,6 +400,13 @@ const CHECKS: Record<string, Check> = {
     method: 'GET',
     request: async () => ({ url: `/v1/cases/${(await openCase(otherMembershipId)).id}` }),
     expected: { ...othersAreHidden(only(CASE_FOLLOWERS, 200)), finance: 404 },
+  },
+  // console-queues: the case board's live feed (staff who work cases).
+  'GET /v1/cases/live': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/cases/live' }),
+    expected: only(['agent', 'supervisor'], 200),
+    stream: true,
   },
   // A stream never ends, so the matrix asks for a case that does not exist: the policy answers first.
   'GET /v1/cases/{id}/events': {
@@ -923,8 +932,10 @@ describe('access matrix', () => {
           url,
           headers: { ...headers, ...extra },
           ...(payload === undefined ? {} : { payload: payload as object }),
+          ...(check.stream ? { payloadAsStream: true } : {}),
         });
         actual[caller] = res.statusCode;
+        if (check.stream) res.stream().destroy();
       }
       expect(actual).toEqual(check.expected);
     });

@@ -9,12 +9,15 @@ import { CASE_EVENTS_CHANNEL } from './repository.ts';
  */
 export class CaseEventsHub {
   private readonly subscribers = new Map<string, Set<() => void>>();
+  /** Followers of every case (the console's case board): told which case changed. */
+  private readonly everyCase = new Set<(caseId: string) => void>();
   private unlisten: (() => Promise<void>) | null = null;
 
   async start(database: DatabaseHandle): Promise<void> {
     this.unlisten = await listen(database, CASE_EVENTS_CHANNEL, (payload) => {
       const caseId = payload.split(':')[0] ?? '';
       for (const notify of this.subscribers.get(caseId) ?? []) notify();
+      for (const notify of this.everyCase) notify(caseId);
     });
   }
 
@@ -28,6 +31,14 @@ export class CaseEventsHub {
     return () => {
       set.delete(notify);
       if (set.size === 0) this.subscribers.delete(caseId);
+    };
+  }
+
+  /** Hears of a new timeline event on any case, with the case's id (same LISTEN as the rest). */
+  subscribeAll(notify: (caseId: string) => void): () => void {
+    this.everyCase.add(notify);
+    return () => {
+      this.everyCase.delete(notify);
     };
   }
 

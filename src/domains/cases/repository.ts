@@ -1,6 +1,14 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseDocuments, caseEvents, cases, memberships, slaTargets } from '../../db/schema/index.ts';
+import {
+  caseDocuments,
+  caseEvents,
+  cases,
+  memberships,
+  providers,
+  slaTargets,
+} from '../../db/schema/index.ts';
+import type { ProviderRow } from '../dispatch/repository.ts';
 import type { CaseState } from './lifecycle.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -73,6 +81,14 @@ export class CasesRepository {
       .from(caseEvents)
       .where(and(eq(caseEvents.caseId, caseId), gt(caseEvents.seq, afterSeq)))
       .orderBy(asc(caseEvents.seq));
+  }
+
+  /** The providers holding these cases (the queue shows who and when), by id. */
+  async providersOf(executor: Executor, ids: string[]): Promise<Map<string, ProviderRow>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await executor.select().from(providers).where(inArray(providers.id, unique));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async list(executor: Executor, filter: CaseFilter): Promise<CaseRow[]> {

@@ -100,6 +100,49 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
   );
 
   app.get(
+    '/v1/cases/live',
+    {
+      config: { policy: { allow: ['agent', 'supervisor'], record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Follow every case live (Server-Sent Events; the case board): `event: changed` with the case id whenever any case gets a timeline event',
+        response: {
+          200: {
+            description:
+              '`text/event-stream`: `event: changed`, `data: {"caseId": "…"}`; read the case or the list for what changed',
+            content: { 'text/event-stream': { schema: Type.String() } },
+          },
+          ...problemResponses(401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      await cases.openBoardStream(actorOf(request));
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': String(request.id),
+      });
+      raw.write('retry: 3000\n\n');
+      streams.add(raw);
+      const unsubscribe = hub.subscribeAll((caseId) => {
+        if (!raw.writableEnded) raw.write(`event: changed\ndata: ${JSON.stringify({ caseId })}\n\n`);
+      });
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      raw.on('close', () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(raw);
+      });
+    },
+  );
+
+  app.get(
     '/v1/cases/:id',
     {
       config: { policy: { allow: FOLLOWERS, record: 'case' } },

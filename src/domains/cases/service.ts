@@ -368,8 +368,22 @@ export class CasesService {
           details: { count: found.length, ...(filter.overdue ? { overdue: true } : {}) },
         });
       const now = this.clock.now();
-      return found.map((c) => presentCase(c, null, null, null, now));
+      const held = await this.repository.providersOf(
+        tx,
+        found.flatMap((c) => (c.providerId ? [c.providerId] : [])),
+      );
+      return found.map((c) =>
+        presentCase(c, null, (c.providerId && held.get(c.providerId)) || null, null, now),
+      );
     });
+  }
+
+  /**
+   * Staff following every case (the console's case board): audited like a read of the case list,
+   * once per stream. The stream itself says only which case changed; the board reads the list.
+   */
+  async openBoardStream(actor: Actor): Promise<void> {
+    await this.audit.recordRead(actor, { action: 'case.list.follow', recordType: 'case' });
   }
 
   /** For the live stream: checks the caller may follow the case (and audits a staff read). */

@@ -1,11 +1,156 @@
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { Button } from '../../ui/Button.tsx';
+import { DateTime } from '../../ui/DateTime.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { type AuditEntry, mexicoCityInstant, retryOnce, useProblemText } from '../queues/data.ts';
+import '../queues/queues.css';
 
-/** Placeholder until this section is built (issue 11). */
+/** The filters, as the address keeps them, and the API's names for them. */
+const FILTERS = [
+  { param: 'actor', api: 'actorId' },
+  { param: 'accion', api: 'action' },
+  { param: 'registro', api: 'recordType' },
+  { param: 'id', api: 'recordId' },
+  { param: 'desde', api: 'from' },
+  { param: 'hasta', api: 'to' },
+] as const;
+type FilterParam = (typeof FILTERS)[number]['param'];
+const PAGE = 50;
+
+/** `/console/auditoria`: who read or changed what, newest first, filtered and paged. */
 export default function AuditPage() {
-  const { t } = useStaffI18n();
+  const { t, lang } = useStaffI18n();
+  const problemText = useProblemText();
+  const [params, setParams] = useSearchParams();
+  const [draft, setDraft] = useState<Record<FilterParam, string>>(
+    () =>
+      Object.fromEntries(FILTERS.map((f) => [f.param, params.get(f.param) ?? ''])) as Record<
+        FilterParam,
+        string
+      >,
+  );
+  const [cursors, setCursors] = useState<string[]>([]);
+  const query = new URLSearchParams({ limit: String(PAGE) });
+  for (const f of FILTERS) {
+    const value = params.get(f.param);
+    if (!value) continue;
+    const sent = f.api === 'from' || f.api === 'to' ? mexicoCityInstant(value) : value.trim();
+    if (sent) query.set(f.api, sent);
+  }
+  const cursor = cursors.at(-1);
+  if (cursor) query.set('before', cursor);
+  const log = useQuery({
+    queryKey: ['queues', 'audit', query.toString()],
+    queryFn: () => getJson<{ data: AuditEntry[]; nextBefore: string | null }>(`/v1/audit?${query}`, lang),
+    retry: retryOnce,
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const f of FILTERS) if (draft[f.param].trim()) next.set(f.param, draft[f.param].trim());
+    setCursors([]);
+    setParams(next, { replace: true });
+  };
+  const input = (param: FilterParam, type = 'text') => (
+    <input
+      type={type}
+      value={draft[param]}
+      onChange={(e) => setDraft({ ...draft, [param]: e.target.value })}
+      className={param === 'actor' || param === 'id' ? 'mono' : undefined}
+    />
+  );
+  const rows = log.data?.data ?? [];
+
   return (
-    <section aria-labelledby="page-heading">
-      <h1 id="page-heading">{t('staff.nav.audit')}</h1>
+    <section aria-labelledby="page-heading" className="queues-page">
+      <div className="queues-head">
+        <h1 id="page-heading">{t('staff.nav.audit')}</h1>
+      </div>
+      <form className="queues-filters" aria-label={t('queues.filters')} onSubmit={submit}>
+        <Field label={t('queues.audit.actor')} hint={t('queues.audit.actorHint')}>
+          {input('actor')}
+        </Field>
+        <Field label={t('queues.audit.action')} hint={t('queues.audit.actionHint')}>
+          {input('accion')}
+        </Field>
+        <Field label={t('queues.audit.recordType')} hint={t('queues.audit.recordTypeHint')}>
+          {input('registro')}
+        </Field>
+        <Field label={t('queues.audit.recordId')}>{input('id')}</Field>
+        <Field label={t('queues.audit.from')}>{input('desde', 'datetime-local')}</Field>
+        <Field label={t('queues.audit.to')}>{input('hasta', 'datetime-local')}</Field>
+        <Button type="submit" variant="secondary">
+          {t('queues.filter')}
+        </Button>
+      </form>
+      {log.isPending ? (
+        <LoadingState label={t('staff.loading')} />
+      ) : log.isError ? (
+        <ErrorState
+          title={t('staff.error.title')}
+          detail={problemText(log.error)}
+          onRetry={() => log.refetch()}
+        />
+      ) : rows.length === 0 ? (
+        <EmptyState title={t('queues.audit.empty')} />
+      ) : (
+        <div className="queues-scroll">
+          <table className="staff-table">
+            <caption className="visually-hidden">{t('queues.audit.caption', { count: rows.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('queues.audit.at')}</th>
+                <th scope="col">{t('queues.audit.actor')}</th>
+                <th scope="col">{t('queues.audit.action')}</th>
+                <th scope="col">{t('queues.audit.record')}</th>
+                <th scope="col">{t('queues.audit.request')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <DateTime value={e.at} />
+                  </td>
+                  <td>
+                    {e.actorRole
+                      ? t('queues.audit.actorRole', { type: e.actorType, role: e.actorRole })
+                      : e.actorType}
+                    {e.actorId && <span className="queues-target mono">{e.actorId}</span>}
+                  </td>
+                  <td className="mono">{e.action}</td>
+                  <td>
+                    {e.recordType}
+                    {e.recordId && <span className="queues-target mono">{e.recordId}</span>}
+                  </td>
+                  <td>
+                    {e.requestId && <span className="mono">{e.requestId}</span>}
+                    {e.ip && <span className="queues-target mono">{e.ip}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="queues-pager" aria-label={t('queues.pages')}>
+        {cursors.length > 0 && (
+          <Button variant="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
+            {t('queues.newer')}
+          </Button>
+        )}
+        {log.data?.nextBefore && (
+          <Button variant="secondary" onClick={() => setCursors([...cursors, log.data.nextBefore as string])}>
+            {t('queues.older')}
+          </Button>
+        )}
+      </nav>
     </section>
   );
 }

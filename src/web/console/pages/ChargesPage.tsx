@@ -1,11 +1,460 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, getJson, newIdempotencyKey } from '../../api.ts';
+import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { Button } from '../../ui/Button.tsx';
+import { DateTime } from '../../ui/DateTime.tsx';
+import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { Money } from '../../ui/Money.tsx';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
+import { Toast } from '../../ui/Toast.tsx';
+import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
+import { type BillingRun, type Charge, pesosToCentavos, retryOnce, useProblemText } from '../queues/data.ts';
+import '../queues/queues.css';
 
-/** Placeholder until this section is built (issue 11). */
+const STATUSES = ['failed', 'succeeded', 'pending', 'unknown'] as const;
+const TONES: Record<string, Tone> = {
+  succeeded: 'good',
+  failed: 'alert',
+  pending: 'pending',
+  unknown: 'neutral',
+};
+
+/** `/console/cobros`: charges with their receipts, retries and refunds, and the billing runs. */
 export default function ChargesPage() {
-  const { t } = useStaffI18n();
+  const { t, lang } = useStaffI18n();
+  const { user } = useSession();
+  const problemText = useProblemText();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const status = params.get('estado') ?? '';
+  const membershipId = params.get('membresia') ?? '';
+  const period = params.get('periodo') ?? '';
+  const [draft, setDraft] = useState({ membershipId, period });
+  const [before, setBefore] = useState<string[]>([]);
+  const query = new URLSearchParams({ limit: '50' });
+  if (status) query.set('status', status);
+  if (membershipId) query.set('membershipId', membershipId);
+  if (period) query.set('period', period);
+  const cursor = before.at(-1);
+  if (cursor) query.set('before', cursor);
+  const charges = useQuery({
+    queryKey: ['queues', 'charges', query.toString()],
+    queryFn: () => getJson<{ data: Charge[] }>(`/v1/charges?${query}`, lang),
+    retry: retryOnce,
+  });
+  const mayMoveMoney = user?.role === 'finance';
+  const [receipt, setReceipt] = useState<Charge | null>(null);
+  const [retrying, setRetrying] = useState<Charge | null>(null);
+  const [refunding, setRefunding] = useState<{ charge: Charge; key: string } | null>(null);
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [amountError, setAmountError] = useState<string | undefined>();
+  const [toast, setToast] = useState<string | null>(null);
+
+  const apply = (next: { estado?: string; membresia?: string; periodo?: string }) => {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    setBefore([]);
+    setParams(p, { replace: true });
+  };
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['queues', 'charges'] });
+
+  async function refund() {
+    if (!refunding) return;
+    setAmountError(undefined);
+    const centavos = amount.trim() ? pesosToCentavos(amount) : undefined;
+    if (amount.trim() && centavos === undefined) {
+      setAmountError(t('queues.charges.refund.amountInvalid'));
+      throw new Error('amount');
+    }
+    await api('POST', `/v1/charges/${refunding.charge.id}/refunds`, {
+      lang,
+      idempotencyKey: refunding.key,
+      body: { ...(centavos ? { amountCentavos: centavos } : {}), reason },
+    });
+    setToast(t('queues.charges.refund.done', { number: refunding.charge.membershipNumber }));
+    await refresh();
+  }
+
+  const rows = charges.data?.data ?? [];
   return (
-    <section aria-labelledby="page-heading">
-      <h1 id="page-heading">{t('staff.nav.charges')}</h1>
+    <section aria-labelledby="page-heading" className="queues-page">
+      <div className="queues-head">
+        <h1 id="page-heading">{t('staff.nav.charges')}</h1>
+      </div>
+      <form
+        className="queues-filters"
+        aria-label={t('queues.filters')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply({ membresia: draft.membershipId.trim(), periodo: draft.period.trim() });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="charges-status">{t('queues.charges.status')}</label>
+          <select id="charges-status" value={status} onChange={(e) => apply({ estado: e.target.value })}>
+            <option value="">{t('queues.charges.allStatuses')}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`queues.chargeStatus.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label={t('queues.charges.membershipId')} hint={t('queues.charges.membershipIdHint')}>
+          <input
+            value={draft.membershipId}
+            onChange={(e) => setDraft({ ...draft, membershipId: e.target.value })}
+            className="mono"
+          />
+        </Field>
+        <Field label={t('queues.charges.period')} hint={t('queues.charges.periodHint')}>
+          <input value={draft.period} onChange={(e) => setDraft({ ...draft, period: e.target.value })} />
+        </Field>
+        <Button type="submit" variant="secondary">
+          {t('queues.filter')}
+        </Button>
+      </form>
+      {charges.isPending ? (
+        <LoadingState label={t('staff.loading')} />
+      ) : charges.isError ? (
+        <ErrorState
+          title={t('staff.error.title')}
+          detail={problemText(charges.error)}
+          onRetry={() => charges.refetch()}
+        />
+      ) : rows.length === 0 ? (
+        <EmptyState title={t('queues.charges.empty')} />
+      ) : (
+        <div className="queues-scroll">
+          <table className="staff-table">
+            <caption className="visually-hidden">
+              {t('queues.charges.caption', { count: rows.length })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('queues.charges.member')}</th>
+                <th scope="col">{t('queues.charges.period')}</th>
+                <th scope="col">{t('queues.charges.total')}</th>
+                <th scope="col">{t('queues.charges.status')}</th>
+                <th scope="col">{t('queues.charges.card')}</th>
+                <th scope="col">{t('queues.charges.attempts')}</th>
+                <th scope="col">{t('queues.charges.refunded')}</th>
+                <th scope="col">{t('queues.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((c) => {
+                const refundable = c.status === 'succeeded' && c.refundedCentavos < c.amount.totalCentavos;
+                return (
+                  <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
+                    <td>
+                      <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
+                        {c.membershipNumber}
+                      </Link>
+                    </td>
+                    <td>{c.period.label[lang]}</td>
+                    <td>
+                      <Money centavos={c.amount.totalCentavos} />
+                    </td>
+                    <td>
+                      <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
+                      {c.declineLabel && <span className="queues-target">{c.declineLabel[lang]}</span>}
+                    </td>
+                    <td>{t('queues.charges.cardSummary', { brand: c.card.brand, last4: c.card.last4 })}</td>
+                    <td>{c.attempts.length}</td>
+                    <td>
+                      {c.refundedCentavos > 0 ? <Money centavos={c.refundedCentavos} /> : t('queues.none')}
+                    </td>
+                    <td>
+                      <div className="queues-actions">
+                        <Button
+                          variant="secondary"
+                          onClick={() => setReceipt(c)}
+                          aria-label={t('queues.charges.details.aria', { number: c.membershipNumber })}
+                        >
+                          {t('queues.charges.details')}
+                        </Button>
+                        {mayMoveMoney && c.status === 'failed' && (
+                          <Button
+                            variant="secondary"
+                            onClick={() => setRetrying(c)}
+                            aria-label={t('queues.charges.retry.aria', { number: c.membershipNumber })}
+                          >
+                            {t('queues.charges.retry')}
+                          </Button>
+                        )}
+                        {mayMoveMoney && refundable && (
+                          <Button
+                            variant="secondary"
+                            onClick={() => {
+                              setAmount('');
+                              setReason('');
+                              setAmountError(undefined);
+                              setRefunding({ charge: c, key: newIdempotencyKey() });
+                            }}
+                            aria-label={t('queues.charges.refund.aria', { number: c.membershipNumber })}
+                          >
+                            {t('queues.charges.refund')}
+                          </Button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="queues-pager">
+        {before.length > 0 && (
+          <Button variant="secondary" onClick={() => setBefore(before.slice(0, -1))}>
+            {t('queues.newer')}
+          </Button>
+        )}
+        {rows.length === 50 && (
+          <Button variant="secondary" onClick={() => setBefore([...before, rows.at(-1)?.id ?? ''])}>
+            {t('queues.older')}
+          </Button>
+        )}
+      </div>
+
+      <BillingRuns mayStart={mayMoveMoney} onToast={setToast} />
+
+      <Dialog
+        open={receipt !== null}
+        onClose={() => setReceipt(null)}
+        title={receipt ? t('queues.charges.receipt.title', { number: receipt.membershipNumber }) : ''}
+      >
+        {receipt && <ChargeDetails charge={receipt} />}
+        <DialogActions>
+          <Button variant="secondary" onClick={() => setReceipt(null)} data-autofocus>
+            {t('queues.close')}
+          </Button>
+        </DialogActions>
+      </Dialog>
+
+      {retrying && (
+        <ActionDialog
+          open
+          title={t('queues.charges.retry.title', { number: retrying.membershipNumber })}
+          submitLabel={t('queues.charges.retry.submit')}
+          onClose={() => setRetrying(null)}
+          intro={
+            <p>
+              {t('queues.charges.retry.intro', { last4: retrying.card.last4 })}{' '}
+              <Money centavos={retrying.amount.totalCentavos} />
+            </p>
+          }
+          onSubmit={async () => {
+            const after = await api<Charge>('POST', `/v1/charges/${retrying.id}/retry`, { lang });
+            setToast(t(`queues.charges.retry.done.${after.status === 'succeeded' ? 'paid' : 'declined'}`));
+            await refresh();
+          }}
+        />
+      )}
+
+      {refunding && (
+        <ActionDialog
+          open
+          title={t('queues.charges.refund.title', { number: refunding.charge.membershipNumber })}
+          submitLabel={t('queues.charges.refund.submit')}
+          onClose={() => setRefunding(null)}
+          onSubmit={refund}
+          intro={
+            <p>
+              {t('queues.charges.refund.intro')}{' '}
+              <Money centavos={refunding.charge.amount.totalCentavos - refunding.charge.refundedCentavos} />
+            </p>
+          }
+        >
+          {(problem) => (
+            <>
+              <Field
+                label={t('queues.charges.refund.amount')}
+                hint={t('queues.charges.refund.amountHint')}
+                error={
+                  amountError ??
+                  fieldError(problem, 'amountCentavos', ['REFUND_EXCEEDS_CHARGE', 'CHARGE_NOT_REFUNDABLE'])
+                }
+              >
+                <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+              </Field>
+              <Field
+                label={t('queues.charges.refund.reason')}
+                hint={t('queues.charges.refund.reasonHint')}
+                error={fieldError(problem, 'reason')}
+              >
+                <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
+              </Field>
+            </>
+          )}
+        </ActionDialog>
+      )}
+      <Toast message={toast} onDismiss={() => setToast(null)} closeLabel={t('queues.close')} />
+    </section>
+  );
+}
+
+/** A charge's receipt data: base, IVA, total, card, period and every attempt. */
+function ChargeDetails({ charge }: { charge: Charge }) {
+  const { t, lang } = useStaffI18n();
+  const amount = charge.receipt ?? charge.amount;
+  return (
+    <>
+      <dl className="queues-grid">
+        {charge.receipt && (
+          <>
+            <dt>{t('queues.charges.receipt.folio')}</dt>
+            <dd className="mono">{charge.receipt.folio}</dd>
+          </>
+        )}
+        <dt>{t('queues.charges.period')}</dt>
+        <dd>{charge.period.label[lang]}</dd>
+        <dt>{t('queues.charges.receipt.base')}</dt>
+        <dd>
+          <Money centavos={amount.baseCentavos} />
+        </dd>
+        <dt>{t('queues.charges.receipt.iva')}</dt>
+        <dd>
+          <Money centavos={amount.ivaCentavos} />
+        </dd>
+        <dt>{t('queues.charges.total')}</dt>
+        <dd>
+          <Money centavos={amount.totalCentavos} />
+        </dd>
+        <dt>{t('queues.charges.card')}</dt>
+        <dd>
+          {t('queues.charges.cardSummary', { brand: charge.card.brand, last4: charge.card.last4 })} ·{' '}
+          {t(`queues.charges.method.${charge.method}`)}
+        </dd>
+        {charge.paidAt && (
+          <>
+            <dt>{t('queues.charges.paidAt')}</dt>
+            <dd>
+              <DateTime value={charge.paidAt} />
+            </dd>
+          </>
+        )}
+        {charge.refundedCentavos > 0 && (
+          <>
+            <dt>{t('queues.charges.refunded')}</dt>
+            <dd>
+              <Money centavos={charge.refundedCentavos} />
+            </dd>
+          </>
+        )}
+      </dl>
+      <h3>{t('queues.charges.attempts')}</h3>
+      {charge.attempts.length === 0 ? (
+        <p className="muted">{t('queues.charges.noAttempts')}</p>
+      ) : (
+        <ul>
+          {charge.attempts.map((a) => (
+            <li key={a.number}>
+              {t('queues.charges.attempt', { number: a.number, status: a.status, last4: a.cardLast4 })}{' '}
+              <DateTime value={a.at} />
+              {a.declineCode && <span className="mono"> · {a.declineCode}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** The billing runs, newest first, and starting one now (finance). */
+function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: string) => void }) {
+  const { t, lang } = useStaffI18n();
+  const problemText = useProblemText();
+  const queryClient = useQueryClient();
+  const [starting, setStarting] = useState(false);
+  const runs = useQuery({
+    queryKey: ['queues', 'runs'],
+    queryFn: () => getJson<{ data: BillingRun[] }>('/v1/billing/runs?limit=20', lang),
+    retry: retryOnce,
+    refetchInterval: (q) => (q.state.data?.data.some((r) => r.status === 'running') ? 3000 : false),
+  });
+  return (
+    <section aria-labelledby="runs-heading" className="queues-section">
+      <div className="queues-head">
+        <h2 id="runs-heading">{t('queues.runs.title')}</h2>
+        {mayStart && <Button onClick={() => setStarting(true)}>{t('queues.runs.start')}</Button>}
+      </div>
+      {runs.isPending ? (
+        <LoadingState label={t('staff.loading')} />
+      ) : runs.isError ? (
+        <ErrorState
+          title={t('staff.error.title')}
+          detail={problemText(runs.error)}
+          onRetry={() => runs.refetch()}
+        />
+      ) : runs.data.data.length === 0 ? (
+        <EmptyState title={t('queues.runs.empty')} />
+      ) : (
+        <div className="queues-scroll">
+          <table className="staff-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('queues.runs.at')}</th>
+                <th scope="col">{t('queues.runs.trigger')}</th>
+                <th scope="col">{t('queues.runs.status')}</th>
+                <th scope="col">{t('queues.runs.summary')}</th>
+                <th scope="col">{t('queues.runs.finished')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.data.map((r) => (
+                <tr key={r.id} className={r.status === 'failed' ? 'is-late' : undefined}>
+                  <td>
+                    <DateTime value={r.at} />
+                  </td>
+                  <td>{r.trigger}</td>
+                  <td>
+                    <StatusBadge
+                      tone={r.status === 'completed' ? 'good' : r.status === 'failed' ? 'alert' : 'pending'}
+                    >
+                      {t(`queues.runs.status.${r.status}`)}
+                    </StatusBadge>
+                    {r.error && <span className="queues-target">{r.error}</span>}
+                  </td>
+                  <td className="mono">
+                    {Object.entries(r.summary)
+                      // What happened, not every counter at zero.
+                      .filter(([, v]) => v !== 0)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(' · ') || t('queues.none')}
+                  </td>
+                  <td>{r.finishedAt ? <DateTime value={r.finishedAt} /> : t('queues.none')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {starting && (
+        <ActionDialog
+          open
+          title={t('queues.runs.start.title')}
+          submitLabel={t('queues.runs.start.submit')}
+          intro={<p>{t('queues.runs.start.intro')}</p>}
+          onClose={() => setStarting(false)}
+          onSubmit={async () => {
+            await api('POST', '/v1/billing/runs', { lang, body: {} });
+            onToast(t('queues.runs.started'));
+            await queryClient.invalidateQueries({ queryKey: ['queues'] });
+          }}
+        />
+      )}
     </section>
   );
 }
