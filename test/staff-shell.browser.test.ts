@@ -45,7 +45,16 @@ describe('staff apps: sign-in and what each role is shown', () => {
       agent: ['Buscar miembro', 'Casos', 'Quejas'],
       supervisor: ['Buscar miembro', 'Casos', 'Quejas', 'Tablero', 'Auditoría'],
       finance: ['Buscar miembro', 'Cobros'],
-      admin: ['Buscar miembro', 'Quejas', 'Cobros', 'Tablero', 'Auditoría', 'Cuentas', 'Llaves de API', 'Planes'],
+      admin: [
+        'Buscar miembro',
+        'Quejas',
+        'Cobros',
+        'Tablero',
+        'Auditoría',
+        'Cuentas',
+        'Llaves de API',
+        'Planes',
+      ],
     } as const;
     for (const [role, sections] of Object.entries(expected)) {
       const { page, context } = await openAsStaff(web, users[role as keyof typeof expected], '/console');
