@@ -27,7 +27,6 @@ let agentUser: TestUser;
 let supervisorUser: TestUser;
 let financeUser: TestUser;
 let providerUser: TestUser;
-let plumberUser: TestUser;
 let sessionOf: ReturnType<typeof sessionsAt>;
 
 const at = (utc: string) => clock.set(`2026-11-25T${utc}:00Z`);
@@ -79,10 +78,7 @@ beforeAll(async () => {
   supervisorUser = await createUser(t, 'supervisor');
   financeUser = await createUser(t, 'finance');
   providerUser = await createProviderUser(t, await registerProvider(t, { capacity: 5 }));
-  plumberUser = await createProviderUser(
-    t,
-    await registerProvider(t, { services: ['home-plumbing'], kmNorth: 2 }),
-  );
+  await registerProvider(t, { services: ['home-plumbing'], kmNorth: 2 });
   a = await contract(TEST_CARD.visaCredit);
   b = await contract(TEST_CARD.alwaysDeclined);
   c = await contract(TEST_CARD.timesOut);
