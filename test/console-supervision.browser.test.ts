@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/lib/clock.ts';
 import { createUser, signIn, type TestUser } from './support/auth.ts';
-import { contractByPhone, registerProvider, towRequest } from './support/dispatch.ts';
+import { contractByPhone, createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 import { TEST_CARD } from './support/payments.ts';
 import { checkStaffPage, openAsStaff, staffUser } from './support/staff-web.ts';
@@ -27,7 +27,7 @@ describe('console: dashboard and plan catalog', () => {
     admin = await staffUser(web, 'admin');
     const agent = await signIn(t, await createUser(t, 'agent'));
     const finance = await signIn(t, await createUser(t, 'finance'));
-    await registerProvider(t, { capacity: 5 });
+    const provider = await signIn(t, await createProviderUser(t, await registerProvider(t, { capacity: 5 })));
 
     const ok = await contractByPhone(t, agent.write);
     const declined = await t.app.inject({
@@ -47,6 +47,7 @@ describe('console: dashboard and plan catalog', () => {
     expect(run.statusCode, run.body).toBe(202);
     await t.services.billing.drain();
 
+    const tows: string[] = [];
     for (let i = 0; i < 2; i++) {
       const kase = await t.app.inject({
         method: 'POST',
@@ -55,7 +56,18 @@ describe('console: dashboard and plan catalog', () => {
         payload: towRequest(ok),
       });
       expect(kase.statusCode, kase.body).toBe(201);
+      tows.push(kase.json().id);
     }
+    // The provider takes the first tow at once: dispatched within its target.
+    const offers = await t.app.inject({ method: 'GET', url: '/v1/provider/offers', headers: provider.read });
+    const offer = offers.json().data.find((o: { caseId: string }) => o.caseId === tows[0]);
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: `/v1/offers/${offer.id}/accept`,
+      headers: provider.write,
+      payload: { quoteCentavos: 80_000 },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
     const complaint = await t.app.inject({
       method: 'POST',
       url: '/v1/complaints',
@@ -106,8 +118,11 @@ describe('console: dashboard and plan catalog', () => {
     );
     expect(await memberships.locator('.recharts-bar-rectangle path').count()).toBe(2);
 
-    // Neither tow has reached its target yet: nothing to measure, said so.
-    await panel(page, 'sla').getByText('Todavía no hay casos que medir contra su tiempo objetivo.').waitFor();
+    // One tow dispatched in time; the other still within its target, and neither on site yet.
+    const sla = panel(page, 'sla');
+    expect(await sla.textContent()).toContain('Despachados a tiempo: 100 % (1 de 1)');
+    expect(await sla.textContent()).toContain('Llegaron a tiempo: sin casos medidos');
+    expect(await sla.locator('.recharts-bar-rectangle path').count()).toBe(1);
     expect(failures).toEqual([]);
   });
 

@@ -335,7 +335,7 @@ function MembershipsPanel({ report }: { report: OperationsReport }) {
           suspended: m.suspended,
         })}
       </p>
-      <SimpleBars name="memberships" data={data} height={180} />
+      <SimpleBars name="memberships" layout="vertical" data={data} height={180} />
       <CountTable caption={title} rows={data} />
     </Panel>
   );
