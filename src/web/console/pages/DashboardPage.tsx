@@ -197,13 +197,15 @@ function SlaPanel({ report }: { report: OperationsReport }) {
       <ul className="dashboard-figures">
         {rows.map((r) => (
           <li key={r.label}>
-            <strong>{r.share.share === null ? '—' : percent(t, r.share.share)}</strong>{' '}
+            <strong aria-hidden="true">{r.share.share === null ? '—' : percent(t, r.share.share)}</strong>{' '}
             {figure(r.label, r.share)}
           </li>
         ))}
       </ul>
       <SimpleBars
         name="sla"
+        layout="vertical"
+        height={140}
         max={100}
         data={rows.map((r) => ({
           label: r.label,
