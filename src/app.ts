@@ -48,6 +48,9 @@ import { SandboxGateway } from './domains/payments/sandbox.ts';
 import { RemoteRepository } from './domains/remote/repository.ts';
 import { remoteRoutes } from './domains/remote/routes.ts';
 import { RemoteService } from './domains/remote/service.ts';
+import { ReportsRepository } from './domains/reports/repository.ts';
+import { reportsRoutes } from './domains/reports/routes.ts';
+import { ReportsService } from './domains/reports/service.ts';
 import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { AppError } from './lib/errors.ts';
@@ -96,6 +99,7 @@ export interface Services {
   payments: PaymentGateway;
   jobs: Jobs;
   remote: RemoteService;
+  reports: ReportsService;
   /** The clock every service reads "now" from. */
   clock: Clock;
 }
@@ -252,7 +256,7 @@ export function buildServices(
     billing,
     cancellation,
     cases,
-    catalog: new CatalogService(db, catalogRepository, clock),
+    catalog: new CatalogService(db, catalogRepository, clock, audit, idempotency),
     claims,
     complaints,
     dispatch,
@@ -262,6 +266,7 @@ export function buildServices(
     payments,
     jobs,
     remote,
+    reports: new ReportsService(db, new ReportsRepository(), audit, clock),
     clock,
   };
 }
@@ -361,6 +366,7 @@ export async function buildApp({
   await app.register(complaintsRoutes, { complaints: services.complaints });
   await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
   await app.register(remoteRoutes, { remote: services.remote });
+  await app.register(reportsRoutes, { reports: services.reports });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(webRoutes, { dir: webDir });
 

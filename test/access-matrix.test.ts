@@ -913,6 +913,41 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: everyone(201),
   },
+  // Supervision (issue 11): the operations report and the plan catalog for admins.
+  'GET /v1/reports/operations': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/reports/operations' }),
+    expected: only(['supervisor', 'admin'], 200),
+  },
+  'GET /v1/admin/plans': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/admin/plans' }),
+    expected: only(['admin'], 200),
+  },
+  'POST /v1/admin/plans/{code}/versions': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/admin/plans/libra-one/versions',
+      payload: {
+        priceTotalCentavos: 9_900,
+        onlineTrialMonths: 0,
+        illustrative: true,
+        // Far ahead, so the matrix's other rows keep contracting today's version.
+        effectiveFrom: '2099-01-01T06:00:00Z',
+        services: [
+          {
+            service: 'online-doctor',
+            rules: {
+              limit: { kind: 'unlimited' },
+              perEvent: { kind: 'no_cost' },
+              territory: { kind: 'anywhere' },
+            },
+          },
+        ],
+      },
+    }),
+    expected: only(['admin'], 201),
+  },
   'DELETE /v1/admin/api-keys/{id}': {
     method: 'DELETE',
     request: async () => ({ url: `/v1/admin/api-keys/${await throwawayKey()}` }),

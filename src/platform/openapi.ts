@@ -67,7 +67,8 @@ export const openApiPlugin = fp(
           { name: 'catalog', description: 'Plans, versions, services and their limits' },
           { name: 'platform', description: 'Health, metrics, API description' },
           { name: 'identity', description: 'Sign-in, sessions, who am I' },
-          { name: 'admin', description: 'Staff accounts and API keys' },
+          { name: 'admin', description: 'Staff accounts, API keys and the plan catalog' },
+          { name: 'reports', description: "Supervisors' figures of the operation (no personal data)" },
           { name: 'audit', description: 'The append-only audit log' },
           { name: 'memberships', description: 'Contracting, beneficiaries, cards, member search' },
           {

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
+import { memberships, plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
 import type { ServiceRules } from './rules.ts';
 
 export interface PlanVersionRecord {
@@ -134,5 +134,63 @@ export class CatalogRepository {
   ): Promise<void> {
     await executor.insert(planVersions).values(version);
     if (planServices.length > 0) await executor.insert(planVersionServices).values(planServices);
+  }
+
+  /** Every version of every plan, newest version first within each plan. */
+  async allVersions(executor: Executor): Promise<PlanVersionRecord[]> {
+    return executor
+      .select(versionColumns)
+      .from(planVersions)
+      .innerJoin(plans, eq(plans.id, planVersions.planId))
+      .orderBy(asc(plans.code), desc(planVersions.version));
+  }
+
+  /** How many memberships each version holds: all of them, and those not cancelled. */
+  async membershipCounts(
+    executor: Executor,
+  ): Promise<{ planVersionId: string; total: number; current: number }[]> {
+    return executor
+      .select({
+        planVersionId: memberships.planVersionId,
+        total: count().mapWith(Number),
+        current: sql<number>`count(*) filter (where ${memberships.state} <> 'cancelled')`.mapWith(Number),
+      })
+      .from(memberships)
+      .groupBy(memberships.planVersionId);
+  }
+
+  /** The plan, locked until the transaction ends: versions of one plan are published one at a time. */
+  async lockPlan(
+    executor: Executor,
+    code: string,
+  ): Promise<{ id: string; code: string; name: string } | undefined> {
+    const [row] = await executor
+      .select({ id: plans.id, code: plans.code, name: plans.name })
+      .from(plans)
+      .where(eq(plans.code, code))
+      .for('update');
+    return row;
+  }
+
+  /** The plan's highest version number and the latest date any version takes effect. */
+  async latestOf(
+    executor: Executor,
+    planId: string,
+  ): Promise<{ version: number; effectiveFrom: Date | null }> {
+    const [row] = await executor
+      .select({ version: max(planVersions.version), effectiveFrom: max(planVersions.effectiveFrom) })
+      .from(planVersions)
+      .where(eq(planVersions.planId, planId));
+    return { version: row?.version ?? 0, effectiveFrom: row?.effectiveFrom ?? null };
+  }
+
+  /** Which of these service codes the catalog has. */
+  async existingServices(executor: Executor, codes: string[]): Promise<Set<string>> {
+    if (codes.length === 0) return new Set();
+    const rows = await executor
+      .select({ code: services.code })
+      .from(services)
+      .where(inArray(services.code, codes));
+    return new Set(rows.map((r) => r.code));
   }
 }

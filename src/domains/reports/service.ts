@@ -1,0 +1,136 @@
+import type { Static } from '@sinclair/typebox';
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { AppError, type FieldError } from '../../lib/errors.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { Actor } from '../identity/principal.ts';
+import './errors.ts';
+import type { ReportsRepository, SlaCount } from './repository.ts';
+import type { OperationsReport } from './schemas.ts';
+
+type Report = Static<typeof OperationsReport>;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+export const MAX_WINDOW_DAYS = 31;
+
+function share(within: number, measured: number) {
+  return { measured, within, share: measured === 0 ? null : within / measured };
+}
+
+/** Supervisors' reports: figures of the operation, no personal data; each read is audited. */
+export class ReportsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: ReportsRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The window asked for: default the 24 hours up to now; at most 31 days. */
+  windowOf(query: { from?: string | undefined; to?: string | undefined }): { from: Date; to: Date } {
+    const to = query.to ? new Date(query.to) : this.clock.now();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
+    const errors: FieldError[] = [];
+    if (from.getTime() >= to.getTime())
+      errors.push({ field: 'querystring/from', message: 'must be before to' });
+    else if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
+      errors.push({ field: 'querystring/from', message: `must be at most ${MAX_WINDOW_DAYS} days before to` });
+    if (errors.length > 0) throw new AppError('REPORT_WINDOW_INVALID', { errors });
+    return { from, to };
+  }
+
+  async operations(actor: Actor, query: { from?: string | undefined; to?: string | undefined }): Promise<Report> {
+    const window = this.windowOf(query);
+    const now = this.clock.now();
+    const [hours, sla, backlog, charged, states] = await this.db.transaction(async (tx) => [
+      await this.repository.casesPerHour(tx, window),
+      await this.repository.sla(tx, window, now),
+      await this.repository.complaintBacklog(tx, now),
+      await this.repository.chargesAttempted(tx, window),
+      await this.repository.membershipsByState(tx),
+    ]);
+    const codes = [...new Set([...hours.map((h) => h.serviceCode), ...sla.map((s) => s.serviceCode)])].sort();
+    const names = await this.repository.serviceNames(this.db, codes);
+    await this.audit.recordRead(actor, {
+      action: 'report.read',
+      recordType: 'report',
+      recordId: null,
+      details: { report: 'operations', from: window.from.toISOString(), to: window.to.toISOString() },
+    });
+
+    const byStatus = Object.fromEntries(charged.map((c) => [c.status, c.charges]));
+    const succeeded = byStatus.succeeded ?? 0;
+    const failed = byStatus.failed ?? 0;
+    const unknown = (byStatus.unknown ?? 0) + (byStatus.pending ?? 0);
+    const attempted = succeeded + failed + unknown;
+    const byState = Object.fromEntries(states.map((s) => [s.state, s.memberships]));
+    const sum = (pick: (s: SlaCount) => number) => sla.reduce((total, s) => total + pick(s), 0);
+
+    return {
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      generatedAt: now.toISOString(),
+      services: codes.map((code) => {
+        const n = names.find((row) => row.code === code);
+        return { code, name: { es: n?.nameEs ?? code, en: n?.nameEn ?? code } };
+      }),
+      casesPerHour: {
+        total: hours.reduce((total, h) => total + h.cases, 0),
+        hours: denseHours(window, hours),
+      },
+      sla: {
+        dispatched: share(
+          sum((s) => s.dispatchWithin),
+          sum((s) => s.dispatchMeasured),
+        ),
+        arrived: share(
+          sum((s) => s.arrivalWithin),
+          sum((s) => s.arrivalMeasured),
+        ),
+        byService: sla.map((s) => ({
+          serviceCode: s.serviceCode,
+          dispatched: share(s.dispatchWithin, s.dispatchMeasured),
+          arrived: share(s.arrivalWithin, s.arrivalMeasured),
+        })),
+      },
+      complaints: backlog,
+      charges: {
+        attempted,
+        succeeded,
+        failed,
+        unknown,
+        successRate: attempted === 0 ? null : succeeded / attempted,
+      },
+      memberships: {
+        total: states.reduce((total, s) => total + s.memberships, 0),
+        trial: byState.trial ?? 0,
+        active: byState.active ?? 0,
+        past_due: byState.past_due ?? 0,
+        suspended: byState.suspended ?? 0,
+      },
+    };
+  }
+}
+
+/**
+ * Every hour of the window, zeros included, so a chart's axis is time. Mexico City keeps one
+ * offset all year (no daylight saving since 2022), so its hours start on UTC hours.
+ */
+function denseHours(window: { from: Date; to: Date }, rows: { hour: Date; serviceCode: string; cases: number }[]) {
+  const start = Math.floor(window.from.getTime() / HOUR_MS) * HOUR_MS;
+  const out: { start: string; total: number; byService: Record<string, number> }[] = [];
+  const index = new Map<number, (typeof out)[number]>();
+  for (let at = start; at < window.to.getTime(); at += HOUR_MS) {
+    const hour = { start: new Date(at).toISOString(), total: 0, byService: {} };
+    out.push(hour);
+    index.set(at, hour);
+  }
+  for (const row of rows) {
+    const hour = index.get(row.hour.getTime());
+    if (!hour) continue;
+    hour.byService[row.serviceCode] = (hour.byService[row.serviceCode] ?? 0) + row.cases;
+    hour.total += row.cases;
+  }
+  return out;
+}
