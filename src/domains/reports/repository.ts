@@ -1,6 +1,6 @@
 import { and, count, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { chargeAttempts, charges, cases, complaints, memberships, services } from '../../db/schema/index.ts';
+import { cases, chargeAttempts, charges, complaints, memberships, services } from '../../db/schema/index.ts';
 
 /** A case's hour of request, as the instant Mexico City's wall-clock hour starts. */
 const requestHour = sql<Date>`date_trunc('hour', ${cases.requestedAt} at time zone 'America/Mexico_City') at time zone 'America/Mexico_City'`;
@@ -36,7 +36,11 @@ export class ReportsRepository {
       })
       .from(cases)
       .where(
-        and(gte(cases.requestedAt, window.from), lt(cases.requestedAt, window.to), ne(cases.state, 'refused')),
+        and(
+          gte(cases.requestedAt, window.from),
+          lt(cases.requestedAt, window.to),
+          ne(cases.state, 'refused'),
+        ),
       )
       .groupBy(requestHour, cases.serviceCode)
       .orderBy(requestHour, cases.serviceCode);
@@ -52,18 +56,20 @@ export class ReportsRepository {
     return executor
       .select({
         serviceCode: cases.serviceCode,
-        dispatchMeasured: sql<number>`count(*) filter (where ${cases.dispatchDueAt} is not null and (${cases.dispatchedAt} is not null or (${open} and ${cases.dispatchDueAt} < ${now})))`.mapWith(
-          Number,
-        ),
-        dispatchWithin: sql<number>`count(*) filter (where ${cases.dispatchedAt} <= ${cases.dispatchDueAt})`.mapWith(
-          Number,
-        ),
-        arrivalMeasured: sql<number>`count(*) filter (where ${cases.arrivalDueAt} is not null and (${cases.onSiteAt} is not null or (${open} and ${cases.arrivalDueAt} < ${now})))`.mapWith(
-          Number,
-        ),
-        arrivalWithin: sql<number>`count(*) filter (where ${cases.onSiteAt} <= ${cases.arrivalDueAt})`.mapWith(
-          Number,
-        ),
+        dispatchMeasured:
+          sql<number>`count(*) filter (where ${cases.dispatchDueAt} is not null and (${cases.dispatchedAt} is not null or (${open} and ${cases.dispatchDueAt} < ${now})))`.mapWith(
+            Number,
+          ),
+        dispatchWithin:
+          sql<number>`count(*) filter (where ${cases.dispatchedAt} <= ${cases.dispatchDueAt})`.mapWith(
+            Number,
+          ),
+        arrivalMeasured:
+          sql<number>`count(*) filter (where ${cases.arrivalDueAt} is not null and (${cases.onSiteAt} is not null or (${open} and ${cases.arrivalDueAt} < ${now})))`.mapWith(
+            Number,
+          ),
+        arrivalWithin:
+          sql<number>`count(*) filter (where ${cases.onSiteAt} <= ${cases.arrivalDueAt})`.mapWith(Number),
       })
       .from(cases)
       .where(

@@ -4,7 +4,10 @@ import { problemResponses } from '../../platform/openapi.ts';
 import { OperationsQuery, OperationsReport } from './schemas.ts';
 import type { ReportsService } from './service.ts';
 
-export const reportsRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }> = async (app, { reports }) => {
+export const reportsRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }> = async (
+  app,
+  { reports },
+) => {
   app.get(
     '/v1/reports/operations',
     {

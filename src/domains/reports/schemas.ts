@@ -7,9 +7,14 @@ const Localised = Type.Object({ es: Type.String(), en: Type.String() }, { additi
 export const OperationsQuery = Type.Object(
   {
     from: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Start of the window (inclusive); default `to` − 24 h' }),
+      Type.String({
+        format: 'date-time',
+        description: 'Start of the window (inclusive); default `to` − 24 h',
+      }),
     ),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'End of the window (exclusive); default now' })),
+    to: Type.Optional(
+      Type.String({ format: 'date-time', description: 'End of the window (exclusive); default now' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -31,7 +36,9 @@ export const OperationsReport = Type.Object(
     to: Instant,
     generatedAt: Instant,
     /** The services named anywhere in the report, with their names. */
-    services: Type.Array(Type.Object({ code: Type.String(), name: Localised }, { additionalProperties: false })),
+    services: Type.Array(
+      Type.Object({ code: Type.String(), name: Localised }, { additionalProperties: false }),
+    ),
     casesPerHour: Type.Object(
       {
         total: Type.Integer({ minimum: 0 }),

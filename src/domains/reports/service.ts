@@ -35,12 +35,18 @@ export class ReportsService {
     if (from.getTime() >= to.getTime())
       errors.push({ field: 'querystring/from', message: 'must be before to' });
     else if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
-      errors.push({ field: 'querystring/from', message: `must be at most ${MAX_WINDOW_DAYS} days before to` });
+      errors.push({
+        field: 'querystring/from',
+        message: `must be at most ${MAX_WINDOW_DAYS} days before to`,
+      });
     if (errors.length > 0) throw new AppError('REPORT_WINDOW_INVALID', { errors });
     return { from, to };
   }
 
-  async operations(actor: Actor, query: { from?: string | undefined; to?: string | undefined }): Promise<Report> {
+  async operations(
+    actor: Actor,
+    query: { from?: string | undefined; to?: string | undefined },
+  ): Promise<Report> {
     const window = this.windowOf(query);
     const now = this.clock.now();
     const [hours, sla, backlog, charged, states] = await this.db.transaction(async (tx) => [
@@ -117,7 +123,10 @@ export class ReportsService {
  * Every hour of the window, zeros included, so a chart's axis is time. Mexico City keeps one
  * offset all year (no daylight saving since 2022), so its hours start on UTC hours.
  */
-function denseHours(window: { from: Date; to: Date }, rows: { hour: Date; serviceCode: string; cases: number }[]) {
+function denseHours(
+  window: { from: Date; to: Date },
+  rows: { hour: Date; serviceCode: string; cases: number }[],
+) {
   const start = Math.floor(window.from.getTime() / HOUR_MS) * HOUR_MS;
   const out: { start: string; total: number; byService: Record<string, number> }[] = [];
   const index = new Map<number, (typeof out)[number]>();
