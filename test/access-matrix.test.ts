@@ -396,6 +396,12 @@ const CHECKS: Record<string, Check> = {
     // Finance reaches claims only: a tow case is not there for it.
     expected: { ...only(CASE_FOLLOWERS, 200), finance: 404 },
   },
+  // console-agent: the dispatch board's providers by distance and ETA (staff who dispatch).
+  'GET /v1/cases/{id}/candidates': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/cases/${(await openCase(otherMembershipId)).id}/candidates` }),
+    expected: only(['agent', 'supervisor', 'admin'], 200),
+  },
   'GET /v1/cases/{id} (someone else’s)': {
     method: 'GET',
     request: async () => ({ url: `/v1/cases/${(await openCase(otherMembershipId)).id}` }),

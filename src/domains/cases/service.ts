@@ -12,7 +12,7 @@ import type { CatalogRepository } from '../catalog/repository.ts';
 import { type ClaimDetails, claimDetailsOf } from '../claims/details.ts';
 import { distanceKm, etaMinutes, type Point, travelMinutes } from '../dispatch/geo.ts';
 import type { DispatchRepository, OfferRow } from '../dispatch/repository.ts';
-import { type DispatchService, OFFER_EXPIRY_QUEUE } from '../dispatch/service.ts';
+import { type CandidateView, type DispatchService, OFFER_EXPIRY_QUEUE } from '../dispatch/service.ts';
 import { type Decision, usageKey } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
@@ -336,6 +336,17 @@ export class CasesService {
       await this.authorize(tx, actor, kase);
       await this.auditAction(tx, actor, 'case.read', id);
       return this.view(tx, kase, isStaff(actor.principal));
+    });
+  }
+
+  /** The providers that give the case's service, by distance and ETA from its place (staff's dispatch board). */
+  async candidates(actor: Actor, id: string): Promise<CandidateView[]> {
+    return this.db.transaction(async (tx) => {
+      const kase = await this.repository.byId(tx, id);
+      if (!kase) throw new AppError('CASE_NOT_FOUND');
+      await this.authorize(tx, actor, kase);
+      await this.auditAction(tx, actor, 'case.candidates', id);
+      return this.dispatch.survey(tx, kase);
     });
   }
 

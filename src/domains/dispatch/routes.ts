@@ -86,6 +86,19 @@ const OfferView = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
+const CandidateView = Type.Object({
+  providerId: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  phone: Type.String(),
+  distanceKm: Type.Number({ description: "Straight line from the provider's unit to the case's place" }),
+  etaMinutes: Type.Integer({ description: 'Minutes to arrive if it accepted now (5 to set out + the road)' }),
+  covers: Type.Boolean({ description: "The place is inside the provider's coverage" }),
+  available: Type.Boolean(),
+  activeJobs: Type.Integer(),
+  capacity: Type.Integer(),
+  canTake: Type.Boolean({ description: 'Covers the place, available and with room for one more job' }),
+});
+
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const PROVIDER_SIDE = ['provider', 'scope:provider:jobs'] as const;
 const STAFF = ['agent', 'supervisor', 'admin'] as const;
@@ -143,6 +156,24 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => dispatch.get(request.params.id),
+  );
+
+  app.get(
+    '/v1/cases/:id/candidates',
+    {
+      config: { policy: { allow: ['agent', 'supervisor', 'admin'], record: 'case' } },
+      schema: {
+        tags: ['providers'],
+        summary:
+          "The providers that give the case's service, with distance and ETA to its place and whether each can take it now (the dispatch board)",
+        params: IdParams,
+        response: {
+          200: Type.Object({ data: Type.Array(CandidateView) }),
+          ...problemResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => ({ data: await cases.candidates(actorOf(request), request.params.id) }),
   );
 
   app.put(

@@ -65,6 +65,20 @@ export interface Candidate {
   etaMinutes: number;
 }
 
+/** A provider seen from a case (the dispatch board): how far, how soon, and whether it can go now. */
+export interface CandidateView {
+  providerId: string;
+  name: string;
+  phone: string;
+  distanceKm: number;
+  etaMinutes: number;
+  covers: boolean;
+  available: boolean;
+  activeJobs: number;
+  capacity: number;
+  canTake: boolean;
+}
+
 /**
  * The provider network and the offers made to it. Choosing who goes is `rank()`: the nearest
  * available provider that gives the service, covers the place and has room for one more job.
@@ -205,6 +219,44 @@ export class DispatchService {
         return { provider: p, distanceKm: Math.round(km * 100) / 100, etaMinutes: etaMinutes(km) };
       })
       .sort((a, b) => a.distanceKm - b.distanceKm || a.provider.name.localeCompare(b.provider.name));
+  }
+
+  /**
+   * Every provider that gives the case's service, as the agent's dispatch board shows them:
+   * distance and ETA from its unit to the place, and whether it could take the case now (covers
+   * the place, available, room for another job). Those who could come first, nearest first. Unlike
+   * `rank()` it keeps the ones already asked and the ones that cannot go, with why.
+   */
+  async survey(executor: Executor, kase: CaseRow): Promise<CandidateView[]> {
+    const found = await this.repository.listProviders(executor, kase.serviceCode);
+    const jobs = await this.repository.activeJobs(
+      executor,
+      found.map((p) => p.id),
+    );
+    const place = { lat: kase.lat, lng: kase.lng, stateCode: kase.stateCode };
+    return found
+      .map((p) => {
+        const km = distanceKm(p, place);
+        const active = jobs.get(p.id) ?? 0;
+        const inCoverage = covers(coverageOf(p), place);
+        const hasRoom = active < p.capacity;
+        return {
+          providerId: p.id,
+          name: p.name,
+          phone: p.phone,
+          distanceKm: Math.round(km * 100) / 100,
+          etaMinutes: etaMinutes(km),
+          covers: inCoverage,
+          available: p.available,
+          activeJobs: active,
+          capacity: p.capacity,
+          canTake: inCoverage && p.available && hasRoom,
+        };
+      })
+      .sort(
+        (a, b) =>
+          Number(b.canTake) - Number(a.canTake) || a.distanceKm - b.distanceKm || a.name.localeCompare(b.name),
+      );
   }
 
   /**
