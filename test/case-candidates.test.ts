@@ -30,7 +30,11 @@ beforeAll(async () => {
     kmNorth: 3,
     coverage: { kind: 'radius', center: { lat: ZOCALO.lat + 1, lng: ZOCALO.lng }, radiusKm: 10 },
   });
-  ids.ambulance = await registerProvider(t, { name: 'Ambulancias', kmNorth: 0.2, services: ['land-ambulance'] });
+  ids.ambulance = await registerProvider(t, {
+    name: 'Ambulancias',
+    kmNorth: 0.2,
+    services: ['land-ambulance'],
+  });
   const membershipId = await contractByPhone(t, agent.write);
   const res = await t.app.inject({
     method: 'POST',

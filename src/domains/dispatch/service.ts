@@ -255,7 +255,9 @@ export class DispatchService {
       })
       .sort(
         (a, b) =>
-          Number(b.canTake) - Number(a.canTake) || a.distanceKm - b.distanceKm || a.name.localeCompare(b.name),
+          Number(b.canTake) - Number(a.canTake) ||
+          a.distanceKm - b.distanceKm ||
+          a.name.localeCompare(b.name),
       );
   }
 
