@@ -58,6 +58,8 @@ describe('GET /v1/cases/{id}/candidates', () => {
   it('lists the providers of the service, those who can go first, nearest first, with distance and ETA', async () => {
     const res = await candidates();
     expect(res.statusCode, res.body).toBe(200);
+    // The platform's clock (here the test's), for the board's countdown of an offer.
+    expect(res.json().asOf).toBe(t.clock.now().toISOString());
     const data = res.json().data as {
       providerId: string;
       name: string;

@@ -339,14 +339,18 @@ export class CasesService {
     });
   }
 
-  /** The providers that give the case's service, by distance and ETA from its place (staff's dispatch board). */
-  async candidates(actor: Actor, id: string): Promise<CandidateView[]> {
+  /**
+   * The providers that give the case's service, by distance and ETA from its place (staff's
+   * dispatch board), with the platform's clock at the time of the answer.
+   */
+  async candidates(actor: Actor, id: string): Promise<{ data: CandidateView[]; asOf: string }> {
     return this.db.transaction(async (tx) => {
       const kase = await this.repository.byId(tx, id);
       if (!kase) throw new AppError('CASE_NOT_FOUND');
       await this.authorize(tx, actor, kase);
       await this.auditAction(tx, actor, 'case.candidates', id);
-      return this.dispatch.survey(tx, kase);
+      // The platform's "now" goes with the list: the board counts an offer down against it.
+      return { data: await this.dispatch.survey(tx, kase), asOf: this.clock.now().toISOString() };
     });
   }
 

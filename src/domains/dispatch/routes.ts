@@ -168,12 +168,19 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{
           "The providers that give the case's service, with distance and ETA to its place and whether each can take it now (the dispatch board)",
         params: IdParams,
         response: {
-          200: Type.Object({ data: Type.Array(CandidateView) }),
+          200: Type.Object({
+            data: Type.Array(CandidateView),
+            asOf: Type.String({
+              format: 'date-time',
+              description:
+                "The platform's clock when answering (count an offer's `expiresAt` down against it)",
+            }),
+          }),
           ...problemResponses(401, 403, 404),
         },
       },
     },
-    async (request) => ({ data: await cases.candidates(actorOf(request), request.params.id) }),
+    async (request) => cases.candidates(actorOf(request), request.params.id),
   );
 
   app.put(

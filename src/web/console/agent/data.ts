@@ -123,14 +123,23 @@ export function useCancellationPreview(id: string, enabled: boolean) {
   });
 }
 
-/** The providers of the case's service by distance and ETA (the dispatch board). */
+/**
+ * The providers of the case's service by distance and ETA (the dispatch board), with how far the
+ * platform's clock is from this browser's (`clockOffsetMs`), so an offer's countdown is right even
+ * when the two disagree.
+ */
 export function useCandidates(caseId: string, enabled: boolean) {
   const { lang } = useStaffI18n();
   return useQuery({
     queryKey: candidatesKey(caseId),
     enabled,
-    queryFn: () => getJson<{ data: Candidate[] }>(`/v1/cases/${caseId}/candidates`, lang),
-    select: (answer) => answer.data,
+    queryFn: async () => {
+      const answer = await getJson<{ data: Candidate[]; asOf: string }>(
+        `/v1/cases/${caseId}/candidates`,
+        lang,
+      );
+      return { ...answer, receivedAt: Date.now() };
+    },
     retry: retryUnlessRefused,
     staleTime: 0,
   });

@@ -99,14 +99,18 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
   }, [events, kase.id, queryClient]);
 
   const names = useMemo(
-    () => new Map((candidates.data ?? []).map((c) => [c.providerId, c.name])),
+    () => new Map((candidates.data?.data ?? []).map((c) => [c.providerId, c.name])),
     [candidates.data],
   );
   const pending = (kase.offers ?? []).find((o) => o.status === 'pending');
   const canAssign = mayDispatch && isDispatch && kase.state === 'requested';
   const canCancel = mayDispatch && isCancellable(kase.state);
   const excessPending = mayDispatch && kase.state === 'awaiting_excess_acceptance';
-  const firstAble = candidates.data?.find((c) => c.canTake);
+  const firstAble = candidates.data?.data.find((c) => c.canTake);
+  // The platform's clock against this browser's, from the last list (unknown until it comes).
+  const clockOffsetMs = candidates.data
+    ? Date.parse(candidates.data.asOf) - candidates.data.receivedAt
+    : undefined;
 
   const shortcuts = useMemo(
     () => ({
@@ -198,7 +202,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
         </section>
         <section className="agent-panel" aria-labelledby="dispatch-heading" data-testid="dispatch-now">
           <h2 id="dispatch-heading">{t('agent.case.dispatch')}</h2>
-          <DispatchNow kase={kase} pending={pending} names={names} />
+          <DispatchNow kase={kase} pending={pending} names={names} clockOffsetMs={clockOffsetMs} />
         </section>
       </div>
 
@@ -253,7 +257,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
       <AssignDialog
         open={dialog?.kind === 'assign'}
         kase={kase}
-        candidates={candidates.data ?? []}
+        candidates={candidates.data?.data ?? []}
         initial={dialog?.kind === 'assign' ? dialog.candidate : undefined}
         onClose={() => setDialog(null)}
         onDone={refresh}
@@ -374,13 +378,16 @@ function DispatchNow({
   kase,
   pending,
   names,
+  clockOffsetMs,
 }: {
   kase: Case;
   pending: Offer | undefined;
   names: Map<string, string>;
+  /** The platform's clock minus this browser's; undefined until known (then the expiry's time is shown). */
+  clockOffsetMs: number | undefined;
 }) {
   const { t } = useStaffI18n();
-  const now = useNow();
+  const now = useNow() + (clockOffsetMs ?? 0);
   if (kase.provider)
     return (
       <div className="agent-offer">
@@ -427,7 +434,11 @@ function DispatchNow({
           {t('agent.dispatch.offered', { distance: km(pending.distanceKm), minutes: pending.etaMinutes })}
         </p>
         <p className={left < 30 ? 'agent-countdown agent-late' : 'agent-countdown'}>
-          {left > 0 ? (
+          {clockOffsetMs === undefined ? (
+            <>
+              {t('agent.dispatch.expiresAt')} <DateTime value={pending.expiresAt} />
+            </>
+          ) : left > 0 ? (
             <>
               {t('agent.dispatch.expiresIn')} <span className="mono">{clock(left)}</span>
             </>
@@ -464,7 +475,7 @@ function Candidates({
         onRetry={() => void query.refetch()}
       />
     );
-  if (query.data.length === 0) return <EmptyState title={t('agent.candidates.none')} />;
+  if (query.data.data.length === 0) return <EmptyState title={t('agent.candidates.none')} />;
   const lastOffer = (providerId: string) => [...offers].reverse().find((o) => o.providerId === providerId);
   return (
     <table className="staff-table" data-testid="candidates">
@@ -484,7 +495,7 @@ function Candidates({
         </tr>
       </thead>
       <tbody>
-        {query.data.map((c) => {
+        {query.data.data.map((c) => {
           const offer = lastOffer(c.providerId);
           return (
             <tr key={c.providerId}>
