@@ -618,7 +618,7 @@ function DecisionPanel({ decision }: { decision: Decision }) {
           )}
         </dl>
       )}
-      {cost?.kind === 'capped' && cost.excessMustBeAccepted && (
+      {cost?.kind === 'capped' && cost.excessMustBeAccepted && (cost.excessCentavos ?? 0) > 0 && (
         <p className="agent-warn">{t('agent.new.excessAccept')}</p>
       )}
     </div>
