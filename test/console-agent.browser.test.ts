@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../src/lib/clock.ts';
 import { type Session, signIn, type TestUser } from './support/auth.ts';
 import { registerProvider, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
@@ -154,6 +155,50 @@ describe('console: the agent on a call', () => {
       .waitFor();
     expect(await page.getByRole('button', { name: /Asignar a mano/ }).count()).toBe(0);
     expect(failures).toEqual([]);
+  });
+
+  it('takes a complaint during the call and shows the phone cancellation with the refund decision and the line hours', async () => {
+    const { page, failures } = await openAsStaff(web, agent, `/console/miembros/${membershipId}`);
+    await h1(page, NAME);
+
+    // `q` opens the complaint form; the number to read to the member comes back.
+    await page.keyboard.press('q');
+    const complaint = page.getByRole('dialog', { name: 'Registrar una queja' });
+    await complaint.getByLabel('Sobre qué es').selectOption('provider_conduct');
+    await complaint
+      .getByLabel('Lo que dice el miembro')
+      .fill('El operador de la grúa fue grosero al llegar.');
+    await complaint.getByRole('button', { name: 'Registrar queja' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Queja registrada: LQ-/ })
+      .waitFor();
+    const complaints = page.getByRole('region', { name: 'Quejas' });
+    await complaints.getByText('Trato del proveedor').waitFor();
+
+    expect(failures).toEqual([]);
+
+    // Wednesday 22:00 in Mexico City: the cancellation line is closed, and the dialog says so.
+    // (Staff sessions end after 30 minutes idle on the platform's clock: sign in at that time.)
+    const clock = web.t.clock as ManualClock;
+    const before = clock.now();
+    clock.set('2026-11-26T04:00:00Z');
+    try {
+      const late = await openAsStaff(web, agent, `/console/miembros/${membershipId}`);
+      await h1(late.page, NAME);
+      await late.page.getByRole('button', { name: 'Cancelar membresía' }).click();
+      const cancel = late.page.getByRole('dialog', { name: 'Cancelación por teléfono' });
+      await cancel.getByText(/Lunes a viernes de 08:00 a 21:00/).waitFor();
+      await cancel.getByRole('alert').filter({ hasText: 'fuera de ese horario' }).waitFor();
+      // An assistance was used: no 30-day refund, and why.
+      await cancel.getByText('No aplica el reembolso de 30 días.').waitFor();
+      expect(await cancel.getByRole('listitem').count()).toBeGreaterThan(0);
+      await cancel.getByRole('button', { name: 'No cancelar' }).click();
+      await cancel.waitFor({ state: 'detached' });
+      expect(late.failures).toEqual([]);
+    } finally {
+      clock.set(before);
+    }
   });
 
   it('passes axe in Spanish and English on the search, member, new case and case pages', async () => {
