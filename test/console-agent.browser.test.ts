@@ -154,6 +154,11 @@ describe('console: the agent on a call', () => {
       .getByText(/La grúa cercana no contesta el radio/)
       .waitFor();
     expect(await page.getByRole('button', { name: /Asignar a mano/ }).count()).toBe(0);
+
+    // The member's page names the provider now going.
+    await page.keyboard.press('m');
+    const cases = page.getByRole('region', { name: 'Asistencias' });
+    await cases.getByRole('row').filter({ hasText: 'Grúas del Sur Lejanas' }).waitFor();
     expect(failures).toEqual([]);
   });
 

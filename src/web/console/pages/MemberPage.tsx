@@ -382,6 +382,7 @@ function CasesSection({ membershipId }: { membershipId: string }) {
               <th scope="col">{t('agent.col.service')}</th>
               <th scope="col">{t('agent.col.person')}</th>
               <th scope="col">{t('agent.col.state')}</th>
+              <th scope="col">{t('agent.col.provider')}</th>
               <th scope="col">{t('agent.col.requested')}</th>
             </tr>
           </thead>
@@ -398,6 +399,7 @@ function CasesSection({ membershipId }: { membershipId: string }) {
                 <td>
                   <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>
                 </td>
+                <td>{c.provider?.name ?? '—'}</td>
                 <td>
                   <DateTime value={c.requestedAt} />
                 </td>
