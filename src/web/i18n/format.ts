@@ -66,3 +66,18 @@ export function formatDate(value: string, lang: 'es' | 'en'): string {
 export function minutesBetween(from: Date, to: Date): number {
   return Math.round((to.getTime() - from.getTime()) / 60_000);
 }
+
+/**
+ * An amount typed in pesos ("1250", "1,250.50", "$1 250,5") as integer centavos, or undefined when
+ * it is not one. A comma followed by one or two digits at the end is the decimal mark (a phone
+ * keyboard may only have a comma); other commas, spaces and `$` are separators. Integer arithmetic:
+ * "0.29" is 29 centavos, never 28.999….
+ */
+export function parsePesos(text: string): number | undefined {
+  let s = text.trim().replace(/^\$/, '').replace(/\s/g, '');
+  if (/,\d{1,2}$/.test(s) && !s.includes('.')) s = s.replace(/,(\d{1,2})$/, '.$1');
+  s = s.replace(/,/g, '');
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(s)) return undefined;
+  const [whole = '0', fraction = ''] = s.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}

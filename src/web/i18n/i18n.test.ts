@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatMoney, interpolate } from './format.ts';
+import { formatDate, formatDateTime, formatMoney, interpolate, parsePesos } from './format.ts';
 import { en, es } from './messages.ts';
 
 describe('message catalogue', () => {
@@ -21,6 +21,15 @@ describe('formats', () => {
     expect(formatMoney(100000)).toBe('$1,000.00');
     expect(formatMoney(3007)).toBe('$30.07');
     expect(formatMoney(0)).toBe('$0.00');
+  });
+
+  it('reads pesos as people type them into centavos, or says it cannot', () => {
+    expect(parsePesos('1,250.50')).toBe(125050);
+    expect(parsePesos('$1 250,5')).toBe(125050);
+    expect(parsePesos('800')).toBe(80000);
+    expect(parsePesos('0.29')).toBe(29);
+    expect(parsePesos('1,000')).toBe(100000);
+    for (const bad of ['mil', '', '-5', '1.234', '12e3']) expect(parsePesos(bad), bad).toBeUndefined();
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

@@ -119,19 +119,8 @@ export function capOf(services: Map<string, PlanService> | undefined, code: stri
   return perEvent?.kind === 'amount_cap' ? perEvent.capCentavos : undefined;
 }
 
-/**
- * An amount typed in pesos ("1250", "1,250.50", "$1 250,5") as integer centavos, or undefined when
- * it is not an amount. A comma followed by one or two digits at the end is read as the decimal
- * mark (a phone keyboard may only have a comma); other commas, spaces and `$` are separators.
- */
-export function pesosToCentavos(text: string): number | undefined {
-  let s = text.trim().replace(/^\$/, '').replace(/\s/g, '');
-  if (/,\d{1,2}$/.test(s) && !s.includes('.')) s = s.replace(/,(\d{1,2})$/, '.$1');
-  s = s.replace(/,/g, '');
-  if (!/^\d{1,9}(\.\d{1,2})?$/.test(s)) return undefined;
-  const [whole = '0', fraction = ''] = s.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-}
+/** An amount typed in pesos as integer centavos (the web's one reading of money typed by people). */
+export { parsePesos as pesosToCentavos } from '../i18n/format.ts';
 
 /** A link that opens the place in the phone's maps app (Google Maps' universal link). */
 export function mapsUrl(place: { lat: number; lng: number }): string {

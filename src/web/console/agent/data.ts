@@ -156,11 +156,7 @@ export function useNow(ms = 1000): number {
 }
 
 /** Pesos as typed ("1,500.50", "1500") to centavos; undefined when it is not an amount. */
-export function centavosOf(text: string): number | undefined {
-  const clean = text.replace(/[$,\s]/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(clean)) return undefined;
-  return Math.round(Number(clean) * 100);
-}
+export { parsePesos as centavosOf } from '../../i18n/format.ts';
 
 /**
  * A one-key shortcut (no modifier) while nobody is typing and no dialog is open: `n` for a new

@@ -3,8 +3,16 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem, api, newIdempotencyKey, type PlanService } from '../../api.ts';
 import { type Case, caseKey, type Decision } from '../../pages/portal/assistance-data.ts';
+import {
+  caseRequestBody,
+  checkDetails,
+  type DetailsProblem,
+  detailsOf,
+  needsOf,
+} from '../../pages/portal/case-request.ts';
 import { ReasonList } from '../../pages/portal/EligibilityAnswer.tsx';
 import { MX_STATES, nearestState, statePoint } from '../../pages/portal/place.ts';
+import type { StaffMessageKey } from '../../staff/i18n/messages.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
@@ -117,14 +125,12 @@ const EMPTY: FormState = {
 
 type Problems = Partial<Record<keyof FormState, string>>;
 
-function needsOf(service: PlanService | undefined) {
-  return {
-    specialty: service?.rules.limit.kind === 'per_year_per_key' && service.rules.limit.key === 'specialty',
-    vehicle: service?.category === 'roadside',
-    callback: service?.fulfilment === 'remote',
-    quote: service?.rules.perEvent.kind === 'amount_cap',
-  };
-}
+const DETAILS_PROBLEMS = {
+  description: 'agent.new.error.description',
+  specialty: 'agent.new.error.specialty',
+  callbackPhone: 'agent.new.error.phone',
+  vehicleYear: 'agent.new.error.year',
+} as const satisfies Record<DetailsProblem, StaffMessageKey>;
 
 /** A coordinate typed by the agent, or undefined when it is not one within range. */
 function coordinate(text: string, limit: number): number | undefined {
@@ -200,53 +206,28 @@ function RequestForm({ member, services }: { member: Membership; services: PlanS
       point = statePoint(form.stateCode);
       if (!point) p.stateCode = t('agent.new.error.state');
     }
-    if (form.description.trim().length < 3) p.description = t('agent.new.error.description');
-    if (needs.specialty && form.specialty.trim().length < 2) p.specialty = t('agent.new.error.specialty');
+    const checked = checkDetails(form, needs);
+    for (const problem of checked.problems) p[problem] = t(DETAILS_PROBLEMS[problem]);
     if (needs.quote && form.quote.trim() && centavosOf(form.quote) === undefined)
       p.quote = t('agent.new.error.amount');
-    if (form.callbackPhone.trim() && !/^\+?[0-9 ()-]{8,20}$/.test(form.callbackPhone.trim()))
-      p.callbackPhone = t('agent.new.error.phone');
-    const year = form.vehicleYear.trim() ? Number(form.vehicleYear) : undefined;
-    if (year !== undefined && !(Number.isInteger(year) && year >= 1950 && year <= 2100))
-      p.vehicleYear = t('agent.new.error.year');
     if (Object.values(p).some(Boolean) || !point || !service) return { problems: p };
 
-    const vehicle = {
-      ...(form.vehicleMake.trim() ? { make: form.vehicleMake.trim() } : {}),
-      ...(form.vehicleModel.trim() ? { model: form.vehicleModel.trim() } : {}),
-      ...(year !== undefined ? { year } : {}),
-      ...(form.vehiclePlates.trim() ? { plates: form.vehiclePlates.trim() } : {}),
-      ...(form.vehicleColor.trim() ? { color: form.vehicleColor.trim() } : {}),
-    };
-    const quote = needs.quote ? centavosOf(form.quote) : undefined;
-    const details = {
-      ...(needs.specialty ? { specialty: form.specialty.trim() } : {}),
-      ...(needs.callback && form.callbackPhone.trim() ? { callbackPhone: form.callbackPhone.trim() } : {}),
-      ...(quote !== undefined ? { estimatedCostCentavos: quote } : {}),
-      ...(needs.vehicle && Object.keys(vehicle).length > 0 ? { vehicle } : {}),
-      ...(needs.vehicle && form.destination.trim().length >= 3
-        ? { destination: { address: form.destination.trim() } }
-        : {}),
-    };
     const address =
       form.address.trim().length >= 3
         ? form.address.trim()
         : t('agent.new.coordinatesAddress', { lat: point.lat, lng: point.lng });
     return {
       problems: p,
-      body: {
+      body: caseRequestBody({
         membershipId: member.id,
         personId: form.personId,
         serviceCode: service.code,
-        place: {
-          address,
-          lat: Number(point.lat.toFixed(6)),
-          lng: Number(point.lng.toFixed(6)),
-          ...(stateCode ? { stateCode } : {}),
-        },
-        description: form.description.trim(),
-        ...(Object.keys(details).length > 0 ? { details } : {}),
-      },
+        address,
+        point,
+        stateCode,
+        description: form.description,
+        details: detailsOf(form, needs, checked.year),
+      }),
     };
   }
 

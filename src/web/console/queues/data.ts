@@ -95,11 +95,7 @@ export function formatMinutes(minutes: number): string {
 }
 
 /** Pesos typed by a person (`1,234.50`, `$80`) to centavos; undefined when it is not an amount. */
-export function pesosToCentavos(text: string): number | undefined {
-  const clean = text.replace(/[$,\s]/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(clean)) return undefined;
-  return Math.round(Number(clean) * 100);
-}
+export { parsePesos as pesosToCentavos } from '../../i18n/format.ts';
 
 /** A `datetime-local` value read as Mexico City time (UTC−6 all year since 2022), as an ISO instant. */
 export function mexicoCityInstant(local: string): string | undefined {

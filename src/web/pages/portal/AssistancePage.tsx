@@ -2,8 +2,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiProblem, api, newIdempotencyKey, type PlanService } from '../../api.ts';
+import { parsePesos } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
-import { isMessageKey } from '../../i18n/messages.ts';
+import { isMessageKey, type MessageKey } from '../../i18n/messages.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
@@ -25,6 +26,7 @@ import {
   usePlan,
 } from './assistance-data.ts';
 import './assistance.css';
+import { caseRequestBody, checkDetails, type DetailsProblem, detailsOf, needsOf } from './case-request.ts';
 import { EligibilityAnswer } from './EligibilityAnswer.tsx';
 import type { Membership, Person } from './membership.ts';
 import { useMembership } from './outlet.ts';
@@ -183,23 +185,18 @@ const EMPTY: FormState = {
   cardMaximum: '',
 };
 
-/** What the chosen service needs besides the place and the description. */
-function needsOf(service: PlanService | undefined) {
-  return {
-    specialty: service?.rules.limit.kind === 'per_year_per_key' && service.rules.limit.key === 'specialty',
-    vehicle: service?.category === 'roadside',
-    callback: service?.fulfilment === 'remote',
-    claim: service?.fulfilment === 'reimbursement',
-  };
+/** Pesos as typed ("1,500.50", "1500") to centavos; undefined when it is not an amount above zero. */
+function centavosOf(text: string): number | undefined {
+  const value = parsePesos(text);
+  return value !== undefined && value > 0 ? value : undefined;
 }
 
-/** Pesos as typed ("1,500.50", "1500") to centavos; undefined when it is not an amount. */
-function centavosOf(text: string): number | undefined {
-  const clean = text.replace(/[$,\s]/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(clean)) return undefined;
-  const value = Math.round(Number(clean) * 100);
-  return value > 0 ? value : undefined;
-}
+const DETAILS_PROBLEMS = {
+  description: 'assistance.form.error.description',
+  specialty: 'assistance.form.error.specialty',
+  callbackPhone: 'assistance.form.error.phone',
+  vehicleYear: 'assistance.form.error.year',
+} as const satisfies Record<DetailsProblem, MessageKey>;
 
 /** Who may be asked for: everyone on the membership not removed, the titular first. */
 function peopleOf(membership: Membership): Person[] {
@@ -303,14 +300,8 @@ function RequestForm({ membership, services }: { membership: Membership; service
     const point = located ?? statePoint(form.stateCode);
     if (!point) p.stateCode = t('assistance.form.error.state');
     if (form.address.trim().length < 3) p.address = t('assistance.form.error.address');
-    if (form.description.trim().length < 3) p.description = t('assistance.form.error.description');
-    if (needs.specialty && form.specialty.trim().length < 2)
-      p.specialty = t('assistance.form.error.specialty');
-    if (form.callbackPhone.trim() && !/^\+?[0-9 ()-]{8,20}$/.test(form.callbackPhone.trim()))
-      p.callbackPhone = t('assistance.form.error.phone');
-    const year = form.vehicleYear.trim() ? Number(form.vehicleYear) : undefined;
-    if (year !== undefined && !(Number.isInteger(year) && year >= 1950 && year <= 2100))
-      p.vehicleYear = t('assistance.form.error.year');
+    const checked = checkDetails(form, needs);
+    for (const problem of checked.problems) p[problem] = t(DETAILS_PROBLEMS[problem]);
     const amount = centavosOf(form.withdrawalAmount);
     const maximum = centavosOf(form.cardMaximum);
     if (needs.claim) {
@@ -321,20 +312,8 @@ function RequestForm({ membership, services }: { membership: Membership; service
     }
     if (Object.values(p).some(Boolean) || !point || !service) return { problems: p };
 
-    const vehicle = {
-      ...(form.vehicleMake.trim() ? { make: form.vehicleMake.trim() } : {}),
-      ...(form.vehicleModel.trim() ? { model: form.vehicleModel.trim() } : {}),
-      ...(year !== undefined ? { year } : {}),
-      ...(form.vehiclePlates.trim() ? { plates: form.vehiclePlates.trim() } : {}),
-      ...(form.vehicleColor.trim() ? { color: form.vehicleColor.trim() } : {}),
-    };
     const details = {
-      ...(needs.specialty ? { specialty: form.specialty.trim() } : {}),
-      ...(needs.callback && form.callbackPhone.trim() ? { callbackPhone: form.callbackPhone.trim() } : {}),
-      ...(needs.vehicle && Object.keys(vehicle).length > 0 ? { vehicle } : {}),
-      ...(needs.vehicle && form.destination.trim().length >= 3
-        ? { destination: { address: form.destination.trim() } }
-        : {}),
+      ...detailsOf(form, needs, checked.year),
       ...(needs.claim
         ? {
             withdrawal: {
@@ -349,19 +328,16 @@ function RequestForm({ membership, services }: { membership: Membership; service
     };
     return {
       problems: p,
-      body: {
+      body: caseRequestBody({
         membershipId: membership.id,
         personId: form.personId,
         serviceCode: service.code,
-        place: {
-          address: form.address.trim(),
-          lat: Number(point.lat.toFixed(6)),
-          lng: Number(point.lng.toFixed(6)),
-          ...(form.stateCode ? { stateCode: form.stateCode } : {}),
-        },
-        description: form.description.trim(),
-        ...(Object.keys(details).length > 0 ? { details } : {}),
-      },
+        address: form.address.trim(),
+        point,
+        stateCode: form.stateCode,
+        description: form.description,
+        details,
+      }),
     };
   }
 

@@ -72,6 +72,7 @@ export function useCaseLive(caseId: string, enabled: boolean): { status: LiveSta
     const refreshSoon = () => {
       clearTimeout(refreshTimer.current);
       refreshTimer.current = setTimeout(() => {
+        refreshTimer.current = undefined;
         void queryClient.invalidateQueries({ queryKey: key });
       }, REFRESH_DELAY_MS);
     };
@@ -131,7 +132,13 @@ export function useCaseLive(caseId: string, enabled: boolean): { status: LiveSta
       source?.close();
       clearTimeout(retryTimer);
       clearInterval(quiet);
-      clearTimeout(refreshTimer.current);
+      // The last event often closes the case, which stops following it: the read it asked for
+      // (the state's words, the final figures) still happens, or the page would keep the old ones.
+      if (refreshTimer.current !== undefined) {
+        clearTimeout(refreshTimer.current);
+        refreshTimer.current = undefined;
+        void queryClient.invalidateQueries({ queryKey: key });
+      }
     };
   }, [caseId, enabled, queryClient]);
 
