@@ -1,16 +1,24 @@
 import { Command } from 'commander';
-import { buildApp, buildServices, VERSION } from './app.ts';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, buildServices, type Services, serviceOptionsOf, VERSION } from './app.ts';
 import { registerAdminCommands } from './cli/admin.ts';
 import { registerBillingCommands } from './cli/billing.ts';
+import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { systemClock } from './lib/clock.ts';
 import { ensureWebBuild } from './platform/web-build.ts';
-import { type DemoOptions, type SeedReport, seed } from './seed.ts';
+import type { DemoOptions, SeedReport } from './seed.ts';
+import { prepareDatabase } from './startup.ts';
 
 async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    command: `libra ${process.argv.slice(2).join(' ')}`,
+  });
   try {
     return await work(database);
   } finally {
@@ -38,36 +46,87 @@ function printDemo(report: SeedReport): void {
   say(`  Demo provider network (Mexico City, Guadalajara, Monterrey): ${report.demo.providers} providers`);
 }
 
-async function serve(config: Config): Promise<void> {
-  // A fresh clone (or changed web sources) builds the customer web before serving it.
-  if (await ensureWebBuild()) say('Built the customer web into dist/web');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const migration = await migrateDatabase(database);
-  const report = await seed(buildServices(database, systemClock), { demo: demoOptions(config) });
-  const app = await buildApp({ config, database });
+/** Longest a stop may take before the process gives up waiting and exits anyway. */
+const STOP_TIMEOUT_MS = 20_000;
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await database.close();
+/**
+ * `libra serve`. SIGTERM or SIGINT at any moment ends it with exit code 0: while serving, the app
+ * closes (connections, live streams, jobs) and then the database; during start-up, the step under
+ * way (a migration, a demo item: each its own transaction) finishes and nothing after it starts.
+ */
+async function serve(config: Config): Promise<void> {
+  let database: DatabaseHandle | undefined;
+  let services: Services | undefined;
+  let app: FastifyInstance | undefined;
+  let stopping: string | null = null;
+  let serving = false;
+
+  const stop = async (): Promise<never> => {
+    setTimeout(() => {
+      process.stderr.write(`libra: did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway\n`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    try {
+      if (app) await app.close();
+      else await services?.jobs.stop();
+      await database?.close();
+    } catch (error) {
+      process.stderr.write(
+        `libra: while stopping: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    }
+    say(`Libra stopped (${stopping}).`);
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // Ctrl+C reaches npm and this process at once, and npm passes it on: the same signal twice.
+      // A second one a person sends later stops waiting for the graceful stop.
+      if (Date.now() - firstSignalAt < 2_000) return;
+      process.stderr.write('libra: stopped without closing\n');
+      process.exit(1);
+    }
+    stopping = signal;
+    firstSignalAt = Date.now();
+    if (serving) void stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  /** Between start-up steps: a signal that came during the last one ends the start here. */
+  const checkpoint = async () => {
+    if (stopping) await stop();
+  };
 
+  // First the database: a second process on the same DATA_DIR is refused before anything else.
+  database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, command: 'libra serve' });
+  // A fresh clone (or changed web sources) builds the customer web before serving it.
+  if (await ensureWebBuild()) say('Built the customer web into dist/web');
+  await checkpoint();
+  services = buildServices(database, systemClock, serviceOptionsOf(config));
+  const prepared = await prepareDatabase(database, services, {
+    demo: demoOptions(config),
+    progress: (step) => say(`  preparing the database: ${step}`),
+  });
+  await checkpoint();
+  app = await buildApp({ config, database, services });
+  await checkpoint();
   await app.listen({ port: config.port, host: config.host });
+  serving = true;
+  await checkpoint();
+
   const base = config.publicUrl ?? `http://localhost:${config.port}`;
   say('');
   say(`Libra ${VERSION} — ${database.description}`);
-  say(`  migrations: ${migration.applied} applied now, ${migration.total} in all`);
-  say(`  catalog: ${report.catalog.services} services, ${report.catalog.versionsAdded} plan versions added`);
+  say(`  migrations: ${prepared.migration.applied} applied now, ${prepared.migration.total} in all`);
+  say(
+    `  catalog: ${prepared.seed.catalog.services} services, ${prepared.seed.catalog.versionsAdded} plan versions added`,
+  );
   say(`  Site:      ${base}/`);
   say(`  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
   say(`  Health:    ${base}/health   Metrics: ${base}/metrics`);
-  printDemo(report);
+  printDemo(prepared.seed);
   say('');
 }
 
@@ -98,8 +157,13 @@ program
   .action(async () => {
     const config = loadConfig();
     await withDatabase(config, async (database) => {
-      await migrateDatabase(database);
-      const report = await seed(buildServices(database, systemClock), { demo: demoOptions(config) });
+      const services = buildServices(database, systemClock, {
+        ...serviceOptionsOf(config),
+        jobWorkers: false,
+      });
+      const { seed: report } = await prepareDatabase(database, services, {
+        demo: demoOptions(config),
+      }).finally(() => services.jobs.stop());
       say(
         `${database.description}: ${report.catalog.services} services, ${report.catalog.versionsAdded} plan versions added`,
       );
@@ -116,6 +180,10 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
     process.exit(78); // EX_CONFIG
+  }
+  if (error instanceof DataDirInUseError) {
+    process.stderr.write(dataDirInUseMessage(error, process.argv.slice(2)));
+    process.exit(75); // EX_TEMPFAIL: try again once the other process is done
   }
   process.stderr.write(`libra: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

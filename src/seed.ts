@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Services } from './app.ts';
 import { PLANS, SERVICES } from './domains/catalog/seed-data.ts';
@@ -7,12 +8,12 @@ import {
   DEMO_SLOT_DAYS,
   DEMO_SLOTS,
 } from './domains/dispatch/seed-data.ts';
+import { usageKey } from './domains/entitlements/decide.ts';
 import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
 import { SCOPES_BY_KIND } from './domains/identity/service.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
 import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
 import { mexicoCityDate, mexicoCityTime } from './lib/clock.ts';
-import { AppError } from './lib/errors.ts';
 
 export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = [
   { email: 'cliente@demo.libra.mx', name: 'María Fernanda López Ruiz', role: 'customer' },
@@ -34,8 +35,20 @@ export const DEMO_API_KEY_NAME = 'Demo partner (banco)';
 
 export interface DemoOptions {
   password: string;
-  /** A fixed partner key; when absent a new one replaces the previous demo key. */
+  /** A fixed partner key; when absent the key is derived from the demo password. */
   apiKey?: string | undefined;
+}
+
+/**
+ * The demo partner key when LIBRA_DEMO_API_KEY does not fix one: derived from the demo password, so
+ * every start and every process on one database print the same working key (a new random key at
+ * each start would revoke the one another process had just printed). Demo data only.
+ */
+export function demoApiKeyFor(password: string): string {
+  const derive = (what: string) => createHmac('sha256', password).update(`libra demo partner key: ${what}`);
+  const prefix = derive('prefix').digest('hex').slice(0, 12);
+  const secret = derive('secret').digest('base64url');
+  return `lbr_${prefix}_${secret}`;
 }
 
 export interface SeedReport {
@@ -50,48 +63,30 @@ export interface SeedReport {
 
 /**
  * The plan catalog is product data and is loaded on every database; demo data only where the
- * configuration allows it (never in production). A second run adds nothing new: demo accounts
- * are kept (their password follows LIBRA_DEMO_PASSWORD) and the demo key is replaced.
+ * configuration allows it (never in production). Every demo item is made only if it is missing,
+ * found by a stable key (a provider's name, an account's email, a titular's email, a slot's start, a
+ * request's idempotency key), so a start killed at any point is completed by the next one and
+ * nothing is ever made twice. Needs the jobs started: the demo tow sends its offer's expiry job.
  */
-export async function seed(services: Services, options: { demo: DemoOptions | false }): Promise<SeedReport> {
+export async function seed(
+  services: Services,
+  options: { demo: DemoOptions | false; progress?: (step: string) => void },
+): Promise<SeedReport> {
+  const progress = options.progress ?? (() => {});
+  progress('plan catalog');
   const catalog = await services.catalog.seed(SERVICES, PLANS);
   if (!options.demo) return { catalog, demo: null };
-  const { password, apiKey } = options.demo;
+  const { password } = options.demo;
+  progress('demo providers and their slots');
 
   const providerIds = new Map<string, string>();
-  const added = new Set<string>();
   for (const provider of DEMO_PROVIDERS) {
-    const { id, created } = await services.dispatch.ensure(SYSTEM_ACTOR, provider);
+    const { id } = await services.dispatch.ensure(SYSTEM_ACTOR, provider);
     providerIds.set(provider.name, id);
-    if (created) added.add(provider.name);
   }
-  // Slots for the week ahead, published once, when their provider joins the demo network.
-  for (const plan of DEMO_SLOTS) {
-    const providerId = providerIds.get(plan.provider);
-    if (!providerId || !added.has(plan.provider)) continue;
-    const asProvider = actingAs({
-      kind: 'api_key',
-      apiKeyId: 'demo-seed',
-      role: 'provider',
-      name: plan.provider,
-      scopes: ['provider:jobs'],
-      providerId,
-    });
-    const today = mexicoCityDate(services.clock.now());
-    for (let day = 1; day <= DEMO_SLOT_DAYS; day++) {
-      const date = DateTime.fromISO(today).plus({ days: day }).toISODate() as string;
-      for (const hour of plan.hours)
-        for (const specialty of plan.specialties)
-          await services.cases.publishSlot(asProvider, {
-            serviceCode: plan.serviceCode,
-            specialty,
-            startsAt: mexicoCityTime(`${date}T${String(hour).padStart(2, '0')}:00`),
-            durationMinutes: 45,
-            capacity: 2,
-          });
-    }
-  }
+  await seedDemoSlots(services, providerIds);
 
+  progress('demo accounts');
   for (const account of DEMO_ACCOUNTS) {
     const existing = await services.identity.userByEmail(account.email);
     if (existing) await services.identity.setPassword(SYSTEM_ACTOR, existing.id, password);
@@ -103,19 +98,20 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
     }
   }
 
-  let key = apiKey;
-  if (!key || !(await services.identity.apiKeyIsLive(key))) {
+  const key = options.demo.apiKey ?? demoApiKeyFor(password);
+  if (!(await services.identity.apiKeyIsLive(key))) {
     await services.identity.revokeApiKeysNamed(SYSTEM_ACTOR, DEMO_API_KEY_NAME);
-    const created = await services.identity.createApiKey(SYSTEM_ACTOR, {
+    await services.identity.createApiKey(SYSTEM_ACTOR, {
       name: DEMO_API_KEY_NAME,
       kind: 'partner',
       scopes: [...SCOPES_BY_KIND.partner],
-      key: apiKey,
+      key,
     });
-    key = created.key;
   }
+  progress('demo families');
   const families = await seedDemoFamilies(services);
-  if (families.created > 0) await seedDemoActivity(services, families);
+  progress('demo activity (charges, a tow, a doctor call, a complaint)');
+  await seedDemoActivity(services, families);
   return {
     catalog,
     demo: {
@@ -125,6 +121,51 @@ export async function seed(services: Services, options: { demo: DemoOptions | fa
       providers: providerIds.size,
     },
   };
+}
+
+/**
+ * A week of consultation slots ahead for the demo hospitals: each slot of the week that the
+ * hospital has not published yet (full or not), so a start cut short in the middle is completed.
+ */
+async function seedDemoSlots(services: Services, providerIds: Map<string, string>): Promise<void> {
+  const today = mexicoCityDate(services.clock.now());
+  const dayStart = (day: number) =>
+    mexicoCityTime(`${DateTime.fromISO(today).plus({ days: day }).toISODate() as string}T00:00`);
+  for (const plan of DEMO_SLOTS) {
+    const providerId = providerIds.get(plan.provider);
+    if (!providerId) continue;
+    const asProvider = actingAs({
+      kind: 'api_key',
+      apiKeyId: 'demo-seed',
+      role: 'provider',
+      name: plan.provider,
+      scopes: ['provider:jobs'],
+      providerId,
+    });
+    const published = new Set(
+      (await services.cases.publishedSlots(providerId, dayStart(1), dayStart(DEMO_SLOT_DAYS + 1))).map(
+        (slot) => `${slot.serviceCode}|${slot.specialty ?? ''}|${slot.startsAt.getTime()}`,
+      ),
+    );
+    for (let day = 1; day <= DEMO_SLOT_DAYS; day++) {
+      const date = DateTime.fromISO(today).plus({ days: day }).toISODate() as string;
+      for (const hour of plan.hours)
+        for (const specialty of plan.specialties) {
+          const startsAt = mexicoCityTime(`${date}T${String(hour).padStart(2, '0')}:00`);
+          if (
+            published.has(`${plan.serviceCode}|${specialty ? usageKey(specialty) : ''}|${startsAt.getTime()}`)
+          )
+            continue;
+          await services.cases.publishSlot(asProvider, {
+            serviceCode: plan.serviceCode,
+            specialty,
+            startsAt,
+            durationMinutes: 45,
+            capacity: 2,
+          });
+        }
+    }
+  }
 }
 
 interface DemoFamily {
@@ -187,9 +228,10 @@ function actingAs(principal: Principal): Actor {
 }
 
 interface SeededFamilies {
+  /** Families contracted by this run (the others were there already). */
   created: number;
-  /** Membership ids of the families created now, by sales channel. */
-  memberships: Partial<Record<DemoFamily['channel'], string>>;
+  /** Membership ids of the demo families, by sales channel. */
+  memberships: Record<DemoFamily['channel'], string>;
   actors: Record<DemoFamily['channel'], Actor>;
 }
 
@@ -222,18 +264,21 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
     }),
   };
   let created = 0;
-  const memberships: SeededFamilies['memberships'] = {};
+  const memberships: Partial<SeededFamilies['memberships']> = {};
   for (const family of DEMO_FAMILIES) {
-    const card = await services.payments.tokenize({
-      number: family.card,
-      expMonth: 12,
-      expYear: 2030,
-      cvv: '123',
-    });
     const actor = actors[family.channel];
-    let membershipId: string;
-    try {
-      const result = await services.members.contract(
+    // The titular's email is the family's key: a family made before (even cancelled since) stays.
+    const email = family.titular.email;
+    if (!email) throw new Error('a demo titular needs an email');
+    let membershipId = await services.members.newestMembershipIdOfTitularEmail(email);
+    if (!membershipId) {
+      const card = await services.payments.tokenize({
+        number: family.card,
+        expMonth: 12,
+        expYear: 2030,
+        cvv: '123',
+      });
+      const contracted = await services.members.contract(
         actor,
         {
           planCode: family.plan,
@@ -246,80 +291,83 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
         },
         undefined,
       );
-      membershipId = result.body.id;
-      memberships[family.channel] = membershipId;
-    } catch (error) {
-      // A second start finds the family already there.
-      if (error instanceof AppError && error.code === 'MEMBERSHIP_ALREADY_EXISTS') continue;
-      throw error;
+      membershipId = contracted.body.id;
+      created++;
     }
+    memberships[family.channel] = membershipId;
+    // Each beneficiary by name, removed ones included: one the demo user removed is not missing.
+    const present = new Set(
+      (await services.members.listBeneficiaries(SYSTEM_ACTOR, membershipId, true)).map((b) => b.fullName),
+    );
     for (const beneficiary of family.beneficiaries) {
-      await services.members.addBeneficiary(actor, membershipId, beneficiary);
+      if (!present.has(beneficiary.fullName))
+        await services.members.addBeneficiary(actor, membershipId, beneficiary);
     }
-    created++;
   }
-  return { created, memberships, actors };
+  const { online, phone, bank } = memberships;
+  if (!online || !phone || !bank) throw new Error('a demo family is missing');
+  return { created, memberships: { online, phone, bank }, actors };
 }
 
 /**
  * Something for each role to find on a first start: the month's charges of the families that pay
  * from the start (a billing run), an open tow case in Mexico City offered to the nearest tow company
  * (Grúas Reforma's account sees the offer while it lasts), a call to the online doctor in the remote
- * queue, and a complaint in the queue. Made through the services, as people would, once.
+ * queue, and a complaint in the queue. Made through the services, as people would. Each request
+ * carries a fixed idempotency key: once it has been made, asking again replays it and makes nothing.
  */
 async function seedDemoActivity(services: Services, families: SeededFamilies): Promise<void> {
-  const now = services.clock.now();
-  await services.billing.run({ at: now, trigger: 'cli' });
-  const online = families.memberships.online;
-  const phone = families.memberships.phone;
-  if (online) {
-    await services.cases.request(
-      families.actors.phone,
-      {
-        membershipId: online,
-        personId: 'titular',
-        serviceCode: 'tow-truck',
-        place: {
-          address: 'Paseo de la Reforma 222, Juárez, CDMX',
-          lat: 19.4284,
-          lng: -99.1624,
-          stateCode: 'CMX',
-        },
-        description: 'Se ponchó una llanta y no trae refacción; necesita grúa al taller más cercano.',
-        details: {
-          vehicle: { make: 'Mazda', model: '3', year: 2020, plates: 'NKP-482-B', color: 'gris' },
-          callbackPhone: '55 2345 6789',
-        },
+  const { online, phone, bank } = families.memberships;
+  // A billing run charges each period once, whatever runs before: it runs only while a paying
+  // family has never been charged, so the demo's own start does not add billing runs.
+  const charged = async (id: string) =>
+    (await services.billing.chargesOfMembership(SYSTEM_ACTOR, id)).length > 0;
+  if (!(await charged(phone)) || !(await charged(bank)))
+    await services.billing.run({ at: services.clock.now(), trigger: 'cli' });
+  await services.cases.request(
+    families.actors.phone,
+    {
+      membershipId: online,
+      personId: 'titular',
+      serviceCode: 'tow-truck',
+      place: {
+        address: 'Paseo de la Reforma 222, Juárez, CDMX',
+        lat: 19.4284,
+        lng: -99.1624,
+        stateCode: 'CMX',
       },
-      'demo-seed-tow',
-    );
-    await services.complaints.file(
-      families.actors.online,
-      {
-        membershipId: online,
-        category: 'service_quality',
-        text: 'La grúa de mi último servicio llegó 40 minutos después de la hora que me dijeron.',
+      description: 'Se ponchó una llanta y no trae refacción; necesita grúa al taller más cercano.',
+      details: {
+        vehicle: { make: 'Mazda', model: '3', year: 2020, plates: 'NKP-482-B', color: 'gris' },
+        callbackPhone: '55 2345 6789',
       },
-      'demo-seed-complaint',
-    );
-  }
-  if (phone) {
-    await services.cases.request(
-      families.actors.phone,
-      {
-        membershipId: phone,
-        personId: 'titular',
-        serviceCode: 'online-doctor',
-        place: {
-          address: 'Av. Chapultepec 480, Guadalajara, Jal.',
-          lat: 20.6736,
-          lng: -103.3704,
-          stateCode: 'JAL',
-        },
-        description: 'Dolor de garganta y fiebre de 38 °C desde ayer.',
-        details: { callbackPhone: '33 1234 9876' },
+    },
+    'demo-seed-tow',
+  );
+  await services.complaints.file(
+    families.actors.online,
+    {
+      membershipId: online,
+      category: 'service_quality',
+      text: 'La grúa de mi último servicio llegó 40 minutos después de la hora que me dijeron.',
+    },
+    'demo-seed-complaint',
+  );
+  await services.cases.request(
+    families.actors.phone,
+    {
+      membershipId: phone,
+      personId: 'titular',
+      serviceCode: 'online-doctor',
+      place: {
+        address: 'Av. Chapultepec 480, Guadalajara, Jal.',
+        lat: 20.6736,
+        lng: -103.3704,
+        stateCode: 'JAL',
       },
-      'demo-seed-doctor',
-    );
-  }
+      description: 'Dolor de garganta y fiebre de 38 °C desde ayer.',
+      details: { callbackPhone: '33 1234 9876' },
+    },
+    'demo-seed-doctor',
+  );
 }

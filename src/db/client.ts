@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -56,6 +57,30 @@ export async function listen(
   };
 }
 
+/**
+ * Runs `work` while holding a PostgreSQL session advisory lock on one dedicated connection, so that
+ * several processes starting at once take turns. PGlite has one process (its data directory is
+ * locked) and runs `work` straight away.
+ */
+export async function withAdvisoryLock<T>(
+  handle: DatabaseHandle,
+  key: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (handle.driver.kind !== 'postgresql') return work();
+  const client = await handle.driver.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [key]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 export interface OpenDatabaseOptions {
   /** postgres://… ; when absent, PGlite is used. */
   url?: string | undefined;
@@ -68,6 +93,11 @@ export interface OpenDatabaseOptions {
    * empty cluster. The test suite uses it to skip initdb and migrations in every test file.
    */
   loadDataDir?: Blob | undefined;
+  /**
+   * PGlite on disk only: what this process is doing with the data directory (`serve`, `billing
+   * run`), recorded in its lock so that a second process is told who holds it.
+   */
+  command?: string;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -91,25 +121,41 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   let dataDir: string | undefined;
+  let lock: ReturnType<typeof lockDataDir> | undefined;
   if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    // One process owns the files: a second one is refused before it reads a byte of them.
+    lock = lockDataDir(options.dataDir, options.command ?? process.argv.slice(2).join(' '));
     dataDir = path.join(options.dataDir, 'pglite');
     await mkdir(dataDir, { recursive: true });
   }
-  // Extensions the migrations create must be loaded into PGlite up front.
-  const client = new PGlite({
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: { pg_trgm },
-  });
-  await client.waitReady;
-  await client.exec(`SET TimeZone = 'UTC'`);
+  let client: PGlite;
+  try {
+    // Extensions the migrations create must be loaded into PGlite up front.
+    client = new PGlite({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { pg_trgm },
+    });
+    await client.waitReady;
+    await client.exec(`SET TimeZone = 'UTC'`);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     kind: 'pglite',
     db,
     description: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
     driver: { kind: 'pglite', client },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

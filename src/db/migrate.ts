@@ -4,7 +4,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { type DatabaseHandle, rows } from './client.ts';
+import { type DatabaseHandle, rows, withAdvisoryLock } from './client.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -36,20 +36,13 @@ async function countApplied(handle: DatabaseHandle): Promise<number> {
  */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<MigrationReport> {
   const before = await countApplied(handle);
-  if (handle.driver.kind === 'postgresql') {
-    const client = await handle.driver.pool.connect();
-    try {
-      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      try {
-        await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      }
-    } finally {
-      client.release();
-    }
+  const driver = handle.driver;
+  if (driver.kind === 'postgresql') {
+    await withAdvisoryLock(handle, MIGRATION_LOCK_KEY, () =>
+      migratePg(drizzlePg(driver.pool), { migrationsFolder: MIGRATIONS_FOLDER }),
+    );
   } else {
-    await migratePglite(drizzlePglite(handle.driver.client), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePglite(drizzlePglite(driver.client), { migrationsFolder: MIGRATIONS_FOLDER });
   }
   const after = await countApplied(handle);
   return { applied: after - before, total: after };

@@ -16,6 +16,25 @@ export class AppointmentsRepository {
     return row;
   }
 
+  /** Every slot of a provider starting in [from, to), full or not: what it has published. */
+  async slotsStartingBetween(
+    executor: Executor,
+    providerId: string,
+    from: Date,
+    to: Date,
+  ): Promise<SlotRow[]> {
+    return executor
+      .select()
+      .from(providerSlots)
+      .where(
+        and(
+          eq(providerSlots.providerId, providerId),
+          gte(providerSlots.startsAt, from),
+          lt(providerSlots.startsAt, to),
+        ),
+      );
+  }
+
   /** Slots with room left, from `from` on, of a provider (and a service and specialty when given). */
   async openSlots(
     executor: Executor,

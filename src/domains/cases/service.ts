@@ -853,6 +853,11 @@ export class CasesService {
     });
   }
 
+  /** Every slot a provider published starting in [from, to), full or not (the demo seed's check). */
+  async publishedSlots(providerId: string, from: Date, to: Date): Promise<SlotRow[]> {
+    return this.appointments.slotsStartingBetween(this.db, providerId, from, to);
+  }
+
   async openSlots(
     providerId: string,
     filter: { serviceCode?: string | undefined; specialty?: string | undefined; days: number },

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   beneficiaries,
@@ -73,6 +73,17 @@ export class MembersRepository {
       .where(eq(memberships.id, id));
     const [row] = forUpdate ? await query.for('no key update', { of: memberships }) : await query;
     return row;
+  }
+
+  /** The newest membership, in any state, whose titular has this email. */
+  async newestMembershipIdOfTitularEmail(executor: Executor, email: string): Promise<string | undefined> {
+    const [row] = await executor
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(eq(memberships.titularEmail, email))
+      .orderBy(desc(memberships.contractedAt))
+      .limit(1);
+    return row?.id;
   }
 
   /**

@@ -525,6 +525,14 @@ export class MembersService {
     }
   }
 
+  /**
+   * The newest membership, in any state, of the titular with this email: how the demo seed knows a
+   * family it made before (a cancelled one stays made). For system callers: no access check.
+   */
+  async newestMembershipIdOfTitularEmail(email: string): Promise<string | undefined> {
+    return this.repository.newestMembershipIdOfTitularEmail(this.db, email.trim().toLowerCase());
+  }
+
   async get(actor: Actor, id: string): Promise<MembershipView> {
     return this.db.transaction(async (tx) => {
       const found = await this.load(tx, actor, id);
