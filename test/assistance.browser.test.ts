@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTime } from '../src/web/i18n/format.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
-import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
+import { hasChromium, INSTALL_CHROMIUM, UI_WAIT_MS } from './support/browser.ts';
 import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
 import {
   checkSignedInPage,
@@ -28,7 +28,7 @@ import {
 if (!hasChromium) process.stdout.write(`${INSTALL_CHROMIUM}\n`);
 
 /** Shorter than the case page's quiet refresh (30 s): what arrives in time came over the stream. */
-const LIVE_MS = 10_000;
+const LIVE_MS = UI_WAIT_MS;
 /** Run in the page on an element: does it have the focus? */
 const IS_FOCUSED = (element: { ownerDocument: { activeElement: unknown } }) =>
   element === element.ownerDocument.activeElement;

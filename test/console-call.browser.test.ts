@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, signIn, type TestUser } from './support/auth.ts';
+import { UI_WAIT_MS } from './support/browser.ts';
 import { createProviderUser, registerProvider } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
 import {
@@ -61,6 +62,7 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
       locale: 'es-MX',
       ...(position ? { geolocation: position, permissions: ['geolocation'] } : {}),
     });
+    context.setDefaultTimeout(UI_WAIT_MS);
     contexts.push(context);
     // The test app's clock stands still; countdowns and "hace X s" read the same time.
     await context.clock.setFixedTime(web.t.clock.now());
@@ -123,7 +125,7 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
 
     // The case appeared on the board by itself; the member's page shows it too.
     const boardRow = board.getByRole('row').filter({ hasText: number });
-    await boardRow.waitFor({ timeout: 15_000 });
+    await boardRow.waitFor({ timeout: UI_WAIT_MS });
     const member = await desk.open(`/console/miembros/${membershipId}`);
     const memberRow = member.getByTestId('member-cases').getByRole('row').filter({ hasText: number });
     await memberRow.waitFor();
@@ -134,7 +136,7 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
     await signInThroughStaffForm(app, driver);
     phone.failures.length = 0;
     const offer = app.getByRole('article').filter({ hasText: number });
-    await offer.waitFor({ timeout: 20_000 });
+    await offer.waitFor({ timeout: UI_WAIT_MS });
     await offer.getByLabel('Tu cotización, en pesos').fill('800');
     await offer.getByRole('button', { name: 'Aceptar' }).click();
     await app.getByRole('dialog').getByRole('button', { name: 'Sí, acepto' }).click();
@@ -149,29 +151,29 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
       await dialog.waitFor({ state: 'detached' });
     };
     const followed = async (label: string) => {
-      await memberRow.filter({ hasText: label }).waitFor({ timeout: 20_000 });
+      await memberRow.filter({ hasText: label }).waitFor({ timeout: UI_WAIT_MS });
       // The dispatch board's own state badge, not only its timeline.
-      await call.locator('.status-badge', { hasText: label }).first().waitFor({ timeout: 20_000 });
+      await call.locator('.status-badge', { hasText: label }).first().waitFor({ timeout: UI_WAIT_MS });
     };
 
     await followed('Proveedor asignado');
-    await boardRow.filter({ hasText: PROVIDER }).waitFor({ timeout: 15_000 });
+    await boardRow.filter({ hasText: PROVIDER }).waitFor({ timeout: UI_WAIT_MS });
 
     await stepOnPhone('En camino');
     expect(await caseState(caseId)).toBe('en_route');
     await followed('Proveedor en camino');
-    await boardRow.filter({ hasText: 'Proveedor en camino' }).waitFor({ timeout: 15_000 });
+    await boardRow.filter({ hasText: 'Proveedor en camino' }).waitFor({ timeout: UI_WAIT_MS });
     await screenshot(board, 'console-call-board-en-route', CONSOLE_VIEWPORT);
 
     await stepOnPhone('En sitio');
     await followed('Proveedor en el lugar');
-    await boardRow.filter({ hasText: 'Proveedor en el lugar' }).waitFor({ timeout: 15_000 });
+    await boardRow.filter({ hasText: 'Proveedor en el lugar' }).waitFor({ timeout: UI_WAIT_MS });
 
     await stepOnPhone('Terminado', '800');
     expect(await caseState(caseId)).toBe('completed');
     await followed('Servicio concluido');
     // A completed case leaves the board of open cases, by itself.
-    await boardRow.waitFor({ state: 'detached', timeout: 15_000 });
+    await boardRow.waitFor({ state: 'detached', timeout: UI_WAIT_MS });
     await screenshot(call, 'console-call-completed', CONSOLE_VIEWPORT);
     await screenshot(app, 'provider-call-completed', PROVIDER_VIEWPORT);
 

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/lib/clock.ts';
 import { bearer, createUser, signIn, TEST_PASSWORD, type TestUser } from './support/auth.ts';
+import { UI_WAIT_MS } from './support/browser.ts';
 import { contractByPhone, towRequest } from './support/dispatch.ts';
 import { checkStaffPage, openAsStaff, staffUser } from './support/staff-web.ts';
 import { startWeb, type WebHarness } from './support/web.ts';
@@ -62,7 +63,7 @@ describe('console queues', () => {
     // Opened through the API while the board is open: it appears by itself, on time.
     const fresh = await openCase();
     const freshRow = row(page, fresh.number);
-    await freshRow.waitFor({ timeout: 15_000 });
+    await freshRow.waitFor({ timeout: UI_WAIT_MS });
     expect((await freshRow.getAttribute('class')) ?? '').not.toContain('is-late');
     expect(await freshRow.textContent()).not.toContain('Atrasado');
     expect(await freshRow.getByRole('link', { name: fresh.number }).getAttribute('href')).toBe(

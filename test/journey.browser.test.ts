@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, signIn } from './support/auth.ts';
-import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
+import { hasChromium, INSTALL_CHROMIUM, UI_WAIT_MS } from './support/browser.ts';
 import { createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
 import {
   fitsWidth,
@@ -22,7 +22,7 @@ import {
 if (!hasChromium) process.stdout.write(`${INSTALL_CHROMIUM}\n`);
 
 /** Shorter than the case page's quiet refresh (30 s): what arrives in time came over the stream. */
-const LIVE_MS = 10_000;
+const LIVE_MS = UI_WAIT_MS;
 const PHONE = VIEWPORTS[0];
 
 describe.skipIf(!hasChromium)('a newcomer from the plan page to cancelling, at 390×844', () => {

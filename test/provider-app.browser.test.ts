@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
+import { UI_WAIT_MS } from './support/browser.ts';
 import {
   contractByPhone,
   createProviderUser,
@@ -58,6 +59,7 @@ async function openPhone(
     locale: 'es-MX',
     ...(geolocation ? { geolocation, permissions: ['geolocation'] } : {}),
   });
+  context.setDefaultTimeout(UI_WAIT_MS);
   contexts.push(context);
   await context.clock.setFixedTime(serverNow());
   const page = await context.newPage();
@@ -115,7 +117,7 @@ describe('the provider app', () => {
     // The offer appears without reloading, with its countdown, place, distance and the quote asked.
     const tow = await openTow();
     const card = offerCard(page, tow.number);
-    await card.waitFor({ timeout: 20_000 });
+    await card.waitFor({ timeout: UI_WAIT_MS });
     await expect.poll(() => card.getByRole('heading', { level: 3 }).textContent()).toBe('Envío de grúa');
     expect(await card.textContent()).toContain('Vence en 2:00');
     expect(await card.textContent()).toContain('Plaza de la Constitución');
@@ -153,7 +155,7 @@ describe('the provider app', () => {
     await page.getByText('Compartiendo tu ubicación: el cliente ve cuándo llegas.').waitFor();
     expect(await stateOf(tow.id)).toBe('en_route');
     await expect
-      .poll(async () => (await providerRecord(providerA)).location, { timeout: 15_000 })
+      .poll(async () => (await providerRecord(providerA)).location, { timeout: UI_WAIT_MS })
       .toMatchObject({ lat: TRUCK.latitude, lng: TRUCK.longitude });
     await page.getByRole('button', { name: 'Dejar de compartir' }).click();
     await page.getByText('No estás compartiendo tu ubicación.').waitFor();
@@ -190,7 +192,7 @@ describe('the provider app', () => {
     const tow = await openTow();
     const a = await openPhone(userA, '/proveedor');
     const card = offerCard(a.page, tow.number);
-    await card.waitFor({ timeout: 20_000 });
+    await card.waitFor({ timeout: UI_WAIT_MS });
     await card.getByLabel('Tu cotización, en pesos').fill('1400');
     await card.getByRole('button', { name: 'Aceptar' }).click();
     const confirm = a.page.getByRole('dialog');
@@ -210,7 +212,7 @@ describe('the provider app', () => {
       payload: { accept: true },
     });
     expect(answer.statusCode).toBe(200);
-    await a.page.getByRole('button', { name: 'En camino', exact: true }).waitFor({ timeout: 20_000 });
+    await a.page.getByRole('button', { name: 'En camino', exact: true }).waitFor({ timeout: UI_WAIT_MS });
     await a.page.getByText('El cliente aceptó pagar el excedente de $400.00').waitFor();
 
     // B: not in its list (as the API says), and its address answers as not theirs.
@@ -232,7 +234,7 @@ describe('the provider app', () => {
     const tow = await openTow();
     const a = await openPhone(userA, '/proveedor');
     const card = offerCard(a.page, tow.number);
-    await card.waitFor({ timeout: 20_000 });
+    await card.waitFor({ timeout: UI_WAIT_MS });
     await card.getByRole('button', { name: 'Rechazar' }).click();
     const dialog = a.page.getByRole('dialog', { name: '¿Por qué rechazas el servicio de Envío de grúa?' });
     await dialog.getByLabel('No tengo unidad libre').check();
@@ -244,7 +246,7 @@ describe('the provider app', () => {
     );
     expect(declined?.note).toBe('No tengo unidad libre');
     // B had the page open: the offer arrives without reloading.
-    await offerCard(b.page, tow.number).waitFor({ timeout: 20_000 });
+    await offerCard(b.page, tow.number).waitFor({ timeout: UI_WAIT_MS });
     // Leave it to B: decline it through the API so it is not in the next tests' way.
     const bSession = await signIn(web.t, userB);
     const offers = await web.t.app.inject({
@@ -270,7 +272,7 @@ describe('the provider app', () => {
     expect(current, 'the job of the previous test').toBeDefined();
     await checkStaffPage(web, userA, '/proveedor', 'provider-offers', async (page) => {
       await page.context().clock.setFixedTime(serverNow());
-      await offerCard(page, tow.number).waitFor({ timeout: 20_000 });
+      await offerCard(page, tow.number).waitFor({ timeout: UI_WAIT_MS });
       await page.locator('.provider-job', { hasText: current.number }).waitFor();
     });
     await checkStaffPage(web, userA, `/proveedor/trabajos/${current.id}`, 'provider-job', async (page) => {
@@ -283,7 +285,7 @@ describe('the provider app', () => {
     const tow = await openTow();
     const { page, context } = await openPhone(userA, '/proveedor');
     const card = offerCard(page, tow.number);
-    await card.waitFor({ timeout: 20_000 });
+    await card.waitFor({ timeout: UI_WAIT_MS });
     const expiresAt = (await caseOf(tow.id)).offers.find((o: { status: string }) => o.status === 'pending')
       .expiresAt as string;
     await context.clock.setFixedTime(new Date(Date.parse(expiresAt) + 1_000));

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanView } from '../src/domains/catalog/schemas.ts';
 import { ensureWebBuild } from '../src/platform/web-build.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { hasChromium, INSTALL_CHROMIUM, launchChromium } from './support/browser.ts';
+import { hasChromium, INSTALL_CHROMIUM, launchChromium, UI_WAIT_MS } from './support/browser.ts';
 
 /**
  * The customer web in a real browser: the built app (built here when dist/web is missing or stale)
@@ -44,6 +44,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
 
   async function open(path: string, viewport: { width: number; height: number } = VIEWPORTS[0]) {
     context = await browser.newContext({ viewport, locale: 'es-MX' });
+    context.setDefaultTimeout(UI_WAIT_MS);
     const page = await context.newPage();
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
@@ -117,6 +118,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
 
   it('shows the error state with the API words and a retry, then the plan', async () => {
     context = await browser.newContext({ viewport: VIEWPORTS[0] });
+    context.setDefaultTimeout(UI_WAIT_MS);
     const page = await context.newPage();
     let failing = true;
     await page.route('**/v1/plans/libra-plus', (route) =>
@@ -143,6 +145,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
 
   it('shows the empty state when the plan is not on sale', async () => {
     context = await browser.newContext({ viewport: VIEWPORTS[0] });
+    context.setDefaultTimeout(UI_WAIT_MS);
     const page = await context.newPage();
     await page.route('**/v1/plans/libra-plus', (route) =>
       route.fulfill({

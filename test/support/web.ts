@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { ensureWebBuild } from '../../src/platform/web-build.ts';
 import { buildTestApp, type TestApp } from './app.ts';
 import { TEST_PASSWORD } from './auth.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, UI_WAIT_MS } from './browser.ts';
 import { contractBody, tokenize } from './factories.ts';
 
 /** Where the browser tests save their screenshots (CI keeps reports/ as artifacts). */
@@ -52,6 +52,7 @@ export async function startWeb(options: { env?: Record<string, string> } = {}): 
     async open(path, { viewport = VIEWPORTS[0], lang = 'es-MX' } = {}) {
       const context = await browser.newContext({ viewport, locale: lang });
       contexts.push(context);
+      context.setDefaultTimeout(UI_WAIT_MS);
       const page = await context.newPage();
       const failures: string[] = [];
       page.on('pageerror', (error) => failures.push(error.message));
