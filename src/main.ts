@@ -40,7 +40,7 @@ function printDemo(report: SeedReport): void {
   say(
     `  Demo accounts (password: ${process.env.LIBRA_DEMO_PASSWORD ? 'LIBRA_DEMO_PASSWORD' : 'libra-demo-2026'}):`,
   );
-  for (const account of report.demo.accounts) say(`    ${account.email.padEnd(28)} ${account.role}`);
+  for (const account of report.demo.accounts) say(`    ${account.email.padEnd(34)} ${account.role}`);
   say(`  Demo partner API key (Authorization: Bearer …): ${report.demo.apiKey}`);
   say(`  Demo families (one per sales channel): ${report.demo.families} added now`);
   say(`  Demo provider network (Mexico City, Guadalajara, Monterrey): ${report.demo.providers} providers`);
