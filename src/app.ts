@@ -55,6 +55,7 @@ import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
+import { cacheControlPlugin } from './platform/cache-control.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
@@ -350,6 +351,7 @@ export async function buildApp({
     await services.jobs.stop();
   });
   await app.register(problemPlugin);
+  await app.register(cacheControlPlugin);
   await app.register(authPlugin, { identity: services.identity });
   await app.register(cardGuardPlugin);
   await app.register(metricsPlugin);
