@@ -298,6 +298,8 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
         tags: ['appointments'],
         summary:
           'Book an appointment case into a published slot, or move it to another (the first booking reserves the use)',
+        description:
+          'A use the membership no longer has when booking (the specialty or the last consultation of the year taken meanwhile, the membership not paid up) answers the refusal as problem+json: `code` is the first failing reason (`SPECIALTY_ALREADY_USED`, `ENTITLEMENT_EXHAUSTED`, `MEMBERSHIP_NOT_CURRENT`, …), `detail` its sentence, `decision` the whole answer, and `caseState: "refused"`: the case is closed as refused with those reasons.',
         params: CaseParams,
         body: BookingBody,
         response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },
