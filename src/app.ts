@@ -53,9 +53,9 @@ import { reportsRoutes } from './domains/reports/routes.ts';
 import { ReportsService } from './domains/reports/service.ts';
 import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
-import { AppError } from './lib/errors.ts';
 import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
+import { cacheControlPlugin } from './platform/cache-control.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
@@ -64,6 +64,7 @@ import { Jobs } from './platform/jobs.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
 import { problemPlugin } from './platform/problem.ts';
+import { rateLimitSettings } from './platform/rate-limits.ts';
 import { webRoutes } from './platform/web.ts';
 import { WEB_DIST_DIR } from './platform/web-build.ts';
 
@@ -321,12 +322,15 @@ export async function buildApp({
   });
   if (config.corsOrigins.length > 0)
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
-  await app.register(rateLimit, {
-    max: config.publicRateLimitPerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', { headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) } }),
-  });
+  // Per API key, per signed-in person, per address for anyone else (src/platform/rate-limits.ts).
+  await app.register(
+    rateLimit,
+    rateLimitSettings({
+      publicPerMinute: config.publicRateLimitPerMinute,
+      partnerPerMinute: config.partnerRateLimitPerMinute,
+      userPerMinute: config.userRateLimitPerMinute,
+    }),
+  );
 
   // Platform plugins.
   const services = given ?? buildServices(database, clock, serviceOptionsOf(config));
@@ -347,6 +351,7 @@ export async function buildApp({
     await services.jobs.stop();
   });
   await app.register(problemPlugin);
+  await app.register(cacheControlPlugin);
   await app.register(authPlugin, { identity: services.identity });
   await app.register(cardGuardPlugin);
   await app.register(metricsPlugin);

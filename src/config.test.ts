@@ -12,6 +12,9 @@ describe('loadConfig', () => {
     expect(config.seedDemo).toBe(true);
     expect(config.corsOrigins).toEqual([]);
     expect(config.complaintSlaBusinessDays).toBe(5);
+    expect(config.publicRateLimitPerMinute).toBe(300);
+    expect(config.partnerRateLimitPerMinute).toBe(6000);
+    expect(config.userRateLimitPerMinute).toBe(600);
   });
 
   it.each([
@@ -29,6 +32,11 @@ describe('loadConfig', () => {
       'COMPLAINT_SLA_BUSINESS_DAYS must be a whole number of business days between 1 and 60, got "0"',
     ],
     [{ COMPLAINT_SLA_BUSINESS_DAYS: 'five' }, 'COMPLAINT_SLA_BUSINESS_DAYS must be a whole number'],
+    [
+      { PARTNER_RATE_LIMIT_PER_MINUTE: '0' },
+      'PARTNER_RATE_LIMIT_PER_MINUTE must be a whole number of requests a minute between 1 and 1000000, got "0"',
+    ],
+    [{ USER_RATE_LIMIT_PER_MINUTE: 'many' }, 'USER_RATE_LIMIT_PER_MINUTE must be a positive whole number'],
     [
       { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',

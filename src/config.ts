@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { API_KEY_RATE_LIMIT_RANGE } from './domains/identity/principal.ts';
 
 /**
  * Every setting comes from the environment and is validated once, at start. A bad value stops the
@@ -16,8 +17,12 @@ export interface Config {
   bodyLimitBytes: number;
   /** Load the demo data at start (embedded database only; never in production). */
   seedDemo: boolean;
-  /** Requests per minute per client address on public endpoints. */
+  /** Requests a minute per client address, for callers without a session or an API key. */
   publicRateLimitPerMinute: number;
+  /** Requests a minute per API key that was not given a figure of its own. */
+  partnerRateLimitPerMinute: number;
+  /** Requests a minute per signed-in person, whatever address or device they call from. */
+  userRateLimitPerMinute: number;
   /** Origins allowed by CORS; empty means CORS stays closed. */
   corsOrigins: string[];
   /** The public base URL people use to reach this server, for links printed at start. */
@@ -212,6 +217,15 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: positiveInteger(env, 'BODY_LIMIT_BYTES', 1_048_576),
     seedDemo,
     publicRateLimitPerMinute: positiveInteger(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', 300),
+    partnerRateLimitPerMinute: integerBetween(
+      env,
+      'PARTNER_RATE_LIMIT_PER_MINUTE',
+      6000,
+      API_KEY_RATE_LIMIT_RANGE.min,
+      API_KEY_RATE_LIMIT_RANGE.max,
+      'requests a minute',
+    ),
+    userRateLimitPerMinute: positiveInteger(env, 'USER_RATE_LIMIT_PER_MINUTE', 600),
     corsOrigins,
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     demoPassword: demoPassword(env),
@@ -262,7 +276,19 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
   {
     name: 'PUBLIC_RATE_LIMIT_PER_MINUTE',
     default: '300',
-    description: 'Requests per minute per address on public endpoints (more → 429 with Retry-After).',
+    description:
+      'Requests a minute per address for callers without a session or an API key (more → 429 with Retry-After).',
+  },
+  {
+    name: 'PARTNER_RATE_LIMIT_PER_MINUTE',
+    default: '6000',
+    description:
+      'Requests a minute per API key, from any address, for keys created without a limit of their own (1–1000000).',
+  },
+  {
+    name: 'USER_RATE_LIMIT_PER_MINUTE',
+    default: '600',
+    description: 'Requests a minute per signed-in person, from any address or device.',
   },
   {
     name: 'CORS_ORIGINS',

@@ -141,6 +141,7 @@ async function seedDemoSlots(services: Services, providerIds: Map<string, string
       name: plan.provider,
       scopes: ['provider:jobs'],
       providerId,
+      rateLimitPerMinute: null,
     });
     const published = new Set(
       (await services.cases.publishedSlots(providerId, dayStart(1), dayStart(DEMO_SLOT_DAYS + 1))).map(
@@ -261,6 +262,7 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
       name: DEMO_API_KEY_NAME,
       scopes: ['memberships:write'],
       providerId: null,
+      rateLimitPerMinute: null,
     }),
   };
   let created = 0;

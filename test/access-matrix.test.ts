@@ -961,10 +961,24 @@ const CHECKS: Record<string, Check> = {
   },
 };
 
+/**
+ * Routes whose successful answers are the same for everyone: they keep their own caching. Every
+ * other answer — personal data, public writes, any refusal — is `Cache-Control: no-store`
+ * (src/platform/cache-control.ts; issue 19). A new public read is added here on purpose.
+ */
+const PUBLIC_CONTENT = new Set([
+  'GET /v1/plans',
+  'GET /v1/plans/{code}',
+  'GET /v1/legal',
+  'GET /health',
+  'GET /openapi.json',
+]);
+
 describe('access matrix', () => {
   for (const [name, check] of Object.entries(CHECKS)) {
     it(name, async () => {
       const actual: Record<string, number> = {};
+      const cacheable: string[] = [];
       for (const caller of CALLERS) {
         const headers = await (credentials.get(caller) as () => Promise<Record<string, string>>)();
         const { url, payload, headers: extra } = await check.request(caller);
@@ -977,8 +991,12 @@ describe('access matrix', () => {
         });
         actual[caller] = res.statusCode;
         if (check.stream) res.stream().destroy();
+        const publicContent = PUBLIC_CONTENT.has(name.replace(/ \(.*\)$/, '')) && res.statusCode < 400;
+        if (/\bno-store\b/.test(String(res.headers['cache-control'] ?? '')) === publicContent)
+          cacheable.push(`${caller} ${res.statusCode}: ${res.headers['cache-control']}`);
       }
       expect(actual).toEqual(check.expected);
+      expect(cacheable, 'answers with the wrong Cache-Control').toEqual([]);
     });
   }
 

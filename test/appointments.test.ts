@@ -192,6 +192,74 @@ describe('appointments', () => {
     expect(cancel.json().code).toBe('CASE_NOT_CANCELLABLE');
   });
 
+  it('answers a booking the membership can no longer have with the refusal, and keeps the case refused', async () => {
+    // Two cardiology cases of one membership, both requested while no cardiology was used: the
+    // first booked takes the year's cardiology, so booking the second is refused.
+    const member = await contractByPhone(t, agent.write);
+    const [first, second] = [
+      (await post('/v1/cases', agent.write, { ...consultation('cardiología'), membershipId: member })).json(),
+      (await post('/v1/cases', agent.write, { ...consultation('Cardiología'), membershipId: member })).json(),
+    ];
+    expect([first.state, second.state]).toEqual(['requested', 'requested']);
+    const slot = await publish('cardiología', 20, 3);
+    expect((await post(`/v1/cases/${first.id}/booking`, agent.write, { slotId: slot.id })).statusCode).toBe(
+      200,
+    );
+
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/v1/cases/${second.id}/booking`,
+      headers: agent.write,
+      payload: { slotId: slot.id },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    const problem = refused.json();
+    expect(problem).toMatchObject({
+      code: 'SPECIALTY_ALREADY_USED',
+      status: 409,
+      caseId: second.id,
+      caseState: 'refused',
+      decision: { allowed: false },
+    });
+    // The reason's own sentence, in the reader's language (Spanish unless asked otherwise).
+    expect(problem.detail).toMatch(/cardiologia ya se usó este año/);
+    // Refused is final: asked again, the case cannot be booked any more.
+    const again = await post(`/v1/cases/${second.id}/booking`, agent.write, { slotId: slot.id });
+    expect(again.json().code).toBe('CASE_NOT_BOOKABLE');
+
+    const kase = (
+      await t.app.inject({ method: 'GET', url: `/v1/cases/${second.id}`, headers: agent.read })
+    ).json();
+    expect(kase).toMatchObject({ state: 'refused', closeReason: 'SPECIALTY_ALREADY_USED' });
+    expect(kase.timeline.at(-1).type).toBe('refused');
+    // The slot kept its room: only the first case holds a place in it.
+    const slots = await t.app.inject({
+      method: 'GET',
+      url: `/v1/providers/${hospital.id}/slots?serviceCode=specialist-consultation&specialty=cardiologia`,
+      headers: agent.read,
+    });
+    expect(slots.json().data.find((s: { id: string }) => s.id === slot.id)).toMatchObject({ booked: 1 });
+  });
+
+  it('says why a booking is refused in English to whoever asks in English', async () => {
+    const member = await contractByPhone(t, agent.write);
+    const [first, second] = [
+      (await post('/v1/cases', agent.write, { ...consultation('neumología'), membershipId: member })).json(),
+      (await post('/v1/cases', agent.write, { ...consultation('neumología'), membershipId: member })).json(),
+    ];
+    const slot = await publish('neumología', 30, 3);
+    await post(`/v1/cases/${first.id}/booking`, agent.write, { slotId: slot.id });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: `/v1/cases/${second.id}/booking`,
+      headers: { ...agent.write, 'accept-language': 'en' },
+      payload: { slotId: slot.id },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain('already used this year');
+  });
+
   it('refuses a full slot, a past slot and a slot for a service the provider does not give', async () => {
     const member = await contractByPhone(t, agent.write);
     const full = await publish('pediatría', 10, 1);

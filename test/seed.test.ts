@@ -129,8 +129,11 @@ describe('admin CLI', () => {
         'partner',
         '--scopes',
         'memberships:write',
+        '--rate-limit-per-minute',
+        '1200',
       );
       expect(key.stdout).toMatch(/key \(shown once\): lbr_[a-z0-9]{12}_\S{43}/);
+      expect(key.stdout).toMatch(/rate limit: 1200 requests a minute/);
 
       const bad = run('api-keys', 'create', '--name', 'X', '--kind', 'partner', '--scopes', 'metrics:read');
       expect(bad.status).toBe(1);

@@ -29,6 +29,13 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+/** An option that must be a whole number; the service checks its range. Absent: undefined. */
+function wholeNumber(raw: string | undefined, option: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim())) throw new Error(`${option} must be a whole number, got "${raw}"`);
+  return Number(raw.trim());
+}
+
 function explain(error: unknown): never {
   if (error instanceof AppError) {
     const fields = error.options.errors?.map((e) => ` ${e.field} ${e.message}`).join(';') ?? '';
@@ -95,20 +102,38 @@ export function registerAdminCommands(
     .requiredOption('--kind <kind>', API_KEY_KINDS.join(', '))
     .requiredOption('--scopes <scopes>', 'comma-separated, e.g. memberships:write,memberships:read')
     .option('--provider-id <uuid>', 'for provider keys: the provider')
-    .action(async (options: { name: string; kind: string; scopes: string; providerId?: string }) => {
-      await withDatabase(loadConfig(), async (database) => {
-        await migrateDatabase(database);
-        const services = buildServices(database, systemClock);
-        const created = await services.identity
-          .createApiKey(SYSTEM_ACTOR, {
-            name: options.name,
-            kind: options.kind as ApiKeyKind,
-            scopes: options.scopes.split(',').map((s) => s.trim()),
-            providerId: options.providerId ?? null,
-          })
-          .catch(explain);
-        say(`created ${created.apiKey.kind} key "${created.apiKey.name}" (${created.apiKey.id})`);
-        say(`key (shown once): ${created.key}`);
-      });
-    });
+    .option(
+      '--rate-limit-per-minute <n>',
+      "the key's own requests a minute, from any address (default: PARTNER_RATE_LIMIT_PER_MINUTE)",
+    )
+    .action(
+      async (options: {
+        name: string;
+        kind: string;
+        scopes: string;
+        providerId?: string;
+        rateLimitPerMinute?: string;
+      }) => {
+        const rateLimitPerMinute = wholeNumber(options.rateLimitPerMinute, '--rate-limit-per-minute');
+        await withDatabase(loadConfig(), async (database) => {
+          await migrateDatabase(database);
+          const services = buildServices(database, systemClock);
+          const created = await services.identity
+            .createApiKey(SYSTEM_ACTOR, {
+              name: options.name,
+              kind: options.kind as ApiKeyKind,
+              scopes: options.scopes.split(',').map((s) => s.trim()),
+              providerId: options.providerId ?? null,
+              rateLimitPerMinute,
+            })
+            .catch(explain);
+          say(`created ${created.apiKey.kind} key "${created.apiKey.name}" (${created.apiKey.id})`);
+          const limit = created.apiKey.rateLimitPerMinute;
+          say(
+            `rate limit: ${limit === null ? "the server's PARTNER_RATE_LIMIT_PER_MINUTE" : `${limit} requests a minute`}`,
+          );
+          say(`key (shown once): ${created.key}`);
+        });
+      },
+    );
 }

@@ -56,6 +56,11 @@ export interface FieldError {
 export interface AppErrorOptions {
   /** Overrides the catalogue's sentence (already localised or English) with a more specific one. */
   detail?: string;
+  /**
+   * A more specific sentence in both languages (an eligibility reason); the problem document picks
+   * the request's, where `detail` alone would speak one language to everyone.
+   */
+  localisedDetail?: LocalisedText;
   /** Offending fields for validation failures. */
   errors?: FieldError[];
   /** Extra machine-readable members added to the problem document. */

@@ -33,7 +33,7 @@ export function buildProblem(
     type: problemType(error.code),
     title,
     status: error.status,
-    detail: error.options.detail ?? title,
+    detail: error.options.localisedDetail?.[lang] ?? error.options.detail ?? title,
     code: error.code,
     instance: request.url.split('?')[0] ?? request.url,
     requestId: String(request.id),

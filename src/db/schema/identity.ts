@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { providers } from './dispatch.ts';
 
 /** People who sign in with email and password: customers, staff and provider staff. */
@@ -58,12 +58,21 @@ export const apiKeys = pgTable(
     kind: text('kind').notNull(),
     scopes: jsonb('scopes').$type<string[]>().notNull(),
     providerId: uuid('provider_id').references(() => providers.id),
+    /**
+     * Requests a minute this key may make, its own budget whatever address it calls from; null
+     * follows the server's PARTNER_RATE_LIMIT_PER_MINUTE, so changing the setting moves every key
+     * that was not given a figure of its own.
+     */
+    rateLimitPerMinute: integer('rate_limit_per_minute'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [check('api_keys_kind', sql`${t.kind} in ('partner','provider','metrics')`)],
+  (t) => [
+    check('api_keys_kind', sql`${t.kind} in ('partner','provider','metrics')`),
+    check('api_keys_rate_limit', sql`${t.rateLimitPerMinute} between 1 and 1000000`),
+  ],
 );
 
 /** Every sign-in attempt, for throttling per account and per address. */

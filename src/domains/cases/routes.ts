@@ -123,7 +123,8 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       const raw = reply.raw;
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
+        // Personal data: no cache keeps it (src/platform/cache-control.ts does this for other answers).
+        'cache-control': 'no-store, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': String(request.id),
@@ -185,7 +186,8 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       const raw = reply.raw;
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
+        // Personal data: no cache keeps it (src/platform/cache-control.ts does this for other answers).
+        'cache-control': 'no-store, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
         'x-request-id': String(request.id),
@@ -296,6 +298,8 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
         tags: ['appointments'],
         summary:
           'Book an appointment case into a published slot, or move it to another (the first booking reserves the use)',
+        description:
+          'A use the membership no longer has when booking (the specialty or the last consultation of the year taken meanwhile, the membership not paid up) answers the refusal as problem+json: `code` is the first failing reason (`SPECIALTY_ALREADY_USED`, `ENTITLEMENT_EXHAUSTED`, `MEMBERSHIP_NOT_CURRENT`, …), `detail` its sentence, `decision` the whole answer, and `caseState: "refused"`: the case is closed as refused with those reasons.',
         params: CaseParams,
         body: BookingBody,
         response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },

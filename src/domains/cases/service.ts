@@ -876,62 +876,80 @@ export class CasesService {
 
   /**
    * Books the appointment case into a slot, or moves it to another. The first booking reserves
-   * the use (the decision is taken again under the membership's lock); a move keeps it.
+   * the use (the decision is taken again under the membership's lock); a move keeps it. A use the
+   * membership no longer has (the specialty or the year's last consultation taken by another case
+   * meanwhile, the membership fallen past due) closes the case as refused with its reasons, like
+   * every late refusal, and the caller is answered with that refusal's error — thrown once the
+   * transaction has committed, so the refused case stays.
    */
   async book(actor: Actor, caseId: string, slotId: string): Promise<CaseView> {
-    return this.db.transaction(async (tx) => {
-      const kase = await this.lock(tx, caseId);
-      await this.authorize(tx, actor, kase);
-      if (kase.fulfilment !== 'appointment' || !canMove(kase.state as CaseState, 'booked'))
-        throw new AppError('CASE_NOT_BOOKABLE', { extensions: { state: kase.state } });
-      const slot = await this.appointments.slotById(tx, slotId, true);
-      if (!slot) throw new AppError('SLOT_NOT_FOUND');
-      const specialty = (kase.details as CaseInput['details'])?.specialty;
-      if (
-        slot.serviceCode !== kase.serviceCode ||
-        (slot.specialty !== null && (!specialty || usageKey(specialty) !== slot.specialty))
-      )
-        throw new AppError('SLOT_NOT_SUITABLE');
-      const now = this.clock.now();
-      if (slot.startsAt <= now) throw new AppError('SLOT_IN_PAST');
-      const staff = isStaff(actor.principal);
-      if (kase.slotId === slot.id) return this.view(tx, kase, staff);
-      if (slot.booked >= slot.capacity) throw new AppError('SLOT_FULL');
-      const moving = kase.state === 'booked';
-      let reservationId = kase.reservationId;
-      if (!moving) {
-        const reserved = await this.reserveOrRefuse(tx, kase);
-        if (!reserved) return this.view(tx, await this.lock(tx, caseId), staff);
-        reservationId = reserved;
-      } else if (kase.slotId) {
-        await this.appointments.addBooking(tx, kase.slotId, -1);
-        await this.appointments.cancelPendingNotifications(tx, caseId);
-      }
-      await this.appointments.addBooking(tx, slot.id, 1);
-      await this.repository.update(tx, caseId, {
-        state: 'booked',
-        providerId: slot.providerId,
-        slotId: slot.id,
-        appointmentAt: slot.startsAt,
-        reservationId,
-        ...(moving ? {} : { dispatchedAt: now }),
-        updatedAt: now,
-      });
-      const provider = await this.dispatchRepository.providerById(tx, slot.providerId);
-      await this.append(tx, actor, kase, moving ? 'rescheduled' : 'booked', 'booked', null, {
-        slotId: slot.id,
-        providerId: slot.providerId,
-        providerName: provider?.name ?? null,
-        appointmentAt: slot.startsAt.toISOString(),
-        ...(moving && kase.appointmentAt ? { previousAppointmentAt: kase.appointmentAt.toISOString() } : {}),
-      });
-      await this.appointments.insertNotifications(
-        tx,
-        this.appointmentMessages(kase, slot, provider?.name ?? '', now),
-      );
-      await this.auditAction(tx, actor, moving ? 'case.reschedule' : 'case.book', caseId, { slotId });
-      return this.view(tx, await this.lock(tx, caseId), staff);
-    });
+    const outcome = await this.db.transaction(
+      async (tx): Promise<{ view: CaseView } | { refusal: AppError }> => {
+        const kase = await this.lock(tx, caseId);
+        await this.authorize(tx, actor, kase);
+        if (kase.fulfilment !== 'appointment' || !canMove(kase.state as CaseState, 'booked'))
+          throw new AppError('CASE_NOT_BOOKABLE', { extensions: { state: kase.state } });
+        const slot = await this.appointments.slotById(tx, slotId, true);
+        if (!slot) throw new AppError('SLOT_NOT_FOUND');
+        const specialty = (kase.details as CaseInput['details'])?.specialty;
+        if (
+          slot.serviceCode !== kase.serviceCode ||
+          (slot.specialty !== null && (!specialty || usageKey(specialty) !== slot.specialty))
+        )
+          throw new AppError('SLOT_NOT_SUITABLE');
+        const now = this.clock.now();
+        if (slot.startsAt <= now) throw new AppError('SLOT_IN_PAST');
+        const staff = isStaff(actor.principal);
+        if (kase.slotId === slot.id) return { view: await this.view(tx, kase, staff) };
+        if (slot.booked >= slot.capacity) throw new AppError('SLOT_FULL');
+        const moving = kase.state === 'booked';
+        let reservationId = kase.reservationId;
+        if (!moving) {
+          const reserved = await this.reserveOrClose(tx, kase);
+          if ('refusal' in reserved) {
+            const { refusal } = reserved;
+            return {
+              refusal: new AppError(refusal.code, {
+                ...refusal.options,
+                extensions: { ...refusal.options.extensions, caseId, caseState: 'refused' },
+              }),
+            };
+          }
+          reservationId = reserved.reservationId;
+        } else if (kase.slotId) {
+          await this.appointments.addBooking(tx, kase.slotId, -1);
+          await this.appointments.cancelPendingNotifications(tx, caseId);
+        }
+        await this.appointments.addBooking(tx, slot.id, 1);
+        await this.repository.update(tx, caseId, {
+          state: 'booked',
+          providerId: slot.providerId,
+          slotId: slot.id,
+          appointmentAt: slot.startsAt,
+          reservationId,
+          ...(moving ? {} : { dispatchedAt: now }),
+          updatedAt: now,
+        });
+        const provider = await this.dispatchRepository.providerById(tx, slot.providerId);
+        await this.append(tx, actor, kase, moving ? 'rescheduled' : 'booked', 'booked', null, {
+          slotId: slot.id,
+          providerId: slot.providerId,
+          providerName: provider?.name ?? null,
+          appointmentAt: slot.startsAt.toISOString(),
+          ...(moving && kase.appointmentAt
+            ? { previousAppointmentAt: kase.appointmentAt.toISOString() }
+            : {}),
+        });
+        await this.appointments.insertNotifications(
+          tx,
+          this.appointmentMessages(kase, slot, provider?.name ?? '', now),
+        );
+        await this.auditAction(tx, actor, moving ? 'case.reschedule' : 'case.book', caseId, { slotId });
+        return { view: await this.view(tx, await this.lock(tx, caseId), staff) };
+      },
+    );
+    if ('refusal' in outcome) throw outcome.refusal;
+    return outcome.view;
   }
 
   /**
@@ -944,6 +962,16 @@ export class CasesService {
     kase: CaseRow,
     estimatedCostCentavos?: number,
   ): Promise<string | null> {
+    const outcome = await this.reserveOrClose(tx, kase, estimatedCostCentavos);
+    return 'reservationId' in outcome ? outcome.reservationId : null;
+  }
+
+  /** The same, handing back the refusal's error (code, sentence, decision) for callers who answer it. */
+  private async reserveOrClose(
+    tx: Transaction,
+    kase: CaseRow,
+    estimatedCostCentavos?: number,
+  ): Promise<{ reservationId: string } | { refusal: AppError }> {
     const now = this.clock.now();
     try {
       const { reservation, decision } = await tx.transaction((savepoint) =>
@@ -960,23 +988,23 @@ export class CasesService {
         }),
       );
       await this.repository.update(tx, kase.id, { decision: stored(decision) });
-      return reservation.id;
+      return { reservationId: reservation.id };
     } catch (error) {
       const decision =
         error instanceof AppError ? (error.options.extensions?.decision as Decision | undefined) : undefined;
-      if (!decision) throw error;
+      if (!(error instanceof AppError) || !decision) throw error;
       await this.repository.update(tx, kase.id, {
         state: 'refused',
         decision: stored(decision),
         providerId: null,
         closedAt: now,
-        closeReason: error instanceof AppError ? error.code : 'REFUSED',
+        closeReason: error.code,
         updatedAt: now,
       });
       await this.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
         reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
       });
-      return null;
+      return { refusal: error };
     }
   }
 

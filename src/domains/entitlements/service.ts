@@ -60,7 +60,11 @@ const REFUSAL_ERRORS: Partial<Record<ReasonCode, string>> = {
 export function refusalError(decision: Decision): AppError {
   const first = decision.reasons.find((r) => !r.ok);
   const code = (first && REFUSAL_ERRORS[first.code]) ?? 'ENTITLEMENT_EXHAUSTED';
-  return new AppError(code, { detail: first?.es, extensions: { decision } });
+  return new AppError(code, {
+    detail: first?.es,
+    ...(first ? { localisedDetail: { es: first.es, en: first.en } } : {}),
+    extensions: { decision },
+  });
 }
 
 /**

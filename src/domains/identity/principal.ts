@@ -28,6 +28,9 @@ export const STAFF_ROLES: readonly UserRole[] = [
 export const API_KEY_KINDS = ['partner', 'provider', 'metrics'] as const;
 export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
 
+/** The figures a key's own rate limit may take, requests a minute (the column's check agrees). */
+export const API_KEY_RATE_LIMIT_RANGE = { min: 1, max: 1_000_000 } as const;
+
 /**
  * What an API key may do. A route names the scope it needs; a key must hold it.
  * New scopes are added here with the routes that need them.
@@ -64,6 +67,8 @@ export type Principal =
       name: string;
       scopes: Scope[];
       providerId: string | null;
+      /** The key's own requests a minute; null: the server's default for keys. */
+      rateLimitPerMinute: number | null;
     };
 
 /** Who is doing something, for the audit log and for ownership checks in services. */

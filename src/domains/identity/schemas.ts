@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { API_KEY_KINDS, SCOPES, USER_ROLES } from './principal.ts';
+import { API_KEY_KINDS, API_KEY_RATE_LIMIT_RANGE, SCOPES, USER_ROLES } from './principal.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254, examples: ['agente@demo.libra.mx'] });
 const Role = Type.Union(USER_ROLES.map((r) => Type.Literal(r)));
@@ -99,6 +99,10 @@ export const ApiKeyView = Type.Object({
   kind: Type.Union(API_KEY_KINDS.map((k) => Type.Literal(k))),
   scopes: Type.Array(Type.String()),
   providerId: Type.Union([Type.String(), Type.Null()]),
+  rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      "The key's own requests a minute, from any address; null: the server's PARTNER_RATE_LIMIT_PER_MINUTE",
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -110,6 +114,14 @@ export const CreateApiKeyBody = Type.Object(
     kind: Type.Union(API_KEY_KINDS.map((k) => Type.Literal(k))),
     scopes: Type.Array(Type.Union(Object.keys(SCOPES).map((s) => Type.Literal(s))), { minItems: 1 }),
     providerId: Type.Optional(Type.String({ format: 'uuid' })),
+    rateLimitPerMinute: Type.Optional(
+      Type.Integer({
+        minimum: API_KEY_RATE_LIMIT_RANGE.min,
+        maximum: API_KEY_RATE_LIMIT_RANGE.max,
+        description:
+          "The key's own requests a minute, whatever address it calls from; absent: the server's PARTNER_RATE_LIMIT_PER_MINUTE (6000 unless set)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -8,6 +8,7 @@ import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword
 import {
   type Actor,
   API_KEY_KINDS,
+  API_KEY_RATE_LIMIT_RANGE,
   type ApiKeyKind,
   type Principal,
   SCOPES,
@@ -96,6 +97,7 @@ export interface ApiKeyView {
   kind: ApiKeyKind;
   scopes: Scope[];
   providerId: string | null;
+  rateLimitPerMinute: number | null;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -109,6 +111,7 @@ export function presentApiKey(key: ApiKeyRecord): ApiKeyView {
     kind: key.kind as ApiKeyKind,
     scopes: key.scopes as Scope[],
     providerId: key.providerId,
+    rateLimitPerMinute: key.rateLimitPerMinute,
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
@@ -302,6 +305,7 @@ export class IdentityService {
       name: record.name,
       scopes: record.scopes as Scope[],
       providerId: record.providerId,
+      rateLimitPerMinute: record.rateLimitPerMinute,
     };
   }
 
@@ -496,9 +500,40 @@ export class IdentityService {
 
   async createApiKey(
     actor: Actor,
-    input: { name: string; kind: ApiKeyKind; scopes: string[]; providerId?: string | null; key?: string },
+    input: {
+      name: string;
+      kind: ApiKeyKind;
+      scopes: string[];
+      providerId?: string | null;
+      key?: string;
+      /** The key's own requests a minute; absent or null: the server's default for keys. */
+      rateLimitPerMinute?: number | null | undefined;
+    },
   ): Promise<{ apiKey: ApiKeyView; key: string }> {
     if (!API_KEY_KINDS.includes(input.kind)) throw new AppError('SCOPE_INVALID');
+    const rateLimit = input.rateLimitPerMinute ?? null;
+    // The API's schema checks it too; the CLI reaches here without one.
+    if (
+      rateLimit !== null &&
+      !(
+        Number.isInteger(rateLimit) &&
+        rateLimit >= API_KEY_RATE_LIMIT_RANGE.min &&
+        rateLimit <= API_KEY_RATE_LIMIT_RANGE.max
+      )
+    ) {
+      throw new AppError('VALIDATION_FAILED', {
+        errors: [
+          {
+            field: 'body/rateLimitPerMinute',
+            message: `must be a whole number of requests a minute between ${API_KEY_RATE_LIMIT_RANGE.min} and ${API_KEY_RATE_LIMIT_RANGE.max}`,
+            localised: {
+              es: `Escribe un número entero de solicitudes por minuto entre ${API_KEY_RATE_LIMIT_RANGE.min} y ${API_KEY_RATE_LIMIT_RANGE.max.toLocaleString('es-MX')}.`,
+              en: `Enter a whole number of requests a minute between ${API_KEY_RATE_LIMIT_RANGE.min} and ${API_KEY_RATE_LIMIT_RANGE.max.toLocaleString('en')}.`,
+            },
+          },
+        ],
+      });
+    }
     const allowed = SCOPES_BY_KIND[input.kind];
     const invalid = input.scopes.filter((s) => !(s in SCOPES) || !allowed.includes(s as Scope));
     if (invalid.length > 0 || input.scopes.length === 0) {
@@ -528,6 +563,7 @@ export class IdentityService {
         kind: input.kind,
         scopes: [...new Set(input.scopes)],
         providerId: input.providerId ?? null,
+        rateLimitPerMinute: rateLimit,
         createdBy,
         createdAt: now,
       });
@@ -535,7 +571,7 @@ export class IdentityService {
         action: 'api_key.create',
         recordType: 'api_key',
         recordId: id,
-        details: { kind: input.kind, scopes: input.scopes },
+        details: { kind: input.kind, scopes: input.scopes, rateLimitPerMinute: rateLimit },
       });
       const record = await this.repository.apiKeyByPrefix(tx, generated.prefix);
       if (!record) throw new Error('api key vanished after insert');
