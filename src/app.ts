@@ -115,6 +115,8 @@ export interface ServiceOptions {
     concurrency: number;
     /** Cron (Mexico City) of the daily run. */
     schedule: string;
+    /** The longest a claim holds charges before another run may take them. */
+    claimSeconds: number;
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
@@ -126,7 +128,13 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   offerTimeoutSeconds: 120,
   jobWorkers: false,
   jobPollSeconds: 2,
-  billing: { retryDays: [1, 3, 7], batchSize: 2000, concurrency: 256, schedule: '5 0 * * *' },
+  billing: {
+    retryDays: [1, 3, 7],
+    batchSize: 2000,
+    concurrency: 256,
+    schedule: '5 0 * * *',
+    claimSeconds: 300,
+  },
   sandboxLatencyMs: 0,
   complaintSlaBusinessDays: 5,
 };
@@ -141,6 +149,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       batchSize: config.billingBatchSize,
       concurrency: config.billingConcurrency,
       schedule: config.billingSchedule,
+      claimSeconds: config.billingClaimSeconds,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
@@ -223,10 +232,15 @@ export function buildServices(
     payments,
     clock,
   );
-  const billing = new BillingService(db, new BillingRepository(), members, payments, audit, clock, {
-    ...options.billing,
-    claimSeconds: 300,
-  });
+  const billing = new BillingService(
+    db,
+    new BillingRepository(),
+    members,
+    payments,
+    audit,
+    clock,
+    options.billing,
+  );
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);

@@ -12,6 +12,12 @@ describe('loadConfig', () => {
     expect(config.seedDemo).toBe(true);
     expect(config.corsOrigins).toEqual([]);
     expect(config.complaintSlaBusinessDays).toBe(5);
+    expect(config.billingClaimSeconds).toBe(300);
+  });
+
+  it('reads the billing claim in seconds', () => {
+    const config = loadConfig({ BILLING_CLAIM_SECONDS: '60' });
+    expect(config.billingClaimSeconds).toBe(60);
   });
 
   it.each([
@@ -29,6 +35,11 @@ describe('loadConfig', () => {
       'COMPLAINT_SLA_BUSINESS_DAYS must be a whole number of business days between 1 and 60, got "0"',
     ],
     [{ COMPLAINT_SLA_BUSINESS_DAYS: 'five' }, 'COMPLAINT_SLA_BUSINESS_DAYS must be a whole number'],
+    [
+      { BILLING_CLAIM_SECONDS: '5' },
+      'BILLING_CLAIM_SECONDS must be a whole number of seconds between 10 and 86400, got "5"',
+    ],
+    [{ BILLING_CLAIM_SECONDS: '5m' }, 'BILLING_CLAIM_SECONDS must be a whole number of seconds'],
     [
       { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',

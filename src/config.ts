@@ -42,6 +42,8 @@ export interface Config {
   billingBatchSize: number;
   /** Processor calls in flight at once during a billing run. */
   billingConcurrency: number;
+  /** The longest a claim holds charges before another run may take them. */
+  billingClaimSeconds: number;
   /** Sandbox only: milliseconds every processor call waits, as a real processor's network would. */
   sandboxLatencyMs: number;
   /** Business days (Monday–Friday, Mexico City) staff have to resolve a complaint before it escalates. */
@@ -224,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
     billingSchedule: cron(env, 'BILLING_SCHEDULE', '5 0 * * *'),
     billingBatchSize: positiveInteger(env, 'BILLING_BATCH_SIZE', 2000),
     billingConcurrency: positiveInteger(env, 'BILLING_CONCURRENCY', 256),
+    billingClaimSeconds: integerBetween(env, 'BILLING_CLAIM_SECONDS', 300, 10, 86_400, 'seconds'),
     sandboxLatencyMs: nonNegativeInteger(env, 'SANDBOX_LATENCY_MS', 0),
     complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
   };
@@ -313,6 +316,11 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'BILLING_CONCURRENCY',
     default: '256',
     description: 'Processor calls in flight at once during a billing run.',
+  },
+  {
+    name: 'BILLING_CLAIM_SECONDS',
+    default: '300',
+    description: 'Longest time (10–86400 s) a claim holds charges before another billing run may take them.',
   },
   {
     name: 'SANDBOX_LATENCY_MS',
