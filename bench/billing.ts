@@ -371,6 +371,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
         concurrency: CONCURRENCY,
         schedule: '5 0 * * *',
         claimSeconds: 300,
+        heartbeatSeconds: 5,
       },
       sandboxLatencyMs: 0,
       complaintSlaBusinessDays: 5,

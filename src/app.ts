@@ -115,8 +115,10 @@ export interface ServiceOptions {
     concurrency: number;
     /** Cron (Mexico City) of the daily run. */
     schedule: string;
-    /** The longest a claim holds charges before another run may take them. */
+    /** The longest a claim holds charges (a dead run's are let go at once). */
     claimSeconds: number;
+    /** How often a run writes its heartbeat. */
+    heartbeatSeconds: number;
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
@@ -134,6 +136,7 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
     concurrency: 256,
     schedule: '5 0 * * *',
     claimSeconds: 300,
+    heartbeatSeconds: 5,
   },
   sandboxLatencyMs: 0,
   complaintSlaBusinessDays: 5,
@@ -150,6 +153,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       concurrency: config.billingConcurrency,
       schedule: config.billingSchedule,
       claimSeconds: config.billingClaimSeconds,
+      heartbeatSeconds: config.billingHeartbeatSeconds,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
