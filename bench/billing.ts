@@ -370,6 +370,8 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
         batchSize: BATCH_SIZE,
         concurrency: CONCURRENCY,
         schedule: '5 0 * * *',
+        claimSeconds: 300,
+        heartbeatSeconds: 5,
       },
       sandboxLatencyMs: 0,
       complaintSlaBusinessDays: 5,

@@ -116,6 +116,10 @@ export interface ServiceOptions {
     concurrency: number;
     /** Cron (Mexico City) of the daily run. */
     schedule: string;
+    /** The longest a claim holds charges (a dead run's are let go at once). */
+    claimSeconds: number;
+    /** How often a run writes its heartbeat. */
+    heartbeatSeconds: number;
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
@@ -127,7 +131,14 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   offerTimeoutSeconds: 120,
   jobWorkers: false,
   jobPollSeconds: 2,
-  billing: { retryDays: [1, 3, 7], batchSize: 2000, concurrency: 256, schedule: '5 0 * * *' },
+  billing: {
+    retryDays: [1, 3, 7],
+    batchSize: 2000,
+    concurrency: 256,
+    schedule: '5 0 * * *',
+    claimSeconds: 300,
+    heartbeatSeconds: 5,
+  },
   sandboxLatencyMs: 0,
   complaintSlaBusinessDays: 5,
 };
@@ -142,6 +153,8 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       batchSize: config.billingBatchSize,
       concurrency: config.billingConcurrency,
       schedule: config.billingSchedule,
+      claimSeconds: config.billingClaimSeconds,
+      heartbeatSeconds: config.billingHeartbeatSeconds,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
@@ -224,10 +237,15 @@ export function buildServices(
     payments,
     clock,
   );
-  const billing = new BillingService(db, new BillingRepository(), members, payments, audit, clock, {
-    ...options.billing,
-    claimSeconds: 300,
-  });
+  const billing = new BillingService(
+    db,
+    new BillingRepository(),
+    members,
+    payments,
+    audit,
+    clock,
+    options.billing,
+  );
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);

@@ -15,6 +15,14 @@ describe('loadConfig', () => {
     expect(config.publicRateLimitPerMinute).toBe(300);
     expect(config.partnerRateLimitPerMinute).toBe(6000);
     expect(config.userRateLimitPerMinute).toBe(600);
+    expect(config.billingClaimSeconds).toBe(300);
+    expect(config.billingHeartbeatSeconds).toBe(5);
+  });
+
+  it('reads the billing claim and heartbeat in seconds', () => {
+    const config = loadConfig({ BILLING_CLAIM_SECONDS: '60', BILLING_HEARTBEAT_SECONDS: '2' });
+    expect(config.billingClaimSeconds).toBe(60);
+    expect(config.billingHeartbeatSeconds).toBe(2);
   });
 
   it.each([
@@ -37,6 +45,16 @@ describe('loadConfig', () => {
       'PARTNER_RATE_LIMIT_PER_MINUTE must be a whole number of requests a minute between 1 and 1000000, got "0"',
     ],
     [{ USER_RATE_LIMIT_PER_MINUTE: 'many' }, 'USER_RATE_LIMIT_PER_MINUTE must be a positive whole number'],
+    [
+      { BILLING_CLAIM_SECONDS: '5' },
+      'BILLING_CLAIM_SECONDS must be a whole number of seconds between 10 and 86400, got "5"',
+    ],
+    [{ BILLING_CLAIM_SECONDS: '5m' }, 'BILLING_CLAIM_SECONDS must be a whole number of seconds'],
+    [
+      { BILLING_HEARTBEAT_SECONDS: '0' },
+      'BILLING_HEARTBEAT_SECONDS must be a whole number of seconds between 1 and 60, got "0"',
+    ],
+    [{ BILLING_HEARTBEAT_SECONDS: '1.5' }, 'BILLING_HEARTBEAT_SECONDS must be a whole number of seconds'],
     [
       { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',

@@ -6,8 +6,9 @@
  *
  * 1. Whatever happens — random contracting instants (phone, and online with free months), cards that
  *    approve, decline or time out (answer `unknown`, though the processor charged), cancellations,
- *    runs at random increasing instants (some within the 300 s claim lease of the one before, some on
- *    a due instant exactly), runs that crash on their k-th batch before it reaches the processor
+ *    runs at random increasing instants (some within the 300 s claim lease of the one before — a
+ *    crashed run lets go of its charges at once, a crashed reconciliation holds them for the lease —
+ *    some on a due instant exactly), runs that crash on their k-th batch before it reaches the processor
  *    (`beforeAttempts` throws) or after the processor answered but before the answer is written (the
  *    repository's `settle` throws), a network that loses some requests and some answers, a second
  *    run or the reconciliation started together with a run, batches of 1–5 — once a clean run at the
@@ -192,7 +193,13 @@ function billingService(
     gateway,
     t.services.audit,
     clock,
-    { retryDays: [1, 3, 7], batchSize: tuning.batchSize, concurrency: tuning.concurrency, claimSeconds: 300 },
+    {
+      retryDays: [1, 3, 7],
+      batchSize: tuning.batchSize,
+      concurrency: tuning.concurrency,
+      claimSeconds: 300,
+      heartbeatSeconds: 5,
+    },
   );
 }
 

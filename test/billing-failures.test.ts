@@ -50,7 +50,7 @@ describe('a billing run whose writes fail', () => {
         t.services.payments,
         t.services.audit,
         t.clock,
-        { retryDays: [1, 3, 7], batchSize: 1, concurrency: 4, claimSeconds: 300 },
+        { retryDays: [1, 3, 7], batchSize: 1, concurrency: 4, claimSeconds: 300, heartbeatSeconds: 5 },
       );
       await expect(billing.run({ at: t.clock.now(), trigger: 'test' })).rejects.toThrow(
         'the database went away',

@@ -32,6 +32,8 @@ function printSummary(summary: RunSummary, say: (line: string) => void): void {
   say(
     `  attempts:           ${attempted} (${summary.resent} sent again, ${summary.retried} retries, ${summary.reconciled} reconciled)`,
   );
+  if (summary.takenOver > 0)
+    say(`  taken over:         ${summary.takenOver} charges held by a run whose process died`);
   say(`  succeeded:          ${summary.succeeded}`);
   say(`  declined:           ${summary.declined}`);
   say(`  no answer yet:      ${summary.unknown} (reconciled later)`);

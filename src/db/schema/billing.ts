@@ -69,6 +69,11 @@ export const charges = pgTable(
     retryAt: timestamp('retry_at', { withTimezone: true }),
     /** A run working on the charge holds it until then; others leave it alone meanwhile. */
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    /**
+     * The billing run holding the claim (null: a claim without a run — reconciliation, a finance
+     * retry). When that run is found dead its charges are released at once, not when the claim lapses.
+     */
+    claimedBy: uuid('claimed_by'),
     cardToken: text('card_token').notNull(),
     cardBrand: text('card_brand').notNull(),
     cardLast4: text('card_last4').notNull(),
@@ -157,7 +162,11 @@ export const refunds = pgTable(
   ],
 );
 
-/** A billing run: when it looked, who asked, how far it got and what it did. */
+/**
+ * A billing run: when it looked, who asked, how far it got and what it did. Status: `running`,
+ * `completed`, `failed` (it stopped on an error and said so) or `interrupted` (its process died
+ * without a word: found by its silent heartbeat; another run or the janitor finished its charges).
+ */
 export const billingRuns = pgTable(
   'billing_runs',
   {
@@ -172,10 +181,12 @@ export const billingRuns = pgTable(
     error: text('error'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Written every few seconds while the run works; silent for long, its process is dead. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   },
   (t) => [
     index('billing_runs_started_idx').on(t.startedAt),
-    check('billing_runs_status', sql`${t.status} in ('running','completed','failed')`),
+    check('billing_runs_status', sql`${t.status} in ('running','completed','failed','interrupted')`),
     check('billing_runs_trigger', sql`${t.trigger} in ('schedule','cli','api','test')`),
   ],
 );

@@ -99,12 +99,12 @@ export class BillingRepository {
       created as (
         insert into charges (id, membership_id, period_key, period_starts_at, period_ends_at,
           amount_centavos, base_centavos, iva_centavos, currency, method, status, attempts,
-          claimed_until, card_token, card_brand, card_last4, receiver_rfc, receiver_name,
+          claimed_until, claimed_by, card_token, card_brand, card_last4, receiver_rfc, receiver_name,
           receiver_fiscal_regime, cfdi_use, payment_form, payment_method, run_id, created_at, updated_at)
         select libra_uuid_v7(), p.id, p.period_key, p.due_at, p.next_due,
           p.price_total_centavos, p.price_base_centavos, p.price_iva_centavos, 'MXN',
           case p.card_type when 'debit' then 'direct_debit' else 'card' end, 'pending', 1,
-          ${p.claimUntil}, p.card_token, p.card_brand, p.card_last4,
+          ${p.claimUntil}, ${p.runId}, p.card_token, p.card_brand, p.card_last4,
           coalesce(p.titular_rfc, 'XAXX010101000'), p.titular_name,
           case when p.titular_rfc is null then '616' end, 'S01',
           case p.card_type when 'debit' then '28' else '04' end, 'PUE', ${p.runId}, ${p.now}, ${p.now}
@@ -141,20 +141,21 @@ export class BillingRepository {
   }
 
   /**
-   * Takes up to `limit` charges in `status` that nobody holds: `pending` ones (a crashed run's, or
-   * ones reconciliation set back) are sent again under the same idempotency key, so nothing is
-   * charged twice; `unknown` ones are asked about.
+   * Takes up to `limit` charges in `status` that nobody holds: `pending` ones (ones reconciliation
+   * set back, or whose claim lapsed) are sent again under the same idempotency key, so nothing is
+   * charged twice; `unknown` ones (a dead run's among them) are asked about. `claimedBy` is the run
+   * taking them (null: no run, e.g. the reconciliation job).
    */
   async claimWaiting(
     executor: Executor,
     status: 'pending' | 'unknown',
-    p: { now: Date; claimUntil: Date; limit: number },
+    p: { now: Date; claimUntil: Date; claimedBy: string | null; limit: number },
   ): Promise<ClaimedCharge[]> {
     // A literal, so the partial index on open charges serves the query.
     return rows<ClaimedCharge>(
       executor,
       sql`
-      update charges c set claimed_until = ${p.claimUntil}, updated_at = ${p.now}
+      update charges c set claimed_until = ${p.claimUntil}, claimed_by = ${p.claimedBy}, updated_at = ${p.now}
       from (
         select id from charges
         where status = ${sql.raw(`'${status}'`)} and (claimed_until is null or claimed_until < ${p.now})
@@ -172,7 +173,20 @@ export class BillingRepository {
     if (ids.length === 0) return;
     await executor
       .update(charges)
-      .set({ status: 'pending', claimedUntil: null, updatedAt: now })
+      .set({ status: 'pending', claimedUntil: null, claimedBy: null, updatedAt: now })
+      .where(and(inArray(charges.id, ids), eq(charges.status, 'unknown')));
+  }
+
+  /**
+   * Lookups that got no answer: the charges stay held until their claim lapses (a pause before the
+   * processor is asked again), but by no run — a run waiting for what others hold must not wait
+   * out that pause, nor two runs wait for each other's.
+   */
+  async holdForNobody(executor: Executor, ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await executor
+      .update(charges)
+      .set({ claimedBy: null, updatedAt: now })
       .where(and(inArray(charges.id, ids), eq(charges.status, 'unknown')));
   }
 
@@ -182,7 +196,7 @@ export class BillingRepository {
    */
   async startRetries(
     executor: Executor,
-    p: { at: Date; now: Date; claimUntil: Date; limit: number; ids?: string[] },
+    p: { at: Date; now: Date; claimUntil: Date; claimedBy: string | null; limit: number; ids?: string[] },
   ): Promise<ClaimedCharge[]> {
     const which = p.ids
       ? sql`status = 'failed' and id in (${sql.join(
@@ -194,7 +208,7 @@ export class BillingRepository {
       executor,
       sql`
       update charges c set status = 'pending', attempts = c.attempts + 1, retry_at = null,
-        decline_code = null, claimed_until = ${p.claimUntil}, updated_at = ${p.now},
+        decline_code = null, claimed_until = ${p.claimUntil}, claimed_by = ${p.claimedBy}, updated_at = ${p.now},
         card_token = m.card_token, card_brand = m.card_brand, card_last4 = m.card_last4,
         method = case m.card_type when 'debit' then 'direct_debit' else 'card' end,
         payment_form = case m.card_type when 'debit' then '28' else '04' end
@@ -245,6 +259,7 @@ export class BillingRepository {
                  at time zone ${TZ}
             end,
           claimed_until = null,
+          claimed_by = null,
           updated_at = ${p.now}
         from o
         where c.id = o.id and c.attempts = o.attempt and c.status in ('pending', 'unknown')
@@ -547,16 +562,6 @@ export class BillingRepository {
 
   async insertRun(executor: Executor, row: typeof billingRuns.$inferInsert): Promise<void> {
     await executor.insert(billingRuns).values(row);
-  }
-
-  /** Runs still `running` long after any run could last: their process stopped without a word. */
-  async closeAbandonedRuns(executor: Executor, startedBefore: Date, now: Date): Promise<number> {
-    const closed = await executor
-      .update(billingRuns)
-      .set({ status: 'failed', error: 'interrupted: the process running it stopped', finishedAt: now })
-      .where(and(eq(billingRuns.status, 'running'), lt(billingRuns.startedAt, startedBefore)))
-      .returning({ id: billingRuns.id });
-    return closed.length;
   }
 
   async finishRun(

@@ -133,7 +133,13 @@ export const RunView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   at: Instant,
   trigger: Type.String(),
-  status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
+  status: Type.Union(
+    [Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed'), Type.Literal('interrupted')],
+    {
+      description:
+        '`interrupted`: its process died (no heartbeat); another run or the janitor finished its charges',
+    },
+  ),
   summary: Type.Record(Type.String(), Type.Number()),
   error: Nullable(Type.String()),
   startedAt: Instant,

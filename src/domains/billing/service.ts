@@ -10,6 +10,8 @@ import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
 import { MEMBERSHIP_TRANSITIONS, type MembersService } from '../members/service.ts';
 import type { ChargeOutcome, PaymentGateway } from '../payments/gateway.ts';
 import './errors.ts';
+import { RunLiveness } from './liveness.ts';
+import { RunLivenessRepository } from './liveness-repository.ts';
 import type {
   AttemptOutcome,
   BillingRepository,
@@ -35,8 +37,13 @@ export interface BillingOptions {
   batchSize: number;
   /** Processor calls in flight at once. */
   concurrency: number;
-  /** How long a run holds the charges it is working on before another run may take them. */
+  /**
+   * The longest a claim holds charges before another run may take them. A run found dead lets go
+   * of its charges at once; this bounds the rest (claims without a run, a run stuck in a call).
+   */
   claimSeconds: number;
+  /** How often a running run writes its heartbeat; silent for `SILENT_HEARTBEATS` of them, it is dead. */
+  heartbeatSeconds: number;
 }
 
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
@@ -44,6 +51,7 @@ export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
   batchSize: 2000,
   concurrency: 256,
   claimSeconds: 300,
+  heartbeatSeconds: 5,
 };
 
 /** The notice before each automatic charge: sent this many days before it (LFPC art. 76 Bis)… */
@@ -52,9 +60,11 @@ export const NOTICE_LEAD_DAYS = 5;
 export const NOTICE_LOOK_AHEAD_DAYS = 7;
 
 export const BILLING_RUN_QUEUE = 'billing-run';
-/** A run lasts less than this (the job's expiry too); one still `running` after it was cut off. */
+/** A run lasts less than this: the daily run's job expires after it. */
 export const RUN_MAX_SECONDS = 4 * 3600;
 export const BILLING_RECONCILE_QUEUE = 'billing-reconcile';
+/** Every minute: runs whose process died are marked interrupted and their charges finished. */
+export const BILLING_JANITOR_QUEUE = 'billing-janitor';
 
 export type RunTrigger = 'schedule' | 'cli' | 'api' | 'test';
 
@@ -67,6 +77,8 @@ export interface RunSummary {
   skippedSuspended: number;
   /** Earlier attempts sent again (a crashed run's, or ones the processor never saw). */
   resent: number;
+  /** Charges a dead run held, released to be asked about and finished (reconciled or sent again). */
+  takenOver: number;
   retried: number;
   reconciled: number;
   succeeded: number;
@@ -109,6 +121,7 @@ function emptySummary(runId: string, at: Date): RunSummary {
     created: 0,
     skippedSuspended: 0,
     resent: 0,
+    takenOver: 0,
     retried: 0,
     reconciled: 0,
     succeeded: 0,
@@ -143,6 +156,7 @@ function mexicoCityDay(at: Date): string {
  */
 export class BillingService {
   private readonly background = new Set<Promise<void>>();
+  private readonly liveness: RunLiveness;
 
   constructor(
     private readonly db: Database,
@@ -159,6 +173,9 @@ export class BillingService {
       )
     )
       throw new RangeError('retryDays must be increasing whole days ≥ 1');
+    if (!(options.claimSeconds > 0 && options.heartbeatSeconds > 0))
+      throw new RangeError('claimSeconds and heartbeatSeconds must be positive');
+    this.liveness = new RunLiveness(db, new RunLivenessRepository(), clock, options.heartbeatSeconds);
   }
 
   private claimUntil(): Date {
@@ -166,9 +183,11 @@ export class BillingService {
   }
 
   /**
-   * Bills at `at`: asks the processor about unanswered charges, sends again what a crashed run
-   * left, charges every period due (in batches), retries the declines whose day has come, and
-   * writes the notices of the charges coming up. Safe to run twice, or two at once.
+   * Bills at `at`: takes over what dead runs held, asks the processor about unanswered charges,
+   * sends again what a crashed run left, charges every period due (in batches), retries the
+   * declines whose day has come, finishes what other runs held (waiting for them to settle it or to
+   * be found dead), and writes the notices of the charges coming up. Safe to run twice, or two at
+   * once.
    */
   async run(options: RunOptions): Promise<RunSummary> {
     return this.execute(await this.begin(options), options);
@@ -181,7 +200,6 @@ export class BillingService {
     const p = actor.principal;
     const now = this.clock.now();
     await this.db.transaction(async (tx) => {
-      await this.repository.closeAbandonedRuns(tx, new Date(now.getTime() - RUN_MAX_SECONDS * 1000), now);
       await this.repository.insertRun(tx, {
         id: runId,
         at: options.at,
@@ -189,7 +207,8 @@ export class BillingService {
         requestedByType: p ? p.kind : 'system',
         requestedById: p ? (p.kind === 'user' ? p.userId : p.apiKeyId) : null,
         status: 'running',
-        startedAt: this.clock.now(),
+        startedAt: now,
+        heartbeatAt: now,
       });
       if (isStaff(p)) {
         await this.audit.record(tx, actor, {
@@ -207,27 +226,23 @@ export class BillingService {
     const started = Date.now();
     const { at } = options;
     const summary = emptySummary(runId, at);
-    const total = await this.repository.workAt(this.db, at);
+    const heartbeat = this.liveness.start(runId, () =>
+      this.counters({ ...summary, durationMs: Date.now() - started }),
+    );
+    let total = 0;
     let done = 0;
     const progress = (n: number) => {
       done += n;
       options.onProgress?.(Math.min(done, Math.max(total, done)), Math.max(total, done));
     };
-    options.onProgress?.(0, total);
     try {
-      await this.reconcileInto(summary, progress);
+      total = await this.repository.workAt(this.db, at);
+      options.onProgress?.(0, total);
+      summary.takenOver += await this.liveness.takeOverSilent(runId);
+      await this.reconcileInto(summary, progress, runId);
       const batch = this.options.batchSize;
       const pipeline = (take: BatchSource) => this.pipelined(take, at, summary, options, progress);
-      await pipeline(async () => {
-        const claimed = await this.repository.claimWaiting(this.db, 'pending', {
-          now: this.clock.now(),
-          claimUntil: this.claimUntil(),
-          limit: batch,
-        });
-        if (claimed.length === 0) return null;
-        summary.resent += claimed.length;
-        return { claimed, work: claimed.length };
-      });
+      await this.resendPending(runId, at, summary, options, progress);
       await pipeline(async () => {
         const due = await this.repository.createDue(this.db, {
           at,
@@ -247,11 +262,18 @@ export class BillingService {
           at,
           now: this.clock.now(),
           claimUntil: this.claimUntil(),
+          claimedBy: runId,
           limit: batch,
         });
         if (claimed.length === 0) return null;
         summary.retried += claimed.length;
         return { claimed, work: claimed.length };
+      });
+      // What other runs hold now: a live run settles it, a dead one's is this run's to finish once
+      // the dead run is found silent — so a run started right after a kill finishes its work.
+      summary.takenOver += await this.liveness.awaitOthers(runId, async () => {
+        await this.reconcileInto(summary, progress, runId);
+        await this.resendPending(runId, at, summary, options, progress);
       });
       summary.refundsCompleted = await this.completePendingRefunds();
       summary.notices = await this.repository.createNotices(this.db, {
@@ -260,6 +282,7 @@ export class BillingService {
         lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
         leadDays: NOTICE_LEAD_DAYS,
       });
+      await heartbeat.stop();
       summary.durationMs = Date.now() - started;
       await this.repository.finishRun(this.db, runId, {
         status: 'completed',
@@ -269,17 +292,49 @@ export class BillingService {
       });
       return summary;
     } catch (error) {
+      await heartbeat.stop();
       summary.durationMs = Date.now() - started;
-      await this.repository
-        .finishRun(this.db, runId, {
-          status: 'failed',
-          summary: this.counters(summary),
-          error: error instanceof Error ? error.message : String(error),
-          finishedAt: this.clock.now(),
+      // The record says why it stopped, and what it held is let go at once, as a dead run's is.
+      await this.db
+        .transaction(async (tx) => {
+          await this.repository.finishRun(tx, runId, {
+            status: 'failed',
+            summary: this.counters(summary),
+            error: error instanceof Error ? error.message : String(error),
+            finishedAt: this.clock.now(),
+          });
+          await this.liveness.release(tx, runId);
         })
         .catch(() => {});
       throw error;
     }
+  }
+
+  /** Sends again the `pending` charges nobody holds (ones the processor never saw), same key. */
+  private async resendPending(
+    claimedBy: string | null,
+    at: Date,
+    summary: RunSummary,
+    options: Pick<RunOptions, 'beforeAttempts'>,
+    progress: (n: number) => void,
+  ): Promise<void> {
+    await this.pipelined(
+      async () => {
+        const claimed = await this.repository.claimWaiting(this.db, 'pending', {
+          now: this.clock.now(),
+          claimUntil: this.claimUntil(),
+          claimedBy,
+          limit: this.options.batchSize,
+        });
+        if (claimed.length === 0) return null;
+        summary.resent += claimed.length;
+        return { claimed, work: claimed.length };
+      },
+      at,
+      summary,
+      options,
+      progress,
+    );
   }
 
   private counters(summary: RunSummary): Record<string, number> {
@@ -290,17 +345,39 @@ export class BillingService {
   /** Asks the processor about every charge whose answer never came (also a job of its own). */
   async reconcile(): Promise<RunSummary> {
     const summary = emptySummary(newId(), this.clock.now());
-    await this.reconcileInto(summary, () => {});
+    await this.reconcileInto(summary, () => {}, null);
     summary.refundsCompleted = await this.completePendingRefunds();
     return summary;
   }
 
-  private async reconcileInto(summary: RunSummary, progress: (n: number) => void): Promise<void> {
+  /**
+   * The janitor (a job every minute, by whichever process has workers): runs whose process died
+   * are marked `interrupted`, and the charges they held are asked about and finished now, not at
+   * the next daily run.
+   */
+  async janitor(): Promise<RunSummary> {
+    const now = this.clock.now();
+    const summary = emptySummary(newId(), now);
+    summary.takenOver = await this.liveness.takeOverSilent(null);
+    if (summary.takenOver > 0) {
+      await this.reconcileInto(summary, () => {}, null);
+      await this.resendPending(null, now, summary, {}, () => {});
+    }
+    return summary;
+  }
+
+  /** Asks the processor about `unknown` charges nobody holds; `claimedBy` is the run asking, if any. */
+  private async reconcileInto(
+    summary: RunSummary,
+    progress: (n: number) => void,
+    claimedBy: string | null,
+  ): Promise<void> {
     const limit = pLimit(this.options.concurrency);
     for (;;) {
       const claimed = await this.repository.claimWaiting(this.db, 'unknown', {
         now: this.clock.now(),
         claimUntil: this.claimUntil(),
+        claimedBy,
         limit: this.options.batchSize,
       });
       if (claimed.length === 0) return;
@@ -319,6 +396,10 @@ export class BillingService {
       );
       const neverSeen = answers.filter((a) => !a.failed && a.outcome === null).map((a) => a.c.id);
       await this.repository.backToPending(this.db, neverSeen, this.clock.now());
+      const stillUnknown = answers
+        .filter((a) => a.failed || a.outcome?.status === 'unknown')
+        .map((a) => a.c.id);
+      await this.repository.holdForNobody(this.db, stillUnknown, this.clock.now());
       const known = answers.flatMap((a) =>
         a.outcome && a.outcome.status !== 'unknown' ? [this.toAttempt(a.c, a.key, a.outcome)] : [],
       );
@@ -527,6 +608,7 @@ export class BillingService {
       at: now,
       now,
       claimUntil: this.claimUntil(),
+      claimedBy: null,
       limit: ids.length,
       ids,
     });
@@ -539,8 +621,8 @@ export class BillingService {
   }
 
   /**
-   * The daily run (cron in Mexico City time, by whichever process has workers; one at a time) and
-   * the reconciliation of unanswered charges every 15 minutes.
+   * The daily run (cron in Mexico City time, by whichever process has workers; one at a time), the
+   * reconciliation of unanswered charges every 15 minutes and the janitor every minute.
    */
   registerJobs(jobs: Jobs, schedule: string): void {
     jobs.handle(
@@ -560,6 +642,13 @@ export class BillingService {
         await this.reconcile();
       },
       { policy: 'singleton', expireInSeconds: 3600, schedule: { cron: '*/15 * * * *', tz: MEXICO_CITY } },
+    );
+    jobs.handle(
+      BILLING_JANITOR_QUEUE,
+      async () => {
+        await this.janitor();
+      },
+      { policy: 'singleton', expireInSeconds: 3600, schedule: { cron: '* * * * *', tz: MEXICO_CITY } },
     );
   }
 

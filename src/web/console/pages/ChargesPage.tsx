@@ -414,14 +414,17 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
             </thead>
             <tbody>
               {runs.data.data.map((r) => (
-                <tr key={r.id} className={r.status === 'failed' ? 'is-late' : undefined}>
+                <tr
+                  key={r.id}
+                  className={r.status === 'completed' || r.status === 'running' ? undefined : 'is-late'}
+                >
                   <td>
                     <DateTime value={r.at} />
                   </td>
                   <td>{r.trigger}</td>
                   <td>
                     <StatusBadge
-                      tone={r.status === 'completed' ? 'good' : r.status === 'failed' ? 'alert' : 'pending'}
+                      tone={r.status === 'completed' ? 'good' : r.status === 'running' ? 'pending' : 'alert'}
                     >
                       {t(`queues.runs.status.${r.status}`)}
                     </StatusBadge>

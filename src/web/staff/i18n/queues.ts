@@ -144,6 +144,7 @@ export const es = {
   'queues.runs.status.running': 'En curso',
   'queues.runs.status.completed': 'Terminada',
   'queues.runs.status.failed': 'Falló',
+  'queues.runs.status.interrupted': 'Interrumpida',
   'queues.runs.summary': 'Resumen',
   'queues.runs.finished': 'Terminó',
 
@@ -365,6 +366,7 @@ export const en: Record<keyof typeof es, string> = {
   'queues.runs.status.running': 'Running',
   'queues.runs.status.completed': 'Completed',
   'queues.runs.status.failed': 'Failed',
+  'queues.runs.status.interrupted': 'Interrupted',
   'queues.runs.summary': 'Summary',
   'queues.runs.finished': 'Finished',
 
