@@ -61,11 +61,15 @@ export const IdentityErrors = defineErrors({
     es: 'La solicitud no se pudo verificar. Recarga la página e inténtalo de nuevo.',
     en: 'The request could not be verified. Reload the page and try again.',
   },
-  /** A password under 12 characters, over 256, or on the list of common passwords. */
+  /**
+   * A new password under 12 characters or over 256, on the list of common or published passwords,
+   * made of the person's name or email, or too easy to guess (zxcvbn score under 3 for customers,
+   * under 4 for staff and providers). `errors` says at the field which, with zxcvbn's advice.
+   */
   PASSWORD_TOO_WEAK: {
     status: 422,
-    es: 'Elige una contraseña de al menos 12 caracteres que no sea común.',
-    en: 'Choose a password of at least 12 characters that is not a common one.',
+    es: 'Elige una contraseña más difícil de adivinar: de al menos 12 caracteres, que no sea común ni lleve tu nombre o tu correo. Una frase de varias palabras poco comunes funciona bien.',
+    en: 'Choose a password that is harder to guess: at least 12 characters, not a common one, without your name or email. A phrase of several uncommon words works well.',
   },
   /** An account with this email already exists. */
   EMAIL_TAKEN: {

@@ -269,10 +269,55 @@ describe('passwords', () => {
     ['a common password', 'contraseña123'],
     ['a common password in another case', 'MEXICO123456'],
     ['a password of the top 10,000 list', 'qwerty123456'],
+    // Issue 19: the old policy (length and the list) let these through for staff.
+    ['a common word with digits', 'password1234'],
+    ['one character repeated', 'aaaaaaaaaaaa'],
+    ['the demo accounts’ published password', 'libra-demo-2026'],
+    ['three common words, fine for a customer but not for staff', 'perro gato casa'],
   ])('refuses %s', async (_what, password) => {
     const res = await create(password);
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('PASSWORD_TOO_WEAK');
+  });
+
+  it('refuses the person’s own name or email, saying so at the field in the reader’s language', async () => {
+    const email = `ana.herrera.${Math.random().toString(36).slice(2, 8)}@test.libra.mx`;
+    const ask = (language: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/admin/users',
+        headers: { ...admin.write, 'accept-language': language },
+        payload: { email, name: 'Ana Herrera', role: 'agent', password: 'AnaHerrera.2026!' },
+      });
+    const es = await ask('es-MX');
+    expect(es.statusCode).toBe(422);
+    expect(es.headers['content-type']).toContain('application/problem+json');
+    expect(es.json()).toMatchObject({
+      code: 'PASSWORD_TOO_WEAK',
+      errors: [
+        { field: 'body/password', message: expect.stringMatching(/^Está hecha de tu nombre, tu correo/) },
+      ],
+    });
+    const en = await ask('en');
+    expect(en.json().errors[0].message).toMatch(/^It is made of your name, your email/);
+  });
+
+  it('gives zxcvbn’s advice when a password is too easy to guess', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/admin/users',
+      headers: { ...admin.write, 'accept-language': 'es-MX' },
+      payload: {
+        email: `p-${Math.random()}@test.libra.mx`,
+        name: 'Prueba',
+        role: 'agent',
+        password: 'abcdefghijkl',
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].message).toContain(
+      'Las secuencias comunes, como «abc» o «1234», son fáciles de adivinar.',
+    );
   });
 
   it('has no composition rules: a long phrase of lower-case words is fine', async () => {

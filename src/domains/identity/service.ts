@@ -4,7 +4,13 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
-import { checkPasswordPolicy, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.ts';
+import {
+  checkPasswordLength,
+  checkPasswordPolicy,
+  hashPassword,
+  verifyAgainstNothing,
+  verifyPassword,
+} from './passwords.ts';
 import {
   type Actor,
   API_KEY_KINDS,
@@ -126,6 +132,18 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
+/**
+ * Who gives an account its password: an admin (staff and provider roles only), the system
+ * (contracting, the CLI, tests: any role), or the demo seed. Only the demo seed may set the demo
+ * password, which is published and so fails the policy; it may only where demo data is allowed.
+ */
+export type AssignedBy = 'admin' | 'system' | 'demo';
+
+export interface IdentityOptions {
+  /** Demo data is allowed (LIBRA_SEED_DEMO; never in production): the demo seed may set its password. */
+  demoAccounts: boolean;
+}
+
 export interface NewUser {
   email: string;
   name: string;
@@ -140,6 +158,7 @@ export class IdentityService {
     private readonly repository: IdentityRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly options: IdentityOptions = { demoAccounts: false },
   ) {}
 
   /** When a session ends: the earlier of idle expiry and absolute expiry. */
@@ -368,7 +387,11 @@ export class IdentityService {
     const ip = actor.ip ?? 'unknown';
     const now = this.clock.now();
     const email = normaliseEmail(principal.email);
-    checkPasswordPolicy(input.newPassword, 'body/newPassword');
+    checkPasswordPolicy(
+      input.newPassword,
+      { role: principal.role, email: principal.email, name: principal.name },
+      'body/newPassword',
+    );
     await this.refuseIfThrottled(email, ip, now, 'PASSWORD_CHANGE_THROTTLED');
     const user = await this.repository.userById(this.db, principal.userId);
     if (!user) throw new AppError('USER_NOT_FOUND');
@@ -408,11 +431,7 @@ export class IdentityService {
    * Creates an account. Admins may create staff and provider accounts; customer accounts are
    * created by contracting (`assignedBy: 'system'`).
    */
-  async createUser(
-    actor: Actor,
-    input: NewUser,
-    assignedBy: 'admin' | 'system' = 'admin',
-  ): Promise<UserView> {
+  async createUser(actor: Actor, input: NewUser, assignedBy: AssignedBy = 'admin'): Promise<UserView> {
     this.checkNewUser(input, assignedBy);
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction((tx) => this.insertUser(tx, actor, input, passwordHash));
@@ -423,16 +442,39 @@ export class IdentityService {
     tx: Transaction,
     actor: Actor,
     input: NewUser,
-    assignedBy: 'admin' | 'system' = 'admin',
+    assignedBy: AssignedBy = 'admin',
   ): Promise<UserView> {
     this.checkNewUser(input, assignedBy);
     return this.insertUser(tx, actor, input, await hashPassword(input.password));
   }
 
-  private checkNewUser(input: NewUser, assignedBy: 'admin' | 'system'): void {
+  private checkNewUser(input: NewUser, assignedBy: AssignedBy): void {
     if (assignedBy === 'admin' && !ADMIN_ASSIGNABLE.includes(input.role))
       throw new AppError('ROLE_NOT_ASSIGNABLE');
-    checkPasswordPolicy(input.password);
+    this.checkPassword(
+      input.password,
+      { role: input.role, email: input.email, name: input.name },
+      assignedBy,
+    );
+  }
+
+  /**
+   * The password policy, except for the demo seed: its password is published in the README, so the
+   * policy refuses it, and the demo accounts exist to be signed into with it. Only the length is
+   * kept there, and only where demo data is allowed; anywhere else asking for it is a bug.
+   */
+  private checkPassword(
+    password: string,
+    owner: { role: UserRole; email: string; name: string },
+    assignedBy: AssignedBy,
+  ): void {
+    if (assignedBy !== 'demo') {
+      checkPasswordPolicy(password, owner);
+      return;
+    }
+    if (!this.options.demoAccounts)
+      throw new Error('demo passwords are set only where demo data is allowed (LIBRA_SEED_DEMO)');
+    checkPasswordLength(password);
   }
 
   private async insertUser(
@@ -607,9 +649,20 @@ export class IdentityService {
     });
   }
 
-  /** Sets a password (admin reset, or the demo accounts following LIBRA_DEMO_PASSWORD). */
-  async setPassword(actor: Actor, userId: string, password: string): Promise<void> {
-    checkPasswordPolicy(password);
+  /** Sets a password (admin reset, or the demo accounts following LIBRA_DEMO_PASSWORD: `'demo'`). */
+  async setPassword(
+    actor: Actor,
+    userId: string,
+    password: string,
+    assignedBy: AssignedBy = 'admin',
+  ): Promise<void> {
+    const user = await this.repository.userById(this.db, userId);
+    if (!user) throw new AppError('USER_NOT_FOUND');
+    this.checkPassword(
+      password,
+      { role: user.role as UserRole, email: user.email, name: user.name },
+      assignedBy,
+    );
     const passwordHash = await hashPassword(password);
     await this.db.transaction(async (tx) => {
       if (!(await this.repository.userById(tx, userId))) throw new AppError('USER_NOT_FOUND');
