@@ -90,6 +90,14 @@ export const CreateUserBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const SignInUnlocked = Type.Object({
+  user: UserView,
+  /** Failed sign-ins of the account before this instant no longer count. */
+  unlockedAt: Type.String({ format: 'date-time' }),
+  /** The account's failed sign-ins of the last day that stopped counting. */
+  failuresCleared: Type.Integer({ minimum: 0 }),
+});
+
 export const UsersQuery = Type.Object({ role: Type.Optional(Role) }, { additionalProperties: false });
 
 export const ApiKeyView = Type.Object({
