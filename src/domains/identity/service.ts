@@ -217,14 +217,14 @@ export class IdentityService {
     attempt: { email: string; ip: string; at: Date; user: UserRecord | undefined },
   ): Promise<void> {
     const { email, ip, at, user } = attempt;
-    const row = { id: newId(), at, email, ip, succeeded: false };
-    if (!user) return this.repository.recordLoginAttempt(this.db, row);
     const { ceiling, windowMs } = SIGN_IN_THROTTLE.account;
+    // The same statements whether the account exists or not, so the answer's timing does not tell.
     await this.db.transaction(async (tx) => {
-      await this.repository.recordLoginAttempt(tx, row);
-      const since = latest(new Date(at.getTime() - windowMs), user.signInUnlockedAt);
+      await this.repository.recordLoginAttempt(tx, { id: newId(), at, email, ip, succeeded: false });
+      const since = latest(new Date(at.getTime() - windowMs), user?.signInUnlockedAt);
       const account = await this.repository.accountFailures(tx, email, since, ceiling);
-      if (account.n < ceiling || !(await this.repository.claimAttackReport(tx, user.id, at, since))) return;
+      if (!user || account.n < ceiling) return;
+      if (!(await this.repository.claimAttackReport(tx, user.id, at, since))) return;
       await this.audit.record(tx, actor, {
         action: 'user.sign_in_attacked',
         recordType: 'user',
