@@ -375,6 +375,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
       },
       sandboxLatencyMs: 0,
       complaintSlaBusinessDays: 5,
+      demoAccounts: false,
     };
     const services = buildServices(database, systemClock, options);
     await seed(services, { demo: false });

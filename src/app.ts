@@ -125,6 +125,8 @@ export interface ServiceOptions {
   sandboxLatencyMs: number;
   /** Business days from a complaint's filing to its due date. */
   complaintSlaBusinessDays: number;
+  /** Demo data is allowed (LIBRA_SEED_DEMO): the demo seed may give its accounts the demo password. */
+  demoAccounts: boolean;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -141,6 +143,7 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   },
   sandboxLatencyMs: 0,
   complaintSlaBusinessDays: 5,
+  demoAccounts: false,
 };
 
 export function serviceOptionsOf(config: Config): ServiceOptions {
@@ -158,6 +161,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
+    demoAccounts: config.seedDemo,
   };
 }
 
@@ -169,7 +173,9 @@ export function buildServices(
   const db = database.db;
   const audit = new AuditService(db, new AuditRepository(), clock);
   const catalogRepository = new CatalogRepository();
-  const identity = new IdentityService(db, new IdentityRepository(), audit, clock);
+  const identity = new IdentityService(db, new IdentityRepository(), audit, clock, {
+    demoAccounts: options.demoAccounts,
+  });
   // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
   const payments = new SandboxGateway(db, new SandboxRepository(), clock, {
     latencyMs: options.sandboxLatencyMs,

@@ -898,6 +898,12 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: `/v1/admin/users/${await throwawayUser()}/enable` }),
     expected: only(['admin'], 200),
   },
+  // Issue 19: whoever is on shift lets a person kept out by the sign-in throttle in again.
+  'POST /v1/admin/users/{id}/unlock': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/admin/users/${await throwawayUser()}/unlock` }),
+    expected: only(['admin', 'supervisor'], 200),
+  },
   'GET /v1/admin/api-keys': {
     method: 'GET',
     request: async () => ({ url: '/v1/admin/api-keys' }),

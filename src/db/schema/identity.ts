@@ -17,6 +17,13 @@ export const users = pgTable(
     status: text('status').notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    /** Staff unlocked the account's sign-in then: its failed sign-ins before it no longer count. */
+    signInUnlockedAt: timestamp('sign_in_unlocked_at', { withTimezone: true }),
+    /**
+     * When the account last crossed its ceiling of failed sign-ins and `user.sign_in_attacked` was
+     * audited: one entry per crossing, however many requests arrive together.
+     */
+    signInAttackReportedAt: timestamp('sign_in_attack_reported_at', { withTimezone: true }),
   },
   (t) => [
     check(
@@ -75,7 +82,10 @@ export const apiKeys = pgTable(
   ],
 );
 
-/** Every sign-in attempt, for throttling per account and per address. */
+/**
+ * Every sign-in attempt (and every current password given to change it), for throttling per
+ * account-and-address pair, per account and per address (IdentityService.refuseIfThrottled).
+ */
 export const loginAttempts = pgTable(
   'login_attempts',
   {
@@ -85,5 +95,10 @@ export const loginAttempts = pgTable(
     ip: text('ip').notNull(),
     succeeded: boolean('succeeded').notNull(),
   },
-  (t) => [index('login_attempts_email_idx').on(t.email, t.at), index('login_attempts_ip_idx').on(t.ip, t.at)],
+  (t) => [
+    index('login_attempts_email_idx').on(t.email, t.at),
+    index('login_attempts_ip_idx').on(t.ip, t.at),
+    // The pair's failures and its last success, asked at every sign-in.
+    index('login_attempts_pair_idx').on(t.email, t.ip, t.at),
+  ],
 );

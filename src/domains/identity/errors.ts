@@ -25,11 +25,15 @@ export const IdentityErrors = defineErrors({
     es: 'El correo o la contraseña no son correctos.',
     en: 'The email or password is not correct.',
   },
-  /** Too many failed sign-ins for this account or from this address; Retry-After says when. */
+  /**
+   * Held back by the sign-in throttle (SIGN_IN_THROTTLE): too many failures of this account from
+   * this address (the wait grows with each), or an attack on the account or from the address as a
+   * whole. Retry-After and `retryAfterSeconds` say when to try again; staff can unlock an account.
+   */
   LOGIN_THROTTLED: {
     status: 429,
-    es: 'Demasiados intentos de inicio de sesión. Espera unos minutos e inténtalo de nuevo.',
-    en: 'Too many sign-in attempts. Wait a few minutes and try again.',
+    es: 'Demasiados intentos fallidos. Espera un momento e inténtalo de nuevo; cada intento fallido alarga la espera. Si no recuerdas tu contraseña, pide ayuda a Libra para desbloquear tu cuenta.',
+    en: 'Too many failed attempts. Wait a moment and try again; each failed attempt makes the wait longer. If you do not remember your password, ask Libra to unlock your account.',
   },
   /** Changing the password: the current password given is not the account's. */
   PASSWORD_INCORRECT: {
@@ -37,11 +41,11 @@ export const IdentityErrors = defineErrors({
     es: 'Tu contraseña actual no es correcta. Escríbela de nuevo.',
     en: 'Your current password is not correct. Type it again.',
   },
-  /** Too many wrong current passwords (counted with failed sign-ins); Retry-After says when. */
+  /** Too many wrong current passwords (counted with failed sign-ins, same throttle); Retry-After says when. */
   PASSWORD_CHANGE_THROTTLED: {
     status: 429,
-    es: 'Demasiados intentos con una contraseña incorrecta. Espera unos minutos e inténtalo de nuevo.',
-    en: 'Too many attempts with a wrong password. Wait a few minutes and try again.',
+    es: 'Demasiados intentos con una contraseña incorrecta. Espera un momento e inténtalo de nuevo; cada intento fallido alarga la espera.',
+    en: 'Too many attempts with a wrong password. Wait a moment and try again; each failed attempt makes the wait longer.',
   },
   /** Signed in, but this role or key may not do this. */
   FORBIDDEN: {
@@ -61,11 +65,15 @@ export const IdentityErrors = defineErrors({
     es: 'La solicitud no se pudo verificar. Recarga la página e inténtalo de nuevo.',
     en: 'The request could not be verified. Reload the page and try again.',
   },
-  /** A password under 12 characters, over 256, or on the list of common passwords. */
+  /**
+   * A new password under 12 characters or over 256, on the list of common or published passwords,
+   * made of the person's name or email, or too easy to guess (zxcvbn score under 3 for customers,
+   * under 4 for staff and providers). `errors` says at the field which, with zxcvbn's advice.
+   */
   PASSWORD_TOO_WEAK: {
     status: 422,
-    es: 'Elige una contraseña de al menos 12 caracteres que no sea común.',
-    en: 'Choose a password of at least 12 characters that is not a common one.',
+    es: 'Elige una contraseña más difícil de adivinar: de al menos 12 caracteres, que no sea común ni lleve tu nombre o tu correo. Una frase de varias palabras poco comunes funciona bien.',
+    en: 'Choose a password that is harder to guess: at least 12 characters, not a common one, without your name or email. A phrase of several uncommon words works well.',
   },
   /** An account with this email already exists. */
   EMAIL_TAKEN: {

@@ -1,4 +1,19 @@
-import { and, asc, count, desc, eq, gt, isNull, min, ne, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  countDistinct,
+  desc,
+  eq,
+  gt,
+  isNull,
+  lte,
+  max,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { apiKeys, loginAttempts, providers, sessions, users } from '../../db/schema/index.ts';
 
@@ -134,35 +149,102 @@ export class IdentityRepository {
     await executor.insert(loginAttempts).values(attempt);
   }
 
-  /** Failures matching `where` since `since`, and the oldest of them (for Retry-After). */
-  private async failures(
-    executor: Executor,
-    where: SQL,
-    since: Date,
-  ): Promise<{ n: number; oldest: Date | null }> {
-    const [row] = await executor
-      .select({ n: count(), oldest: min(loginAttempts.at) })
-      .from(loginAttempts)
-      .where(and(where, eq(loginAttempts.succeeded, false), gt(loginAttempts.at, since)));
-    return { n: row?.n ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
-  }
-
-  async lastSuccessfulLogin(executor: Executor, email: string): Promise<Date | null> {
+  /** When the address last signed into the account (a password proved from there), if ever. */
+  async lastSuccess(executor: Executor, email: string, ip: string): Promise<Date | null> {
     const [row] = await executor
       .select({ at: loginAttempts.at })
       .from(loginAttempts)
-      .where(and(eq(loginAttempts.email, email), eq(loginAttempts.succeeded, true)))
+      .where(and(eq(loginAttempts.email, email), eq(loginAttempts.ip, ip), eq(loginAttempts.succeeded, true)))
       .orderBy(desc(loginAttempts.at))
       .limit(1);
     return row?.at ?? null;
   }
 
-  failuresForEmail(executor: Executor, email: string, since: Date) {
-    return this.failures(executor, eq(loginAttempts.email, email), since);
+  /** The account-and-address pair's failures after `since`: how many, and the latest. */
+  async pairFailures(
+    executor: Executor,
+    email: string,
+    ip: string,
+    since: Date,
+  ): Promise<{ n: number; latest: Date | null }> {
+    const [row] = await executor
+      .select({ n: count(), latest: max(loginAttempts.at) })
+      .from(loginAttempts)
+      .where(
+        and(
+          eq(loginAttempts.email, email),
+          eq(loginAttempts.ip, ip),
+          eq(loginAttempts.succeeded, false),
+          gt(loginAttempts.at, since),
+        ),
+      );
+    return { n: row?.n ?? 0, latest: row?.latest ? new Date(row.latest) : null };
   }
 
-  failuresFromIp(executor: Executor, ip: string, since: Date) {
-    return this.failures(executor, eq(loginAttempts.ip, ip), since);
+  /**
+   * Failures matching `where` after `since`: how many, and — when there are `ceiling` or more — when
+   * the `ceiling`-th most recent happened: once it leaves the window, the count is under the ceiling.
+   */
+  private async failuresUnder(
+    executor: Executor,
+    where: SQL,
+    since: Date,
+    ceiling: number,
+  ): Promise<{ n: number; ceilingAt: Date | null }> {
+    const failed = and(where, eq(loginAttempts.succeeded, false), gt(loginAttempts.at, since));
+    const [row] = await executor.select({ n: count() }).from(loginAttempts).where(failed);
+    const n = row?.n ?? 0;
+    if (n < ceiling) return { n, ceilingAt: null };
+    const [nth] = await executor
+      .select({ at: loginAttempts.at })
+      .from(loginAttempts)
+      .where(failed)
+      .orderBy(desc(loginAttempts.at))
+      .offset(ceiling - 1)
+      .limit(1);
+    return { n, ceilingAt: nth?.at ?? null };
+  }
+
+  accountFailures(executor: Executor, email: string, since: Date, ceiling = Number.POSITIVE_INFINITY) {
+    return this.failuresUnder(executor, eq(loginAttempts.email, email), since, ceiling);
+  }
+
+  addressFailures(executor: Executor, ip: string, since: Date, ceiling: number) {
+    return this.failuresUnder(executor, eq(loginAttempts.ip, ip), since, ceiling);
+  }
+
+  /** How many addresses the account's failures after `since` came from. */
+  async failingAddresses(executor: Executor, email: string, since: Date): Promise<number> {
+    const [row] = await executor
+      .select({ n: countDistinct(loginAttempts.ip) })
+      .from(loginAttempts)
+      .where(
+        and(eq(loginAttempts.email, email), eq(loginAttempts.succeeded, false), gt(loginAttempts.at, since)),
+      );
+    return row?.n ?? 0;
+  }
+
+  async setSignInUnlocked(executor: Executor, userId: string, at: Date): Promise<void> {
+    await executor.update(users).set({ signInUnlockedAt: at }).where(eq(users.id, userId));
+  }
+
+  /**
+   * Claims the report of the attack on the account: true for the one caller that marks it, false
+   * when it was reported after `since` already (concurrent failures all cross the ceiling together;
+   * the row's lock lets one through).
+   */
+  async claimAttackReport(executor: Executor, userId: string, at: Date, since: Date): Promise<boolean> {
+    const claimed = await executor
+      .update(users)
+      .set({ signInAttackReportedAt: at })
+      .where(
+        and(
+          eq(users.id, userId),
+          or(isNull(users.signInAttackReportedAt), lte(users.signInAttackReportedAt, since)),
+        ),
+      )
+      .returning({ id: users.id });
+    return claimed.length > 0;
   }
 
   async insertApiKey(executor: Executor, key: typeof apiKeys.$inferInsert): Promise<void> {

@@ -14,6 +14,7 @@ import {
   LoginResult,
   Me,
   SessionView,
+  SignInUnlocked,
   UsersQuery,
   UserView,
 } from './schemas.ts';
@@ -207,6 +208,22 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       async (request) => identity.setUserStatus(actorOf(request), request.params.id, status),
     );
   }
+
+  app.post(
+    '/v1/admin/users/:id/unlock',
+    {
+      // Supervisors too: they are the ones on shift when an agent is kept out.
+      config: { policy: { allow: ['admin', 'supervisor'] as const, record: 'user' } },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Unlock an account’s sign-in: its failed attempts so far stop counting, from every address (audited)',
+        params: IdParams,
+        response: { 200: SignInUnlocked, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => identity.unlockSignIn(actorOf(request), request.params.id),
+  );
 
   const adminKeys = { allow: ['admin'] as const, record: 'api_key' };
 

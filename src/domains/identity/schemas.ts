@@ -71,7 +71,7 @@ export const ChangePasswordBody = Type.Object(
       minLength: 1,
       maxLength: 256,
       description:
-        '12–256 characters, not a common password (checked by the service, error PASSWORD_TOO_WEAK)',
+        '12–256 characters, not a common one, not made of your name or email, and hard to guess (zxcvbn score 3, 4 for staff and providers; checked by the service, error PASSWORD_TOO_WEAK)',
     }),
   },
   { additionalProperties: false },
@@ -84,11 +84,24 @@ export const CreateUserBody = Type.Object(
     email: Email,
     name: Type.String({ minLength: 1, maxLength: 200 }),
     role: Role,
-    password: Type.String({ minLength: 1, maxLength: 256 }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description:
+        'The password policy (see newPassword of POST /v1/me/password); staff and provider accounts need zxcvbn score 4',
+    }),
     providerId: Type.Optional(Type.String({ format: 'uuid' })),
   },
   { additionalProperties: false },
 );
+
+export const SignInUnlocked = Type.Object({
+  user: UserView,
+  /** Failed sign-ins of the account before this instant no longer count. */
+  unlockedAt: Type.String({ format: 'date-time' }),
+  /** The account's failed sign-ins of the last day that stopped counting. */
+  failuresCleared: Type.Integer({ minimum: 0 }),
+});
 
 export const UsersQuery = Type.Object({ role: Type.Optional(Role) }, { additionalProperties: false });
 

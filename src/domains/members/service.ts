@@ -368,7 +368,13 @@ export class MembersService {
       if (!password) problems.add('ACCOUNT_PASSWORD_REQUIRED', 'body/account/password');
       else {
         try {
-          checkPasswordPolicy(password, 'body/account/password');
+          // The titular's name and email are the new account's: a password made of them is weak.
+          const owner = {
+            role: 'customer' as const,
+            email: titular?.email ?? emailTyped,
+            name: titular?.fullName ?? at('titular/fullName', 'titular', 'fullName'),
+          };
+          checkPasswordPolicy(password, owner, 'body/account/password');
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           problems.addError(error);

@@ -169,7 +169,8 @@ export const es = {
   'queues.users.email': 'Correo',
   'queues.users.role': 'Rol',
   'queues.users.password': 'Contraseña inicial',
-  'queues.users.passwordHint': 'Al menos 12 caracteres; pide a la persona que la cambie al entrar.',
+  'queues.users.passwordHint':
+    'Al menos 12 caracteres y difícil de adivinar, como una frase de cuatro palabras poco comunes; pide a la persona que la cambie al entrar.',
   'queues.users.submit': 'Crear cuenta',
   'queues.users.created': 'Cuenta creada: {name} ({role}).',
   'queues.users.list': 'Cuentas',
@@ -391,7 +392,8 @@ export const en: Record<keyof typeof es, string> = {
   'queues.users.email': 'Email',
   'queues.users.role': 'Role',
   'queues.users.password': 'First password',
-  'queues.users.passwordHint': 'At least 12 characters; ask the person to change it when they sign in.',
+  'queues.users.passwordHint':
+    'At least 12 characters and hard to guess, such as a phrase of four uncommon words; ask the person to change it when they sign in.',
   'queues.users.submit': 'Create account',
   'queues.users.created': 'Account created: {name} ({role}).',
   'queues.users.list': 'Accounts',
