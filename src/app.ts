@@ -61,10 +61,13 @@ import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
 import { IdempotencyService } from './platform/idempotency/service.ts';
 import { Jobs } from './platform/jobs.ts';
+import { jsonBodyPlugin } from './platform/json-body.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
 import { problemPlugin } from './platform/problem.ts';
 import { rateLimitSettings } from './platform/rate-limits.ts';
+import { textGuardPlugin } from './platform/text-guard.ts';
+import { buildValidator } from './platform/validation.ts';
 import { webRoutes } from './platform/web.ts';
 import { WEB_DIST_DIR } from './platform/web-build.ts';
 
@@ -327,7 +330,8 @@ export async function buildApp({
         : newId();
     },
     trustProxy: false,
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // A JSON body is validated as sent; the query string and path parameters are coerced from text.
+    schemaController: { compilersFactory: { buildValidator: buildValidator() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -376,8 +380,10 @@ export async function buildApp({
   });
   await app.register(problemPlugin);
   await app.register(cacheControlPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(authPlugin, { identity: services.identity });
   await app.register(cardGuardPlugin);
+  await app.register(textGuardPlugin);
   await app.register(metricsPlugin);
   await app.register(openApiPlugin, { version: VERSION });
   await app.register(healthRoutes, { database, version: VERSION });

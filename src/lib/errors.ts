@@ -109,6 +109,15 @@ export const PlatformErrors = defineErrors({
     es: 'La solicitud no está bien formada.',
     en: 'The request is not well formed.',
   },
+  /**
+   * The JSON body nests deeper than the server accepts (`maxDepth` says how deep); refused before
+   * it is parsed.
+   */
+  JSON_TOO_DEEP: {
+    status: 400,
+    es: 'El cuerpo de la solicitud tiene demasiados niveles anidados.',
+    en: 'The request body is nested too deeply.',
+  },
   /** The body is larger than the server accepts. */
   PAYLOAD_TOO_LARGE: {
     status: 413,
