@@ -57,6 +57,7 @@ import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
 import { cacheControlPlugin } from './platform/cache-control.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
+import { clientErrorHandler, frameworkErrors } from './platform/framework-errors.ts';
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
 import { IdempotencyService } from './platform/idempotency/service.ts';
@@ -332,6 +333,9 @@ export async function buildApp({
     trustProxy: false,
     // A JSON body is validated as sent; the query string and path parameters are coerced from text.
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    // The router's and Node's HTTP parser's refusals answer problem+json like the rest.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
