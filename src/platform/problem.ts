@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, errorDefinition, type FieldError, type Language } from '../lib/errors.ts';
 import { preferredLanguage } from '../lib/i18n.ts';
+import { loggableError } from './error-log.ts';
 import { drainUnreadBody } from './unread-body.ts';
 import { type AjvError, validationMessage } from './validation-messages.ts';
 
@@ -121,7 +122,8 @@ export const problemPlugin = fp(
     app.setErrorHandler(async (error, request, reply) => {
       const appError = toAppError(error);
       if (appError.status >= 500) {
-        request.log.error({ err: error, code: appError.code }, 'request failed');
+        // Never the error itself: a failed query's carries its parameters (src/platform/error-log.ts).
+        request.log.error({ err: loggableError(error), code: appError.code }, 'request failed');
       } else {
         request.log.info({ code: appError.code, status: appError.status }, 'request refused');
       }

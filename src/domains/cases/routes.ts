@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
+import { loggableError } from '../../platform/error-log.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { BoundedInteger } from '../../platform/schemas.ts';
@@ -216,7 +217,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
             }
           })
           .catch((error: unknown) =>
-            request.log.warn({ err: error }, 'case stream read failed'),
+            request.log.warn({ err: loggableError(error) }, 'case stream read failed'),
           );
       };
       const unsubscribe = hub.subscribe(caseId, pump);
