@@ -43,8 +43,14 @@ const PREFERENCE: UserRole[] = [
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
 
 export async function buildWorld(): Promise<World> {
-  // The suite sends thousands of requests, public ones included, from one address.
-  const t = await buildTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000' } });
+  // The suite sends thousands of requests from one address, one person per role and one key.
+  const t = await buildTestApp({
+    env: {
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+      USER_RATE_LIMIT_PER_MINUTE: '1000000',
+      PARTNER_RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+  });
   const providerId = await registerProvider(t, { capacity: 1000 });
   const users = new Map<UserRole, TestUser>();
   for (const role of PREFERENCE) {
