@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { redactCardNumbersInUrl } from '../lib/card-numbers.ts';
 import { AppError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
+import { loggableError } from './error-log.ts';
 import { buildProblem, toAppError } from './problem.ts';
 
 /**
@@ -14,7 +15,9 @@ import { buildProblem, toAppError } from './problem.ts';
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const appError = toAppError(error);
-  request.log.info({ code: appError.code, status: appError.status }, 'request refused');
+  if (appError.status >= 500)
+    request.log.error({ err: loggableError(error), code: appError.code }, 'request failed');
+  else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
   reply.header('x-request-id', request.id);
   reply.header('x-content-type-options', 'nosniff');
   const withoutCards = { id: request.id, headers: request.headers, url: redactCardNumbersInUrl(request.url) };
