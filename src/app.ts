@@ -57,14 +57,18 @@ import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
 import { cacheControlPlugin } from './platform/cache-control.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
+import { clientErrorHandler, frameworkErrors } from './platform/framework-errors.ts';
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
 import { IdempotencyService } from './platform/idempotency/service.ts';
 import { Jobs } from './platform/jobs.ts';
+import { jsonBodyPlugin } from './platform/json-body.ts';
 import { metricsPlugin } from './platform/metrics.ts';
 import { openApiPlugin } from './platform/openapi.ts';
 import { problemPlugin } from './platform/problem.ts';
 import { rateLimitSettings } from './platform/rate-limits.ts';
+import { textGuardPlugin } from './platform/text-guard.ts';
+import { buildValidator } from './platform/validation.ts';
 import { webRoutes } from './platform/web.ts';
 import { WEB_DIST_DIR } from './platform/web-build.ts';
 
@@ -327,7 +331,11 @@ export async function buildApp({
         : newId();
     },
     trustProxy: false,
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    // A JSON body is validated as sent; the query string and path parameters are coerced from text.
+    schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    // The router's and Node's HTTP parser's refusals answer problem+json like the rest.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -376,8 +384,10 @@ export async function buildApp({
   });
   await app.register(problemPlugin);
   await app.register(cacheControlPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(authPlugin, { identity: services.identity });
   await app.register(cardGuardPlugin);
+  await app.register(textGuardPlugin);
   await app.register(metricsPlugin);
   await app.register(openApiPlugin, { version: VERSION });
   await app.register(healthRoutes, { database, version: VERSION });

@@ -97,6 +97,47 @@ describe('containsCardNumber', () => {
       expect(containsCardNumber(`p-${Math.random()}@test.libra.mx`)).toBe(false);
   });
 
+  it('an email address holds no card number, whatever digits it has', () => {
+    // Issue 19: a Luhn-valid run in the local part kept a person from contracting and signing in.
+    for (const value of [
+      'ana.1796422847279@example.com',
+      'escríbeme a ana.1796422847279@example.com, por favor',
+      { email: '4242424242424242@correo.mx' },
+      'juan+5555555555554444@mail.example.org',
+      'ana@1796422847279.example.com',
+    ]) {
+      expect(containsCardNumber(value), JSON.stringify(value)).toBe(false);
+    }
+    for (const value of [
+      '4242424242424242 ana@example.com',
+      'ana@example.com 4242-4242-4242-4242',
+      '4242424242424242@', // no domain: not an address
+      '4242424242424242@localhost', // no top-level domain
+      'ana@example.com4242424242424242',
+    ]) {
+      expect(containsCardNumber(value), value).toBe(true);
+    }
+  });
+
+  it('walks any depth and any length without recursion', () => {
+    // Issue 19: a body of 10,000 `[` overflowed the stack here, a 500 on every route with a body.
+    let deep: unknown = '4242424242424242';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(containsCardNumber(deep)).toBe(true);
+    let deepObject: unknown = 'nada';
+    for (let i = 0; i < 100_000; i++) deepObject = { a: deepObject };
+    expect(containsCardNumber(deepObject)).toBe(false);
+    expect(containsCardNumber(Array.from({ length: 1_000_000 }, () => 7))).toBe(false);
+  });
+
+  it('takes linear time on a megabyte of text with addresses', () => {
+    const started = performance.now();
+    expect(containsCardNumber('x'.repeat(1_000_000))).toBe(false);
+    expect(containsCardNumber('a@'.repeat(500_000))).toBe(false);
+    expect(containsCardNumber('1@a.co '.repeat(150_000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it('survives cycles', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;

@@ -9,7 +9,9 @@
  * - grouped digits count when every group but the last has 3–6 digits and the last 1–6 (how cards
  *   are grouped), and the first and last groups are not glued to a letter or digit. That keeps a
  *   UUID (`…-8901-234567890123`, groups of 8 and 12), a date (`2026-11-25`), a phone
- *   (`55 5480 0900`) and a human number (`LP-26-004211`) out, whatever digits they happen to hold.
+ *   (`55 5480 0900`) and a human number (`LP-26-004211`) out, whatever digits they happen to hold;
+ * - digits inside an email address are part of the address (`ana.1796422847279@example.com`): a
+ *   person whose address holds a Luhn-valid run could neither contract nor sign in.
  */
 
 export const CARD_NUMBER_REMOVED = '[card number removed]';
@@ -42,6 +44,30 @@ interface Run {
 
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 
+/** Characters of an address's local part (RFC 5322 atext and the dot) and of its domain. */
+const LOCAL_CHAR = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+
+/**
+ * [start, end) spans of the email addresses in `text`: a local part, `@`, and a domain of dotted
+ * labels ending in a TLD of letters. Grown outwards from each `@` by hand rather than with one
+ * regular expression, which would take quadratic time on a megabyte of letters.
+ */
+function emailSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > 0 && LOCAL_CHAR.test(text[start - 1] as string)) start--;
+    let end = at + 1;
+    while (end < text.length && DOMAIN_CHAR.test(text[end] as string)) end++;
+    while (end > at + 1 && !/[A-Za-z]/.test(text[end - 1] as string)) end--;
+    const domain = text.slice(at + 1, end);
+    if (start < at && /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/.test(domain))
+      spans.push([start, end]);
+  }
+  return spans;
+}
+
 function gluedAt(text: string, index: number): boolean {
   const char = text[index];
   return char !== undefined && WORD_CHAR.test(char);
@@ -50,9 +76,15 @@ function gluedAt(text: string, index: number): boolean {
 /** [start, end) spans of every card number in `text`, merged where they overlap, in order. */
 export function findCardNumbers(text: string): [number, number][] {
   const runs: Run[] = [];
+  const emails = emailSpans(text);
+  // Both in order: one pointer walks the addresses as the runs advance.
+  let email = 0;
   for (const match of text.matchAll(/[0-9]+/g)) {
     const fractional = text[match.index - 1] === '.' && /[0-9]/.test(text[match.index - 2] ?? '');
     if (fractional) continue;
+    while (email < emails.length && (emails[email] as [number, number])[1] <= match.index) email++;
+    const inEmail = emails[email];
+    if (inEmail && inEmail[0] <= match.index) continue;
     runs.push({ start: match.index, end: match.index + match[0].length, digits: match[0] });
   }
   const found: [number, number][] = [];
@@ -135,12 +167,35 @@ export function redactCardNumbersInUrl(url: string): string {
 }
 
 /**
- * True when any string or number in `value` — searched recursively through arrays and objects,
- * keys included — holds a card number. Only integers can be one; integers too large to be exact
- * (past 2^53) with 13–19 digits count as one: their digits cannot be checked, and no Libra field
- * holds such a number.
+ * True when any string or number in `value` — searched through arrays and objects, keys included —
+ * holds a card number. Only integers can be one; integers too large to be exact (past 2^53) with
+ * 13–19 digits count as one: their digits cannot be checked, and no Libra field holds such a number.
+ * Iterative: a body nested thousands deep once overflowed the stack here (a 500 on every route).
  */
-export function containsCardNumber(value: unknown, seen: WeakSet<object> = new WeakSet()): boolean {
+export function containsCardNumber(value: unknown): boolean {
+  const seen = new WeakSet<object>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'object' && item !== null) {
+      if (seen.has(item)) continue;
+      seen.add(item);
+      // One at a time: spreading a body's array of a million items would overflow the stack itself.
+      if (Array.isArray(item)) for (const child of item) stack.push(child);
+      else {
+        for (const [key, child] of Object.entries(item)) {
+          if (scalarIsCardNumber(key)) return true;
+          stack.push(child);
+        }
+      }
+    } else if (scalarIsCardNumber(item)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function scalarIsCardNumber(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
       return findCardNumbers(value).length > 0;
@@ -153,15 +208,6 @@ export function containsCardNumber(value: unknown, seen: WeakSet<object> = new W
         return magnitude >= 10 ** (MIN_DIGITS - 1) && magnitude < 10 ** MAX_DIGITS;
       }
       return findCardNumbers(String(value)).length > 0;
-    }
-    case 'object': {
-      if (value === null || seen.has(value)) return false;
-      seen.add(value);
-      if (Array.isArray(value)) return value.some((item) => containsCardNumber(item, seen));
-      for (const [key, item] of Object.entries(value)) {
-        if (containsCardNumber(key, seen) || containsCardNumber(item, seen)) return true;
-      }
-      return false;
     }
     default:
       return false;

@@ -109,6 +109,42 @@ export const PlatformErrors = defineErrors({
     es: 'La solicitud no está bien formada.',
     en: 'The request is not well formed.',
   },
+  /**
+   * The JSON body nests deeper than the server accepts (`maxDepth` says how deep); refused before
+   * it is parsed.
+   */
+  JSON_TOO_DEEP: {
+    status: 400,
+    es: 'El cuerpo de la solicitud tiene demasiados niveles anidados.',
+    en: 'The request body is nested too deeply.',
+  },
+  /** The path is not a valid URL: a percent escape that is not UTF-8 (`%E0%A4%A`), for instance. */
+  MALFORMED_URL: {
+    status: 400,
+    es: 'La dirección de la solicitud no es válida.',
+    en: 'The request address is not valid.',
+  },
+  /** A part of the path is longer than any identifier Libra uses (100 characters). */
+  URL_TOO_LONG: {
+    status: 414,
+    es: 'La dirección de la solicitud es demasiado larga.',
+    en: 'The request address is too long.',
+  },
+  /**
+   * The request line and headers together exceed what the server reads (16 KB): usually a query
+   * string far too long. Answered before the request is routed, without a request id of the caller's.
+   */
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    es: 'La dirección o los encabezados de la solicitud son demasiado grandes.',
+    en: 'The request address or headers are too large.',
+  },
+  /** The request did not arrive whole in time; answered before it is routed. */
+  REQUEST_TIMEOUT: {
+    status: 408,
+    es: 'La solicitud tardó demasiado en llegar. Inténtalo de nuevo.',
+    en: 'The request took too long to arrive. Try again.',
+  },
   /** The body is larger than the server accepts. */
   PAYLOAD_TOO_LARGE: {
     status: 413,

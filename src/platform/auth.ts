@@ -17,8 +17,8 @@ declare module 'fastify' {
     policy?: RoutePolicy;
   }
   interface FastifyInstance {
-    /** Every route registered after the auth plugin, for the test that walks them all. */
-    registeredRoutes: { method: string; url: string }[];
+    /** Every route registered after the auth plugin, with its policy, for the tests that walk them all. */
+    registeredRoutes: { method: string; url: string; policy?: RoutePolicy }[];
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -60,10 +60,11 @@ export function clearSessionCookie(reply: FastifyReply): void {
 export const authPlugin = fp(
   async (app: FastifyInstance, { identity }: { identity: IdentityService }) => {
     await app.register(cookie);
-    const registered: { method: string; url: string }[] = [];
+    const registered: { method: string; url: string; policy?: RoutePolicy }[] = [];
     app.decorate('registeredRoutes', registered);
     app.addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+      const policy = route.config?.policy;
+      for (const method of [route.method].flat()) registered.push({ method, url: route.url, policy });
     });
     app.decorateRequest('principal', null);
     app.decorateRequest('sessionToken', null);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../db/client.ts';
 import { PUBLIC } from '../domains/identity/principal.ts';
 import { AppError } from '../lib/errors.ts';
+import { loggableError } from './error-log.ts';
 
 const Health = Type.Object({
   status: Type.Literal('ok'),
@@ -30,7 +31,7 @@ export async function healthRoutes(
       try {
         await database.db.execute(sql`select 1`);
       } catch (cause) {
-        request.log.error({ err: cause }, 'health check: database unreachable');
+        request.log.error({ err: loggableError(cause) }, 'health check: database unreachable');
         throw new AppError('SERVICE_UNAVAILABLE', { cause });
       }
       return { status: 'ok' as const, database: database.kind, version };

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, errorDefinition, type FieldError, type Language } from '../lib/errors.ts';
 import { preferredLanguage } from '../lib/i18n.ts';
+import { loggableError } from './error-log.ts';
+import { drainUnreadBody } from './unread-body.ts';
 import { type AjvError, validationMessage } from './validation-messages.ts';
 
 /** RFC 9457 problem details, with Libra's stable `code` and the request id added. */
@@ -94,6 +96,11 @@ export function toAppError(error: unknown): AppError {
       return new AppError('MALFORMED_JSON');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('PAYLOAD_TOO_LARGE');
+    // The router's refusals (src/platform/framework-errors.ts).
+    case 'FST_ERR_BAD_URL':
+      return new AppError('MALFORMED_URL');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('URL_TOO_LONG');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return e.statusCode === 415
@@ -112,13 +119,16 @@ export function toAppError(error: unknown): AppError {
 /** The one mapping from errors to HTTP, and the problem+json answer for unknown routes. */
 export const problemPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler((error, request, reply) => {
+    app.setErrorHandler(async (error, request, reply) => {
       const appError = toAppError(error);
       if (appError.status >= 500) {
-        request.log.error({ err: error, code: appError.code }, 'request failed');
+        // Never the error itself: a failed query's carries its parameters (src/platform/error-log.ts).
+        request.log.error({ err: loggableError(error), code: appError.code }, 'request failed');
       } else {
         request.log.info({ code: appError.code, status: appError.status }, 'request refused');
       }
+      // A body refused before it was read (413) is read first, so its sender gets to read the answer.
+      await drainUnreadBody(request, reply);
       return sendProblem(reply, request, appError);
     });
     app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('ROUTE_NOT_FOUND')));

@@ -40,6 +40,12 @@ const TYPES: Record<string, LocalisedText> = {
   string: text('Escribe un texto.', 'Enter some text.'),
 };
 
+/** A text holding U+0000, another control character or half a surrogate pair (src/lib/text.ts). */
+export const UNSTORABLE_TEXT = text(
+  'Quita los caracteres invisibles o de control de este texto.',
+  'Remove the invisible or control characters from this text.',
+);
+
 const count = (value: unknown) => (typeof value === 'number' ? value : Number(value));
 
 /**
@@ -89,6 +95,12 @@ export function validationMessage(error: AjvError): LocalisedText {
       const n = count(p.limit);
       return text(`Elige como máximo ${n}.`, `Choose at most ${n}.`);
     }
+    // A query or path number that only coercion made infinite (`?limit=1e309`): src/platform/validation.ts.
+    case 'finite':
+      return text(
+        'Escribe un número dentro del rango permitido.',
+        'Enter a number within the allowed range.',
+      );
     case 'additionalProperties':
       return text('Este dato no se acepta aquí.', 'This field is not accepted here.');
     default:

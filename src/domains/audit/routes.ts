@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { PageLimit } from '../../platform/schemas.ts';
 import type { AuditService } from './service.ts';
 
 const AuditEntryView = Type.Object({
@@ -30,7 +31,7 @@ const AuditQuery = Type.Object(
     before: Type.Optional(
       Type.String({ format: 'uuid', description: 'Cursor: the last id of the previous page' }),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    limit: Type.Optional(PageLimit(200, 50)),
   },
   { additionalProperties: false },
 );

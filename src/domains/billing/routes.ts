@@ -4,6 +4,7 @@ import { mexicoCityTime } from '../../lib/clock.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { PageLimit } from '../../platform/schemas.ts';
 import { MembershipParams } from '../members/schemas.ts';
 import {
   ChargeParams,
@@ -145,7 +146,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
         tags: ['billing'],
         summary: 'Recent billing runs, newest first',
         querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) },
+          { limit: Type.Optional(PageLimit(100, 20)) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ data: Type.Array(RunView) }), ...problemResponses(401, 403) },

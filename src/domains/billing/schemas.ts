@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../../platform/schemas.ts';
+import { Nullable, PageLimit } from '../../platform/schemas.ts';
 
 const Label = Type.Object({ es: Type.String(), en: Type.String() });
 const Instant = Type.String({ format: 'date-time' });
@@ -101,7 +101,7 @@ export const ChargesQuery = Type.Object(
     membershipId: Type.Optional(Type.String({ format: 'uuid' })),
     period: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-12'] })),
     before: Type.Optional(Type.String({ format: 'uuid', description: 'The last id of the previous page' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    limit: Type.Optional(PageLimit(200, 50)),
   },
   { additionalProperties: false },
 );
@@ -109,7 +109,7 @@ export const ChargesQuery = Type.Object(
 export const RefundBody = Type.Object(
   {
     amountCentavos: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Omitted: everything not yet refunded' }),
+      Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Omitted: everything not yet refunded' }),
     ),
     reason: Type.String({ minLength: 3, maxLength: 500 }),
   },

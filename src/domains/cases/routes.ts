@@ -2,8 +2,10 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
+import { loggableError } from '../../platform/error-log.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { BoundedInteger } from '../../platform/schemas.ts';
 import type { SlotRow } from '../appointments/repository.ts';
 import { isStaff } from '../identity/principal.ts';
 import type { CaseEventsHub } from './live.ts';
@@ -214,7 +216,9 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
               sent = event.seq;
             }
           })
-          .catch((error: unknown) => request.log.warn({ err: error }, 'case stream read failed'));
+          .catch((error: unknown) =>
+            request.log.warn({ err: loggableError(error) }, 'case stream read failed'),
+          );
       };
       const unsubscribe = hub.subscribe(caseId, pump);
       pump();
@@ -353,7 +357,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
           {
             serviceCode: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
             specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
-            days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+            days: Type.Optional(BoundedInteger(1, 60, { description: 'How many days ahead (default 14)' })),
           },
           { additionalProperties: false },
         ),

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../../platform/schemas.ts';
+import { Nullable, PageLimit } from '../../platform/schemas.ts';
 import { DecisionView } from '../entitlements/routes.ts';
 import { CASE_STATES } from './lifecycle.ts';
 
@@ -240,7 +240,9 @@ export const ProviderJobView = Type.Object({
 
 export const CaseListQuery = Type.Object(
   {
-    state: Type.Optional(Type.Array(Type.Union(CASE_STATES.map((s) => Type.Literal(s))))),
+    state: Type.Optional(
+      Type.Array(Type.Union(CASE_STATES.map((s) => Type.Literal(s))), { maxItems: CASE_STATES.length }),
+    ),
     membershipId: Type.Optional(Type.String({ format: 'uuid' })),
     overdue: Type.Optional(Type.Boolean({ description: 'Only open cases past their SLA target' })),
     fulfilment: Type.Optional(
@@ -257,7 +259,7 @@ export const CaseListQuery = Type.Object(
         },
       ),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    limit: Type.Optional(PageLimit(200, 50)),
   },
   { additionalProperties: false },
 );

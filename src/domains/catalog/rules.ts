@@ -7,13 +7,16 @@ import { formatMoney } from '../../lib/money.ts';
  * "Unlimited" is a kind of its own — never null, never Infinity.
  */
 
+/** The most uses a year a limit may grant: more is "unlimited", a kind of its own. */
+const MAX_USES = 1000;
+
 export const LimitRule = Type.Union([
   Type.Object({ kind: Type.Literal('unlimited') }, { additionalProperties: false }),
   Type.Object(
     {
       kind: Type.Literal('per_year'),
       /** Uses per membership year. */
-      count: Type.Integer({ minimum: 1 }),
+      count: Type.Integer({ minimum: 1, maximum: MAX_USES }),
     },
     { additionalProperties: false },
   ),
@@ -21,11 +24,11 @@ export const LimitRule = Type.Union([
     {
       kind: Type.Literal('per_year_per_key'),
       /** Uses per membership year, all keys together. */
-      count: Type.Integer({ minimum: 1 }),
+      count: Type.Integer({ minimum: 1, maximum: MAX_USES }),
       /** Uses per membership year for any one value of `key`. */
-      perKey: Type.Integer({ minimum: 1 }),
+      perKey: Type.Integer({ minimum: 1, maximum: MAX_USES }),
       /** The request detail that distinguishes uses, e.g. `specialty`. */
-      key: Type.String({ pattern: '^[a-z][a-zA-Z]*$' }),
+      key: Type.String({ pattern: '^[a-z][a-zA-Z]*$', maxLength: 40 }),
     },
     { additionalProperties: false },
   ),
@@ -39,7 +42,7 @@ export const PerEventRule = Type.Union([
   Type.Object(
     {
       kind: Type.Literal('amount_cap'),
-      capCentavos: Type.Integer({ minimum: 1 }),
+      capCentavos: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
       excessPaidBy: Type.Literal('customer'),
       excessAcceptedBeforeDispatch: Type.Boolean(),
     },
@@ -56,7 +59,11 @@ export const TerritoryRule = Type.Union([
     {
       kind: Type.Literal('countries'),
       /** ISO 3166-1 alpha-2 codes where the service is given. */
-      countries: Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), { minItems: 1 }),
+      countries: Type.Array(Type.String({ pattern: '^[A-Z]{2}$' }), {
+        minItems: 1,
+        maxItems: 250,
+        uniqueItems: true,
+      }),
     },
     { additionalProperties: false },
   ),

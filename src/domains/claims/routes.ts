@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { sendProblem } from '../../platform/problem.ts';
+import { drainUnreadBody } from '../../platform/unread-body.ts';
 import { CaseDocumentView, CaseParams, CaseView } from '../cases/schemas.ts';
 import { type ClaimsService, DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, mediaTypeOf } from './service.ts';
 
@@ -39,14 +40,18 @@ function contentDisposition(filename: string): string {
 }
 
 /** Body errors of an upload, in the claim's own words; anything else goes to the app's handler. */
-function uploadErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413)
+async function uploadErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413;
+  const wrongType = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415;
+  // As the app's handler does: the rest of a refused file is read before the answer (unread-body.ts).
+  if (tooLarge || wrongType) await drainUnreadBody(request, reply);
+  if (tooLarge)
     return sendProblem(
       reply,
       request,
       new AppError('DOCUMENT_TOO_LARGE', { extensions: { maxBytes: DOCUMENT_MAX_BYTES } }),
     );
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.statusCode === 415)
+  if (wrongType)
     return sendProblem(
       reply,
       request,

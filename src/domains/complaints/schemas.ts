@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../../platform/schemas.ts';
+import { Nullable, PageLimit } from '../../platform/schemas.ts';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES } from './lifecycle.ts';
 
 const Label = Type.Object({ es: Type.String(), en: Type.String() });
@@ -67,8 +67,8 @@ export const EscalateBody = Type.Object(
 
 export const ComplaintListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Array(Status, { description: 'One or more statuses' })),
-    category: Type.Optional(Type.Array(Category, { description: 'One or more categories' })),
+    status: Type.Optional(Type.Array(Status, { maxItems: 10, description: 'One or more statuses' })),
+    category: Type.Optional(Type.Array(Category, { maxItems: 10, description: 'One or more categories' })),
     overdue: Type.Optional(
       Type.Boolean({ description: '`true`: not resolved and past the due date; `false`: the others' }),
     ),
@@ -79,7 +79,7 @@ export const ComplaintListQuery = Type.Object(
     before: Type.Optional(
       Type.String({ format: 'uuid', description: 'The `nextBefore` of the previous page' }),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    limit: Type.Optional(PageLimit(200, 50)),
   },
   { additionalProperties: false },
 );

@@ -125,7 +125,11 @@ export const CreateApiKeyBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     kind: Type.Union(API_KEY_KINDS.map((k) => Type.Literal(k))),
-    scopes: Type.Array(Type.Union(Object.keys(SCOPES).map((s) => Type.Literal(s))), { minItems: 1 }),
+    scopes: Type.Array(Type.Union(Object.keys(SCOPES).map((s) => Type.Literal(s))), {
+      minItems: 1,
+      maxItems: Object.keys(SCOPES).length,
+      uniqueItems: true,
+    }),
     providerId: Type.Optional(Type.String({ format: 'uuid' })),
     rateLimitPerMinute: Type.Optional(
       Type.Integer({

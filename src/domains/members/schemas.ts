@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { PageLimit } from '../../platform/schemas.ts';
 
 const LocalisedText = Type.Object({ es: Type.String(), en: Type.String() });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['1985-03-15'] });
@@ -152,7 +153,7 @@ export const SearchQuery = Type.Object(
       maxLength: 100,
       description: 'Name, email, phone, membership number or card last 4',
     }),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+    limit: Type.Optional(PageLimit(50, 20)),
   },
   { additionalProperties: false },
 );
