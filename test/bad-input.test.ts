@@ -23,7 +23,9 @@ import { buildWorld, type World } from './support/bad-input/world.ts';
  * Reproduce a run with the seed it prints: BAD_INPUT_SEED=<seed>; BAD_INPUT_SAMPLES=<n> sends n of
  * each class per operation (default 3; a large n sends all of them).
  */
-const SEED = Number(process.env.BAD_INPUT_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed seed: a suite that passes or fails without a change is a defect (issue 18). Other seeds
+// are explored on purpose with BAD_INPUT_SEED (and every candidate with BAD_INPUT_SAMPLES).
+const SEED = Number(process.env.BAD_INPUT_SEED ?? 20261205);
 const SAMPLES = Number(process.env.BAD_INPUT_SAMPLES ?? 3);
 const CODES = new Set(registeredErrorCodes());
 

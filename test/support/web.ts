@@ -39,7 +39,10 @@ export interface WebHarness {
  */
 export async function startWeb(options: { env?: Record<string, string> } = {}): Promise<WebHarness> {
   await ensureWebBuild({ quiet: true });
-  const t = await buildTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', ...options.env } });
+  const t = await buildTestApp({
+    // A browser test is one person clicking fast on a live page: no budget of ours should end it.
+    env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', USER_RATE_LIMIT_PER_MINUTE: '100000', ...options.env },
+  });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   const browser = await launchChromium();
