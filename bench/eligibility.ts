@@ -12,8 +12,8 @@ import { sql } from 'drizzle-orm';
 import { buildServices } from '../src/app.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import { systemClock } from '../src/lib/clock.ts';
+import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { seed } from '../src/seed.ts';
 import { freshBenchDatabase, type Printer } from './support.ts';
 

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
-import { PUBLIC } from '../src/domains/identity/principal.ts';
+import { PUBLIC } from '../src/platform/principal.ts';
 
 const url = process.argv[2];
 if (!url) throw new Error('usage: server.ts DATABASE_URL');

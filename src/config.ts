@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { API_KEY_RATE_LIMIT_RANGE } from './domains/identity/principal.ts';
+import { API_KEY_RATE_LIMIT_RANGE } from './platform/principal.ts';
 
 /**
  * Every setting comes from the environment and is validated once, at start. A bad value stops the

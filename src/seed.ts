@@ -9,11 +9,11 @@ import {
   DEMO_SLOTS,
 } from './domains/dispatch/seed-data.ts';
 import { usageKey } from './domains/entitlements/decide.ts';
-import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './domains/identity/principal.ts';
 import { SCOPES_BY_KIND } from './domains/identity/service.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
 import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
 import { mexicoCityDate, mexicoCityTime } from './lib/clock.ts';
+import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './platform/principal.ts';
 
 export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = [
   { email: 'cliente@demo.libra.mx', name: 'María Fernanda López Ruiz', role: 'customer' },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
+import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from './support/auth.ts';

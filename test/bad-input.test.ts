@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoutePolicy } from '../src/domains/identity/principal.ts';
 import { registeredErrorCodes } from '../src/lib/errors.ts';
+import type { RoutePolicy } from '../src/platform/principal.ts';
 import { buildValidator } from '../src/platform/validation.ts';
 import {
   type BadRequest,

@@ -30,7 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices, serviceOptionsOf } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { rows } from '../src/db/client.ts';
-import { duePeriods } from '../src/domains/billing/calendar.ts';
+import { duePeriods } from '../src/lib/billing-calendar.ts';
 import { ManualClock, mexicoCityTime, systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
 import { freshDatabase, onPostgres, type TestDatabase } from './support/database.ts';

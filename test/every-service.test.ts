@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
+import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';

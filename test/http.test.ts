@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLIC } from '../src/domains/identity/principal.ts';
+import { PUBLIC } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, signIn } from './support/auth.ts';
 

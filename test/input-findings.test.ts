@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
-import { PUBLIC } from '../src/domains/identity/principal.ts';
 import { luhnValid } from '../src/lib/card-numbers.ts';
+import { PUBLIC } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { contractByPhone, registerProvider, towRequest } from './support/dispatch.ts';

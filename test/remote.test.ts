@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../src/domains/identity/principal.ts';
 import type { ManualClock } from '../src/lib/clock.ts';
+import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { contractByPhone, ZOCALO } from './support/dispatch.ts';

@@ -4,15 +4,15 @@ import { buildServices } from '../app.ts';
 import { type Config, loadConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { systemClock } from '../lib/clock.ts';
+import { AppError } from '../lib/errors.ts';
 import {
   API_KEY_KINDS,
   type ApiKeyKind,
   SYSTEM_ACTOR,
   USER_ROLES,
   type UserRole,
-} from '../domains/identity/principal.ts';
-import { systemClock } from '../lib/clock.ts';
-import { AppError } from '../lib/errors.ts';
+} from '../platform/principal.ts';
 
 type WithDatabase = <T>(config: Config, work: (database: DatabaseHandle) => Promise<T>) => Promise<T>;
 

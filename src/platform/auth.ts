@@ -1,15 +1,9 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  type Actor,
-  allows,
-  type Principal,
-  PUBLIC,
-  type RoutePolicy,
-} from '../domains/identity/principal.ts';
 import type { IdentityService } from '../domains/identity/service.ts';
 import { AppError } from '../lib/errors.ts';
+import { type Actor, allows, type Principal, PUBLIC, type RoutePolicy } from './principal.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

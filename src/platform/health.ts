@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../db/client.ts';
-import { PUBLIC } from '../domains/identity/principal.ts';
 import { AppError } from '../lib/errors.ts';
 import { loggableError } from './error-log.ts';
+import { PUBLIC } from './principal.ts';
 
 const Health = Type.Object({
   status: Type.Literal('ok'),

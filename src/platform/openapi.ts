@@ -3,8 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { PUBLIC } from '../domains/identity/principal.ts';
 import { AppError, errorDefinition, registeredErrorCodes } from '../lib/errors.ts';
+import { PUBLIC } from './principal.ts';
 
 /** RFC 9457 problem document as every error response is shaped. */
 export const ProblemSchema = Type.Object(

@@ -1,7 +1,7 @@
 import { normalizeIP, type RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../domains/identity/principal.ts';
 import { AppError } from '../lib/errors.ts';
+import type { Principal } from './principal.ts';
 
 /** Requests a minute for each kind of caller (from the configuration). */
 export interface RateLimits {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { PUBLIC } from '../domains/identity/principal.ts';
 import { AppError } from '../lib/errors.ts';
+import { PUBLIC } from './principal.ts';
 
 /**
  * The pages the customer web (React, src/web) answers; each serves the built index.html and the

@@ -1,6 +1,6 @@
-import type { ApiKeyKind, Scope, UserRole } from '../../src/domains/identity/principal.ts';
-import { SYSTEM_ACTOR } from '../../src/domains/identity/principal.ts';
 import { SESSION_COOKIE } from '../../src/platform/auth.ts';
+import type { ApiKeyKind, Scope, UserRole } from '../../src/platform/principal.ts';
+import { SYSTEM_ACTOR } from '../../src/platform/principal.ts';
 import type { TestApp } from './app.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';

@@ -1,5 +1,5 @@
 import type { ProviderInput } from '../../src/domains/dispatch/service.ts';
-import { SYSTEM_ACTOR } from '../../src/domains/identity/principal.ts';
+import { SYSTEM_ACTOR } from '../../src/platform/principal.ts';
 import type { TestApp } from './app.ts';
 import { TEST_PASSWORD, type TestUser } from './auth.ts';
 import { contractBody, tokenize } from './factories.ts';

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { UserRole } from '../../src/domains/identity/principal.ts';
+import type { UserRole } from '../../src/platform/principal.ts';
 import { createUser, type TestUser } from './auth.ts';
 import {
   fitsWidth,

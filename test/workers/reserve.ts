@@ -6,8 +6,8 @@
  */
 import { buildServices } from '../../src/app.ts';
 import { openDatabase } from '../../src/db/client.ts';
-import { SYSTEM_ACTOR } from '../../src/domains/identity/principal.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
+import { SYSTEM_ACTOR } from '../../src/platform/principal.ts';
 
 const [url, membershipId, serviceCode, countText, now] = process.argv.slice(2);
 if (!url || !membershipId || !serviceCode || !countText || !now) {

@@ -1,7 +1,7 @@
 import type { Database, Executor } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Actor } from '../identity/principal.ts';
+import type { Actor } from '../../platform/principal.ts';
 import type { AuditEntry, AuditFilter, AuditRepository, NewAuditEntry } from './repository.ts';
 
 export interface AuditEvent {

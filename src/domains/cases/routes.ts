@@ -5,9 +5,9 @@ import { actorOf } from '../../platform/auth.ts';
 import { loggableError } from '../../platform/error-log.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { isStaff } from '../../platform/principal.ts';
 import { BoundedInteger } from '../../platform/schemas.ts';
 import type { SlotRow } from '../appointments/repository.ts';
-import { isStaff } from '../identity/principal.ts';
 import type { CaseEventsHub } from './live.ts';
 import {
   AssignmentBody,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
-import { PUBLIC } from '../identity/principal.ts';
+import { PUBLIC } from '../../platform/principal.ts';
 import {
   AdminPlanList,
   PlanCodeParams,

@@ -6,8 +6,8 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { Jobs } from '../../platform/jobs.ts';
+import { type Actor, isStaff, type Principal } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
-import { type Actor, isStaff, type Principal } from '../identity/principal.ts';
 import type { MembersService } from '../members/service.ts';
 import './errors.ts';
 import {

@@ -9,7 +9,7 @@ import { contractBody, tokenize } from '../../../test/support/factories.ts';
 import { openDatabase, rows } from '../../db/client.ts';
 import type { ManualClock } from '../../lib/clock.ts';
 import { mexicoCityTime } from '../../lib/clock.ts';
-import { SYSTEM_ACTOR } from '../identity/principal.ts';
+import { SYSTEM_ACTOR } from '../../platform/principal.ts';
 import { EntitlementsRepository } from './repository.ts';
 
 let t: TestApp;

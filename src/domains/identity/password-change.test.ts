@@ -8,7 +8,7 @@ import {
   type TestUser,
 } from '../../../test/support/auth.ts';
 import type { ManualClock } from '../../lib/clock.ts';
-import { SYSTEM_ACTOR } from './principal.ts';
+import { SYSTEM_ACTOR } from '../../platform/principal.ts';
 import { SIGN_IN_THROTTLE } from './service.ts';
 
 /** POST /v1/me/password: the signed-in person changes their own password. */

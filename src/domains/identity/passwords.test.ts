@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, type FieldError } from '../../lib/errors.ts';
+import type { Actor, UserRole } from '../../platform/principal.ts';
 import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, passwordMinScore, passwordStrength } from './passwords.ts';
-import type { Actor, UserRole } from './principal.ts';
 import type { IdentityRepository } from './repository.ts';
 import { IdentityService } from './service.ts';
 

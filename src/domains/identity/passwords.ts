@@ -7,7 +7,7 @@ import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
 import * as zxcvbnEs from '@zxcvbn-ts/language-es-es';
 import { AppError, type LocalisedText } from '../../lib/errors.ts';
-import type { UserRole } from './principal.ts';
+import type { UserRole } from '../../platform/principal.ts';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf, clearSessionCookie, setSessionCookie } from '../../platform/auth.ts';
 import { problemResponses } from '../../platform/openapi.ts';
-import { PUBLIC } from './principal.ts';
+import { PUBLIC } from '../../platform/principal.ts';
 import {
   ApiKeyView,
   ChangePasswordBody,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { API_KEY_KINDS, API_KEY_RATE_LIMIT_RANGE, SCOPES, USER_ROLES } from './principal.ts';
+import { API_KEY_KINDS, API_KEY_RATE_LIMIT_RANGE, SCOPES, USER_ROLES } from '../../platform/principal.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254, examples: ['agente@demo.libra.mx'] });
 const Role = Type.Union(USER_ROLES.map((r) => Type.Literal(r)));

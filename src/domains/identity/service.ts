@@ -5,13 +5,6 @@ import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
 import {
-  checkPasswordLength,
-  checkPasswordPolicy,
-  hashPassword,
-  verifyAgainstNothing,
-  verifyPassword,
-} from './passwords.ts';
-import {
   type Actor,
   API_KEY_KINDS,
   API_KEY_RATE_LIMIT_RANGE,
@@ -21,7 +14,14 @@ import {
   type Scope,
   STAFF_ROLES,
   type UserRole,
-} from './principal.ts';
+} from '../../platform/principal.ts';
+import {
+  checkPasswordLength,
+  checkPasswordPolicy,
+  hashPassword,
+  verifyAgainstNothing,
+  verifyPassword,
+} from './passwords.ts';
 import type { ApiKeyRecord, IdentityRepository, SessionRecord, UserRecord } from './repository.ts';
 import { csrfTokenFor, hashToken, newApiKey, newSecretToken, parseApiKey, safeEqual } from './tokens.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts';
 import { createUser, signIn, TEST_PASSWORD, type TestUser } from '../../../test/support/auth.ts';
 import type { ManualClock } from '../../lib/clock.ts';
-import { SYSTEM_ACTOR } from './principal.ts';
+import { SYSTEM_ACTOR } from '../../platform/principal.ts';
 import { pairDelayMs, SIGN_IN_THROTTLE } from './service.ts';
 
 /**

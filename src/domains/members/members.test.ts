@@ -5,7 +5,7 @@ import { bearer, createApiKey, createUser, type Session, signIn } from '../../..
 import { contractBody, tokenize } from '../../../test/support/factories.ts';
 import { rows } from '../../db/client.ts';
 import { type ManualClock, mexicoCityTime } from '../../lib/clock.ts';
-import { SYSTEM_ACTOR } from '../identity/principal.ts';
+import { SYSTEM_ACTOR } from '../../platform/principal.ts';
 
 let t: TestApp;
 let clock: ManualClock;

@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
+import { PUBLIC } from '../../platform/principal.ts';
 import { schemaFieldErrors } from '../../platform/problem.ts';
-import { PUBLIC } from '../identity/principal.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
 import {
   BeneficiariesQuery,

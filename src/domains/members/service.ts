@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
 import type { Database, Transaction } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
+import { nextDueAt } from '../../lib/billing-calendar.ts';
 import { type Clock, MEXICO_CITY, mexicoCityDate } from '../../lib/clock.ts';
 import { AppError, type FieldError } from '../../lib/errors.ts';
 import { newId, parseHumanNumber } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
+import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
-import { nextDueAt } from '../billing/calendar.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import { checkPasswordPolicy } from '../identity/passwords.ts';
-import { type Actor, isStaff, SYSTEM_ACTOR } from '../identity/principal.ts';
 import type { IdentityService } from '../identity/service.ts';
 import type { CardSummary, PaymentGateway } from '../payments/gateway.ts';
 import '../payments/errors.ts';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { problemResponses } from '../../platform/openapi.ts';
-import { PUBLIC } from '../identity/principal.ts';
+import { PUBLIC } from '../../platform/principal.ts';
 import type { PaymentGateway } from './gateway.ts';
 import { CardSummaryView, TokenizeBody } from './schemas.ts';
 

@@ -2,13 +2,13 @@ import type { Database, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { type Actor, SYSTEM_ACTOR, type UserRole } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import type { CasesService } from '../cases/service.ts';
 import type { CaseView } from '../cases/views.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
-import { type Actor, SYSTEM_ACTOR, type UserRole } from '../identity/principal.ts';
 import './errors.ts';
 import type { CaseNoteRow, RemoteRepository } from './repository.ts';
 

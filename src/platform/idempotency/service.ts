@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from '../../db/client.ts';
-import type { Actor } from '../../domains/identity/principal.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, defineErrors } from '../../lib/errors.ts';
+import type { Actor } from '../principal.ts';
 import type { IdempotencyRepository } from './repository.ts';
 
 export const IdempotencyErrors = defineErrors({

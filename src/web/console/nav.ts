@@ -1,4 +1,4 @@
-import type { UserRole } from '../../domains/identity/principal.ts';
+import type { UserRole } from '../../platform/principal.ts';
 import type { StaffMessageKey } from '../staff/i18n/messages.ts';
 
 /** The roles that may open the console at all: everyone on staff whose work is in it. */

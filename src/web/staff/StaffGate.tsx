@@ -1,5 +1,5 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
-import type { UserRole } from '../../domains/identity/principal.ts';
+import type { UserRole } from '../../platform/principal.ts';
 import { ApiProblem } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { Button } from '../ui/Button.tsx';

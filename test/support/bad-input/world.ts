@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../../../src/db/client.ts';
-import { type RoutePolicy, SYSTEM_ACTOR, type UserRole } from '../../../src/domains/identity/principal.ts';
+import { type RoutePolicy, SYSTEM_ACTOR, type UserRole } from '../../../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from '../app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from '../auth.ts';
 import { contractByPhone, createProviderUser, registerProvider, towRequest, ZOCALO } from '../dispatch.ts';

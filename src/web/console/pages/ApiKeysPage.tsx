@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { SCOPES } from '../../../domains/identity/principal.ts';
+import { SCOPES } from '../../../platform/principal.ts';
 import { ApiProblem, api, getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';

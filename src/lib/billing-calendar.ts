@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { MEXICO_CITY } from '../../lib/clock.ts';
+import { MEXICO_CITY } from './clock.ts';
 
 /**
  * The billing calendar: which monthly period a membership is in, and which periods fall due between

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { inMexicoCity, MEXICO_CITY, mexicoCityTime } from '../../lib/clock.ts';
 import {
   type BillingMembership,
   type BillingPeriod,
@@ -9,7 +8,8 @@ import {
   nextDueAt,
   periodAt,
   periodKey,
-} from './calendar.ts';
+} from './billing-calendar.ts';
+import { inMexicoCity, MEXICO_CITY, mexicoCityTime } from './clock.ts';
 
 /** A membership as contracting creates it: online gets two free months ending 00:00 Mexico City. */
 function contract(
