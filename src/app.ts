@@ -6,7 +6,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
+import { AppointmentFulfilment } from './domains/appointments/fulfilment.ts';
 import { AppointmentsRepository } from './domains/appointments/repository.ts';
+import { appointmentsRoutes } from './domains/appointments/routes.ts';
+import { AppointmentsService } from './domains/appointments/service.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
@@ -16,6 +19,7 @@ import { BillingService } from './domains/billing/service.ts';
 import { CancellationRepository } from './domains/cancellation/repository.ts';
 import { cancellationRoutes } from './domains/cancellation/routes.ts';
 import { CancellationService } from './domains/cancellation/service.ts';
+import { CaseKernel } from './domains/cases/kernel.ts';
 import { CaseEventsHub } from './domains/cases/live.ts';
 import { CasesRepository } from './domains/cases/repository.ts';
 import { casesRoutes } from './domains/cases/routes.ts';
@@ -23,6 +27,7 @@ import { CasesService } from './domains/cases/service.ts';
 import { CatalogRepository } from './domains/catalog/repository.ts';
 import { catalogRoutes } from './domains/catalog/routes.ts';
 import { CatalogService } from './domains/catalog/service.ts';
+import { ClaimFulfilment } from './domains/claims/fulfilment.ts';
 import { ClaimsRepository } from './domains/claims/repository.ts';
 import { claimsRoutes } from './domains/claims/routes.ts';
 import { ClaimsService } from './domains/claims/service.ts';
@@ -41,10 +46,15 @@ import { IdentityService } from './domains/identity/service.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
+import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
+import { ProviderJobsService } from './domains/onsite/provider-jobs.ts';
+import { onsiteRoutes } from './domains/onsite/routes.ts';
+import { OnsiteService } from './domains/onsite/service.ts';
 import type { PaymentGateway } from './domains/payments/gateway.ts';
 import { SandboxRepository } from './domains/payments/repository.ts';
 import { sandboxRoutes } from './domains/payments/routes.ts';
 import { SandboxGateway } from './domains/payments/sandbox.ts';
+import { remoteFulfilment } from './domains/remote/fulfilment.ts';
 import { RemoteRepository } from './domains/remote/repository.ts';
 import { remoteRoutes } from './domains/remote/routes.ts';
 import { RemoteService } from './domains/remote/service.ts';
@@ -90,6 +100,7 @@ export interface AppDependencies {
 
 /** The services every domain's routes are built from; one instance of each per app. */
 export interface Services {
+  appointments: AppointmentsService;
   audit: AuditService;
   billing: BillingService;
   cancellation: CancellationService;
@@ -103,6 +114,10 @@ export interface Services {
   members: MembersService;
   payments: PaymentGateway;
   jobs: Jobs;
+  /** The dispatch fulfilment: offers, the hand assignment, the excess. */
+  onsite: OnsiteService;
+  /** The provider's side of its cases: offers to decide, jobs, progress, position. */
+  providerJobs: ProviderJobsService;
   remote: RemoteService;
   reports: ReportsService;
   /** The clock every service reads "now" from. */
@@ -206,47 +221,50 @@ export function buildServices(
     clock,
   );
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
-  const dispatchRepository = new DispatchRepository();
-  const dispatch = new DispatchService(
+  // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
+  // kernel how many each provider holds.
+  const casesRepository = new CasesRepository();
+  const dispatch: DispatchService = new DispatchService(
     db,
-    dispatchRepository,
+    new DispatchRepository(),
     audit,
     jobs,
     clock,
     options.offerTimeoutSeconds,
+    { activeJobs: (executor, providerIds) => kernel.activeJobs(executor, providerIds) },
   );
-  const casesRepository = new CasesRepository();
+  const kernel: CaseKernel = new CaseKernel(casesRepository, entitlements, audit, dispatch, clock);
+  const onsiteFulfilment = new OnsiteFulfilment(kernel, dispatch, clock);
+  const appointmentsRepository = new AppointmentsRepository();
+  const claimsRepository = new ClaimsRepository();
+  kernel.register(onsiteFulfilment);
+  kernel.register(new AppointmentFulfilment(appointmentsRepository));
+  kernel.register(remoteFulfilment);
+  kernel.register(new ClaimFulfilment(kernel, claimsRepository));
   const cases = new CasesService(
     db,
+    kernel,
     casesRepository,
-    dispatch,
-    dispatchRepository,
     entitlements,
     catalogRepository,
     audit,
     idempotency,
-    new AppointmentsRepository(),
     clock,
   );
-  cases.registerJobs(jobs);
-  const remote = new RemoteService(
+  const onsite = new OnsiteService(db, kernel, onsiteFulfilment, dispatch, entitlements, clock);
+  onsite.registerJobs(jobs);
+  const providerJobs = new ProviderJobsService(db, kernel, dispatch, clock);
+  const appointments = new AppointmentsService(
     db,
-    cases,
-    new RemoteRepository(),
+    kernel,
+    appointmentsRepository,
+    dispatch,
     catalogRepository,
-    entitlements,
     audit,
     clock,
   );
-  const claims = new ClaimsService(
-    db,
-    cases,
-    casesRepository,
-    new ClaimsRepository(),
-    entitlements,
-    payments,
-    clock,
-  );
+  const remote = new RemoteService(db, kernel, new RemoteRepository(), catalogRepository, audit, clock);
+  const claims = new ClaimsService(db, kernel, claimsRepository, payments, clock);
   const billing = new BillingService(
     db,
     new BillingRepository(),
@@ -281,6 +299,7 @@ export function buildServices(
   );
   complaints.registerJobs(jobs);
   return {
+    appointments,
     audit,
     billing,
     cancellation,
@@ -294,6 +313,8 @@ export function buildServices(
     members,
     payments,
     jobs,
+    onsite,
+    providerJobs,
     remote,
     reports: new ReportsService(db, new ReportsRepository(), audit, clock),
     clock,
@@ -403,7 +424,9 @@ export async function buildApp({
   await app.register(billingRoutes, { billing: services.billing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });
-  await app.register(dispatchRoutes, { dispatch: services.dispatch, cases: services.cases });
+  await app.register(dispatchRoutes, { dispatch: services.dispatch });
+  await app.register(onsiteRoutes, { onsite: services.onsite, jobs: services.providerJobs });
+  await app.register(appointmentsRoutes, { appointments: services.appointments });
   await app.register(remoteRoutes, { remote: services.remote });
   await app.register(reportsRoutes, { reports: services.reports });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });

@@ -145,7 +145,7 @@ async function seedDemoSlots(services: Services, providerIds: Map<string, string
       rateLimitPerMinute: null,
     });
     const published = new Set(
-      (await services.cases.publishedSlots(providerId, dayStart(1), dayStart(DEMO_SLOT_DAYS + 1))).map(
+      (await services.appointments.publishedSlots(providerId, dayStart(1), dayStart(DEMO_SLOT_DAYS + 1))).map(
         (slot) => `${slot.serviceCode}|${slot.specialty ?? ''}|${slot.startsAt.getTime()}`,
       ),
     );
@@ -158,7 +158,7 @@ async function seedDemoSlots(services: Services, providerIds: Map<string, string
             published.has(`${plan.serviceCode}|${specialty ? usageKey(specialty) : ''}|${startsAt.getTime()}`)
           )
             continue;
-          await services.cases.publishSlot(asProvider, {
+          await services.appointments.publishSlot(asProvider, {
             serviceCode: plan.serviceCode,
             specialty,
             startsAt,

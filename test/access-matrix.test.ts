@@ -158,13 +158,13 @@ const openCase = async (membershipId: string) =>
 const caseFor = async (caller: Caller) => (await openCase(membershipFor(caller))).id;
 const pendingOffer = async () => {
   const kase = await openCase(otherMembershipId);
-  const [offer] = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, kase.id);
+  const [offer] = await t.services.dispatch.offersOfJob(t.database.handle.db, kase.id);
   return offer?.id as string;
 };
 /** A case the matrix's provider is on its way to. */
 const dispatchedCase = async () => {
   const kase = await openCase(otherMembershipId);
-  await t.services.cases.assignByHand(SYSTEM_ACTOR, kase.id, {
+  await t.services.onsite.assignByHand(SYSTEM_ACTOR, kase.id, {
     providerId: matrixProviderId,
     reason: 'matriz',
     quoteCentavos: 50_000,

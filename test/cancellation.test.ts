@@ -253,7 +253,7 @@ describe('the 30-day refund', () => {
     await bill('2026-11-15T09:05');
     await at('2026-11-20T10:00');
     const kase = (await t.services.cases.request(SYSTEM_ACTOR, towRequest(id) as never, undefined)).body;
-    await t.services.cases.assignByHand(SYSTEM_ACTOR, kase.id, {
+    await t.services.onsite.assignByHand(SYSTEM_ACTOR, kase.id, {
       providerId,
       reason: 'prueba',
       quoteCentavos: 50_000,

@@ -85,7 +85,7 @@ describe('GET /v1/cases/live', () => {
         });
         expect(res.statusCode).toBe(201);
         caseId = res.json().id;
-        const [offer] = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, caseId);
+        const [offer] = await t.services.dispatch.offersOfJob(t.database.handle.db, caseId);
         const accepted = await t.app.inject({
           method: 'POST',
           url: `/v1/offers/${offer?.id}/accept`,

@@ -64,7 +64,7 @@ describe('offer expiry survives a restart', () => {
     });
     expect(opened.statusCode).toBe(201);
     const caseId = opened.json().id;
-    const offers = () => first.services.dispatch['repository'].offersOfCase(database.handle.db, caseId);
+    const offers = () => first.services.dispatch.offersOfJob(database.handle.db, caseId);
     expect((await offers()).map((o) => [o.providerId, o.status])).toEqual([[nearest, 'pending']]);
     expect(await pendingJobs(database.handle.db, 'dispatch-offer-expiry')).toBe(1);
     await first.app.close();
@@ -124,7 +124,7 @@ describe('live and concurrent', () => {
   }
 
   async function offerOf(caseId: string): Promise<string> {
-    const [offer] = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, caseId);
+    const [offer] = await t.services.dispatch.offersOfJob(t.database.handle.db, caseId);
     if (!offer) throw new Error('no offer');
     return offer.id;
   }
@@ -233,7 +233,7 @@ describe('live and concurrent', () => {
       membershipId,
     );
     expect(ledger.filter((r) => r.caseId === kase.id)).toHaveLength(1);
-    const offers = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, kase.id);
+    const offers = await t.services.dispatch.offersOfJob(t.database.handle.db, kase.id);
     expect(offers.filter((o) => o.status === 'accepted')).toHaveLength(1);
   });
 });

@@ -51,7 +51,7 @@ async function fulfil(service: { code: string; category: string; fulfilment: str
     case 'dispatch': {
       const provider = await providerFor(service.code);
       const kase = await post('/v1/cases', agent.write, request(service.code));
-      const [offer] = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, kase.id);
+      const [offer] = await t.services.dispatch.offersOfJob(t.database.handle.db, kase.id);
       await post(`/v1/offers/${offer?.id}/accept`, provider.session.write, { quoteCentavos: 50_000 });
       for (const status of ['en_route', 'on_site', 'completed'])
         await post(`/v1/cases/${kase.id}/status`, provider.session.write, { status });

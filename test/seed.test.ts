@@ -34,7 +34,7 @@ describe('demo data', () => {
     const hospital = (await t.services.dispatch.list('specialist-consultation')).find(
       (p) => p.name === 'Hospital Metropolitano del Sur',
     );
-    const slots = await t.services.cases.openSlots(hospital?.id as string, {
+    const slots = await t.services.appointments.openSlots(hospital?.id as string, {
       serviceCode: 'specialist-consultation',
       specialty: 'cardiología',
       days: 8,

@@ -1,21 +1,11 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import {
-  caseDocuments,
-  caseEvents,
-  cases,
-  memberships,
-  providers,
-  slaTargets,
-} from '../../db/schema/index.ts';
-import type { ProviderRow } from '../dispatch/repository.ts';
+import { caseEvents, cases, memberships, slaTargets } from '../../db/schema/index.ts';
 import type { CaseState } from './lifecycle.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 export type SlaTargetRow = typeof slaTargets.$inferSelect;
-/** A document filed with a case, without its bytes. */
-export type CaseDocumentMeta = Omit<typeof caseDocuments.$inferSelect, 'content'>;
 
 /** Notifications on this channel carry `<case id>:<seq>` for every event appended. */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -41,6 +31,14 @@ export class CasesRepository {
     const query = executor.select().from(cases).where(eq(cases.id, id));
     const [row] = forUpdate ? await query.for('update') : await query;
     return row;
+  }
+
+  async byIds(executor: Executor, ids: string[]): Promise<CaseRow[]> {
+    if (ids.length === 0) return [];
+    return executor
+      .select()
+      .from(cases)
+      .where(inArray(cases.id, [...new Set(ids)]));
   }
 
   async titularUserOf(executor: Executor, membershipId: string): Promise<string | null> {
@@ -83,12 +81,19 @@ export class CasesRepository {
       .orderBy(asc(caseEvents.seq));
   }
 
-  /** The providers holding these cases (the queue shows who and when), by id. */
-  async providersOf(executor: Executor, ids: string[]): Promise<Map<string, ProviderRow>> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    const rows = await executor.select().from(providers).where(inArray(providers.id, unique));
-    return new Map(rows.map((r) => [r.id, r]));
+  /** How many cases in these states each provider holds, by provider id. */
+  async countByProvider(
+    executor: Executor,
+    providerIds: string[],
+    states: readonly CaseState[],
+  ): Promise<Map<string, number>> {
+    if (providerIds.length === 0) return new Map();
+    const found = await executor
+      .select({ providerId: cases.providerId, n: sql<number>`count(*)::int` })
+      .from(cases)
+      .where(and(inArray(cases.providerId, providerIds), inArray(cases.state, [...states])))
+      .groupBy(cases.providerId);
+    return new Map(found.map((r) => [r.providerId as string, Number(r.n)]));
   }
 
   async list(executor: Executor, filter: CaseFilter): Promise<CaseRow[]> {
@@ -138,24 +143,6 @@ export class CasesRepository {
       .from(cases)
       .where(and(eq(cases.providerId, providerId), inArray(cases.state, [...states])))
       .orderBy(asc(cases.requestedAt));
-  }
-
-  /** Documents filed with the case (metadata only), oldest first. */
-  async documentsOf(executor: Executor, caseId: string): Promise<CaseDocumentMeta[]> {
-    return executor
-      .select({
-        id: caseDocuments.id,
-        caseId: caseDocuments.caseId,
-        filename: caseDocuments.filename,
-        contentType: caseDocuments.contentType,
-        sizeBytes: caseDocuments.sizeBytes,
-        sha256: caseDocuments.sha256,
-        uploadedBy: caseDocuments.uploadedBy,
-        uploadedAt: caseDocuments.uploadedAt,
-      })
-      .from(caseDocuments)
-      .where(eq(caseDocuments.caseId, caseId))
-      .orderBy(asc(caseDocuments.uploadedAt), asc(caseDocuments.id));
   }
 
   async slaTarget(executor: Executor, serviceCode: string): Promise<SlaTargetRow | undefined> {

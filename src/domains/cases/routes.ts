@@ -7,42 +7,19 @@ import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { isStaff } from '../../platform/principal.ts';
 import { BoundedInteger } from '../../platform/schemas.ts';
-import type { SlotRow } from '../appointments/repository.ts';
 import type { CaseEventsHub } from './live.ts';
+import { FOLLOWERS, REQUESTERS } from './policies.ts';
 import {
-  AssignmentBody,
-  BookingBody,
   CancelBody,
   CaseBody,
   CaseListQuery,
   CaseParams,
   CaseView,
-  ExcessBody,
-  ProviderJobView,
   SlaTargetBody,
   SlaTargetView,
-  SlotBody,
-  SlotView,
-  StatusBody,
 } from './schemas.ts';
 import type { CasesService } from './service.ts';
 
-function presentSlot(s: SlotRow) {
-  return {
-    id: s.id,
-    providerId: s.providerId,
-    serviceCode: s.serviceCode,
-    specialty: s.specialty,
-    startsAt: s.startsAt.toISOString(),
-    endsAt: s.endsAt.toISOString(),
-    capacity: s.capacity,
-    booked: s.booked,
-  };
-}
-
-// Finance reaches claims only (the service narrows it).
-const FOLLOWERS = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'scope:cases:read'] as const;
-const REQUESTERS = ['customer', 'agent', 'supervisor', 'scope:cases:write'] as const;
 /** Seconds between SSE comments that keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
 
@@ -244,134 +221,6 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       },
     },
     async (request) => cases.cancel(actorOf(request), request.params.id, request.body.reason),
-  );
-
-  app.post(
-    '/v1/cases/:id/excess-acceptance',
-    {
-      config: { policy: { allow: REQUESTERS, record: 'case' } },
-      schema: {
-        tags: ['cases'],
-        summary:
-          'Accept (or reject) the excess of a tow quoted above its cap; accepting dispatches it. An agent answers for a caller on the phone.',
-        params: CaseParams,
-        body: ExcessBody,
-        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request) => cases.answerExcess(actorOf(request), request.params.id, request.body),
-  );
-
-  app.post(
-    '/v1/cases/:id/assignment',
-    {
-      config: { policy: { allow: ['agent', 'supervisor'], record: 'case' } },
-      schema: {
-        tags: ['cases'],
-        summary: 'Assign a provider by hand, with a reason (the automatic offer is withdrawn)',
-        params: CaseParams,
-        body: AssignmentBody,
-        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },
-      },
-    },
-    async (request) => cases.assignByHand(actorOf(request), request.params.id, request.body),
-  );
-
-  app.post(
-    '/v1/cases/:id/status',
-    {
-      config: {
-        policy: { allow: ['provider', 'scope:provider:jobs', 'agent', 'supervisor'], record: 'job' },
-      },
-      schema: {
-        tags: ['provider'],
-        summary: 'Report progress: en route, on site, completed (with the final cost)',
-        params: CaseParams,
-        body: StatusBody,
-        response: { 200: ProviderJobView, ...problemResponses(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request) => cases.reportStatus(actorOf(request), request.params.id, request.body),
-  );
-
-  app.post(
-    '/v1/cases/:id/booking',
-    {
-      config: { policy: { allow: REQUESTERS, record: 'case' } },
-      schema: {
-        tags: ['appointments'],
-        summary:
-          'Book an appointment case into a published slot, or move it to another (the first booking reserves the use)',
-        description:
-          'A use the membership no longer has when booking (the specialty or the last consultation of the year taken meanwhile, the membership not paid up) answers the refusal as problem+json: `code` is the first failing reason (`SPECIALTY_ALREADY_USED`, `ENTITLEMENT_EXHAUSTED`, `MEMBERSHIP_NOT_CURRENT`, …), `detail` its sentence, `decision` the whole answer, and `caseState: "refused"`: the case is closed as refused with those reasons.',
-        params: CaseParams,
-        body: BookingBody,
-        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409, 422) },
-      },
-    },
-    async (request) => cases.book(actorOf(request), request.params.id, request.body.slotId),
-  );
-
-  app.post(
-    '/v1/provider/slots',
-    {
-      config: { policy: { allow: ['provider', 'scope:provider:jobs'], record: 'own-provider' } },
-      schema: {
-        tags: ['appointments'],
-        summary: 'Publish availability: a slot for one of my appointment services (and a specialty)',
-        body: SlotBody,
-        response: { 201: SlotView, ...problemResponses(400, 401, 403, 409, 422) },
-      },
-    },
-    async (request, reply) => {
-      const slot = await cases.publishSlot(actorOf(request), {
-        ...request.body,
-        startsAt: new Date(request.body.startsAt),
-      });
-      return reply.status(201).send(presentSlot(slot));
-    },
-  );
-
-  app.get(
-    '/v1/providers/:id/slots',
-    {
-      config: {
-        policy: {
-          allow: [
-            'customer',
-            'agent',
-            'supervisor',
-            'admin',
-            'provider',
-            'scope:cases:write',
-            'scope:provider:jobs',
-          ],
-          record: 'none',
-        },
-      },
-      schema: {
-        tags: ['appointments'],
-        summary: "A provider's open slots (with room left) over the next days",
-        params: CaseParams,
-        querystring: Type.Object(
-          {
-            serviceCode: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
-            specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80 })),
-            days: Type.Optional(BoundedInteger(1, 60, { description: 'How many days ahead (default 14)' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ data: Type.Array(SlotView) }),
-          ...problemResponses(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request) => ({
-      data: (
-        await cases.openSlots(request.params.id, { ...request.query, days: request.query.days ?? 14 })
-      ).map(presentSlot),
-    }),
   );
 
   app.get(

@@ -6,7 +6,7 @@ import { CASE_STATES } from './lifecycle.ts';
 const Localised = Type.Object({ es: Type.String(), en: Type.String() });
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees, WGS 84' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees, WGS 84' });
-const Centavos = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'MXN centavos' });
+export const Centavos = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'MXN centavos' });
 
 export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -269,42 +269,6 @@ export const CancelBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ExcessBody = Type.Object(
-  {
-    accept: Type.Boolean(),
-    note: Type.Optional(Type.String({ maxLength: 500, description: 'e.g. "aceptado por teléfono"' })),
-  },
-  { additionalProperties: false },
-);
-
-export const AssignmentBody = Type.Object(
-  {
-    providerId: Type.String({ format: 'uuid' }),
-    reason: Type.String({ minLength: 3, maxLength: 500 }),
-    etaMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
-    quoteCentavos: Type.Optional(Centavos),
-  },
-  { additionalProperties: false },
-);
-
-export const StatusBody = Type.Object(
-  {
-    status: Type.Union(
-      [
-        Type.Literal('en_route'),
-        Type.Literal('on_site'),
-        Type.Literal('completed'),
-        Type.Literal('attended'),
-        Type.Literal('no_show'),
-      ],
-      { description: 'dispatch: en_route, on_site, completed; appointments: attended, no_show' },
-    ),
-    finalCostCentavos: Type.Optional(Centavos),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-
 export const SlaTargetView = Type.Object({
   serviceCode: Type.String(),
   dispatchMinutes: Type.Integer(),
@@ -317,32 +281,5 @@ export const SlaTargetBody = Type.Object(
     dispatchMinutes: Type.Integer({ minimum: 1, maximum: 10_080 }),
     arrivalMinutes: Nullable(Type.Integer({ minimum: 1, maximum: 10_080 })),
   },
-  { additionalProperties: false },
-);
-
-export const SlotView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  providerId: Type.String({ format: 'uuid' }),
-  serviceCode: Type.String(),
-  specialty: Nullable(Type.String()),
-  startsAt: Type.String({ format: 'date-time' }),
-  endsAt: Type.String({ format: 'date-time' }),
-  capacity: Type.Integer(),
-  booked: Type.Integer(),
-});
-
-export const SlotBody = Type.Object(
-  {
-    serviceCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['specialist-consultation'] }),
-    specialty: Type.Optional(Type.String({ minLength: 2, maxLength: 80, examples: ['cardiología'] })),
-    startsAt: Type.String({ format: 'date-time' }),
-    durationMinutes: Type.Integer({ minimum: 10, maximum: 720 }),
-    capacity: Type.Integer({ minimum: 1, maximum: 100 }),
-  },
-  { additionalProperties: false },
-);
-
-export const BookingBody = Type.Object(
-  { slotId: Type.String({ format: 'uuid' }) },
   { additionalProperties: false },
 );

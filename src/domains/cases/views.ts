@@ -1,8 +1,7 @@
-import type { NotificationRow } from '../appointments/repository.ts';
-import type { OfferRow, ProviderRow } from '../dispatch/repository.ts';
+import type { ProviderRow } from '../dispatch/repository.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import { type CaseState, STATE_LABELS } from './lifecycle.ts';
-import type { CaseDocumentMeta, CaseEventRow, CaseRow } from './repository.ts';
+import type { CaseEventRow, CaseRow } from './repository.ts';
 
 /** What each timeline event says to the customer and the agent. */
 /** Events that enter a state read as that state does. */
@@ -90,7 +89,7 @@ export function presentEvent(e: CaseEventRow, audience: EventAudience = STAFF_AU
   };
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const minutesBetween = (a: Date, b: Date | null) =>
   b ? Math.round((b.getTime() - a.getTime()) / 60_000) : null;
 
@@ -135,32 +134,41 @@ export interface CaseView {
   closedAt: string | null;
   closeReason: string | null;
   timeline?: CaseEventView[];
-  appointment?: {
-    at: string | null;
-    slotId: string | null;
-    notifications: {
-      kind: string;
-      channel: string;
-      sendAt: string;
-      status: string;
-      es: string;
-      en: string;
-    }[];
-  };
+  appointment?: AppointmentView;
   claim?: ClaimView;
-  offers?: {
-    id: string;
-    providerId: string;
+  offers?: OfferView[];
+}
+
+/** What the kinds of help add to the case's view (each module fills its own). */
+export type CaseViewParts = Pick<CaseView, 'appointment' | 'claim' | 'offers'>;
+
+/** An appointment: when, in which slot, and the messages about it. */
+export interface AppointmentView {
+  at: string | null;
+  slotId: string | null;
+  notifications: {
+    kind: string;
+    channel: string;
+    sendAt: string;
     status: string;
-    attempt: number;
-    distanceKm: number;
-    etaMinutes: number;
-    offeredAt: string;
-    expiresAt: string;
-    respondedAt: string | null;
-    quoteCentavos: number | null;
-    declineReason: string | null;
+    es: string;
+    en: string;
   }[];
+}
+
+/** An offer made to a provider (staff only). */
+export interface OfferView {
+  id: string;
+  providerId: string;
+  status: string;
+  attempt: number;
+  distanceKm: number;
+  etaMinutes: number;
+  offeredAt: string;
+  expiresAt: string;
+  respondedAt: string | null;
+  quoteCentavos: number | null;
+  declineReason: string | null;
 }
 
 /** A document filed with a claim, without its bytes. */
@@ -174,18 +182,6 @@ export interface CaseDocumentView {
   uploadedAt: string;
 }
 
-export function presentDocument(d: CaseDocumentMeta): CaseDocumentView {
-  return {
-    id: d.id,
-    filename: d.filename,
-    contentType: d.contentType,
-    sizeBytes: d.sizeBytes,
-    sha256: d.sha256,
-    uploadedBy: d.uploadedBy,
-    uploadedAt: d.uploadedAt.toISOString(),
-  };
-}
-
 /** A reimbursement claim: what was asked, the card's 24-hour cap, what was approved and paid. */
 export interface ClaimView {
   requestedCentavos: number | null;
@@ -195,21 +191,6 @@ export interface ClaimView {
   payoutReference: string | null;
   /** Present when the case is read one at a time (not in lists). */
   documents?: CaseDocumentView[];
-}
-
-function presentClaim(c: CaseRow, documents: CaseDocumentMeta[] | null): ClaimView {
-  const details = c.details as {
-    withdrawal?: { amountCentavos?: number; at?: string; atm?: string };
-    cardDailyAtmMaximumCentavos?: number;
-  };
-  return {
-    requestedCentavos: details.withdrawal?.amountCentavos ?? null,
-    cardDailyAtmMaximumCentavos: details.cardDailyAtmMaximumCentavos ?? null,
-    withdrawal: { at: details.withdrawal?.at ?? null, atm: details.withdrawal?.atm ?? null },
-    approvedCentavos: c.approvedCentavos,
-    payoutReference: c.payoutReference,
-    ...(documents ? { documents: documents.map(presentDocument) } : {}),
-  };
 }
 
 function breaches(c: CaseRow, now: Date): string[] {
@@ -227,11 +208,9 @@ export function presentCase(
   c: CaseRow,
   events: CaseEventRow[] | null,
   provider: ProviderRow | null,
-  offers: OfferRow[] | null,
   now: Date,
-  notifications: NotificationRow[] | null = null,
-  documents: CaseDocumentMeta[] | null = null,
   audience: EventAudience = STAFF_AUDIENCE,
+  parts: CaseViewParts = {},
 ): CaseView {
   return {
     id: c.id,
@@ -273,40 +252,7 @@ export function presentCase(
     closedAt: iso(c.closedAt),
     closeReason: c.closeReason,
     ...(events ? { timeline: events.map((e) => presentEvent(e, audience)) } : {}),
-    ...(c.fulfilment === 'appointment'
-      ? {
-          appointment: {
-            at: iso(c.appointmentAt),
-            slotId: c.slotId,
-            notifications: (notifications ?? []).map((n) => ({
-              kind: n.kind,
-              channel: n.channel,
-              sendAt: n.sendAt.toISOString(),
-              status: n.status,
-              es: n.bodyEs,
-              en: n.bodyEn,
-            })),
-          },
-        }
-      : {}),
-    ...(c.fulfilment === 'reimbursement' ? { claim: presentClaim(c, documents) } : {}),
-    ...(offers
-      ? {
-          offers: offers.map((o) => ({
-            id: o.id,
-            providerId: o.providerId,
-            status: o.status,
-            attempt: o.attempt,
-            distanceKm: o.distanceKm,
-            etaMinutes: o.etaMinutes,
-            offeredAt: o.offeredAt.toISOString(),
-            expiresAt: o.expiresAt.toISOString(),
-            respondedAt: iso(o.respondedAt),
-            quoteCentavos: o.quoteCentavos,
-            declineReason: o.declineReason,
-          })),
-        }
-      : {}),
+    ...parts,
   };
 }
 

@@ -1,11 +1,31 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { caseDocuments, memberships } from '../../db/schema/index.ts';
 
 export type CaseDocumentRow = typeof caseDocuments.$inferSelect;
+/** A document filed with a claim, without its bytes. */
+export type CaseDocumentMeta = Omit<CaseDocumentRow, 'content'>;
 
-/** Evidence filed with claims, bytes included (the case view reads metadata through CasesRepository). */
+/** Evidence filed with claims: bytes only when one document is read. */
 export class ClaimsRepository {
+  /** Documents filed with the case (metadata only), oldest first. */
+  async documentsOf(executor: Executor, caseId: string): Promise<CaseDocumentMeta[]> {
+    return executor
+      .select({
+        id: caseDocuments.id,
+        caseId: caseDocuments.caseId,
+        filename: caseDocuments.filename,
+        contentType: caseDocuments.contentType,
+        sizeBytes: caseDocuments.sizeBytes,
+        sha256: caseDocuments.sha256,
+        uploadedBy: caseDocuments.uploadedBy,
+        uploadedAt: caseDocuments.uploadedAt,
+      })
+      .from(caseDocuments)
+      .where(eq(caseDocuments.caseId, caseId))
+      .orderBy(asc(caseDocuments.uploadedAt), asc(caseDocuments.id));
+  }
+
   async insertDocument(executor: Executor, row: CaseDocumentRow): Promise<void> {
     await executor.insert(caseDocuments).values(row);
   }

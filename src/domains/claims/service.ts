@@ -4,14 +4,14 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
-import type { CaseRow, CasesRepository } from '../cases/repository.ts';
-import type { CasesService } from '../cases/service.ts';
-import { type CaseDocumentView, type CaseView, presentDocument } from '../cases/views.ts';
-import type { EntitlementsService } from '../entitlements/service.ts';
+import type { CaseKernel } from '../cases/kernel.ts';
+import type { CaseRow } from '../cases/repository.ts';
+import type { CaseDocumentView, CaseView } from '../cases/views.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { approvedAmount, type ClaimDetails, claimDetailsOf } from './details.ts';
 import './errors.ts';
 import type { CaseDocumentRow, ClaimsRepository } from './repository.ts';
+import { presentDocument } from './views.ts';
 
 /** What a document may be, and the bytes each kind starts with. */
 export const DOCUMENT_SIGNATURES: Readonly<Record<string, readonly number[]>> = {
@@ -45,15 +45,13 @@ export interface ReviewInput {
 /**
  * Reimbursement claims (the ATM robbery): evidence filed with the case, the review, and the payout
  * to the membership's card. Opening a claim is `CasesService.request`, which reserves the year's
- * use at filing; this service acts on the same case through CasesService's shared helpers.
+ * use at filing (`ClaimFulfilment.opened`); this service acts on the same case through the kernel.
  */
 export class ClaimsService {
   constructor(
     private readonly db: Database,
-    private readonly cases: CasesService,
-    private readonly casesRepository: CasesRepository,
+    private readonly cases: CaseKernel,
     private readonly repository: ClaimsRepository,
-    private readonly entitlements: EntitlementsService,
     private readonly payments: PaymentGateway,
     private readonly clock: Clock,
   ) {}
@@ -65,7 +63,7 @@ export class ClaimsService {
 
   /** Providers and partners never read evidence; a customer reads only their own. */
   private async readable(tx: Transaction, actor: Actor, caseId: string): Promise<CaseRow> {
-    const kase = await this.casesRepository.byId(tx, caseId);
+    const kase = await this.cases.find(tx, caseId);
     if (!kase) throw new AppError('CASE_NOT_FOUND');
     const p = actor.principal;
     if (p?.kind === 'api_key') throw new AppError('DOCUMENT_NOT_FOUND');
@@ -121,7 +119,7 @@ export class ClaimsService {
     return this.db.transaction(async (tx) => {
       await this.readable(tx, actor, caseId);
       await this.cases.auditAction(tx, actor, 'case.document.list', caseId);
-      return (await this.casesRepository.documentsOf(tx, caseId)).map(presentDocument);
+      return (await this.repository.documentsOf(tx, caseId)).map(presentDocument);
     });
   }
 
@@ -157,8 +155,8 @@ export class ClaimsService {
         throw new AppError('CLAIM_NOT_UNDER_REVIEW', { extensions: { state: kase.state } });
       const now = this.clock.now();
       if (input.decision === 'reject') {
-        await this.entitlements.release(tx, SYSTEM_ACTOR, kase.reservationId, 'claim_rejected');
-        await this.casesRepository.update(tx, caseId, {
+        await this.cases.releaseUse(tx, kase, 'claim_rejected');
+        await this.cases.update(tx, caseId, {
           state: 'rejected',
           closedAt: now,
           closeReason: 'rejected',
@@ -166,13 +164,13 @@ export class ClaimsService {
         });
         await this.cases.append(tx, actor, kase, 'rejected', 'rejected', input.reason, { useReleased: true });
         await this.cases.auditAction(tx, actor, 'case.claim.reject', caseId);
-        return { view: await this.cases.view(tx, await this.cases.lock(tx, caseId), staff) };
+        return { view: await this.cases.viewAfter(tx, caseId, staff) };
       }
       if ((await this.repository.countDocuments(tx, caseId)) === 0)
         throw new AppError('CLAIM_EVIDENCE_REQUIRED');
       const amount = approvedAmount(claim, input.approvedCentavos);
-      await this.entitlements.confirm(tx, SYSTEM_ACTOR, kase.reservationId);
-      await this.casesRepository.update(tx, caseId, {
+      await this.cases.confirmUse(tx, kase);
+      await this.cases.update(tx, caseId, {
         state: 'approved',
         approvedCentavos: amount,
         updatedAt: now,
@@ -205,7 +203,7 @@ export class ClaimsService {
       const locked = await this.cases.lock(tx, kase.id);
       if (locked.state === 'approved') {
         const now = this.clock.now();
-        await this.casesRepository.update(tx, kase.id, {
+        await this.cases.update(tx, kase.id, {
           state: 'paid',
           payoutReference: payout.id,
           completedAt: now,
@@ -218,7 +216,7 @@ export class ClaimsService {
           amountCentavos: payout.amountCentavos,
         });
       }
-      return this.cases.view(tx, await this.cases.lock(tx, kase.id), staff);
+      return this.cases.viewAfter(tx, kase.id, staff);
     });
   }
 }

@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { type Executor, rows } from '../../db/client.ts';
-import { cases, dispatchOffers, providers } from '../../db/schema/index.ts';
-import { ASSIGNED_STATES } from '../cases/lifecycle.ts';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { dispatchOffers, providers } from '../../db/schema/index.ts';
 
 export type ProviderRow = typeof providers.$inferSelect;
 export type OfferRow = typeof dispatchOffers.$inferSelect;
@@ -38,19 +37,15 @@ export class DispatchRepository {
     await executor.update(providers).set(changes).where(eq(providers.id, id));
   }
 
-  /** Jobs each provider holds now, by provider id. */
-  async activeJobs(executor: Executor, providerIds: string[]): Promise<Map<string, number>> {
-    if (providerIds.length === 0) return new Map();
-    const found = await executor
-      .select({ providerId: cases.providerId, n: sql<number>`count(*)::int` })
-      .from(cases)
-      .where(and(inArray(cases.providerId, providerIds), inArray(cases.state, [...ASSIGNED_STATES])))
-      .groupBy(cases.providerId);
-    return new Map(found.map((r) => [r.providerId as string, Number(r.n)]));
+  async providersByIds(executor: Executor, ids: string[]): Promise<Map<string, ProviderRow>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const found = await executor.select().from(providers).where(inArray(providers.id, unique));
+    return new Map(found.map((r) => [r.id, r]));
   }
 
-  /** Available providers that give the service, except those already asked about this case. */
-  async candidates(executor: Executor, serviceCode: string, caseId: string): Promise<ProviderRow[]> {
+  /** Available providers that give the service, except those already asked about this job. */
+  async candidates(executor: Executor, serviceCode: string, jobId: string): Promise<ProviderRow[]> {
     return executor
       .select()
       .from(providers)
@@ -58,7 +53,7 @@ export class DispatchRepository {
         and(
           eq(providers.available, true),
           sql`${providers.services} @> array[${serviceCode}]::text[]`,
-          sql`not exists (select 1 from ${dispatchOffers} o where o.case_id = ${caseId} and o.provider_id = ${providers.id})`,
+          sql`not exists (select 1 from ${dispatchOffers} o where o.case_id = ${jobId} and o.provider_id = ${providers.id})`,
         ),
       );
   }
@@ -73,20 +68,20 @@ export class DispatchRepository {
     return row;
   }
 
-  async pendingOfferOf(executor: Executor, caseId: string): Promise<OfferRow | undefined> {
+  async pendingOfferOf(executor: Executor, jobId: string): Promise<OfferRow | undefined> {
     const [row] = await executor
       .select()
       .from(dispatchOffers)
-      .where(and(eq(dispatchOffers.caseId, caseId), eq(dispatchOffers.status, 'pending')))
+      .where(and(eq(dispatchOffers.caseId, jobId), eq(dispatchOffers.status, 'pending')))
       .for('update');
     return row;
   }
 
-  async offersOfCase(executor: Executor, caseId: string): Promise<OfferRow[]> {
+  async offersOfJob(executor: Executor, jobId: string): Promise<OfferRow[]> {
     return executor
       .select()
       .from(dispatchOffers)
-      .where(eq(dispatchOffers.caseId, caseId))
+      .where(eq(dispatchOffers.caseId, jobId))
       .orderBy(asc(dispatchOffers.attempt));
   }
 
@@ -98,31 +93,12 @@ export class DispatchRepository {
     await executor.update(dispatchOffers).set(changes).where(eq(dispatchOffers.id, id));
   }
 
-  /** A provider's pending offers, newest first, with what it needs to decide. */
-  async pendingOffersFor(executor: Executor, providerId: string) {
-    return rows<{
-      id: string;
-      caseId: string;
-      caseNumber: string;
-      serviceCode: string;
-      addressText: string;
-      lat: number;
-      lng: number;
-      description: string;
-      details: Record<string, unknown>;
-      distanceKm: number;
-      etaMinutes: number;
-      offeredAt: Date;
-      expiresAt: Date;
-    }>(
-      executor,
-      sql`select o.id, o.case_id as "caseId", c.number as "caseNumber", c.service_code as "serviceCode",
-                 c.address_text as "addressText", c.lat, c.lng, c.description, c.details,
-                 o.distance_km as "distanceKm", o.eta_minutes as "etaMinutes",
-                 o.offered_at as "offeredAt", o.expires_at as "expiresAt"
-            from dispatch_offers o join cases c on c.id = o.case_id
-           where o.provider_id = ${providerId} and o.status = 'pending'
-           order by o.offered_at desc`,
-    );
+  /** A provider's pending offers, newest first. */
+  async pendingOffersFor(executor: Executor, providerId: string): Promise<OfferRow[]> {
+    return executor
+      .select()
+      .from(dispatchOffers)
+      .where(and(eq(dispatchOffers.providerId, providerId), eq(dispatchOffers.status, 'pending')))
+      .orderBy(desc(dispatchOffers.offeredAt));
   }
 }

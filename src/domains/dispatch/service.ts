@@ -5,12 +5,31 @@ import { newId } from '../../lib/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
-import type { CaseRow } from '../cases/repository.ts';
 import './errors.ts';
 import { type Coverage, covers, distanceKm, etaMinutes, MEXICAN_STATES, type Point } from './geo.ts';
 import type { DispatchRepository, OfferRow, ProviderRow } from './repository.ts';
 
 export const OFFER_EXPIRY_QUEUE = 'dispatch-offer-expiry';
+
+/**
+ * What dispatch is handed: a job to send someone to. Its id is the id of whatever asked for it
+ * (today an assistance case), which dispatch keeps on the offers and never looks behind.
+ */
+export interface DispatchJob {
+  id: string;
+  serviceCode: string;
+  place: { lat: number; lng: number; stateCode: string | null };
+}
+
+/**
+ * How many jobs each provider holds now. Dispatch does not keep the jobs' states (their owner
+ * does), so the owner answers; a provider at its capacity is not offered another.
+ */
+export interface ProviderLoad {
+  activeJobs(executor: Executor, providerIds: string[]): Promise<Map<string, number>>;
+}
+
+export type PendingOffer = OfferRow & { providerName: string };
 
 export interface ProviderInput {
   name: string;
@@ -58,14 +77,14 @@ function present(p: ProviderRow, activeJobs: number): ProviderView {
   };
 }
 
-/** A provider that could take a case now, with how far it is. */
+/** A provider that could take a job now, with how far it is. */
 export interface Candidate {
   provider: ProviderRow;
   distanceKm: number;
   etaMinutes: number;
 }
 
-/** A provider seen from a case (the dispatch board): how far, how soon, and whether it can go now. */
+/** A provider seen from a job (the dispatch board): how far, how soon, and whether it can go now. */
 export interface CandidateView {
   providerId: string;
   name: string;
@@ -91,6 +110,7 @@ export class DispatchService {
     private readonly jobs: Jobs,
     private readonly clock: Clock,
     private readonly offerTimeoutSeconds: number,
+    private readonly load: ProviderLoad,
   ) {}
 
   private checkInput(input: ProviderInput): void {
@@ -148,7 +168,7 @@ export class DispatchService {
 
   async list(serviceCode?: string): Promise<ProviderView[]> {
     const found = await this.repository.listProviders(this.db, serviceCode);
-    const jobs = await this.repository.activeJobs(
+    const jobs = await this.load.activeJobs(
       this.db,
       found.map((p) => p.id),
     );
@@ -158,7 +178,7 @@ export class DispatchService {
   async get(id: string): Promise<ProviderView> {
     const p = await this.repository.providerById(this.db, id);
     if (!p) throw new AppError('PROVIDER_NOT_FOUND');
-    const jobs = await this.repository.activeJobs(this.db, [id]);
+    const jobs = await this.load.activeJobs(this.db, [id]);
     return present(p, jobs.get(id) ?? 0);
   }
 
@@ -184,7 +204,7 @@ export class DispatchService {
         recordId: providerId,
         details: changes,
       });
-      const jobs = await this.repository.activeJobs(tx, [providerId]);
+      const jobs = await this.load.activeJobs(tx, [providerId]);
       return present({ ...p, ...changes }, jobs.get(providerId) ?? 0);
     });
   }
@@ -202,16 +222,16 @@ export class DispatchService {
   }
 
   /**
-   * Providers that could take the case now, nearest first: available, giving the service, covering
-   * the place, with room for another job, and not asked about this case before.
+   * Providers that could take the job now, nearest first: available, giving the service, covering
+   * the place, with room for another job, and not asked about this job before.
    */
-  async rank(executor: Executor, kase: CaseRow): Promise<Candidate[]> {
-    const found = await this.repository.candidates(executor, kase.serviceCode, kase.id);
-    const jobs = await this.repository.activeJobs(
+  async rank(executor: Executor, job: DispatchJob): Promise<Candidate[]> {
+    const found = await this.repository.candidates(executor, job.serviceCode, job.id);
+    const jobs = await this.load.activeJobs(
       executor,
       found.map((p) => p.id),
     );
-    const place = { lat: kase.lat, lng: kase.lng, stateCode: kase.stateCode };
+    const place = job.place;
     return found
       .filter((p) => covers(coverageOf(p), place) && (jobs.get(p.id) ?? 0) < p.capacity)
       .map((p) => {
@@ -222,18 +242,18 @@ export class DispatchService {
   }
 
   /**
-   * Every provider that gives the case's service, as the agent's dispatch board shows them:
-   * distance and ETA from its unit to the place, and whether it could take the case now (covers
+   * Every provider that gives the job's service, as the agent's dispatch board shows them:
+   * distance and ETA from its unit to the place, and whether it could take the job now (covers
    * the place, available, room for another job). Those who could come first, nearest first. Unlike
    * `rank()` it keeps the ones already asked and the ones that cannot go, with why.
    */
-  async survey(executor: Executor, kase: CaseRow): Promise<CandidateView[]> {
-    const found = await this.repository.listProviders(executor, kase.serviceCode);
-    const jobs = await this.repository.activeJobs(
+  async survey(executor: Executor, job: DispatchJob): Promise<CandidateView[]> {
+    const found = await this.repository.listProviders(executor, job.serviceCode);
+    const jobs = await this.load.activeJobs(
       executor,
       found.map((p) => p.id),
     );
-    const place = { lat: kase.lat, lng: kase.lng, stateCode: kase.stateCode };
+    const place = job.place;
     return found
       .map((p) => {
         const km = distanceKm(p, place);
@@ -262,17 +282,17 @@ export class DispatchService {
   }
 
   /**
-   * Offers the case to the nearest candidate, with a job that expires the offer if it is not
+   * Offers the job to the nearest candidate, with a job that expires the offer if it is not
    * answered in time; both commit with the caller's transaction. Null when nobody can take it.
    */
-  async offerNext(tx: Transaction, kase: CaseRow): Promise<(OfferRow & { providerName: string }) | null> {
-    const [best] = await this.rank(tx, kase);
+  async offerNext(tx: Transaction, job: DispatchJob): Promise<PendingOffer | null> {
+    const [best] = await this.rank(tx, job);
     if (!best) return null;
-    const previous = await this.repository.offersOfCase(tx, kase.id);
+    const previous = await this.repository.offersOfJob(tx, job.id);
     const now = this.clock.now();
     const offer: OfferRow = {
       id: newId(),
-      caseId: kase.id,
+      caseId: job.id,
       providerId: best.provider.id,
       status: 'pending',
       attempt: previous.length + 1,
@@ -300,25 +320,94 @@ export class DispatchService {
     );
   }
 
-  /** Whether the provider can take the case by hand (an agent's assignment). */
-  async checkCanServe(executor: Executor, providerId: string, kase: CaseRow): Promise<Candidate> {
+  /** Whether the provider can take the job by hand (an agent's assignment). */
+  async checkCanServe(executor: Executor, providerId: string, job: DispatchJob): Promise<Candidate> {
     const p = await this.repository.providerById(executor, providerId);
     if (!p) throw new AppError('PROVIDER_NOT_FOUND');
-    const place = { lat: kase.lat, lng: kase.lng, stateCode: kase.stateCode };
-    if (!p.services.includes(kase.serviceCode) || !covers(coverageOf(p), place))
+    const place = job.place;
+    if (!p.services.includes(job.serviceCode) || !covers(coverageOf(p), place))
       throw new AppError('PROVIDER_CANNOT_SERVE');
-    const jobs = await this.repository.activeJobs(executor, [providerId]);
+    const jobs = await this.load.activeJobs(executor, [providerId]);
     if (!p.available || (jobs.get(providerId) ?? 0) >= p.capacity) throw new AppError('PROVIDER_UNAVAILABLE');
     const km = distanceKm(p, place);
     return { provider: p, distanceKm: Math.round(km * 100) / 100, etaMinutes: etaMinutes(km) };
   }
 
-  async pendingOffers(actor: Actor) {
-    const offers = await this.repository.pendingOffersFor(this.db, this.providerIdOf(actor));
-    return offers.map((o) => ({
-      ...o,
-      offeredAt: o.offeredAt.toISOString(),
-      expiresAt: o.expiresAt.toISOString(),
-    }));
+  /** The caller's offers waiting for an answer, newest first (the job's owner says what each is). */
+  async pendingOffersOf(executor: Executor, providerId: string): Promise<OfferRow[]> {
+    return this.repository.pendingOffersFor(executor, providerId);
+  }
+
+  // --- Offers, as the job's owner moves them --------------------------------------------------
+
+  async provider(executor: Executor, id: string): Promise<ProviderRow | undefined> {
+    return this.repository.providerById(executor, id);
+  }
+
+  /** The provider's row, locked for the caller's transaction (publishing its slots one at a time). */
+  async lockProvider(tx: Transaction, id: string): Promise<ProviderRow> {
+    const p = await this.repository.providerById(tx, id, true);
+    if (!p) throw new AppError('PROVIDER_NOT_FOUND');
+    return p;
+  }
+
+  /** The providers with these ids (a list of jobs names who holds each), by id. */
+  async providersByIds(executor: Executor, ids: string[]): Promise<Map<string, ProviderRow>> {
+    return this.repository.providersByIds(executor, ids);
+  }
+
+  async offer(executor: Executor, id: string, forUpdate = false): Promise<OfferRow | undefined> {
+    return this.repository.offerById(executor, id, forUpdate);
+  }
+
+  async offersOfJob(executor: Executor, jobId: string): Promise<OfferRow[]> {
+    return this.repository.offersOfJob(executor, jobId);
+  }
+
+  /** The provider answered, or the time ran out: the offer is closed with what happened. */
+  async closeOffer(
+    tx: Transaction,
+    offerId: string,
+    outcome:
+      | { status: 'accepted'; quoteCentavos: number | null }
+      | { status: 'declined'; declineReason: string | null }
+      | { status: 'expired' },
+  ): Promise<void> {
+    await this.repository.updateOffer(tx, offerId, { ...outcome, respondedAt: this.clock.now() });
+  }
+
+  /** The job is taken by hand or ends: its pending offer, if any, is withdrawn. */
+  async withdrawPending(tx: Transaction, jobId: string): Promise<void> {
+    const pending = await this.repository.pendingOfferOf(tx, jobId);
+    if (pending)
+      await this.repository.updateOffer(tx, pending.id, {
+        status: 'withdrawn',
+        respondedAt: this.clock.now(),
+      });
+  }
+
+  /** An agent sent this provider: recorded as an offer accepted on the spot, after the others. */
+  async recordHandAssignment(
+    tx: Transaction,
+    jobId: string,
+    candidate: Candidate,
+    quoteCentavos: number | null,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const previous = await this.repository.offersOfJob(tx, jobId);
+    await this.repository.insertOffer(tx, {
+      id: newId(),
+      caseId: jobId,
+      providerId: candidate.provider.id,
+      status: 'accepted',
+      attempt: previous.length + 1,
+      distanceKm: candidate.distanceKm,
+      etaMinutes: candidate.etaMinutes,
+      offeredAt: now,
+      expiresAt: now,
+      respondedAt: now,
+      quoteCentavos,
+      declineReason: null,
+    });
   }
 }

@@ -4,11 +4,10 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type Actor, SYSTEM_ACTOR, type UserRole } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import type { CaseKernel } from '../cases/kernel.ts';
 import type { CaseRow } from '../cases/repository.ts';
-import type { CasesService } from '../cases/service.ts';
 import type { CaseView } from '../cases/views.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
-import type { EntitlementsService } from '../entitlements/service.ts';
 import './errors.ts';
 import type { CaseNoteRow, RemoteRepository } from './repository.ts';
 
@@ -41,10 +40,9 @@ export interface QueueItem {
 export class RemoteService {
   constructor(
     private readonly db: Database,
-    private readonly cases: CasesService,
+    private readonly cases: CaseKernel,
     private readonly repository: RemoteRepository,
     private readonly catalog: CatalogRepository,
-    private readonly entitlements: EntitlementsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -109,7 +107,7 @@ export class RemoteService {
         });
         await this.cases.auditAction(tx, actor, 'case.take', caseId);
       }
-      return this.cases.view(tx, await this.cases.lock(tx, caseId), true);
+      return this.cases.viewAfter(tx, caseId, true);
     });
   }
 
@@ -132,7 +130,7 @@ export class RemoteService {
         createdAt: now,
       };
       await this.repository.insertNote(tx, row);
-      if (kase.reservationId) await this.entitlements.confirm(tx, SYSTEM_ACTOR, kase.reservationId);
+      await this.cases.confirmUse(tx, kase);
       await this.cases.update(tx, caseId, {
         state: 'completed',
         completedAt: now,
@@ -143,7 +141,7 @@ export class RemoteService {
       // The note's text stays out of the timeline, which more people read.
       await this.cases.append(tx, actor, kase, 'completed', 'completed', null, { noteId: row.id });
       await this.cases.auditAction(tx, actor, 'case.outcome', caseId);
-      return this.cases.view(tx, await this.cases.lock(tx, caseId), true);
+      return this.cases.viewAfter(tx, caseId, true);
     });
   }
 

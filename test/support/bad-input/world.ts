@@ -80,9 +80,9 @@ export async function buildWorld(): Promise<World> {
   const request = (body: Record<string, unknown>) =>
     t.services.cases.request(SYSTEM_ACTOR, body as never, undefined).then((r) => r.body);
   const offered = await request(towRequest(membershipId));
-  const [offer] = await t.services.dispatch['repository'].offersOfCase(t.database.handle.db, offered.id);
+  const [offer] = await t.services.dispatch.offersOfJob(t.database.handle.db, offered.id);
   const dispatched = await request(towRequest(membershipId));
-  await t.services.cases.assignByHand(SYSTEM_ACTOR, dispatched.id, {
+  await t.services.onsite.assignByHand(SYSTEM_ACTOR, dispatched.id, {
     providerId,
     reason: 'entrada mala',
     quoteCentavos: 50_000,
