@@ -11,7 +11,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { cases } from './cases.ts';
 
 /**
  * The provider network: tow companies, ambulances, nurses, technicians, lawyers. A provider covers
@@ -64,9 +63,11 @@ export const dispatchOffers = pgTable(
   'dispatch_offers',
   {
     id: uuid('id').primaryKey(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    /**
+     * The dispatch job offered: its id is the case's, but dispatch knows no case, so no foreign key
+     * to `cases` (cases are never deleted; the case kernel makes the job from its own row).
+     */
+    caseId: uuid('case_id').notNull(),
     providerId: uuid('provider_id')
       .notNull()
       .references(() => providers.id),

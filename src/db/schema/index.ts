@@ -1,5 +1,7 @@
+export * from './appointments.ts';
 export * from './audit.ts';
 export * from './billing.ts';
+export * from './cancellation.ts';
 export * from './cases.ts';
 export * from './catalog.ts';
 export * from './complaints.ts';
@@ -7,5 +9,7 @@ export * from './dispatch.ts';
 export * from './entitlements.ts';
 export * from './identity.ts';
 export * from './members.ts';
+export * from './notifications.ts';
 export * from './payments.ts';
 export * from './platform.ts';
+export * from './remote.ts';
