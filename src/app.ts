@@ -41,6 +41,7 @@ import { IdentityService } from './domains/identity/service.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
+import { NotificationsRepository } from './domains/notifications/repository.ts';
 import type { PaymentGateway } from './domains/payments/gateway.ts';
 import { SandboxRepository } from './domains/payments/repository.ts';
 import { sandboxRoutes } from './domains/payments/routes.ts';
@@ -259,9 +260,12 @@ export function buildServices(
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);
+  // Messages owed to people are the notifications domain's: others record them through its repository.
+  const notifications = new NotificationsRepository();
   const cancellation = new CancellationService(
     db,
     new CancellationRepository(),
+    notifications,
     members,
     billing,
     audit,
@@ -271,6 +275,7 @@ export function buildServices(
   const complaints = new ComplaintsService(
     db,
     new ComplaintsRepository(),
+    notifications,
     members,
     audit,
     idempotency,

@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, max } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { memberships, plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
-import type { ServiceRules } from './rules.ts';
+import { plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
+import type { ServiceRules } from '../../lib/service-rules.ts';
+import { membershipCountsByPlanVersion } from '../members/read-model.ts';
 
 export interface PlanVersionRecord {
   planId: string;
@@ -145,18 +146,11 @@ export class CatalogRepository {
       .orderBy(asc(plans.code), desc(planVersions.version));
   }
 
-  /** How many memberships each version holds: all of them, and those not cancelled. */
+  /** How many memberships each version holds: all of them, and those not cancelled (members' read model). */
   async membershipCounts(
     executor: Executor,
   ): Promise<{ planVersionId: string; total: number; current: number }[]> {
-    return executor
-      .select({
-        planVersionId: memberships.planVersionId,
-        total: count().mapWith(Number),
-        current: sql<number>`count(*) filter (where ${memberships.state} <> 'cancelled')`.mapWith(Number),
-      })
-      .from(memberships)
-      .groupBy(memberships.planVersionId);
+    return membershipCountsByPlanVersion(executor);
   }
 
   /** The plan, locked until the transaction ends: versions of one plan are published one at a time. */

@@ -1,17 +1,13 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, like, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
-import {
-  cases,
-  charges,
-  complaintEvents,
-  complaints,
-  memberships,
-  notifications,
-} from '../../db/schema/index.ts';
+import { cases, complaintEvents, complaints, memberships } from '../../db/schema/index.ts';
+import { membershipOfCharge } from '../billing/read-model.ts';
+import { membershipOfCase } from '../cases/read-model.ts';
+
+export type { NotificationRow } from '../notifications/repository.ts';
 
 export type ComplaintRow = typeof complaints.$inferSelect;
 export type ComplaintEventRow = typeof complaintEvents.$inferSelect;
-export type NotificationRow = typeof notifications.$inferSelect;
 
 /** A complaint with what its views show of the membership and case it concerns. */
 export interface ComplaintRecord {
@@ -113,43 +109,14 @@ export class ComplaintsRepository {
       .limit(filter.limit);
   }
 
-  /** The membership a case belongs to, if the case exists. */
+  /** The membership a case belongs to, if the case exists (the cases domain's read model). */
   async membershipOfCase(executor: Executor, caseId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ membershipId: cases.membershipId })
-      .from(cases)
-      .where(eq(cases.id, caseId));
-    return row?.membershipId;
+    return membershipOfCase(executor, caseId);
   }
 
-  /** The membership a charge belongs to, if the charge exists. */
+  /** The membership a charge belongs to, if the charge exists (billing's read model). */
   async membershipOfCharge(executor: Executor, chargeId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ membershipId: charges.membershipId })
-      .from(charges)
-      .where(eq(charges.id, chargeId));
-    return row?.membershipId;
-  }
-
-  /** Records a message owed to the customer; one per subject key. */
-  async insertNotification(executor: Executor, row: typeof notifications.$inferInsert): Promise<void> {
-    await executor
-      .insert(notifications)
-      .values(row)
-      .onConflictDoNothing({ target: notifications.subjectKey });
-  }
-
-  async notificationsOf(executor: Executor, complaintId: string): Promise<NotificationRow[]> {
-    return executor
-      .select()
-      .from(notifications)
-      .where(
-        and(
-          isNotNull(notifications.subjectKey),
-          like(notifications.subjectKey, `complaint:${complaintId}:%`),
-        ),
-      )
-      .orderBy(asc(notifications.createdAt), asc(notifications.id));
+    return membershipOfCharge(executor, chargeId);
   }
 
   /**

@@ -15,7 +15,8 @@ import {
   sql,
 } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
-import { apiKeys, loginAttempts, providers, sessions, users } from '../../db/schema/index.ts';
+import { apiKeys, loginAttempts, sessions, users } from '../../db/schema/index.ts';
+import { providerExists } from '../dispatch/read-model.ts';
 
 export type UserRecord = typeof users.$inferSelect;
 export type SessionRecord = typeof sessions.$inferSelect;
@@ -58,12 +59,9 @@ export class IdentityRepository {
     await executor.insert(users).values(user);
   }
 
+  /** Whether the provider is registered (dispatch's read model). */
   async providerExists(executor: Executor, providerId: string): Promise<boolean> {
-    const [row] = await executor
-      .select({ id: providers.id })
-      .from(providers)
-      .where(eq(providers.id, providerId));
-    return row !== undefined;
+    return providerExists(executor, providerId);
   }
 
   async userByEmail(executor: Executor, email: string): Promise<UserRecord | undefined> {

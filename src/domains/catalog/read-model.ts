@@ -1,0 +1,33 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { plans, planVersions, services } from '../../db/schema/index.ts';
+
+/**
+ * What other domains may read of the catalog's tables, named by the catalog (their owner).
+ * Other repositories call these with their own executor instead of selecting from the tables.
+ */
+
+/** A plan version's plan code and name. */
+export async function planOfVersion(
+  executor: Executor,
+  planVersionId: string,
+): Promise<{ code: string; name: string } | undefined> {
+  const [plan] = await executor
+    .select({ code: plans.code, name: plans.name })
+    .from(planVersions)
+    .innerJoin(plans, eq(plans.id, planVersions.planId))
+    .where(eq(planVersions.id, planVersionId));
+  return plan;
+}
+
+/** The names of these services, in both languages. */
+export async function serviceNames(
+  executor: Executor,
+  codes: string[],
+): Promise<{ code: string; nameEs: string; nameEn: string }[]> {
+  if (codes.length === 0) return [];
+  return executor
+    .select({ code: services.code, nameEs: services.nameEs, nameEn: services.nameEn })
+    .from(services)
+    .where(inArray(services.code, codes));
+}
