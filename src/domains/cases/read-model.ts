@@ -1,4 +1,4 @@
-import { and, count, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { cases } from '../../db/schema/index.ts';
 
@@ -15,6 +15,16 @@ export async function membershipOfCase(executor: Executor, caseId: string): Prom
     .from(cases)
     .where(eq(cases.id, caseId));
   return row?.membershipId;
+}
+
+/** Case numbers by id, for presenting records that concern cases. */
+export async function caseNumbers(executor: Executor, caseIds: string[]): Promise<Map<string, string>> {
+  if (caseIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: cases.id, number: cases.number })
+    .from(cases)
+    .where(inArray(cases.id, [...new Set(caseIds)]));
+  return new Map(found.map((r) => [r.id, r.number]));
 }
 
 /** Whether any case of the membership has one of these events on its timeline. */

@@ -63,6 +63,30 @@ export async function membershipNumbers(
   return new Map(found.map((r) => [r.id, r.number]));
 }
 
+/** Each membership's number and titular account, by id, for presenting records of several memberships. */
+export async function membershipSummaries(
+  executor: Executor,
+  membershipIds: string[],
+): Promise<Map<string, { number: string; titularUserId: string | null }>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: memberships.id, number: memberships.number, titularUserId: memberships.titularUserId })
+    .from(memberships)
+    .where(inArray(memberships.id, [...new Set(membershipIds)]));
+  return new Map(found.map(({ id, ...summary }) => [id, summary]));
+}
+
+/**
+ * The ids of the memberships whose titular is this account, as a subquery for another domain's
+ * filter (`inArray(x.membershipId, …)`): the filter stays one statement, on the caller's index.
+ */
+export function membershipIdsOfTitular(executor: Executor, userId: string) {
+  return executor
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(eq(memberships.titularUserId, userId));
+}
+
 /** How many memberships each plan version holds: all of them, and those not cancelled. */
 export async function membershipCountsByPlanVersion(
   executor: Executor,
