@@ -9,6 +9,7 @@ import {
   plans,
   planVersions,
 } from '../../db/schema/index.ts';
+import { closeSchedule, openSchedule } from '../billing/schedule-rows.ts';
 
 export type MembershipRecord = typeof memberships.$inferSelect;
 export type BeneficiaryRecord = typeof beneficiaries.$inferSelect;
@@ -29,15 +30,12 @@ export class MembersRepository {
     nextChargeAt: Date | null,
   ): Promise<void> {
     await executor.insert(memberships).values(row);
-    await executor.insert(billingSchedule).values({ membershipId: row.id, nextChargeAt });
+    await openSchedule(executor, row.id, nextChargeAt);
   }
 
   /** Nothing more falls due (a cancellation). */
   async clearSchedule(executor: Executor, membershipId: string): Promise<void> {
-    await executor
-      .update(billingSchedule)
-      .set({ nextChargeAt: null })
-      .where(eq(billingSchedule.membershipId, membershipId));
+    await closeSchedule(executor, membershipId);
   }
 
   async insertConsents(executor: Executor, rows: (typeof consents.$inferInsert)[]): Promise<void> {
@@ -49,6 +47,9 @@ export class MembersRepository {
   }
 
   /**
+   * One statement with the plan's name and the next due instant (a listed exception to reading
+   * catalog's and billing's tables through their read models: the most-read record, on every
+   * membership-scoped request, stays one round trip).
    * With `forUpdate`, the row is locked until the transaction ends (state changes, card changes).
    * `for no key update`, the lock an update of it takes: it keeps other changes out but lets rows
    * that reference the membership (charges' schedule, events, cases) be written meanwhile, so a
