@@ -20,6 +20,20 @@ export async function planOfVersion(
   return plan;
 }
 
+/** The plan code of each of these plan versions, by version id. */
+export async function planCodesOfVersions(
+  executor: Executor,
+  planVersionIds: string[],
+): Promise<Map<string, string>> {
+  if (planVersionIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: planVersions.id, code: plans.code })
+    .from(planVersions)
+    .innerJoin(plans, eq(plans.id, planVersions.planId))
+    .where(inArray(planVersions.id, [...new Set(planVersionIds)]));
+  return new Map(found.map((r) => [r.id, r.code]));
+}
+
 /** The names of these services, in both languages. */
 export async function serviceNames(
   executor: Executor,

@@ -10,6 +10,7 @@ import {
   planVersions,
 } from '../../db/schema/index.ts';
 import { closeSchedule, openSchedule } from '../billing/schedule-rows.ts';
+import { planCodesOfVersions } from '../catalog/read-model.ts';
 
 export type MembershipRecord = typeof memberships.$inferSelect;
 export type BeneficiaryRecord = typeof beneficiaries.$inferSelect;
@@ -202,7 +203,7 @@ export class MembersRepository {
     const conditions: SQL[] = number
       ? [eq(memberships.number, number)]
       : terms.map((term) => sql`${memberships.searchText} like ${`%${term.replace(/[\\%_]/g, '\\$&')}%`}`);
-    return executor
+    const found = await executor
       .select({
         id: memberships.id,
         number: memberships.number,
@@ -211,13 +212,17 @@ export class MembersRepository {
         titularEmail: memberships.titularEmail,
         titularPhone: memberships.titularPhone,
         cardLast4: memberships.cardLast4,
-        planCode: plans.code,
+        planVersionId: memberships.planVersionId,
       })
       .from(memberships)
-      .innerJoin(planVersions, eq(planVersions.id, memberships.planVersionId))
-      .innerJoin(plans, eq(plans.id, planVersions.planId))
       .where(and(...conditions))
       .orderBy(asc(memberships.titularName), asc(memberships.number))
       .limit(limit);
+    // The plan codes of the whole page in one read of the catalog's read model.
+    const codes = await planCodesOfVersions(
+      executor,
+      found.map((m) => m.planVersionId),
+    );
+    return found.map(({ planVersionId, ...m }) => ({ ...m, planCode: codes.get(planVersionId) ?? '' }));
   }
 }
