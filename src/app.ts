@@ -12,6 +12,7 @@ import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
 import { BillingRepository } from './domains/billing/repository.ts';
 import { billingRoutes } from './domains/billing/routes.ts';
+import { closeSchedule, openSchedule } from './domains/billing/schedule-rows.ts';
 import { BillingService } from './domains/billing/service.ts';
 import { CancellationRepository } from './domains/cancellation/repository.ts';
 import { cancellationRoutes } from './domains/cancellation/routes.ts';
@@ -29,6 +30,7 @@ import { ClaimsService } from './domains/claims/service.ts';
 import { ComplaintsRepository } from './domains/complaints/repository.ts';
 import { complaintsRoutes } from './domains/complaints/routes.ts';
 import { ComplaintsService } from './domains/complaints/service.ts';
+import { providerExists } from './domains/dispatch/read-model.ts';
 import { DispatchRepository } from './domains/dispatch/repository.ts';
 import { dispatchRoutes } from './domains/dispatch/routes.ts';
 import { DispatchService } from './domains/dispatch/service.ts';
@@ -38,6 +40,7 @@ import { EntitlementsService } from './domains/entitlements/service.ts';
 import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
@@ -177,8 +180,8 @@ export function buildServices(
 ): Services {
   const db = database.db;
   const audit = new AuditService(db, new AuditRepository(), clock);
-  const catalogRepository = new CatalogRepository();
-  const identity = new IdentityService(db, new IdentityRepository(), audit, clock, {
+  const catalogRepository = new CatalogRepository(membershipCountsByPlanVersion);
+  const identity = new IdentityService(db, new IdentityRepository(providerExists), audit, clock, {
     demoAccounts: options.demoAccounts,
   });
   // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
@@ -186,7 +189,7 @@ export function buildServices(
     latencyMs: options.sandboxLatencyMs,
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
-  const membersRepository = new MembersRepository();
+  const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
   const members = new MembersService(
     db,
     membersRepository,

@@ -2,7 +2,6 @@ import { and, asc, desc, eq, inArray, lte, max } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
 import type { ServiceRules } from '../../lib/service-rules.ts';
-import { membershipCountsByPlanVersion } from '../members/read-model.ts';
 
 export interface PlanVersionRecord {
   planId: string;
@@ -52,7 +51,18 @@ const versionColumns = {
   effectiveFrom: planVersions.effectiveFrom,
 };
 
+/** Members' count of memberships per plan version, handed in by the app (members reads the catalog). */
+export type MembershipCountsByVersion = (
+  executor: Executor,
+) => Promise<{ planVersionId: string; total: number; current: number }[]>;
+
 export class CatalogRepository {
+  /**
+   * `membershipCounts` is members' read model (`membershipCountsByPlanVersion`): given rather
+   * than imported, since members depends on the catalog and domains import in one direction.
+   */
+  constructor(private readonly countMemberships: MembershipCountsByVersion) {}
+
   /** Each plan's latest version already in effect at `at`, the dearest (flagship) plan first. */
   async currentVersions(executor: Executor, at: Date, code?: string): Promise<PlanVersionRecord[]> {
     const candidates = await executor
@@ -150,7 +160,7 @@ export class CatalogRepository {
   async membershipCounts(
     executor: Executor,
   ): Promise<{ planVersionId: string; total: number; current: number }[]> {
-    return membershipCountsByPlanVersion(executor);
+    return this.countMemberships(executor);
   }
 
   /** The plan, locked until the transaction ends: versions of one plan are published one at a time. */

@@ -16,7 +16,6 @@ import {
 } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { apiKeys, loginAttempts, sessions, users } from '../../db/schema/index.ts';
-import { providerExists } from '../dispatch/read-model.ts';
 
 export type UserRecord = typeof users.$inferSelect;
 export type SessionRecord = typeof sessions.$inferSelect;
@@ -39,7 +38,12 @@ const hot = preparedPer((db: Database) => ({
 /** The notification channel on which revoked API keys are announced to every process. */
 export const API_KEY_REVOKED_CHANNEL = 'libra_api_key_revoked';
 
+/** Dispatch's read model (`providerExists`), handed in by the app: dispatch reaches identity through cases. */
+export type ProviderExists = (executor: Executor, providerId: string) => Promise<boolean>;
+
 export class IdentityRepository {
+  constructor(private readonly isProvider: ProviderExists) {}
+
   /** Every authenticated request asks this: a prepared statement, outside any transaction. */
   async sessionByToken(
     db: Database,
@@ -61,7 +65,7 @@ export class IdentityRepository {
 
   /** Whether the provider is registered (dispatch's read model). */
   async providerExists(executor: Executor, providerId: string): Promise<boolean> {
-    return providerExists(executor, providerId);
+    return this.isProvider(executor, providerId);
   }
 
   async userByEmail(executor: Executor, email: string): Promise<UserRecord | undefined> {

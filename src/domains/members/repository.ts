@@ -9,7 +9,6 @@ import {
   plans,
   planVersions,
 } from '../../db/schema/index.ts';
-import { closeSchedule, openSchedule } from '../billing/schedule-rows.ts';
 import { planCodesOfVersions } from '../catalog/read-model.ts';
 
 export type MembershipRecord = typeof memberships.$inferSelect;
@@ -23,7 +22,15 @@ export interface MembershipWithPlan {
   nextChargeAt: Date | null;
 }
 
+/** Billing's writes to its schedule (`billing/schedule-rows.ts`), handed in by the app: billing depends on members. */
+export interface BillingScheduleRows {
+  open(executor: Executor, membershipId: string, nextChargeAt: Date | null): Promise<void>;
+  close(executor: Executor, membershipId: string): Promise<void>;
+}
+
 export class MembersRepository {
+  constructor(private readonly schedule: BillingScheduleRows) {}
+
   /** The membership with its billing schedule row (period 1's due instant). */
   async insertMembership(
     executor: Executor,
@@ -31,12 +38,12 @@ export class MembersRepository {
     nextChargeAt: Date | null,
   ): Promise<void> {
     await executor.insert(memberships).values(row);
-    await openSchedule(executor, row.id, nextChargeAt);
+    await this.schedule.open(executor, row.id, nextChargeAt);
   }
 
   /** Nothing more falls due (a cancellation). */
   async clearSchedule(executor: Executor, membershipId: string): Promise<void> {
-    await closeSchedule(executor, membershipId);
+    await this.schedule.close(executor, membershipId);
   }
 
   async insertConsents(executor: Executor, rows: (typeof consents.$inferInsert)[]): Promise<void> {
