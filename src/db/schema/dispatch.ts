@@ -56,8 +56,8 @@ export const providers = pgTable(
 );
 
 /**
- * A case offered to one provider. At most one offer per case is pending at a time and at most one
- * is accepted; an offer not answered by `expires_at` expires and the case goes to the next nearest.
+ * A dispatch job offered to one provider. At most one offer per job is pending at a time and at most
+ * one is accepted; an offer not answered by `expires_at` expires and the job goes to the next nearest.
  */
 export const dispatchOffers = pgTable(
   'dispatch_offers',
