@@ -15,6 +15,7 @@ import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
 import { BillingRepository } from './domains/billing/repository.ts';
 import { billingRoutes } from './domains/billing/routes.ts';
+import { closeSchedule, openSchedule } from './domains/billing/schedule-rows.ts';
 import { BillingService } from './domains/billing/service.ts';
 import { CancellationRepository } from './domains/cancellation/repository.ts';
 import { cancellationRoutes } from './domains/cancellation/routes.ts';
@@ -34,6 +35,7 @@ import { ClaimsService } from './domains/claims/service.ts';
 import { ComplaintsRepository } from './domains/complaints/repository.ts';
 import { complaintsRoutes } from './domains/complaints/routes.ts';
 import { ComplaintsService } from './domains/complaints/service.ts';
+import { providerExists } from './domains/dispatch/read-model.ts';
 import { DispatchRepository } from './domains/dispatch/repository.ts';
 import { dispatchRoutes } from './domains/dispatch/routes.ts';
 import { DispatchService } from './domains/dispatch/service.ts';
@@ -43,9 +45,11 @@ import { EntitlementsService } from './domains/entitlements/service.ts';
 import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
+import { NotificationsRepository } from './domains/notifications/repository.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
 import { ProviderJobsService } from './domains/onsite/provider-jobs.ts';
 import { onsiteRoutes } from './domains/onsite/routes.ts';
@@ -191,8 +195,8 @@ export function buildServices(
 ): Services {
   const db = database.db;
   const audit = new AuditService(db, new AuditRepository(), clock);
-  const catalogRepository = new CatalogRepository();
-  const identity = new IdentityService(db, new IdentityRepository(), audit, clock, {
+  const catalogRepository = new CatalogRepository(membershipCountsByPlanVersion);
+  const identity = new IdentityService(db, new IdentityRepository(providerExists), audit, clock, {
     demoAccounts: options.demoAccounts,
   });
   // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
@@ -200,7 +204,7 @@ export function buildServices(
     latencyMs: options.sandboxLatencyMs,
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
-  const membersRepository = new MembersRepository();
+  const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
   const members = new MembersService(
     db,
     membersRepository,
@@ -221,6 +225,8 @@ export function buildServices(
     clock,
   );
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
+  // Messages owed to people are the notifications domain's: others record them through its repository.
+  const notifications = new NotificationsRepository();
   // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
   // kernel how many each provider holds.
   const casesRepository = new CasesRepository();
@@ -238,7 +244,7 @@ export function buildServices(
   const appointmentsRepository = new AppointmentsRepository();
   const claimsRepository = new ClaimsRepository();
   kernel.register(onsiteFulfilment);
-  kernel.register(new AppointmentFulfilment(appointmentsRepository));
+  kernel.register(new AppointmentFulfilment(appointmentsRepository, notifications));
   kernel.register(remoteFulfilment);
   kernel.register(new ClaimFulfilment(kernel, claimsRepository));
   const cases = new CasesService(
@@ -258,6 +264,7 @@ export function buildServices(
     db,
     kernel,
     appointmentsRepository,
+    notifications,
     dispatch,
     catalogRepository,
     audit,
@@ -280,6 +287,7 @@ export function buildServices(
   const cancellation = new CancellationService(
     db,
     new CancellationRepository(),
+    notifications,
     members,
     billing,
     audit,
@@ -289,6 +297,7 @@ export function buildServices(
   const complaints = new ComplaintsService(
     db,
     new ComplaintsRepository(),
+    notifications,
     members,
     audit,
     idempotency,

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, sandboxPayouts } from '../src/db/schema/index.ts';
+import { cardTokenOf } from '../src/domains/members/read-model.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, type Session, signIn } from './support/auth.ts';
 import {
@@ -319,10 +320,7 @@ describe('reimbursement claims', () => {
       .select()
       .from(sandboxPayouts)
       .where(eq(sandboxPayouts.idempotencyKey, `claim:${ownClaim.id}`));
-    const cardToken = await t.services.claims['repository'].cardTokenOf(
-      t.database.handle.db,
-      ownMembershipId,
-    );
+    const cardToken = await cardTokenOf(t.database.handle.db, ownMembershipId);
     expect(payout).toMatchObject({
       id: paid.claim.payoutReference,
       amountCentavos: 900_000,

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { ServiceRules } from '../../domains/catalog/rules.ts';
+import type { ServiceRules } from '../../lib/service-rules.ts';
 
 /** A plan the program sells (Libra Plus, Libra One). Its terms live in versions. */
 export const plans = pgTable('plans', {

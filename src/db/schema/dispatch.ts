@@ -11,7 +11,6 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { cases } from './cases.ts';
 
 /**
  * The provider network: tow companies, ambulances, nurses, technicians, lawyers. A provider covers
@@ -57,16 +56,18 @@ export const providers = pgTable(
 );
 
 /**
- * A case offered to one provider. At most one offer per case is pending at a time and at most one
- * is accepted; an offer not answered by `expires_at` expires and the case goes to the next nearest.
+ * A dispatch job offered to one provider. At most one offer per job is pending at a time and at most
+ * one is accepted; an offer not answered by `expires_at` expires and the job goes to the next nearest.
  */
 export const dispatchOffers = pgTable(
   'dispatch_offers',
   {
     id: uuid('id').primaryKey(),
-    caseId: uuid('case_id')
-      .notNull()
-      .references(() => cases.id),
+    /**
+     * The dispatch job offered: its id is the case's, but dispatch knows no case, so no foreign key
+     * to `cases` (cases are never deleted; the case kernel makes the job from its own row).
+     */
+    caseId: uuid('case_id').notNull(),
     providerId: uuid('provider_id')
       .notNull()
       .references(() => providers.id),

@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean,
   check,
   date,
   index,
-  integer,
   jsonb,
   pgTable,
-  primaryKey,
   smallint,
   text,
   timestamp,
@@ -130,55 +127,4 @@ export const consents = pgTable(
     ip: text('ip'),
   },
   (t) => [check('consents_document', sql`${t.document} in ('terms','privacy_notice')`)],
-);
-
-/**
- * Stripe-style idempotency: the first answer to (scope, key) is stored with a fingerprint of the
- * request, in the same transaction as the work it answers for.
- */
-export const idempotencyKeys = pgTable(
-  'idempotency_keys',
-  {
-    scope: text('scope').notNull(),
-    key: text('key').notNull(),
-    operation: text('operation').notNull(),
-    fingerprint: text('fingerprint').notNull(),
-    status: integer('status').notNull(),
-    response: jsonb('response').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.scope, t.key] })],
-);
-
-/**
- * A membership's cancellation (one each): who asked, by which channel, why, whether the line was
- * open, the 30-day refund decision and how far its refunds got.
- */
-export const cancellations = pgTable(
-  'cancellations',
-  {
-    id: uuid('id').primaryKey(),
-    /** Confirmation number given to the customer: `LC-26-000123`. */
-    number: text('number').notNull().unique(),
-    membershipId: uuid('membership_id')
-      .notNull()
-      .unique()
-      .references(() => memberships.id),
-    channel: text('channel').notNull(),
-    reason: text('reason').notNull(),
-    requestedByType: text('requested_by_type').notNull(),
-    requestedById: text('requested_by_id'),
-    /** Made by phone while the cancellation line was closed (flagged, not refused). */
-    outsideHours: boolean('outside_hours').notNull(),
-    refundEligible: boolean('refund_eligible').notNull(),
-    refundReasons: jsonb('refund_reasons').$type<{ code: string; es: string; en: string }[]>().notNull(),
-    /** `not_applicable`, `pending` (refunds to make) or `completed`. */
-    refundStatus: text('refund_status').notNull(),
-    coverageEndsAt: timestamp('coverage_ends_at', { withTimezone: true }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-  },
-  (t) => [
-    check('cancellations_channel', sql`${t.channel} in ('online','phone')`),
-    check('cancellations_refund_status', sql`${t.refundStatus} in ('not_applicable','pending','completed')`),
-  ],
 );

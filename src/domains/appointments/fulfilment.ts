@@ -3,7 +3,8 @@ import { type FulfilmentModule, NOTHING_TO_DO } from '../cases/fulfilment.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { type CaseViewParts, iso } from '../cases/views.ts';
 import './errors.ts';
-import type { AppointmentsRepository, NotificationRow } from './repository.ts';
+import type { NotificationRow, NotificationsRepository } from '../notifications/repository.ts';
+import type { AppointmentsRepository } from './repository.ts';
 
 function appointmentOf(kase: CaseRow, notifications: NotificationRow[]): CaseViewParts {
   return {
@@ -34,21 +35,24 @@ export class AppointmentFulfilment implements FulfilmentModule {
   readonly checkRequest = NOTHING_TO_DO.checkRequest;
   readonly opened = NOTHING_TO_DO.opened;
 
-  constructor(private readonly repository: AppointmentsRepository) {}
+  constructor(
+    private readonly repository: AppointmentsRepository,
+    private readonly notifications: NotificationsRepository,
+  ) {}
 
   async cancelled(tx: Transaction, kase: CaseRow): Promise<void> {
     if (kase.slotId && kase.state === 'booked') {
       await this.repository.addBooking(tx, kase.slotId, -1);
-      await this.repository.cancelPendingNotifications(tx, kase.id);
+      await this.notifications.withdrawPendingOfCase(tx, kase.id);
     }
   }
 
   async completed(tx: Transaction, kase: CaseRow): Promise<void> {
-    await this.repository.cancelPendingNotifications(tx, kase.id);
+    await this.notifications.withdrawPendingOfCase(tx, kase.id);
   }
 
   async viewParts(tx: Transaction, kase: CaseRow): Promise<CaseViewParts> {
-    return appointmentOf(kase, await this.repository.notificationsOf(tx, kase.id));
+    return appointmentOf(kase, await this.notifications.ofCase(tx, kase.id));
   }
 
   listParts(kase: CaseRow): CaseViewParts {

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { notifications, providerSlots } from '../../db/schema/index.ts';
+import { providerSlots } from '../../db/schema/index.ts';
 
 export type SlotRow = typeof providerSlots.$inferSelect;
-export type NotificationRow = typeof notifications.$inferSelect;
 
 export class AppointmentsRepository {
   async insertSlot(executor: Executor, row: typeof providerSlots.$inferInsert): Promise<void> {
@@ -89,25 +88,5 @@ export class AppointmentsRepository {
       .update(providerSlots)
       .set({ booked: sql`${providerSlots.booked} + ${delta}` })
       .where(eq(providerSlots.id, slotId));
-  }
-
-  async insertNotifications(executor: Executor, rows: (typeof notifications.$inferInsert)[]): Promise<void> {
-    if (rows.length) await executor.insert(notifications).values(rows);
-  }
-
-  /** Pending messages of a case are withdrawn (a cancelled or moved appointment). */
-  async cancelPendingNotifications(executor: Executor, caseId: string): Promise<void> {
-    await executor
-      .update(notifications)
-      .set({ status: 'cancelled' })
-      .where(and(eq(notifications.caseId, caseId), eq(notifications.status, 'pending')));
-  }
-
-  async notificationsOf(executor: Executor, caseId: string): Promise<NotificationRow[]> {
-    return executor
-      .select()
-      .from(notifications)
-      .where(eq(notifications.caseId, caseId))
-      .orderBy(asc(notifications.sendAt), asc(notifications.kind));
   }
 }

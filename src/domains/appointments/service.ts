@@ -12,6 +12,7 @@ import type { CaseView } from '../cases/views.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import type { DispatchService } from '../dispatch/service.ts';
 import { usageKey } from '../entitlements/decide.ts';
+import type { NotificationsRepository } from '../notifications/repository.ts';
 import './errors.ts';
 import type { AppointmentsRepository, SlotRow } from './repository.ts';
 
@@ -26,6 +27,7 @@ export class AppointmentsService {
     private readonly db: Database,
     private readonly kernel: CaseKernel,
     private readonly repository: AppointmentsRepository,
+    private readonly notifications: NotificationsRepository,
     private readonly dispatch: DispatchService,
     private readonly catalog: CatalogRepository,
     private readonly audit: AuditService,
@@ -139,7 +141,7 @@ export class AppointmentsService {
           reservationId = reserved.reservationId;
         } else if (kase.slotId) {
           await this.repository.addBooking(tx, kase.slotId, -1);
-          await this.repository.cancelPendingNotifications(tx, caseId);
+          await this.notifications.withdrawPendingOfCase(tx, caseId);
         }
         await this.repository.addBooking(tx, slot.id, 1);
         await this.kernel.update(tx, caseId, {
@@ -161,7 +163,7 @@ export class AppointmentsService {
             ? { previousAppointmentAt: kase.appointmentAt.toISOString() }
             : {}),
         });
-        await this.repository.insertNotifications(
+        await this.notifications.insertMany(
           tx,
           this.appointmentMessages(kase, slot, provider?.name ?? '', now),
         );

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
-import { billingRuns, chargeAttempts, charges, memberships, refunds } from '../../db/schema/index.ts';
+import { billingRuns, chargeAttempts, charges, refunds } from '../../db/schema/index.ts';
 import { MEXICO_CITY } from '../../lib/clock.ts';
+import { membershipNumbers } from '../members/read-model.ts';
 
 export type ChargeRecord = typeof charges.$inferSelect;
 export type ChargeAttemptRecord = typeof chargeAttempts.$inferSelect;
@@ -483,14 +484,9 @@ export class BillingRepository {
       .orderBy(asc(refunds.createdAt), asc(refunds.id));
   }
 
-  /** Membership numbers by id, for presenting charges of several memberships at once. */
+  /** Membership numbers by id, for presenting charges of several memberships at once (members' read model). */
   async membershipNumbers(executor: Executor, membershipIds: string[]): Promise<Map<string, string>> {
-    if (membershipIds.length === 0) return new Map();
-    const found = await executor
-      .select({ id: memberships.id, number: memberships.number })
-      .from(memberships)
-      .where(inArray(memberships.id, [...new Set(membershipIds)]));
-    return new Map(found.map((r) => [r.id, r.number]));
+    return membershipNumbers(executor, membershipIds);
   }
 
   // Refunds ------------------------------------------------------------------------------------

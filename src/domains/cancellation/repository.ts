@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { type Executor, rows } from '../../db/client.ts';
-import { cancellations, notifications } from '../../db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { cancellations } from '../../db/schema/index.ts';
+import { anyCaseEventOfMembership } from '../cases/read-model.ts';
 
 export type CancellationRecord = typeof cancellations.$inferSelect;
 
@@ -32,36 +33,8 @@ export class CancellationRepository {
       .limit(limit);
   }
 
-  /** Whether any case of the membership reached the point where assistance was given. */
+  /** Whether any case of the membership reached the point where assistance was given (the cases domain's read model). */
   async assistanceUsed(executor: Executor, membershipId: string): Promise<boolean> {
-    const found = await rows(
-      executor,
-      sql`select 1 from cases c join case_events e on e.case_id = c.id
-          where c.membership_id = ${membershipId}
-            and e.type in (${sql.join(
-              ASSISTANCE_USED_EVENTS.map((t) => sql`${t}`),
-              sql`, `,
-            )})
-          limit 1`,
-    );
-    return found.length > 0;
-  }
-
-  async insertNotification(executor: Executor, row: typeof notifications.$inferInsert): Promise<void> {
-    await executor.insert(notifications).values(row);
-  }
-
-  /** Notices of charges that will not happen now: withdrawn. */
-  async withdrawChargeNotices(executor: Executor, membershipId: string): Promise<void> {
-    await executor
-      .update(notifications)
-      .set({ status: 'cancelled' })
-      .where(
-        and(
-          eq(notifications.membershipId, membershipId),
-          inArray(notifications.kind, ['charge_notice']),
-          eq(notifications.status, 'pending'),
-        ),
-      );
+    return anyCaseEventOfMembership(executor, membershipId, ASSISTANCE_USED_EVENTS);
   }
 }

@@ -14,6 +14,7 @@ import type { BillingService } from '../billing/service.ts';
 import type { RefundView } from '../billing/views.ts';
 import type { MembershipRecord } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
+import type { NotificationsRepository } from '../notifications/repository.ts';
 import './errors.ts';
 import type { CancellationRecord, CancellationRepository } from './repository.ts';
 import type { CancellationView } from './schemas.ts';
@@ -72,6 +73,7 @@ export class CancellationService {
   constructor(
     private readonly db: Database,
     private readonly repository: CancellationRepository,
+    private readonly notifications: NotificationsRepository,
     private readonly members: MembersService,
     private readonly billing: BillingService,
     private readonly audit: AuditService,
@@ -192,7 +194,7 @@ export class CancellationService {
         },
       );
       await this.billing.stopRetries(tx, membershipId);
-      await this.repository.withdrawChargeNotices(tx, membershipId);
+      await this.notifications.withdrawPending(tx, membershipId, ['charge_notice']);
       const record: CancellationRecord = {
         id: newId(),
         number: await nextHumanNumber(tx, 'LC', now),
@@ -209,7 +211,7 @@ export class CancellationService {
         createdAt: now,
       };
       await this.repository.insert(tx, record);
-      await this.repository.insertNotification(tx, this.notice(m, record, refund));
+      await this.notifications.insert(tx, this.notice(m, record, refund));
       await this.audit.record(tx, actor, {
         action: 'membership.cancel',
         recordType: 'membership',

@@ -83,6 +83,11 @@ export class CaseKernel {
     return this.repository.events(executor, caseId, afterSeq);
   }
 
+  /** Requests of a kind and these services waiting to be taken, oldest first (a professional's queue). */
+  async waiting(executor: Executor, fulfilment: Fulfilment, serviceCodes: string[]): Promise<CaseRow[]> {
+    return this.repository.waiting(executor, fulfilment, serviceCodes);
+  }
+
   /** The cases a provider holds in these states (its jobs), oldest first. */
   async jobsOfProvider(executor: Executor, providerId: string, states: readonly CaseState[]) {
     return this.repository.jobsOfProvider(executor, providerId, states);

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseEvents, cases, memberships, slaTargets } from '../../db/schema/index.ts';
+import { caseEvents, cases, slaTargets } from '../../db/schema/index.ts';
+import { membershipFacts, membershipIdsOfTitular } from '../members/read-model.ts';
 import type { CaseState } from './lifecycle.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -14,6 +15,7 @@ export interface CaseFilter {
   states?: CaseState[] | undefined;
   /** Only cases of this kind (dispatch, appointment, remote, reimbursement). */
   fulfilment?: string | undefined;
+
   membershipIds?: string[] | undefined;
   /** Only cases of memberships whose titular is this user (a customer's own). */
   titularUserId?: string | undefined;
@@ -42,11 +44,7 @@ export class CasesRepository {
   }
 
   async titularUserOf(executor: Executor, membershipId: string): Promise<string | null> {
-    const [row] = await executor
-      .select({ userId: memberships.titularUserId })
-      .from(memberships)
-      .where(eq(memberships.id, membershipId));
-    return row?.userId ?? null;
+    return (await membershipFacts(executor, membershipId, false))?.titularUserId ?? null;
   }
 
   async update(executor: Executor, id: string, changes: Partial<typeof cases.$inferInsert>): Promise<void> {
@@ -100,20 +98,13 @@ export class CasesRepository {
     const conditions: SQL[] = [];
     if (filter.states?.length) conditions.push(inArray(cases.state, filter.states));
     if (filter.fulfilment) conditions.push(eq(cases.fulfilment, filter.fulfilment));
+
     if (filter.membershipIds) {
       if (filter.membershipIds.length === 0) return [];
       conditions.push(inArray(cases.membershipId, filter.membershipIds));
     }
     if (filter.titularUserId)
-      conditions.push(
-        inArray(
-          cases.membershipId,
-          executor
-            .select({ id: memberships.id })
-            .from(memberships)
-            .where(eq(memberships.titularUserId, filter.titularUserId)),
-        ),
-      );
+      conditions.push(inArray(cases.membershipId, membershipIdsOfTitular(executor, filter.titularUserId)));
     if (filter.overdueAt) {
       const now = filter.overdueAt;
       conditions.push(
@@ -130,6 +121,22 @@ export class CasesRepository {
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(desc(cases.requestedAt))
       .limit(filter.limit);
+  }
+
+  /** Requests of these services still waiting to be taken (a queue), oldest first. */
+  async waiting(executor: Executor, fulfilment: string, serviceCodes: string[]): Promise<CaseRow[]> {
+    if (serviceCodes.length === 0) return [];
+    return executor
+      .select()
+      .from(cases)
+      .where(
+        and(
+          eq(cases.fulfilment, fulfilment),
+          eq(cases.state, 'requested'),
+          inArray(cases.serviceCode, serviceCodes),
+        ),
+      )
+      .orderBy(asc(cases.requestedAt));
   }
 
   /** The provider's jobs: cases assigned to it that are not closed. */

@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, max } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { memberships, plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
-import type { ServiceRules } from './rules.ts';
+import { plans, planVersionServices, planVersions, services } from '../../db/schema/index.ts';
+import type { ServiceRules } from '../../lib/service-rules.ts';
 
 export interface PlanVersionRecord {
   planId: string;
@@ -51,7 +51,18 @@ const versionColumns = {
   effectiveFrom: planVersions.effectiveFrom,
 };
 
+/** Members' count of memberships per plan version, handed in by the app (members reads the catalog). */
+export type MembershipCountsByVersion = (
+  executor: Executor,
+) => Promise<{ planVersionId: string; total: number; current: number }[]>;
+
 export class CatalogRepository {
+  /**
+   * `membershipCounts` is members' read model (`membershipCountsByPlanVersion`): given rather
+   * than imported, since members depends on the catalog and domains import in one direction.
+   */
+  constructor(private readonly countMemberships: MembershipCountsByVersion) {}
+
   /** Each plan's latest version already in effect at `at`, the dearest (flagship) plan first. */
   async currentVersions(executor: Executor, at: Date, code?: string): Promise<PlanVersionRecord[]> {
     const candidates = await executor
@@ -145,18 +156,11 @@ export class CatalogRepository {
       .orderBy(asc(plans.code), desc(planVersions.version));
   }
 
-  /** How many memberships each version holds: all of them, and those not cancelled. */
+  /** How many memberships each version holds: all of them, and those not cancelled (members' read model). */
   async membershipCounts(
     executor: Executor,
   ): Promise<{ planVersionId: string; total: number; current: number }[]> {
-    return executor
-      .select({
-        planVersionId: memberships.planVersionId,
-        total: count().mapWith(Number),
-        current: sql<number>`count(*) filter (where ${memberships.state} <> 'cancelled')`.mapWith(Number),
-      })
-      .from(memberships)
-      .groupBy(memberships.planVersionId);
+    return this.countMemberships(executor);
   }
 
   /** The plan, locked until the transaction ends: versions of one plan are published one at a time. */

@@ -1,6 +1,6 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { caseDocuments, memberships } from '../../db/schema/index.ts';
+import { caseDocuments } from '../../db/schema/index.ts';
 
 export type CaseDocumentRow = typeof caseDocuments.$inferSelect;
 /** A document filed with a claim, without its bytes. */
@@ -51,11 +51,4 @@ export class ClaimsRepository {
   }
 
   /** The card the membership pays with: a claim is paid back to it. */
-  async cardTokenOf(executor: Executor, membershipId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ token: memberships.cardToken })
-      .from(memberships)
-      .where(eq(memberships.id, membershipId));
-    return row?.token;
-  }
 }

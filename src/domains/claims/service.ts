@@ -7,6 +7,7 @@ import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { CaseKernel } from '../cases/kernel.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import type { CaseDocumentView, CaseView } from '../cases/views.ts';
+import { cardTokenOf } from '../members/read-model.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { approvedAmount, type ClaimDetails, claimDetailsOf } from './details.ts';
 import './errors.ts';
@@ -191,7 +192,7 @@ export class ClaimsService {
 
   /** Pays the approved amount to the membership's card and closes the case as paid. */
   private async payOut(kase: CaseRow, staff: boolean): Promise<CaseView> {
-    const cardToken = await this.repository.cardTokenOf(this.db, kase.membershipId);
+    const cardToken = await cardTokenOf(this.db, kase.membershipId);
     if (!cardToken || !kase.approvedCentavos) throw new Error(`claim ${kase.id} cannot be paid out`);
     const payout = await this.payments.payout({
       cardToken,

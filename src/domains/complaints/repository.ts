@@ -1,17 +1,14 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, like, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
-import {
-  cases,
-  charges,
-  complaintEvents,
-  complaints,
-  memberships,
-  notifications,
-} from '../../db/schema/index.ts';
+import { complaintEvents, complaints } from '../../db/schema/index.ts';
+import { membershipOfCharge } from '../billing/read-model.ts';
+import { caseNumbers, membershipOfCase } from '../cases/read-model.ts';
+import { membershipIdsOfTitular, membershipSummaries } from '../members/read-model.ts';
+
+export type { NotificationRow } from '../notifications/repository.ts';
 
 export type ComplaintRow = typeof complaints.$inferSelect;
 export type ComplaintEventRow = typeof complaintEvents.$inferSelect;
-export type NotificationRow = typeof notifications.$inferSelect;
 
 /** A complaint with what its views show of the membership and case it concerns. */
 export interface ComplaintRecord {
@@ -40,12 +37,32 @@ export function complaintSubjectKey(complaintId: string, what: string): string {
   return `complaint:${complaintId}:${what}`;
 }
 
-const RECORD = {
-  complaint: complaints,
-  membershipNumber: memberships.number,
-  titularUserId: memberships.titularUserId,
-  caseNumber: cases.number,
-};
+/**
+ * Complaints with their membership's number and titular and their case's number, asked of the
+ * members' and cases' read models for the whole page at once (two reads, whatever its size).
+ */
+async function withSubjects(executor: Executor, found: ComplaintRow[]): Promise<ComplaintRecord[]> {
+  if (found.length === 0) return [];
+  const memberships = await membershipSummaries(
+    executor,
+    found.map((c) => c.membershipId),
+  );
+  const caseIds = found.flatMap((c) => (c.caseId ? [c.caseId] : []));
+  const numbers = await caseNumbers(executor, caseIds);
+  return found.flatMap((complaint) => {
+    const membership = memberships.get(complaint.membershipId);
+    // The foreign key makes a complaint's membership always there; the join this replaced was inner.
+    if (!membership) return [];
+    return [
+      {
+        complaint,
+        membershipNumber: membership.number,
+        titularUserId: membership.titularUserId,
+        caseNumber: complaint.caseId ? (numbers.get(complaint.caseId) ?? null) : null,
+      },
+    ];
+  });
+}
 
 export class ComplaintsRepository {
   async insert(executor: Executor, row: ComplaintRow): Promise<void> {
@@ -53,14 +70,10 @@ export class ComplaintsRepository {
   }
 
   async byId(executor: Executor, id: string, forUpdate = false): Promise<ComplaintRecord | undefined> {
-    const query = executor
-      .select(RECORD)
-      .from(complaints)
-      .innerJoin(memberships, eq(memberships.id, complaints.membershipId))
-      .leftJoin(cases, eq(cases.id, complaints.caseId))
-      .where(eq(complaints.id, id));
-    const [row] = forUpdate ? await query.for('update', { of: complaints }) : await query;
-    return row;
+    const query = executor.select().from(complaints).where(eq(complaints.id, id));
+    const found = forUpdate ? await query.for('update') : await query;
+    const [record] = await withSubjects(executor, found);
+    return record;
   }
 
   async update(executor: Executor, id: string, changes: Partial<ComplaintRow>): Promise<void> {
@@ -94,7 +107,10 @@ export class ComplaintsRepository {
     if (filter.categories?.length) conditions.push(inArray(complaints.category, filter.categories));
     if (filter.membershipId) conditions.push(eq(complaints.membershipId, filter.membershipId));
     if (filter.ownerId) conditions.push(eq(complaints.ownerId, filter.ownerId));
-    if (filter.titularUserId) conditions.push(eq(memberships.titularUserId, filter.titularUserId));
+    if (filter.titularUserId)
+      conditions.push(
+        inArray(complaints.membershipId, membershipIdsOfTitular(executor, filter.titularUserId)),
+      );
     if (filter.before) conditions.push(lt(complaints.id, filter.before));
     if (filter.overdue) {
       const { now, value } = filter.overdue;
@@ -103,53 +119,23 @@ export class ComplaintsRepository {
         value ? overdue : (or(eq(complaints.status, 'resolved'), gte(complaints.dueAt, now)) as SQL),
       );
     }
-    return executor
-      .select(RECORD)
+    const found = await executor
+      .select()
       .from(complaints)
-      .innerJoin(memberships, eq(memberships.id, complaints.membershipId))
-      .leftJoin(cases, eq(cases.id, complaints.caseId))
       .where(conditions.length ? and(...conditions) : undefined)
       .orderBy(desc(complaints.id))
       .limit(filter.limit);
+    return withSubjects(executor, found);
   }
 
-  /** The membership a case belongs to, if the case exists. */
+  /** The membership a case belongs to, if the case exists (the cases domain's read model). */
   async membershipOfCase(executor: Executor, caseId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ membershipId: cases.membershipId })
-      .from(cases)
-      .where(eq(cases.id, caseId));
-    return row?.membershipId;
+    return membershipOfCase(executor, caseId);
   }
 
-  /** The membership a charge belongs to, if the charge exists. */
+  /** The membership a charge belongs to, if the charge exists (billing's read model). */
   async membershipOfCharge(executor: Executor, chargeId: string): Promise<string | undefined> {
-    const [row] = await executor
-      .select({ membershipId: charges.membershipId })
-      .from(charges)
-      .where(eq(charges.id, chargeId));
-    return row?.membershipId;
-  }
-
-  /** Records a message owed to the customer; one per subject key. */
-  async insertNotification(executor: Executor, row: typeof notifications.$inferInsert): Promise<void> {
-    await executor
-      .insert(notifications)
-      .values(row)
-      .onConflictDoNothing({ target: notifications.subjectKey });
-  }
-
-  async notificationsOf(executor: Executor, complaintId: string): Promise<NotificationRow[]> {
-    return executor
-      .select()
-      .from(notifications)
-      .where(
-        and(
-          isNotNull(notifications.subjectKey),
-          like(notifications.subjectKey, `complaint:${complaintId}:%`),
-        ),
-      )
-      .orderBy(asc(notifications.createdAt), asc(notifications.id));
+    return membershipOfCharge(executor, chargeId);
   }
 
   /**

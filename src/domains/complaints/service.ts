@@ -9,6 +9,7 @@ import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, type Principal } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { MembersService } from '../members/service.ts';
+import type { NotificationsRepository } from '../notifications/repository.ts';
 import './errors.ts';
 import {
   type ComplaintAction,
@@ -93,6 +94,7 @@ export class ComplaintsService {
   constructor(
     private readonly db: Database,
     private readonly repository: ComplaintsRepository,
+    private readonly notifications: NotificationsRepository,
     private readonly members: MembersService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
@@ -158,7 +160,7 @@ export class ComplaintsService {
     if (!record) throw new AppError('COMPLAINT_NOT_FOUND');
     const [events, notifications] = [
       await this.repository.events(tx, id),
-      await this.repository.notificationsOf(tx, id),
+      await this.notifications.withSubjectPrefix(tx, complaintSubjectKey(id, '')),
     ];
     return presentComplaint(record, this.clock.now(), audience, { events, notifications });
   }
@@ -373,7 +375,7 @@ export class ComplaintsService {
         to,
         note: text,
       });
-      await this.repository.insertNotification(tx, {
+      await this.notifications.insertOnce(tx, {
         id: newId(),
         caseId: complaint.caseId,
         membershipId: complaint.membershipId,

@@ -1,6 +1,6 @@
 import { formatDateTime } from '../../lib/clock.ts';
 import { formatMoney } from '../../lib/money.ts';
-import type { ServiceRules } from '../catalog/rules.ts';
+import type { ServiceRules } from '../../lib/service-rules.ts';
 import {
   type CoveredPerson,
   coverageOf,

@@ -1,30 +1,14 @@
 import { and, count, eq, gte, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
-import { memberships, plans, planVersions, usageLedger } from '../../db/schema/index.ts';
+import { memberships, usageLedger } from '../../db/schema/index.ts';
+import { planOfVersion } from '../catalog/read-model.ts';
+import { MEMBERSHIP_FACT_COLUMNS, type MembershipFacts, membershipFacts } from '../members/read-model.ts';
 import type { UsageCount } from './decide.ts';
 
 export type LedgerEntry = typeof usageLedger.$inferSelect;
 
-export interface DecisionFacts {
-  id: string;
-  state: string;
-  contractedAt: Date;
-  coverageEndsAt: Date | null;
-  planVersionId: string;
-  titularName: string;
-  titularUserId: string | null;
-}
-
-/** What a decision needs of a membership, and nothing more. */
-const DECISION_COLUMNS = {
-  id: memberships.id,
-  state: memberships.state,
-  contractedAt: memberships.contractedAt,
-  coverageEndsAt: memberships.coverageEndsAt,
-  planVersionId: memberships.planVersionId,
-  titularName: memberships.titularName,
-  titularUserId: memberships.titularUserId,
-};
+/** What a decision needs of a membership, and nothing more: members' read model names it. */
+export type DecisionFacts = MembershipFacts;
 
 /**
  * Uses that count: reserved or confirmed. Written as SQL with the literal, not `ne(status, 'released')`
@@ -35,10 +19,13 @@ const DECISION_COLUMNS = {
  */
 const COUNTS = sql`${usageLedger.status} <> 'released'`;
 
+// A listed exception to reading memberships only through members' read model (docs/architecture.md):
+// every eligibility question is this one prepared round trip, the membership joined with its uses;
+// the columns are still the read model's.
 const hot = preparedPer((db: Database) => ({
   decisionFactsWithUses: db
     .select({
-      ...DECISION_COLUMNS,
+      ...MEMBERSHIP_FACT_COLUMNS,
       membershipYear: usageLedger.membershipYear,
       serviceCode: usageLedger.serviceCode,
       usageKey: usageLedger.usageKey,
@@ -90,19 +77,12 @@ export class EntitlementsRepository {
     membershipId: string,
     forUpdate: boolean,
   ): Promise<DecisionFacts | undefined> {
-    const query = executor.select(DECISION_COLUMNS).from(memberships).where(eq(memberships.id, membershipId));
-    const [row] = forUpdate ? await query.for('update') : await query;
-    return row;
+    return membershipFacts(executor, membershipId, forUpdate);
   }
 
-  /** A plan version's plan code and name, and its services with their rules. */
+  /** A plan version's plan code and name (the catalog's read model). */
   async planVersion(executor: Executor, planVersionId: string) {
-    const [plan] = await executor
-      .select({ code: plans.code, name: plans.name })
-      .from(planVersions)
-      .innerJoin(plans, eq(plans.id, planVersions.planId))
-      .where(eq(planVersions.id, planVersionId));
-    return plan;
+    return planOfVersion(executor, planVersionId);
   }
 
   /** Uses that count (reserved or confirmed) in one membership year, by service and key. */

@@ -15,7 +15,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
-import { apiKeys, loginAttempts, providers, sessions, users } from '../../db/schema/index.ts';
+import { apiKeys, loginAttempts, sessions, users } from '../../db/schema/index.ts';
 
 export type UserRecord = typeof users.$inferSelect;
 export type SessionRecord = typeof sessions.$inferSelect;
@@ -38,7 +38,12 @@ const hot = preparedPer((db: Database) => ({
 /** The notification channel on which revoked API keys are announced to every process. */
 export const API_KEY_REVOKED_CHANNEL = 'libra_api_key_revoked';
 
+/** Dispatch's read model (`providerExists`), handed in by the app: dispatch reaches identity through cases. */
+export type ProviderExists = (executor: Executor, providerId: string) => Promise<boolean>;
+
 export class IdentityRepository {
+  constructor(private readonly isProvider: ProviderExists) {}
+
   /** Every authenticated request asks this: a prepared statement, outside any transaction. */
   async sessionByToken(
     db: Database,
@@ -58,12 +63,9 @@ export class IdentityRepository {
     await executor.insert(users).values(user);
   }
 
+  /** Whether the provider is registered (dispatch's read model). */
   async providerExists(executor: Executor, providerId: string): Promise<boolean> {
-    const [row] = await executor
-      .select({ id: providers.id })
-      .from(providers)
-      .where(eq(providers.id, providerId));
-    return row !== undefined;
+    return this.isProvider(executor, providerId);
   }
 
   async userByEmail(executor: Executor, email: string): Promise<UserRecord | undefined> {

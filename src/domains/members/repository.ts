@@ -9,6 +9,7 @@ import {
   plans,
   planVersions,
 } from '../../db/schema/index.ts';
+import { planCodesOfVersions } from '../catalog/read-model.ts';
 
 export type MembershipRecord = typeof memberships.$inferSelect;
 export type BeneficiaryRecord = typeof beneficiaries.$inferSelect;
@@ -21,7 +22,15 @@ export interface MembershipWithPlan {
   nextChargeAt: Date | null;
 }
 
+/** Billing's writes to its schedule (`billing/schedule-rows.ts`), handed in by the app: billing depends on members. */
+export interface BillingScheduleRows {
+  open(executor: Executor, membershipId: string, nextChargeAt: Date | null): Promise<void>;
+  close(executor: Executor, membershipId: string): Promise<void>;
+}
+
 export class MembersRepository {
+  constructor(private readonly schedule: BillingScheduleRows) {}
+
   /** The membership with its billing schedule row (period 1's due instant). */
   async insertMembership(
     executor: Executor,
@@ -29,15 +38,12 @@ export class MembersRepository {
     nextChargeAt: Date | null,
   ): Promise<void> {
     await executor.insert(memberships).values(row);
-    await executor.insert(billingSchedule).values({ membershipId: row.id, nextChargeAt });
+    await this.schedule.open(executor, row.id, nextChargeAt);
   }
 
   /** Nothing more falls due (a cancellation). */
   async clearSchedule(executor: Executor, membershipId: string): Promise<void> {
-    await executor
-      .update(billingSchedule)
-      .set({ nextChargeAt: null })
-      .where(eq(billingSchedule.membershipId, membershipId));
+    await this.schedule.close(executor, membershipId);
   }
 
   async insertConsents(executor: Executor, rows: (typeof consents.$inferInsert)[]): Promise<void> {
@@ -49,6 +55,9 @@ export class MembersRepository {
   }
 
   /**
+   * One statement with the plan's name and the next due instant (a listed exception to reading
+   * catalog's and billing's tables through their read models: the most-read record, on every
+   * membership-scoped request, stays one round trip).
    * With `forUpdate`, the row is locked until the transaction ends (state changes, card changes).
    * `for no key update`, the lock an update of it takes: it keeps other changes out but lets rows
    * that reference the membership (charges' schedule, events, cases) be written meanwhile, so a
@@ -201,7 +210,7 @@ export class MembersRepository {
     const conditions: SQL[] = number
       ? [eq(memberships.number, number)]
       : terms.map((term) => sql`${memberships.searchText} like ${`%${term.replace(/[\\%_]/g, '\\$&')}%`}`);
-    return executor
+    const found = await executor
       .select({
         id: memberships.id,
         number: memberships.number,
@@ -210,13 +219,17 @@ export class MembersRepository {
         titularEmail: memberships.titularEmail,
         titularPhone: memberships.titularPhone,
         cardLast4: memberships.cardLast4,
-        planCode: plans.code,
+        planVersionId: memberships.planVersionId,
       })
       .from(memberships)
-      .innerJoin(planVersions, eq(planVersions.id, memberships.planVersionId))
-      .innerJoin(plans, eq(plans.id, planVersions.planId))
       .where(and(...conditions))
       .orderBy(asc(memberships.titularName), asc(memberships.number))
       .limit(limit);
+    // The plan codes of the whole page in one read of the catalog's read model.
+    const codes = await planCodesOfVersions(
+      executor,
+      found.map((m) => m.planVersionId),
+    );
+    return found.map(({ planVersionId, ...m }) => ({ ...m, planCode: codes.get(planVersionId) ?? '' }));
   }
 }

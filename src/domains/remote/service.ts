@@ -7,7 +7,9 @@ import type { AuditService } from '../audit/service.ts';
 import type { CaseKernel } from '../cases/kernel.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import type { CaseView } from '../cases/views.ts';
+import { serviceCodesInCategories } from '../catalog/read-model.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
+import { titularPhones } from '../members/read-model.ts';
 import './errors.ts';
 import type { CaseNoteRow, RemoteRepository } from './repository.ts';
 
@@ -62,7 +64,12 @@ export class RemoteService {
   async queue(actor: Actor): Promise<QueueItem[]> {
     const user = this.userOf(actor);
     const now = this.clock.now();
-    const found = await this.repository.queue(this.db, CATEGORIES_OF[user.role] ?? []);
+    const services = await serviceCodesInCategories(this.db, CATEGORIES_OF[user.role] ?? []);
+    const found = await this.cases.waiting(this.db, 'remote', services);
+    const phones = await titularPhones(
+      this.db,
+      found.map((c) => c.membershipId),
+    );
     await this.audit.recordRead(actor, {
       action: 'remote.queue.read',
       recordType: 'case',
@@ -74,10 +81,11 @@ export class RemoteService {
       serviceCode: c.serviceCode,
       personName: c.personName,
       description: c.description,
-      callbackPhone: (c.details as { callbackPhone?: string }).callbackPhone ?? c.titularPhone,
+      callbackPhone:
+        (c.details as { callbackPhone?: string }).callbackPhone ?? phones.get(c.membershipId) ?? '',
       requestedAt: c.requestedAt.toISOString(),
-      dueAt: c.dueAt?.toISOString() ?? null,
-      overdue: c.dueAt !== null && c.dueAt < now,
+      dueAt: c.dispatchDueAt?.toISOString() ?? null,
+      overdue: c.dispatchDueAt !== null && c.dispatchDueAt < now,
     }));
   }
 

@@ -1,0 +1,135 @@
+import { count, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { memberships } from '../../db/schema/index.ts';
+
+/**
+ * What other domains may read of memberships, named by members (the table's owner), so that a
+ * change to the table is made here and nowhere else. Other repositories call these functions with
+ * their own executor (inside their transaction) instead of selecting from `memberships`.
+ */
+
+/** What an eligibility decision needs of a membership, and nothing more. */
+export interface MembershipFacts {
+  id: string;
+  state: string;
+  contractedAt: Date;
+  coverageEndsAt: Date | null;
+  planVersionId: string;
+  titularName: string;
+  titularUserId: string | null;
+}
+
+/**
+ * The columns of `MembershipFacts`: entitlements' hot prepared statement joins them with its
+ * ledger in one round trip (a listed exception), and takes them from here.
+ */
+export const MEMBERSHIP_FACT_COLUMNS = {
+  id: memberships.id,
+  state: memberships.state,
+  contractedAt: memberships.contractedAt,
+  coverageEndsAt: memberships.coverageEndsAt,
+  planVersionId: memberships.planVersionId,
+  titularName: memberships.titularName,
+  titularUserId: memberships.titularUserId,
+};
+
+/**
+ * One primary-key read. With `forUpdate` the row stays locked until the transaction ends
+ * (reserving a use serialises on the membership).
+ */
+export async function membershipFacts(
+  executor: Executor,
+  membershipId: string,
+  forUpdate: boolean,
+): Promise<MembershipFacts | undefined> {
+  const query = executor
+    .select(MEMBERSHIP_FACT_COLUMNS)
+    .from(memberships)
+    .where(eq(memberships.id, membershipId));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+/** Membership numbers by id, for presenting records of several memberships at once. */
+export async function membershipNumbers(
+  executor: Executor,
+  membershipIds: string[],
+): Promise<Map<string, string>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: memberships.id, number: memberships.number })
+    .from(memberships)
+    .where(inArray(memberships.id, [...new Set(membershipIds)]));
+  return new Map(found.map((r) => [r.id, r.number]));
+}
+
+/** Each membership's number and titular account, by id, for presenting records of several memberships. */
+export async function membershipSummaries(
+  executor: Executor,
+  membershipIds: string[],
+): Promise<Map<string, { number: string; titularUserId: string | null }>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: memberships.id, number: memberships.number, titularUserId: memberships.titularUserId })
+    .from(memberships)
+    .where(inArray(memberships.id, [...new Set(membershipIds)]));
+  return new Map(found.map(({ id, ...summary }) => [id, summary]));
+}
+
+/**
+ * The ids of the memberships whose titular is this account, as a subquery for another domain's
+ * filter (`inArray(x.membershipId, …)`): the filter stays one statement, on the caller's index.
+ */
+export function membershipIdsOfTitular(executor: Executor, userId: string) {
+  return executor
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(eq(memberships.titularUserId, userId));
+}
+
+/** How many memberships each plan version holds: all of them, and those not cancelled. */
+export async function membershipCountsByPlanVersion(
+  executor: Executor,
+): Promise<{ planVersionId: string; total: number; current: number }[]> {
+  return executor
+    .select({
+      planVersionId: memberships.planVersionId,
+      total: count().mapWith(Number),
+      current: sql<number>`count(*) filter (where ${memberships.state} <> 'cancelled')`.mapWith(Number),
+    })
+    .from(memberships)
+    .groupBy(memberships.planVersionId);
+}
+
+/** Memberships not cancelled, by state, now. */
+export async function membershipCountsByState(
+  executor: Executor,
+): Promise<{ state: string; memberships: number }[]> {
+  return executor
+    .select({ state: memberships.state, memberships: count().mapWith(Number) })
+    .from(memberships)
+    .where(ne(memberships.state, 'cancelled'))
+    .groupBy(memberships.state);
+}
+
+/** The processor's token of the card on file: where a claim's reimbursement is paid. */
+export async function cardTokenOf(executor: Executor, membershipId: string): Promise<string | undefined> {
+  const [row] = await executor
+    .select({ token: memberships.cardToken })
+    .from(memberships)
+    .where(eq(memberships.id, membershipId));
+  return row?.token ?? undefined;
+}
+
+/** The titular's phone of each membership, by id (a number to call back). */
+export async function titularPhones(
+  executor: Executor,
+  membershipIds: string[],
+): Promise<Map<string, string>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: memberships.id, phone: memberships.titularPhone })
+    .from(memberships)
+    .where(inArray(memberships.id, [...new Set(membershipIds)]));
+  return new Map(found.map((r) => [r.id, r.phone]));
+}
