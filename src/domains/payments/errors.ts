@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const PaymentErrors = defineErrors({
   /** The card number is not 13–19 digits or fails the Luhn check: a typo. */
@@ -50,3 +50,7 @@ export const PaymentErrors = defineErrors({
     en: 'That idempotency key was already used for a different payment operation.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof PaymentErrors> {}
+}
