@@ -176,6 +176,15 @@ export const PlatformErrors = defineErrors({
     es: 'El tipo de contenido no es compatible. Envía application/json.',
     en: 'Unsupported content type. Send application/json.',
   },
+  /**
+   * A request carried a full card number outside the card form; Libra never receives them. Raised by
+   * the platform's guard on every route (src/platform/card-guard.ts), so it is the platform's code.
+   */
+  CARD_NUMBER_NOT_ALLOWED: {
+    status: 422,
+    es: 'Nunca envíes aquí el número de tu tarjeta. Captúralo solo en el formulario seguro de pago.',
+    en: 'Never send a card number here. Enter it only in the secure card form.',
+  },
   /** No route answers this method and path. */
   ROUTE_NOT_FOUND: {
     status: 404,
