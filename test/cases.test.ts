@@ -6,9 +6,11 @@ import {
   contractByPhone,
   createProviderUser,
   registerProvider,
+  signedInProvider,
   towRequest,
   ZOCALO,
 } from './support/dispatch.ts';
+import { http } from './support/http.ts';
 
 /**
  * The whole dispatch path through the API: request → eligibility → offer → decline → next
@@ -22,16 +24,7 @@ let near: { id: string; session: Session };
 let middle: { id: string; session: Session };
 let far: { id: string; session: Session };
 let membershipId: string;
-
-async function providerSession(kmNorth: number) {
-  const id = await registerProvider(t, { kmNorth });
-  const session = await signIn(t, await createProviderUser(t, id));
-  return { id, session };
-}
-
-async function post(url: string, headers: Record<string, string>, payload: unknown = {}) {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
-}
+const { post } = http(() => t);
 
 async function getCase(id: string) {
   const res = await t.app.inject({ method: 'GET', url: `/v1/cases/${id}`, headers: agent.read });
@@ -62,9 +55,9 @@ beforeAll(async () => {
   agentUser = await createUser(t, 'agent');
   agent = await signIn(t, agentUser);
   // Nearest first: 1 km, 3 km and 6 km north of the Zócalo.
-  near = await providerSession(1);
-  middle = await providerSession(3);
-  far = await providerSession(6);
+  near = await signedInProvider(t, { kmNorth: 1 });
+  middle = await signedInProvider(t, { kmNorth: 3 });
+  far = await signedInProvider(t, { kmNorth: 6 });
   membershipId = await contractByPhone(t, agent.write);
 });
 
