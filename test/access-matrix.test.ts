@@ -4,7 +4,7 @@ import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
-import { buildCharge, buildMembership, contractBody, tokenize } from './support/factories.ts';
+import { buildCase, buildCharge, buildMembership, contractBody, tokenize } from './support/factories.ts';
 
 /**
  * Who may call what. For each route, each caller and (where the route concerns a record) their own
@@ -139,8 +139,7 @@ const addChild = async (membershipId: string) =>
   ).id;
 
 /** A fresh tow case on the membership, offered to the matrix's provider. */
-const openCase = async (membershipId: string) =>
-  (await t.services.cases.request(SYSTEM_ACTOR, towRequest(membershipId) as never, undefined)).body;
+const openCase = (membershipId: string) => buildCase(t, { membershipId, by: 'system' });
 const caseFor = async (caller: Caller) => (await openCase(membershipFor(caller))).id;
 const pendingOffer = async () => {
   const kase = await openCase(otherMembershipId);

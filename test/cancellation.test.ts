@@ -6,8 +6,8 @@ import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
-import { registerProvider, towRequest } from './support/dispatch.ts';
-import { buildMembership, contractBody, tokenize } from './support/factories.ts';
+import { registerProvider } from './support/dispatch.ts';
+import { buildCase, buildMembership, contractBody, tokenize } from './support/factories.ts';
 
 let t: TestApp;
 let clock: ManualClock;
@@ -242,7 +242,7 @@ describe('the 30-day refund', () => {
     const id = await byPhone('2026-11-15T09:00');
     await bill('2026-11-15T09:05');
     await at('2026-11-20T10:00');
-    const kase = (await t.services.cases.request(SYSTEM_ACTOR, towRequest(id) as never, undefined)).body;
+    const kase = await buildCase(t, { membershipId: id, by: 'system' });
     await t.services.cases.assignByHand(SYSTEM_ACTOR, kase.id, {
       providerId,
       reason: 'prueba',

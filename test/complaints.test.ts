@@ -6,8 +6,8 @@ import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, sessionsOf, signIn, type TestUser } from './support/auth.ts';
-import { contractByPhone, towRequest } from './support/dispatch.ts';
-import { buildMembership } from './support/factories.ts';
+import { contractByPhone } from './support/dispatch.ts';
+import { buildCase, buildMembership } from './support/factories.ts';
 
 const START = '2026-11-25T20:05:00Z'; // Wednesday 14:05 in Mexico City
 
@@ -157,12 +157,8 @@ describe('filing a complaint', () => {
 
   it('about a case or a charge of the same membership only', async () => {
     clock.set(START);
-    const ownCase = (
-      await t.services.cases.request(SYSTEM_ACTOR, towRequest(ownMembershipId) as never, undefined)
-    ).body;
-    const otherCase = (
-      await t.services.cases.request(SYSTEM_ACTOR, towRequest(otherMembershipId) as never, undefined)
-    ).body;
+    const ownCase = await buildCase(t, { membershipId: ownMembershipId, by: 'system' });
+    const otherCase = await buildCase(t, { membershipId: otherMembershipId, by: 'system' });
     const aboutCase = await filed('customer', {
       membershipId: ownMembershipId,
       category: 'provider_conduct',

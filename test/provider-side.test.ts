@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
-import { contractByPhone, signedInProvider, towRequest } from './support/dispatch.ts';
+import { contractByPhone, signedInProvider } from './support/dispatch.ts';
+import { buildCase } from './support/factories.ts';
 import { http } from './support/http.ts';
 
 /**
@@ -27,9 +28,7 @@ afterAll(async () => t?.close());
 
 /** A tow opened by the agent and accepted by the nearest provider (mine). */
 async function acceptedTow(quoteCentavos = 80_000): Promise<string> {
-  const opened = await post('/v1/cases', agent.write, towRequest(membershipId));
-  expect(opened.statusCode).toBe(201);
-  const caseId = opened.json().id as string;
+  const caseId = (await buildCase(t, { membershipId, by: agent.write })).id;
   const offers = (await get('/v1/provider/offers', mine.session.read)).json().data as {
     id: string;
     caseId: string;

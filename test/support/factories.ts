@@ -1,4 +1,5 @@
 import type { ChargeView } from '../../src/domains/billing/views.ts';
+import type { CaseInput } from '../../src/domains/cases/service.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from '../../src/domains/members/legal.ts';
 import type { ContractInput } from '../../src/domains/members/service.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/principal.ts';
@@ -118,27 +119,33 @@ export function towRequest(membershipId: string, extra: Record<string, unknown> 
 export interface CaseOverrides {
   /** The membership to open it on; default a new one (buildMembership). */
   membershipId?: string;
-  /** Who requests it (`write` headers); default the app's agent. */
-  by?: Headers;
+  /**
+   * Who requests it: `write` headers (through `POST /v1/cases`), or `'system'` (the cases service
+   * called as the system, as jobs and imports do). Default: the app's agent, through the API.
+   */
+  by?: Headers | 'system';
   /** Fields of the request over a tow at the Zócalo (serviceCode, details, place, …). */
   request?: Record<string, unknown>;
 }
 
-/** A case opened through `POST /v1/cases` (its eligibility, reservation and offer as the API makes them). */
-export async function buildCase(
-  t: TestApp,
-  overrides: CaseOverrides = {},
-): Promise<{ id: string; number: string; state: string; membershipId: string; [field: string]: unknown }> {
+/** A case as the API answers it (the service's own view when opened as the system). */
+export type BuiltCase = { id: string; number: string; state: string; membershipId: string } & Record<
+  string,
+  unknown
+>;
+
+/** A case opened as the product opens one: its eligibility, reservation and first offer included. */
+export async function buildCase(t: TestApp, overrides: CaseOverrides = {}): Promise<BuiltCase> {
   const membershipId = overrides.membershipId ?? (await buildMembership(t)).id;
+  const request = towRequest(membershipId, overrides.request);
+  if (overrides.by === 'system') {
+    const { body } = await t.services.cases.request(SYSTEM_ACTOR, request as CaseInput, undefined);
+    return body as unknown as BuiltCase;
+  }
   const headers = overrides.by ?? (await factoryAgent(t)).write;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/cases',
-    headers,
-    payload: towRequest(membershipId, overrides.request),
-  });
+  const res = await t.app.inject({ method: 'POST', url: '/v1/cases', headers, payload: request });
   if (res.statusCode !== 201) throw new Error(`opening the case failed: ${res.statusCode} ${res.body}`);
-  return { ...res.json(), membershipId };
+  return res.json();
 }
 
 /**
