@@ -4,7 +4,7 @@ import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { buildCase, buildCharge, buildMembership, contractBody, tokenize } from './support/factories.ts';
 
 /**
  * Who may call what. For each route, each caller and (where the route concerns a record) their own
@@ -104,23 +104,9 @@ beforeAll(async () => {
 
   // The customer's own membership, and someone else's (contracted by phone).
   const customer = await signIn(t, accounts.get('customer') as TestUser);
-  const own = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: customer.write,
-    payload: contractBody(await tokenize(t)),
-  });
-  ownMembershipId = own.json().id;
+  ownMembershipId = (await buildMembership(t, { by: customer.write })).id;
   const agent = await signIn(t, accounts.get('agent') as TestUser);
-  const other = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: agent.write,
-    payload: contractBody(await tokenize(t)),
-  });
-  otherMembershipId = other.json().id;
-  if (!ownMembershipId || !otherMembershipId)
-    throw new Error(`contracting failed: ${own.body} ${other.body}`);
+  otherMembershipId = (await buildMembership(t, { by: agent.write })).id;
 });
 afterAll(async () => t?.close());
 
@@ -153,8 +139,7 @@ const addChild = async (membershipId: string) =>
   ).id;
 
 /** A fresh tow case on the membership, offered to the matrix's provider. */
-const openCase = async (membershipId: string) =>
-  (await t.services.cases.request(SYSTEM_ACTOR, towRequest(membershipId) as never, undefined)).body;
+const openCase = (membershipId: string) => buildCase(t, { membershipId, by: 'system' });
 const caseFor = async (caller: Caller) => (await openCase(membershipFor(caller))).id;
 const pendingOffer = async () => {
   const kase = await openCase(otherMembershipId);
@@ -206,13 +191,7 @@ const claimFor = (caller: Caller) => claimOf(membershipFor(caller));
 /** A claim on a membership of its own, for a review that decides it. */
 const freshClaim = async () => {
   const agent = await signIn(t, accounts.get('agent') as TestUser);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: agent.write,
-    payload: contractBody(await tokenize(t)),
-  });
-  return openClaim(res.json().id);
+  return openClaim((await buildMembership(t, { by: agent.write })).id);
 };
 const DOCUMENT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
 const PDF_HEADERS = { 'content-type': 'application/pdf' };
@@ -220,12 +199,10 @@ const PDF_HEADERS = { 'content-type': 'application/pdf' };
 /** A paid charge of someone else's membership, and the run that made it (made once). */
 let billed: Promise<{ chargeId: string; runId: string }> | undefined;
 const billedOnce = () => {
-  billed ??= (async () => {
-    const run = await t.services.billing.run({ at: t.clock.now(), trigger: 'test' });
-    const [charge] = await t.services.billing.chargesOfMembership(SYSTEM_ACTOR, otherMembershipId);
-    if (!charge) throw new Error('the billing run charged nothing');
-    return { chargeId: charge.id, runId: run.runId };
-  })();
+  billed ??= buildCharge(t, { membershipId: otherMembershipId }).then(({ charge, runId }) => ({
+    chargeId: charge.id,
+    runId,
+  }));
   return billed;
 };
 const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
@@ -233,13 +210,7 @@ const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 
 /** A phone membership of its own, for a check that cancels it. */
 const freshPhoneMembership = async () => {
   const agent = await signIn(t, accounts.get('agent') as TestUser);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: agent.write,
-    payload: contractBody(await tokenize(t)),
-  });
-  return res.json().id as string;
+  return (await buildMembership(t, { by: agent.write })).id;
 };
 
 /** Complaints: a fresh one on the membership for each request that acts on it. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
-import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
+import { contractByPhone, signedInProvider, ZOCALO } from './support/dispatch.ts';
+import { http } from './support/http.ts';
 
 /**
  * Appointment cases: a hospital publishes slots by specialty; the agent books, moves and cancels;
@@ -11,11 +12,8 @@ let t: TestApp;
 let agent: Session;
 let hospital: { id: string; session: Session };
 let membershipId: string;
+const { post } = http(() => t);
 const SPECIALTIES = ['cardiología', 'dermatología', 'neurología', 'ortopedia', 'oftalmología'];
-
-async function post(url: string, headers: Record<string, string>, payload: unknown) {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
-}
 
 function consultation(specialty: string) {
   return {
@@ -61,12 +59,11 @@ async function usage() {
 beforeAll(async () => {
   t = await buildTestApp();
   agent = await signIn(t, await createUser(t, 'agent'));
-  const id = await registerProvider(t, {
+  hospital = await signedInProvider(t, {
     name: 'Hospital Ángeles de prueba',
     services: ['specialist-consultation'],
     capacity: 50,
   });
-  hospital = { id, session: await signIn(t, await createProviderUser(t, id)) };
   membershipId = await contractByPhone(t, agent.write);
 });
 afterAll(async () => t?.close());

@@ -5,7 +5,7 @@ import type { RunSummary } from '../src/domains/billing/service.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp } from './support/app.ts';
 import { createUser, signIn } from './support/auth.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { buildMembership } from './support/factories.ts';
 import { TEST_CARD } from './support/payments.ts';
 
 /** Memberships contracted in this order, by the card each pays with. */
@@ -32,15 +32,7 @@ async function billAll(env: Record<string, string>) {
     const clock = t.clock as ManualClock;
     clock.set(mexicoCityTime('2026-11-25T14:05'));
     const agent = await signIn(t, await createUser(t, 'agent'));
-    for (const card of CARDS) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/memberships',
-        headers: agent.write,
-        payload: contractBody(await tokenize(t, card)),
-      });
-      expect(res.statusCode, res.body).toBe(201);
-    }
+    for (const card of CARDS) await buildMembership(t, { by: agent.write, card });
     const summaries: Omit<RunSummary, 'runId' | 'at' | 'durationMs'>[] = [];
     for (const local of RUNS) {
       const at = mexicoCityTime(local);

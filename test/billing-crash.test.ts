@@ -35,6 +35,7 @@ import { ManualClock, mexicoCityTime, systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
 import { freshDatabase, onPostgres, type TestDatabase } from './support/database.ts';
 import { TEST_CARD, tokenizeTestCard } from './support/payments.ts';
+import { sleep } from './support/wait.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MEMBERSHIPS = 3000;
@@ -89,8 +90,6 @@ function outputOf(child: ChildProcess): () => string {
   });
   return () => out;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
   it('is finished by the next runs: one charge per membership, one processor charge each, none missing', async () => {

@@ -4,7 +4,7 @@ import { BillingService } from '../src/domains/billing/service.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, signIn } from './support/auth.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { buildMembership } from './support/factories.ts';
 
 /** Writing answers fails on the first batch; taking batches is slow, so the failure lands meanwhile. */
 class FailingRepository extends BillingRepository {
@@ -25,15 +25,7 @@ beforeAll(async () => {
   t = await buildTestApp();
   (t.clock as ManualClock).set(mexicoCityTime('2026-11-25T14:05'));
   const agent = await signIn(t, await createUser(t, 'agent'));
-  for (let i = 0; i < 4; i++) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/memberships',
-      headers: agent.write,
-      payload: contractBody(await tokenize(t)),
-    });
-    expect(res.statusCode, res.body).toBe(201);
-  }
+  for (let i = 0; i < 4; i++) await buildMembership(t, { by: agent.write });
 });
 afterAll(async () => t.close());
 

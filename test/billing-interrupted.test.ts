@@ -30,6 +30,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser } from './support/auth.ts';
 import { contractBody } from './support/factories.ts';
 import { TEST_CARD, tokenizeTestCard } from './support/payments.ts';
+import { sleep, until as untilHolds } from './support/wait.ts';
 
 const HEARTBEAT_SECONDS = 5;
 const SILENT_MS = 3 * HEARTBEAT_SECONDS * 1000;
@@ -103,16 +104,9 @@ function lookupsUnanswered(together: number): PaymentGateway {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it holds, or fails after the limit. */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > WAIT_LIMIT_MS) throw new Error(`gave up waiting: ${what}`);
-    await sleep(20);
-  }
-}
+/** Polls `check` every 20 ms until it holds, or fails after the limit. */
+const until = (what: string, check: () => Promise<boolean>) =>
+  untilHolds(what, check, { timeoutMs: WAIT_LIMIT_MS, everyMs: 20 });
 
 /** Phone memberships contracted now: period 1 is due at once. */
 async function contract(count: number, card: string = TEST_CARD.visaCredit): Promise<string[]> {

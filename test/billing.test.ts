@@ -5,9 +5,9 @@ import type { ChargeView } from '../src/domains/billing/views.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts';
+import { createUser, sessionsOf, signIn, type TestUser } from './support/auth.ts';
 import { onPostgres } from './support/database.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { buildMembership, contractBody, tokenize } from './support/factories.ts';
 import { TEST_CARD } from './support/payments.ts';
 
 let t: TestApp;
@@ -15,11 +15,7 @@ let clock: ManualClock;
 let agentUser: TestUser;
 let financeUser: TestUser;
 /** Sessions valid at the clock's time (these tests move it by days and weeks). */
-let sessionCache: ReturnType<typeof sessionsAt> | undefined;
-const sessionOf = (user: TestUser) => {
-  sessionCache ??= sessionsAt(t);
-  return sessionCache(user);
-};
+const sessionOf = sessionsOf(() => t);
 
 const agent = {
   get read() {
@@ -55,14 +51,7 @@ async function billAt(local: string) {
 
 async function phoneMembership(card: string = TEST_CARD.visaCredit, at = '2026-11-25T14:05') {
   clock.set(mexicoCityTime(at));
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: await agent.write,
-    payload: contractBody(await tokenize(t, card)),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; number: string; state: string; nextChargeOn: string };
+  return buildMembership(t, { by: await agent.write, card });
 }
 
 async function chargesOf(membershipId: string, headers?: Record<string, string>) {
@@ -294,15 +283,8 @@ describe('declines, retries and suspension', () => {
 
 describe('processor timeouts', () => {
   it('leaves the charge unknown and reconciles it without a second charge', async () => {
-    const token = await tokenize(t, TEST_CARD.timesOut);
-    clock.set(mexicoCityTime('2026-11-25T17:00'));
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/memberships',
-      headers: await agent.write,
-      payload: contractBody(token),
-    });
-    const m = res.json();
+    const m = await phoneMembership(TEST_CARD.timesOut, '2026-11-25T17:00');
+    const token = m.body.cardToken;
     const run = await billAt('2026-11-25T17:05');
     expect(run.unknown).toBeGreaterThanOrEqual(1);
     let [charge] = await chargesOf(m.id);
@@ -413,9 +395,8 @@ describe('refunds', () => {
 describe('who sees charges', () => {
   it('a customer sees their own charges and receipts, never another’s', async () => {
     clock.set(mexicoCityTime('2026-11-25T12:00'));
-    const body = contractBody(await tokenize(t), { account: { password: 'una contraseña larga 2026' } });
-    const res = await t.app.inject({ method: 'POST', url: '/v1/memberships', payload: body });
-    const mine = res.json();
+    const mine = await buildMembership(t, { account: { password: 'una contraseña larga 2026' } });
+    const { body } = mine;
     const customer = await signIn(t, { email: body.titular.email, password: 'una contraseña larga 2026' });
     const other = await phoneMembership(TEST_CARD.visaCredit, '2026-11-25T12:30');
     await billAt('2026-11-25T12:35');

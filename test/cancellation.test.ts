@@ -6,8 +6,8 @@ import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
-import { registerProvider, towRequest } from './support/dispatch.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { registerProvider } from './support/dispatch.ts';
+import { buildCase, buildMembership, contractBody, tokenize } from './support/factories.ts';
 
 let t: TestApp;
 let clock: ManualClock;
@@ -39,23 +39,13 @@ async function bill(local: string) {
 
 async function byPhone(local: string): Promise<string> {
   await at(local);
-  const agent = await session(agentUser);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: agent.write,
-    payload: contractBody(await tokenize(t)),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
+  return (await buildMembership(t, { by: (await session(agentUser)).write })).id;
 }
 
 async function online(local: string) {
   await at(local);
-  const body = contractBody(await tokenize(t), { account: { password: PASSWORD } });
-  const res = await t.app.inject({ method: 'POST', url: '/v1/memberships', payload: body });
-  expect(res.statusCode, res.body).toBe(201);
-  return { id: res.json().id as string, email: body.titular.email, body };
+  const { id, body } = await buildMembership(t, { account: { password: PASSWORD } });
+  return { id, email: body.titular.email, body };
 }
 
 async function cancelByAgent(membershipId: string, reason = 'El cliente ya no la necesita') {
@@ -252,7 +242,7 @@ describe('the 30-day refund', () => {
     const id = await byPhone('2026-11-15T09:00');
     await bill('2026-11-15T09:05');
     await at('2026-11-20T10:00');
-    const kase = (await t.services.cases.request(SYSTEM_ACTOR, towRequest(id) as never, undefined)).body;
+    const kase = await buildCase(t, { membershipId: id, by: 'system' });
     await t.services.onsite.assignByHand(SYSTEM_ACTOR, kase.id, {
       providerId,
       reason: 'prueba',

@@ -6,9 +6,12 @@ import {
   contractByPhone,
   createProviderUser,
   registerProvider,
+  signedInProvider,
   towRequest,
   ZOCALO,
 } from './support/dispatch.ts';
+import { buildCase } from './support/factories.ts';
+import { http } from './support/http.ts';
 
 /**
  * The whole dispatch path through the API: request → eligibility → offer → decline → next
@@ -22,16 +25,7 @@ let near: { id: string; session: Session };
 let middle: { id: string; session: Session };
 let far: { id: string; session: Session };
 let membershipId: string;
-
-async function providerSession(kmNorth: number) {
-  const id = await registerProvider(t, { kmNorth });
-  const session = await signIn(t, await createProviderUser(t, id));
-  return { id, session };
-}
-
-async function post(url: string, headers: Record<string, string>, payload: unknown = {}) {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
-}
+const { post } = http(() => t);
 
 async function getCase(id: string) {
   const res = await t.app.inject({ method: 'GET', url: `/v1/cases/${id}`, headers: agent.read });
@@ -62,9 +56,9 @@ beforeAll(async () => {
   agentUser = await createUser(t, 'agent');
   agent = await signIn(t, agentUser);
   // Nearest first: 1 km, 3 km and 6 km north of the Zócalo.
-  near = await providerSession(1);
-  middle = await providerSession(3);
-  far = await providerSession(6);
+  near = await signedInProvider(t, { kmNorth: 1 });
+  middle = await signedInProvider(t, { kmNorth: 3 });
+  far = await signedInProvider(t, { kmNorth: 6 });
   membershipId = await contractByPhone(t, agent.write);
 });
 
@@ -165,7 +159,7 @@ describe('a tow from request to completion', () => {
   });
 
   it('gives the use back when the case is cancelled before the provider arrives', async () => {
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const offer = await offerOf(near.session, kase.id);
     expect(offer.caseId).toBe(kase.id);
     await post(`/v1/offers/${offer.id}/accept`, near.session.write, { quoteCentavos: 50_000 });
@@ -184,7 +178,7 @@ describe('a tow from request to completion', () => {
   });
 
   it('refuses to cancel once the provider is on site', async () => {
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const offer = await offerOf(near.session, kase.id);
     await post(`/v1/offers/${offer.id}/accept`, near.session.write, { quoteCentavos: 50_000 });
     await post(`/v1/cases/${kase.id}/status`, near.session.write, { status: 'on_site' });
@@ -197,7 +191,7 @@ describe('a tow from request to completion', () => {
 
 describe('the tow excess', () => {
   it('waits for the customer to accept a quote above the cap, records it, then dispatches', async () => {
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const offer = await offerOf(near.session, kase.id);
     const accepted = await post(`/v1/offers/${offer.id}/accept`, near.session.write, {
       quoteCentavos: 140_000,
@@ -231,7 +225,7 @@ describe('the tow excess', () => {
   });
 
   it('closes the case when the customer rejects the excess, with no use taken', async () => {
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const offer = await offerOf(near.session, kase.id);
     await post(`/v1/offers/${offer.id}/accept`, near.session.write, { quoteCentavos: 250_000 });
     const answer = await post(`/v1/cases/${kase.id}/excess-acceptance`, agent.write, { accept: false });
@@ -240,7 +234,7 @@ describe('the tow excess', () => {
   });
 
   it('needs the quote to accept a capped service', async () => {
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const offer = await offerOf(near.session, kase.id);
     const res = await post(`/v1/offers/${offer.id}/accept`, near.session.write, {});
     expect(res.statusCode).toBe(400);
@@ -359,7 +353,7 @@ describe('bad input and someone else’s job', () => {
   });
 
   it('does not let a provider act on another provider’s offer or job', async () => {
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const offer = await offerOf(near.session, kase.id);
     const stolen = await post(`/v1/offers/${offer.id}/accept`, far.session.write, { quoteCentavos: 1 });
     expect(stolen.statusCode).toBe(404);
@@ -389,7 +383,7 @@ describe('bad input and someone else’s job', () => {
   it('shows a customer only their own cases', async () => {
     const customer = await createUser(t, 'customer');
     const session = await signIn(t, customer);
-    const kase = (await post('/v1/cases', agent.write, towRequest(membershipId))).json();
+    const kase = await buildCase(t, { membershipId, by: agent.write });
     const read = await t.app.inject({ method: 'GET', url: `/v1/cases/${kase.id}`, headers: session.read });
     expect(read.statusCode).toBe(404);
     const mine = await t.app.inject({ method: 'GET', url: '/v1/cases', headers: session.read });

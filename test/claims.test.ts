@@ -12,6 +12,7 @@ import {
   ZOCALO,
 } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
+import { http } from './support/http.ts';
 
 /**
  * Reimbursement claims (protected ATM withdrawal after robbery): filed with POST /v1/cases, the
@@ -27,6 +28,7 @@ let stranger: Session;
 let provider: Session;
 let partner: Record<string, string>;
 let ownMembershipId: string;
+const { post } = http(() => t);
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
 const PNG = Buffer.concat([
@@ -50,10 +52,6 @@ function claimRequest(membershipId: string, amountCentavos: number, maximumCenta
       cardDailyAtmMaximumCentavos: maximumCentavos,
     },
   };
-}
-
-async function post(url: string, headers: Record<string, string>, payload: unknown) {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
 }
 
 async function fileClaim(

@@ -5,9 +5,9 @@ import type { ComplaintView } from '../src/domains/complaints/views.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { bearer, createApiKey, createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts';
-import { contractByPhone, towRequest } from './support/dispatch.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { bearer, createApiKey, createUser, sessionsOf, signIn, type TestUser } from './support/auth.ts';
+import { contractByPhone } from './support/dispatch.ts';
+import { buildCase, buildMembership } from './support/factories.ts';
 
 const START = '2026-11-25T20:05:00Z'; // Wednesday 14:05 in Mexico City
 
@@ -22,11 +22,7 @@ let ownMembershipId: string;
 let otherMembershipId: string;
 
 /** Sessions valid at the clock's time (these tests move it by days and weeks). */
-let sessionCache: ReturnType<typeof sessionsAt> | undefined;
-const sessionOf = (user: TestUser) => {
-  sessionCache ??= sessionsAt(t);
-  return sessionCache(user);
-};
+const sessionOf = sessionsOf(() => t);
 
 type Caller = keyof typeof users | 'partner' | 'readOnlyPartner';
 async function headersOf(caller: Caller, write: boolean): Promise<Record<string, string>> {
@@ -102,10 +98,8 @@ beforeAll(async () => {
     users[name] = await createUser(t, role);
   partnerKey = (await createApiKey(t, 'partner', ['complaints:read', 'complaints:write'])).key;
   readOnlyPartnerKey = (await createApiKey(t, 'partner', ['complaints:read'])).key;
-  const own = await call('customer', 'POST', '/v1/memberships', contractBody(await tokenize(t)));
-  expect(own.statusCode, own.body).toBe(201);
-  ownMembershipId = own.json().id;
-  otherMembershipId = await contractByPhone(t, await headersOf('agent', true));
+  ownMembershipId = (await buildMembership(t, { by: await headersOf('customer', true) })).id;
+  otherMembershipId = (await buildMembership(t, { by: await headersOf('agent', true) })).id;
 });
 afterAll(async () => t?.close());
 
@@ -163,12 +157,8 @@ describe('filing a complaint', () => {
 
   it('about a case or a charge of the same membership only', async () => {
     clock.set(START);
-    const ownCase = (
-      await t.services.cases.request(SYSTEM_ACTOR, towRequest(ownMembershipId) as never, undefined)
-    ).body;
-    const otherCase = (
-      await t.services.cases.request(SYSTEM_ACTOR, towRequest(otherMembershipId) as never, undefined)
-    ).body;
+    const ownCase = await buildCase(t, { membershipId: ownMembershipId, by: 'system' });
+    const otherCase = await buildCase(t, { membershipId: otherMembershipId, by: 'system' });
     const aboutCase = await filed('customer', {
       membershipId: ownMembershipId,
       category: 'provider_conduct',

@@ -9,16 +9,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { freshDatabase, onPostgres, type TestDatabase } from './support/database.ts';
 import { contractByPhone, createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from './support/wait.ts';
 
 describe('offer expiry survives a restart', () => {
   let database: TestDatabase;

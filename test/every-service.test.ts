@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
-import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
+import { contractByPhone, signedInProvider, ZOCALO } from './support/dispatch.ts';
+import { http } from './support/http.ts';
 
 /**
  * Every service of the seeded Libra Plus catalog is requested and fulfilled end to end through
@@ -18,13 +19,11 @@ let services: { code: string; category: string; fulfilment: string }[];
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
 
+const api = http(() => t);
+
+/** A POST that must succeed; its answer's body. */
 async function post(url: string, headers: Record<string, string>, payload: unknown = {}) {
-  const res = await t.app.inject({
-    method: 'POST',
-    url,
-    headers,
-    payload: payload as Record<string, unknown>,
-  });
+  const res = await api.post(url, headers, payload);
   expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300);
   return res.json();
 }
@@ -40,10 +39,8 @@ function request(serviceCode: string, details: Record<string, unknown> = {}) {
   };
 }
 
-async function providerFor(serviceCode: string) {
-  const id = await registerProvider(t, { services: [serviceCode], kmNorth: 2, capacity: 5 });
-  return { id, session: await signIn(t, await createProviderUser(t, id)) };
-}
+const providerFor = (serviceCode: string) =>
+  signedInProvider(t, { services: [serviceCode], kmNorth: 2, capacity: 5 });
 
 /** Drives one service's case from request to its end; returns the final case. */
 async function fulfil(service: { code: string; category: string; fulfilment: string }) {

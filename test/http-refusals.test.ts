@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_NUMBER_REMOVED } from '../src/lib/card-numbers.ts';
 import { buildWorld, type World } from './support/bad-input/world.ts';
+import { expectProblem } from './support/problems.ts';
 
 /**
  * Issue 19, findings 2 and 5: a body nested 10,000 deep overflowed the card-number scan (a 500 on
@@ -19,14 +20,6 @@ beforeAll(async () => {
   port = (world.t.app.server.address() as { port: number }).port;
 }, 120_000);
 afterAll(async () => world?.t.close());
-
-function expectProblem(status: number, contentType: unknown, body: string, code: string) {
-  expect(String(contentType)).toContain('application/problem+json');
-  const problem = JSON.parse(body);
-  expect(problem).toMatchObject({ status, code, type: `/problems/${code.toLowerCase().replace(/_/g, '-')}` });
-  expect(typeof problem.requestId).toBe('string');
-  return problem;
-}
 
 /**
  * Writes the whole request, reading nothing, and only then reads the answer — as curl and most HTTP
@@ -107,7 +100,7 @@ describe('finding 5: refusals before routing are problem+json', () => {
     const { headers } = await world.callerFor({ allow: ['agent'], record: 'case' });
     const res = await world.t.app.inject({ method: 'GET', url: `/v1/cases/${'a'.repeat(150)}`, headers });
     expect(res.statusCode).toBe(414);
-    const problem = expectProblem(414, res.headers['content-type'], res.body, 'URL_TOO_LONG');
+    const problem = expectProblem(res, 414, 'URL_TOO_LONG');
     expect(res.headers['x-request-id']).toBe(problem.requestId);
   });
 
@@ -124,7 +117,7 @@ describe('finding 5: refusals before routing are problem+json', () => {
   it('a path that is not UTF-8: 400 MALFORMED_URL', async () => {
     const res = await world.t.app.inject({ method: 'GET', url: '/v1/cases/%E0%A4%A' });
     expect(res.statusCode).toBe(400);
-    expectProblem(400, res.headers['content-type'], res.body, 'MALFORMED_URL');
+    expectProblem(res, 400, 'MALFORMED_URL');
   });
 
   it('over a socket too: 414 and MALFORMED_URL', async () => {
@@ -132,11 +125,11 @@ describe('finding 5: refusals before routing are problem+json', () => {
       await sendThenRead(`GET /v1/plans/${'a'.repeat(150)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
     );
     expect(long.status).toBe(414);
-    expectProblem(414, long.headers['content-type'], long.body, 'URL_TOO_LONG');
+    expectProblem(long, 414, 'URL_TOO_LONG');
     const bad = parse(
       await sendThenRead('GET /v1/cases/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
     );
-    expectProblem(400, bad.headers['content-type'], bad.body, 'MALFORMED_URL');
+    expectProblem(bad, 400, 'MALFORMED_URL');
   });
 
   it('a query string over 16 KB: 431 HEADERS_TOO_LARGE', async () => {
@@ -144,13 +137,13 @@ describe('finding 5: refusals before routing are problem+json', () => {
       await sendThenRead(`GET /v1/plans?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`),
     );
     expect(answer.status).toBe(431);
-    const problem = expectProblem(431, answer.headers['content-type'], answer.body, 'HEADERS_TOO_LARGE');
+    const problem = expectProblem(answer, 431, 'HEADERS_TOO_LARGE');
     expect(answer.headers['x-request-id']).toBe(problem.requestId);
   });
 
   it('a request that is not HTTP: 400 MALFORMED_REQUEST', async () => {
     const answer = parse(await sendThenRead('HELLO THERE\r\n\r\n'));
-    expectProblem(400, answer.headers['content-type'], answer.body, 'MALFORMED_REQUEST');
+    expectProblem(answer, 400, 'MALFORMED_REQUEST');
   });
 
   it('a 10 MB body: the 413 reaches a client that sends it all before reading, every time', async () => {
@@ -160,7 +153,7 @@ describe('finding 5: refusals before routing are problem+json', () => {
     for (let i = 0; i < 3; i++) {
       const answer = parse(await sendThenRead(head('/v1/auth/login'), body));
       expect(answer.status).toBe(413);
-      expectProblem(413, answer.headers['content-type'], answer.body, 'PAYLOAD_TOO_LARGE');
+      expectProblem(answer, 413, 'PAYLOAD_TOO_LARGE');
     }
     // A claim's document has its own limit (5 MB) and its own code.
     const { headers } = await world.callerFor({ allow: ['agent'], record: 'case' });
@@ -171,7 +164,7 @@ describe('finding 5: refusals before routing are problem+json', () => {
     const upload = parse(
       await sendThenRead(head(path, 'application/pdf').replace('\r\n\r\n', `\r\n${cookies}\r\n`), body),
     );
-    expectProblem(413, upload.headers['content-type'], upload.body, 'DOCUMENT_TOO_LARGE');
+    expectProblem(upload, 413, 'DOCUMENT_TOO_LARGE');
   }, 60_000);
 
   it('keeps the connection after a 413 whose body it read to the end', async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../src/lib/errors.ts';
 import { PUBLIC } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, signIn } from './support/auth.ts';
+import { expectProblem as expectProblemDocument } from './support/problems.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,16 +19,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** A problem document that also has its title and the request id in a header. */
 function expectProblem(
-  res: { headers: Record<string, unknown>; json: () => unknown },
-  code: string,
+  res: { headers: Record<string, unknown>; body: string },
+  code: ErrorCode,
   status: number,
 ) {
-  expect(String(res.headers['content-type'])).toContain('application/problem+json');
-  const body = res.json() as Record<string, unknown>;
-  expect(body).toMatchObject({ code, status, type: `/problems/${code.toLowerCase().replace(/_/g, '-')}` });
+  const body = expectProblemDocument(res, status, code);
   expect(typeof body.title).toBe('string');
-  expect(typeof body.requestId).toBe('string');
   expect(res.headers['x-request-id']).toBe(body.requestId);
   return body;
 }

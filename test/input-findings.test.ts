@@ -7,6 +7,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { contractByPhone, registerProvider, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
+import { http } from './support/http.ts';
 
 /**
  * The probes of issue 19 (findings 1–4 and 9), exactly as reported: each answered 500 or was
@@ -21,6 +22,7 @@ let supervisor: Session;
 let admin: Session;
 let membershipId: string;
 let providerId: string;
+const { post } = http(() => t);
 
 beforeAll(async () => {
   t = await buildTestApp({ env: { LOG_LEVEL: 'info' }, logStream: { write: (line) => logLines.push(line) } });
@@ -47,9 +49,6 @@ function expectRefusedAt(
   expect(body.code).toBe('VALIDATION_FAILED');
   expect(body.errors.map((e: { field: string }) => e.field)).toContain(field);
 }
-
-const post = (url: string, headers: Record<string, string>, payload: unknown) =>
-  t.app.inject({ method: 'POST', url, headers, payload: payload as object });
 
 describe('finding 1: text PostgreSQL cannot store never reaches SQL', () => {
   const tow = () => towRequest(membershipId) as Record<string, unknown> & { place: object; details: object };

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
-import { contractByPhone, createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
+import { contractByPhone, signedInProvider } from './support/dispatch.ts';
+import { buildCase } from './support/factories.ts';
+import { http } from './support/http.ts';
 
 /**
  * What the provider app reads: a job with no more personal data than the job needs (the first name),
@@ -13,30 +15,20 @@ let agent: Session;
 let mine: { id: string; session: Session };
 let other: { id: string; session: Session };
 let membershipId: string;
-
-async function post(url: string, headers: Record<string, string>, payload: unknown = {}) {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
-}
-async function get(url: string, headers: Record<string, string>) {
-  return t.app.inject({ method: 'GET', url, headers });
-}
+const { post, get } = http(() => t);
 
 beforeAll(async () => {
   t = await buildTestApp();
   agent = await signIn(t, await createUser(t, 'agent'));
-  const mineId = await registerProvider(t, { kmNorth: 1 });
-  const otherId = await registerProvider(t, { kmNorth: 5 });
-  mine = { id: mineId, session: await signIn(t, await createProviderUser(t, mineId)) };
-  other = { id: otherId, session: await signIn(t, await createProviderUser(t, otherId)) };
+  mine = await signedInProvider(t, { kmNorth: 1 });
+  other = await signedInProvider(t, { kmNorth: 5 });
   membershipId = await contractByPhone(t, agent.write);
 });
 afterAll(async () => t?.close());
 
 /** A tow opened by the agent and accepted by the nearest provider (mine). */
 async function acceptedTow(quoteCentavos = 80_000): Promise<string> {
-  const opened = await post('/v1/cases', agent.write, towRequest(membershipId));
-  expect(opened.statusCode).toBe(201);
-  const caseId = opened.json().id as string;
+  const caseId = (await buildCase(t, { membershipId, by: agent.write })).id;
   const offers = (await get('/v1/provider/offers', mine.session.read)).json().data as {
     id: string;
     caseId: string;

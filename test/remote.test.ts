@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { contractByPhone, ZOCALO } from './support/dispatch.ts';
+import { http } from './support/http.ts';
 
 /**
  * Remote consultations: the request waits in the professionals' queue, one takes it, closes it
@@ -18,10 +19,7 @@ let doctorB: Session;
 let lawyer: Session;
 let medicalSupervisor: Session;
 let membershipId: string;
-
-async function post(url: string, headers: Record<string, string>, payload: unknown = {}) {
-  return t.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
-}
+const { post } = http(() => t);
 
 function consultation(serviceCode = 'online-doctor') {
   return {

@@ -3,7 +3,7 @@ import type { ManualClock } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, sessionsAt, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
-import { contractBody, tokenize } from './support/factories.ts';
+import { buildMembership } from './support/factories.ts';
 import { TEST_CARD } from './support/payments.ts';
 
 /**
@@ -48,9 +48,7 @@ async function ok(user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, p
 }
 
 async function contract(card: string): Promise<string> {
-  const res = await call(agentUser, 'POST', '/v1/memberships', contractBody(await tokenize(t, card)));
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
+  return (await buildMembership(t, { by: (await sessionOf(agentUser)).write, card })).id;
 }
 
 async function accept(user: TestUser, caseId: string) {

@@ -16,6 +16,24 @@ export interface ErrorDefinition {
 
 export type ErrorCatalogue<C extends string = string> = Record<C, ErrorDefinition>;
 
+/**
+ * Every registered code, as a type, so that a misspelt code fails `tsc` instead of throwing
+ * "Unknown error code" at run time. lib cannot import the domains, so each catalogue adds its own
+ * codes by augmenting this interface next to its `defineErrors` call:
+ *
+ *   declare module '../../lib/errors.ts' {
+ *     interface ErrorCodes extends CodesOf<typeof CatalogErrors> {}
+ *   }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from every errors.ts.
+export interface ErrorCodes {}
+
+/** A registered error code (the union of every catalogue's keys). */
+export type ErrorCode = keyof ErrorCodes & string;
+
+/** The shape a catalogue contributes to `ErrorCodes`: its codes as keys. */
+export type CodesOf<T extends ErrorCatalogue> = Record<keyof T & string, true>;
+
 const registry = new Map<string, ErrorDefinition>();
 
 /**
@@ -71,11 +89,12 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly options: AppErrorOptions;
 
-  constructor(code: string, options: AppErrorOptions = {}) {
+  /** `code` is checked by the compiler; the registry check stays for codes that come from data. */
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
     const definition = registry.get(code);
     if (!definition) throw new Error(`Unknown error code ${code}: define it with defineErrors() first`);
     super(
@@ -157,6 +176,15 @@ export const PlatformErrors = defineErrors({
     es: 'El tipo de contenido no es compatible. Envía application/json.',
     en: 'Unsupported content type. Send application/json.',
   },
+  /**
+   * A request carried a full card number outside the card form; Libra never receives them. Raised by
+   * the platform's guard on every route (src/platform/card-guard.ts), so it is the platform's code.
+   */
+  CARD_NUMBER_NOT_ALLOWED: {
+    status: 422,
+    es: 'Nunca envíes aquí el número de tu tarjeta. Captúralo solo en el formulario seguro de pago.',
+    en: 'Never send a card number here. Enter it only in the secure card form.',
+  },
   /** No route answers this method and path. */
   ROUTE_NOT_FOUND: {
     status: 404,
@@ -188,3 +216,6 @@ export const PlatformErrors = defineErrors({
     en: 'Something went wrong on our side. Try again; if it persists, call us at 55 5480 0900.',
   },
 });
+
+/** The platform's codes join the union (the same interface, merged within this file). */
+export interface ErrorCodes extends CodesOf<typeof PlatformErrors> {}

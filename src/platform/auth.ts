@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { IdentityService } from '../domains/identity/service.ts';
 import { AppError } from '../lib/errors.ts';
 import { type Actor, allows, type Principal, PUBLIC, type RoutePolicy } from './principal.ts';
 
@@ -47,12 +46,23 @@ export function clearSessionCookie(reply: FastifyReply): void {
 }
 
 /**
+ * What authentication asks of whoever keeps accounts and keys (the identity domain): the platform
+ * knows this much of it and no more.
+ */
+export interface Authenticator {
+  authenticateApiKey(key: string): Promise<Principal>;
+  authenticateSession(token: string): Promise<Principal>;
+  /** Throws when the CSRF token presented is not the session's. */
+  verifyCsrf(sessionToken: string, presented: string | undefined): void;
+}
+
+/**
  * Authentication and deny-by-default authorization for every route: resolve the caller from an
  * API key (Authorization: Bearer) or the session cookie, then apply the route's declared policy.
  * Record-level checks (is this membership yours?) are the services' job, with `actorOf(request)`.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, { identity }: { identity: IdentityService }) => {
+  async (app: FastifyInstance, { identity }: { identity: Authenticator }) => {
     await app.register(cookie);
     const registered: { method: string; url: string; policy?: RoutePolicy }[] = [];
     app.decorate('registeredRoutes', registered);

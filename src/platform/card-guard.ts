@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import '../domains/payments/errors.ts';
 import { containsCardNumber, redactCardNumbers, redactCardNumbersInUrl } from '../lib/card-numbers.ts';
 import { AppError } from '../lib/errors.ts';
 

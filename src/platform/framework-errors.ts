@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { redactCardNumbersInUrl } from '../lib/card-numbers.ts';
-import { AppError } from '../lib/errors.ts';
+import { AppError, type ErrorCode } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { loggableError } from './error-log.ts';
 import { buildProblem, toAppError } from './problem.ts';
@@ -29,7 +29,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 }
 
 /** Node's HTTP parser's refusals, by its error code, before Fastify sees a request. */
-function clientErrorCode(error: NodeJS.ErrnoException): string {
+function clientErrorCode(error: NodeJS.ErrnoException): ErrorCode {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
       return 'HEADERS_TOO_LARGE';

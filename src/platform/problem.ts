@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, errorDefinition, type FieldError, type Language } from '../lib/errors.ts';
+import { AppError, type ErrorCode, errorDefinition, type FieldError, type Language } from '../lib/errors.ts';
 import { preferredLanguage } from '../lib/i18n.ts';
 import { loggableError } from './error-log.ts';
 import { drainUnreadBody } from './unread-body.ts';
@@ -12,14 +12,14 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   instance: string;
   requestId: string;
   errors?: { field: string; message: string }[];
   [extension: string]: unknown;
 }
 
-export function problemType(code: string): string {
+export function problemType(code: ErrorCode): string {
   return `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
 }
 

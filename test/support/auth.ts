@@ -99,3 +99,12 @@ export function sessionsAt(t: TestApp) {
     return session;
   };
 }
+
+/** `sessionsAt` for a suite whose app is built in `beforeAll`: made when first asked. */
+export function sessionsOf(app: () => TestApp): (user: TestUser) => Promise<Session> {
+  let sessions: ReturnType<typeof sessionsAt> | undefined;
+  return (user) => {
+    sessions ??= sessionsAt(app());
+    return sessions(user);
+  };
+}

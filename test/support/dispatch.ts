@@ -1,13 +1,13 @@
 import type { ProviderInput } from '../../src/domains/dispatch/service.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/principal.ts';
 import type { TestApp } from './app.ts';
-import { TEST_PASSWORD, type TestUser } from './auth.ts';
-import { contractBody, tokenize } from './factories.ts';
+import { type Session, signIn, TEST_PASSWORD, type TestUser } from './auth.ts';
+import { buildMembership, ZOCALO } from './factories.ts';
+
+// Where the tests have always found them; they live with the factories.
+export { towRequest, ZOCALO } from './factories.ts';
 
 let serial = 0;
-
-/** Mexico City's Zócalo: cases in tests happen around here. */
-export const ZOCALO = { lat: 19.4326, lng: -99.1332 };
 
 /** A tow provider `km` kilometres north of the Zócalo (0.009° of latitude ≈ 1 km). */
 export async function registerProvider(
@@ -46,25 +46,14 @@ export async function contractByPhone(
   agentHeaders: Record<string, string>,
   planCode = 'libra-plus',
 ): Promise<string> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: agentHeaders,
-    payload: contractBody(await tokenize(t), { planCode }),
-  });
-  if (res.statusCode !== 201) throw new Error(`contract failed: ${res.statusCode} ${res.body}`);
-  return res.json().id;
+  return (await buildMembership(t, { by: agentHeaders, planCode })).id;
 }
 
-/** A tow request at the Zócalo. */
-export function towRequest(membershipId: string, extra: Record<string, unknown> = {}) {
-  return {
-    membershipId,
-    personId: 'titular',
-    serviceCode: 'tow-truck',
-    place: { address: 'Plaza de la Constitución s/n, Centro, CDMX', ...ZOCALO, stateCode: 'CMX' },
-    description: 'El coche no arranca; necesito grúa al taller.',
-    details: { vehicle: { make: 'Nissan', model: 'Versa', year: 2019, plates: 'ABC-123-D' } },
-    ...extra,
-  };
+/** A provider of the network (registerProvider's overrides) and a signed-in account of its staff. */
+export async function signedInProvider(
+  t: TestApp,
+  overrides: Parameters<typeof registerProvider>[1] = {},
+): Promise<{ id: string; session: Session }> {
+  const id = await registerProvider(t, overrides);
+  return { id, session: await signIn(t, await createProviderUser(t, id)) };
 }

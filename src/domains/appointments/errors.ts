@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const AppointmentErrors = defineErrors({
   /** No such slot. */
@@ -26,3 +26,7 @@ export const AppointmentErrors = defineErrors({
     en: 'That case is not booked by appointment, or can no longer be booked.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof AppointmentErrors> {}
+}

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const BillingErrors = defineErrors({
   /** No charge with that id, or one the caller may not see. */
@@ -43,3 +43,7 @@ export const BillingErrors = defineErrors({
     en: 'We could not find that billing run.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof BillingErrors> {}
+}

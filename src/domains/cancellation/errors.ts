@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const CancellationErrors = defineErrors({
   /** Online cancellation is only for memberships contracted online (SPEC); the answer gives the line. */
@@ -14,3 +14,7 @@ export const CancellationErrors = defineErrors({
     en: 'Give the reason the member gives for cancelling.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof CancellationErrors> {}
+}

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const CaseErrors = defineErrors({
   /** No such case, or not one the caller may see. */
@@ -56,3 +56,7 @@ export const CaseErrors = defineErrors({
     en: 'Time targets must be whole minutes greater than zero.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof CaseErrors> {}
+}

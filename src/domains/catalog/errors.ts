@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const CatalogErrors = defineErrors({
   /** No plan with that code, or none of its versions is in effect yet. */
@@ -26,3 +26,7 @@ export const CatalogErrors = defineErrors({
     en: "The new version must take effect from now on, and not before the plan's latest version.",
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof CatalogErrors> {}
+}

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const ClaimErrors = defineErrors({
   /** A reimbursement claim needs the withdrawal (amount, time, ATM) and the card's 24-hour maximum. */
@@ -62,3 +62,7 @@ export const ClaimErrors = defineErrors({
     en: 'We could not find that document.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof ClaimErrors> {}
+}

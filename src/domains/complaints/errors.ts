@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const ComplaintErrors = defineErrors({
   /** No complaint with that id, or one the caller may not see (another customer's). */
@@ -44,3 +44,7 @@ export const ComplaintErrors = defineErrors({
     en: 'That charge does not belong to the complaint’s membership.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof ComplaintErrors> {}
+}

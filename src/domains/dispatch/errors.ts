@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const DispatchErrors = defineErrors({
   /** No provider with that id (or not one the caller may see). */
@@ -62,3 +62,7 @@ export const DispatchErrors = defineErrors({
     en: 'That provider is not available right now.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof DispatchErrors> {}
+}

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 /**
  * Refusals of a use. Each carries the whole decision (`decision`) with every reason in Spanish and
@@ -55,3 +55,7 @@ export const EntitlementErrors = defineErrors({
     en: 'That use is no longer reserved.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof EntitlementErrors> {}
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app.ts';
 import { bearer, createApiKey, createUser, type Session, signIn } from '../../../test/support/auth.ts';
 import { onPostgres } from '../../../test/support/database.ts';
-import { contractBody, tokenize } from '../../../test/support/factories.ts';
+import { buildMembership } from '../../../test/support/factories.ts';
 import { openDatabase, rows } from '../../db/client.ts';
 import type { ManualClock } from '../../lib/clock.ts';
 import { mexicoCityTime } from '../../lib/clock.ts';
@@ -22,14 +22,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function newMembership(planCode = 'libra-plus'): Promise<string> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/memberships',
-    headers: agent.write,
-    payload: contractBody(await tokenize(t), { planCode }),
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json().id;
+  return (await buildMembership(t, { by: agent.write, planCode })).id;
 }
 
 const reserve = (membershipId: string, serviceCode: string, request: { specialty?: string } = {}) =>
@@ -217,9 +210,8 @@ describe('eligibility API', () => {
   let membershipId: string;
   let customer: Session;
   beforeAll(async () => {
-    const body = contractBody(await tokenize(t), { account: { password: 'mi contraseña segura' } });
-    const res = await t.app.inject({ method: 'POST', url: '/v1/memberships', payload: body });
-    membershipId = res.json().id;
+    const { id, body } = await buildMembership(t, { account: { password: 'mi contraseña segura' } });
+    membershipId = id;
     customer = await signIn(t, { email: body.titular.email, password: 'mi contraseña segura' });
   });
 

@@ -1,6 +1,6 @@
 import type { Database, Executor, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, type ErrorCode } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
@@ -47,7 +47,7 @@ export interface EligibilityQuestion {
 }
 
 /** Which refusal becomes which error when a use is reserved. */
-const REFUSAL_ERRORS: Partial<Record<ReasonCode, string>> = {
+const REFUSAL_ERRORS: Partial<Record<ReasonCode, ErrorCode>> = {
   MEMBERSHIP_NOT_CURRENT: 'MEMBERSHIP_NOT_CURRENT',
   BENEFICIARY_NOT_ELIGIBLE: 'BENEFICIARY_NOT_ELIGIBLE',
   SERVICE_NOT_IN_PLAN: 'SERVICE_NOT_IN_PLAN',

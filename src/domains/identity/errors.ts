@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const IdentityErrors = defineErrors({
   /** No valid session or API key came with a request that needs one. */
@@ -118,3 +118,7 @@ export const IdentityErrors = defineErrors({
     en: 'That role cannot be assigned here.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof IdentityErrors> {}
+}

@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import { MEXICO_CITY, mexicoCityDate } from '../../lib/clock.ts';
-import { AppError, errorDefinition, type FieldError, type LocalisedText } from '../../lib/errors.ts';
+import {
+  AppError,
+  type ErrorCode,
+  errorDefinition,
+  type FieldError,
+  type LocalisedText,
+} from '../../lib/errors.ts';
 
 /**
  * Field-by-field checks of what a person typed, gathered so that one answer names every field at
@@ -16,7 +22,7 @@ export function sentenceOf(code: string): LocalisedText {
 
 /** A domain error about one field: the field and what to do, in both languages. */
 export function fieldError(
-  code: string,
+  code: ErrorCode,
   field: string,
   localised: LocalisedText = sentenceOf(code),
 ): AppError {
@@ -24,7 +30,7 @@ export function fieldError(
 }
 
 interface Found {
-  code: string;
+  code: ErrorCode;
   error: FieldError;
   extensions?: Record<string, unknown> | undefined;
 }
@@ -42,7 +48,7 @@ export class FieldProblems {
   }
 
   add(
-    code: string,
+    code: ErrorCode,
     field: string,
     localised: LocalisedText = sentenceOf(code),
     extensions?: Record<string, unknown>,

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const MemberErrors = defineErrors({
   /** No such membership, or not one the caller may see (someone else's answers the same). */
@@ -104,3 +104,7 @@ export const MemberErrors = defineErrors({
     en: 'We could not find that beneficiary.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof MemberErrors> {}
+}

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const PaymentErrors = defineErrors({
   /** The card number is not 13–19 digits or fails the Luhn check: a typo. */
@@ -37,12 +37,6 @@ export const PaymentErrors = defineErrors({
     es: 'No reconocemos esa tarjeta. Captúrala de nuevo en el formulario seguro de pago.',
     en: 'We do not recognise that card. Enter it again in the secure card form.',
   },
-  /** A request carried a full card number outside the card form; Libra never receives them. */
-  CARD_NUMBER_NOT_ALLOWED: {
-    status: 422,
-    es: 'Nunca envíes aquí el número de tu tarjeta. Captúralo solo en el formulario seguro de pago.',
-    en: 'Never send a card number here. Enter it only in the secure card form.',
-  },
   /** An idempotency key already used for a different charge or refund (another amount or card). */
   PAYMENT_IDEMPOTENCY_KEY_REUSED: {
     status: 422,
@@ -50,3 +44,7 @@ export const PaymentErrors = defineErrors({
     en: 'That idempotency key was already used for a different payment operation.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof PaymentErrors> {}
+}

@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const RemoteErrors = defineErrors({
   /** The case is not a remote consultation, or not one of the caller's profession. */
@@ -26,3 +26,7 @@ export const RemoteErrors = defineErrors({
     en: 'We could not find notes of that consultation that you may read.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof RemoteErrors> {}
+}

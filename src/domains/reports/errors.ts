@@ -1,4 +1,4 @@
-import { defineErrors } from '../../lib/errors.ts';
+import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const ReportErrors = defineErrors({
   /** The report's window is not a window: `from` not before `to`, or longer than 31 days; `errors` says which. */
@@ -8,3 +8,7 @@ export const ReportErrors = defineErrors({
     en: 'The report period is not valid: the start must be before the end, and the period at most 31 days long.',
   },
 });
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof ReportErrors> {}
+}

@@ -1,24 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError, defineErrors } from '../../lib/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 import type { Actor } from '../principal.ts';
+import './errors.ts';
 import type { IdempotencyRepository } from './repository.ts';
-
-export const IdempotencyErrors = defineErrors({
-  /** The Idempotency-Key was used before with a different request body. */
-  IDEMPOTENCY_KEY_REUSED: {
-    status: 422,
-    es: 'Esa clave de idempotencia ya se usó con otros datos. Usa una clave nueva para una solicitud nueva.',
-    en: 'That Idempotency-Key was already used with a different request. Use a new key for a new request.',
-  },
-  /** The Idempotency-Key header is not 1–255 visible characters. */
-  IDEMPOTENCY_KEY_INVALID: {
-    status: 400,
-    es: 'La clave de idempotencia no es válida: usa de 1 a 255 caracteres visibles.',
-    en: 'The Idempotency-Key is not valid: use 1 to 255 visible characters.',
-  },
-});
 
 export interface IdempotentRequest {
   key: string | undefined;
