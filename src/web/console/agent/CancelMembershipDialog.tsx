@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiProblem, api } from '../../api.ts';
-import type { Cancellation } from '../../pages/portal/assistance-data.ts';
-import { ReasonList } from '../../pages/portal/EligibilityAnswer.tsx';
+import { ReasonList } from '../../cases/EligibilityAnswer.tsx';
+import type { Cancellation } from '../../members/membership.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';

@@ -10,8 +10,8 @@ import {
   isOpen,
   stateTone,
   useCase,
-} from '../../pages/portal/assistance-data.ts';
-import { useCaseLive, useSecondsSince } from '../../pages/portal/case-live.ts';
+} from '../../cases/case-data.ts';
+import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
 import { useSession } from '../../session.tsx';
 import { type StaffTranslate, useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';

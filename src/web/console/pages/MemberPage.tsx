@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
-import { type Case, isOpen, stateTone } from '../../pages/portal/assistance-data.ts';
-import { type Charge, type ServiceUsage, useCharges, useUsage } from '../../pages/portal/portal-data.ts';
+import { type Case, isOpen, stateTone } from '../../cases/case-data.ts';
+import { type Charge, type ServiceUsage, useCharges, useUsage } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';

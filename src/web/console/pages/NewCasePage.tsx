@@ -2,16 +2,16 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem, api, newIdempotencyKey, type PlanService } from '../../api.ts';
-import { type Case, caseKey, type Decision } from '../../pages/portal/assistance-data.ts';
+import { type Case, caseKey, type Decision } from '../../cases/case-data.ts';
 import {
   caseRequestBody,
   checkDetails,
   type DetailsProblem,
   detailsOf,
   needsOf,
-} from '../../pages/portal/case-request.ts';
-import { ReasonList } from '../../pages/portal/EligibilityAnswer.tsx';
-import { MX_STATES, nearestState, statePoint } from '../../pages/portal/place.ts';
+} from '../../cases/case-request.ts';
+import { ReasonList } from '../../cases/EligibilityAnswer.tsx';
+import { MX_STATES, nearestState, statePoint } from '../../cases/place.ts';
 import type { StaffMessageKey } from '../../staff/i18n/messages.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';

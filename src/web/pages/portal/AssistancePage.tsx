@@ -1,7 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiProblem, api, newIdempotencyKey, type PlanService } from '../../api.ts';
+import { ApiProblem, api, newIdempotencyKey, type PlanService, problemText } from '../../api.ts';
+import {
+  CASES,
+  type Case,
+  caseKey,
+  type Decision,
+  isOpen,
+  serviceName,
+  stateTone,
+  stateWord,
+  useCases,
+} from '../../cases/case-data.ts';
 import { parsePesos } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey, type MessageKey } from '../../i18n/messages.ts';
@@ -12,25 +23,19 @@ import { PhoneLink } from '../../ui/PhoneLink.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { PAGE_CATEGORIES, pageCategoryOf } from '../plan-rules.ts';
-import {
-  CASES,
-  type Case,
-  caseKey,
-  type Decision,
-  isOpen,
-  problemText,
-  serviceName,
-  stateTone,
-  stateWord,
-  useCases,
-  usePlan,
-} from './assistance-data.ts';
+import { usePlan } from './assistance-data.ts';
 import './assistance.css';
-import { caseRequestBody, checkDetails, type DetailsProblem, detailsOf, needsOf } from './case-request.ts';
-import { EligibilityAnswer } from './EligibilityAnswer.tsx';
-import type { Membership, Person } from './membership.ts';
+import {
+  caseRequestBody,
+  checkDetails,
+  type DetailsProblem,
+  detailsOf,
+  needsOf,
+} from '../../cases/case-request.ts';
+import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
+import { MX_STATES, nearestState, statePoint } from '../../cases/place.ts';
+import type { Membership, Person } from '../../members/membership.ts';
 import { useMembership } from './outlet.ts';
-import { MX_STATES, nearestState, statePoint } from './place.ts';
 
 /** `/app/asistencia`: ask for help (with the eligibility answer before sending) and see past requests. */
 export default function AssistancePage() {

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiProblem, api, getJson } from '../../api.ts';
+import { ApiProblem, api, getJson, problemText } from '../../api.ts';
 import { PHONE_INTERNATIONAL } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { Cancellation, CancellationLine, Preview } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
@@ -11,15 +12,9 @@ import { Money } from '../../ui/Money.tsx';
 import { PhoneLink } from '../../ui/PhoneLink.tsx';
 import { ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import {
-  type Cancellation,
-  type CancellationLine,
-  type Preview,
-  previewKey,
-  problemText,
-} from './assistance-data.ts';
+import { previewKey } from './assistance-data.ts';
 import './assistance.css';
-import { ReasonList } from './EligibilityAnswer.tsx';
+import { ReasonList } from '../../cases/EligibilityAnswer.tsx';
 import { MY_MEMBERSHIPS } from './membership.ts';
 import { useMembership } from './outlet.ts';
 

@@ -1,7 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiProblem, api } from '../../api.ts';
+import { ApiProblem, api, problemText } from '../../api.ts';
+import {
+  CASES,
+  type Case,
+  type CaseEvent,
+  caseKey,
+  isCancellable,
+  isOpen,
+  serviceName,
+  stateTone,
+  stateWord,
+  useCase,
+} from '../../cases/case-data.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey, type MessageKey } from '../../i18n/messages.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -14,23 +26,10 @@ import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Timeline, type TimelineItem } from '../../ui/Timeline.tsx';
 import { Toast } from '../../ui/Toast.tsx';
-import {
-  CASES,
-  type Case,
-  type CaseEvent,
-  caseKey,
-  isCancellable,
-  isOpen,
-  problemText,
-  serviceName,
-  stateTone,
-  stateWord,
-  useCase,
-  usePlan,
-} from './assistance-data.ts';
+import { usePlan } from './assistance-data.ts';
 import './assistance.css';
-import { useCaseLive, useSecondsSince } from './case-live.ts';
-import { EligibilityAnswer } from './EligibilityAnswer.tsx';
+import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
+import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { useMembership } from './outlet.ts';
 
 /** `/app/casos/:caseId`: one request, followed live — provider, arrival, excess, timeline, cancel. */

@@ -1,12 +1,13 @@
 import { Link } from 'react-router';
 import { formatDate } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { type Charge, useCharges } from '../../members/membership-data.ts';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useMembership } from './outlet.ts';
-import { type Charge, problemDetail, useCharges, usePlan } from './portal-data.ts';
+import { problemDetail, usePlan } from './portal-data.ts';
 import { chargeStatus, periodText, refundText } from './portal-words.ts';
 import './portal.css';
 

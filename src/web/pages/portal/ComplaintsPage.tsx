@@ -2,9 +2,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { COMPLAINT_CATEGORIES } from '../../../domains/complaints/lifecycle.ts';
-import { ApiProblem, api, getJson, newIdempotencyKey } from '../../api.ts';
+import { ApiProblem, api, getJson, newIdempotencyKey, problemText } from '../../api.ts';
+import { serviceName, useCases } from '../../cases/case-data.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
+import type { Complaint } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
@@ -12,16 +14,7 @@ import { PhoneLink } from '../../ui/PhoneLink.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Timeline } from '../../ui/Timeline.tsx';
-import {
-  COMPLAINTS,
-  type Complaint,
-  complaintKey,
-  problemText,
-  serviceName,
-  useCases,
-  useComplaints,
-  usePlan,
-} from './assistance-data.ts';
+import { COMPLAINTS, complaintKey, useComplaints, usePlan } from './assistance-data.ts';
 import './assistance.css';
 import { useMembership } from './outlet.ts';
 

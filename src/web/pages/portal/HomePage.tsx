@@ -2,6 +2,8 @@ import { Link } from 'react-router';
 import { formatDate, PHONE } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import type { Lang } from '../../i18n/messages.ts';
+import type { Membership } from '../../members/membership.ts';
+import { type ServiceUsage, useCharges, useUsage } from '../../members/membership-data.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -9,17 +11,8 @@ import { PhoneLink } from '../../ui/PhoneLink.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
-import type { Membership } from './membership.ts';
 import { useMembership } from './outlet.ts';
-import {
-  lastCoveredInstant,
-  problemDetail,
-  type ServiceUsage,
-  useCancellation,
-  useCharges,
-  usePlan,
-  useUsage,
-} from './portal-data.ts';
+import { lastCoveredInstant, problemDetail, useCancellation, usePlan } from './portal-data.ts';
 import { cardSummary, perKeyName, perKeyValue, STATE_TONE, stateOf } from './portal-words.ts';
 import './portal.css';
 

@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiProblem, api, newIdempotencyKey, type PlanService } from '../../api.ts';
+import { ApiProblem, api, newIdempotencyKey, type PlanService, problemText } from '../../api.ts';
+import { useSecondsSince } from '../../cases/case-live.ts';
 import { formatMoney } from '../../i18n/format.ts';
-import { problemText } from '../../pages/portal/assistance-data.ts';
-import { useSecondsSince } from '../../pages/portal/case-live.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
