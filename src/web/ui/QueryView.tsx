@@ -43,11 +43,7 @@ export function QueryView<T>({
   if (query.isError && !(keepDataOnError && query.data !== undefined)) {
     if (missing?.when(query.error)) return <>{missing.view}</>;
     return (
-      <ErrorState
-        title={errorTitle}
-        detail={errorDetail(query.error)}
-        onRetry={() => void query.refetch()}
-      />
+      <ErrorState title={errorTitle} detail={errorDetail(query.error)} onRetry={() => void query.refetch()} />
     );
   }
   const data = query.data as T;
