@@ -3,7 +3,8 @@ import { Link, useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { DateTime } from '../../ui/DateTime.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { useBoardLive } from '../queues/board-live.ts';
 import {
@@ -105,83 +106,89 @@ export default function CaseBoardPage() {
           </select>
         </div>
       </form>
-      {board.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : board.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(board.error)}
-          onRetry={() => board.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.board.empty')}>
-          <p>{t('queues.board.emptyHint')}</p>
-        </EmptyState>
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">{t('queues.board.caption', { count: rows.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.board.number')}</th>
-                <th scope="col">{t('queues.board.service')}</th>
-                <th scope="col">{t('queues.board.member')}</th>
-                <th scope="col">{t('queues.board.state')}</th>
-                <th scope="col">{t('queues.board.elapsed')}</th>
-                <th scope="col">{t('queues.board.provider')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => {
-                const target = runningTarget(c);
-                const elapsed = (now - Date.parse(c.requestedAt)) / 60_000;
-                const late = c.sla.breached.length > 0 || (target !== null && now > Date.parse(target.due));
-                const targetMinutes = target
-                  ? (Date.parse(target.due) - Date.parse(c.requestedAt)) / 60_000
-                  : null;
-                return (
-                  <tr key={c.id} className={late ? 'is-late' : undefined}>
-                    <td>
-                      <Link className="mono" to={`/console/casos/${c.id}`}>
-                        {c.number}
-                      </Link>
-                    </td>
-                    <td>{nameOf(c.serviceCode)}</td>
-                    <td>{c.person.name}</td>
-                    <td>
-                      <StatusBadge tone={TONES[c.state] ?? 'neutral'}>{c.stateLabel[lang]}</StatusBadge>
-                      {c.needsManualDispatch && (
-                        <span className="queues-flag">{t('queues.board.manual')}</span>
-                      )}
-                    </td>
-                    <td>
-                      <span className="queues-elapsed">{formatMinutes(elapsed)}</span>
-                      {targetMinutes !== null && target && (
-                        <span className="queues-target">
-                          {t(`queues.board.target.${target.kind}`, { minutes: formatMinutes(targetMinutes) })}
-                        </span>
-                      )}
-                      {late && <strong className="queues-late">{t('queues.board.late')}</strong>}
-                    </td>
-                    <td>
-                      {c.provider ? (
-                        c.provider.name
-                      ) : (
-                        <span className="muted">{t('queues.board.noProvider')}</span>
-                      )}
-                      {c.eta && (
-                        <span className="queues-target">
-                          {t('queues.board.eta', { minutes: c.eta.minutes })} · <DateTime value={c.eta.at} />
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryView
+        query={board}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={
+          <EmptyState title={t('queues.board.empty')}>
+            <p>{t('queues.board.emptyHint')}</p>
+          </EmptyState>
+        }
+      >
+        {() => (
+          <div className="queues-scroll">
+            <table className="staff-table">
+              <caption className="visually-hidden">
+                {t('queues.board.caption', { count: rows.length })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('queues.board.number')}</th>
+                  <th scope="col">{t('queues.board.service')}</th>
+                  <th scope="col">{t('queues.board.member')}</th>
+                  <th scope="col">{t('queues.board.state')}</th>
+                  <th scope="col">{t('queues.board.elapsed')}</th>
+                  <th scope="col">{t('queues.board.provider')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((c) => {
+                  const target = runningTarget(c);
+                  const elapsed = (now - Date.parse(c.requestedAt)) / 60_000;
+                  const late = c.sla.breached.length > 0 || (target !== null && now > Date.parse(target.due));
+                  const targetMinutes = target
+                    ? (Date.parse(target.due) - Date.parse(c.requestedAt)) / 60_000
+                    : null;
+                  return (
+                    <tr key={c.id} className={late ? 'is-late' : undefined}>
+                      <td>
+                        <Link className="mono" to={`/console/casos/${c.id}`}>
+                          {c.number}
+                        </Link>
+                      </td>
+                      <td>{nameOf(c.serviceCode)}</td>
+                      <td>{c.person.name}</td>
+                      <td>
+                        <StatusBadge tone={TONES[c.state] ?? 'neutral'}>{c.stateLabel[lang]}</StatusBadge>
+                        {c.needsManualDispatch && (
+                          <span className="queues-flag">{t('queues.board.manual')}</span>
+                        )}
+                      </td>
+                      <td>
+                        <span className="queues-elapsed">{formatMinutes(elapsed)}</span>
+                        {targetMinutes !== null && target && (
+                          <span className="queues-target">
+                            {t(`queues.board.target.${target.kind}`, {
+                              minutes: formatMinutes(targetMinutes),
+                            })}
+                          </span>
+                        )}
+                        {late && <strong className="queues-late">{t('queues.board.late')}</strong>}
+                      </td>
+                      <td>
+                        {c.provider ? (
+                          c.provider.name
+                        ) : (
+                          <span className="muted">{t('queues.board.noProvider')}</span>
+                        )}
+                        {c.eta && (
+                          <span className="queues-target">
+                            {t('queues.board.eta', { minutes: c.eta.minutes })} ·{' '}
+                            <DateTime value={c.eta.at} />
+                          </span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }

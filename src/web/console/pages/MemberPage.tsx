@@ -8,6 +8,7 @@ import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
@@ -307,30 +308,29 @@ function UsageSection({ membershipId }: { membershipId: string }) {
   return (
     <section className="agent-panel" aria-labelledby="usage-heading">
       <h2 id="usage-heading">{t('agent.usage.title')}</h2>
-      {usage.isPending ? (
-        <LoadingState label={t('agent.usage.loading')} />
-      ) : usage.isError ? (
-        <ErrorState
-          title={t('agent.usage.error')}
-          detail={problemWords(usage.error, t('agent.error.network'))}
-          onRetry={() => void usage.refetch()}
-        />
-      ) : usage.data.services.length === 0 ? (
-        <EmptyState title={t('agent.usage.none')} />
-      ) : (
-        <>
-          <p className="agent-muted">
-            {t('agent.usage.resets')} <DateTime value={usage.data.membershipYear.resetsOn} dateOnly />
-          </p>
-          <ul className="agent-usage">
-            {usage.data.services.map((s) => (
-              <li key={s.serviceCode}>
-                <UsageLine usage={s} lang={lang} />
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      <QueryView
+        query={usage}
+        loading={t('agent.usage.loading')}
+        errorTitle={t('agent.usage.error')}
+        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        isEmpty={(data) => data.services.length === 0}
+        empty={<EmptyState title={t('agent.usage.none')} />}
+      >
+        {(data) => (
+          <>
+            <p className="agent-muted">
+              {t('agent.usage.resets')} <DateTime value={data.membershipYear.resetsOn} dateOnly />
+            </p>
+            <ul className="agent-usage">
+              {data.services.map((s) => (
+                <li key={s.serviceCode}>
+                  <UsageLine usage={s} lang={lang} />
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -364,50 +364,52 @@ function CasesSection({ membershipId }: { membershipId: string }) {
   return (
     <section className="agent-panel" aria-labelledby="cases-heading">
       <h2 id="cases-heading">{t('agent.cases.title')}</h2>
-      {cases.isPending ? (
-        <LoadingState label={t('agent.cases.loading')} />
-      ) : cases.isError ? (
-        <ErrorState
-          title={t('agent.cases.error')}
-          detail={problemWords(cases.error, t('agent.error.network'))}
-          onRetry={() => void cases.refetch()}
-        />
-      ) : cases.data.length === 0 ? (
-        <EmptyState title={t('agent.cases.none')} />
-      ) : (
-        <table className="staff-table" data-testid="member-cases">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.case')}</th>
-              <th scope="col">{t('agent.col.service')}</th>
-              <th scope="col">{t('agent.col.person')}</th>
-              <th scope="col">{t('agent.col.state')}</th>
-              <th scope="col">{t('agent.col.provider')}</th>
-              <th scope="col">{t('agent.col.requested')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cases.data.map((c: Case) => (
-              <tr key={c.id} className={c.sla.breached.length > 0 && isOpen(c.state) ? 'is-late' : undefined}>
-                <td>
-                  <Link className="mono" to={`/console/casos/${c.id}`}>
-                    {c.number}
-                  </Link>
-                </td>
-                <td>{serviceLabel(plans.data, c.serviceCode, lang)}</td>
-                <td>{c.person.name}</td>
-                <td>
-                  <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>
-                </td>
-                <td>{c.provider?.name ?? '—'}</td>
-                <td>
-                  <DateTime value={c.requestedAt} />
-                </td>
+      <QueryView
+        query={cases}
+        loading={t('agent.cases.loading')}
+        errorTitle={t('agent.cases.error')}
+        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        isEmpty={(data) => data.length === 0}
+        empty={<EmptyState title={t('agent.cases.none')} />}
+      >
+        {(data) => (
+          <table className="staff-table" data-testid="member-cases">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.col.case')}</th>
+                <th scope="col">{t('agent.col.service')}</th>
+                <th scope="col">{t('agent.col.person')}</th>
+                <th scope="col">{t('agent.col.state')}</th>
+                <th scope="col">{t('agent.col.provider')}</th>
+                <th scope="col">{t('agent.col.requested')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.map((c: Case) => (
+                <tr
+                  key={c.id}
+                  className={c.sla.breached.length > 0 && isOpen(c.state) ? 'is-late' : undefined}
+                >
+                  <td>
+                    <Link className="mono" to={`/console/casos/${c.id}`}>
+                      {c.number}
+                    </Link>
+                  </td>
+                  <td>{serviceLabel(plans.data, c.serviceCode, lang)}</td>
+                  <td>{c.person.name}</td>
+                  <td>
+                    <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>
+                  </td>
+                  <td>{c.provider?.name ?? '—'}</td>
+                  <td>
+                    <DateTime value={c.requestedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -417,46 +419,45 @@ function ChargesSection({ charges }: { charges: ReturnType<typeof useCharges> })
   return (
     <section className="agent-panel" aria-labelledby="charges-heading">
       <h2 id="charges-heading">{t('agent.charges.title')}</h2>
-      {charges.isPending ? (
-        <LoadingState label={t('agent.charges.loading')} />
-      ) : charges.isError ? (
-        <ErrorState
-          title={t('agent.charges.error')}
-          detail={problemWords(charges.error, t('agent.error.network'))}
-          onRetry={() => void charges.refetch()}
-        />
-      ) : charges.data.length === 0 ? (
-        <EmptyState title={t('agent.charges.none')} />
-      ) : (
-        <table className="staff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.period')}</th>
-              <th scope="col">{t('agent.col.amount')}</th>
-              <th scope="col">{t('agent.col.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {charges.data.map((c: Charge) => (
-              <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
-                <td>{c.period.label[lang]}</td>
-                <td>
-                  <Money centavos={c.amount.totalCentavos} />
-                  {c.refundedCentavos > 0 && (
-                    <span className="agent-sub">
-                      {t('agent.charges.refunded')} <Money centavos={c.refundedCentavos} />
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <StatusBadge tone={chargeTone(c.status)}>{c.statusLabel[lang]}</StatusBadge>
-                  {c.declineLabel && <span className="agent-sub">{c.declineLabel[lang]}</span>}
-                </td>
+      <QueryView
+        query={charges}
+        loading={t('agent.charges.loading')}
+        errorTitle={t('agent.charges.error')}
+        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        isEmpty={(data) => data.length === 0}
+        empty={<EmptyState title={t('agent.charges.none')} />}
+      >
+        {(data) => (
+          <table className="staff-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.col.period')}</th>
+                <th scope="col">{t('agent.col.amount')}</th>
+                <th scope="col">{t('agent.col.state')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.map((c: Charge) => (
+                <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
+                  <td>{c.period.label[lang]}</td>
+                  <td>
+                    <Money centavos={c.amount.totalCentavos} />
+                    {c.refundedCentavos > 0 && (
+                      <span className="agent-sub">
+                        {t('agent.charges.refunded')} <Money centavos={c.refundedCentavos} />
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <StatusBadge tone={chargeTone(c.status)}>{c.statusLabel[lang]}</StatusBadge>
+                    {c.declineLabel && <span className="agent-sub">{c.declineLabel[lang]}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -467,43 +468,42 @@ function ComplaintsSection({ membershipId }: { membershipId: string }) {
   return (
     <section className="agent-panel" aria-labelledby="complaints-heading">
       <h2 id="complaints-heading">{t('agent.complaints.title')}</h2>
-      {complaints.isPending ? (
-        <LoadingState label={t('agent.complaints.loading')} />
-      ) : complaints.isError ? (
-        <ErrorState
-          title={t('agent.complaints.error')}
-          detail={problemWords(complaints.error, t('agent.error.network'))}
-          onRetry={() => void complaints.refetch()}
-        />
-      ) : complaints.data.length === 0 ? (
-        <EmptyState title={t('agent.complaints.none')} />
-      ) : (
-        <table className="staff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.complaint')}</th>
-              <th scope="col">{t('agent.col.category')}</th>
-              <th scope="col">{t('agent.col.state')}</th>
-              <th scope="col">{t('agent.col.due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {complaints.data.map((c) => (
-              <tr key={c.id} className={c.overdue ? 'is-late' : undefined}>
-                <td className="mono">{c.number}</td>
-                <td>{c.categoryLabel[lang]}</td>
-                <td>
-                  <StatusBadge tone={complaintTone(c.status, c.overdue)}>{c.statusLabel[lang]}</StatusBadge>
-                  {c.overdue && <span className="agent-sub">{t('agent.complaints.overdue')}</span>}
-                </td>
-                <td>
-                  <DateTime value={c.dueAt} />
-                </td>
+      <QueryView
+        query={complaints}
+        loading={t('agent.complaints.loading')}
+        errorTitle={t('agent.complaints.error')}
+        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        isEmpty={(data) => data.length === 0}
+        empty={<EmptyState title={t('agent.complaints.none')} />}
+      >
+        {(data) => (
+          <table className="staff-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.col.complaint')}</th>
+                <th scope="col">{t('agent.col.category')}</th>
+                <th scope="col">{t('agent.col.state')}</th>
+                <th scope="col">{t('agent.col.due')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.map((c) => (
+                <tr key={c.id} className={c.overdue ? 'is-late' : undefined}>
+                  <td className="mono">{c.number}</td>
+                  <td>{c.categoryLabel[lang]}</td>
+                  <td>
+                    <StatusBadge tone={complaintTone(c.status, c.overdue)}>{c.statusLabel[lang]}</StatusBadge>
+                    {c.overdue && <span className="agent-sub">{t('agent.complaints.overdue')}</span>}
+                  </td>
+                  <td>
+                    <DateTime value={c.dueAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </section>
   );
 }
@@ -513,46 +513,45 @@ function HistorySection({ events }: { events: ReturnType<typeof useMembershipEve
   return (
     <section className="agent-panel" aria-labelledby="history-heading">
       <h2 id="history-heading">{t('agent.history.title')}</h2>
-      {events.isPending ? (
-        <LoadingState label={t('agent.history.loading')} />
-      ) : events.isError ? (
-        <ErrorState
-          title={t('agent.history.error')}
-          detail={problemWords(events.error, t('agent.error.network'))}
-          onRetry={() => void events.refetch()}
-        />
-      ) : events.data.length === 0 ? (
-        <EmptyState title={t('agent.history.none')} />
-      ) : (
-        <table className="staff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.when')}</th>
-              <th scope="col">{t('agent.col.event')}</th>
-              <th scope="col">{t('agent.col.reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...events.data].reverse().map((e: MembershipEvent) => (
-              <tr key={e.id}>
-                <td>
-                  <DateTime value={e.at} />
-                </td>
-                <td>
-                  {tOr(`agent.event.${e.type}`, e.type)}
-                  {e.toState && (
-                    <span className="agent-sub">
-                      {e.fromState ? `${tOr(`agent.membership.${e.fromState}`, e.fromState)} → ` : ''}
-                      {tOr(`agent.membership.${e.toState}`, e.toState)}
-                    </span>
-                  )}
-                </td>
-                <td>{e.reason}</td>
+      <QueryView
+        query={events}
+        loading={t('agent.history.loading')}
+        errorTitle={t('agent.history.error')}
+        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        isEmpty={(data) => data.length === 0}
+        empty={<EmptyState title={t('agent.history.none')} />}
+      >
+        {(data) => (
+          <table className="staff-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('agent.col.when')}</th>
+                <th scope="col">{t('agent.col.event')}</th>
+                <th scope="col">{t('agent.col.reason')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {[...data].reverse().map((e: MembershipEvent) => (
+                <tr key={e.id}>
+                  <td>
+                    <DateTime value={e.at} />
+                  </td>
+                  <td>
+                    {tOr(`agent.event.${e.type}`, e.type)}
+                    {e.toState && (
+                      <span className="agent-sub">
+                        {e.fromState ? `${tOr(`agent.membership.${e.fromState}`, e.fromState)} → ` : ''}
+                        {tOr(`agent.membership.${e.toState}`, e.toState)}
+                      </span>
+                    )}
+                  </td>
+                  <td>{e.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryView>
     </section>
   );
 }

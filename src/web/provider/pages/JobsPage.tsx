@@ -9,6 +9,7 @@ import { Button } from '../../ui/Button.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
@@ -117,58 +118,60 @@ export default function JobsPage() {
             ))}
           </ul>
         )}
-        {offers.isPending ? (
-          <LoadingState label={t('provider.offers.loading')} />
-        ) : offers.isError && !offers.data ? (
-          <ErrorState
-            title={t('provider.offers.error')}
-            detail={problemText(offers.error, t('provider.error.network'))}
-            onRetry={() => void offers.refetch()}
-          />
-        ) : visible.length === 0 ? (
-          <EmptyState title={t('provider.offers.empty')}>
-            <p>{t('provider.offers.emptyHint')}</p>
-          </EmptyState>
-        ) : (
-          <ul className="provider-list">
-            {visible.map((offer) => (
-              <li key={offer.id}>
-                <OfferCard
-                  offer={offer}
-                  now={now}
-                  services={services.data}
-                  onAnswered={(message) => {
-                    answered.current.add(offer.id);
-                    if (message) setToast(message);
-                  }}
-                />
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView
+          query={offers}
+          loading={t('provider.offers.loading')}
+          errorTitle={t('provider.offers.error')}
+          errorDetail={(error) => problemText(error, t('provider.error.network'))}
+          keepDataOnError
+          isEmpty={() => visible.length === 0}
+          empty={
+            <EmptyState title={t('provider.offers.empty')}>
+              <p>{t('provider.offers.emptyHint')}</p>
+            </EmptyState>
+          }
+        >
+          {() => (
+            <ul className="provider-list">
+              {visible.map((offer) => (
+                <li key={offer.id}>
+                  <OfferCard
+                    offer={offer}
+                    now={now}
+                    services={services.data}
+                    onAnswered={(message) => {
+                      answered.current.add(offer.id);
+                      if (message) setToast(message);
+                    }}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
       </section>
 
       <section aria-labelledby="jobs-heading" className="provider-section">
         <h2 id="jobs-heading">{t('provider.jobs.title')}</h2>
-        {jobs.isPending ? (
-          <LoadingState label={t('provider.jobs.loading')} />
-        ) : jobs.isError && !jobs.data ? (
-          <ErrorState
-            title={t('provider.jobs.error')}
-            detail={problemText(jobs.error, t('provider.error.network'))}
-            onRetry={() => void jobs.refetch()}
-          />
-        ) : jobs.data.data.length === 0 ? (
-          <EmptyState title={t('provider.jobs.empty')} />
-        ) : (
-          <ul className="provider-list">
-            {activeFirst(jobs.data.data).map((job, i) => (
-              <li key={job.id}>
-                <JobCard job={job} services={services.data} first={i === 0} />
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView
+          query={jobs}
+          loading={t('provider.jobs.loading')}
+          errorTitle={t('provider.jobs.error')}
+          errorDetail={(error) => problemText(error, t('provider.error.network'))}
+          keepDataOnError
+          isEmpty={(data) => data.data.length === 0}
+          empty={<EmptyState title={t('provider.jobs.empty')} />}
+        >
+          {(data) => (
+            <ul className="provider-list">
+              {activeFirst(data.data).map((job, i) => (
+                <li key={job.id}>
+                  <JobCard job={job} services={services.data} first={i === 0} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
       </section>
       <Toast message={toast} onDismiss={() => setToast(null)} closeLabel={t('provider.toast.close')} />
     </section>
