@@ -22,6 +22,7 @@ export function QueryView<T>({
   errorDetail,
   keepDataOnError = false,
   missing,
+  frame = (state) => state,
   isEmpty,
   empty,
   children,
@@ -35,18 +36,24 @@ export function QueryView<T>({
   keepDataOnError?: boolean;
   /** A failure that asking again will not change (not found): shown instead of the error. */
   missing?: { when: (error: unknown) => boolean; view: ReactNode };
+  /** The page around a failure or emptiness (its heading, the way back); loading stands alone. */
+  frame?: (state: ReactNode) => ReactNode;
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
   children: (data: T) => ReactNode;
 }) {
   if (query.isPending) return <LoadingState label={loading} />;
   if (query.isError && !(keepDataOnError && query.data !== undefined)) {
-    if (missing?.when(query.error)) return <>{missing.view}</>;
-    return (
-      <ErrorState title={errorTitle} detail={errorDetail(query.error)} onRetry={() => void query.refetch()} />
+    if (missing?.when(query.error)) return frame(missing.view);
+    return frame(
+      <ErrorState
+        title={errorTitle}
+        detail={errorDetail(query.error)}
+        onRetry={() => void query.refetch()}
+      />,
     );
   }
   const data = query.data as T;
-  if (isEmpty?.(data)) return <>{empty ?? null}</>;
+  if (isEmpty?.(data)) return frame(empty ?? null);
   return <>{children(data)}</>;
 }

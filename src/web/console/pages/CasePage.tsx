@@ -54,8 +54,7 @@ export default function CasePage() {
     document.title = `${kase.data?.number ?? t('agent.case.title')} · ${t('staff.console')}`;
   }, [t, kase.data]);
 
-  if (kase.isSuccess) return <DispatchBoard kase={kase.data} updatedAt={kase.dataUpdatedAt} />;
-  const state = (
+  return (
     <QueryView
       query={kase}
       loading={t('agent.case.loading')}
@@ -65,18 +64,15 @@ export default function CasePage() {
         when: (error) => error instanceof ApiProblem && [400, 404].includes(error.status),
         view: <EmptyState title={t('agent.case.notFound')} />,
       }}
+      frame={(state) => (
+        <section className="agent" aria-labelledby="page-heading">
+          <h1 id="page-heading">{t('agent.case.title')}</h1>
+          {state}
+        </section>
+      )}
     >
-      {() => null}
+      {(data) => <DispatchBoard kase={data} updatedAt={kase.dataUpdatedAt} />}
     </QueryView>
-  );
-  // A failure keeps the page's heading; the loading state stands alone.
-  return kase.isPending ? (
-    state
-  ) : (
-    <section className="agent" aria-labelledby="page-heading">
-      <h1 id="page-heading">{t('agent.case.title')}</h1>
-      {state}
-    </section>
   );
 }
 

@@ -9,7 +9,7 @@ import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
 import { CancelMembershipDialog } from '../agent/CancelMembershipDialog.tsx';
@@ -46,30 +46,32 @@ export default function MemberPage() {
     document.title = `${member.data?.titular.fullName ?? t('agent.member.title')} · ${t('staff.console')}`;
   }, [t, member.data]);
 
-  if (member.isPending) return <LoadingState label={t('agent.member.loading')} />;
-  if (member.isError) {
-    const missing =
-      member.error instanceof ApiProblem && (member.error.status === 404 || member.error.status === 400);
-    return (
-      <section className="agent" aria-labelledby="page-heading">
-        <h1 id="page-heading">{t('agent.member.title')}</h1>
-        {missing ? (
+  return (
+    <QueryView
+      query={member}
+      loading={t('agent.member.loading')}
+      errorTitle={t('agent.member.error')}
+      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      missing={{
+        when: (error) => error instanceof ApiProblem && (error.status === 404 || error.status === 400),
+        view: (
           <EmptyState title={t('agent.member.notFound')}>
             <p>
               <Link to="/console/miembros">{t('agent.member.backToSearch')}</Link>
             </p>
           </EmptyState>
-        ) : (
-          <ErrorState
-            title={t('agent.member.error')}
-            detail={problemWords(member.error, t('agent.error.network'))}
-            onRetry={() => void member.refetch()}
-          />
-        )}
-      </section>
-    );
-  }
-  return <MemberPicture member={member.data} />;
+        ),
+      }}
+      frame={(state) => (
+        <section className="agent" aria-labelledby="page-heading">
+          <h1 id="page-heading">{t('agent.member.title')}</h1>
+          {state}
+        </section>
+      )}
+    >
+      {(data) => <MemberPicture member={data} />}
+    </QueryView>
+  );
 }
 
 function MemberPicture({ member }: { member: Membership }) {

@@ -43,8 +43,7 @@ export default function CasePage() {
     document.title = `${kase.data ? kase.data.number : t('assistance.case.heading')} · ${t('site.title')}`;
   }, [t, kase.data]);
 
-  if (kase.isSuccess) return <CaseView kase={kase.data} updatedAt={kase.dataUpdatedAt} />;
-  const state = (
+  return (
     <QueryView
       query={kase}
       loading={t('assistance.case.loading')}
@@ -58,18 +57,15 @@ export default function CasePage() {
           </EmptyState>
         ),
       }}
+      frame={(state) => (
+        <div className="case-page">
+          <BackLink />
+          {state}
+        </div>
+      )}
     >
-      {() => null}
+      {(data) => <CaseView kase={data} updatedAt={kase.dataUpdatedAt} />}
     </QueryView>
-  );
-  // A failure keeps the page's way back; the loading state stands alone.
-  return kase.isPending ? (
-    state
-  ) : (
-    <div className="case-page">
-      <BackLink />
-      {state}
-    </div>
   );
 }
 

@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { type Charge, useCharges } from '../../members/membership-data.ts';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useMembership } from './outlet.ts';
 import { problemDetail, usePlan } from './portal-data.ts';
@@ -16,22 +17,19 @@ export default function ChargesPage() {
   const { t } = useI18n();
   const membership = useMembership();
   const charges = useCharges(membership.id);
-  let body: React.ReactNode;
-  if (charges.isPending) body = <LoadingState label={t('portal.charges.loading')} />;
-  else if (charges.isError)
-    body = (
-      <ErrorState
-        title={t('portal.charges.error')}
-        detail={problemDetail(charges.error, t)}
-        onRetry={() => void charges.refetch()}
-      />
-    );
-  else if (charges.data.length === 0) body = <NoChargesYet />;
-  else body = <ChargesTable charges={charges.data} />;
   return (
     <>
       <h1>{t('portal.charges.heading')}</h1>
-      {body}
+      <QueryView
+        query={charges}
+        loading={t('portal.charges.loading')}
+        errorTitle={t('portal.charges.error')}
+        errorDetail={(error) => problemDetail(error, t)}
+        isEmpty={(data) => data.length === 0}
+        empty={<NoChargesYet />}
+      >
+        {(data) => <ChargesTable charges={data} />}
+      </QueryView>
     </>
   );
 }

@@ -10,7 +10,7 @@ import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { Details } from '../Details.tsx';
@@ -187,40 +187,42 @@ function AvailabilitySwitch() {
       api('PUT', '/v1/provider/availability', { lang, body: { available } }),
     onSuccess: (answer) => queryClient.setQueryData(SELF, answer),
   });
-  if (self.isPending) return <LoadingState label={t('provider.availability.loading')} />;
-  if (self.isError)
-    return (
-      <ErrorState
-        title={t('provider.availability.error')}
-        detail={problemText(self.error, t('provider.error.network'))}
-        onRetry={() => void self.refetch()}
-      />
-    );
-  const on = self.data.available;
   return (
-    <div className={`provider-availability ${on ? 'is-on' : 'is-off'}`}>
-      <div>
-        <p className="provider-availability-name">{self.data.name}</p>
-        <p>{on ? t('provider.availability.on') : t('provider.availability.off')}</p>
-        <p className="provider-muted">
-          {t('provider.availability.load', { jobs: self.data.activeJobs, capacity: self.data.capacity })}
-        </p>
-      </div>
-      <button
-        type="button"
-        className="button button-secondary provider-switch"
-        aria-pressed={on}
-        disabled={change.isPending}
-        onClick={() => change.mutate(!on)}
-      >
-        {t('provider.availability.switch')}
-      </button>
-      {change.isError && (
-        <p className="field-error" role="alert">
-          {problemText(change.error, t('provider.error.network'))}
-        </p>
-      )}
-    </div>
+    <QueryView
+      query={self}
+      loading={t('provider.availability.loading')}
+      errorTitle={t('provider.availability.error')}
+      errorDetail={(error) => problemText(error, t('provider.error.network'))}
+    >
+      {(data) => {
+        const on = data.available;
+        return (
+          <div className={`provider-availability ${on ? 'is-on' : 'is-off'}`}>
+            <div>
+              <p className="provider-availability-name">{data.name}</p>
+              <p>{on ? t('provider.availability.on') : t('provider.availability.off')}</p>
+              <p className="provider-muted">
+                {t('provider.availability.load', { jobs: data.activeJobs, capacity: data.capacity })}
+              </p>
+            </div>
+            <button
+              type="button"
+              className="button button-secondary provider-switch"
+              aria-pressed={on}
+              disabled={change.isPending}
+              onClick={() => change.mutate(!on)}
+            >
+              {t('provider.availability.switch')}
+            </button>
+            {change.isError && (
+              <p className="field-error" role="alert">
+                {problemText(change.error, t('provider.error.network'))}
+              </p>
+            )}
+          </div>
+        );
+      }}
+    </QueryView>
   );
 }
 
