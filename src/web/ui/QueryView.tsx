@@ -57,3 +57,19 @@ export function QueryView<T>({
   if (isEmpty?.(data)) return frame(empty ?? null);
   return <>{children(data)}</>;
 }
+
+/** Two reads a page needs together, as one: pending while either is, failed if either failed. */
+export function bothOf<A, B>(a: QueryLike<A>, b: QueryLike<B>): QueryLike<[A, B]> {
+  const data = a.data !== undefined && b.data !== undefined ? ([a.data, b.data] as [A, B]) : undefined;
+  const isPending = a.isPending || b.isPending;
+  return {
+    isPending,
+    isError: !isPending && (a.isError || b.isError || data === undefined),
+    error: a.error ?? b.error,
+    data,
+    refetch: () => {
+      void a.refetch();
+      void b.refetch();
+    },
+  };
+}

@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
@@ -100,44 +101,51 @@ export default function AuditPage() {
       >
         {() => (
           <div className="queues-scroll">
-            <table className="staff-table">
-              <caption className="visually-hidden">
-                {t('queues.audit.caption', { count: rows.length })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('queues.audit.at')}</th>
-                  <th scope="col">{t('queues.audit.actor')}</th>
-                  <th scope="col">{t('queues.audit.action')}</th>
-                  <th scope="col">{t('queues.audit.record')}</th>
-                  <th scope="col">{t('queues.audit.request')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((e) => (
-                  <tr key={e.id}>
-                    <td>
+            <DataTable
+              caption={t('queues.audit.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(e) => e.id}
+              columns={[
+                {
+                  header: t('queues.audit.at'),
+                  cell: (e) => (
+                    <>
                       <DateTime value={e.at} />
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.audit.actor'),
+                  cell: (e) => (
+                    <>
                       {e.actorRole
                         ? t('queues.audit.actorRole', { type: e.actorType, role: e.actorRole })
                         : e.actorType}
                       {e.actorId && <span className="queues-target mono">{e.actorId}</span>}
-                    </td>
-                    <td className="mono">{e.action}</td>
-                    <td>
+                    </>
+                  ),
+                },
+                { header: t('queues.audit.action'), cell: (e) => e.action, className: 'mono' },
+                {
+                  header: t('queues.audit.record'),
+                  cell: (e) => (
+                    <>
                       {e.recordType}
                       {e.recordId && <span className="queues-target mono">{e.recordId}</span>}
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.audit.request'),
+                  cell: (e) => (
+                    <>
                       {e.requestId && <span className="mono">{e.requestId}</span>}
                       {e.ip && <span className="queues-target mono">{e.ip}</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+              ]}
+            />
           </div>
         )}
       </QueryView>

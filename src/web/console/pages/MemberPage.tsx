@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
-import { type Case, isOpen, stateTone } from '../../cases/case-data.ts';
-import { type Charge, type ServiceUsage, useCharges, useUsage } from '../../members/membership-data.ts';
+import { isOpen, stateTone } from '../../cases/case-data.ts';
+import { type ServiceUsage, useCharges, useUsage } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
@@ -16,7 +17,6 @@ import { CancelMembershipDialog } from '../agent/CancelMembershipDialog.tsx';
 import { ComplaintDialog } from '../agent/ComplaintDialog.tsx';
 import {
   type Membership,
-  type MembershipEvent,
   problemWords,
   serviceLabel,
   useKeyShortcuts,
@@ -262,27 +262,28 @@ function PeopleSection({ member }: { member: Membership }) {
   return (
     <section className="agent-panel" aria-labelledby="people-heading">
       <h2 id="people-heading">{t('agent.people.title')}</h2>
-      <table className="staff-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('agent.col.name')}</th>
-            <th scope="col">{t('agent.people.kind')}</th>
-            <th scope="col">{t('agent.people.coverage')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((p) => (
-            <tr key={p.id}>
-              <td>
+      <DataTable
+        rows={people}
+        rowKey={(p) => p.id}
+        columns={[
+          {
+            header: t('agent.col.name'),
+            cell: (p) => (
+              <>
                 {p.fullName}
                 {p.birthDate && (
                   <span className="agent-sub">
                     {t('agent.people.born')} <DateTime value={p.birthDate} dateOnly />
                   </span>
                 )}
-              </td>
-              <td>{tOr(`agent.person.${p.kind}`, p.kind)}</td>
-              <td>
+              </>
+            ),
+          },
+          { header: t('agent.people.kind'), cell: (p) => tOr(`agent.person.${p.kind}`, p.kind) },
+          {
+            header: t('agent.people.coverage'),
+            cell: (p) => (
+              <>
                 <StatusBadge tone={p.covered ? 'good' : 'alert'}>
                   {p.covered ? t('agent.people.covered') : t('agent.people.notCovered')}
                 </StatusBadge>
@@ -295,11 +296,11 @@ function PeopleSection({ member }: { member: Membership }) {
                     p.coverage.reason[lang]
                   )}
                 </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -375,41 +376,43 @@ function CasesSection({ membershipId }: { membershipId: string }) {
         empty={<EmptyState title={t('agent.cases.none')} />}
       >
         {(data) => (
-          <table className="staff-table" data-testid="member-cases">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.col.case')}</th>
-                <th scope="col">{t('agent.col.service')}</th>
-                <th scope="col">{t('agent.col.person')}</th>
-                <th scope="col">{t('agent.col.state')}</th>
-                <th scope="col">{t('agent.col.provider')}</th>
-                <th scope="col">{t('agent.col.requested')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((c: Case) => (
-                <tr
-                  key={c.id}
-                  className={c.sla.breached.length > 0 && isOpen(c.state) ? 'is-late' : undefined}
-                >
-                  <td>
+          <DataTable
+            testId="member-cases"
+            rows={data}
+            rowKey={(c) => c.id}
+            rowClassName={(c) => (c.sla.breached.length > 0 && isOpen(c.state) ? 'is-late' : undefined)}
+            columns={[
+              {
+                header: t('agent.col.case'),
+                cell: (c) => (
+                  <>
                     <Link className="mono" to={`/console/casos/${c.id}`}>
                       {c.number}
                     </Link>
-                  </td>
-                  <td>{serviceLabel(plans.data, c.serviceCode, lang)}</td>
-                  <td>{c.person.name}</td>
-                  <td>
+                  </>
+                ),
+              },
+              { header: t('agent.col.service'), cell: (c) => serviceLabel(plans.data, c.serviceCode, lang) },
+              { header: t('agent.col.person'), cell: (c) => c.person.name },
+              {
+                header: t('agent.col.state'),
+                cell: (c) => (
+                  <>
                     <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>
-                  </td>
-                  <td>{c.provider?.name ?? '—'}</td>
-                  <td>
+                  </>
+                ),
+              },
+              { header: t('agent.col.provider'), cell: (c) => c.provider?.name ?? '—' },
+              {
+                header: t('agent.col.requested'),
+                cell: (c) => (
+                  <>
                     <DateTime value={c.requestedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryView>
     </section>
@@ -430,34 +433,36 @@ function ChargesSection({ charges }: { charges: ReturnType<typeof useCharges> })
         empty={<EmptyState title={t('agent.charges.none')} />}
       >
         {(data) => (
-          <table className="staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.col.period')}</th>
-                <th scope="col">{t('agent.col.amount')}</th>
-                <th scope="col">{t('agent.col.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((c: Charge) => (
-                <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
-                  <td>{c.period.label[lang]}</td>
-                  <td>
+          <DataTable
+            rows={data}
+            rowKey={(c) => c.id}
+            rowClassName={(c) => (c.status === 'failed' ? 'is-late' : undefined)}
+            columns={[
+              { header: t('agent.col.period'), cell: (c) => c.period.label[lang] },
+              {
+                header: t('agent.col.amount'),
+                cell: (c) => (
+                  <>
                     <Money centavos={c.amount.totalCentavos} />
                     {c.refundedCentavos > 0 && (
                       <span className="agent-sub">
                         {t('agent.charges.refunded')} <Money centavos={c.refundedCentavos} />
                       </span>
                     )}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                header: t('agent.col.state'),
+                cell: (c) => (
+                  <>
                     <StatusBadge tone={chargeTone(c.status)}>{c.statusLabel[lang]}</StatusBadge>
                     {c.declineLabel && <span className="agent-sub">{c.declineLabel[lang]}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryView>
     </section>
@@ -479,31 +484,32 @@ function ComplaintsSection({ membershipId }: { membershipId: string }) {
         empty={<EmptyState title={t('agent.complaints.none')} />}
       >
         {(data) => (
-          <table className="staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.col.complaint')}</th>
-                <th scope="col">{t('agent.col.category')}</th>
-                <th scope="col">{t('agent.col.state')}</th>
-                <th scope="col">{t('agent.col.due')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((c) => (
-                <tr key={c.id} className={c.overdue ? 'is-late' : undefined}>
-                  <td className="mono">{c.number}</td>
-                  <td>{c.categoryLabel[lang]}</td>
-                  <td>
+          <DataTable
+            rows={data}
+            rowKey={(c) => c.id}
+            rowClassName={(c) => (c.overdue ? 'is-late' : undefined)}
+            columns={[
+              { header: t('agent.col.complaint'), cell: (c) => c.number, className: 'mono' },
+              { header: t('agent.col.category'), cell: (c) => c.categoryLabel[lang] },
+              {
+                header: t('agent.col.state'),
+                cell: (c) => (
+                  <>
                     <StatusBadge tone={complaintTone(c.status, c.overdue)}>{c.statusLabel[lang]}</StatusBadge>
                     {c.overdue && <span className="agent-sub">{t('agent.complaints.overdue')}</span>}
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                header: t('agent.col.due'),
+                cell: (c) => (
+                  <>
                     <DateTime value={c.dueAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
       </QueryView>
     </section>
@@ -524,21 +530,22 @@ function HistorySection({ events }: { events: ReturnType<typeof useMembershipEve
         empty={<EmptyState title={t('agent.history.none')} />}
       >
         {(data) => (
-          <table className="staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agent.col.when')}</th>
-                <th scope="col">{t('agent.col.event')}</th>
-                <th scope="col">{t('agent.col.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...data].reverse().map((e: MembershipEvent) => (
-                <tr key={e.id}>
-                  <td>
+          <DataTable
+            rows={[...data].reverse()}
+            rowKey={(e) => e.id}
+            columns={[
+              {
+                header: t('agent.col.when'),
+                cell: (e) => (
+                  <>
                     <DateTime value={e.at} />
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                header: t('agent.col.event'),
+                cell: (e) => (
+                  <>
                     {tOr(`agent.event.${e.type}`, e.type)}
                     {e.toState && (
                       <span className="agent-sub">
@@ -546,12 +553,12 @@ function HistorySection({ events }: { events: ReturnType<typeof useMembershipEve
                         {tOr(`agent.membership.${e.toState}`, e.toState)}
                       </span>
                     )}
-                  </td>
-                  <td>{e.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: t('agent.col.reason'), cell: (e) => e.reason },
+            ]}
+          />
         )}
       </QueryView>
     </section>

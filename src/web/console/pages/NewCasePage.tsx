@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { useStaffI18n } from '../../staff/i18n.ts';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { bothOf, QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { problemWords, useMember, usePlans } from '../agent/data.ts';
 import { NewCaseForm } from '../agent/NewCaseForm.tsx';
 import '../agent/agent.css';
@@ -22,38 +23,39 @@ export default function NewCasePage() {
     document.title = `${t('agent.new.title')} · ${t('staff.console')}`;
   }, [t]);
 
-  if (member.isPending || plans.isPending) return <LoadingState label={t('agent.new.loading')} />;
-  const error = member.error ?? plans.error;
-  if (error || !member.data || !plans.data)
-    return (
-      <section className="agent" aria-labelledby="page-heading">
-        <h1 id="page-heading">{t('agent.new.title')}</h1>
-        <ErrorState
-          title={t('agent.new.error')}
-          detail={problemWords(error, t('agent.error.network'))}
-          onRetry={() => {
-            void member.refetch();
-            void plans.refetch();
-          }}
-        />
-      </section>
-    );
-  const plan = plans.data.find((p) => p.code === member.data.plan.code);
-  // Reimbursement claims need the customer's evidence: they are filed from the portal.
-  const services = (plan?.services ?? []).filter((s) => s.fulfilment !== 'reimbursement');
   return (
-    <section className="agent agent-new" aria-labelledby="page-heading">
-      <p className="agent-back">
-        <Link to={`/console/miembros/${membershipId}`}>
-          ← {member.data.titular.fullName} <span className="mono">{member.data.number}</span>
-        </Link>
-      </p>
-      <h1 id="page-heading">{t('agent.new.title')}</h1>
-      {services.length === 0 ? (
-        <EmptyState title={t('agent.new.noServices')} />
-      ) : (
-        <NewCaseForm member={member.data} services={services} />
+    <QueryView
+      query={bothOf(member, plans)}
+      loading={t('agent.new.loading')}
+      errorTitle={t('agent.new.error')}
+      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      frame={(state) => (
+        <section className="agent" aria-labelledby="page-heading">
+          <h1 id="page-heading">{t('agent.new.title')}</h1>
+          {state}
+        </section>
       )}
-    </section>
+    >
+      {([membership, plans]) => {
+        const plan = plans.find((p) => p.code === membership.plan.code);
+        // Reimbursement claims need the customer's evidence: they are filed from the portal.
+        const services = (plan?.services ?? []).filter((s) => s.fulfilment !== 'reimbursement');
+        return (
+          <section className="agent agent-new" aria-labelledby="page-heading">
+            <p className="agent-back">
+              <Link to={`/console/miembros/${membershipId}`}>
+                ← {membership.titular.fullName} <span className="mono">{membership.number}</span>
+              </Link>
+            </p>
+            <h1 id="page-heading">{t('agent.new.title')}</h1>
+            {services.length === 0 ? (
+              <EmptyState title={t('agent.new.noServices')} />
+            ) : (
+              <NewCaseForm member={membership} services={services} />
+            )}
+          </section>
+        );
+      }}
+    </QueryView>
   );
 }

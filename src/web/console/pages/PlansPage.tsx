@@ -5,6 +5,7 @@ import { ApiProblem, api, getJson, newIdempotencyKey } from '../../api.ts';
 import { formatMoney } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -147,24 +148,18 @@ function PlanSection({
         <>
           <h3>{t('admin.plans.servicesOf', { version: current.version })}</h3>
           <div className="plans-table-wrap">
-            <table className="staff-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.plans.service')}</th>
-                  <th scope="col">{t('admin.plans.rules')}</th>
-                  <th scope="col">{t('admin.plans.source')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {current.services.map((s) => (
-                  <tr key={s.code}>
-                    <th scope="row">{s.name[lang]}</th>
-                    <td>{s.summary[lang]}</td>
-                    <td>{s.illustrative ? t('admin.plans.illustrative') : t('admin.plans.fromTerms')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={current.services}
+              rowKey={(s) => s.code}
+              columns={[
+                { header: t('admin.plans.service'), cell: (s) => s.name[lang], rowHeader: true },
+                { header: t('admin.plans.rules'), cell: (s) => s.summary[lang] },
+                {
+                  header: t('admin.plans.source'),
+                  cell: (s) => (s.illustrative ? t('admin.plans.illustrative') : t('admin.plans.fromTerms')),
+                },
+              ]}
+            />
           </div>
           {editing ? (
             <PublishForm plan={plan} from={current} onClose={onClose} onPublished={onPublished} />

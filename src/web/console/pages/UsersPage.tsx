@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiProblem, api, getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
@@ -130,37 +131,34 @@ export default function UsersPage() {
       >
         {() => (
           <div className="queues-scroll">
-            <table className="staff-table">
-              <caption className="visually-hidden">
-                {t('queues.users.caption', { count: rows.length })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('queues.users.name')}</th>
-                  <th scope="col">{t('queues.users.email')}</th>
-                  <th scope="col">{t('queues.users.role')}</th>
-                  <th scope="col">{t('queues.users.status')}</th>
-                  <th scope="col">{t('queues.users.since')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((u) => (
-                  <tr key={u.id}>
-                    <td>{u.name}</td>
-                    <td>{u.email}</td>
-                    <td>{tOr(`staff.role.${u.role}`, u.role)}</td>
-                    <td>
+            <DataTable
+              caption={t('queues.users.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(u) => u.id}
+              columns={[
+                { header: t('queues.users.name'), cell: (u) => u.name },
+                { header: t('queues.users.email'), cell: (u) => u.email },
+                { header: t('queues.users.role'), cell: (u) => tOr(`staff.role.${u.role}`, u.role) },
+                {
+                  header: t('queues.users.status'),
+                  cell: (u) => (
+                    <>
                       <StatusBadge tone={u.status === 'active' ? 'good' : 'neutral'}>
                         {t(`queues.users.status.${u.status}`)}
                       </StatusBadge>
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.users.since'),
+                  cell: (u) => (
+                    <>
                       <DateTime value={u.createdAt} dateOnly />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+              ]}
+            />
           </div>
         )}
       </QueryView>

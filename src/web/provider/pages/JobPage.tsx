@@ -10,7 +10,8 @@ import { DateTime } from '../../ui/DateTime.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { Details } from '../Details.tsx';
@@ -50,27 +51,33 @@ export default function JobPage() {
       </Link>
     </p>
   );
-  if (job.isPending) return <LoadingState label={t('provider.job.loading')} />;
-  if (job.isError && !job.data) {
-    const missing = job.error instanceof ApiProblem && job.error.status === 404;
+  // Until the job is here (or if it never comes) the shared states say so; a failed refresh keeps the job.
+  if (!job.data)
     return (
-      <section aria-labelledby="page-heading" className="provider-page">
-        <h1 id="page-heading">{t('provider.job.title')}</h1>
-        {missing ? (
-          <EmptyState title={t('provider.job.missing')}>
-            <p>{problemText(job.error, t('provider.error.network'))}</p>
-          </EmptyState>
-        ) : (
-          <ErrorState
-            title={t('provider.job.error')}
-            detail={problemText(job.error, t('provider.error.network'))}
-            onRetry={() => void job.refetch()}
-          />
+      <QueryView
+        query={job}
+        loading={t('provider.job.loading')}
+        errorTitle={t('provider.job.error')}
+        errorDetail={(error) => problemText(error, t('provider.error.network'))}
+        missing={{
+          when: (error) => error instanceof ApiProblem && error.status === 404,
+          view: (
+            <EmptyState title={t('provider.job.missing')}>
+              <p>{problemText(job.error, t('provider.error.network'))}</p>
+            </EmptyState>
+          ),
+        }}
+        frame={(state) => (
+          <section aria-labelledby="page-heading" className="provider-page">
+            <h1 id="page-heading">{t('provider.job.title')}</h1>
+            {state}
+            {back}
+          </section>
         )}
-        {back}
-      </section>
+      >
+        {() => null}
+      </QueryView>
     );
-  }
   const data = job.data;
   const name = serviceNameOf(services.data, data.serviceCode, lang);
   const cap = capOf(services.data, data.serviceCode);
