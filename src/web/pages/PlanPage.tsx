@@ -6,7 +6,8 @@ import { type Translate, useI18n } from '../i18n/i18n.tsx';
 import { Button } from '../ui/Button.tsx';
 import { Money } from '../ui/Money.tsx';
 import { PhoneLink } from '../ui/PhoneLink.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../ui/States.tsx';
+import { QueryView } from '../ui/QueryView.tsx';
+import { EmptyState } from '../ui/States.tsx';
 import { describeLimit, describePerEvent, PAGE_CATEGORIES, pageCategoryOf } from './plan-rules.ts';
 
 /** The plan the public page sells. Everything else on the page comes from the catalog API. */
@@ -26,22 +27,28 @@ export function PlanPage() {
     document.title = t('site.title');
   }, [t]);
 
-  if (plan.isPending) return <LoadingState label={t('state.loading')} />;
-  if (plan.isError) {
-    const error = plan.error;
-    if (error instanceof ApiProblem && error.status === 404)
-      return (
-        <EmptyState title={t('state.empty.title')}>
-          <p>{t('state.empty.body', { phone: PHONE.display })}</p>
-        </EmptyState>
-      );
-    const detail =
-      error instanceof ApiProblem && error.status !== 0 && error.detail
-        ? error.detail
-        : t('state.error.network');
-    return <ErrorState title={t('state.error.title')} detail={detail} onRetry={() => void plan.refetch()} />;
-  }
-  return <Plan plan={plan.data} t={t} lang={lang} />;
+  return (
+    <QueryView
+      query={plan}
+      loading={t('state.loading')}
+      errorTitle={t('state.error.title')}
+      errorDetail={(error) =>
+        error instanceof ApiProblem && error.status !== 0 && error.detail
+          ? error.detail
+          : t('state.error.network')
+      }
+      missing={{
+        when: (error) => error instanceof ApiProblem && error.status === 404,
+        view: (
+          <EmptyState title={t('state.empty.title')}>
+            <p>{t('state.empty.body', { phone: PHONE.display })}</p>
+          </EmptyState>
+        ),
+      }}
+    >
+      {(data) => <Plan plan={data} t={t} lang={lang} />}
+    </QueryView>
+  );
 }
 
 function Plan({ plan, t, lang }: { plan: PlanView; t: Translate; lang: 'es' | 'en' }) {

@@ -8,6 +8,7 @@ import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
+import { FormDialog } from '../../ui/FormDialog.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
@@ -387,60 +388,56 @@ function DeclineDialog({
   const queryClient = useQueryClient();
   const [reason, setReason] = useState<DeclineReason>('far');
   const [other, setOther] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const decline = useMutation({
-    mutationFn: (text: string) =>
-      api('POST', `/v1/offers/${offer.id}/decline`, { lang, body: { reason: text } }),
-    onSuccess: () => {
-      onDeclined();
-      void queryClient.invalidateQueries({ queryKey: OFFERS });
-    },
-    onError: (error) => setProblem(problemText(error, t('provider.error.network'))),
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    const text = reason === 'other' ? other.trim() : t(`provider.decline.reason.${reason}`);
-    if (!text) {
-      setProblem(t('provider.decline.otherMissing'));
-      return;
-    }
-    decline.mutate(text);
-  }
+  const [missing, setMissing] = useState(false);
+  const text = reason === 'other' ? other.trim() : t(`provider.decline.reason.${reason}`);
   return (
-    <Dialog open={open} onClose={onClose} title={t('provider.decline.title', { service })}>
-      <form onSubmit={submit} noValidate>
-        <FormError message={problem ?? undefined} />
-        <fieldset className="provider-reasons">
-          <legend>{t('provider.decline.why')}</legend>
-          {DECLINE_REASONS.map((r) => (
-            <label key={r} className="provider-choice">
-              <input
-                type="radio"
-                name="reason"
-                value={r}
-                checked={reason === r}
-                onChange={() => setReason(r)}
-              />
-              {t(`provider.decline.reason.${r}`)}
-            </label>
-          ))}
-        </fieldset>
-        {reason === 'other' && (
-          <Field label={t('provider.decline.other')}>
-            <textarea maxLength={500} rows={3} value={other} onChange={(e) => setOther(e.target.value)} />
-          </Field>
-        )}
-        <DialogActions>
-          <Button variant="secondary" onClick={onClose} data-autofocus>
-            {t('provider.dialog.back')}
-          </Button>
-          <Button type="submit" disabled={decline.isPending}>
-            {decline.isPending ? t('provider.sending') : t('provider.decline.submit')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title={t('provider.decline.title', { service })}
+      message={(problem) =>
+        missing
+          ? t('provider.decline.otherMissing')
+          : problem
+            ? problemText(problem, t('provider.error.network'))
+            : undefined
+      }
+      submitLabel={t('provider.decline.submit')}
+      sendingLabel={t('provider.sending')}
+      cancelLabel={t('provider.dialog.back')}
+      cancelFirst
+      focusCancel
+      validate={() => {
+        setMissing(!text);
+        return Boolean(text);
+      }}
+      onSubmit={async () => {
+        await api('POST', `/v1/offers/${offer.id}/decline`, { lang, body: { reason: text } });
+        onDeclined();
+        void queryClient.invalidateQueries({ queryKey: OFFERS });
+      }}
+    >
+      <fieldset className="provider-reasons">
+        <legend>{t('provider.decline.why')}</legend>
+        {DECLINE_REASONS.map((r) => (
+          <label key={r} className="provider-choice">
+            <input
+              type="radio"
+              name="reason"
+              value={r}
+              checked={reason === r}
+              onChange={() => setReason(r)}
+            />
+            {t(`provider.decline.reason.${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      {reason === 'other' && (
+        <Field label={t('provider.decline.other')}>
+          <textarea maxLength={500} rows={3} value={other} onChange={(e) => setOther(e.target.value)} />
+        </Field>
+      )}
+    </FormDialog>
   );
 }
 
