@@ -21,6 +21,7 @@ export function DataTable<Row>({
   rowKey,
   rowClassName,
   caption,
+  captionVisible = false,
   className = 'staff-table',
   testId,
 }: {
@@ -29,13 +30,15 @@ export function DataTable<Row>({
   rowKey: (row: Row) => string | number;
   rowClassName?: (row: Row) => string | undefined;
   caption?: string;
+  /** The caption is for screen readers unless the table's design shows it. */
+  captionVisible?: boolean;
   className?: string;
   testId?: string;
 }) {
   const shown = columns.filter((c): c is Column<Row> => Boolean(c));
   return (
     <table className={className} data-testid={testId}>
-      {caption && <caption className="visually-hidden">{caption}</caption>}
+      {caption && <caption className={captionVisible ? undefined : 'visually-hidden'}>{caption}</caption>}
       <thead>
         <tr>
           {shown.map((c, i) => (

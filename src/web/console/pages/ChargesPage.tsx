@@ -5,6 +5,7 @@ import { api, getJson, newIdempotencyKey } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -400,27 +401,26 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
       >
         {(data) => (
           <div className="queues-scroll">
-            <table className="staff-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('queues.runs.at')}</th>
-                  <th scope="col">{t('queues.runs.trigger')}</th>
-                  <th scope="col">{t('queues.runs.status')}</th>
-                  <th scope="col">{t('queues.runs.summary')}</th>
-                  <th scope="col">{t('queues.runs.finished')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((r) => (
-                  <tr
-                    key={r.id}
-                    className={r.status === 'completed' || r.status === 'running' ? undefined : 'is-late'}
-                  >
-                    <td>
+            <DataTable
+              rows={data.data}
+              rowKey={(r) => r.id}
+              rowClassName={(r) =>
+                r.status === 'completed' || r.status === 'running' ? undefined : 'is-late'
+              }
+              columns={[
+                {
+                  header: t('queues.runs.at'),
+                  cell: (r) => (
+                    <>
                       <DateTime value={r.at} />
-                    </td>
-                    <td>{r.trigger}</td>
-                    <td>
+                    </>
+                  ),
+                },
+                { header: t('queues.runs.trigger'), cell: (r) => r.trigger },
+                {
+                  header: t('queues.runs.status'),
+                  cell: (r) => (
+                    <>
                       <StatusBadge
                         tone={
                           r.status === 'completed' ? 'good' : r.status === 'running' ? 'pending' : 'alert'
@@ -429,19 +429,25 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
                         {t(`queues.runs.status.${r.status}`)}
                       </StatusBadge>
                       {r.error && <span className="queues-target">{r.error}</span>}
-                    </td>
-                    <td className="mono">
-                      {Object.entries(r.summary)
-                        // What happened, not every counter at zero.
-                        .filter(([, v]) => v !== 0)
-                        .map(([k, v]) => `${k}: ${v}`)
-                        .join(' · ') || t('queues.none')}
-                    </td>
-                    <td>{r.finishedAt ? <DateTime value={r.finishedAt} /> : t('queues.none')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.runs.summary'),
+                  cell: (r) =>
+                    Object.entries(r.summary)
+                      // What happened, not every counter at zero.
+                      .filter(([, v]) => v !== 0)
+                      .map(([k, v]) => `${k}: ${v}`)
+                      .join(' · ') || t('queues.none'),
+                  className: 'mono',
+                },
+                {
+                  header: t('queues.runs.finished'),
+                  cell: (r) => (r.finishedAt ? <DateTime value={r.finishedAt} /> : t('queues.none')),
+                },
+              ]}
+            />
           </div>
         )}
       </QueryView>
