@@ -153,31 +153,21 @@ export function CasesSection({ membershipId }: { membershipId: string }) {
               {
                 header: t('agent.col.case'),
                 cell: (c) => (
-                  <>
-                    <Link className="mono" to={`/console/casos/${c.id}`}>
-                      {c.number}
-                    </Link>
-                  </>
+                  <Link className="mono" to={`/console/casos/${c.id}`}>
+                    {c.number}
+                  </Link>
                 ),
               },
               { header: t('agent.col.service'), cell: (c) => serviceLabel(plans.data, c.serviceCode, lang) },
               { header: t('agent.col.person'), cell: (c) => c.person.name },
               {
                 header: t('agent.col.state'),
-                cell: (c) => (
-                  <>
-                    <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>
-                  </>
-                ),
+                cell: (c) => <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>,
               },
               { header: t('agent.col.provider'), cell: (c) => c.provider?.name ?? '—' },
               {
                 header: t('agent.col.requested'),
-                cell: (c) => (
-                  <>
-                    <DateTime value={c.requestedAt} />
-                  </>
-                ),
+                cell: (c) => <DateTime value={c.requestedAt} />,
               },
             ]}
           />
@@ -270,11 +260,7 @@ export function ComplaintsSection({ membershipId }: { membershipId: string }) {
               },
               {
                 header: t('agent.col.due'),
-                cell: (c) => (
-                  <>
-                    <DateTime value={c.dueAt} />
-                  </>
-                ),
+                cell: (c) => <DateTime value={c.dueAt} />,
               },
             ]}
           />
@@ -304,11 +290,7 @@ export function HistorySection({ events }: { events: ReturnType<typeof useMember
             columns={[
               {
                 header: t('agent.col.when'),
-                cell: (e) => (
-                  <>
-                    <DateTime value={e.at} />
-                  </>
-                ),
+                cell: (e) => <DateTime value={e.at} />,
               },
               {
                 header: t('agent.col.event'),

@@ -108,11 +108,7 @@ export default function AuditPage() {
               columns={[
                 {
                   header: t('queues.audit.at'),
-                  cell: (e) => (
-                    <>
-                      <DateTime value={e.at} />
-                    </>
-                  ),
+                  cell: (e) => <DateTime value={e.at} />,
                 },
                 {
                   header: t('queues.audit.actor'),

@@ -135,84 +135,85 @@ export default function ChargesPage() {
       >
         {() => (
           <div className="queues-scroll">
-            <table className="staff-table">
-              <caption className="visually-hidden">
-                {t('queues.charges.caption', { count: rows.length })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('queues.charges.member')}</th>
-                  <th scope="col">{t('queues.charges.period')}</th>
-                  <th scope="col">{t('queues.charges.total')}</th>
-                  <th scope="col">{t('queues.charges.status')}</th>
-                  <th scope="col">{t('queues.charges.card')}</th>
-                  <th scope="col">{t('queues.charges.attempts')}</th>
-                  <th scope="col">{t('queues.charges.refunded')}</th>
-                  <th scope="col">{t('queues.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((c) => {
-                  const refundable = c.status === 'succeeded' && c.refundedCentavos < c.amount.totalCentavos;
-                  return (
-                    <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
-                      <td>
-                        <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
-                          {c.membershipNumber}
-                        </Link>
-                      </td>
-                      <td>{c.period.label[lang]}</td>
-                      <td>
-                        <Money centavos={c.amount.totalCentavos} />
-                      </td>
-                      <td>
-                        <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
-                        {c.declineLabel && <span className="queues-target">{c.declineLabel[lang]}</span>}
-                      </td>
-                      <td>{t('queues.charges.cardSummary', { brand: c.card.brand, last4: c.card.last4 })}</td>
-                      <td>{c.attempts.length}</td>
-                      <td>
-                        {c.refundedCentavos > 0 ? <Money centavos={c.refundedCentavos} /> : t('queues.none')}
-                      </td>
-                      <td>
-                        <div className="queues-actions">
+            <DataTable
+              caption={t('queues.charges.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(c) => c.id}
+              rowClassName={(c) => (c.status === 'failed' ? 'is-late' : undefined)}
+              columns={[
+                {
+                  header: t('queues.charges.member'),
+                  cell: (c) => (
+                    <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
+                      {c.membershipNumber}
+                    </Link>
+                  ),
+                },
+                { header: t('queues.charges.period'), cell: (c) => c.period.label[lang] },
+                {
+                  header: t('queues.charges.total'),
+                  cell: (c) => <Money centavos={c.amount.totalCentavos} />,
+                },
+                {
+                  header: t('queues.charges.status'),
+                  cell: (c) => (
+                    <>
+                      <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
+                      {c.declineLabel && <span className="queues-target">{c.declineLabel[lang]}</span>}
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.charges.card'),
+                  cell: (c) => t('queues.charges.cardSummary', { brand: c.card.brand, last4: c.card.last4 }),
+                },
+                { header: t('queues.charges.attempts'), cell: (c) => c.attempts.length },
+                {
+                  header: t('queues.charges.refunded'),
+                  cell: (c) =>
+                    c.refundedCentavos > 0 ? <Money centavos={c.refundedCentavos} /> : t('queues.none'),
+                },
+                {
+                  header: t('queues.actions'),
+                  cell: (c) => (
+                    <div className="queues-actions">
+                      <Button
+                        variant="secondary"
+                        onClick={() => setReceipt(c)}
+                        aria-label={t('queues.charges.details.aria', { number: c.membershipNumber })}
+                      >
+                        {t('queues.charges.details')}
+                      </Button>
+                      {mayMoveMoney && c.status === 'failed' && (
+                        <Button
+                          variant="secondary"
+                          onClick={() => setRetrying(c)}
+                          aria-label={t('queues.charges.retry.aria', { number: c.membershipNumber })}
+                        >
+                          {t('queues.charges.retry')}
+                        </Button>
+                      )}
+                      {mayMoveMoney &&
+                        c.status === 'succeeded' &&
+                        c.refundedCentavos < c.amount.totalCentavos && (
                           <Button
                             variant="secondary"
-                            onClick={() => setReceipt(c)}
-                            aria-label={t('queues.charges.details.aria', { number: c.membershipNumber })}
+                            onClick={() => {
+                              setAmount('');
+                              setReason('');
+                              setAmountError(undefined);
+                              setRefunding({ charge: c, key: newIdempotencyKey() });
+                            }}
+                            aria-label={t('queues.charges.refund.aria', { number: c.membershipNumber })}
                           >
-                            {t('queues.charges.details')}
+                            {t('queues.charges.refund')}
                           </Button>
-                          {mayMoveMoney && c.status === 'failed' && (
-                            <Button
-                              variant="secondary"
-                              onClick={() => setRetrying(c)}
-                              aria-label={t('queues.charges.retry.aria', { number: c.membershipNumber })}
-                            >
-                              {t('queues.charges.retry')}
-                            </Button>
-                          )}
-                          {mayMoveMoney && refundable && (
-                            <Button
-                              variant="secondary"
-                              onClick={() => {
-                                setAmount('');
-                                setReason('');
-                                setAmountError(undefined);
-                                setRefunding({ charge: c, key: newIdempotencyKey() });
-                              }}
-                              aria-label={t('queues.charges.refund.aria', { number: c.membershipNumber })}
-                            >
-                              {t('queues.charges.refund')}
-                            </Button>
-                          )}
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+                        )}
+                    </div>
+                  ),
+                },
+              ]}
+            />
           </div>
         )}
       </QueryView>
@@ -410,11 +411,7 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
               columns={[
                 {
                   header: t('queues.runs.at'),
-                  cell: (r) => (
-                    <>
-                      <DateTime value={r.at} />
-                    </>
-                  ),
+                  cell: (r) => <DateTime value={r.at} />,
                 },
                 { header: t('queues.runs.trigger'), cell: (r) => r.trigger },
                 {

@@ -122,11 +122,9 @@ export default function ComplaintsPage() {
                 {
                   header: t('queues.complaints.member'),
                   cell: (c) => (
-                    <>
-                      <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
-                        {c.membershipNumber}
-                      </Link>
-                    </>
+                    <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
+                      {c.membershipNumber}
+                    </Link>
                   ),
                 },
                 {
@@ -143,9 +141,7 @@ export default function ComplaintsPage() {
                 {
                   header: t('queues.complaints.status'),
                   cell: (c) => (
-                    <>
-                      <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
-                    </>
+                    <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
                   ),
                 },
                 {

@@ -142,20 +142,14 @@ export default function UsersPage() {
                 {
                   header: t('queues.users.status'),
                   cell: (u) => (
-                    <>
-                      <StatusBadge tone={u.status === 'active' ? 'good' : 'neutral'}>
-                        {t(`queues.users.status.${u.status}`)}
-                      </StatusBadge>
-                    </>
+                    <StatusBadge tone={u.status === 'active' ? 'good' : 'neutral'}>
+                      {t(`queues.users.status.${u.status}`)}
+                    </StatusBadge>
                   ),
                 },
                 {
                   header: t('queues.users.since'),
-                  cell: (u) => (
-                    <>
-                      <DateTime value={u.createdAt} dateOnly />
-                    </>
-                  ),
+                  cell: (u) => <DateTime value={u.createdAt} dateOnly />,
                 },
               ]}
             />
