@@ -91,3 +91,12 @@ export function getJson<T>(path: string, lang: string): Promise<T> {
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/** The problem's own words (problem+json `detail`), or the caller's "no connection" sentence. */
+export function problemText(error: unknown, network: string): string {
+  return error instanceof ApiProblem && error.status !== 0 && error.detail ? error.detail : network;
+}
+
+/** Not found (or not allowed) is not going to change by asking again: one retry for anything else. */
+export const retryUnlessMissing = (count: number, error: unknown) =>
+  !(error instanceof ApiProblem && (error.status === 404 || error.status === 403)) && count < 1;

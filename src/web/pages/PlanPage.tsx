@@ -4,9 +4,11 @@ import { ApiProblem, getJson, type PlanView } from '../api.ts';
 import { PHONE, PHONE_INTERNATIONAL } from '../i18n/format.ts';
 import { type Translate, useI18n } from '../i18n/i18n.tsx';
 import { Button } from '../ui/Button.tsx';
+import { DataTable } from '../ui/DataTable.tsx';
 import { Money } from '../ui/Money.tsx';
 import { PhoneLink } from '../ui/PhoneLink.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../ui/States.tsx';
+import { QueryView } from '../ui/QueryView.tsx';
+import { EmptyState } from '../ui/States.tsx';
 import { describeLimit, describePerEvent, PAGE_CATEGORIES, pageCategoryOf } from './plan-rules.ts';
 
 /** The plan the public page sells. Everything else on the page comes from the catalog API. */
@@ -26,22 +28,28 @@ export function PlanPage() {
     document.title = t('site.title');
   }, [t]);
 
-  if (plan.isPending) return <LoadingState label={t('state.loading')} />;
-  if (plan.isError) {
-    const error = plan.error;
-    if (error instanceof ApiProblem && error.status === 404)
-      return (
-        <EmptyState title={t('state.empty.title')}>
-          <p>{t('state.empty.body', { phone: PHONE.display })}</p>
-        </EmptyState>
-      );
-    const detail =
-      error instanceof ApiProblem && error.status !== 0 && error.detail
-        ? error.detail
-        : t('state.error.network');
-    return <ErrorState title={t('state.error.title')} detail={detail} onRetry={() => void plan.refetch()} />;
-  }
-  return <Plan plan={plan.data} t={t} lang={lang} />;
+  return (
+    <QueryView
+      query={plan}
+      loading={t('state.loading')}
+      errorTitle={t('state.error.title')}
+      errorDetail={(error) =>
+        error instanceof ApiProblem && error.status !== 0 && error.detail
+          ? error.detail
+          : t('state.error.network')
+      }
+      missing={{
+        when: (error) => error instanceof ApiProblem && error.status === 404,
+        view: (
+          <EmptyState title={t('state.empty.title')}>
+            <p>{t('state.empty.body', { phone: PHONE.display })}</p>
+          </EmptyState>
+        ),
+      }}
+    >
+      {(data) => <Plan plan={data} t={t} lang={lang} />}
+    </QueryView>
+  );
 }
 
 function Plan({ plan, t, lang }: { plan: PlanView; t: Translate; lang: 'es' | 'en' }) {
@@ -101,28 +109,36 @@ function Plan({ plan, t, lang }: { plan: PlanView; t: Translate; lang: 'es' | 'e
         {plan.services.length === 0 ? (
           <EmptyState title={t('state.empty.services')} />
         ) : (
-          <table className="table" data-testid="benefits">
-            <caption>{t('benefits.caption', { name: plan.name })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('benefits.service')}</th>
-                <th scope="col">{t('benefits.limit')}</th>
-                <th scope="col">{t('benefits.perEvent')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {plan.services.map((s) => (
-                <tr key={s.code}>
-                  <th scope="row">
+          <DataTable
+            className="table"
+            testId="benefits"
+            caption={t('benefits.caption', { name: plan.name })}
+            captionVisible
+            rows={plan.services}
+            rowKey={(s) => s.code}
+            columns={[
+              {
+                header: t('benefits.service'),
+                rowHeader: true,
+                cell: (s) => (
+                  <>
                     {s.name[lang]}
                     {s.illustrative && <span className="badge"> {t('benefits.illustrative')}</span>}
-                  </th>
-                  <td data-label={t('benefits.limit')}>{describeLimit(s.rules, t)}</td>
-                  <td data-label={t('benefits.perEvent')}>{describePerEvent(s.rules, t)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              {
+                header: t('benefits.limit'),
+                label: t('benefits.limit'),
+                cell: (s) => describeLimit(s.rules, t),
+              },
+              {
+                header: t('benefits.perEvent'),
+                label: t('benefits.perEvent'),
+                cell: (s) => describePerEvent(s.rules, t),
+              },
+            ]}
+          />
         )}
         {hasTow && <p className="muted">{t('benefits.towNote')}</p>}
         {hasIllustrative && <p className="muted">{t('benefits.illustrativeNote')}</p>}

@@ -1,15 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { ApiProblem, api } from '../../api.ts';
-import type { Cancellation } from '../../pages/portal/assistance-data.ts';
-import { ReasonList } from '../../pages/portal/EligibilityAnswer.tsx';
+import { useState } from 'react';
+import { api } from '../../api.ts';
+import { ReasonList } from '../../cases/EligibilityAnswer.tsx';
+import type { Cancellation } from '../../members/membership.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
-import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
-import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
-import { Field, FormError } from '../../ui/Field.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { FormDialog } from '../../ui/FormDialog.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
 import { memberKey, problemWords, useCancellationPreview } from './data.ts';
 
 /**
@@ -33,47 +32,53 @@ export function CancelMembershipDialog({
   const preview = useCancellationPreview(membershipId, open);
   const [reason, setReason] = useState('');
   const [missingReason, setMissingReason] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [sending, setSending] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    if (reason.trim().length === 0) {
-      setMissingReason(true);
-      return;
-    }
-    setSending(true);
-    try {
-      const done = await api<Cancellation>('POST', `/v1/memberships/${membershipId}/cancellation`, {
-        lang,
-        body: { reason: reason.trim() },
-      });
-      void queryClient.invalidateQueries({ queryKey: memberKey(membershipId) });
-      void queryClient.invalidateQueries({ queryKey: ['staff', 'membership-events', membershipId] });
-      void queryClient.invalidateQueries({ queryKey: ['charges', membershipId] });
-      onCancelled(done.confirmationNumber);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'NETWORK', undefined));
-    } finally {
-      setSending(false);
-    }
+  async function send() {
+    const done = await api<Cancellation>('POST', `/v1/memberships/${membershipId}/cancellation`, {
+      lang,
+      body: { reason: reason.trim() },
+    });
+    void queryClient.invalidateQueries({ queryKey: memberKey(membershipId) });
+    void queryClient.invalidateQueries({ queryKey: ['staff', 'membership-events', membershipId] });
+    void queryClient.invalidateQueries({ queryKey: ['charges', membershipId] });
+    onCancelled(done.confirmationNumber);
   }
 
   const p = preview.data;
   return (
-    <Dialog open={open} onClose={onClose} title={t('agent.cancel.title')}>
-      {preview.isPending ? (
-        <LoadingState label={t('agent.cancel.loading')} />
-      ) : preview.isError ? (
-        <ErrorState
-          title={t('agent.cancel.error')}
-          detail={problemWords(preview.error, t('agent.error.network'))}
-          onRetry={() => void preview.refetch()}
-        />
-      ) : p ? (
-        <form onSubmit={submit} noValidate className="agent-form" data-testid="cancel-preview">
-          <FormError message={problem ? problemWords(problem, t('agent.error.network')) : undefined} />
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title={t('agent.cancel.title')}
+      formClassName="agent-form"
+      testId="cancel-preview"
+      message={(problem) => (problem ? problemWords(problem, t('agent.error.network')) : undefined)}
+      submitLabel={t('agent.cancel.confirm')}
+      sendingLabel={t('agent.sending')}
+      cancelLabel={t('agent.cancel.keep')}
+      submitDisabled={!p?.cancellable}
+      focusCancel
+      validate={() => {
+        if (reason.trim().length > 0) return true;
+        setMissingReason(true);
+        return false;
+      }}
+      onSubmit={send}
+      replaceForm={
+        p && !preview.isPending && !preview.isError ? undefined : (
+          <QueryView
+            query={preview}
+            loading={t('agent.cancel.loading')}
+            errorTitle={t('agent.cancel.error')}
+            errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+          >
+            {() => null}
+          </QueryView>
+        )
+      }
+    >
+      {p && (
+        <>
           <div className={`agent-line ${p.cancellationLine.openNow ? '' : 'agent-line-closed'}`}>
             <p>
               <strong>{t('agent.cancel.hours')}</strong> {p.cancellationLine.hours[lang]}
@@ -109,16 +114,8 @@ export function CancelMembershipDialog({
               }}
             />
           </Field>
-          <DialogActions>
-            <Button type="submit" disabled={sending || !p.cancellable}>
-              {sending ? t('agent.sending') : t('agent.cancel.confirm')}
-            </Button>
-            <Button variant="secondary" onClick={onClose} data-autofocus>
-              {t('agent.cancel.keep')}
-            </Button>
-          </DialogActions>
-        </form>
-      ) : null}
-    </Dialog>
+        </>
+      )}
+    </FormDialog>
   );
 }

@@ -1,10 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef, useState } from 'react';
-import { ApiProblem, api, newIdempotencyKey } from '../../api.ts';
+import { useRef, useState } from 'react';
+import { type ApiProblem, api, newIdempotencyKey } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
-import { Button } from '../../ui/Button.tsx';
-import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
-import { Field, FormError } from '../../ui/Field.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { FormDialog } from '../../ui/FormDialog.tsx';
 import { type Complaint, memberComplaintsKey, problemWords, useMemberCases } from './data.ts';
 
 /** The categories POST /v1/complaints takes (complaints/lifecycle.ts), in the order agents pick them. */
@@ -34,18 +33,10 @@ export function ComplaintDialog({
   const [channel, setChannel] = useState('phone');
   const [caseId, setCaseId] = useState('');
   const [text, setText] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [tooShort, setTooShort] = useState(false);
-  const [sending, setSending] = useState(false);
   const intent = useRef<{ key: string; body: string } | null>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    if (text.trim().length < 10) {
-      setTooShort(true);
-      return;
-    }
+  async function send() {
     const body = {
       membershipId,
       category,
@@ -55,85 +46,91 @@ export function ComplaintDialog({
     };
     const serialised = JSON.stringify(body);
     if (intent.current?.body !== serialised) intent.current = { key: newIdempotencyKey(), body: serialised };
-    setSending(true);
-    try {
-      const filed = await api<Complaint>('POST', '/v1/complaints', {
-        lang,
-        body,
-        idempotencyKey: intent.current.key,
-      });
-      void queryClient.invalidateQueries({ queryKey: memberComplaintsKey(membershipId) });
-      setText('');
-      setCaseId('');
-      intent.current = null;
-      onFiled(filed.number);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'NETWORK', undefined));
-    } finally {
-      setSending(false);
-    }
+    const filed = await api<Complaint>('POST', '/v1/complaints', {
+      lang,
+      body,
+      idempotencyKey: intent.current.key,
+    });
+    void queryClient.invalidateQueries({ queryKey: memberComplaintsKey(membershipId) });
+    setText('');
+    setCaseId('');
+    intent.current = null;
+    onFiled(filed.number);
   }
 
-  const textError = tooShort
-    ? t('agent.complaint.textShort')
-    : problem?.fieldMessage('text')
-      ? (problem.detail ?? problem.fieldMessage('text'))
-      : undefined;
-  const formError =
-    problem && !problem.fieldMessage('text') ? problemWords(problem, t('agent.error.network')) : undefined;
+  const textError = (problem: ApiProblem | null) =>
+    tooShort
+      ? t('agent.complaint.textShort')
+      : problem?.fieldMessage('text')
+        ? (problem.detail ?? problem.fieldMessage('text'))
+        : undefined;
 
   return (
-    <Dialog open={open} onClose={onClose} title={t('agent.complaint.title')}>
-      <form onSubmit={submit} noValidate className="agent-form">
-        <FormError message={formError} />
-        <Field label={t('agent.complaint.category')}>
-          <select value={category} onChange={(e) => setCategory(e.target.value)} data-autofocus>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`agent.complaint.category.${c}` as 'agent.complaint.category.other')}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('agent.complaint.channel')}>
-          <select value={channel} onChange={(e) => setChannel(e.target.value)}>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {t(`agent.complaint.channel.${c}` as 'agent.complaint.channel.phone')}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('agent.complaint.case')} hint={t('agent.complaint.caseHint')}>
-          <select value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-            <option value="">{t('agent.complaint.noCase')}</option>
-            {(cases.data ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.number} · {c.stateLabel[lang]}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('agent.complaint.text')} hint={t('agent.complaint.textHint')} error={textError}>
-          <textarea
-            rows={4}
-            maxLength={4000}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setTooShort(false);
-            }}
-          />
-        </Field>
-        <DialogActions>
-          <Button type="submit" disabled={sending}>
-            {sending ? t('agent.sending') : t('agent.complaint.submit')}
-          </Button>
-          <Button variant="secondary" onClick={onClose}>
-            {t('agent.close')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title={t('agent.complaint.title')}
+      formClassName="agent-form"
+      message={(problem) =>
+        problem && !problem.fieldMessage('text') ? problemWords(problem, t('agent.error.network')) : undefined
+      }
+      submitLabel={t('agent.complaint.submit')}
+      sendingLabel={t('agent.sending')}
+      cancelLabel={t('agent.close')}
+      validate={() => {
+        if (text.trim().length >= 10) return true;
+        setTooShort(true);
+        return false;
+      }}
+      onSubmit={send}
+    >
+      {(problem) => (
+        <>
+          <Field label={t('agent.complaint.category')}>
+            <select value={category} onChange={(e) => setCategory(e.target.value)} data-autofocus>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {t(`agent.complaint.category.${c}` as 'agent.complaint.category.other')}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('agent.complaint.channel')}>
+            <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+              {CHANNELS.map((c) => (
+                <option key={c} value={c}>
+                  {t(`agent.complaint.channel.${c}` as 'agent.complaint.channel.phone')}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('agent.complaint.case')} hint={t('agent.complaint.caseHint')}>
+            <select value={caseId} onChange={(e) => setCaseId(e.target.value)}>
+              <option value="">{t('agent.complaint.noCase')}</option>
+              {(cases.data ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.number} · {c.stateLabel[lang]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field
+            label={t('agent.complaint.text')}
+            hint={t('agent.complaint.textHint')}
+            error={textError(problem)}
+          >
+            <textarea
+              rows={4}
+              maxLength={4000}
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                setTooShort(false);
+              }}
+            />
+          </Field>
+        </>
+      )}
+    </FormDialog>
   );
 }

@@ -5,15 +5,14 @@ import type { ComplaintPage } from '../../../domains/complaints/schemas.ts';
 import type { CandidateView } from '../../../domains/dispatch/service.ts';
 import type { MembershipEventView, SearchResult } from '../../../domains/members/schemas.ts';
 import { ApiProblem, getJson, type PlanService, type PlanView } from '../../api.ts';
-import type { Complaint, Preview } from '../../pages/portal/assistance-data.ts';
-import { type Case, isOpen } from '../../pages/portal/assistance-data.ts';
-import type { Membership } from '../../pages/portal/membership.ts';
+import { type Case, isOpen } from '../../cases/case-data.ts';
+import type { Complaint, Membership, Preview } from '../../members/membership.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 
 /**
  * The agent's reads (search, the member's whole picture, the dispatch board). Query keys carry no
  * language: answers hold both languages where people read them. The case itself and its live
- * stream are the portal's (assistance-data.ts, case-live.ts): same API, same cache key.
+ * stream are shared with the portal (cases/case-data.ts, cases/case-live.ts): same API, same cache key.
  */
 export type Found = Static<typeof SearchResult>;
 export type MembershipEvent = Static<typeof MembershipEventView>;

@@ -4,9 +4,11 @@ import { SCOPES } from '../../../platform/principal.ts';
 import { ApiProblem, api, getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
@@ -128,50 +130,44 @@ export default function ApiKeysPage() {
         </Button>
       </form>
       <h2>{t('queues.keys.list')}</h2>
-      {keys.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : keys.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(keys.error)}
-          onRetry={() => keys.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.keys.empty')} />
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">{t('queues.keys.caption', { count: rows.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.keys.name')}</th>
-                <th scope="col">{t('queues.keys.prefix')}</th>
-                <th scope="col">{t('queues.keys.kind')}</th>
-                <th scope="col">{t('queues.keys.scopes')}</th>
-                <th scope="col">{t('queues.keys.lastUsed')}</th>
-                <th scope="col">{t('queues.keys.state')}</th>
-                <th scope="col">{t('queues.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td className="mono">{k.prefix}</td>
-                  <td>{t(`queues.keys.kind.${k.kind}`)}</td>
-                  <td className="mono">{k.scopes.join(', ')}</td>
-                  <td>{k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : t('queues.keys.never')}</td>
-                  <td>
-                    {k.revokedAt ? (
+      <QueryView
+        query={keys}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title={t('queues.keys.empty')} />}
+      >
+        {() => (
+          <div className="queues-scroll">
+            <DataTable
+              caption={t('queues.keys.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(k) => k.id}
+              columns={[
+                { header: t('queues.keys.name'), cell: (k) => k.name },
+                { header: t('queues.keys.prefix'), cell: (k) => k.prefix, className: 'mono' },
+                { header: t('queues.keys.kind'), cell: (k) => t(`queues.keys.kind.${k.kind}`) },
+                { header: t('queues.keys.scopes'), cell: (k) => k.scopes.join(', '), className: 'mono' },
+                {
+                  header: t('queues.keys.lastUsed'),
+                  cell: (k) => (k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : t('queues.keys.never')),
+                },
+                {
+                  header: t('queues.keys.state'),
+                  cell: (k) =>
+                    k.revokedAt ? (
                       <StatusBadge tone="neutral">
                         {t('queues.keys.revokedAt')} <DateTime value={k.revokedAt} />
                       </StatusBadge>
                     ) : (
                       <StatusBadge tone="good">{t('queues.keys.active')}</StatusBadge>
-                    )}
-                  </td>
-                  <td>
-                    {!k.revokedAt && (
+                    ),
+                },
+                {
+                  header: t('queues.actions'),
+                  cell: (k) =>
+                    !k.revokedAt && (
                       <Button
                         variant="secondary"
                         onClick={() => setRevoking(k)}
@@ -179,14 +175,13 @@ export default function ApiKeysPage() {
                       >
                         {t('queues.keys.revoke')}
                       </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    ),
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
       {revoking && (
         <ActionDialog
           open

@@ -4,9 +4,11 @@ import { useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field } from '../../ui/Field.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { type AuditEntry, mexicoCityInstant, retryOnce, useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
@@ -89,56 +91,60 @@ export default function AuditPage() {
           {t('queues.filter')}
         </Button>
       </form>
-      {log.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : log.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(log.error)}
-          onRetry={() => log.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.audit.empty')} />
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">{t('queues.audit.caption', { count: rows.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.audit.at')}</th>
-                <th scope="col">{t('queues.audit.actor')}</th>
-                <th scope="col">{t('queues.audit.action')}</th>
-                <th scope="col">{t('queues.audit.record')}</th>
-                <th scope="col">{t('queues.audit.request')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <DateTime value={e.at} />
-                  </td>
-                  <td>
-                    {e.actorRole
-                      ? t('queues.audit.actorRole', { type: e.actorType, role: e.actorRole })
-                      : e.actorType}
-                    {e.actorId && <span className="queues-target mono">{e.actorId}</span>}
-                  </td>
-                  <td className="mono">{e.action}</td>
-                  <td>
-                    {e.recordType}
-                    {e.recordId && <span className="queues-target mono">{e.recordId}</span>}
-                  </td>
-                  <td>
-                    {e.requestId && <span className="mono">{e.requestId}</span>}
-                    {e.ip && <span className="queues-target mono">{e.ip}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <QueryView
+        query={log}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title={t('queues.audit.empty')} />}
+      >
+        {() => (
+          <div className="queues-scroll">
+            <DataTable
+              caption={t('queues.audit.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(e) => e.id}
+              columns={[
+                {
+                  header: t('queues.audit.at'),
+                  cell: (e) => <DateTime value={e.at} />,
+                },
+                {
+                  header: t('queues.audit.actor'),
+                  cell: (e) => (
+                    <>
+                      {e.actorRole
+                        ? t('queues.audit.actorRole', { type: e.actorType, role: e.actorRole })
+                        : e.actorType}
+                      {e.actorId && <span className="queues-target mono">{e.actorId}</span>}
+                    </>
+                  ),
+                },
+                { header: t('queues.audit.action'), cell: (e) => e.action, className: 'mono' },
+                {
+                  header: t('queues.audit.record'),
+                  cell: (e) => (
+                    <>
+                      {e.recordType}
+                      {e.recordId && <span className="queues-target mono">{e.recordId}</span>}
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.audit.request'),
+                  cell: (e) => (
+                    <>
+                      {e.requestId && <span className="mono">{e.requestId}</span>}
+                      {e.ip && <span className="queues-target mono">{e.ip}</span>}
+                    </>
+                  ),
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
       <nav className="queues-pager" aria-label={t('queues.pages')}>
         {cursors.length > 0 && (
           <Button variant="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>

@@ -2,8 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { useBoardLive } from '../queues/board-live.ts';
 import {
@@ -53,6 +55,14 @@ export default function CaseBoardPage() {
   });
   const live = useBoardLive(['queues', 'board']);
   const now = useNow(1000);
+  /** How long the case has run, against which SLA target, and whether it is late (at this second). */
+  const timing = (c: BoardCase) => {
+    const target = runningTarget(c);
+    const elapsed = (now - Date.parse(c.requestedAt)) / 60_000;
+    const late = c.sla.breached.length > 0 || (target !== null && now > Date.parse(target.due));
+    const targetMinutes = target ? (Date.parse(target.due) - Date.parse(c.requestedAt)) / 60_000 : null;
+    return { target, elapsed, late, targetMinutes };
+  };
 
   const setFilter = (name: 'servicio' | 'estado', value: string) => {
     const next = new URLSearchParams(params);
@@ -105,65 +115,70 @@ export default function CaseBoardPage() {
           </select>
         </div>
       </form>
-      {board.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : board.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(board.error)}
-          onRetry={() => board.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.board.empty')}>
-          <p>{t('queues.board.emptyHint')}</p>
-        </EmptyState>
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">{t('queues.board.caption', { count: rows.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.board.number')}</th>
-                <th scope="col">{t('queues.board.service')}</th>
-                <th scope="col">{t('queues.board.member')}</th>
-                <th scope="col">{t('queues.board.state')}</th>
-                <th scope="col">{t('queues.board.elapsed')}</th>
-                <th scope="col">{t('queues.board.provider')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => {
-                const target = runningTarget(c);
-                const elapsed = (now - Date.parse(c.requestedAt)) / 60_000;
-                const late = c.sla.breached.length > 0 || (target !== null && now > Date.parse(target.due));
-                const targetMinutes = target
-                  ? (Date.parse(target.due) - Date.parse(c.requestedAt)) / 60_000
-                  : null;
-                return (
-                  <tr key={c.id} className={late ? 'is-late' : undefined}>
-                    <td>
-                      <Link className="mono" to={`/console/casos/${c.id}`}>
-                        {c.number}
-                      </Link>
-                    </td>
-                    <td>{nameOf(c.serviceCode)}</td>
-                    <td>{c.person.name}</td>
-                    <td>
+      <QueryView
+        query={board}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={
+          <EmptyState title={t('queues.board.empty')}>
+            <p>{t('queues.board.emptyHint')}</p>
+          </EmptyState>
+        }
+      >
+        {() => (
+          <div className="queues-scroll">
+            <DataTable
+              caption={t('queues.board.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(c) => c.id}
+              rowClassName={(c) => (timing(c).late ? 'is-late' : undefined)}
+              columns={[
+                {
+                  header: t('queues.board.number'),
+                  cell: (c) => (
+                    <Link className="mono" to={`/console/casos/${c.id}`}>
+                      {c.number}
+                    </Link>
+                  ),
+                },
+                { header: t('queues.board.service'), cell: (c) => nameOf(c.serviceCode) },
+                { header: t('queues.board.member'), cell: (c) => c.person.name },
+                {
+                  header: t('queues.board.state'),
+                  cell: (c) => (
+                    <>
                       <StatusBadge tone={TONES[c.state] ?? 'neutral'}>{c.stateLabel[lang]}</StatusBadge>
                       {c.needsManualDispatch && (
                         <span className="queues-flag">{t('queues.board.manual')}</span>
                       )}
-                    </td>
-                    <td>
-                      <span className="queues-elapsed">{formatMinutes(elapsed)}</span>
-                      {targetMinutes !== null && target && (
-                        <span className="queues-target">
-                          {t(`queues.board.target.${target.kind}`, { minutes: formatMinutes(targetMinutes) })}
-                        </span>
-                      )}
-                      {late && <strong className="queues-late">{t('queues.board.late')}</strong>}
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.board.elapsed'),
+                  cell: (c) => {
+                    const { target, elapsed, late, targetMinutes } = timing(c);
+                    return (
+                      <>
+                        <span className="queues-elapsed">{formatMinutes(elapsed)}</span>
+                        {targetMinutes !== null && target && (
+                          <span className="queues-target">
+                            {t(`queues.board.target.${target.kind}`, {
+                              minutes: formatMinutes(targetMinutes),
+                            })}
+                          </span>
+                        )}
+                        {late && <strong className="queues-late">{t('queues.board.late')}</strong>}
+                      </>
+                    );
+                  },
+                },
+                {
+                  header: t('queues.board.provider'),
+                  cell: (c) => (
+                    <>
                       {c.provider ? (
                         c.provider.name
                       ) : (
@@ -174,14 +189,14 @@ export default function CaseBoardPage() {
                           {t('queues.board.eta', { minutes: c.eta.minutes })} · <DateTime value={c.eta.at} />
                         </span>
                       )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    </>
+                  ),
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }

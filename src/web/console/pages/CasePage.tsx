@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiProblem, api } from '../../api.ts';
+import { ApiProblem } from '../../api.ts';
 import {
   type Case,
   type CaseEvent,
@@ -10,35 +10,34 @@ import {
   isOpen,
   stateTone,
   useCase,
-} from '../../pages/portal/assistance-data.ts';
-import { useCaseLive, useSecondsSince } from '../../pages/portal/case-live.ts';
+} from '../../cases/case-data.ts';
+import { caseTimelineItem } from '../../cases/case-facts.ts';
+import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
 import { useSession } from '../../session.tsx';
 import { type StaffTranslate, useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
-import { DateTime } from '../../ui/DateTime.tsx';
-import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
-import { Field, FormError } from '../../ui/Field.tsx';
-import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Timeline, type TimelineItem } from '../../ui/Timeline.tsx';
 import {
   type Candidate,
   candidatesKey,
-  centavosOf,
   memberCasesKey,
   problemWords,
   serviceLabel,
   useCandidates,
   useKeyShortcuts,
-  useNow,
   usePlans,
 } from '../agent/data.ts';
 import { Kbd } from '../agent/Kbd.tsx';
-import { clock, km, stateName } from '../agent/words.ts';
+import { km } from '../agent/words.ts';
 import '../agent/agent.css';
-
-type Offer = NonNullable<Case['offers']>[number];
+import { AssignDialog } from '../dispatch/AssignDialog.tsx';
+import { Candidates } from '../dispatch/Candidates.tsx';
+import { CancelCaseDialog, ExcessDialog } from '../dispatch/CaseDialogs.tsx';
+import { CaseFacts } from '../dispatch/CaseFacts.tsx';
+import { DispatchNow } from '../dispatch/DispatchNow.tsx';
 
 /**
  * `/console/casos/:caseId`: the dispatch board. The case (number, member, service, place, state),
@@ -55,25 +54,26 @@ export default function CasePage() {
     document.title = `${kase.data?.number ?? t('agent.case.title')} · ${t('staff.console')}`;
   }, [t, kase.data]);
 
-  if (kase.isPending) return <LoadingState label={t('agent.case.loading')} />;
-  if (kase.isError) {
-    const missing = kase.error instanceof ApiProblem && [400, 404].includes(kase.error.status);
-    return (
-      <section className="agent" aria-labelledby="page-heading">
-        <h1 id="page-heading">{t('agent.case.title')}</h1>
-        {missing ? (
-          <EmptyState title={t('agent.case.notFound')} />
-        ) : (
-          <ErrorState
-            title={t('agent.case.error')}
-            detail={problemWords(kase.error, t('agent.error.network'))}
-            onRetry={() => void kase.refetch()}
-          />
-        )}
-      </section>
-    );
-  }
-  return <DispatchBoard kase={kase.data} updatedAt={kase.dataUpdatedAt} />;
+  return (
+    <QueryView
+      query={kase}
+      loading={t('agent.case.loading')}
+      errorTitle={t('agent.case.error')}
+      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      missing={{
+        when: (error) => error instanceof ApiProblem && [400, 404].includes(error.status),
+        view: <EmptyState title={t('agent.case.notFound')} />,
+      }}
+      frame={(state) => (
+        <section className="agent" aria-labelledby="page-heading">
+          <h1 id="page-heading">{t('agent.case.title')}</h1>
+          {state}
+        </section>
+      )}
+    >
+      {(data) => <DispatchBoard kase={data} updatedAt={kase.dataUpdatedAt} />}
+    </QueryView>
+  );
 }
 
 function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
@@ -278,264 +278,6 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
   );
 }
 
-function CaseFacts({ kase }: { kase: Case }) {
-  const { t, tc } = useStaffI18n();
-  const details = kase.details as {
-    vehicle?: { make?: string; model?: string; year?: number; plates?: string; color?: string };
-    destination?: { address?: string };
-    specialty?: string;
-    callbackPhone?: string;
-    estimatedCostCentavos?: number;
-  };
-  const vehicle = details.vehicle
-    ? [
-        details.vehicle.make,
-        details.vehicle.model,
-        details.vehicle.year,
-        details.vehicle.color,
-        details.vehicle.plates,
-      ]
-        .filter((v) => v !== undefined && v !== '')
-        .join(' · ')
-    : '';
-  return (
-    <dl className="agent-dl">
-      <dt>{t('agent.case.person')}</dt>
-      <dd>
-        <Link to={`/console/miembros/${kase.membershipId}`}>{kase.person.name}</Link>
-        {kase.person.id !== 'titular' && <span className="agent-sub">{t('agent.case.beneficiary')}</span>}
-      </dd>
-      <dt>{t('agent.case.place')}</dt>
-      <dd>
-        {kase.place.address}
-        {kase.place.stateCode && <>, {stateName(kase.place.stateCode, tc)}</>}
-        <span className="agent-sub mono">
-          {kase.place.lat.toFixed(5)}, {kase.place.lng.toFixed(5)}
-        </span>
-      </dd>
-      <dt>{t('agent.case.description')}</dt>
-      <dd>{kase.description}</dd>
-      {vehicle && (
-        <>
-          <dt>{t('agent.case.vehicle')}</dt>
-          <dd>{vehicle}</dd>
-        </>
-      )}
-      {details.destination?.address && (
-        <>
-          <dt>{t('agent.case.destination')}</dt>
-          <dd>{details.destination.address}</dd>
-        </>
-      )}
-      {details.specialty && (
-        <>
-          <dt>{t('agent.new.specialty')}</dt>
-          <dd>{details.specialty}</dd>
-        </>
-      )}
-      {details.estimatedCostCentavos !== undefined && (
-        <>
-          <dt>{t('agent.new.estimate')}</dt>
-          <dd>
-            <Money centavos={details.estimatedCostCentavos} />
-          </dd>
-        </>
-      )}
-      <dt>{t('agent.case.requested')}</dt>
-      <dd>
-        <DateTime value={kase.requestedAt} />
-      </dd>
-      {kase.sla.dispatchDueAt && (
-        <>
-          <dt>{t('agent.case.slaDispatch')}</dt>
-          <dd className={kase.sla.breached.includes('dispatch') ? 'agent-late' : undefined}>
-            <DateTime value={kase.sla.dispatchDueAt} />
-            {kase.sla.breached.includes('dispatch') && ` · ${t('agent.case.late')}`}
-          </dd>
-        </>
-      )}
-      {kase.sla.arrivalDueAt && (
-        <>
-          <dt>{t('agent.case.slaArrival')}</dt>
-          <dd className={kase.sla.breached.includes('arrival') ? 'agent-late' : undefined}>
-            <DateTime value={kase.sla.arrivalDueAt} />
-            {kase.sla.breached.includes('arrival') && ` · ${t('agent.case.late')}`}
-          </dd>
-        </>
-      )}
-      {kase.closeReason && (
-        <>
-          <dt>{t('agent.case.closeReason')}</dt>
-          <dd>{kase.closeReason}</dd>
-        </>
-      )}
-    </dl>
-  );
-}
-
-/** Who is going or being asked now: the assigned provider and ETA, or the pending offer's countdown. */
-function DispatchNow({
-  kase,
-  pending,
-  names,
-  clockOffsetMs,
-}: {
-  kase: Case;
-  pending: Offer | undefined;
-  names: Map<string, string>;
-  /** The platform's clock minus this browser's; undefined until known (then the expiry's time is shown). */
-  clockOffsetMs: number | undefined;
-}) {
-  const { t } = useStaffI18n();
-  const now = useNow() + (clockOffsetMs ?? 0);
-  if (kase.provider)
-    return (
-      <div className="agent-offer">
-        <p className="agent-offer-name">{kase.provider.name}</p>
-        <p>
-          {t('agent.dispatch.phone')} <span className="mono">{kase.provider.phone}</span>
-        </p>
-        {kase.eta && (
-          <p>
-            {t('agent.dispatch.eta', { minutes: kase.eta.minutes })} (<DateTime value={kase.eta.at} />)
-          </p>
-        )}
-        {kase.cost.quoteCentavos !== null && (
-          <dl className="agent-dl">
-            <dt>{t('agent.dispatch.quote')}</dt>
-            <dd>
-              <Money centavos={kase.cost.quoteCentavos} />
-            </dd>
-            {kase.cost.excessCentavos !== null && kase.cost.excessCentavos > 0 && (
-              <>
-                <dt>{t('agent.new.excess')}</dt>
-                <dd>
-                  <Money centavos={kase.cost.excessCentavos} />{' '}
-                  {kase.cost.excessAcceptedAt ? (
-                    <>
-                      {t('agent.dispatch.excessAccepted')} <DateTime value={kase.cost.excessAcceptedAt} />
-                    </>
-                  ) : (
-                    t('agent.dispatch.excessPending')
-                  )}
-                </dd>
-              </>
-            )}
-          </dl>
-        )}
-      </div>
-    );
-  if (pending) {
-    const left = (new Date(pending.expiresAt).getTime() - now) / 1000;
-    return (
-      <div className="agent-offer">
-        <p className="agent-offer-name">{names.get(pending.providerId) ?? t('agent.dispatch.provider')}</p>
-        <p>
-          {t('agent.dispatch.offered', { distance: km(pending.distanceKm), minutes: pending.etaMinutes })}
-        </p>
-        <p className={left < 30 ? 'agent-countdown agent-late' : 'agent-countdown'}>
-          {clockOffsetMs === undefined ? (
-            <>
-              {t('agent.dispatch.expiresAt')} <DateTime value={pending.expiresAt} />
-            </>
-          ) : left > 0 ? (
-            <>
-              {t('agent.dispatch.expiresIn')} <span className="mono">{clock(left)}</span>
-            </>
-          ) : (
-            t('agent.dispatch.expired')
-          )}
-        </p>
-      </div>
-    );
-  }
-  if (kase.state === 'requested' && kase.fulfilment === 'dispatch')
-    return <p className="agent-muted">{t('agent.dispatch.nobody')}</p>;
-  return <p className="agent-muted">{t('agent.dispatch.none')}</p>;
-}
-
-function Candidates({
-  query,
-  offers,
-  canAssign,
-  onAssign,
-}: {
-  query: ReturnType<typeof useCandidates>;
-  offers: Offer[];
-  canAssign: boolean;
-  onAssign: (candidate: Candidate) => void;
-}) {
-  const { t, tOr } = useStaffI18n();
-  if (query.isPending) return <LoadingState label={t('agent.candidates.loading')} />;
-  if (query.isError)
-    return (
-      <ErrorState
-        title={t('agent.candidates.error')}
-        detail={problemWords(query.error, t('agent.error.network'))}
-        onRetry={() => void query.refetch()}
-      />
-    );
-  if (query.data.data.length === 0) return <EmptyState title={t('agent.candidates.none')} />;
-  const lastOffer = (providerId: string) => [...offers].reverse().find((o) => o.providerId === providerId);
-  return (
-    <table className="staff-table" data-testid="candidates">
-      <thead>
-        <tr>
-          <th scope="col">{t('agent.col.provider')}</th>
-          <th scope="col">{t('agent.col.distance')}</th>
-          <th scope="col">{t('agent.col.eta')}</th>
-          <th scope="col">{t('agent.col.jobs')}</th>
-          <th scope="col">{t('agent.col.canTake')}</th>
-          <th scope="col">{t('agent.col.offer')}</th>
-          {canAssign && (
-            <th scope="col">
-              <span className="visually-hidden">{t('agent.col.actions')}</span>
-            </th>
-          )}
-        </tr>
-      </thead>
-      <tbody>
-        {query.data.data.map((c) => {
-          const offer = lastOffer(c.providerId);
-          return (
-            <tr key={c.providerId}>
-              <td>
-                {c.name}
-                <span className="agent-sub mono">{c.phone}</span>
-              </td>
-              <td>{km(c.distanceKm)}</td>
-              <td>{t('agent.candidates.minutes', { minutes: c.etaMinutes })}</td>
-              <td>
-                {c.activeJobs}/{c.capacity}
-              </td>
-              <td>
-                <StatusBadge tone={c.canTake ? 'good' : 'neutral'}>
-                  {c.canTake
-                    ? t('agent.candidates.yes')
-                    : !c.covers
-                      ? t('agent.candidates.outside')
-                      : !c.available
-                        ? t('agent.candidates.unavailable')
-                        : t('agent.candidates.full')}
-                </StatusBadge>
-              </td>
-              <td>{offer ? tOr(`agent.offer.${offer.status}`, offer.status) : '—'}</td>
-              {canAssign && (
-                <td>
-                  <Button variant="secondary" disabled={!c.canTake} onClick={() => onAssign(c)}>
-                    {t('agent.candidates.assign')}
-                    <span className="visually-hidden"> {c.name}</span>
-                  </Button>
-                </td>
-              )}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
-
 function timelineItem(
   e: CaseEvent,
   t: StaffTranslate,
@@ -558,272 +300,8 @@ function timelineItem(
   const note = [parts.join(' · '), typeof e.note === 'string' ? e.note.trim() : '']
     .filter(Boolean)
     .join(' — ');
-  return {
-    id: e.seq,
-    at: e.at,
-    title: e.label[lang],
+  return caseTimelineItem(e, lang, {
     actor: e.actor.kind === 'system' ? t('agent.actor.system') : e.actor.name,
     note: note || undefined,
-    tone: stateTone(e.state),
-  };
-}
-
-function AssignDialog({
-  open,
-  kase,
-  candidates,
-  initial,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  kase: Case;
-  candidates: Candidate[];
-  initial: Candidate | undefined;
-  onClose: () => void;
-  onDone: (next: Case) => void;
-}) {
-  const { t, lang } = useStaffI18n();
-  const able = candidates.filter((c) => c.canTake);
-  const [providerId, setProviderId] = useState('');
-  const [reason, setReason] = useState('');
-  const [eta, setEta] = useState('');
-  const [quote, setQuote] = useState('');
-  const [problems, setProblems] = useState<{ reason?: string; eta?: string; quote?: string }>({});
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [sending, setSending] = useState(false);
-  const capped = kase.decision.cost?.kind === 'capped';
-
-  // Only when the dialog opens: the list may refresh while the agent types.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the choice is made once, on opening
-  useEffect(() => {
-    if (open) {
-      setProviderId(initial?.providerId ?? able[0]?.providerId ?? '');
-      setProblem(null);
-      setProblems({});
-    }
-  }, [open]);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    const p: typeof problems = {};
-    if (reason.trim().length < 3) p.reason = t('agent.assign.reasonMissing');
-    const etaMinutes = eta.trim() ? Number(eta) : undefined;
-    if (etaMinutes !== undefined && !(Number.isInteger(etaMinutes) && etaMinutes >= 1 && etaMinutes <= 1440))
-      p.eta = t('agent.assign.etaInvalid');
-    const quoteCentavos = quote.trim() ? centavosOf(quote) : undefined;
-    if (capped && quoteCentavos === undefined) p.quote = t('agent.assign.quoteMissing');
-    setProblems(p);
-    if (Object.values(p).some(Boolean) || !providerId) return;
-    setSending(true);
-    try {
-      const next = await api<Case>('POST', `/v1/cases/${kase.id}/assignment`, {
-        lang,
-        body: {
-          providerId,
-          reason: reason.trim(),
-          ...(etaMinutes !== undefined ? { etaMinutes } : {}),
-          ...(quoteCentavos !== undefined ? { quoteCentavos } : {}),
-        },
-      });
-      setReason('');
-      setEta('');
-      setQuote('');
-      onDone(next);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'NETWORK', undefined));
-    } finally {
-      setSending(false);
-    }
-  }
-
-  return (
-    <Dialog open={open} onClose={onClose} title={t('agent.assign.title', { number: kase.number })}>
-      <form onSubmit={submit} noValidate className="agent-form">
-        <FormError message={problem ? problemWords(problem, t('agent.error.network')) : undefined} />
-        {able.length === 0 ? (
-          <p>{t('agent.assign.nobody')}</p>
-        ) : (
-          <Field label={t('agent.assign.provider')}>
-            <select value={providerId} onChange={(e) => setProviderId(e.target.value)}>
-              {able.map((c) => (
-                <option key={c.providerId} value={c.providerId}>
-                  {c.name} — {km(c.distanceKm)}, {t('agent.candidates.minutes', { minutes: c.etaMinutes })}
-                </option>
-              ))}
-            </select>
-          </Field>
-        )}
-        <Field label={t('agent.assign.reason')} hint={t('agent.assign.reasonHint')} error={problems.reason}>
-          <textarea
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            data-autofocus
-          />
-        </Field>
-        <div className="agent-row">
-          <Field label={t('agent.assign.eta')} hint={t('agent.assign.etaHint')} error={problems.eta}>
-            <input type="text" inputMode="numeric" value={eta} onChange={(e) => setEta(e.target.value)} />
-          </Field>
-          {capped && (
-            <Field label={t('agent.assign.quote')} hint={t('agent.assign.quoteHint')} error={problems.quote}>
-              <input
-                type="text"
-                inputMode="decimal"
-                value={quote}
-                onChange={(e) => setQuote(e.target.value)}
-              />
-            </Field>
-          )}
-        </div>
-        <DialogActions>
-          <Button type="submit" disabled={sending || able.length === 0}>
-            {sending ? t('agent.sending') : t('agent.assign.submit')}
-          </Button>
-          <Button variant="secondary" onClick={onClose}>
-            {t('agent.close')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
-  );
-}
-
-function CancelCaseDialog({
-  open,
-  kase,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  kase: Case;
-  onClose: () => void;
-  onDone: (next: Case) => void;
-}) {
-  const { t, lang } = useStaffI18n();
-  const [reason, setReason] = useState('');
-  const [missing, setMissing] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [sending, setSending] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    if (reason.trim().length < 3) {
-      setMissing(true);
-      return;
-    }
-    setSending(true);
-    try {
-      const next = await api<Case>('POST', `/v1/cases/${kase.id}/cancel`, {
-        lang,
-        body: { reason: reason.trim() },
-      });
-      setReason('');
-      onDone(next);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'NETWORK', undefined));
-    } finally {
-      setSending(false);
-    }
-  }
-
-  return (
-    <Dialog open={open} onClose={onClose} title={t('agent.cancelCase.title', { number: kase.number })}>
-      <form onSubmit={submit} noValidate className="agent-form">
-        <FormError message={problem ? problemWords(problem, t('agent.error.network')) : undefined} />
-        <p>{t('agent.cancelCase.body')}</p>
-        <Field
-          label={t('agent.cancelCase.reason')}
-          error={missing ? t('agent.cancelCase.reasonMissing') : undefined}
-        >
-          <textarea
-            rows={2}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              setMissing(false);
-            }}
-          />
-        </Field>
-        <DialogActions>
-          <Button type="submit" disabled={sending}>
-            {sending ? t('agent.sending') : t('agent.cancelCase.submit')}
-          </Button>
-          <Button variant="secondary" onClick={onClose} data-autofocus>
-            {t('agent.cancelCase.keep')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
-  );
-}
-
-/** The tow's excess, read to the caller and accepted (or not) by phone. */
-function ExcessDialog({
-  open,
-  kase,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  kase: Case;
-  onClose: () => void;
-  onDone: (next: Case) => void;
-}) {
-  const { t, lang } = useStaffI18n();
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [sending, setSending] = useState(false);
-
-  async function answer(accept: boolean) {
-    setProblem(null);
-    setSending(true);
-    try {
-      const next = await api<Case>('POST', `/v1/cases/${kase.id}/excess-acceptance`, {
-        lang,
-        body: { accept, note: accept ? t('agent.excess.noteYes') : t('agent.excess.noteNo') },
-      });
-      onDone(next);
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, 'NETWORK', undefined));
-    } finally {
-      setSending(false);
-    }
-  }
-
-  return (
-    <Dialog open={open} onClose={onClose} title={t('agent.excess.title')}>
-      <FormError message={problem ? problemWords(problem, t('agent.error.network')) : undefined} />
-      <dl className="agent-dl">
-        <dt>{t('agent.dispatch.quote')}</dt>
-        <dd>
-          <Money centavos={kase.cost.quoteCentavos ?? 0} />
-        </dd>
-        <dt>{t('agent.new.covered')}</dt>
-        <dd>
-          <Money centavos={kase.cost.coveredCentavos ?? 0} />
-        </dd>
-        <dt>{t('agent.new.excess')}</dt>
-        <dd>
-          <Money centavos={kase.cost.excessCentavos ?? 0} />
-        </dd>
-      </dl>
-      <p>{t('agent.excess.read')}</p>
-      <DialogActions>
-        <Button onClick={() => void answer(true)} disabled={sending}>
-          {t('agent.excess.accept')}
-        </Button>
-        <Button variant="secondary" onClick={() => void answer(false)} disabled={sending}>
-          {t('agent.excess.reject')}
-        </Button>
-        <Button variant="secondary" onClick={onClose} data-autofocus>
-          {t('agent.close')}
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
+  });
 }

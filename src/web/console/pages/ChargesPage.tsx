@@ -5,11 +5,13 @@ import { api, getJson, newIdempotencyKey } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
@@ -123,76 +125,77 @@ export default function ChargesPage() {
           {t('queues.filter')}
         </Button>
       </form>
-      {charges.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : charges.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(charges.error)}
-          onRetry={() => charges.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.charges.empty')} />
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">
-              {t('queues.charges.caption', { count: rows.length })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.charges.member')}</th>
-                <th scope="col">{t('queues.charges.period')}</th>
-                <th scope="col">{t('queues.charges.total')}</th>
-                <th scope="col">{t('queues.charges.status')}</th>
-                <th scope="col">{t('queues.charges.card')}</th>
-                <th scope="col">{t('queues.charges.attempts')}</th>
-                <th scope="col">{t('queues.charges.refunded')}</th>
-                <th scope="col">{t('queues.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => {
-                const refundable = c.status === 'succeeded' && c.refundedCentavos < c.amount.totalCentavos;
-                return (
-                  <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
-                    <td>
-                      <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
-                        {c.membershipNumber}
-                      </Link>
-                    </td>
-                    <td>{c.period.label[lang]}</td>
-                    <td>
-                      <Money centavos={c.amount.totalCentavos} />
-                    </td>
-                    <td>
+      <QueryView
+        query={charges}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title={t('queues.charges.empty')} />}
+      >
+        {() => (
+          <div className="queues-scroll">
+            <DataTable
+              caption={t('queues.charges.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(c) => c.id}
+              rowClassName={(c) => (c.status === 'failed' ? 'is-late' : undefined)}
+              columns={[
+                {
+                  header: t('queues.charges.member'),
+                  cell: (c) => (
+                    <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
+                      {c.membershipNumber}
+                    </Link>
+                  ),
+                },
+                { header: t('queues.charges.period'), cell: (c) => c.period.label[lang] },
+                {
+                  header: t('queues.charges.total'),
+                  cell: (c) => <Money centavos={c.amount.totalCentavos} />,
+                },
+                {
+                  header: t('queues.charges.status'),
+                  cell: (c) => (
+                    <>
                       <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
                       {c.declineLabel && <span className="queues-target">{c.declineLabel[lang]}</span>}
-                    </td>
-                    <td>{t('queues.charges.cardSummary', { brand: c.card.brand, last4: c.card.last4 })}</td>
-                    <td>{c.attempts.length}</td>
-                    <td>
-                      {c.refundedCentavos > 0 ? <Money centavos={c.refundedCentavos} /> : t('queues.none')}
-                    </td>
-                    <td>
-                      <div className="queues-actions">
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.charges.card'),
+                  cell: (c) => t('queues.charges.cardSummary', { brand: c.card.brand, last4: c.card.last4 }),
+                },
+                { header: t('queues.charges.attempts'), cell: (c) => c.attempts.length },
+                {
+                  header: t('queues.charges.refunded'),
+                  cell: (c) =>
+                    c.refundedCentavos > 0 ? <Money centavos={c.refundedCentavos} /> : t('queues.none'),
+                },
+                {
+                  header: t('queues.actions'),
+                  cell: (c) => (
+                    <div className="queues-actions">
+                      <Button
+                        variant="secondary"
+                        onClick={() => setReceipt(c)}
+                        aria-label={t('queues.charges.details.aria', { number: c.membershipNumber })}
+                      >
+                        {t('queues.charges.details')}
+                      </Button>
+                      {mayMoveMoney && c.status === 'failed' && (
                         <Button
                           variant="secondary"
-                          onClick={() => setReceipt(c)}
-                          aria-label={t('queues.charges.details.aria', { number: c.membershipNumber })}
+                          onClick={() => setRetrying(c)}
+                          aria-label={t('queues.charges.retry.aria', { number: c.membershipNumber })}
                         >
-                          {t('queues.charges.details')}
+                          {t('queues.charges.retry')}
                         </Button>
-                        {mayMoveMoney && c.status === 'failed' && (
-                          <Button
-                            variant="secondary"
-                            onClick={() => setRetrying(c)}
-                            aria-label={t('queues.charges.retry.aria', { number: c.membershipNumber })}
-                          >
-                            {t('queues.charges.retry')}
-                          </Button>
-                        )}
-                        {mayMoveMoney && refundable && (
+                      )}
+                      {mayMoveMoney &&
+                        c.status === 'succeeded' &&
+                        c.refundedCentavos < c.amount.totalCentavos && (
                           <Button
                             variant="secondary"
                             onClick={() => {
@@ -206,15 +209,14 @@ export default function ChargesPage() {
                             {t('queues.charges.refund')}
                           </Button>
                         )}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    </div>
+                  ),
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
       <div className="queues-pager">
         {before.length > 0 && (
           <Button variant="secondary" onClick={() => setBefore(before.slice(0, -1))}>
@@ -390,60 +392,62 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
         <h2 id="runs-heading">{t('queues.runs.title')}</h2>
         {mayStart && <Button onClick={() => setStarting(true)}>{t('queues.runs.start')}</Button>}
       </div>
-      {runs.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : runs.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(runs.error)}
-          onRetry={() => runs.refetch()}
-        />
-      ) : runs.data.data.length === 0 ? (
-        <EmptyState title={t('queues.runs.empty')} />
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.runs.at')}</th>
-                <th scope="col">{t('queues.runs.trigger')}</th>
-                <th scope="col">{t('queues.runs.status')}</th>
-                <th scope="col">{t('queues.runs.summary')}</th>
-                <th scope="col">{t('queues.runs.finished')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.data.map((r) => (
-                <tr
-                  key={r.id}
-                  className={r.status === 'completed' || r.status === 'running' ? undefined : 'is-late'}
-                >
-                  <td>
-                    <DateTime value={r.at} />
-                  </td>
-                  <td>{r.trigger}</td>
-                  <td>
-                    <StatusBadge
-                      tone={r.status === 'completed' ? 'good' : r.status === 'running' ? 'pending' : 'alert'}
-                    >
-                      {t(`queues.runs.status.${r.status}`)}
-                    </StatusBadge>
-                    {r.error && <span className="queues-target">{r.error}</span>}
-                  </td>
-                  <td className="mono">
-                    {Object.entries(r.summary)
+      <QueryView
+        query={runs}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={(data) => data.data.length === 0}
+        empty={<EmptyState title={t('queues.runs.empty')} />}
+      >
+        {(data) => (
+          <div className="queues-scroll">
+            <DataTable
+              rows={data.data}
+              rowKey={(r) => r.id}
+              rowClassName={(r) =>
+                r.status === 'completed' || r.status === 'running' ? undefined : 'is-late'
+              }
+              columns={[
+                {
+                  header: t('queues.runs.at'),
+                  cell: (r) => <DateTime value={r.at} />,
+                },
+                { header: t('queues.runs.trigger'), cell: (r) => r.trigger },
+                {
+                  header: t('queues.runs.status'),
+                  cell: (r) => (
+                    <>
+                      <StatusBadge
+                        tone={
+                          r.status === 'completed' ? 'good' : r.status === 'running' ? 'pending' : 'alert'
+                        }
+                      >
+                        {t(`queues.runs.status.${r.status}`)}
+                      </StatusBadge>
+                      {r.error && <span className="queues-target">{r.error}</span>}
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.runs.summary'),
+                  cell: (r) =>
+                    Object.entries(r.summary)
                       // What happened, not every counter at zero.
                       .filter(([, v]) => v !== 0)
                       .map(([k, v]) => `${k}: ${v}`)
-                      .join(' · ') || t('queues.none')}
-                  </td>
-                  <td>{r.finishedAt ? <DateTime value={r.finishedAt} /> : t('queues.none')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                      .join(' · ') || t('queues.none'),
+                  className: 'mono',
+                },
+                {
+                  header: t('queues.runs.finished'),
+                  cell: (r) => (r.finishedAt ? <DateTime value={r.finishedAt} /> : t('queues.none')),
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
       {starting && (
         <ActionDialog
           open

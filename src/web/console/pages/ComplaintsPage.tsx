@@ -5,9 +5,11 @@ import { api, getJson } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field } from '../../ui/Field.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
@@ -99,88 +101,89 @@ export default function ComplaintsPage() {
           </select>
         </div>
       </form>
-      {list.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : list.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(list.error)}
-          onRetry={() => list.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.complaints.empty')} />
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">
-              {t('queues.complaints.caption', { count: rows.length })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.complaints.number')}</th>
-                <th scope="col">{t('queues.complaints.category')}</th>
-                <th scope="col">{t('queues.complaints.member')}</th>
-                <th scope="col">{t('queues.complaints.case')}</th>
-                <th scope="col">{t('queues.complaints.status')}</th>
-                <th scope="col">{t('queues.complaints.due')}</th>
-                <th scope="col">{t('queues.complaints.owner')}</th>
-                {mayWork && <th scope="col">{t('queues.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id} className={c.overdue ? 'is-late' : undefined}>
-                  <td className="mono">{c.number}</td>
-                  <td>{c.categoryLabel[lang]}</td>
-                  <td>
+      <QueryView
+        query={list}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title={t('queues.complaints.empty')} />}
+      >
+        {() => (
+          <div className="queues-scroll">
+            <DataTable
+              caption={t('queues.complaints.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(c) => c.id}
+              rowClassName={(c) => (c.overdue ? 'is-late' : undefined)}
+              columns={[
+                { header: t('queues.complaints.number'), cell: (c) => c.number, className: 'mono' },
+                { header: t('queues.complaints.category'), cell: (c) => c.categoryLabel[lang] },
+                {
+                  header: t('queues.complaints.member'),
+                  cell: (c) => (
                     <Link className="mono" to={`/console/miembros/${c.membershipId}`}>
                       {c.membershipNumber}
                     </Link>
-                  </td>
-                  <td>
-                    {c.caseId && c.caseNumber ? (
+                  ),
+                },
+                {
+                  header: t('queues.complaints.case'),
+                  cell: (c) =>
+                    c.caseId && c.caseNumber ? (
                       <Link className="mono" to={`/console/casos/${c.caseId}`}>
                         {c.caseNumber}
                       </Link>
                     ) : (
                       <span className="muted">{t('queues.none')}</span>
-                    )}
-                  </td>
-                  <td>
+                    ),
+                },
+                {
+                  header: t('queues.complaints.status'),
+                  cell: (c) => (
                     <StatusBadge tone={TONES[c.status] ?? 'neutral'}>{c.statusLabel[lang]}</StatusBadge>
-                  </td>
-                  <td>
-                    <DateTime value={c.dueAt} />
-                    {c.overdue && <strong className="queues-late">{t('queues.complaints.overdue')}</strong>}
-                  </td>
-                  <td>{c.owner?.name ?? <span className="muted">{t('queues.complaints.noOwner')}</span>}</td>
-                  {mayWork && (
-                    <td>
-                      {c.status !== 'resolved' && (
-                        <div className="queues-actions">
-                          {(['take', 'note', 'resolve', 'escalate'] as const)
-                            .filter((a) => !(a === 'escalate' && c.status === 'escalated'))
-                            .filter((a) => !(a === 'take' && c.owner?.id === user?.id))
-                            .map((a) => (
-                              <Button
-                                key={a}
-                                variant="secondary"
-                                onClick={() => open(a, c)}
-                                aria-label={t(`queues.complaints.${a}.aria`, { number: c.number })}
-                              >
-                                {t(`queues.complaints.${a}`)}
-                              </Button>
-                            ))}
-                        </div>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  ),
+                },
+                {
+                  header: t('queues.complaints.due'),
+                  cell: (c) => (
+                    <>
+                      <DateTime value={c.dueAt} />
+                      {c.overdue && <strong className="queues-late">{t('queues.complaints.overdue')}</strong>}
+                    </>
+                  ),
+                },
+                {
+                  header: t('queues.complaints.owner'),
+                  cell: (c) =>
+                    c.owner?.name ?? <span className="muted">{t('queues.complaints.noOwner')}</span>,
+                },
+                mayWork && {
+                  header: t('queues.actions'),
+                  cell: (c) =>
+                    c.status !== 'resolved' && (
+                      <div className="queues-actions">
+                        {(['take', 'note', 'resolve', 'escalate'] as const)
+                          .filter((a) => !(a === 'escalate' && c.status === 'escalated'))
+                          .filter((a) => !(a === 'take' && c.owner?.id === user?.id))
+                          .map((a) => (
+                            <Button
+                              key={a}
+                              variant="secondary"
+                              onClick={() => open(a, c)}
+                              aria-label={t(`queues.complaints.${a}.aria`, { number: c.number })}
+                            >
+                              {t(`queues.complaints.${a}`)}
+                            </Button>
+                          ))}
+                      </div>
+                    ),
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
       {acting && (
         <ActionDialog
           open

@@ -4,7 +4,8 @@ import { ApiProblem, getJson } from '../../api.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { type StaffTranslate, useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { Donut, PALETTE, SimpleBars, StackedBars } from '../supervision/Charts.tsx';
 import { hourOf, percentOf } from '../supervision/format.ts';
 import type { OperationsReport } from '../supervision/types.ts';
@@ -40,27 +41,25 @@ export default function DashboardPage() {
           {report.isFetching ? t('dashboard.refreshing') : t('dashboard.refresh')}
         </Button>
       </header>
-      {report.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : report.isError && !report.data ? (
-        <ErrorState
-          title={t('dashboard.error')}
-          detail={
-            report.error instanceof ApiProblem && report.error.detail
-              ? report.error.detail
-              : report.error.message
-          }
-          onRetry={() => void report.refetch()}
-        />
-      ) : report.data ? (
-        <div className="dashboard-grid">
-          <CasesPanel report={report.data} />
-          <SlaPanel report={report.data} />
-          <ComplaintsPanel report={report.data} />
-          <ChargesPanel report={report.data} />
-          <MembershipsPanel report={report.data} />
-        </div>
-      ) : null}
+      <QueryView
+        query={report}
+        loading={t('staff.loading')}
+        errorTitle={t('dashboard.error')}
+        errorDetail={(error) =>
+          error instanceof ApiProblem && error.detail ? error.detail : (error as Error).message
+        }
+        keepDataOnError
+      >
+        {(data) => (
+          <div className="dashboard-grid">
+            <CasesPanel report={data} />
+            <SlaPanel report={data} />
+            <ComplaintsPanel report={data} />
+            <ChargesPanel report={data} />
+            <MembershipsPanel report={data} />
+          </div>
+        )}
+      </QueryView>
     </section>
   );
 }

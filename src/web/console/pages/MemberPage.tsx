@@ -1,34 +1,36 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
-import { type Case, isOpen, stateTone } from '../../pages/portal/assistance-data.ts';
-import { type Charge, type ServiceUsage, useCharges, useUsage } from '../../pages/portal/portal-data.ts';
+import { useCharges } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
-import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { UsageBar } from '../../ui/UsageBar.tsx';
 import { CancelMembershipDialog } from '../agent/CancelMembershipDialog.tsx';
 import { ComplaintDialog } from '../agent/ComplaintDialog.tsx';
 import {
   type Membership,
-  type MembershipEvent,
   problemWords,
-  serviceLabel,
   useKeyShortcuts,
   useMember,
-  useMemberCases,
-  useMemberComplaints,
   useMembershipEvents,
   usePlans,
 } from '../agent/data.ts';
 import { Kbd } from '../agent/Kbd.tsx';
-import { chargeTone, complaintTone, membershipTone, owes } from '../agent/words.ts';
+import { membershipTone, owes } from '../agent/words.ts';
 import { mayOpen } from '../nav.ts';
 import '../agent/agent.css';
+import {
+  CasesSection,
+  ChargesSection,
+  ComplaintsSection,
+  HistorySection,
+  PeopleSection,
+  UsageSection,
+} from '../agent/MemberSections.tsx';
 
 /**
  * `/console/miembros/:membershipId`: the member's whole picture on one screen, for an agent on a
@@ -45,30 +47,32 @@ export default function MemberPage() {
     document.title = `${member.data?.titular.fullName ?? t('agent.member.title')} · ${t('staff.console')}`;
   }, [t, member.data]);
 
-  if (member.isPending) return <LoadingState label={t('agent.member.loading')} />;
-  if (member.isError) {
-    const missing =
-      member.error instanceof ApiProblem && (member.error.status === 404 || member.error.status === 400);
-    return (
-      <section className="agent" aria-labelledby="page-heading">
-        <h1 id="page-heading">{t('agent.member.title')}</h1>
-        {missing ? (
+  return (
+    <QueryView
+      query={member}
+      loading={t('agent.member.loading')}
+      errorTitle={t('agent.member.error')}
+      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      missing={{
+        when: (error) => error instanceof ApiProblem && (error.status === 404 || error.status === 400),
+        view: (
           <EmptyState title={t('agent.member.notFound')}>
             <p>
               <Link to="/console/miembros">{t('agent.member.backToSearch')}</Link>
             </p>
           </EmptyState>
-        ) : (
-          <ErrorState
-            title={t('agent.member.error')}
-            detail={problemWords(member.error, t('agent.error.network'))}
-            onRetry={() => void member.refetch()}
-          />
-        )}
-      </section>
-    );
-  }
-  return <MemberPicture member={member.data} />;
+        ),
+      }}
+      frame={(state) => (
+        <section className="agent" aria-labelledby="page-heading">
+          <h1 id="page-heading">{t('agent.member.title')}</h1>
+          {state}
+        </section>
+      )}
+    >
+      {(data) => <MemberPicture member={data} />}
+    </QueryView>
+  );
 }
 
 function MemberPicture({ member }: { member: Membership }) {
@@ -250,309 +254,5 @@ function MemberPicture({ member }: { member: Membership }) {
         }}
       />
     </article>
-  );
-}
-
-function PeopleSection({ member }: { member: Membership }) {
-  const { t, tOr, lang } = useStaffI18n();
-  const people = member.people.filter((p) => p.removedAt === null);
-  return (
-    <section className="agent-panel" aria-labelledby="people-heading">
-      <h2 id="people-heading">{t('agent.people.title')}</h2>
-      <table className="staff-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('agent.col.name')}</th>
-            <th scope="col">{t('agent.people.kind')}</th>
-            <th scope="col">{t('agent.people.coverage')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((p) => (
-            <tr key={p.id}>
-              <td>
-                {p.fullName}
-                {p.birthDate && (
-                  <span className="agent-sub">
-                    {t('agent.people.born')} <DateTime value={p.birthDate} dateOnly />
-                  </span>
-                )}
-              </td>
-              <td>{tOr(`agent.person.${p.kind}`, p.kind)}</td>
-              <td>
-                <StatusBadge tone={p.covered ? 'good' : 'alert'}>
-                  {p.covered ? t('agent.people.covered') : t('agent.people.notCovered')}
-                </StatusBadge>
-                <span className="agent-sub">
-                  {p.coverage.coveredUntil ? (
-                    <>
-                      {t('agent.people.until')} <DateTime value={p.coverage.coveredUntil} dateOnly />
-                    </>
-                  ) : (
-                    p.coverage.reason[lang]
-                  )}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-function UsageSection({ membershipId }: { membershipId: string }) {
-  const { t, lang } = useStaffI18n();
-  const usage = useUsage(membershipId);
-  return (
-    <section className="agent-panel" aria-labelledby="usage-heading">
-      <h2 id="usage-heading">{t('agent.usage.title')}</h2>
-      {usage.isPending ? (
-        <LoadingState label={t('agent.usage.loading')} />
-      ) : usage.isError ? (
-        <ErrorState
-          title={t('agent.usage.error')}
-          detail={problemWords(usage.error, t('agent.error.network'))}
-          onRetry={() => void usage.refetch()}
-        />
-      ) : usage.data.services.length === 0 ? (
-        <EmptyState title={t('agent.usage.none')} />
-      ) : (
-        <>
-          <p className="agent-muted">
-            {t('agent.usage.resets')} <DateTime value={usage.data.membershipYear.resetsOn} dateOnly />
-          </p>
-          <ul className="agent-usage">
-            {usage.data.services.map((s) => (
-              <li key={s.serviceCode}>
-                <UsageLine usage={s} lang={lang} />
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </section>
-  );
-}
-
-function UsageLine({ usage, lang }: { usage: ServiceUsage; lang: 'es' | 'en' }) {
-  const { t } = useStaffI18n();
-  const limit = usage.limit;
-  if (limit.kind === 'unlimited')
-    return (
-      <p className="agent-usage-unlimited">
-        <span className="agent-usage-name">{usage.name[lang]}</span>{' '}
-        <span>{t('agent.usage.unlimited', { used: limit.used })}</span>
-      </p>
-    );
-  const perKey = limit.perKey
-    ? Object.entries(limit.perKey.used)
-        .map(([key, n]) => `${key} (${n})`)
-        .join(', ')
-    : '';
-  return (
-    <UsageBar label={usage.name[lang]} used={limit.used} total={limit.limit}>
-      {perKey && <p className="agent-sub">{t('agent.usage.perKey', { used: perKey })}</p>}
-    </UsageBar>
-  );
-}
-
-function CasesSection({ membershipId }: { membershipId: string }) {
-  const { t, lang } = useStaffI18n();
-  const cases = useMemberCases(membershipId);
-  const plans = usePlans();
-  return (
-    <section className="agent-panel" aria-labelledby="cases-heading">
-      <h2 id="cases-heading">{t('agent.cases.title')}</h2>
-      {cases.isPending ? (
-        <LoadingState label={t('agent.cases.loading')} />
-      ) : cases.isError ? (
-        <ErrorState
-          title={t('agent.cases.error')}
-          detail={problemWords(cases.error, t('agent.error.network'))}
-          onRetry={() => void cases.refetch()}
-        />
-      ) : cases.data.length === 0 ? (
-        <EmptyState title={t('agent.cases.none')} />
-      ) : (
-        <table className="staff-table" data-testid="member-cases">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.case')}</th>
-              <th scope="col">{t('agent.col.service')}</th>
-              <th scope="col">{t('agent.col.person')}</th>
-              <th scope="col">{t('agent.col.state')}</th>
-              <th scope="col">{t('agent.col.provider')}</th>
-              <th scope="col">{t('agent.col.requested')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cases.data.map((c: Case) => (
-              <tr key={c.id} className={c.sla.breached.length > 0 && isOpen(c.state) ? 'is-late' : undefined}>
-                <td>
-                  <Link className="mono" to={`/console/casos/${c.id}`}>
-                    {c.number}
-                  </Link>
-                </td>
-                <td>{serviceLabel(plans.data, c.serviceCode, lang)}</td>
-                <td>{c.person.name}</td>
-                <td>
-                  <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>
-                </td>
-                <td>{c.provider?.name ?? '—'}</td>
-                <td>
-                  <DateTime value={c.requestedAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-function ChargesSection({ charges }: { charges: ReturnType<typeof useCharges> }) {
-  const { t, lang } = useStaffI18n();
-  return (
-    <section className="agent-panel" aria-labelledby="charges-heading">
-      <h2 id="charges-heading">{t('agent.charges.title')}</h2>
-      {charges.isPending ? (
-        <LoadingState label={t('agent.charges.loading')} />
-      ) : charges.isError ? (
-        <ErrorState
-          title={t('agent.charges.error')}
-          detail={problemWords(charges.error, t('agent.error.network'))}
-          onRetry={() => void charges.refetch()}
-        />
-      ) : charges.data.length === 0 ? (
-        <EmptyState title={t('agent.charges.none')} />
-      ) : (
-        <table className="staff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.period')}</th>
-              <th scope="col">{t('agent.col.amount')}</th>
-              <th scope="col">{t('agent.col.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {charges.data.map((c: Charge) => (
-              <tr key={c.id} className={c.status === 'failed' ? 'is-late' : undefined}>
-                <td>{c.period.label[lang]}</td>
-                <td>
-                  <Money centavos={c.amount.totalCentavos} />
-                  {c.refundedCentavos > 0 && (
-                    <span className="agent-sub">
-                      {t('agent.charges.refunded')} <Money centavos={c.refundedCentavos} />
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <StatusBadge tone={chargeTone(c.status)}>{c.statusLabel[lang]}</StatusBadge>
-                  {c.declineLabel && <span className="agent-sub">{c.declineLabel[lang]}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-function ComplaintsSection({ membershipId }: { membershipId: string }) {
-  const { t, lang } = useStaffI18n();
-  const complaints = useMemberComplaints(membershipId, true);
-  return (
-    <section className="agent-panel" aria-labelledby="complaints-heading">
-      <h2 id="complaints-heading">{t('agent.complaints.title')}</h2>
-      {complaints.isPending ? (
-        <LoadingState label={t('agent.complaints.loading')} />
-      ) : complaints.isError ? (
-        <ErrorState
-          title={t('agent.complaints.error')}
-          detail={problemWords(complaints.error, t('agent.error.network'))}
-          onRetry={() => void complaints.refetch()}
-        />
-      ) : complaints.data.length === 0 ? (
-        <EmptyState title={t('agent.complaints.none')} />
-      ) : (
-        <table className="staff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.complaint')}</th>
-              <th scope="col">{t('agent.col.category')}</th>
-              <th scope="col">{t('agent.col.state')}</th>
-              <th scope="col">{t('agent.col.due')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {complaints.data.map((c) => (
-              <tr key={c.id} className={c.overdue ? 'is-late' : undefined}>
-                <td className="mono">{c.number}</td>
-                <td>{c.categoryLabel[lang]}</td>
-                <td>
-                  <StatusBadge tone={complaintTone(c.status, c.overdue)}>{c.statusLabel[lang]}</StatusBadge>
-                  {c.overdue && <span className="agent-sub">{t('agent.complaints.overdue')}</span>}
-                </td>
-                <td>
-                  <DateTime value={c.dueAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-function HistorySection({ events }: { events: ReturnType<typeof useMembershipEvents> }) {
-  const { t, tOr } = useStaffI18n();
-  return (
-    <section className="agent-panel" aria-labelledby="history-heading">
-      <h2 id="history-heading">{t('agent.history.title')}</h2>
-      {events.isPending ? (
-        <LoadingState label={t('agent.history.loading')} />
-      ) : events.isError ? (
-        <ErrorState
-          title={t('agent.history.error')}
-          detail={problemWords(events.error, t('agent.error.network'))}
-          onRetry={() => void events.refetch()}
-        />
-      ) : events.data.length === 0 ? (
-        <EmptyState title={t('agent.history.none')} />
-      ) : (
-        <table className="staff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('agent.col.when')}</th>
-              <th scope="col">{t('agent.col.event')}</th>
-              <th scope="col">{t('agent.col.reason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...events.data].reverse().map((e: MembershipEvent) => (
-              <tr key={e.id}>
-                <td>
-                  <DateTime value={e.at} />
-                </td>
-                <td>
-                  {tOr(`agent.event.${e.type}`, e.type)}
-                  {e.toState && (
-                    <span className="agent-sub">
-                      {e.fromState ? `${tOr(`agent.membership.${e.fromState}`, e.fromState)} → ` : ''}
-                      {tOr(`agent.membership.${e.toState}`, e.toState)}
-                    </span>
-                  )}
-                </td>
-                <td>{e.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
   );
 }

@@ -5,10 +5,12 @@ import { ApiProblem, api, getJson, newIdempotencyKey } from '../../api.ts';
 import { formatMoney } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import type { AdminPlan, AdminPlanVersion, Published } from '../supervision/types.ts';
@@ -36,33 +38,32 @@ export default function PlansPage() {
           <p>{t('admin.plans.intro')}</p>
         </div>
       </header>
-      {plans.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : plans.isError ? (
-        <ErrorState
-          title={t('admin.plans.error')}
-          detail={
-            plans.error instanceof ApiProblem && plans.error.detail ? plans.error.detail : plans.error.message
-          }
-          onRetry={() => void plans.refetch()}
-        />
-      ) : plans.data.data.length === 0 ? (
-        <EmptyState title={t('admin.plans.empty')} />
-      ) : (
-        plans.data.data.map((plan) => (
-          <PlanSection
-            key={plan.code}
-            plan={plan}
-            editing={editing === plan.code}
-            onEdit={() => setEditing(plan.code)}
-            onClose={() => setEditing(null)}
-            onPublished={(published) => {
-              setEditing(null);
-              setNotice(t('admin.plans.published', { version: published.published, plan: plan.name }));
-            }}
-          />
-        ))
-      )}
+      <QueryView
+        query={plans}
+        loading={t('staff.loading')}
+        errorTitle={t('admin.plans.error')}
+        errorDetail={(error) =>
+          error instanceof ApiProblem && error.detail ? error.detail : (error as Error).message
+        }
+        isEmpty={(data) => data.data.length === 0}
+        empty={<EmptyState title={t('admin.plans.empty')} />}
+      >
+        {(data) =>
+          data.data.map((plan) => (
+            <PlanSection
+              key={plan.code}
+              plan={plan}
+              editing={editing === plan.code}
+              onEdit={() => setEditing(plan.code)}
+              onClose={() => setEditing(null)}
+              onPublished={(published) => {
+                setEditing(null);
+                setNotice(t('admin.plans.published', { version: published.published, plan: plan.name }));
+              }}
+            />
+          ))
+        }
+      </QueryView>
       <Toast message={notice} onDismiss={() => setNotice(null)} closeLabel={t('admin.plans.close')} />
     </section>
   );
@@ -147,24 +148,18 @@ function PlanSection({
         <>
           <h3>{t('admin.plans.servicesOf', { version: current.version })}</h3>
           <div className="plans-table-wrap">
-            <table className="staff-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.plans.service')}</th>
-                  <th scope="col">{t('admin.plans.rules')}</th>
-                  <th scope="col">{t('admin.plans.source')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {current.services.map((s) => (
-                  <tr key={s.code}>
-                    <th scope="row">{s.name[lang]}</th>
-                    <td>{s.summary[lang]}</td>
-                    <td>{s.illustrative ? t('admin.plans.illustrative') : t('admin.plans.fromTerms')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={current.services}
+              rowKey={(s) => s.code}
+              columns={[
+                { header: t('admin.plans.service'), cell: (s) => s.name[lang], rowHeader: true },
+                { header: t('admin.plans.rules'), cell: (s) => s.summary[lang] },
+                {
+                  header: t('admin.plans.source'),
+                  cell: (s) => (s.illustrative ? t('admin.plans.illustrative') : t('admin.plans.fromTerms')),
+                },
+              ]}
+            />
           </div>
           {editing ? (
             <PublishForm plan={plan} from={current} onClose={onClose} onPublished={onPublished} />

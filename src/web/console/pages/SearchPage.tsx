@@ -1,7 +1,8 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useStaffI18n } from '../../staff/i18n.ts';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { problemWords, useMemberSearch, usePlans } from '../agent/data.ts';
 import { membershipTone } from '../agent/words.ts';
@@ -117,61 +118,64 @@ export default function SearchPage() {
       <div className="agent-results" aria-live="polite" aria-busy={found.isFetching}>
         {term.length < 2 ? (
           <p className="agent-muted">{t('agent.search.tooShort')}</p>
-        ) : found.isPending ? (
-          <LoadingState label={t('agent.search.searching')} />
-        ) : found.isError ? (
-          <ErrorState
-            title={t('agent.search.error')}
-            detail={problemWords(found.error, t('agent.error.network'))}
-            onRetry={() => void found.refetch()}
-          />
-        ) : found.data.length === 0 ? (
-          <EmptyState title={t('agent.search.none', { q: term })}>
-            <p>{t('agent.search.noneBody')}</p>
-          </EmptyState>
         ) : (
-          <>
-            <p className="agent-muted">{t('agent.search.count', { count: found.data.length })}</p>
-            <table className="staff-table agent-table" ref={table} onKeyDown={onTableKey}>
-              <caption className="visually-hidden">{t('agent.search.caption', { q: term })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('agent.col.name')}</th>
-                  <th scope="col">{t('agent.col.membership')}</th>
-                  <th scope="col">{t('agent.col.plan')}</th>
-                  <th scope="col">{t('agent.col.state')}</th>
-                  <th scope="col">{t('agent.col.phone')}</th>
-                  <th scope="col">{t('agent.col.email')}</th>
-                  <th scope="col">{t('agent.col.card')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {found.data.map((m) => (
-                  <tr key={m.id}>
-                    <td>
-                      <Link to={`/console/miembros/${m.id}`} data-result>
-                        {m.titularName}
-                      </Link>
-                    </td>
-                    <td className="mono">{m.number}</td>
-                    <td>{planName(m.planCode)}</td>
-                    <td>
-                      <StatusBadge tone={membershipTone(m.state)}>
-                        {tOr(`agent.membership.${m.state}`, m.state)}
-                      </StatusBadge>
-                    </td>
-                    <td className="mono">{m.titularPhone}</td>
-                    <td>{m.titularEmail}</td>
-                    <td className="mono">
-                      <span className="visually-hidden">{t('agent.card.endsIn')} </span>
-                      <span aria-hidden="true">•••• </span>
-                      {m.cardLast4}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
+          <QueryView
+            query={found}
+            loading={t('agent.search.searching')}
+            errorTitle={t('agent.search.error')}
+            errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+            isEmpty={(data) => data.length === 0}
+            empty={
+              <EmptyState title={t('agent.search.none', { q: term })}>
+                <p>{t('agent.search.noneBody')}</p>
+              </EmptyState>
+            }
+          >
+            {(data) => (
+              <>
+                <p className="agent-muted">{t('agent.search.count', { count: data.length })}</p>
+                <table className="staff-table agent-table" ref={table} onKeyDown={onTableKey}>
+                  <caption className="visually-hidden">{t('agent.search.caption', { q: term })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('agent.col.name')}</th>
+                      <th scope="col">{t('agent.col.membership')}</th>
+                      <th scope="col">{t('agent.col.plan')}</th>
+                      <th scope="col">{t('agent.col.state')}</th>
+                      <th scope="col">{t('agent.col.phone')}</th>
+                      <th scope="col">{t('agent.col.email')}</th>
+                      <th scope="col">{t('agent.col.card')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.map((m) => (
+                      <tr key={m.id}>
+                        <td>
+                          <Link to={`/console/miembros/${m.id}`} data-result>
+                            {m.titularName}
+                          </Link>
+                        </td>
+                        <td className="mono">{m.number}</td>
+                        <td>{planName(m.planCode)}</td>
+                        <td>
+                          <StatusBadge tone={membershipTone(m.state)}>
+                            {tOr(`agent.membership.${m.state}`, m.state)}
+                          </StatusBadge>
+                        </td>
+                        <td className="mono">{m.titularPhone}</td>
+                        <td>{m.titularEmail}</td>
+                        <td className="mono">
+                          <span className="visually-hidden">{t('agent.card.endsIn')} </span>
+                          <span aria-hidden="true">•••• </span>
+                          {m.cardLast4}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            )}
+          </QueryView>
         )}
       </div>
     </section>

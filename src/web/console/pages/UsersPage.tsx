@@ -3,9 +3,11 @@ import { type FormEvent, useState } from 'react';
 import { ApiProblem, api, getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { fieldError } from '../queues/ActionDialog.tsx';
@@ -119,49 +121,41 @@ export default function UsersPage() {
         </Button>
       </form>
       <h2>{t('queues.users.list')}</h2>
-      {users.isPending ? (
-        <LoadingState label={t('staff.loading')} />
-      ) : users.isError ? (
-        <ErrorState
-          title={t('staff.error.title')}
-          detail={problemText(users.error)}
-          onRetry={() => users.refetch()}
-        />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('queues.users.empty')} />
-      ) : (
-        <div className="queues-scroll">
-          <table className="staff-table">
-            <caption className="visually-hidden">{t('queues.users.caption', { count: rows.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('queues.users.name')}</th>
-                <th scope="col">{t('queues.users.email')}</th>
-                <th scope="col">{t('queues.users.role')}</th>
-                <th scope="col">{t('queues.users.status')}</th>
-                <th scope="col">{t('queues.users.since')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}</td>
-                  <td>{u.email}</td>
-                  <td>{tOr(`staff.role.${u.role}`, u.role)}</td>
-                  <td>
+      <QueryView
+        query={users}
+        loading={t('staff.loading')}
+        errorTitle={t('staff.error.title')}
+        errorDetail={(error) => problemText(error)}
+        isEmpty={() => rows.length === 0}
+        empty={<EmptyState title={t('queues.users.empty')} />}
+      >
+        {() => (
+          <div className="queues-scroll">
+            <DataTable
+              caption={t('queues.users.caption', { count: rows.length })}
+              rows={rows}
+              rowKey={(u) => u.id}
+              columns={[
+                { header: t('queues.users.name'), cell: (u) => u.name },
+                { header: t('queues.users.email'), cell: (u) => u.email },
+                { header: t('queues.users.role'), cell: (u) => tOr(`staff.role.${u.role}`, u.role) },
+                {
+                  header: t('queues.users.status'),
+                  cell: (u) => (
                     <StatusBadge tone={u.status === 'active' ? 'good' : 'neutral'}>
                       {t(`queues.users.status.${u.status}`)}
                     </StatusBadge>
-                  </td>
-                  <td>
-                    <DateTime value={u.createdAt} dateOnly />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  ),
+                },
+                {
+                  header: t('queues.users.since'),
+                  cell: (u) => <DateTime value={u.createdAt} dateOnly />,
+                },
+              ]}
+            />
+          </div>
+        )}
+      </QueryView>
       <Toast message={toast} onDismiss={() => setToast(null)} closeLabel={t('queues.close')} />
     </section>
   );

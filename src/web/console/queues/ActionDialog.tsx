@@ -1,9 +1,7 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { ApiProblem } from '../../api.ts';
+import { type ReactNode, useState } from 'react';
+import type { ApiProblem } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
-import { Button } from '../../ui/Button.tsx';
-import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
-import { FormError } from '../../ui/Field.tsx';
+import { FormDialog } from '../../ui/FormDialog.tsx';
 import { useProblemText } from './data.ts';
 
 /**
@@ -31,55 +29,44 @@ export function ActionDialog({
 }) {
   const { t } = useStaffI18n();
   const text = useProblemText();
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [formError, setFormError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
 
   const close = () => {
-    setProblem(null);
     setFormError(undefined);
     onClose();
   };
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setProblem(null);
-    setFormError(undefined);
-    try {
-      await onSubmit();
-      close();
-    } catch (error) {
-      const p = error instanceof ApiProblem ? error : new ApiProblem(0, 'NETWORK', undefined);
-      setProblem(p);
-      // A field that has the error says it; otherwise the form does.
-      requestAnimationFrame(() => {
-        const invalid = document.querySelector<HTMLElement>('dialog [aria-invalid="true"]');
-        if (invalid) invalid.focus();
-        else setFormError(text(p));
-      });
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog open={open} onClose={close} title={title}>
-      <form onSubmit={submit} noValidate className="queues-dialog-form">
-        {intro}
-        <FormError message={formError} />
-        {children?.(problem)}
-        <DialogActions>
-          <Button type="submit" disabled={busy}>
-            {busy ? t('queues.sending') : submitLabel}
-          </Button>
-          <Button variant="secondary" onClick={close} data-autofocus={children ? undefined : true}>
-            {t('queues.cancel')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={close}
+      title={title}
+      formClassName="queues-dialog-form"
+      intro={intro}
+      message={() => formError}
+      submitLabel={submitLabel}
+      sendingLabel={t('queues.sending')}
+      cancelLabel={t('queues.cancel')}
+      focusCancel={!children}
+      validate={() => {
+        setFormError(undefined);
+        return true;
+      }}
+      onSubmit={async () => {
+        await onSubmit();
+        close();
+      }}
+      onFailure={(p) =>
+        // A field that has the error says it; otherwise the form does.
+        requestAnimationFrame(() => {
+          const invalid = document.querySelector<HTMLElement>('dialog [aria-invalid="true"]');
+          if (invalid) invalid.focus();
+          else setFormError(text(p));
+        })
+      }
+    >
+      {(problem) => children?.(problem)}
+    </FormDialog>
   );
 }
 

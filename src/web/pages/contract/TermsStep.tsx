@@ -8,7 +8,7 @@ import { Button } from '../../ui/Button.tsx';
 import { CardSummary } from '../../ui/CardField.tsx';
 import { FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
 import { type Draft, hasOtherProblem, type Legal, TERMS_FIELDS } from './flow.ts';
 import { StepHeading, useFocusFirstInvalid } from './StepHeading.tsx';
 
@@ -44,17 +44,19 @@ export function TermsStep({
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(form, problem);
 
-  if (legal.isPending) return <LoadingState label={t('contract.terms.loading')} />;
-  if (legal.isError) {
-    const e = legal.error;
+  if (legal.isPending || legal.isError)
     return (
-      <ErrorState
-        title={t('contract.terms.error')}
-        detail={e instanceof ApiProblem && e.status !== 0 && e.detail ? e.detail : t('state.error.network')}
-        onRetry={() => void legal.refetch()}
-      />
+      <QueryView
+        query={legal}
+        loading={t('contract.terms.loading')}
+        errorTitle={t('contract.terms.error')}
+        errorDetail={(e) =>
+          e instanceof ApiProblem && e.status !== 0 && e.detail ? e.detail : t('state.error.network')
+        }
+      >
+        {() => null}
+      </QueryView>
     );
-  }
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -7,7 +7,7 @@ import { useSession } from '../../session.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
-import { ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import {
   fieldProblem,
@@ -108,35 +108,31 @@ function ChangePassword({ onChanged }: { onChanged: (notice: string) => void }) 
 function Sessions({ onEnded }: { onEnded: (notice: string) => void }) {
   const { t } = useI18n();
   const sessions = useSessions();
-  let body: React.ReactNode;
-  if (sessions.isPending) body = <LoadingState label={t('portal.account.sessionsLoading')} />;
-  else if (sessions.isError)
-    body = (
-      <ErrorState
-        title={t('portal.account.sessionsError')}
-        detail={problemDetail(sessions.error, t)}
-        onRetry={() => void sessions.refetch()}
-      />
-    );
-  else {
-    // This session first, then the others by last activity (the API's order).
-    const list = [...sessions.data].sort((a, b) => Number(b.current) - Number(a.current));
-    body = (
-      <>
-        <p>{t('portal.account.sessionsIntro')}</p>
-        <ul className="sessions" data-testid="sessions">
-          {list.map((session) => (
-            <SessionCard key={session.id} session={session} onEnded={onEnded} />
-          ))}
-        </ul>
-        {list.length <= 1 && <p className="muted">{t('portal.account.onlyThis')}</p>}
-      </>
-    );
-  }
   return (
     <section className="section" aria-labelledby="account-sessions">
       <h2 id="account-sessions">{t('portal.account.sessions')}</h2>
-      {body}
+      <QueryView
+        query={sessions}
+        loading={t('portal.account.sessionsLoading')}
+        errorTitle={t('portal.account.sessionsError')}
+        errorDetail={(error) => problemDetail(error, t)}
+      >
+        {(data) => {
+          // This session first, then the others by last activity (the API's order).
+          const list = [...data].sort((a, b) => Number(b.current) - Number(a.current));
+          return (
+            <>
+              <p>{t('portal.account.sessionsIntro')}</p>
+              <ul className="sessions" data-testid="sessions">
+                {list.map((session) => (
+                  <SessionCard key={session.id} session={session} onEnded={onEnded} />
+                ))}
+              </ul>
+              {list.length <= 1 && <p className="muted">{t('portal.account.onlyThis')}</p>}
+            </>
+          );
+        }}
+      </QueryView>
     </section>
   );
 }

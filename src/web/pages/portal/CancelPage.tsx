@@ -1,25 +1,20 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { ApiProblem, api, getJson } from '../../api.ts';
+import { ApiProblem, api, getJson, problemText } from '../../api.ts';
 import { PHONE_INTERNATIONAL } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { Cancellation, CancellationLine, Preview } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { PhoneLink } from '../../ui/PhoneLink.tsx';
-import { ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import {
-  type Cancellation,
-  type CancellationLine,
-  type Preview,
-  previewKey,
-  problemText,
-} from './assistance-data.ts';
+import { previewKey } from './assistance-data.ts';
 import './assistance.css';
-import { ReasonList } from './EligibilityAnswer.tsx';
+import { ReasonList } from '../../cases/EligibilityAnswer.tsx';
 import { MY_MEMBERSHIPS } from './membership.ts';
 import { useMembership } from './outlet.ts';
 
@@ -45,25 +40,29 @@ export default function CancelPage() {
 
   let body: React.ReactNode;
   if (done) body = <Done cancellation={done} />;
-  else if (preview.isPending) body = <LoadingState label={t('cancel.loading')} />;
-  else if (preview.isError)
+  else
     body = (
-      <ErrorState
-        title={t('cancel.error')}
-        detail={problemText(preview.error, t('state.error.network'))}
-        onRetry={() => void preview.refetch()}
-      />
+      <QueryView
+        query={preview}
+        loading={t('cancel.loading')}
+        errorTitle={t('cancel.error')}
+        errorDetail={(error) => problemText(error, t('state.error.network'))}
+      >
+        {(data) =>
+          data.cancellation ? (
+            <Done cancellation={data.cancellation} already />
+          ) : !data.cancellable ? (
+            <div className="panel">
+              <p>{t('cancel.already')}</p>
+            </div>
+          ) : phoneOnly || !data.canCancelOnline ? (
+            <ByPhone line={phoneOnly ?? data.cancellationLine} channel={membership.channel} />
+          ) : (
+            <Online preview={data} onDone={setDone} onPhoneOnly={setPhoneOnly} />
+          )
+        }
+      </QueryView>
     );
-  else if (preview.data.cancellation) body = <Done cancellation={preview.data.cancellation} already />;
-  else if (!preview.data.cancellable)
-    body = (
-      <div className="panel">
-        <p>{t('cancel.already')}</p>
-      </div>
-    );
-  else if (phoneOnly || !preview.data.canCancelOnline)
-    body = <ByPhone line={phoneOnly ?? preview.data.cancellationLine} channel={membership.channel} />;
-  else body = <Online preview={preview.data} onDone={setDone} onPhoneOnly={setPhoneOnly} />;
 
   return (
     <div className="cancel">

@@ -1,12 +1,15 @@
 import { Link } from 'react-router';
 import { formatDate } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { type Charge, useCharges } from '../../members/membership-data.ts';
+import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useMembership } from './outlet.ts';
-import { type Charge, problemDetail, useCharges, usePlan } from './portal-data.ts';
+import { problemDetail, usePlan } from './portal-data.ts';
 import { chargeStatus, periodText, refundText } from './portal-words.ts';
 import './portal.css';
 
@@ -15,22 +18,19 @@ export default function ChargesPage() {
   const { t } = useI18n();
   const membership = useMembership();
   const charges = useCharges(membership.id);
-  let body: React.ReactNode;
-  if (charges.isPending) body = <LoadingState label={t('portal.charges.loading')} />;
-  else if (charges.isError)
-    body = (
-      <ErrorState
-        title={t('portal.charges.error')}
-        detail={problemDetail(charges.error, t)}
-        onRetry={() => void charges.refetch()}
-      />
-    );
-  else if (charges.data.length === 0) body = <NoChargesYet />;
-  else body = <ChargesTable charges={charges.data} />;
   return (
     <>
       <h1>{t('portal.charges.heading')}</h1>
-      {body}
+      <QueryView
+        query={charges}
+        loading={t('portal.charges.loading')}
+        errorTitle={t('portal.charges.error')}
+        errorDetail={(error) => problemDetail(error, t)}
+        isEmpty={(data) => data.length === 0}
+        empty={<NoChargesYet />}
+      >
+        {(data) => <ChargesTable charges={data} />}
+      </QueryView>
     </>
   );
 }
@@ -63,36 +63,42 @@ function NoChargesYet() {
 
 function ChargesTable({ charges }: { charges: Charge[] }) {
   const { t, lang } = useI18n();
+  const period = (charge: Charge) => periodText(charge.period, lang, t);
   return (
-    <table className="table" data-testid="charges">
-      <caption>{t('portal.charges.caption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('portal.charges.period')}</th>
-          <th scope="col">{t('portal.charges.date')}</th>
-          <th scope="col">{t('portal.charges.amount')}</th>
-          <th scope="col">{t('portal.charges.status')}</th>
-          <th scope="col">{t('portal.charges.receipt')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {charges.map((charge) => {
-          const status = chargeStatus(charge);
-          const period = periodText(charge.period, lang, t);
-          const lastAttempt = charge.attempts[charge.attempts.length - 1]?.at;
-          const date = charge.paidAt ?? lastAttempt ?? charge.createdAt;
-          return (
-            <tr key={charge.id}>
-              <th scope="row" data-label={t('portal.charges.period')}>
-                {period}
-              </th>
-              <td data-label={t('portal.charges.date')}>
-                <DateTime value={date} />
-              </td>
-              <td data-label={t('portal.charges.amount')}>
-                <Money centavos={charge.amount.totalCentavos} ivaIncluded />
-              </td>
-              <td data-label={t('portal.charges.status')}>
+    <DataTable
+      className="table"
+      testId="charges"
+      caption={t('portal.charges.caption')}
+      captionVisible
+      rows={charges}
+      rowKey={(charge) => charge.id}
+      columns={[
+        {
+          header: t('portal.charges.period'),
+          label: t('portal.charges.period'),
+          rowHeader: true,
+          cell: period,
+        },
+        {
+          header: t('portal.charges.date'),
+          label: t('portal.charges.date'),
+          cell: (charge) => {
+            const lastAttempt = charge.attempts[charge.attempts.length - 1]?.at;
+            return <DateTime value={charge.paidAt ?? lastAttempt ?? charge.createdAt} />;
+          },
+        },
+        {
+          header: t('portal.charges.amount'),
+          label: t('portal.charges.amount'),
+          cell: (charge) => <Money centavos={charge.amount.totalCentavos} ivaIncluded />,
+        },
+        {
+          header: t('portal.charges.status'),
+          label: t('portal.charges.status'),
+          cell: (charge) => {
+            const status = chargeStatus(charge);
+            return (
+              <>
                 <StatusBadge tone={status.tone}>{t(status.key)}</StatusBadge>
                 {charge.status === 'failed' && charge.declineLabel && (
                   <span className="charge-note">{charge.declineLabel[lang]}</span>
@@ -107,21 +113,27 @@ function ChargesTable({ charges }: { charges: Charge[] }) {
                     {refundText(refund, lang, t)}
                   </span>
                 ))}
-              </td>
-              <td data-label={t('portal.charges.receipt')}>
-                {charge.receipt ? (
-                  <Link to={`/app/cobros/${charge.id}`}>
-                    {t('portal.charges.viewReceipt')}
-                    <span className="visually-hidden"> {t('portal.charges.viewReceiptOf', { period })}</span>
-                  </Link>
-                ) : (
-                  <span className="muted">{t('portal.charges.noReceipt')}</span>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+              </>
+            );
+          },
+        },
+        {
+          header: t('portal.charges.receipt'),
+          label: t('portal.charges.receipt'),
+          cell: (charge) =>
+            charge.receipt ? (
+              <Link to={`/app/cobros/${charge.id}`}>
+                {t('portal.charges.viewReceipt')}
+                <span className="visually-hidden">
+                  {' '}
+                  {t('portal.charges.viewReceiptOf', { period: period(charge) })}
+                </span>
+              </Link>
+            ) : (
+              <span className="muted">{t('portal.charges.noReceipt')}</span>
+            ),
+        },
+      ]}
+    />
   );
 }

@@ -2,26 +2,20 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { COMPLAINT_CATEGORIES } from '../../../domains/complaints/lifecycle.ts';
-import { ApiProblem, api, getJson, newIdempotencyKey } from '../../api.ts';
+import { ApiProblem, api, getJson, newIdempotencyKey, problemText } from '../../api.ts';
+import { serviceName, useCases } from '../../cases/case-data.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
+import type { Complaint } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { PhoneLink } from '../../ui/PhoneLink.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Timeline } from '../../ui/Timeline.tsx';
-import {
-  COMPLAINTS,
-  type Complaint,
-  complaintKey,
-  problemText,
-  serviceName,
-  useCases,
-  useComplaints,
-  usePlan,
-} from './assistance-data.ts';
+import { COMPLAINTS, complaintKey, useComplaints, usePlan } from './assistance-data.ts';
 import './assistance.css';
 import { useMembership } from './outlet.ts';
 
@@ -189,27 +183,27 @@ function statusTone(status: string): Tone {
 function MyComplaints() {
   const { t } = useI18n();
   const complaints = useComplaints();
-  if (complaints.isPending) return <LoadingState label={t('complaints.list.loading')} />;
-  if (complaints.isError)
-    return (
-      <ErrorState
-        title={t('complaints.list.error')}
-        detail={problemText(complaints.error, t('state.error.network'))}
-        onRetry={() => void complaints.refetch()}
-      />
-    );
-  if (complaints.data.data.length === 0)
-    return (
-      <EmptyState title={t('complaints.list.empty')}>
-        <p>{t('complaints.list.emptyBody')}</p>
-      </EmptyState>
-    );
   return (
-    <ul className="case-list" data-testid="my-complaints">
-      {complaints.data.data.map((c) => (
-        <ComplaintCard key={c.id} complaint={c} />
-      ))}
-    </ul>
+    <QueryView
+      query={complaints}
+      loading={t('complaints.list.loading')}
+      errorTitle={t('complaints.list.error')}
+      errorDetail={(error) => problemText(error, t('state.error.network'))}
+      isEmpty={(data) => data.data.length === 0}
+      empty={
+        <EmptyState title={t('complaints.list.empty')}>
+          <p>{t('complaints.list.emptyBody')}</p>
+        </EmptyState>
+      }
+    >
+      {(data) => (
+        <ul className="case-list" data-testid="my-complaints">
+          {data.data.map((c) => (
+            <ComplaintCard key={c.id} complaint={c} />
+          ))}
+        </ul>
+      )}
+    </QueryView>
   );
 }
 
@@ -287,16 +281,20 @@ function ComplaintDetail({ id }: { id: string }) {
     queryKey: complaintKey(id),
     queryFn: () => getJson<Complaint>(`/v1/complaints/${id}`, lang),
   });
-  if (detail.isPending) return <LoadingState label={t('complaints.detail.loading')} />;
-  if (detail.isError)
-    return (
-      <ErrorState
-        title={t('complaints.detail.error')}
-        detail={problemText(detail.error, t('state.error.network'))}
-        onRetry={() => void detail.refetch()}
-      />
-    );
-  const c = detail.data;
+  return (
+    <QueryView
+      query={detail}
+      loading={t('complaints.detail.loading')}
+      errorTitle={t('complaints.detail.error')}
+      errorDetail={(error) => problemText(error, t('state.error.network'))}
+    >
+      {(c) => <ComplaintDetailView c={c} />}
+    </QueryView>
+  );
+}
+
+function ComplaintDetailView({ c }: { c: Complaint }) {
+  const { t, lang } = useI18n();
   return (
     <div className="complaint-detail">
       <h3>{t('complaints.detail.text')}</h3>

@@ -2,24 +2,18 @@ import { Link } from 'react-router';
 import { formatDate, PHONE } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import type { Lang } from '../../i18n/messages.ts';
+import type { Membership } from '../../members/membership.ts';
+import { type ServiceUsage, useCharges, useUsage } from '../../members/membership-data.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { PhoneLink } from '../../ui/PhoneLink.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
-import type { Membership } from './membership.ts';
 import { useMembership } from './outlet.ts';
-import {
-  lastCoveredInstant,
-  problemDetail,
-  type ServiceUsage,
-  useCancellation,
-  useCharges,
-  usePlan,
-  useUsage,
-} from './portal-data.ts';
+import { lastCoveredInstant, problemDetail, useCancellation, usePlan } from './portal-data.ts';
 import { cardSummary, perKeyName, perKeyValue, STATE_TONE, stateOf } from './portal-words.ts';
 import './portal.css';
 
@@ -206,34 +200,30 @@ function YearCard({ membership }: { membership: Membership }) {
 function UsageSection({ membership }: { membership: Membership }) {
   const { t, lang } = useI18n();
   const usage = useUsage(membership.id);
-  let body: React.ReactNode;
-  if (usage.isPending) body = <LoadingState label={t('portal.usage.loading')} />;
-  else if (usage.isError)
-    body = (
-      <ErrorState
-        title={t('portal.usage.error')}
-        detail={problemDetail(usage.error, t)}
-        onRetry={() => void usage.refetch()}
-      />
-    );
-  else if (usage.data.services.length === 0) body = <EmptyState title={t('portal.usage.empty')} />;
-  else
-    body = (
-      <>
-        <p>{t('portal.home.resets', { date: formatDate(usage.data.membershipYear.resetsOn, lang) })}</p>
-        <ul className="usage-list" data-testid="usage">
-          {usage.data.services.map((service) => (
-            <li key={service.serviceCode} data-service={service.serviceCode}>
-              <ServiceLeft service={service} lang={lang} t={t} />
-            </li>
-          ))}
-        </ul>
-      </>
-    );
   return (
     <section className="section" aria-labelledby="home-usage">
       <h2 id="home-usage">{t('portal.home.usage')}</h2>
-      {body}
+      <QueryView
+        query={usage}
+        loading={t('portal.usage.loading')}
+        errorTitle={t('portal.usage.error')}
+        errorDetail={(error) => problemDetail(error, t)}
+        isEmpty={(data) => data.services.length === 0}
+        empty={<EmptyState title={t('portal.usage.empty')} />}
+      >
+        {(data) => (
+          <>
+            <p>{t('portal.home.resets', { date: formatDate(data.membershipYear.resetsOn, lang) })}</p>
+            <ul className="usage-list" data-testid="usage">
+              {data.services.map((service) => (
+                <li key={service.serviceCode} data-service={service.serviceCode}>
+                  <ServiceLeft service={service} lang={lang} t={t} />
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }

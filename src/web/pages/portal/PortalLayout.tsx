@@ -5,7 +5,8 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
 import { useSession } from '../../session.tsx';
 import { Button } from '../../ui/Button.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { useMyMembership } from './membership.ts';
 
 const SECTIONS: { to: string; label: MessageKey; end?: boolean }[] = [
@@ -27,26 +28,6 @@ export default function PortalLayout() {
   useEffect(() => {
     document.title = `${t('portal.nav')} · ${t('site.title')}`;
   }, [t]);
-
-  let body: React.ReactNode;
-  if (mine.isPending) body = <LoadingState label={t('portal.loading')} />;
-  else if (mine.isError) {
-    const e = mine.error;
-    body = (
-      <ErrorState
-        title={t('portal.error.title')}
-        detail={e instanceof ApiProblem && e.detail ? e.detail : t('state.error.network')}
-        onRetry={() => void mine.refetch()}
-      />
-    );
-  } else if (!mine.membership)
-    body = (
-      <EmptyState title={t('portal.none.title')}>
-        <p>{t('portal.none.body')}</p>
-        <Button to="/contratar">{t('portal.none.cta')}</Button>
-      </EmptyState>
-    );
-  else body = <Outlet context={mine.membership} />;
 
   return (
     <div className="portal">
@@ -70,7 +51,21 @@ export default function PortalLayout() {
           ))}
         </ul>
       </nav>
-      {body}
+      <QueryView
+        query={mine}
+        loading={t('portal.loading')}
+        errorTitle={t('portal.error.title')}
+        errorDetail={(e) => (e instanceof ApiProblem && e.detail ? e.detail : t('state.error.network'))}
+        isEmpty={() => !mine.membership}
+        empty={
+          <EmptyState title={t('portal.none.title')}>
+            <p>{t('portal.none.body')}</p>
+            <Button to="/contratar">{t('portal.none.cta')}</Button>
+          </EmptyState>
+        }
+      >
+        {() => <Outlet context={mine.membership} />}
+      </QueryView>
     </div>
   );
 }

@@ -2,12 +2,13 @@ import { useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
+import type { Charge, Receipt } from '../../members/membership-data.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
 import { useMembership } from './outlet.ts';
-import { type Charge, problemDetail, type Receipt, useCharge } from './portal-data.ts';
+import { problemDetail, useCharge } from './portal-data.ts';
 import { cardSummary, chargeStatus, periodText, refundText } from './portal-words.ts';
 import './portal.css';
 

@@ -1,11 +1,7 @@
-import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
-import type { MembershipView } from '../../../domains/members/schemas.ts';
 import { getJson } from '../../api.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
-
-export type Membership = Static<typeof MembershipView>;
-export type Person = Membership['people'][number];
+import type { Membership } from '../../members/membership.ts';
 
 export const MY_MEMBERSHIPS = ['memberships', 'mine'] as const;
 

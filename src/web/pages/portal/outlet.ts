@@ -1,5 +1,5 @@
 import { useOutletContext } from 'react-router';
-import type { Membership } from './membership.ts';
+import type { Membership } from '../../members/membership.ts';
 
 /** The membership the portal shows, handed to each section by PortalLayout. */
 export function useMembership(): Membership {

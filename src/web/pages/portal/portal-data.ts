@@ -1,45 +1,20 @@
 import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
-import type { ChargeView } from '../../../domains/billing/schemas.ts';
 import type { CancellationPreview } from '../../../domains/cancellation/schemas.ts';
-import type { ServiceUsage } from '../../../domains/entitlements/decide.ts';
 import type { SessionView } from '../../../domains/identity/schemas.ts';
 import { ApiProblem, getJson, type PlanView } from '../../api.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import type { Membership } from './membership.ts';
+import type { Membership } from '../../members/membership.ts';
+import type { Charge } from '../../members/membership-data.ts';
 
 /**
  * The portal sections' reads (Resumen, Personas, Cobros, Recibo, Cuenta). Query keys carry no
  * language: every answer holds both (names, labels, reasons), so switching language fetches nothing.
  */
-export type Charge = Static<typeof ChargeView>;
-export type Receipt = NonNullable<Charge['receipt']>;
 export type Session = Static<typeof SessionView>;
-export type Usage = { membershipYear: Membership['membershipYear']; services: ServiceUsage[] };
-export type { ServiceUsage };
 
-export const chargesKey = (membershipId: string) => ['charges', membershipId] as const;
 export const SESSIONS = ['me', 'sessions'] as const;
-
-export function useUsage(membershipId: string) {
-  const { lang } = useI18n();
-  return useQuery({
-    queryKey: ['usage', membershipId],
-    queryFn: () => getJson<Usage>(`/v1/memberships/${membershipId}/usage`, lang),
-    // Used services change when a case is dispatched: read again on each visit.
-    staleTime: 0,
-  });
-}
-
-export function useCharges(membershipId: string) {
-  const { lang } = useI18n();
-  return useQuery({
-    queryKey: chargesKey(membershipId),
-    queryFn: () => getJson<{ data: Charge[] }>(`/v1/memberships/${membershipId}/charges`, lang),
-    select: (answer) => answer.data,
-  });
-}
 
 export function useCharge(chargeId: string) {
   const { lang } = useI18n();

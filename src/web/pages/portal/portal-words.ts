@@ -1,9 +1,9 @@
 import { formatDate, formatDateTime, formatMoney } from '../../i18n/format.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { isMessageKey, type Lang, type MessageKey } from '../../i18n/messages.ts';
+import type { Membership } from '../../members/membership.ts';
+import type { Charge } from '../../members/membership-data.ts';
 import type { Tone } from '../../ui/StatusBadge.tsx';
-import type { Membership } from './membership.ts';
-import type { Charge } from './portal-data.ts';
 import { lastCoveredInstant } from './portal-data.ts';
 
 /** How the portal words the API's data (states, cards, charges, devices) from the catalogue. */

@@ -1,17 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiProblem, api } from '../../api.ts';
+import { ApiProblem, api, problemText } from '../../api.ts';
+import { useSecondsSince } from '../../cases/case-live.ts';
 import { formatMoney } from '../../i18n/format.ts';
-import { problemText } from '../../pages/portal/assistance-data.ts';
-import { useSecondsSince } from '../../pages/portal/case-live.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
-import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
-import { Field, FormError } from '../../ui/Field.tsx';
+import { Field } from '../../ui/Field.tsx';
+import { FormDialog } from '../../ui/FormDialog.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { Details } from '../Details.tsx';
@@ -51,27 +51,33 @@ export default function JobPage() {
       </Link>
     </p>
   );
-  if (job.isPending) return <LoadingState label={t('provider.job.loading')} />;
-  if (job.isError && !job.data) {
-    const missing = job.error instanceof ApiProblem && job.error.status === 404;
+  // Until the job is here (or if it never comes) the shared states say so; a failed refresh keeps the job.
+  if (!job.data)
     return (
-      <section aria-labelledby="page-heading" className="provider-page">
-        <h1 id="page-heading">{t('provider.job.title')}</h1>
-        {missing ? (
-          <EmptyState title={t('provider.job.missing')}>
-            <p>{problemText(job.error, t('provider.error.network'))}</p>
-          </EmptyState>
-        ) : (
-          <ErrorState
-            title={t('provider.job.error')}
-            detail={problemText(job.error, t('provider.error.network'))}
-            onRetry={() => void job.refetch()}
-          />
+      <QueryView
+        query={job}
+        loading={t('provider.job.loading')}
+        errorTitle={t('provider.job.error')}
+        errorDetail={(error) => problemText(error, t('provider.error.network'))}
+        missing={{
+          when: (error) => error instanceof ApiProblem && error.status === 404,
+          view: (
+            <EmptyState title={t('provider.job.missing')}>
+              <p>{problemText(job.error, t('provider.error.network'))}</p>
+            </EmptyState>
+          ),
+        }}
+        frame={(state) => (
+          <section aria-labelledby="page-heading" className="provider-page">
+            <h1 id="page-heading">{t('provider.job.title')}</h1>
+            {state}
+            {back}
+          </section>
         )}
-        {back}
-      </section>
+      >
+        {() => null}
+      </QueryView>
     );
-  }
   const data = job.data;
   const name = serviceNameOf(services.data, data.serviceCode, lang);
   const cap = capOf(services.data, data.serviceCode);
@@ -201,49 +207,35 @@ function StepButtons({ job, onDone }: { job: Job; onDone: (message: string) => v
   const [asking, setAsking] = useState<Step | null>(null);
   const [cost, setCost] = useState('');
   const [costError, setCostError] = useState<string | undefined>(undefined);
-  const [problem, setProblem] = useState<string | null>(null);
   const steps = nextSteps(job.state);
-
-  const report = useMutation({
-    mutationFn: (body: { status: Step; finalCostCentavos?: number }) =>
-      api<Job>('POST', `/v1/cases/${job.id}/status`, { lang, body }),
-    onSuccess: (answer, body) => {
-      queryClient.setQueryData(jobKey(job.id), answer);
-      void queryClient.invalidateQueries({ queryKey: JOBS });
-      void queryClient.invalidateQueries({ queryKey: SELF });
-      setAsking(null);
-      onDone(t('provider.step.done', { step: t(`provider.step.${body.status}`) }));
-    },
-    onError: (error) => {
-      setProblem(problemText(error, t('provider.error.network')));
-      void queryClient.invalidateQueries({ queryKey: jobKey(job.id) });
-    },
-  });
 
   if (steps.length === 0) return null;
 
   function open(step: Step) {
-    setProblem(null);
     setCostError(undefined);
     if (step === 'completed') setCost(job.quoteCentavos !== null ? (job.quoteCentavos / 100).toFixed(2) : '');
     setAsking(step);
   }
 
-  function confirm(event: FormEvent) {
-    event.preventDefault();
+  // The final cost, checked before sending (the provider types it as pesos).
+  const centavos = asking === 'completed' ? pesosToCentavos(cost) : undefined;
+
+  async function send() {
     if (!asking) return;
-    setProblem(null);
-    if (asking === 'completed') {
-      const centavos = pesosToCentavos(cost);
-      if (centavos === undefined) {
-        setCostError(t('provider.step.cost.invalid'));
-        return;
-      }
-      setCostError(undefined);
-      report.mutate({ status: 'completed', finalCostCentavos: centavos });
-      return;
+    const body =
+      asking === 'completed' ? { status: asking, finalCostCentavos: centavos } : { status: asking };
+    try {
+      const answer = await api<Job>('POST', `/v1/cases/${job.id}/status`, { lang, body });
+      queryClient.setQueryData(jobKey(job.id), answer);
+      void queryClient.invalidateQueries({ queryKey: JOBS });
+      void queryClient.invalidateQueries({ queryKey: SELF });
+      setAsking(null);
+      onDone(t('provider.step.done', { step: t(`provider.step.${body.status}`) }));
+    } catch (error) {
+      // The job may have moved on without this phone: read it again.
+      void queryClient.invalidateQueries({ queryKey: jobKey(job.id) });
+      throw error;
     }
-    report.mutate({ status: asking });
   }
 
   return (
@@ -253,38 +245,42 @@ function StepButtons({ job, onDone }: { job: Job; onDone: (message: string) => v
           {t(`provider.step.${step}`)}
         </Button>
       ))}
-      <Dialog
+      <FormDialog
         open={asking !== null}
         onClose={() => setAsking(null)}
         title={asking ? t(`provider.step.${asking}.confirm`) : ''}
+        message={(problem) => (problem ? problemText(problem, t('provider.error.network')) : undefined)}
+        submitLabel={t('provider.step.yes')}
+        sendingLabel={t('provider.sending')}
+        cancelLabel={t('provider.dialog.back')}
+        cancelFirst
+        focusCancel
+        validate={() => {
+          if (asking === 'completed' && centavos === undefined) {
+            setCostError(t('provider.step.cost.invalid'));
+            return false;
+          }
+          setCostError(undefined);
+          return asking !== null;
+        }}
+        onSubmit={send}
       >
-        <form onSubmit={confirm} noValidate>
-          <FormError message={problem ?? undefined} />
-          <p>
-            <span className="mono">{job.number}</span> · {job.place.address}
-          </p>
-          {asking === 'completed' && (
-            <Field label={t('provider.step.cost')} hint={t('provider.step.cost.hint')} error={costError}>
-              <input
-                type="text"
-                inputMode="decimal"
-                autoComplete="off"
-                name="finalCost"
-                value={cost}
-                onChange={(e) => setCost(e.target.value)}
-              />
-            </Field>
-          )}
-          <DialogActions>
-            <Button variant="secondary" onClick={() => setAsking(null)} data-autofocus>
-              {t('provider.dialog.back')}
-            </Button>
-            <Button type="submit" disabled={report.isPending}>
-              {report.isPending ? t('provider.sending') : t('provider.step.yes')}
-            </Button>
-          </DialogActions>
-        </form>
-      </Dialog>
+        <p>
+          <span className="mono">{job.number}</span> · {job.place.address}
+        </p>
+        {asking === 'completed' && (
+          <Field label={t('provider.step.cost')} hint={t('provider.step.cost.hint')} error={costError}>
+            <input
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              name="finalCost"
+              value={cost}
+              onChange={(e) => setCost(e.target.value)}
+            />
+          </Field>
+        )}
+      </FormDialog>
     </div>
   );
 }

@@ -1,16 +1,17 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiProblem, api, newIdempotencyKey, type PlanService } from '../../api.ts';
+import { ApiProblem, api, newIdempotencyKey, type PlanService, problemText } from '../../api.ts';
+import { useSecondsSince } from '../../cases/case-live.ts';
 import { formatMoney } from '../../i18n/format.ts';
-import { problemText } from '../../pages/portal/assistance-data.ts';
-import { useSecondsSince } from '../../pages/portal/case-live.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
+import { FormDialog } from '../../ui/FormDialog.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { QueryView } from '../../ui/QueryView.tsx';
+import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { Details } from '../Details.tsx';
@@ -118,58 +119,60 @@ export default function JobsPage() {
             ))}
           </ul>
         )}
-        {offers.isPending ? (
-          <LoadingState label={t('provider.offers.loading')} />
-        ) : offers.isError && !offers.data ? (
-          <ErrorState
-            title={t('provider.offers.error')}
-            detail={problemText(offers.error, t('provider.error.network'))}
-            onRetry={() => void offers.refetch()}
-          />
-        ) : visible.length === 0 ? (
-          <EmptyState title={t('provider.offers.empty')}>
-            <p>{t('provider.offers.emptyHint')}</p>
-          </EmptyState>
-        ) : (
-          <ul className="provider-list">
-            {visible.map((offer) => (
-              <li key={offer.id}>
-                <OfferCard
-                  offer={offer}
-                  now={now}
-                  services={services.data}
-                  onAnswered={(message) => {
-                    answered.current.add(offer.id);
-                    if (message) setToast(message);
-                  }}
-                />
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView
+          query={offers}
+          loading={t('provider.offers.loading')}
+          errorTitle={t('provider.offers.error')}
+          errorDetail={(error) => problemText(error, t('provider.error.network'))}
+          keepDataOnError
+          isEmpty={() => visible.length === 0}
+          empty={
+            <EmptyState title={t('provider.offers.empty')}>
+              <p>{t('provider.offers.emptyHint')}</p>
+            </EmptyState>
+          }
+        >
+          {() => (
+            <ul className="provider-list">
+              {visible.map((offer) => (
+                <li key={offer.id}>
+                  <OfferCard
+                    offer={offer}
+                    now={now}
+                    services={services.data}
+                    onAnswered={(message) => {
+                      answered.current.add(offer.id);
+                      if (message) setToast(message);
+                    }}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
       </section>
 
       <section aria-labelledby="jobs-heading" className="provider-section">
         <h2 id="jobs-heading">{t('provider.jobs.title')}</h2>
-        {jobs.isPending ? (
-          <LoadingState label={t('provider.jobs.loading')} />
-        ) : jobs.isError && !jobs.data ? (
-          <ErrorState
-            title={t('provider.jobs.error')}
-            detail={problemText(jobs.error, t('provider.error.network'))}
-            onRetry={() => void jobs.refetch()}
-          />
-        ) : jobs.data.data.length === 0 ? (
-          <EmptyState title={t('provider.jobs.empty')} />
-        ) : (
-          <ul className="provider-list">
-            {activeFirst(jobs.data.data).map((job, i) => (
-              <li key={job.id}>
-                <JobCard job={job} services={services.data} first={i === 0} />
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryView
+          query={jobs}
+          loading={t('provider.jobs.loading')}
+          errorTitle={t('provider.jobs.error')}
+          errorDetail={(error) => problemText(error, t('provider.error.network'))}
+          keepDataOnError
+          isEmpty={(data) => data.data.length === 0}
+          empty={<EmptyState title={t('provider.jobs.empty')} />}
+        >
+          {(data) => (
+            <ul className="provider-list">
+              {activeFirst(data.data).map((job, i) => (
+                <li key={job.id}>
+                  <JobCard job={job} services={services.data} first={i === 0} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
       </section>
       <Toast message={toast} onDismiss={() => setToast(null)} closeLabel={t('provider.toast.close')} />
     </section>
@@ -185,40 +188,42 @@ function AvailabilitySwitch() {
       api('PUT', '/v1/provider/availability', { lang, body: { available } }),
     onSuccess: (answer) => queryClient.setQueryData(SELF, answer),
   });
-  if (self.isPending) return <LoadingState label={t('provider.availability.loading')} />;
-  if (self.isError)
-    return (
-      <ErrorState
-        title={t('provider.availability.error')}
-        detail={problemText(self.error, t('provider.error.network'))}
-        onRetry={() => void self.refetch()}
-      />
-    );
-  const on = self.data.available;
   return (
-    <div className={`provider-availability ${on ? 'is-on' : 'is-off'}`}>
-      <div>
-        <p className="provider-availability-name">{self.data.name}</p>
-        <p>{on ? t('provider.availability.on') : t('provider.availability.off')}</p>
-        <p className="provider-muted">
-          {t('provider.availability.load', { jobs: self.data.activeJobs, capacity: self.data.capacity })}
-        </p>
-      </div>
-      <button
-        type="button"
-        className="button button-secondary provider-switch"
-        aria-pressed={on}
-        disabled={change.isPending}
-        onClick={() => change.mutate(!on)}
-      >
-        {t('provider.availability.switch')}
-      </button>
-      {change.isError && (
-        <p className="field-error" role="alert">
-          {problemText(change.error, t('provider.error.network'))}
-        </p>
-      )}
-    </div>
+    <QueryView
+      query={self}
+      loading={t('provider.availability.loading')}
+      errorTitle={t('provider.availability.error')}
+      errorDetail={(error) => problemText(error, t('provider.error.network'))}
+    >
+      {(data) => {
+        const on = data.available;
+        return (
+          <div className={`provider-availability ${on ? 'is-on' : 'is-off'}`}>
+            <div>
+              <p className="provider-availability-name">{data.name}</p>
+              <p>{on ? t('provider.availability.on') : t('provider.availability.off')}</p>
+              <p className="provider-muted">
+                {t('provider.availability.load', { jobs: data.activeJobs, capacity: data.capacity })}
+              </p>
+            </div>
+            <button
+              type="button"
+              className="button button-secondary provider-switch"
+              aria-pressed={on}
+              disabled={change.isPending}
+              onClick={() => change.mutate(!on)}
+            >
+              {t('provider.availability.switch')}
+            </button>
+            {change.isError && (
+              <p className="field-error" role="alert">
+                {problemText(change.error, t('provider.error.network'))}
+              </p>
+            )}
+          </div>
+        );
+      }}
+    </QueryView>
   );
 }
 
@@ -383,60 +388,56 @@ function DeclineDialog({
   const queryClient = useQueryClient();
   const [reason, setReason] = useState<DeclineReason>('far');
   const [other, setOther] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const decline = useMutation({
-    mutationFn: (text: string) =>
-      api('POST', `/v1/offers/${offer.id}/decline`, { lang, body: { reason: text } }),
-    onSuccess: () => {
-      onDeclined();
-      void queryClient.invalidateQueries({ queryKey: OFFERS });
-    },
-    onError: (error) => setProblem(problemText(error, t('provider.error.network'))),
-  });
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    setProblem(null);
-    const text = reason === 'other' ? other.trim() : t(`provider.decline.reason.${reason}`);
-    if (!text) {
-      setProblem(t('provider.decline.otherMissing'));
-      return;
-    }
-    decline.mutate(text);
-  }
+  const [missing, setMissing] = useState(false);
+  const text = reason === 'other' ? other.trim() : t(`provider.decline.reason.${reason}`);
   return (
-    <Dialog open={open} onClose={onClose} title={t('provider.decline.title', { service })}>
-      <form onSubmit={submit} noValidate>
-        <FormError message={problem ?? undefined} />
-        <fieldset className="provider-reasons">
-          <legend>{t('provider.decline.why')}</legend>
-          {DECLINE_REASONS.map((r) => (
-            <label key={r} className="provider-choice">
-              <input
-                type="radio"
-                name="reason"
-                value={r}
-                checked={reason === r}
-                onChange={() => setReason(r)}
-              />
-              {t(`provider.decline.reason.${r}`)}
-            </label>
-          ))}
-        </fieldset>
-        {reason === 'other' && (
-          <Field label={t('provider.decline.other')}>
-            <textarea maxLength={500} rows={3} value={other} onChange={(e) => setOther(e.target.value)} />
-          </Field>
-        )}
-        <DialogActions>
-          <Button variant="secondary" onClick={onClose} data-autofocus>
-            {t('provider.dialog.back')}
-          </Button>
-          <Button type="submit" disabled={decline.isPending}>
-            {decline.isPending ? t('provider.sending') : t('provider.decline.submit')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onClose={onClose}
+      title={t('provider.decline.title', { service })}
+      message={(problem) =>
+        missing
+          ? t('provider.decline.otherMissing')
+          : problem
+            ? problemText(problem, t('provider.error.network'))
+            : undefined
+      }
+      submitLabel={t('provider.decline.submit')}
+      sendingLabel={t('provider.sending')}
+      cancelLabel={t('provider.dialog.back')}
+      cancelFirst
+      focusCancel
+      validate={() => {
+        setMissing(!text);
+        return Boolean(text);
+      }}
+      onSubmit={async () => {
+        await api('POST', `/v1/offers/${offer.id}/decline`, { lang, body: { reason: text } });
+        onDeclined();
+        void queryClient.invalidateQueries({ queryKey: OFFERS });
+      }}
+    >
+      <fieldset className="provider-reasons">
+        <legend>{t('provider.decline.why')}</legend>
+        {DECLINE_REASONS.map((r) => (
+          <label key={r} className="provider-choice">
+            <input
+              type="radio"
+              name="reason"
+              value={r}
+              checked={reason === r}
+              onChange={() => setReason(r)}
+            />
+            {t(`provider.decline.reason.${r}`)}
+          </label>
+        ))}
+      </fieldset>
+      {reason === 'other' && (
+        <Field label={t('provider.decline.other')}>
+          <textarea maxLength={500} rows={3} value={other} onChange={(e) => setOther(e.target.value)} />
+        </Field>
+      )}
+    </FormDialog>
   );
 }
 

@@ -1,6 +1,6 @@
-import { useI18n } from '../../i18n/i18n.tsx';
-import { DateTime } from '../../ui/DateTime.tsx';
-import type { Decision } from './assistance-data.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { DateTime } from '../ui/DateTime.tsx';
+import type { Decision } from './case-data.ts';
 
 /** Reasons as the API says them, the refusing ones first, each marked met or not (not by colour). */
 export function ReasonList({

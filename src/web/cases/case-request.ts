@@ -1,5 +1,5 @@
-import type { PlanService } from '../../api.ts';
-import { parsePesos } from '../../i18n/format.ts';
+import type { PlanService } from '../api.ts';
+import { parsePesos } from '../i18n/format.ts';
 
 /**
  * What a request for assistance asks besides the person and the place, shared by the customer's

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { type Case, type CaseEvent, caseKey } from './assistance-data.ts';
+import { type Case, type CaseEvent, caseKey } from './case-data.ts';
 
 /**
  * Every event type the case stream names (`event:` lines). EventSource only hands a named event to

@@ -1,0 +1,94 @@
+import { Link } from 'react-router';
+import type { Case } from '../../cases/case-data.ts';
+import { caseDetails, vehicleText } from '../../cases/case-facts.ts';
+import { FactList } from '../../cases/FactList.tsx';
+import { useStaffI18n } from '../../staff/i18n.ts';
+import { DateTime } from '../../ui/DateTime.tsx';
+import { Money } from '../../ui/Money.tsx';
+import { stateName } from '../agent/words.ts';
+
+/** The case as the agent reads it on the board: who, where (with the point), what, and the SLA's clocks. */
+export function CaseFacts({ kase }: { kase: Case }) {
+  const { t, tc } = useStaffI18n();
+  const details = caseDetails(kase);
+  const vehicle = vehicleText(details);
+  const late = (clock: 'dispatch' | 'arrival') => kase.sla.breached.includes(clock);
+  return (
+    <FactList
+      className="agent-dl"
+      layout="flat"
+      facts={[
+        {
+          key: 'person',
+          label: t('agent.case.person'),
+          value: (
+            <>
+              <Link to={`/console/miembros/${kase.membershipId}`}>{kase.person.name}</Link>
+              {kase.person.id !== 'titular' && (
+                <span className="agent-sub">{t('agent.case.beneficiary')}</span>
+              )}
+            </>
+          ),
+        },
+        {
+          key: 'place',
+          label: t('agent.case.place'),
+          value: (
+            <>
+              {kase.place.address}
+              {kase.place.stateCode && <>, {stateName(kase.place.stateCode, tc)}</>}
+              <span className="agent-sub mono">
+                {kase.place.lat.toFixed(5)}, {kase.place.lng.toFixed(5)}
+              </span>
+            </>
+          ),
+        },
+        { key: 'description', label: t('agent.case.description'), value: kase.description },
+        !!vehicle && { key: 'vehicle', label: t('agent.case.vehicle'), value: vehicle },
+        !!details.destination?.address && {
+          key: 'destination',
+          label: t('agent.case.destination'),
+          value: details.destination.address,
+        },
+        !!details.specialty && {
+          key: 'specialty',
+          label: t('agent.new.specialty'),
+          value: details.specialty,
+        },
+        details.estimatedCostCentavos !== undefined && {
+          key: 'estimate',
+          label: t('agent.new.estimate'),
+          value: <Money centavos={details.estimatedCostCentavos} />,
+        },
+        { key: 'requested', label: t('agent.case.requested'), value: <DateTime value={kase.requestedAt} /> },
+        !!kase.sla.dispatchDueAt && {
+          key: 'slaDispatch',
+          label: t('agent.case.slaDispatch'),
+          valueClassName: late('dispatch') ? 'agent-late' : undefined,
+          value: (
+            <>
+              <DateTime value={kase.sla.dispatchDueAt} />
+              {late('dispatch') && ` · ${t('agent.case.late')}`}
+            </>
+          ),
+        },
+        !!kase.sla.arrivalDueAt && {
+          key: 'slaArrival',
+          label: t('agent.case.slaArrival'),
+          valueClassName: late('arrival') ? 'agent-late' : undefined,
+          value: (
+            <>
+              <DateTime value={kase.sla.arrivalDueAt} />
+              {late('arrival') && ` · ${t('agent.case.late')}`}
+            </>
+          ),
+        },
+        !!kase.closeReason && {
+          key: 'closeReason',
+          label: t('agent.case.closeReason'),
+          value: kase.closeReason,
+        },
+      ]}
+    />
+  );
+}

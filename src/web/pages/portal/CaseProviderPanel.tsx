@@ -1,0 +1,40 @@
+import type { Case, CaseEvent } from '../../cases/case-data.ts';
+import { distanceOf, useEtaMinutes } from '../../cases/case-facts.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { PhoneLink } from '../../ui/PhoneLink.tsx';
+
+/** Who is coming, their phone, and how long until they arrive (counted down on the page). */
+export function ProviderPanel({ kase, timeline }: { kase: Case; timeline: CaseEvent[] }) {
+  const { t, lang } = useI18n();
+  const minutes = useEtaMinutes(kase.eta);
+  const km = distanceOf(kase, timeline);
+  const coming = kase.state === 'dispatched' || kase.state === 'en_route';
+  const provider = kase.provider;
+  if (!provider) return null;
+  const digits = provider.phone.replace(/[^\d+]/g, '');
+  const distance =
+    km === undefined
+      ? undefined
+      : new Intl.NumberFormat(lang === 'es' ? 'es-MX' : 'en-US', { maximumFractionDigits: 1 }).format(km);
+  return (
+    <section className="panel provider" aria-labelledby="provider-heading">
+      <h2 id="provider-heading">{t('assistance.provider.heading')}</h2>
+      <p className="provider-name">{provider.name}</p>
+      <p>
+        {t('assistance.provider.phone')}{' '}
+        <PhoneLink
+          phone={{ display: provider.phone, tel: digits.startsWith('+') ? digits : `+52${digits}` }}
+        />
+      </p>
+      {coming && minutes !== undefined && (
+        <p className="eta" data-testid="eta">
+          {minutes > 0 ? t('assistance.provider.eta', { minutes }) : t('assistance.provider.arriving')}
+          {distance !== undefined && (
+            <span className="muted"> · {t('assistance.provider.distance', { km: distance })}</span>
+          )}
+        </p>
+      )}
+      {kase.state === 'on_site' && <p className="eta">{t('assistance.provider.onSite')}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,453 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useId, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { type PlanService, problemText } from '../../api.ts';
+import { CASES } from '../../cases/case-data.ts';
+import { caseRequestBody, checkDetails, type DetailsProblem, detailsOf } from '../../cases/case-request.ts';
+import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
+import { nearestState, statePoint } from '../../cases/place.ts';
+import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
+import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
+import { parsePesos } from '../../i18n/format.ts';
+import { type Translate, useI18n } from '../../i18n/i18n.tsx';
+import { isMessageKey, type MessageKey } from '../../i18n/messages.ts';
+import type { Membership, Person } from '../../members/membership.ts';
+import { Button } from '../../ui/Button.tsx';
+import { Field, FormError } from '../../ui/Field.tsx';
+import { PAGE_CATEGORIES, pageCategoryOf } from '../plan-rules.ts';
+
+/**
+ * The customer's request for assistance. The shared parts (person, state, details, the
+ * eligibility answer, sending) are `cases/`'s; the customer's own are the services as cards by
+ * category, the browser's location, and the reimbursement claim (filed only here: it needs the
+ * customer's evidence).
+ */
+interface Located {
+  lat: number;
+  lng: number;
+  accuracy: number;
+}
+
+interface FormState {
+  serviceCode: string;
+  personId: string;
+  stateCode: string;
+  address: string;
+  description: string;
+  specialty: string;
+  callbackPhone: string;
+  vehicleMake: string;
+  vehicleModel: string;
+  vehicleYear: string;
+  vehiclePlates: string;
+  vehicleColor: string;
+  destination: string;
+  withdrawalAmount: string;
+  withdrawalAt: string;
+  withdrawalAtm: string;
+  cardMaximum: string;
+}
+
+const EMPTY: FormState = {
+  serviceCode: '',
+  personId: 'titular',
+  stateCode: '',
+  address: '',
+  description: '',
+  specialty: '',
+  callbackPhone: '',
+  vehicleMake: '',
+  vehicleModel: '',
+  vehicleYear: '',
+  vehiclePlates: '',
+  vehicleColor: '',
+  destination: '',
+  withdrawalAmount: '',
+  withdrawalAt: '',
+  withdrawalAtm: '',
+  cardMaximum: '',
+};
+
+/** Pesos as typed ("1,500.50", "1500") to centavos; undefined when it is not an amount above zero. */
+function centavosOf(text: string): number | undefined {
+  const value = parsePesos(text);
+  return value !== undefined && value > 0 ? value : undefined;
+}
+
+const DETAILS_PROBLEMS = {
+  description: 'assistance.form.error.description',
+  specialty: 'assistance.form.error.specialty',
+  callbackPhone: 'assistance.form.error.phone',
+  vehicleYear: 'assistance.form.error.year',
+} as const satisfies Record<DetailsProblem, MessageKey>;
+
+function personLabel(p: Person, t: Translate, lang: 'es' | 'en'): string {
+  const kind = `assistance.person.${p.kind}`;
+  const base = `${p.fullName} (${isMessageKey(kind) ? t(kind) : p.kind})`;
+  return p.covered ? base : `${base} — ${t('assistance.person.notCovered')}: ${p.coverage.reason[lang]}`;
+}
+
+export function RequestForm({ membership, services }: { membership: Membership; services: PlanService[] }) {
+  const { t, lang } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const request = useRequestForm({
+    initial: EMPTY,
+    services,
+    lang,
+    onCreated: (created) => {
+      void queryClient.invalidateQueries({ queryKey: CASES });
+      navigate(`/app/casos/${created.id}`);
+    },
+  });
+  const { form, set, setForm, problems, setProblems, apiProblem, service, needs } = request;
+  const [located, setLocated] = useState<Located | null>(null);
+  const [locating, setLocating] = useState(false);
+  const [locateProblem, setLocateProblem] = useState<string | null>(null);
+  const summaryId = useId();
+
+  // The specialty counts in the decision (one per specialty): wait until the customer stops typing.
+  const specialty = useSettled(form.specialty.trim(), 500);
+  const { eligibility, decision, canSend } = useEligibility({
+    queryKey: [
+      'eligibility',
+      membership.id,
+      form.personId,
+      form.serviceCode,
+      needs.specialty ? specialty : '',
+    ],
+    enabled: form.serviceCode !== '' && form.personId !== '',
+    lang,
+    body: {
+      membershipId: membership.id,
+      personId: form.personId,
+      serviceCode: form.serviceCode,
+      ...(needs.specialty && specialty.length >= 2 ? { specialty } : {}),
+    },
+  });
+
+  function locate() {
+    setLocateProblem(null);
+    if (!('geolocation' in navigator)) {
+      setLocateProblem(t('assistance.place.unsupported'));
+      return;
+    }
+    setLocating(true);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const point = { lat: position.coords.latitude, lng: position.coords.longitude };
+        setLocated({ ...point, accuracy: Math.round(position.coords.accuracy) });
+        setLocating(false);
+        setProblems((p) => ({ ...p, place: undefined }));
+        const guess = nearestState(point);
+        setForm((f) => (f.stateCode === '' && guess ? { ...f, stateCode: guess.code } : f));
+      },
+      (error) => {
+        setLocating(false);
+        setLocateProblem(
+          error.code === error.PERMISSION_DENIED
+            ? t('assistance.place.denied')
+            : t('assistance.place.failed'),
+        );
+      },
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
+    );
+  }
+
+  function build(): Built<FormState> {
+    const p: Built<FormState>['problems'] = {};
+    if (!service) p.serviceCode = t('assistance.form.error.service');
+    if (!form.personId) p.personId = t('assistance.form.error.person');
+    const point = located ?? statePoint(form.stateCode);
+    if (!point) p.stateCode = t('assistance.form.error.state');
+    if (form.address.trim().length < 3) p.address = t('assistance.form.error.address');
+    const checked = checkDetails(form, needs);
+    for (const problem of checked.problems) p[problem] = t(DETAILS_PROBLEMS[problem]);
+    const amount = centavosOf(form.withdrawalAmount);
+    const maximum = centavosOf(form.cardMaximum);
+    if (needs.claim) {
+      if (amount === undefined) p.withdrawalAmount = t('assistance.form.error.amount');
+      if (maximum === undefined) p.cardMaximum = t('assistance.form.error.amount');
+      if (!form.withdrawalAt) p.withdrawalAt = t('assistance.form.error.when');
+      if (form.withdrawalAtm.trim().length < 3) p.withdrawalAtm = t('assistance.form.error.atm');
+    }
+    if (Object.values(p).some(Boolean) || !point || !service) return { problems: p };
+
+    const details = {
+      ...detailsOf(form, needs, checked.year),
+      ...(needs.claim
+        ? {
+            withdrawal: {
+              amountCentavos: amount,
+              // Typed as Mexico City's wall clock, which is UTC−6 all year (no daylight saving since 2022).
+              at: new Date(`${form.withdrawalAt}:00-06:00`).toISOString(),
+              atm: form.withdrawalAtm.trim(),
+            },
+            cardDailyAtmMaximumCentavos: maximum,
+          }
+        : {}),
+    };
+    return {
+      problems: p,
+      body: caseRequestBody({
+        membershipId: membership.id,
+        personId: form.personId,
+        serviceCode: service.code,
+        address: form.address.trim(),
+        point,
+        stateCode: form.stateCode,
+        description: form.description,
+        details,
+      }),
+    };
+  }
+
+  const byCategory = useMemo(
+    () =>
+      PAGE_CATEGORIES.map((c) => ({
+        key: c.key,
+        services: services.filter((s) => pageCategoryOf(s.category) === c.key),
+      })).filter((c) => c.services.length > 0),
+    [services],
+  );
+  const fieldProblem = (path: string) => apiProblem?.fieldMessage(path);
+  const formMessage =
+    apiProblem && apiProblem.fields.length === 0
+      ? (apiProblem.detail ?? t('state.error.network'))
+      : apiProblem || request.hasProblems
+        ? t('assistance.form.error.fix')
+        : undefined;
+
+  return (
+    <form onSubmit={request.submit(build)} noValidate className="request-form" aria-describedby={summaryId}>
+      <p id={summaryId} className="muted">
+        {t('assistance.form.intro')}
+      </p>
+      <div ref={request.errorRef} tabIndex={-1}>
+        <FormError message={formMessage} />
+      </div>
+
+      <fieldset className="request-group">
+        <legend>{t('assistance.form.service')}</legend>
+        {problems.serviceCode && <p className="field-error">{problems.serviceCode}</p>}
+        {byCategory.map((category) => (
+          <fieldset key={category.key} className="service-group">
+            <legend>{t(`category.${category.key}`)}</legend>
+            <ul className="service-options">
+              {category.services.map((s) => (
+                <li key={s.code}>
+                  <label className="service-option">
+                    <input
+                      type="radio"
+                      name="service"
+                      value={s.code}
+                      checked={form.serviceCode === s.code}
+                      onChange={() => set('serviceCode', s.code)}
+                      aria-describedby={`service-${s.code}`}
+                    />
+                    <span className="service-option-name">{s.name[lang]}</span>
+                  </label>
+                  <span id={`service-${s.code}`} className="service-option-summary">
+                    {s.summary[lang]}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+        ))}
+        {service && (
+          <p className="service-how">
+            {isMessageKey(`assistance.how.${service.fulfilment}`)
+              ? t(`assistance.how.${service.fulfilment}` as 'assistance.how.dispatch')
+              : service.description[lang]}
+          </p>
+        )}
+      </fieldset>
+
+      <fieldset className="request-group">
+        <legend>{t('assistance.form.who')}</legend>
+        <PersonSelect
+          label={t('assistance.form.person')}
+          people={membership.people}
+          value={form.personId}
+          onChange={(personId) => set('personId', personId)}
+          optionLabel={(p) => personLabel(p, t, lang)}
+          error={problems.personId ?? fieldProblem('personId')}
+        />
+      </fieldset>
+
+      <fieldset className="request-group">
+        <legend>{t('assistance.form.where')}</legend>
+        <div className="locate">
+          <Button variant="secondary" onClick={locate} disabled={locating}>
+            {locating ? t('assistance.place.locating') : t('assistance.place.useMine')}
+          </Button>
+          <p className="locate-status" role="status">
+            {located
+              ? t('assistance.place.located', { meters: located.accuracy })
+              : (locateProblem ?? t('assistance.place.why'))}
+          </p>
+          {located && (
+            <Button variant="secondary" onClick={() => setLocated(null)}>
+              {t('assistance.place.forget')}
+            </Button>
+          )}
+        </div>
+        <StateSelect
+          label={t('assistance.form.state')}
+          hint={located ? t('assistance.form.stateHintLocated') : t('assistance.form.stateHint')}
+          pick={t('assistance.form.statePick')}
+          value={form.stateCode}
+          onChange={(code) => set('stateCode', code)}
+          error={problems.stateCode ?? fieldProblem('place/stateCode')}
+        />
+        <Field
+          label={t('assistance.form.address')}
+          hint={located ? t('assistance.form.addressHintLocated') : t('assistance.form.addressHint')}
+          error={problems.address ?? fieldProblem('place/address')}
+        >
+          <input
+            type="text"
+            autoComplete="street-address"
+            value={form.address}
+            maxLength={300}
+            onChange={(e) => set('address', e.target.value)}
+          />
+        </Field>
+      </fieldset>
+
+      <fieldset className="request-group">
+        <legend>{t('assistance.form.details')}</legend>
+        <DetailsFields
+          form={form}
+          set={set}
+          needs={needs}
+          rowClassName="field-row"
+          phoneAutoComplete
+          errorOf={(field, path) => problems[field] ?? (path ? fieldProblem(path) : undefined)}
+          words={{
+            specialty: t('assistance.form.specialty'),
+            specialtyHint: t('assistance.form.specialtyHint'),
+            callback: t('assistance.form.callback'),
+            callbackHint: t('assistance.form.callbackHint'),
+            vehicle: t('assistance.form.vehicle'),
+            vehicleMake: t('assistance.form.vehicleMake'),
+            vehicleModel: t('assistance.form.vehicleModel'),
+            vehicleYear: t('assistance.form.vehicleYear'),
+            vehiclePlates: t('assistance.form.vehiclePlates'),
+            vehicleColor: t('assistance.form.vehicleColor'),
+            destination: t('assistance.form.destination'),
+            destinationHint: t('assistance.form.destinationHint'),
+            description: t('assistance.form.description'),
+            descriptionHint: t('assistance.form.descriptionHint'),
+          }}
+          beforeDescription={
+            needs.claim && (
+              <ClaimFields
+                form={form}
+                set={set}
+                errorOf={(field, path) => problems[field] ?? fieldProblem(path)}
+              />
+            )
+          }
+        />
+      </fieldset>
+
+      <section
+        className="check"
+        aria-labelledby="check-heading"
+        aria-live="polite"
+        aria-busy={eligibility.isFetching}
+      >
+        <h3 id="check-heading">{t('assistance.eligibility.heading')}</h3>
+        <EligibilityState
+          serviceChosen={form.serviceCode !== ''}
+          eligibility={eligibility}
+          muted="muted"
+          words={{
+            pick: t('assistance.eligibility.pick'),
+            checking: t('assistance.eligibility.checking'),
+            error: (error) => problemText(error, t('state.error.network')),
+            retry: t('state.error.retry'),
+          }}
+          answer={(d) => <EligibilityAnswer decision={d} headingLevel={4} />}
+        />
+      </section>
+
+      <div className="actions">
+        <Button type="submit" disabled={!canSend || request.sending}>
+          {request.sending ? t('assistance.form.sending') : t('assistance.form.send')}
+        </Button>
+      </div>
+      {decision && !decision.allowed && <p className="muted">{t('assistance.form.refusedHelp')}</p>}
+    </form>
+  );
+}
+
+type ClaimField = 'withdrawalAmount' | 'withdrawalAt' | 'withdrawalAtm' | 'cardMaximum';
+
+/** A reimbursement claim's withdrawal (the customer's own: the agent does not file claims). */
+function ClaimFields({
+  form,
+  set,
+  errorOf,
+}: {
+  form: Pick<FormState, ClaimField>;
+  set: (field: ClaimField, value: string) => void;
+  errorOf: (field: ClaimField, apiPath: string) => string | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset className="subgroup">
+      <legend>{t('assistance.form.claim')}</legend>
+      <p className="muted">{t('assistance.form.claimIntro')}</p>
+      <Field
+        label={t('assistance.form.claimAmount')}
+        hint={t('assistance.form.pesosHint')}
+        error={errorOf('withdrawalAmount', 'details/withdrawal/amountCentavos')}
+      >
+        <input
+          type="text"
+          inputMode="decimal"
+          value={form.withdrawalAmount}
+          onChange={(e) => set('withdrawalAmount', e.target.value)}
+        />
+      </Field>
+      <Field
+        label={t('assistance.form.claimWhen')}
+        hint={t('assistance.form.claimWhenHint')}
+        error={errorOf('withdrawalAt', 'details/withdrawal/at')}
+      >
+        <input
+          type="datetime-local"
+          value={form.withdrawalAt}
+          onChange={(e) => set('withdrawalAt', e.target.value)}
+        />
+      </Field>
+      <Field
+        label={t('assistance.form.claimAtm')}
+        hint={t('assistance.form.claimAtmHint')}
+        error={errorOf('withdrawalAtm', 'details/withdrawal/atm')}
+      >
+        <input
+          type="text"
+          value={form.withdrawalAtm}
+          maxLength={300}
+          onChange={(e) => set('withdrawalAtm', e.target.value)}
+        />
+      </Field>
+      <Field
+        label={t('assistance.form.claimMaximum')}
+        hint={t('assistance.form.claimMaximumHint')}
+        error={errorOf('cardMaximum', 'details/cardDailyAtmMaximumCentavos')}
+      >
+        <input
+          type="text"
+          inputMode="decimal"
+          value={form.cardMaximum}
+          onChange={(e) => set('cardMaximum', e.target.value)}
+        />
+      </Field>
+    </fieldset>
+  );
+}
