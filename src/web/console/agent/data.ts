@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { ComplaintPage } from '../../../domains/complaints/schemas.ts';
-import type { CandidateView } from '../../../domains/dispatch/service.ts';
+import type { CandidateView } from '../../../domains/dispatch/schemas.ts';
 import type { MembershipEventView, SearchResult } from '../../../domains/members/schemas.ts';
 import { ApiProblem, getJson, type PlanService, type PlanView } from '../../api.ts';
 import { type Case, isOpen } from '../../cases/case-data.ts';
@@ -16,7 +16,7 @@ import { useStaffI18n } from '../../staff/i18n.ts';
  */
 export type Found = Static<typeof SearchResult>;
 export type MembershipEvent = Static<typeof MembershipEventView>;
-export type Candidate = CandidateView;
+export type Candidate = Static<typeof CandidateView>;
 export type { Case, Complaint, Membership, Preview };
 
 export const memberKey = (id: string) => ['staff', 'membership', id] as const;
