@@ -45,7 +45,10 @@ import { EntitlementsService } from './domains/entitlements/service.ts';
 import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import { BeneficiariesService } from './domains/members/beneficiaries.ts';
+import { ContractingService } from './domains/members/contracting.ts';
 import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
+import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
@@ -116,6 +119,10 @@ export interface Services {
   entitlements: EntitlementsService;
   identity: IdentityService;
   members: MembersService;
+  /** Contracting a membership, and checking a contracting request first. */
+  contracting: ContractingService;
+  /** The people a membership covers besides its titular. */
+  beneficiaries: BeneficiariesService;
   payments: PaymentGateway;
   jobs: Jobs;
   /** The dispatch fulfilment: offers, the hand assignment, the excess. */
@@ -205,9 +212,12 @@ export function buildServices(
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
   const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
-  const members = new MembersService(
+  const membershipRecords = new MembershipRecords(membersRepository, audit, clock);
+  const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
+  const contracting = new ContractingService(
     db,
     membersRepository,
+    membershipRecords,
     catalogRepository,
     identity,
     payments,
@@ -215,6 +225,7 @@ export function buildServices(
     idempotency,
     clock,
   );
+  const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
   const entitlements = new EntitlementsService(
     db,
     new EntitlementsRepository(),
@@ -320,6 +331,8 @@ export function buildServices(
     entitlements,
     identity,
     members,
+    contracting,
+    beneficiaries,
     payments,
     jobs,
     onsite,
@@ -426,7 +439,11 @@ export async function buildApp({
   await app.register(catalogRoutes, { catalog: services.catalog });
   await app.register(identityRoutes, { identity: services.identity });
   await app.register(auditRoutes, { audit: services.audit });
-  await app.register(membersRoutes, { members: services.members });
+  await app.register(membersRoutes, {
+    members: services.members,
+    contracting: services.contracting,
+    beneficiaries: services.beneficiaries,
+  });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
   await app.register(claimsRoutes, { claims: services.claims });

@@ -281,7 +281,7 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
         expYear: 2030,
         cvv: '123',
       });
-      const contracted = await services.members.contract(
+      const contracted = await services.contracting.contract(
         actor,
         {
           planCode: family.plan,
@@ -300,11 +300,13 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
     memberships[family.channel] = membershipId;
     // Each beneficiary by name, removed ones included: one the demo user removed is not missing.
     const present = new Set(
-      (await services.members.listBeneficiaries(SYSTEM_ACTOR, membershipId, true)).map((b) => b.fullName),
+      (await services.beneficiaries.listBeneficiaries(SYSTEM_ACTOR, membershipId, true)).map(
+        (b) => b.fullName,
+      ),
     );
     for (const beneficiary of family.beneficiaries) {
       if (!present.has(beneficiary.fullName))
-        await services.members.addBeneficiary(actor, membershipId, beneficiary);
+        await services.beneficiaries.addBeneficiary(actor, membershipId, beneficiary);
     }
   }
   const { online, phone, bank } = memberships;

@@ -131,7 +131,7 @@ function othersAreHidden(expected: Record<Caller, number>): Record<Caller, numbe
 }
 const addChild = async (membershipId: string) =>
   (
-    await t.services.members.addBeneficiary(SYSTEM_ACTOR, membershipId, {
+    await t.services.beneficiaries.addBeneficiary(SYSTEM_ACTOR, membershipId, {
       kind: 'child',
       fullName: 'Hija Temporal López',
       birthDate: '2015-01-01',
