@@ -42,9 +42,12 @@ import { DispatchService } from './domains/dispatch/service.ts';
 import { EntitlementsRepository } from './domains/entitlements/repository.ts';
 import { entitlementsRoutes } from './domains/entitlements/routes.ts';
 import { EntitlementsService } from './domains/entitlements/service.ts';
+import { ApiKeysService } from './domains/identity/api-keys.ts';
 import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import { SessionsService } from './domains/identity/sessions.ts';
+import { SignInThrottle } from './domains/identity/throttle.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
 import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
@@ -117,7 +120,11 @@ export interface Services {
   complaints: ComplaintsService;
   dispatch: DispatchService;
   entitlements: EntitlementsService;
+  /** People's accounts. */
   identity: IdentityService;
+  /** Signing in and out, sessions, the CSRF token, changing one's own password. */
+  sessions: SessionsService;
+  apiKeys: ApiKeysService;
   members: MembersService;
   /** Contracting a membership, and checking a contracting request first. */
   contracting: ContractingService;
@@ -203,9 +210,13 @@ export function buildServices(
   const db = database.db;
   const audit = new AuditService(db, new AuditRepository(), clock);
   const catalogRepository = new CatalogRepository(membershipCountsByPlanVersion);
-  const identity = new IdentityService(db, new IdentityRepository(providerExists), audit, clock, {
+  const identityRepository = new IdentityRepository(providerExists);
+  const identity = new IdentityService(db, identityRepository, audit, clock, {
     demoAccounts: options.demoAccounts,
   });
+  const throttle = new SignInThrottle(db, identityRepository, audit);
+  const sessions = new SessionsService(db, identityRepository, throttle, audit, clock);
+  const apiKeys = new ApiKeysService(db, identityRepository, audit, clock);
   // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
   const payments = new SandboxGateway(db, new SandboxRepository(), clock, {
     latencyMs: options.sandboxLatencyMs,
@@ -330,6 +341,8 @@ export function buildServices(
     dispatch,
     entitlements,
     identity,
+    sessions,
+    apiKeys,
     members,
     contracting,
     beneficiaries,
@@ -411,7 +424,7 @@ export async function buildApp({
   const services = given ?? buildServices(database, clock, serviceOptionsOf(config));
   // Keys revoked by any process are forgotten here at once.
   const unlisten = await listen(database, API_KEY_REVOKED_CHANNEL, (prefix) =>
-    services.identity.forgetApiKey(prefix),
+    services.apiKeys.forgetApiKey(prefix),
   );
   const hub = new CaseEventsHub();
   await hub.start(database);
@@ -428,7 +441,13 @@ export async function buildApp({
   await app.register(problemPlugin);
   await app.register(cacheControlPlugin);
   await app.register(jsonBodyPlugin);
-  await app.register(authPlugin, { identity: services.identity });
+  await app.register(authPlugin, {
+    identity: {
+      authenticateApiKey: (key) => services.apiKeys.authenticateApiKey(key),
+      authenticateSession: (token) => services.sessions.authenticateSession(token),
+      verifyCsrf: (token, presented) => services.sessions.verifyCsrf(token, presented),
+    },
+  });
   await app.register(cardGuardPlugin);
   await app.register(textGuardPlugin);
   await app.register(metricsPlugin);
@@ -437,7 +456,11 @@ export async function buildApp({
 
   // Domains.
   await app.register(catalogRoutes, { catalog: services.catalog });
-  await app.register(identityRoutes, { identity: services.identity });
+  await app.register(identityRoutes, {
+    identity: services.identity,
+    sessions: services.sessions,
+    apiKeys: services.apiKeys,
+  });
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(membersRoutes, {
     members: services.members,

@@ -9,7 +9,7 @@ import {
   DEMO_SLOTS,
 } from './domains/dispatch/seed-data.ts';
 import { usageKey } from './domains/entitlements/decide.ts';
-import { SCOPES_BY_KIND } from './domains/identity/service.ts';
+import { SCOPES_BY_KIND } from './domains/identity/api-keys.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
 import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
 import { mexicoCityDate, mexicoCityTime } from './lib/clock.ts';
@@ -100,9 +100,9 @@ export async function seed(
   }
 
   const key = options.demo.apiKey ?? demoApiKeyFor(password);
-  if (!(await services.identity.apiKeyIsLive(key))) {
-    await services.identity.revokeApiKeysNamed(SYSTEM_ACTOR, DEMO_API_KEY_NAME);
-    await services.identity.createApiKey(SYSTEM_ACTOR, {
+  if (!(await services.apiKeys.apiKeyIsLive(key))) {
+    await services.apiKeys.revokeApiKeysNamed(SYSTEM_ACTOR, DEMO_API_KEY_NAME);
+    await services.apiKeys.createApiKey(SYSTEM_ACTOR, {
       name: DEMO_API_KEY_NAME,
       kind: 'partner',
       scopes: [...SCOPES_BY_KIND.partner],

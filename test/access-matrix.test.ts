@@ -114,7 +114,7 @@ let serial = 0;
 const throwawayUser = async () => (await createUser(t, 'agent')).id;
 const throwawayKey = async () =>
   (
-    await t.services.identity.createApiKey(SYSTEM_ACTOR, {
+    await t.services.apiKeys.createApiKey(SYSTEM_ACTOR, {
       name: 'throwaway',
       kind: 'metrics',
       scopes: ['metrics:read'],
