@@ -124,6 +124,7 @@ export interface Services {
   identity: IdentityService;
   /** Signing in and out, sessions, the CSRF token, changing one's own password. */
   sessions: SessionsService;
+  /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
   apiKeys: ApiKeysService;
   members: MembersService;
   /** Contracting a membership, and checking a contracting request first. */
