@@ -87,7 +87,7 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
       await rows<{ id: string }>(db, sql`select id from memberships order by random() limit 5000`)
     ).map((r) => r.id);
     const key = (
-      await services.identity.createApiKey(SYSTEM_ACTOR, {
+      await services.apiKeys.createApiKey(SYSTEM_ACTOR, {
         name: 'bench',
         kind: 'partner',
         scopes: ['eligibility:read'],

@@ -42,10 +42,16 @@ import { DispatchService } from './domains/dispatch/service.ts';
 import { EntitlementsRepository } from './domains/entitlements/repository.ts';
 import { entitlementsRoutes } from './domains/entitlements/routes.ts';
 import { EntitlementsService } from './domains/entitlements/service.ts';
+import { ApiKeysService } from './domains/identity/api-keys.ts';
 import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
+import { SessionsService } from './domains/identity/sessions.ts';
+import { SignInThrottle } from './domains/identity/throttle.ts';
+import { BeneficiariesService } from './domains/members/beneficiaries.ts';
+import { ContractingService } from './domains/members/contracting.ts';
 import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
+import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
@@ -114,8 +120,17 @@ export interface Services {
   complaints: ComplaintsService;
   dispatch: DispatchService;
   entitlements: EntitlementsService;
+  /** People's accounts. */
   identity: IdentityService;
+  /** Signing in and out, sessions, the CSRF token, changing one's own password. */
+  sessions: SessionsService;
+  /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
+  apiKeys: ApiKeysService;
   members: MembersService;
+  /** Contracting a membership, and checking a contracting request first. */
+  contracting: ContractingService;
+  /** The people a membership covers besides its titular. */
+  beneficiaries: BeneficiariesService;
   payments: PaymentGateway;
   jobs: Jobs;
   /** The dispatch fulfilment: offers, the hand assignment, the excess. */
@@ -196,18 +211,25 @@ export function buildServices(
   const db = database.db;
   const audit = new AuditService(db, new AuditRepository(), clock);
   const catalogRepository = new CatalogRepository(membershipCountsByPlanVersion);
-  const identity = new IdentityService(db, new IdentityRepository(providerExists), audit, clock, {
+  const identityRepository = new IdentityRepository(providerExists);
+  const identity = new IdentityService(db, identityRepository, audit, clock, {
     demoAccounts: options.demoAccounts,
   });
+  const throttle = new SignInThrottle(db, identityRepository, audit);
+  const sessions = new SessionsService(db, identityRepository, throttle, audit, clock);
+  const apiKeys = new ApiKeysService(db, identityRepository, audit, clock);
   // The only adapter so far; PAYMENT_GATEWAY will choose here when a real processor arrives.
   const payments = new SandboxGateway(db, new SandboxRepository(), clock, {
     latencyMs: options.sandboxLatencyMs,
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
   const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
-  const members = new MembersService(
+  const membershipRecords = new MembershipRecords(membersRepository, audit, clock);
+  const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
+  const contracting = new ContractingService(
     db,
     membersRepository,
+    membershipRecords,
     catalogRepository,
     identity,
     payments,
@@ -215,6 +237,7 @@ export function buildServices(
     idempotency,
     clock,
   );
+  const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
   const entitlements = new EntitlementsService(
     db,
     new EntitlementsRepository(),
@@ -319,7 +342,11 @@ export function buildServices(
     dispatch,
     entitlements,
     identity,
+    sessions,
+    apiKeys,
     members,
+    contracting,
+    beneficiaries,
     payments,
     jobs,
     onsite,
@@ -398,7 +425,7 @@ export async function buildApp({
   const services = given ?? buildServices(database, clock, serviceOptionsOf(config));
   // Keys revoked by any process are forgotten here at once.
   const unlisten = await listen(database, API_KEY_REVOKED_CHANNEL, (prefix) =>
-    services.identity.forgetApiKey(prefix),
+    services.apiKeys.forgetApiKey(prefix),
   );
   const hub = new CaseEventsHub();
   await hub.start(database);
@@ -415,7 +442,13 @@ export async function buildApp({
   await app.register(problemPlugin);
   await app.register(cacheControlPlugin);
   await app.register(jsonBodyPlugin);
-  await app.register(authPlugin, { identity: services.identity });
+  await app.register(authPlugin, {
+    identity: {
+      authenticateApiKey: (key) => services.apiKeys.authenticateApiKey(key),
+      authenticateSession: (token) => services.sessions.authenticateSession(token),
+      verifyCsrf: (token, presented) => services.sessions.verifyCsrf(token, presented),
+    },
+  });
   await app.register(cardGuardPlugin);
   await app.register(textGuardPlugin);
   await app.register(metricsPlugin);
@@ -424,9 +457,17 @@ export async function buildApp({
 
   // Domains.
   await app.register(catalogRoutes, { catalog: services.catalog });
-  await app.register(identityRoutes, { identity: services.identity });
+  await app.register(identityRoutes, {
+    identity: services.identity,
+    sessions: services.sessions,
+    apiKeys: services.apiKeys,
+  });
   await app.register(auditRoutes, { audit: services.audit });
-  await app.register(membersRoutes, { members: services.members });
+  await app.register(membersRoutes, {
+    members: services.members,
+    contracting: services.contracting,
+    beneficiaries: services.beneficiaries,
+  });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
   await app.register(claimsRoutes, { claims: services.claims });

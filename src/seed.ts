@@ -9,7 +9,7 @@ import {
   DEMO_SLOTS,
 } from './domains/dispatch/seed-data.ts';
 import { usageKey } from './domains/entitlements/decide.ts';
-import { SCOPES_BY_KIND } from './domains/identity/service.ts';
+import { SCOPES_BY_KIND } from './domains/identity/api-keys.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './domains/members/legal.ts';
 import type { BeneficiaryInput, ContractInput } from './domains/members/service.ts';
 import { mexicoCityDate, mexicoCityTime } from './lib/clock.ts';
@@ -100,9 +100,9 @@ export async function seed(
   }
 
   const key = options.demo.apiKey ?? demoApiKeyFor(password);
-  if (!(await services.identity.apiKeyIsLive(key))) {
-    await services.identity.revokeApiKeysNamed(SYSTEM_ACTOR, DEMO_API_KEY_NAME);
-    await services.identity.createApiKey(SYSTEM_ACTOR, {
+  if (!(await services.apiKeys.apiKeyIsLive(key))) {
+    await services.apiKeys.revokeApiKeysNamed(SYSTEM_ACTOR, DEMO_API_KEY_NAME);
+    await services.apiKeys.createApiKey(SYSTEM_ACTOR, {
       name: DEMO_API_KEY_NAME,
       kind: 'partner',
       scopes: [...SCOPES_BY_KIND.partner],
@@ -281,7 +281,7 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
         expYear: 2030,
         cvv: '123',
       });
-      const contracted = await services.members.contract(
+      const contracted = await services.contracting.contract(
         actor,
         {
           planCode: family.plan,
@@ -300,11 +300,13 @@ async function seedDemoFamilies(services: Services): Promise<SeededFamilies> {
     memberships[family.channel] = membershipId;
     // Each beneficiary by name, removed ones included: one the demo user removed is not missing.
     const present = new Set(
-      (await services.members.listBeneficiaries(SYSTEM_ACTOR, membershipId, true)).map((b) => b.fullName),
+      (await services.beneficiaries.listBeneficiaries(SYSTEM_ACTOR, membershipId, true)).map(
+        (b) => b.fullName,
+      ),
     );
     for (const beneficiary of family.beneficiaries) {
       if (!present.has(beneficiary.fullName))
-        await services.members.addBeneficiary(actor, membershipId, beneficiary);
+        await services.beneficiaries.addBeneficiary(actor, membershipId, beneficiary);
     }
   }
   const { online, phone, bank } = memberships;

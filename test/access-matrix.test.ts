@@ -114,7 +114,7 @@ let serial = 0;
 const throwawayUser = async () => (await createUser(t, 'agent')).id;
 const throwawayKey = async () =>
   (
-    await t.services.identity.createApiKey(SYSTEM_ACTOR, {
+    await t.services.apiKeys.createApiKey(SYSTEM_ACTOR, {
       name: 'throwaway',
       kind: 'metrics',
       scopes: ['metrics:read'],
@@ -131,7 +131,7 @@ function othersAreHidden(expected: Record<Caller, number>): Record<Caller, numbe
 }
 const addChild = async (membershipId: string) =>
   (
-    await t.services.members.addBeneficiary(SYSTEM_ACTOR, membershipId, {
+    await t.services.beneficiaries.addBeneficiary(SYSTEM_ACTOR, membershipId, {
       kind: 'child',
       fullName: 'Hija Temporal López',
       birthDate: '2015-01-01',

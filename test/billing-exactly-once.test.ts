@@ -269,7 +269,7 @@ async function contract(channel: 'phone' | 'online', card: string, online: numbe
   const token = (await tokenizeTestCard(t, card)).token;
   const actor = channel === 'phone' ? agent : customers[online];
   if (!actor) throw new Error('not enough test customers');
-  const created = await t.services.members.contract(actor, contractBody(token), undefined);
+  const created = await t.services.contracting.contract(actor, contractBody(token), undefined);
   const kind = (Object.keys(CARDS) as CardKind[]).find((k) => CARDS[k].includes(card)) ?? 'approve';
   return { id: created.body.id, token, kind };
 }

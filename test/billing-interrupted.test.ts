@@ -113,7 +113,7 @@ async function contract(count: number, card: string = TEST_CARD.visaCredit): Pro
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const token = (await tokenizeTestCard(t, card)).token;
-    ids.push((await t.services.members.contract(agent, contractBody(token), undefined)).body.id);
+    ids.push((await t.services.contracting.contract(agent, contractBody(token), undefined)).body.id);
   }
   return ids;
 }

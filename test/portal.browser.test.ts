@@ -314,7 +314,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
 
     it('reads well in English, at 390 and 1280 px, with no serious axe violation', async () => {
       const family = await onlineCustomer(web.t);
-      await web.t.services.members.addBeneficiary(
+      await web.t.services.beneficiaries.addBeneficiary(
         { principal: null, requestId: null, ip: null },
         family.membershipId,
         { kind: 'additional_cardholder', fullName: 'Jorge López Ruiz', cardLast4: '5454' },

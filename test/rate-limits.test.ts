@@ -112,7 +112,7 @@ describe('rate limits', () => {
 
   it("refuse a key's limit out of range in the service too (the CLI calls it without the schema)", async () => {
     await expect(
-      t.services.identity.createApiKey(SYSTEM_ACTOR, {
+      t.services.apiKeys.createApiKey(SYSTEM_ACTOR, {
         name: 'Banco',
         kind: 'partner',
         scopes: ['memberships:read'],

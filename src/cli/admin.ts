@@ -118,7 +118,7 @@ export function registerAdminCommands(
         await withDatabase(loadConfig(), async (database) => {
           await migrateDatabase(database);
           const services = buildServices(database, systemClock);
-          const created = await services.identity
+          const created = await services.apiKeys
             .createApiKey(SYSTEM_ACTOR, {
               name: options.name,
               kind: options.kind as ApiKeyKind,

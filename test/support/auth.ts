@@ -71,7 +71,7 @@ export async function createApiKey(
   kind: ApiKeyKind,
   scopes: Scope[],
 ): Promise<{ id: string; key: string }> {
-  const created = await t.services.identity.createApiKey(SYSTEM_ACTOR, {
+  const created = await t.services.apiKeys.createApiKey(SYSTEM_ACTOR, {
     name: `test ${kind}`,
     kind,
     scopes,

@@ -9,7 +9,7 @@ import {
 } from '../../../test/support/auth.ts';
 import type { ManualClock } from '../../lib/clock.ts';
 import { SYSTEM_ACTOR } from '../../platform/principal.ts';
-import { SIGN_IN_THROTTLE } from './service.ts';
+import { SIGN_IN_THROTTLE } from './throttle.ts';
 
 /** POST /v1/me/password: the signed-in person changes their own password. */
 let t: TestApp;

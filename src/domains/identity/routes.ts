@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf, clearSessionCookie, setSessionCookie } from '../../platform/auth.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { PUBLIC } from '../../platform/principal.ts';
+import type { ApiKeysService } from './api-keys.ts';
 import {
   ApiKeyView,
   ChangePasswordBody,
@@ -18,13 +19,15 @@ import {
   UsersQuery,
   UserView,
 } from './schemas.ts';
-import { type IdentityService, SESSION_LIFETIMES } from './service.ts';
+import type { IdentityService } from './service.ts';
+import { SESSION_LIFETIMES, type SessionsService } from './sessions.ts';
 import { csrfTokenFor } from './tokens.ts';
 
-export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityService }> = async (
-  app,
-  { identity },
-) => {
+export const identityRoutes: FastifyPluginAsyncTypebox<{
+  identity: IdentityService;
+  sessions: SessionsService;
+  apiKeys: ApiKeysService;
+}> = async (app, { identity, sessions, apiKeys }) => {
   app.post(
     '/v1/auth/login',
     {
@@ -37,7 +40,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request, reply) => {
-      const signedIn = await identity.login(
+      const signedIn = await sessions.login(
         { ...request.body, userAgent: request.headers['user-agent'] },
         actorOf(request),
       );
@@ -62,7 +65,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request, reply) => {
-      await identity.logout(actorOf(request));
+      await sessions.logout(actorOf(request));
       clearSessionCookie(reply);
       return reply.status(204).send(null);
     },
@@ -121,7 +124,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
         response: { 200: Type.Object({ data: Type.Array(SessionView) }), ...problemResponses(401) },
       },
     },
-    async (request) => ({ data: await identity.listOwnSessions(actorOf(request)) }),
+    async (request) => ({ data: await sessions.listOwnSessions(actorOf(request)) }),
   );
 
   app.delete(
@@ -136,7 +139,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request, reply) => {
-      await identity.revokeOwnSession(actorOf(request), request.params.id);
+      await sessions.revokeOwnSession(actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -153,7 +156,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request, reply) => {
-      await identity.changePassword(actorOf(request), request.body);
+      await sessions.changePassword(actorOf(request), request.body);
       return reply.status(204).send(null);
     },
   );
@@ -237,7 +240,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
         response: { 200: Type.Object({ data: Type.Array(ApiKeyView) }), ...problemResponses(401, 403) },
       },
     },
-    async () => ({ data: await identity.listApiKeys() }),
+    async () => ({ data: await apiKeys.listApiKeys() }),
   );
 
   app.post(
@@ -252,7 +255,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await identity.createApiKey(actorOf(request), request.body)),
+      reply.status(201).send(await apiKeys.createApiKey(actorOf(request), request.body)),
   );
 
   app.delete(
@@ -267,7 +270,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ identity: IdentityServi
       },
     },
     async (request, reply) => {
-      await identity.revokeApiKey(actorOf(request), request.params.id);
+      await apiKeys.revokeApiKey(actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

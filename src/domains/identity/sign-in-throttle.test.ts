@@ -3,7 +3,7 @@ import { buildTestApp, type TestApp } from '../../../test/support/app.ts';
 import { createUser, signIn, TEST_PASSWORD, type TestUser } from '../../../test/support/auth.ts';
 import type { ManualClock } from '../../lib/clock.ts';
 import { SYSTEM_ACTOR } from '../../platform/principal.ts';
-import { pairDelayMs, SIGN_IN_THROTTLE } from './service.ts';
+import { pairDelayMs, SIGN_IN_THROTTLE } from './throttle.ts';
 
 /**
  * Sign-in throttling (issue 19: nobody can lock another person out). Failures count per

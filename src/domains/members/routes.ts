@@ -5,6 +5,8 @@ import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { PUBLIC } from '../../platform/principal.ts';
 import { schemaFieldErrors } from '../../platform/problem.ts';
+import type { BeneficiariesService } from './beneficiaries.ts';
+import type { ContractingService } from './contracting.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
 import {
   BeneficiariesQuery,
@@ -35,10 +37,11 @@ const READERS = [
 ] as const;
 const WRITERS = ['customer', 'agent', 'supervisor', 'scope:memberships:write'] as const;
 
-export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService }> = async (
-  app,
-  { members },
-) => {
+export const membersRoutes: FastifyPluginAsyncTypebox<{
+  members: MembersService;
+  contracting: ContractingService;
+  beneficiaries: BeneficiariesService;
+}> = async (app, { members, contracting, beneficiaries }) => {
   app.get(
     '/v1/legal',
     {
@@ -69,7 +72,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService 
       },
     },
     async (request, reply) => {
-      const result = await members.contract(
+      const result = await contracting.contract(
         actorOf(request),
         request.body,
         request.headers['idempotency-key'],
@@ -99,7 +102,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService 
       const schemaErrors = request.validationError
         ? schemaFieldErrors(request.validationError as Parameters<typeof schemaFieldErrors>[0])
         : [];
-      await members.validate(actorOf(request), request.body, schemaErrors);
+      await contracting.validate(actorOf(request), request.body, schemaErrors);
       return reply.status(204).send(null);
     },
   );
@@ -197,7 +200,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService 
       },
     },
     async (request) => ({
-      data: await members.listBeneficiaries(
+      data: await beneficiaries.listBeneficiaries(
         actorOf(request),
         request.params.id,
         request.query.includeRemoved ?? false,
@@ -218,7 +221,9 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService 
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await members.addBeneficiary(actorOf(request), request.params.id, request.body)),
+      reply
+        .status(201)
+        .send(await beneficiaries.addBeneficiary(actorOf(request), request.params.id, request.body)),
   );
 
   app.delete(
@@ -233,7 +238,11 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ members: MembersService 
       },
     },
     async (request, reply) => {
-      await members.removeBeneficiary(actorOf(request), request.params.id, request.params.beneficiaryId);
+      await beneficiaries.removeBeneficiary(
+        actorOf(request),
+        request.params.id,
+        request.params.beneficiaryId,
+      );
       return reply.status(204).send(null);
     },
   );

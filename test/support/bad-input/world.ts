@@ -72,7 +72,7 @@ export async function buildWorld(): Promise<World> {
 
   const agent = await signIn(t, users.get('agent') as TestUser);
   const membershipId = await contractByPhone(t, agent.write);
-  const beneficiary = await t.services.members.addBeneficiary(SYSTEM_ACTOR, membershipId, {
+  const beneficiary = await t.services.beneficiaries.addBeneficiary(SYSTEM_ACTOR, membershipId, {
     kind: 'child',
     fullName: 'Hija de Prueba López',
     birthDate: '2015-01-01',

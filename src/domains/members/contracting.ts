@@ -1,0 +1,290 @@
+import { DateTime } from 'luxon';
+import type { Database } from '../../db/client.ts';
+import { nextHumanNumber } from '../../db/numbers.ts';
+import { nextDueAt } from '../../lib/billing-calendar.ts';
+import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
+import { AppError, type FieldError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { CatalogRepository } from '../catalog/repository.ts';
+import { checkPasswordPolicy } from '../identity/passwords.ts';
+import type { IdentityService } from '../identity/service.ts';
+import type { CardSummary, PaymentGateway } from '../payments/gateway.ts';
+import { cardColumns, usableCard } from './cards.ts';
+import { FieldProblems, fieldError, stringAt } from './checks.ts';
+import {
+  channelOf,
+  checkConsent,
+  checkTitular,
+  EMAIL_FIELD,
+  EMAIL_TAKEN_AT_CONTRACTING,
+  liveMembershipError,
+} from './contract-checks.ts';
+import './errors.ts';
+import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
+import type { MembershipState } from './lifecycle.ts';
+import { type MembershipRecords, searchTextOf } from './records.ts';
+import type { MembersRepository } from './repository.ts';
+import { type MembershipView, presentMembership } from './views.ts';
+
+export interface ContractInput {
+  planCode: string;
+  titular: {
+    fullName: string;
+    email: string;
+    phone: string;
+    birthDate: string;
+    rfc?: string | undefined;
+    curp?: string | undefined;
+  };
+  cardToken: string;
+  consent: { termsVersion: string; privacyNoticeVersion: string };
+  /** Online contracting by someone without an account: the new account's password. */
+  account?: { password: string } | undefined;
+}
+
+/** Contracting a membership (online, by phone or through the bank), and checking a request first. */
+export class ContractingService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: MembersRepository,
+    private readonly records: MembershipRecords,
+    private readonly catalog: CatalogRepository,
+    private readonly identity: IdentityService,
+    private readonly payments: PaymentGateway,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Contracts a membership. Everything — the customer's account, the membership, the consents,
+   * its first event, the audit entry and the idempotency record — commits in one transaction or
+   * not at all.
+   */
+  async contract(
+    actor: Actor,
+    input: ContractInput,
+    idempotencyKey: string | undefined,
+  ): Promise<Replayable<MembershipView>> {
+    const now = this.clock.now();
+    const problems = new FieldProblems();
+    const checked = await this.checkContract(actor, input, problems, now);
+    problems.throwIfAny();
+    const { channel, needsAccount, version, card, titular } = checked;
+    // The schema asked for every part, and each passed its checks.
+    if (!version || !card || !titular) throw new Error('contracting checks left a part unchecked');
+
+    return this.db.transaction((tx) =>
+      this.idempotency.run(
+        tx,
+        actor,
+        { key: idempotencyKey, operation: 'POST /v1/memberships', body: input },
+        async () => {
+          let titularUserId: string | null = null;
+          if (actor.principal?.kind === 'user' && actor.principal.role === 'customer') {
+            // A signed-in customer contracts for themself: the titular is the account holder.
+            titular.email = actor.principal.email;
+            titularUserId = actor.principal.userId;
+          }
+          const live = await this.repository.liveMembershipOfTitular(
+            tx,
+            titular.email,
+            titular.curp,
+            titularUserId,
+          );
+          if (live) throw liveMembershipError(live);
+          if (needsAccount) {
+            const account = await this.identity
+              .createUserIn(
+                tx,
+                SYSTEM_ACTOR,
+                {
+                  email: titular.email,
+                  name: titular.fullName,
+                  role: 'customer',
+                  password: input.account?.password ?? '',
+                },
+                'system',
+              )
+              .catch((error: unknown) => {
+                throw error instanceof AppError && error.code === 'EMAIL_TAKEN'
+                  ? fieldError('EMAIL_TAKEN', 'body/titular/email', EMAIL_TAKEN_AT_CONTRACTING)
+                  : error;
+              });
+            titularUserId = account.id;
+          }
+
+          const trialMonths = channel === 'online' ? version.onlineTrialMonths : 0;
+          const contracted = DateTime.fromJSDate(now, { zone: MEXICO_CITY });
+          const trialEndsAt =
+            trialMonths > 0 ? contracted.startOf('day').plus({ months: trialMonths }).toJSDate() : null;
+          const state: MembershipState = trialEndsAt ? 'trial' : 'active';
+          const id = newId();
+          const number = await nextHumanNumber(tx, 'LM', now);
+          const row = {
+            id,
+            number,
+            planVersionId: version.versionId,
+            state,
+            channel,
+            titularUserId,
+            titularName: titular.fullName,
+            titularEmail: titular.email,
+            titularPhone: titular.phone,
+            titularBirthDate: titular.birthDate,
+            titularRfc: titular.rfc,
+            titularCurp: titular.curp,
+            ...cardColumns(card),
+            contractedAt: now,
+            trialEndsAt,
+            billingDay: contracted.day,
+            searchText: '',
+            createdAt: now,
+            updatedAt: now,
+          };
+          row.searchText = searchTextOf(row, []);
+          // Period 1: at contracting, or when the free months end (billing calendar).
+          const firstDueAt = nextDueAt(
+            { contractedAt: now, billingDay: contracted.day, trialEndsAt, cancelledAt: null },
+            new Date(now.getTime() - 1),
+          );
+          await this.repository.insertMembership(tx, row, firstDueAt);
+          await this.repository.insertConsents(
+            tx,
+            [CURRENT_TERMS, CURRENT_PRIVACY_NOTICE].map((doc) => ({
+              id: newId(),
+              membershipId: id,
+              document: doc.document,
+              version: doc.version,
+              acceptedAt: now,
+              channel,
+              ip: actor.ip,
+            })),
+          );
+          await this.records.event(tx, actor, id, {
+            type: 'contracted',
+            toState: state,
+            reason: trialEndsAt
+              ? `Contratación ${channel}; ${trialMonths} meses sin costo`
+              : `Contratación ${channel}`,
+            details: { plan: version.code, planVersion: version.version, channel },
+          });
+          await this.audit.record(tx, actor, {
+            action: 'membership.create',
+            recordType: 'membership',
+            recordId: id,
+            details: { channel, plan: version.code },
+          });
+          const created = await this.repository.byId(tx, id);
+          if (!created) throw new Error('membership vanished after insert');
+          return { status: 201, body: presentMembership(created, [], this.clock.now()) };
+        },
+      ),
+    );
+  }
+
+  /**
+   * Checks a contracting request without writing anything (POST /v1/memberships/validation): the
+   * same checks as contracting, on whatever part of the body the schema accepted (`schemaErrors`
+   * are its refusals), plus whether the email already has an account or a live membership. A card
+   * token or consent left out is not checked. Answers nothing, or throws every problem at once.
+   */
+  async validate(actor: Actor, body: unknown, schemaErrors: FieldError[]): Promise<void> {
+    const now = this.clock.now();
+    const problems = new FieldProblems(schemaErrors);
+    const { needsAccount, email, curp, titularUserId } = await this.checkContract(actor, body, problems, now);
+    if (email && !problems.has(EMAIL_FIELD)) {
+      if (needsAccount && (await this.identity.userByEmail(email))) {
+        problems.add('EMAIL_TAKEN', EMAIL_FIELD, EMAIL_TAKEN_AT_CONTRACTING);
+      } else {
+        const live = await this.repository.liveMembershipOfTitular(this.db, email, curp, titularUserId);
+        if (live) problems.addError(liveMembershipError(live));
+      }
+    }
+    problems.throwIfAny();
+  }
+
+  /**
+   * Everything contracting checks before it writes, each problem added at its field: the channel
+   * (thrown at once), the titular, the new account's password, the consent, the plan and the card.
+   * Parts the schema refused, or that are absent, are skipped; what passed is returned normalised.
+   */
+  private async checkContract(actor: Actor, body: unknown, problems: FieldProblems, now: Date) {
+    const channel = channelOf(actor);
+    const p = actor.principal;
+    const needsAccount = channel === 'online' && !p;
+    const ownAccount = p?.kind === 'user' && p.role === 'customer' ? p : undefined;
+    const at = (field: string, ...path: string[]) =>
+      problems.has(`body/${field}`) ? undefined : stringAt(body, ...path);
+
+    const titular = checkTitular(
+      {
+        fullName: at('titular/fullName', 'titular', 'fullName'),
+        email: at('titular/email', 'titular', 'email'),
+        phone: at('titular/phone', 'titular', 'phone'),
+        birthDate: at('titular/birthDate', 'titular', 'birthDate'),
+        rfc: at('titular/rfc', 'titular', 'rfc'),
+        curp: at('titular/curp', 'titular', 'curp'),
+      },
+      problems,
+      now,
+    );
+    // A signed-in customer contracts for themself: the titular is the account holder.
+    if (titular && ownAccount) titular.email = ownAccount.email;
+    const emailTyped = at('titular/email', 'titular', 'email')?.trim().toLowerCase();
+
+    if (needsAccount && !problems.has('body/account')) {
+      const password = stringAt(body, 'account', 'password');
+      if (!password) problems.add('ACCOUNT_PASSWORD_REQUIRED', 'body/account/password');
+      else {
+        try {
+          // The titular's name and email are the new account's: a password made of them is weak.
+          const owner = {
+            role: 'customer' as const,
+            email: titular?.email ?? emailTyped,
+            name: titular?.fullName ?? at('titular/fullName', 'titular', 'fullName'),
+          };
+          checkPasswordPolicy(password, owner, 'body/account/password');
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          problems.addError(error);
+        }
+      }
+    }
+
+    checkConsent(body, problems);
+
+    let version: Awaited<ReturnType<CatalogRepository['currentVersions']>>[number] | undefined;
+    const planCode = at('planCode', 'planCode');
+    if (planCode !== undefined) {
+      [version] = await this.catalog.currentVersions(this.db, now, planCode);
+      if (!version) problems.add('PLAN_NOT_FOUND', 'body/planCode', undefined, { plan: planCode });
+    }
+
+    let card: CardSummary | undefined;
+    const cardToken = at('cardToken', 'cardToken');
+    if (cardToken !== undefined) {
+      try {
+        card = await usableCard(this.payments, cardToken, now);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        problems.addError(error);
+      }
+    }
+
+    return {
+      channel,
+      needsAccount,
+      titular,
+      /** The titular's email and CURP as far as they are valid, for the checks that look them up. */
+      email: ownAccount?.email ?? (problems.has(EMAIL_FIELD) ? undefined : (titular?.email ?? emailTyped)),
+      curp: titular?.curp ?? null,
+      titularUserId: ownAccount?.userId ?? null,
+      version,
+      card,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import type { Transaction } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { type Actor, isStaff } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/service.ts';
+import './errors.ts';
+import { searchable } from './identity-documents.ts';
+import type { MembershipState } from './lifecycle.ts';
+import type {
+  BeneficiaryRecord,
+  MembershipRecord,
+  MembershipWithPlan,
+  MembersRepository,
+} from './repository.ts';
+
+export type Executor = Parameters<MembersRepository['byId']>[0];
+
+/**
+ * Who may reach a membership at all (the route's policy already admitted the caller's role): a
+ * customer only their own; providers none. Anyone else's answers as a missing one.
+ */
+export function assertMayReach(actor: Actor, titularUserId: string | null): void {
+  const p = actor.principal;
+  if (p?.kind === 'user' && p.role === 'customer' && titularUserId !== p.userId) {
+    throw new AppError('MEMBERSHIP_NOT_FOUND');
+  }
+  if (p?.kind === 'user' && p.role === 'provider') throw new AppError('MEMBERSHIP_NOT_FOUND');
+}
+
+/** What staff search matches a membership by: the titular, number, card and the people on it now. */
+export function searchTextOf(
+  m: Pick<MembershipRecord, 'titularName' | 'titularEmail' | 'titularPhone' | 'number' | 'cardLast4'>,
+  people: Pick<BeneficiaryRecord, 'fullName' | 'removedAt'>[],
+): string {
+  return searchable(
+    [
+      m.titularName,
+      m.titularEmail,
+      m.titularPhone,
+      m.number,
+      m.cardLast4,
+      ...people.filter((p) => !p.removedAt).map((p) => p.fullName),
+    ].join(' '),
+  );
+}
+
+export interface MembershipEvent {
+  type: string;
+  fromState?: MembershipState;
+  toState?: MembershipState;
+  reason: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * What every members service does around a membership it reads or changes: load it only for
+ * those who may reach it, record its events, audit reads of personal data and keep its search
+ * text current. Shared by the membership, contracting and beneficiary services.
+ */
+export class MembershipRecords {
+  constructor(
+    private readonly repository: MembersRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Loads a membership the caller may see, or answers MEMBERSHIP_NOT_FOUND — for a customer,
+   * someone else's membership is indistinguishable from one that does not exist.
+   */
+  async load(tx: Executor, actor: Actor, id: string, forUpdate = false): Promise<MembershipWithPlan> {
+    const found = await this.repository.byId(tx, id, forUpdate);
+    if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
+    assertMayReach(actor, found.membership.titularUserId);
+    return found;
+  }
+
+  async event(tx: Transaction, actor: Actor, membershipId: string, event: MembershipEvent): Promise<void> {
+    const p = actor.principal;
+    await this.repository.insertEvent(tx, {
+      id: newId(),
+      membershipId,
+      at: this.clock.now(),
+      type: event.type,
+      fromState: event.fromState ?? null,
+      toState: event.toState ?? null,
+      reason: event.reason,
+      actorType: p ? p.kind : 'system',
+      actorId: p ? (p.kind === 'user' ? p.userId : p.apiKeyId) : null,
+      details: event.details ?? {},
+    });
+  }
+
+  /** Reads by anyone but the titular are reads of someone's personal data: audited. */
+  async auditRead(tx: Transaction, actor: Actor, membershipId: string, action: string): Promise<void> {
+    const p = actor.principal;
+    const own = p?.kind === 'user' && p.role === 'customer';
+    if (!own && (isStaff(p) || p?.kind === 'api_key')) {
+      await this.audit.record(tx, actor, { action, recordType: 'membership', recordId: membershipId });
+    }
+  }
+
+  async refreshSearchText(tx: Transaction, m: MembershipRecord): Promise<void> {
+    const people = await this.repository.beneficiariesOf(tx, [m.id], false);
+    await this.repository.update(tx, m.id, {
+      searchText: searchTextOf(m, people),
+      updatedAt: this.clock.now(),
+    });
+  }
+}
