@@ -25,8 +25,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { buildServices, type ServiceOptions } from '../src/app.ts';
 import { type DatabaseHandle, openDatabase, rows } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { ChargeAttempts } from '../src/domains/billing/attempts.ts';
 import { BillingRepository } from '../src/domains/billing/repository.ts';
-import { BillingService, type RunSummary } from '../src/domains/billing/service.ts';
+import type { RunSummary } from '../src/domains/billing/service.ts';
 import type { CardDetails } from '../src/domains/payments/gateway.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
@@ -402,8 +403,8 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
 
     // The run, instrumented by phase.
     phases.wrap(BillingRepository.prototype, 'createDue', 'createDue');
-    phases.wrap(BillingService.prototype, 'attempt', 'gateway (attempt)');
-    phases.wrap(BillingService.prototype, 'settle', 'settle (transaction)');
+    phases.wrap(ChargeAttempts.prototype, 'attempt', 'gateway (attempt)');
+    phases.wrap(ChargeAttempts.prototype, 'settle', 'settle (transaction)');
     phases.wrap(BillingRepository.prototype, 'settle', 'settle: charges+attempts');
     phases.wrap(BillingRepository.prototype, 'changeStates', 'settle: membership states');
     phases.countStatements();

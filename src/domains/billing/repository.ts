@@ -1,13 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
-import { billingRuns, chargeAttempts, charges, refunds } from '../../db/schema/index.ts';
+import { charges } from '../../db/schema/index.ts';
 import { MEXICO_CITY } from '../../lib/clock.ts';
-import { membershipNumbers } from '../members/read-model.ts';
-
-export type ChargeRecord = typeof charges.$inferSelect;
-export type ChargeAttemptRecord = typeof chargeAttempts.$inferSelect;
-export type RefundRecord = typeof refunds.$inferSelect;
-export type BillingRunRecord = typeof billingRuns.$inferSelect;
 
 /** A charge a run holds and is about to send to the processor. */
 export interface ClaimedCharge {
@@ -54,8 +48,11 @@ const CLAIMED = sql.raw(
 );
 
 /**
- * Billing's SQL. Every statement that touches many memberships is set-based and bounded by a batch
- * size; rows another run holds are skipped (`for update skip locked`), never waited for.
+ * The billing run's SQL: creating what falls due, claiming, settling the processor's answers, the
+ * memberships' states that follow them, and the notices. Every statement that touches many
+ * memberships is set-based and bounded by a batch size; rows another run holds are skipped
+ * (`for update skip locked`), never waited for. A charge's own reads are `ChargesRepository`'s,
+ * refunds `RefundsRepository`'s, the runs' records `BillingRunsRepository`'s.
  */
 export class BillingRepository {
   /**
@@ -387,193 +384,5 @@ export class BillingRepository {
         + (select count(*) from charges where status = 'failed' and retry_at <= ${at}) as n`,
     );
     return Number(row?.n ?? 0);
-  }
-
-  async failedChargeIds(executor: Executor, membershipId: string): Promise<string[]> {
-    const found = await executor
-      .select({ id: charges.id })
-      .from(charges)
-      .where(and(eq(charges.membershipId, membershipId), eq(charges.status, 'failed')))
-      .orderBy(asc(charges.periodKey));
-    return found.map((r) => r.id);
-  }
-
-  /** A cancelled membership's declines are not tried again. */
-  async stopRetries(executor: Executor, membershipId: string, now: Date): Promise<void> {
-    await executor
-      .update(charges)
-      .set({ retryAt: null, updatedAt: now })
-      .where(and(eq(charges.membershipId, membershipId), eq(charges.status, 'failed')));
-  }
-
-  /** The end of the last period paid for that had started by `at` (null: none paid). */
-  async paidThrough(executor: Executor, membershipId: string, at: Date): Promise<Date | null> {
-    const [row] = await rows<{ ends: Date | null }>(
-      executor,
-      sql`select max(period_ends_at) as ends from charges
-          where membership_id = ${membershipId} and status = 'succeeded' and period_starts_at <= ${at}`,
-    );
-    return row?.ends ?? null;
-  }
-
-  /** Paid charges with money left to give back. */
-  async refundableCharges(executor: Executor, membershipId: string): Promise<ChargeRecord[]> {
-    return executor
-      .select()
-      .from(charges)
-      .where(
-        and(
-          eq(charges.membershipId, membershipId),
-          eq(charges.status, 'succeeded'),
-          lt(charges.refundedCentavos, charges.amountCentavos),
-        ),
-      )
-      .orderBy(asc(charges.periodKey));
-  }
-
-  // Reads ------------------------------------------------------------------------------------
-
-  async chargeById(executor: Executor, id: string, forUpdate = false): Promise<ChargeRecord | undefined> {
-    const query = executor.select().from(charges).where(eq(charges.id, id));
-    const [row] = forUpdate ? await query.for('update') : await query;
-    return row;
-  }
-
-  async chargesOf(executor: Executor, membershipId: string): Promise<ChargeRecord[]> {
-    return executor
-      .select()
-      .from(charges)
-      .where(eq(charges.membershipId, membershipId))
-      .orderBy(desc(charges.periodKey));
-  }
-
-  /** Charges for finance, newest first, after a cursor (the last id seen). */
-  async listCharges(
-    executor: Executor,
-    filter: { status?: string; membershipId?: string; periodKey?: string; before?: string; limit: number },
-  ): Promise<ChargeRecord[]> {
-    const conditions: (SQL | undefined)[] = [
-      filter.status ? eq(charges.status, filter.status) : undefined,
-      filter.membershipId ? eq(charges.membershipId, filter.membershipId) : undefined,
-      filter.periodKey ? eq(charges.periodKey, filter.periodKey) : undefined,
-      filter.before ? lt(charges.id, filter.before) : undefined,
-    ];
-    return executor
-      .select()
-      .from(charges)
-      .where(and(...conditions))
-      .orderBy(desc(charges.id))
-      .limit(filter.limit);
-  }
-
-  async attemptsOf(executor: Executor, chargeIds: string[]): Promise<ChargeAttemptRecord[]> {
-    if (chargeIds.length === 0) return [];
-    return executor
-      .select()
-      .from(chargeAttempts)
-      .where(inArray(chargeAttempts.chargeId, chargeIds))
-      .orderBy(asc(chargeAttempts.chargeId), asc(chargeAttempts.number));
-  }
-
-  async refundsOf(executor: Executor, chargeIds: string[]): Promise<RefundRecord[]> {
-    if (chargeIds.length === 0) return [];
-    return executor
-      .select()
-      .from(refunds)
-      .where(inArray(refunds.chargeId, chargeIds))
-      .orderBy(asc(refunds.createdAt), asc(refunds.id));
-  }
-
-  /** Membership numbers by id, for presenting charges of several memberships at once (members' read model). */
-  async membershipNumbers(executor: Executor, membershipIds: string[]): Promise<Map<string, string>> {
-    return membershipNumbers(executor, membershipIds);
-  }
-
-  // Refunds ------------------------------------------------------------------------------------
-
-  async refundByRequestKey(
-    executor: Executor,
-    chargeId: string,
-    requestKey: string,
-  ): Promise<RefundRecord | undefined> {
-    const [row] = await executor
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.chargeId, chargeId), eq(refunds.requestKey, requestKey)));
-    return row;
-  }
-
-  /** Refunds that count against the charge: made, or on their way. */
-  async committedRefundCentavos(executor: Executor, chargeId: string): Promise<number> {
-    const [row] = await rows<{ total: number }>(
-      executor,
-      sql`select coalesce(sum(amount_centavos), 0)::int as total from refunds
-          where charge_id = ${chargeId} and status in ('pending', 'succeeded')`,
-    );
-    return row?.total ?? 0;
-  }
-
-  async insertRefund(executor: Executor, row: typeof refunds.$inferInsert): Promise<void> {
-    await executor.insert(refunds).values(row);
-  }
-
-  async refundById(executor: Executor, id: string): Promise<RefundRecord | undefined> {
-    const [row] = await executor.select().from(refunds).where(eq(refunds.id, id));
-    return row;
-  }
-
-  /** Records the processor's answer once; a refund already decided is left as it is. */
-  async completeRefund(
-    executor: Executor,
-    id: string,
-    outcome: { status: 'succeeded' | 'failed'; gatewayRefundId: string | null; failureReason: string | null },
-    now: Date,
-  ): Promise<boolean> {
-    const done = await executor
-      .update(refunds)
-      .set({ ...outcome, completedAt: now })
-      .where(and(eq(refunds.id, id), eq(refunds.status, 'pending')))
-      .returning({ chargeId: refunds.chargeId, amount: refunds.amountCentavos });
-    const [refund] = done;
-    if (!refund) return false;
-    if (outcome.status === 'succeeded') {
-      await executor
-        .update(charges)
-        .set({ refundedCentavos: sql`${charges.refundedCentavos} + ${refund.amount}`, updatedAt: now })
-        .where(eq(charges.id, refund.chargeId));
-    }
-    return true;
-  }
-
-  async pendingRefunds(executor: Executor, olderThan: Date, limit: number): Promise<RefundRecord[]> {
-    return executor
-      .select()
-      .from(refunds)
-      .where(and(eq(refunds.status, 'pending'), lt(refunds.createdAt, olderThan)))
-      .orderBy(asc(refunds.createdAt))
-      .limit(limit);
-  }
-
-  // Runs -----------------------------------------------------------------------------------------
-
-  async insertRun(executor: Executor, row: typeof billingRuns.$inferInsert): Promise<void> {
-    await executor.insert(billingRuns).values(row);
-  }
-
-  async finishRun(
-    executor: Executor,
-    id: string,
-    changes: Pick<BillingRunRecord, 'status' | 'summary' | 'error' | 'finishedAt'>,
-  ): Promise<void> {
-    await executor.update(billingRuns).set(changes).where(eq(billingRuns.id, id));
-  }
-
-  async runById(executor: Executor, id: string): Promise<BillingRunRecord | undefined> {
-    const [row] = await executor.select().from(billingRuns).where(eq(billingRuns.id, id));
-    return row;
-  }
-
-  async listRuns(executor: Executor, limit: number): Promise<BillingRunRecord[]> {
-    return executor.select().from(billingRuns).orderBy(desc(billingRuns.startedAt)).limit(limit);
   }
 }

@@ -1,7 +1,9 @@
 import type { Static } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { MEXICO_CITY } from '../../lib/clock.ts';
-import type { BillingRunRecord, ChargeAttemptRecord, ChargeRecord, RefundRecord } from './repository.ts';
+import type { ChargeAttemptRecord, ChargeRecord } from './charges-repository.ts';
+import type { RefundRecord } from './refunds-repository.ts';
+import type { BillingRunRecord } from './runs-repository.ts';
 import type { ChargeView as ChargeSchema, RefundView as RefundSchema, RunView } from './schemas.ts';
 
 export type ChargeView = Static<typeof ChargeSchema>;

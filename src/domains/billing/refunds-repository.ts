@@ -1,0 +1,71 @@
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { type Executor, rows } from '../../db/client.ts';
+import { charges, refunds } from '../../db/schema/index.ts';
+
+export type RefundRecord = typeof refunds.$inferSelect;
+
+/** Billing's SQL about refunds: recorded before the processor is asked, completed once. */
+export class RefundsRepository {
+  async refundByRequestKey(
+    executor: Executor,
+    chargeId: string,
+    requestKey: string,
+  ): Promise<RefundRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.chargeId, chargeId), eq(refunds.requestKey, requestKey)));
+    return row;
+  }
+
+  /** Refunds that count against the charge: made, or on their way. */
+  async committedRefundCentavos(executor: Executor, chargeId: string): Promise<number> {
+    const [row] = await rows<{ total: number }>(
+      executor,
+      sql`select coalesce(sum(amount_centavos), 0)::int as total from refunds
+          where charge_id = ${chargeId} and status in ('pending', 'succeeded')`,
+    );
+    return row?.total ?? 0;
+  }
+
+  async insertRefund(executor: Executor, row: typeof refunds.$inferInsert): Promise<void> {
+    await executor.insert(refunds).values(row);
+  }
+
+  async refundById(executor: Executor, id: string): Promise<RefundRecord | undefined> {
+    const [row] = await executor.select().from(refunds).where(eq(refunds.id, id));
+    return row;
+  }
+
+  /** Records the processor's answer once; a refund already decided is left as it is. */
+  async completeRefund(
+    executor: Executor,
+    id: string,
+    outcome: { status: 'succeeded' | 'failed'; gatewayRefundId: string | null; failureReason: string | null },
+    now: Date,
+  ): Promise<boolean> {
+    const done = await executor
+      .update(refunds)
+      .set({ ...outcome, completedAt: now })
+      .where(and(eq(refunds.id, id), eq(refunds.status, 'pending')))
+      .returning({ chargeId: refunds.chargeId, amount: refunds.amountCentavos });
+    const [refund] = done;
+    if (!refund) return false;
+    if (outcome.status === 'succeeded') {
+      await executor
+        .update(charges)
+        .set({ refundedCentavos: sql`${charges.refundedCentavos} + ${refund.amount}`, updatedAt: now })
+        .where(eq(charges.id, refund.chargeId));
+    }
+    return true;
+  }
+
+  async pendingRefunds(executor: Executor, olderThan: Date, limit: number): Promise<RefundRecord[]> {
+    return executor
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.status, 'pending'), lt(refunds.createdAt, olderThan)))
+      .orderBy(asc(refunds.createdAt))
+      .limit(limit);
+  }
+}
