@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { ensureWebBuild } from '../../src/platform/web-build.ts';
 import { buildTestApp, type TestApp } from './app.ts';
 import { TEST_PASSWORD } from './auth.ts';
@@ -38,6 +38,9 @@ export interface WebHarness {
  * a random port, and Debian's Chromium to drive it. Contexts opened here are closed by close().
  */
 export async function startWeb(options: { env?: Record<string, string> } = {}): Promise<WebHarness> {
+  // One step of a browser test may wait UI_WAIT_MS on a loaded machine; the test's own budget must
+  // hold a few such steps, or it ends mid-wait (the default 30 s is for API tests). Per file.
+  vi.setConfig({ testTimeout: 4 * UI_WAIT_MS });
   await ensureWebBuild({ quiet: true });
   const t = await buildTestApp({
     // A browser test is one person clicking fast on a live page: no budget of ours should end it.

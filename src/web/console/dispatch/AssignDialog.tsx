@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { api } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -32,9 +32,10 @@ export function AssignDialog({
   const [problems, setProblems] = useState<{ reason?: string; eta?: string; quote?: string }>({});
   const capped = kase.decision.cost?.kind === 'capped';
 
-  // Only when the dialog opens: the list may refresh while the agent types.
+  // Only when the dialog opens: the list may refresh while the agent types. A layout effect, so the
+  // dialog is never seen (nor read) with the first provider chosen before the row's provider is.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the choice is made once, on opening
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (open) {
       setProviderId(initial?.providerId ?? able[0]?.providerId ?? '');
       setProblems({});
