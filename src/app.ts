@@ -55,6 +55,9 @@ import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
+import { type Channel, SmtpChannel } from './domains/notifications/channels.ts';
+import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
+import { Outbox } from './domains/notifications/outbox.ts';
 import { NotificationsRepository } from './domains/notifications/repository.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
 import { ProviderJobsService } from './domains/onsite/provider-jobs.ts';
@@ -133,6 +136,8 @@ export interface Services {
   beneficiaries: BeneficiariesService;
   payments: PaymentGateway;
   jobs: Jobs;
+  /** Delivers the messages owed to people through the configured channels. */
+  outbox: Outbox;
   /** The dispatch fulfilment: offers, the hand assignment, the excess. */
   onsite: OnsiteService;
   /** The provider's side of its cases: offers to decide, jobs, progress, position. */
@@ -165,6 +170,8 @@ export interface ServiceOptions {
   complaintSlaBusinessDays: number;
   /** Demo data is allowed (LIBRA_SEED_DEMO): the demo seed may give its accounts the demo password. */
   demoAccounts: boolean;
+  /** Email over SMTP; unset, no email channel (messages are kept, marked unconfigured). */
+  smtp?: { url: string; from: string };
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -200,6 +207,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
     demoAccounts: config.seedDemo,
+    ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.mailFrom } } : {}),
   };
 }
 
@@ -330,6 +338,9 @@ export function buildServices(
     },
   );
   complaints.registerJobs(jobs);
+  const channels: Channel[] = options.smtp ? [new SmtpChannel(options.smtp)] : [];
+  const outbox = new Outbox(db, notifications, channels, clock);
+  outbox.registerJobs(jobs);
   return {
     appointments,
     audit,
@@ -349,6 +360,7 @@ export function buildServices(
     beneficiaries,
     payments,
     jobs,
+    outbox,
     onsite,
     providerJobs,
     remote,
@@ -438,6 +450,7 @@ export async function buildApp({
     await hub.stop();
     await services.billing.drain();
     await services.jobs.stop();
+    await services.outbox.close();
   });
   await app.register(problemPlugin);
   await app.register(cacheControlPlugin);
@@ -452,6 +465,7 @@ export async function buildApp({
   await app.register(cardGuardPlugin);
   await app.register(textGuardPlugin);
   await app.register(metricsPlugin);
+  registerOutboxMetrics(services.outbox, app.metrics);
   await app.register(openApiPlugin, { version: VERSION });
   await app.register(healthRoutes, { database, version: VERSION });
 

@@ -55,6 +55,10 @@ export interface Config {
   sandboxLatencyMs: number;
   /** Business days (Monday–Friday, Mexico City) staff have to resolve a complaint before it escalates. */
   complaintSlaBusinessDays: number;
+  /** The SMTP server email goes through (`smtp://user:pass@host:port`); undefined: email is not sent. */
+  smtpUrl: string | undefined;
+  /** The From of every email. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +191,14 @@ function demoApiKey(env: Env): string | undefined {
   return raw;
 }
 
+function mailFrom(env: Env): string {
+  const raw = read(env, 'MAIL_FROM') ?? 'Asistencia Libra Plus <avisos@libra.invalid>';
+  if (!/^([^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw)) {
+    throw new ConfigError(`MAIL_FROM must be an email address, alone or as "Name <address>", got "${raw}"`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -246,6 +258,8 @@ export function loadConfig(env: Env = process.env): Config {
     billingHeartbeatSeconds: integerBetween(env, 'BILLING_HEARTBEAT_SECONDS', 5, 1, 60, 'seconds'),
     sandboxLatencyMs: nonNegativeInteger(env, 'SANDBOX_LATENCY_MS', 0),
     complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: mailFrom(env),
   };
 }
 
@@ -369,5 +383,16 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '5',
     description:
       "Business days (Monday–Friday, Mexico City; 1–60) from filing to a complaint's due date; past it, the complaint escalates to supervisors.",
+  },
+  {
+    name: 'SMTP_URL',
+    default: '(unset)',
+    description:
+      'SMTP server that delivers email (`smtp://user:pass@host:port`, or `smtps://`). Unset: email is kept, marked not sent (channel not configured).',
+  },
+  {
+    name: 'MAIL_FROM',
+    default: 'Asistencia Libra Plus <avisos@libra.invalid>',
+    description: 'From address of every email; its domain also names the Message-IDs.',
   },
 ];

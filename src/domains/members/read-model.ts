@@ -133,3 +133,16 @@ export async function titularPhones(
     .where(inArray(memberships.id, [...new Set(membershipIds)]));
   return new Map(found.map((r) => [r.id, r.phone]));
 }
+
+/** Where messages to a membership go: its titular's email and phone, by membership id. */
+export async function membershipContacts(
+  executor: Executor,
+  membershipIds: string[],
+): Promise<Map<string, { email: string; phone: string }>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: memberships.id, email: memberships.titularEmail, phone: memberships.titularPhone })
+    .from(memberships)
+    .where(inArray(memberships.id, [...new Set(membershipIds)]));
+  return new Map(found.map(({ id, ...contact }) => [id, contact]));
+}

@@ -1,9 +1,15 @@
-import { and, asc, eq, inArray, isNotNull, like } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, like, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { notifications } from '../../db/schema/index.ts';
+import { notificationAttempts, notifications } from '../../db/schema/index.ts';
+import { newId } from '../../lib/ids.ts';
+import { membershipContacts } from '../members/read-model.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
+export type NotificationAttemptRow = typeof notificationAttempts.$inferSelect;
+
+/** Not sent yet: waiting for its turn, or kept because no channel of its kind was configured. */
+const UNSENT = ['pending', 'unconfigured'];
 
 /**
  * Messages owed to people, recorded in the transaction of the change they tell about. The
@@ -24,7 +30,7 @@ export class NotificationsRepository {
     await executor
       .update(notifications)
       .set({ status: 'cancelled' })
-      .where(and(eq(notifications.caseId, caseId), eq(notifications.status, 'pending')));
+      .where(and(eq(notifications.caseId, caseId), inArray(notifications.status, UNSENT)));
   }
 
   /** A case's messages, by when they go out. */
@@ -62,8 +68,106 @@ export class NotificationsRepository {
         and(
           eq(notifications.membershipId, membershipId),
           inArray(notifications.kind, kinds),
-          eq(notifications.status, 'pending'),
+          inArray(notifications.status, UNSENT),
         ),
       );
+  }
+
+  // The outbox ---------------------------------------------------------------------------------
+
+  /**
+   * Locks up to `limit` messages of these channels that are due (their time and any backoff or
+   * lease passed), skipping rows another worker holds: several processes never take the same one.
+   * Call inside a transaction, and move them on (lease or status) before it commits.
+   */
+  async lockDue(
+    executor: Executor,
+    channels: string[],
+    statuses: string[],
+    now: Date,
+    limit: number,
+  ): Promise<NotificationRow[]> {
+    if (channels.length === 0 || statuses.length === 0) return [];
+    return executor
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          inArray(notifications.status, statuses),
+          inArray(notifications.channel, channels),
+          lte(notifications.sendAt, now),
+          or(isNull(notifications.nextAttemptAt), lte(notifications.nextAttemptAt, now)),
+        ),
+      )
+      .orderBy(asc(notifications.sendAt), asc(notifications.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  }
+
+  /** Counts an attempt begun and holds the message until `leaseUntil` (pending, not yet sent). */
+  async lease(executor: Executor, ids: string[], leaseUntil: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await executor
+      .update(notifications)
+      .set({ status: 'pending', attempts: sql`${notifications.attempts} + 1`, nextAttemptAt: leaseUntil })
+      .where(inArray(notifications.id, ids));
+  }
+
+  /** Moves a message on after an attempt: sent, failed, retried later or kept unconfigured. */
+  async settle(
+    executor: Executor,
+    id: string,
+    change: { status: string; nextAttemptAt: Date | null; sentAt?: Date },
+  ): Promise<void> {
+    await executor
+      .update(notifications)
+      .set({ status: change.status, nextAttemptAt: change.nextAttemptAt, sentAt: change.sentAt ?? null })
+      .where(eq(notifications.id, id));
+  }
+
+  /** Writes one line of the delivery log; its attempt number follows the message's last one. */
+  async logAttempt(
+    executor: Executor,
+    entry: {
+      notificationId: string;
+      at: Date;
+      channel: string;
+      outcome: 'sent' | 'temporary_failure' | 'permanent_failure' | 'not_sent';
+      detail?: string | null;
+      providerMessageId?: string | null;
+    },
+  ): Promise<void> {
+    await executor.insert(notificationAttempts).values({
+      id: newId(),
+      notificationId: entry.notificationId,
+      attempt: sql`(select coalesce(max(${notificationAttempts.attempt}), 0) + 1 from ${notificationAttempts} where ${notificationAttempts.notificationId} = ${entry.notificationId})`,
+      at: entry.at,
+      channel: entry.channel,
+      outcome: entry.outcome,
+      detail: entry.detail ?? null,
+      providerMessageId: entry.providerMessageId ?? null,
+    });
+  }
+
+  /** A message's delivery log, first attempt first. */
+  async attemptsOf(executor: Executor, notificationId: string): Promise<NotificationAttemptRow[]> {
+    return executor
+      .select()
+      .from(notificationAttempts)
+      .where(eq(notificationAttempts.notificationId, notificationId))
+      .orderBy(asc(notificationAttempts.attempt));
+  }
+
+  /** Where each membership's messages go (members' read model names the columns). */
+  async contactsOf(
+    executor: Executor,
+    membershipIds: string[],
+  ): Promise<Map<string, { email: string; phone: string }>> {
+    return membershipContacts(executor, membershipIds);
+  }
+
+  async byId(executor: Executor, id: string): Promise<NotificationRow | undefined> {
+    const [row] = await executor.select().from(notifications).where(eq(notifications.id, id));
+    return row;
   }
 }

@@ -1,0 +1,211 @@
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { MEXICO_CITY } from '../../lib/clock.ts';
+import type { Jobs } from '../../platform/jobs.ts';
+import type { Channel, ChannelKind, Delivery } from './channels.ts';
+import type { NotificationRow, NotificationsRepository } from './repository.ts';
+
+export const OUTBOX_QUEUE = 'notifications-deliver';
+
+/** Minutes to wait after the n-th temporary failure (1, 5, 25, 125…); the last attempt fails. */
+export const RETRY_MINUTES = [1, 5, 25, 125];
+/** Attempts before a message that keeps failing temporarily is given up. */
+export const MAX_ATTEMPTS = RETRY_MINUTES.length + 1;
+/**
+ * How long a claimed message is held by the worker delivering it. A worker that dies mid-send lets
+ * it go when this passes, and the next one re-sends it (same Message-ID): at most one extra copy.
+ */
+export const LEASE_SECONDS = 300;
+
+export type DeliveryOutcome = 'sent' | 'failed' | 'retry' | 'unconfigured';
+
+export interface OutboxOptions {
+  /** Messages one drain claims at a time. */
+  batchSize?: number;
+}
+
+export interface DrainSummary {
+  sent: number;
+  failed: number;
+  retried: number;
+  unconfigured: number;
+}
+
+type Listener = (event: { channel: string; kind: string; outcome: DeliveryOutcome }) => void;
+
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The outbox's delivery worker. Messages are recorded by the domains in the transaction of their
+ * change; here they are claimed (`for update skip locked`, then leased) in a short transaction,
+ * handed to their channel outside any transaction, and the outcome is written to the delivery log.
+ */
+export class Outbox {
+  private readonly channels = new Map<string, Channel>();
+  private readonly listeners: Listener[] = [];
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repository: NotificationsRepository,
+    channels: Channel[],
+    private readonly clock: Clock,
+    options: OutboxOptions = {},
+  ) {
+    for (const channel of channels) this.channels.set(channel.kind, channel);
+    this.batchSize = options.batchSize ?? 50;
+  }
+
+  /** The kinds of channel this process can deliver through. */
+  configured(): ChannelKind[] {
+    return [...this.channels.keys()] as ChannelKind[];
+  }
+
+  /** Told of every outcome (the metrics count them). */
+  onDelivery(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Every minute, by whichever processes have workers (each delivers what it claims). */
+  registerJobs(jobs: Jobs): void {
+    jobs.handle(
+      OUTBOX_QUEUE,
+      async () => {
+        await this.drain();
+      },
+      { expireInSeconds: 600, schedule: { cron: '* * * * *', tz: MEXICO_CITY } },
+    );
+  }
+
+  /** Delivers every message due now, batch by batch, until none is left. */
+  async drain(): Promise<DrainSummary> {
+    const summary: DrainSummary = { sent: 0, failed: 0, retried: 0, unconfigured: 0 };
+    summary.unconfigured = await this.keepUnconfigured();
+    for (;;) {
+      const claimed = await this.claim();
+      if (claimed.length === 0) break;
+      for (const message of claimed) {
+        const outcome = await this.deliver(message);
+        if (outcome === 'sent') summary.sent++;
+        else if (outcome === 'failed') summary.failed++;
+        else summary.retried++;
+      }
+    }
+    return summary;
+  }
+
+  async close(): Promise<void> {
+    for (const channel of this.channels.values()) await channel.close?.();
+  }
+
+  /**
+   * Due messages of a channel not configured here are kept, marked so, with the reason in the log:
+   * nothing pretends to have sent them. A process with the channel picks them up later.
+   */
+  private async keepUnconfigured(): Promise<number> {
+    const missing = ['email', 'sms'].filter((kind) => !this.channels.has(kind));
+    if (missing.length === 0) return 0;
+    let kept = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const batch = await this.db.transaction(async (tx) => {
+        const rows = await this.repository.lockDue(tx, missing, ['pending'], now, this.batchSize);
+        for (const row of rows) {
+          await this.repository.settle(tx, row.id, { status: 'unconfigured', nextAttemptAt: null });
+          await this.repository.logAttempt(tx, {
+            notificationId: row.id,
+            at: now,
+            channel: row.channel,
+            outcome: 'not_sent',
+            detail: 'channel_not_configured',
+          });
+        }
+        return rows;
+      });
+      for (const row of batch) this.emit(row, 'unconfigured');
+      kept += batch.length;
+      if (batch.length < this.batchSize) return kept;
+    }
+  }
+
+  /** Takes a batch for this worker: locked past other workers, then leased past this transaction. */
+  private async claim(): Promise<NotificationRow[]> {
+    const configured = [...this.channels.keys()];
+    if (configured.length === 0) return [];
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const rows = await this.repository.lockDue(
+        tx,
+        configured,
+        ['pending', 'unconfigured'],
+        now,
+        this.batchSize,
+      );
+      const leaseUntil = new Date(now.getTime() + LEASE_SECONDS * 1000);
+      await this.repository.lease(
+        tx,
+        rows.map((r) => r.id),
+        leaseUntil,
+      );
+      const contacts = await this.repository.contactsOf(
+        tx,
+        rows.map((r) => r.membershipId),
+      );
+      return rows.map((r) => ({ ...r, attempts: r.attempts + 1, to: contacts.get(r.membershipId) }));
+    }) as Promise<(NotificationRow & { to?: { email: string; phone: string } })[]>;
+  }
+
+  private async deliver(
+    message: NotificationRow & { to?: { email: string; phone: string } },
+  ): Promise<DeliveryOutcome> {
+    const channel = this.channels.get(message.channel);
+    const address = message.channel === 'email' ? message.to?.email : message.to?.phone;
+    let delivery: Delivery;
+    if (!channel) delivery = { outcome: 'permanent_failure', reason: 'channel_not_configured' };
+    else if (!address || (message.channel === 'email' && !EMAIL_ADDRESS.test(address)))
+      delivery = { outcome: 'permanent_failure', reason: 'recipient_missing' };
+    else {
+      // Outside any transaction: a slow server holds no lock and no connection.
+      delivery = await channel
+        .send({
+          id: message.id,
+          kind: message.kind,
+          to: address,
+          bodyEs: message.bodyEs,
+          bodyEn: message.bodyEn,
+        })
+        .catch((error: Error) => ({ outcome: 'temporary_failure' as const, reason: error.message }));
+    }
+    const now = this.clock.now();
+    let outcome: DeliveryOutcome;
+    let change: { status: string; nextAttemptAt: Date | null; sentAt?: Date };
+    if (delivery.outcome === 'sent') {
+      outcome = 'sent';
+      change = { status: 'sent', nextAttemptAt: null, sentAt: now };
+    } else if (delivery.outcome === 'temporary_failure' && message.attempts < MAX_ATTEMPTS) {
+      outcome = 'retry';
+      const minutes = RETRY_MINUTES[message.attempts - 1] ?? RETRY_MINUTES.at(-1) ?? 1;
+      change = { status: 'pending', nextAttemptAt: new Date(now.getTime() + minutes * 60_000) };
+    } else {
+      outcome = 'failed';
+      change = { status: 'failed', nextAttemptAt: null };
+    }
+    await this.db.transaction(async (tx) => {
+      await this.repository.settle(tx, message.id, change);
+      await this.repository.logAttempt(tx, {
+        notificationId: message.id,
+        at: now,
+        channel: message.channel,
+        outcome: delivery.outcome,
+        detail: delivery.outcome === 'sent' ? null : delivery.reason,
+        providerMessageId: delivery.outcome === 'sent' ? delivery.providerMessageId : null,
+      });
+    });
+    this.emit(message, outcome);
+    return outcome;
+  }
+
+  private emit(row: NotificationRow, outcome: DeliveryOutcome): void {
+    for (const listener of this.listeners) listener({ channel: row.channel, kind: row.kind, outcome });
+  }
+}
