@@ -7,6 +7,9 @@ export interface Clock {
 
 export const MEXICO_CITY = 'America/Mexico_City';
 
+/** A minute in milliseconds, for instants a number of minutes away. */
+export const MINUTE_MS = 60_000;
+
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock for tests and simulations: starts at an instant and moves only when told. */

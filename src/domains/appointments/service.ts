@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.ts';
-import { type Clock, formatDateTime } from '../../lib/clock.ts';
+import { type Clock, formatDateTime, MINUTE_MS } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
@@ -15,8 +15,6 @@ import { usageKey } from '../entitlements/decide.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
 import './errors.ts';
 import type { AppointmentsRepository, SlotRow } from './repository.ts';
-
-const MINUTE_MS = 60_000;
 
 /**
  * Appointments: providers publish slots, and an appointment case is booked into one (or moved to

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../lib/clock.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import type { Fulfilment } from './fulfilment.ts';
@@ -51,8 +52,6 @@ function channelOf(actor: Actor): 'phone' | 'online' | 'bank' {
 export function stored(decision: Decision): Decision {
   return JSON.parse(JSON.stringify(decision));
 }
-
-const MINUTE_MS = 60_000;
 
 /** The new case's row: allowed cases start `requested`, refused ones are closed with their first reason. */
 export function newCaseRow(args: {

@@ -25,6 +25,7 @@ export class OnsiteFulfilment implements FulfilmentModule {
   readonly measuredAgainstSla = true;
   readonly checkRequest = NOTHING_TO_DO.checkRequest;
   readonly completed = NOTHING_TO_DO.completed;
+  readonly listParts = NOTHING_TO_DO.listParts;
 
   constructor(
     private readonly kernel: CaseKernel,
@@ -59,10 +60,6 @@ export class OnsiteFulfilment implements FulfilmentModule {
         declineReason: o.declineReason,
       })),
     };
-  }
-
-  listParts(): CaseViewParts {
-    return {};
   }
 
   /** Offers the case to the next provider, or flags it for an agent when nobody can take it. */

@@ -1,5 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import type { Database } from '../../db/client.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { type Clock, MINUTE_MS } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { CaseKernel } from '../cases/kernel.ts';
@@ -8,25 +9,10 @@ import type { CaseRow } from '../cases/repository.ts';
 import { type ProviderJobView, presentJob } from '../cases/views.ts';
 import { distanceKm, etaMinutes, type Point, travelMinutes } from '../dispatch/geo.ts';
 import type { DispatchService } from '../dispatch/service.ts';
-
-const MINUTE_MS = 60_000;
+import type { OfferView } from './schemas.ts';
 
 /** An offer as the provider decides on it: the job's place and need beside the offer's terms. */
-export interface OfferToDecide {
-  id: string;
-  caseId: string;
-  caseNumber: string;
-  serviceCode: string;
-  addressText: string;
-  lat: number;
-  lng: number;
-  description: string;
-  details: Record<string, unknown>;
-  distanceKm: number;
-  etaMinutes: number;
-  offeredAt: string;
-  expiresAt: string;
-}
+export type OfferToDecide = Static<typeof OfferView>;
 
 /**
  * The provider's side of its cases: the offers waiting for it, its jobs, the progress it reports

@@ -1,5 +1,5 @@
 import type { Database, Transaction } from '../../db/client.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { type Clock, MINUTE_MS } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
@@ -12,8 +12,6 @@ import { type CandidateView, type DispatchService, OFFER_EXPIRY_QUEUE } from '..
 import type { Decision } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import { jobOf, type OnsiteFulfilment } from './fulfilment.ts';
-
-const MINUTE_MS = 60_000;
 
 /**
  * Sending a provider to a case: offers answered or expired, the agent's hand assignment, the

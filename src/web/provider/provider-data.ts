@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import type { ProviderJobView } from '../../domains/cases/schemas.ts';
+import type { OfferView } from '../../domains/onsite/schemas.ts';
 import { ApiProblem, getJson, type PlanService, type PlanView } from '../api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -8,21 +9,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 export type Job = Static<typeof ProviderJobView>;
 
 /** An offer waiting for my answer (GET /v1/provider/offers). */
-export interface Offer {
-  id: string;
-  caseId: string;
-  caseNumber: string;
-  serviceCode: string;
-  addressText: string;
-  lat: number;
-  lng: number;
-  description: string;
-  details: Record<string, unknown>;
-  distanceKm: number;
-  etaMinutes: number;
-  offeredAt: string;
-  expiresAt: string;
-}
+export type Offer = Static<typeof OfferView>;
 
 /** The provider I work for (GET /v1/provider). */
 export interface ProviderSelf {

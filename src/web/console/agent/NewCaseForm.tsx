@@ -2,7 +2,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import type { PlanService } from '../../api.ts';
-import { caseRequestBody, checkDetails, type DetailsProblem, detailsOf } from '../../cases/case-request.ts';
+import {
+  caseRequestBody,
+  checkDetails,
+  type DetailsProblem,
+  detailsOf,
+  EMPTY_DETAILS,
+  type RequestDetailsFields,
+} from '../../cases/case-request.ts';
 import { nearestState, statePoint } from '../../cases/place.ts';
 import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
 import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
@@ -20,7 +27,7 @@ import { Kbd } from './Kbd.tsx';
  * read out by the caller, the provider's quote for a capped service (it decides the excess), and
  * Ctrl+Enter.
  */
-interface FormState {
+interface FormState extends RequestDetailsFields {
   personId: string;
   serviceCode: string;
   placeMode: 'address' | 'coordinates';
@@ -28,19 +35,11 @@ interface FormState {
   stateCode: string;
   lat: string;
   lng: string;
-  description: string;
-  specialty: string;
-  callbackPhone: string;
   quote: string;
-  vehicleMake: string;
-  vehicleModel: string;
-  vehicleYear: string;
-  vehiclePlates: string;
-  vehicleColor: string;
-  destination: string;
 }
 
 const EMPTY: FormState = {
+  ...EMPTY_DETAILS,
   personId: 'titular',
   serviceCode: '',
   placeMode: 'address',
@@ -48,16 +47,7 @@ const EMPTY: FormState = {
   stateCode: 'CMX',
   lat: '',
   lng: '',
-  description: '',
-  specialty: '',
-  callbackPhone: '',
   quote: '',
-  vehicleMake: '',
-  vehicleModel: '',
-  vehicleYear: '',
-  vehiclePlates: '',
-  vehicleColor: '',
-  destination: '',
 };
 
 const DETAILS_PROBLEMS = {

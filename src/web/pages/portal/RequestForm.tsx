@@ -3,7 +3,14 @@ import { useId, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { type PlanService, problemText } from '../../api.ts';
 import { CASES } from '../../cases/case-data.ts';
-import { caseRequestBody, checkDetails, type DetailsProblem, detailsOf } from '../../cases/case-request.ts';
+import {
+  caseRequestBody,
+  checkDetails,
+  type DetailsProblem,
+  detailsOf,
+  EMPTY_DETAILS,
+  type RequestDetailsFields,
+} from '../../cases/case-request.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { nearestState, statePoint } from '../../cases/place.ts';
 import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
@@ -28,20 +35,11 @@ interface Located {
   accuracy: number;
 }
 
-interface FormState {
+interface FormState extends RequestDetailsFields {
   serviceCode: string;
   personId: string;
   stateCode: string;
   address: string;
-  description: string;
-  specialty: string;
-  callbackPhone: string;
-  vehicleMake: string;
-  vehicleModel: string;
-  vehicleYear: string;
-  vehiclePlates: string;
-  vehicleColor: string;
-  destination: string;
   withdrawalAmount: string;
   withdrawalAt: string;
   withdrawalAtm: string;
@@ -49,19 +47,11 @@ interface FormState {
 }
 
 const EMPTY: FormState = {
+  ...EMPTY_DETAILS,
   serviceCode: '',
   personId: 'titular',
   stateCode: '',
   address: '',
-  description: '',
-  specialty: '',
-  callbackPhone: '',
-  vehicleMake: '',
-  vehicleModel: '',
-  vehicleYear: '',
-  vehiclePlates: '',
-  vehicleColor: '',
-  destination: '',
   withdrawalAmount: '',
   withdrawalAt: '',
   withdrawalAtm: '',
