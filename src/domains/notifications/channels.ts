@@ -12,10 +12,29 @@ export interface OutgoingMessage {
   /** The notification's id: the stable identity of this message across re-sends. */
   id: string;
   kind: string;
-  /** An email address or a phone number, per channel. */
+  /** An email address, or a phone number in E.164 (`+525512345678`), per channel. */
   to: string;
-  bodyEs: string;
-  bodyEn: string;
+  /** The person's language: the subject and text are in it. */
+  language: 'es' | 'en';
+  /** The email's subject (channels without one ignore it). */
+  subject: string;
+  /** The message, plain text, paragraphs separated by a blank line. */
+  text: string;
+}
+
+/**
+ * What a carrier said later about a message it accepted (an SMPP delivery receipt): `delivered`
+ * reached the handset; `undeliverable` never will (unknown or dead number: the address is marked);
+ * `expired`/`rejected` ended without reaching it.
+ */
+export interface Receipt {
+  channel: ChannelKind;
+  /** The id the channel returned when it accepted the message (`Delivery.providerMessageId`). */
+  providerMessageId: string;
+  status: 'delivered' | 'undeliverable' | 'expired' | 'rejected';
+  /** The carrier's own words (`stat:UNDELIV err:001`), kept in the log. */
+  detail: string;
+  at: Date;
 }
 
 export type Delivery =
@@ -26,6 +45,8 @@ export type Delivery =
 export interface Channel {
   kind: ChannelKind;
   send(message: OutgoingMessage): Promise<Delivery>;
+  /** Channels that learn the fate of a message later (SMPP) report it here; the outbox listens. */
+  onReceipt?(listener: (receipt: Receipt) => void | Promise<void>): void;
   close?(): Promise<void>;
 }
 
@@ -35,18 +56,6 @@ export interface SmtpChannelOptions {
   /** The From address: `Libra <avisos@libra.mx>` or a bare address. */
   from: string;
 }
-
-/** Subjects by message kind; bilingual, like the body (es-MX first). */
-const SUBJECTS: Record<string, string> = {
-  appointment_confirmation: 'Confirmación de tu cita / Appointment confirmation',
-  appointment_reminder_24h: 'Recordatorio de tu cita / Appointment reminder',
-  appointment_reminder_2h: 'Tu cita es en 2 horas / Your appointment is in 2 hours',
-  cancellation_confirmation: 'Cancelación de tu membresía / Membership cancellation',
-  charge_notice: 'Aviso de cargo automático / Automatic charge notice',
-  complaint_received: 'Recibimos tu queja / We received your complaint',
-  complaint_resolution: 'Resolución de tu queja / Your complaint resolution',
-};
-const DEFAULT_SUBJECT = 'Mensaje de Asistencia Libra Plus / Message from Asistencia Libra Plus';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -87,13 +96,14 @@ export class SmtpChannel implements Channel {
 
   async send(message: OutgoingMessage): Promise<Delivery> {
     const messageId = messageIdOf(message.id, this.options.from);
-    const text = `${message.bodyEs}\n\n---\n\n${message.bodyEn}\n`;
-    const html = `<!doctype html><html lang="es-MX"><body>${paragraphs(message.bodyEs)}<hr><div lang="en">${paragraphs(message.bodyEn)}</div></body></html>`;
+    const text = `${message.text}\n`;
+    const lang = message.language === 'en' ? 'en' : 'es-MX';
+    const html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(message.subject)}</title></head><body>${paragraphs(message.text)}</body></html>`;
     try {
       await this.transport.sendMail({
         from: this.options.from,
         to: message.to,
-        subject: SUBJECTS[message.kind] ?? DEFAULT_SUBJECT,
+        subject: message.subject,
         text,
         html,
         messageId,
