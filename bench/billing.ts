@@ -365,6 +365,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
     const options: ServiceOptions = {
       offerTimeoutSeconds: 120,
       jobWorkers: false,
+      publicUrl: 'http://localhost:3000',
       jobPollSeconds: 2,
       billing: {
         retryDays: [1, 3, 7],

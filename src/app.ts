@@ -57,6 +57,7 @@ import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
 import { type Channel, SmtpChannel } from './domains/notifications/channels.ts';
 import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
+import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
 import { Outbox } from './domains/notifications/outbox.ts';
 import { NotificationsRepository } from './domains/notifications/repository.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
@@ -138,6 +139,8 @@ export interface Services {
   jobs: Jobs;
   /** Delivers the messages owed to people through the configured channels. */
   outbox: Outbox;
+  /** Writes the messages owed to people, in the transaction of the change they tell about. */
+  notifier: Notifier;
   /** The dispatch fulfilment: offers, the hand assignment, the excess. */
   onsite: OnsiteService;
   /** The provider's side of its cases: offers to decide, jobs, progress, position. */
@@ -172,6 +175,8 @@ export interface ServiceOptions {
   demoAccounts: boolean;
   /** Email over SMTP; unset, no email channel (messages are kept, marked unconfigured). */
   smtp?: { url: string; from: string };
+  /** The address people reach Libra at: the links in messages start with it. */
+  publicUrl: string;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -189,6 +194,7 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   sandboxLatencyMs: 0,
   complaintSlaBusinessDays: 5,
   demoAccounts: false,
+  publicUrl: 'http://localhost:3000',
 };
 
 export function serviceOptionsOf(config: Config): ServiceOptions {
@@ -207,6 +213,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
     demoAccounts: config.seedDemo,
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.mailFrom } } : {}),
   };
 }
@@ -258,6 +265,7 @@ export function buildServices(
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
   // Messages owed to people are the notifications domain's: others record them through its repository.
   const notifications = new NotificationsRepository();
+  const notifier = new Notifier(notifications, clock, new MessageLinks(options.publicUrl));
   // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
   // kernel how many each provider holds.
   const casesRepository = new CasesRepository();
@@ -341,7 +349,9 @@ export function buildServices(
   const channels: Channel[] = options.smtp ? [new SmtpChannel(options.smtp)] : [];
   const outbox = new Outbox(db, notifications, channels, clock);
   outbox.registerJobs(jobs);
+  for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));
   return {
+    notifier,
     appointments,
     audit,
     billing,

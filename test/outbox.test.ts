@@ -40,6 +40,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // Each test starts with an empty outbox and an empty mailbox.
+  await t.database.handle.db.execute(sql`delete from undeliverable_addresses`);
   await t.database.handle.db.execute(sql`delete from notification_attempts`);
   await t.database.handle.db.execute(sql`delete from notifications`);
   smtp.received.length = 0;

@@ -1,6 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { cases } from './cases.ts';
+import { providers } from './dispatch.ts';
 import { memberships } from './members.ts';
 
 /**
@@ -14,17 +28,22 @@ export const notifications = pgTable(
   {
     id: uuid('id').primaryKey(),
     caseId: uuid('case_id').references(() => cases.id),
-    membershipId: uuid('membership_id')
-      .notNull()
-      .references(() => memberships.id),
+    /** The member it goes to (its titular's email or phone)… */
+    membershipId: uuid('membership_id').references(() => memberships.id),
+    /** …or the provider (its dispatch phone): staff alerts such as a new offer. */
+    providerId: uuid('provider_id').references(() => providers.id),
     kind: text('kind').notNull(),
+    /** The person's language when it was written: the body sent is the one in this language. */
+    language: text('language').notNull().default('es'),
+    /** A copy sent again by staff points at the message it repeats. */
+    resendOf: uuid('resend_of').references((): AnyPgColumn => notifications.id),
     channel: text('channel').notNull(),
     sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
     status: text('status').notNull(),
     bodyEs: text('body_es').notNull(),
     bodyEn: text('body_en').notNull(),
-    /** What the notice is about (`charge_notice:<membership>:<period>`): one notice per subject. */
-    subjectKey: text('subject_key').unique(),
+    /** What the message is about (`charge_notice:<membership>:<period>`): one per subject and channel. */
+    subjectKey: text('subject_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     /** Delivery attempts begun so far (a claimed message counts before its outcome is known). */
     attempts: integer('attempts').notNull().default(0),
@@ -37,8 +56,12 @@ export const notifications = pgTable(
   },
   (t) => [
     check('notifications_status', sql`${t.status} in ('pending','sent','cancelled','failed','unconfigured')`),
+    check('notifications_recipient', sql`(${t.membershipId} is null) <> (${t.providerId} is null)`),
+    check('notifications_language', sql`${t.language} in ('es','en')`),
+    unique('notifications_subject_channel_key').on(t.subjectKey, t.channel),
     index('notifications_due_idx').on(t.status, t.sendAt),
     index('notifications_case_idx').on(t.caseId),
+    index('notifications_membership_idx').on(t.membershipId, t.createdAt),
   ],
 );
 
@@ -56,8 +79,14 @@ export const notificationAttempts = pgTable(
     outcome: text('outcome').notNull(),
     /** Why it was not sent (`channel_not_configured`, `recipient_missing`, the server's reply…). */
     detail: text('detail'),
-    /** The provider's id of the sent message (the SMTP Message-ID). */
+    /** Where it went: the email address or phone number of this attempt. */
+    address: text('address'),
+    /** The provider's id of the sent message (the SMTP Message-ID, the SMSC's message_id). */
     providerMessageId: text('provider_message_id'),
+    /** What the carrier said later (an SMPP delivery receipt): delivered, undeliverable, expired, rejected. */
+    receipt: text('receipt'),
+    receiptDetail: text('receipt_detail'),
+    receiptAt: timestamp('receipt_at', { withTimezone: true }),
   },
   (t) => [
     check(
@@ -65,5 +94,40 @@ export const notificationAttempts = pgTable(
       sql`${t.outcome} in ('sent','temporary_failure','permanent_failure','not_sent')`,
     ),
     unique('notification_attempts_attempt_key').on(t.notificationId, t.attempt),
+    index('notification_attempts_provider_id_idx').on(t.channel, t.providerMessageId),
   ],
 );
+
+/**
+ * Addresses a server refused for good (an SMTP 5xx to the recipient, an SMSC's invalid number or an
+ * undeliverable receipt). Nothing more is sent to one; a person who changes theirs gets a new address,
+ * which is not listed.
+ */
+export const undeliverableAddresses = pgTable(
+  'undeliverable_addresses',
+  {
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    reason: text('reason').notNull(),
+    /** The message whose delivery showed it. */
+    notificationId: uuid('notification_id').references(() => notifications.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.address] })],
+);
+
+/**
+ * How a member wants to be told: the language of their messages, the channels of each kind of
+ * message (at least one: every message today is transactional), and whether SMS waits out the night.
+ * No row: Spanish, each kind's default channels, quiet hours on.
+ */
+export const notificationPreferences = pgTable('notification_preferences', {
+  membershipId: uuid('membership_id')
+    .primaryKey()
+    .references(() => memberships.id),
+  language: text('language').notNull().default('es'),
+  /** `{ "charge_notice": ["email"], "case_provider_assigned": ["sms", "email"] }`: kinds not named keep their defaults. */
+  channels: jsonb('channels').$type<Record<string, ('email' | 'sms')[]>>().notNull().default({}),
+  quietHours: boolean('quiet_hours').notNull().default(true),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});

@@ -363,7 +363,7 @@ export class BillingRepository {
           'charge_notice:' || u.id || ':' || to_char(u.next_charge_at at time zone ${TZ}, 'YYYY-MM'),
           ${p.now}
         from upcoming u
-        on conflict (subject_key) do nothing
+        on conflict (subject_key, channel) do nothing
         returning id
       )
       select count(*)::int as n from made`,

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { providers } from '../../db/schema/index.ts';
 
@@ -14,4 +14,17 @@ export async function providerExists(executor: Executor, providerId: string): Pr
     .from(providers)
     .where(eq(providers.id, providerId));
   return row !== undefined;
+}
+
+/** Each provider's dispatch phone, by id: where staff alerts (a new offer) are texted. */
+export async function providerPhones(
+  executor: Executor,
+  providerIds: string[],
+): Promise<Map<string, string>> {
+  if (providerIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: providers.id, phone: providers.phone })
+    .from(providers)
+    .where(inArray(providers.id, [...new Set(providerIds)]));
+  return new Map(found.map((r) => [r.id, r.phone]));
 }

@@ -40,7 +40,11 @@ export interface Receipt {
 export type Delivery =
   | { outcome: 'sent'; providerMessageId: string }
   | { outcome: 'temporary_failure'; reason: string }
-  | { outcome: 'permanent_failure'; reason: string };
+  /**
+   * `addressRejected`: the server refused the recipient itself (an SMTP 5xx to RCPT TO, an SMSC's
+   * invalid destination): the address is marked undeliverable until the person changes it.
+   */
+  | { outcome: 'permanent_failure'; reason: string; addressRejected?: boolean };
 
 export interface Channel {
   kind: ChannelKind;
@@ -113,7 +117,10 @@ export class SmtpChannel implements Channel {
       const code = replyCode(error);
       const reason = (error as Error).message?.slice(0, 500) || 'smtp error';
       // A 5xx is the server's final word (unknown mailbox, refused); anything else may pass later.
-      if (code !== undefined && code >= 500 && code < 600) return { outcome: 'permanent_failure', reason };
+      if (code !== undefined && code >= 500 && code < 600) {
+        const command = (error as { command?: unknown }).command;
+        return { outcome: 'permanent_failure', reason, addressRejected: command === 'RCPT TO' };
+      }
       return { outcome: 'temporary_failure', reason };
     }
   }

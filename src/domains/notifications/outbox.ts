@@ -2,7 +2,8 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MEXICO_CITY } from '../../lib/clock.ts';
 import type { Jobs } from '../../platform/jobs.ts';
-import type { Channel, ChannelKind, Delivery } from './channels.ts';
+import { type Language, subjectOf } from './catalogue.ts';
+import type { Channel, ChannelKind, Delivery, Receipt } from './channels.ts';
 import type { NotificationRow, NotificationsRepository } from './repository.ts';
 
 export const OUTBOX_QUEUE = 'notifications-deliver';
@@ -34,6 +35,31 @@ export interface DrainSummary {
 type Listener = (event: { channel: string; kind: string; outcome: DeliveryOutcome }) => void;
 
 const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+type Claimed = NotificationRow & { address: string | null; undeliverable: boolean };
+
+/** A Mexican phone as SMS needs it (E.164): `55 1234 5678` → `+525512345678`; null if it is not one. */
+export function toE164(phone: string): string | null {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length === 10) return `+52${digits}`;
+  if (digits.length === 12 && digits.startsWith('52')) return `+${digits}`;
+  return null;
+}
+
+/** Where this message goes on its channel, or null when the person has no usable address there. */
+function addressOf(
+  row: NotificationRow,
+  members: Map<string, { email: string; phone: string }>,
+  providers: Map<string, string>,
+): string | null {
+  const contact = row.membershipId ? members.get(row.membershipId) : undefined;
+  if (row.channel === 'email') {
+    const email = contact?.email?.trim().toLowerCase();
+    return email && EMAIL_ADDRESS.test(email) ? email : null;
+  }
+  const phone = row.providerId ? providers.get(row.providerId) : contact?.phone;
+  return phone ? toE164(phone) : null;
+}
 
 /**
  * The outbox's delivery worker. Messages are recorded by the domains in the transaction of their
@@ -129,7 +155,7 @@ export class Outbox {
   }
 
   /** Takes a batch for this worker: locked past other workers, then leased past this transaction. */
-  private async claim(): Promise<NotificationRow[]> {
+  private async claim(): Promise<Claimed[]> {
     const configured = [...this.channels.keys()];
     if (configured.length === 0) return [];
     const now = this.clock.now();
@@ -147,32 +173,42 @@ export class Outbox {
         rows.map((r) => r.id),
         leaseUntil,
       );
-      const contacts = await this.repository.contactsOf(
+      const members = await this.repository.contactsOf(
         tx,
-        rows.map((r) => r.membershipId),
+        rows.flatMap((r) => (r.membershipId ? [r.membershipId] : [])),
       );
-      return rows.map((r) => ({ ...r, attempts: r.attempts + 1, to: contacts.get(r.membershipId) }));
-    }) as Promise<(NotificationRow & { to?: { email: string; phone: string } })[]>;
+      const providers = await this.repository.providerPhonesOf(
+        tx,
+        rows.flatMap((r) => (r.providerId ? [r.providerId] : [])),
+      );
+      const claimed: Claimed[] = [];
+      for (const r of rows) {
+        const address = addressOf(r, members, providers);
+        const undeliverable = address ? await this.repository.isUndeliverable(tx, r.channel, address) : false;
+        claimed.push({ ...r, attempts: r.attempts + 1, address, undeliverable });
+      }
+      return claimed;
+    });
   }
 
-  private async deliver(
-    message: NotificationRow & { to?: { email: string; phone: string } },
-  ): Promise<DeliveryOutcome> {
+  private async deliver(message: Claimed): Promise<DeliveryOutcome> {
     const channel = this.channels.get(message.channel);
-    const address = message.channel === 'email' ? message.to?.email : message.to?.phone;
+    const language: Language = message.language === 'en' ? 'en' : 'es';
     let delivery: Delivery;
     if (!channel) delivery = { outcome: 'permanent_failure', reason: 'channel_not_configured' };
-    else if (!address || (message.channel === 'email' && !EMAIL_ADDRESS.test(address)))
-      delivery = { outcome: 'permanent_failure', reason: 'recipient_missing' };
+    else if (!message.address) delivery = { outcome: 'permanent_failure', reason: 'recipient_missing' };
+    else if (message.undeliverable)
+      delivery = { outcome: 'permanent_failure', reason: 'address_undeliverable' };
     else {
       // Outside any transaction: a slow server holds no lock and no connection.
       delivery = await channel
         .send({
           id: message.id,
           kind: message.kind,
-          to: address,
-          bodyEs: message.bodyEs,
-          bodyEn: message.bodyEn,
+          to: message.address,
+          language,
+          subject: subjectOf(message.kind, language),
+          text: language === 'en' ? message.bodyEn : message.bodyEs,
         })
         .catch((error: Error) => ({ outcome: 'temporary_failure' as const, reason: error.message }));
     }
@@ -197,12 +233,48 @@ export class Outbox {
         at: now,
         channel: message.channel,
         outcome: delivery.outcome,
+        address: message.address,
         detail: delivery.outcome === 'sent' ? null : delivery.reason,
         providerMessageId: delivery.outcome === 'sent' ? delivery.providerMessageId : null,
       });
+      if (delivery.outcome === 'permanent_failure' && delivery.addressRejected && message.address)
+        await this.repository.markUndeliverable(tx, {
+          channel: message.channel,
+          address: message.address,
+          reason: delivery.reason,
+          notificationId: message.id,
+          at: now,
+        });
     });
     this.emit(message, outcome);
     return outcome;
+  }
+
+  /**
+   * A channel's later word on a message it accepted (an SMPP delivery receipt) goes on the attempt
+   * that sent it. A number the carrier says will never take messages is marked undeliverable and
+   * the message failed; a receipt for a message this database never sent is ignored.
+   */
+  async recordReceipt(receipt: Receipt): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const attempt = await this.repository.attemptByProviderId(
+        tx,
+        receipt.channel,
+        receipt.providerMessageId,
+      );
+      if (!attempt) return;
+      await this.repository.recordReceipt(tx, attempt.id, receipt);
+      if (receipt.status === 'delivered') return;
+      await this.repository.settle(tx, attempt.notificationId, { status: 'failed', nextAttemptAt: null });
+      if (receipt.status === 'undeliverable' && attempt.address)
+        await this.repository.markUndeliverable(tx, {
+          channel: receipt.channel,
+          address: attempt.address,
+          reason: receipt.detail,
+          notificationId: attempt.notificationId,
+          at: receipt.at,
+        });
+    });
   }
 
   private emit(row: NotificationRow, outcome: DeliveryOutcome): void {

@@ -1,8 +1,16 @@
-import { and, asc, eq, inArray, isNotNull, isNull, like, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, like, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { notificationAttempts, notifications } from '../../db/schema/index.ts';
+import {
+  notificationAttempts,
+  notificationPreferences,
+  notifications,
+  undeliverableAddresses,
+} from '../../db/schema/index.ts';
 import { newId } from '../../lib/ids.ts';
+import { providerPhones } from '../dispatch/read-model.ts';
 import { membershipContacts } from '../members/read-model.ts';
+import type { Language } from './catalogue.ts';
+import type { Preferences } from './notifier.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
@@ -42,12 +50,131 @@ export class NotificationsRepository {
       .orderBy(asc(notifications.sendAt), asc(notifications.kind));
   }
 
-  /** Records the message unless one with its subject key exists: one per subject. */
+  /** Records the message unless one with its subject key exists on its channel: one per subject. */
   async insertOnce(executor: Executor, row: NewNotification & { subjectKey: string }): Promise<void> {
     await executor
       .insert(notifications)
       .values(row)
-      .onConflictDoNothing({ target: notifications.subjectKey });
+      .onConflictDoNothing({ target: [notifications.subjectKey, notifications.channel] });
+  }
+
+  /** Records messages; one whose subject key and channel exist already is left out. */
+  async insertEach(executor: Executor, rows: NewNotification[]): Promise<void> {
+    if (rows.length === 0) return;
+    await executor
+      .insert(notifications)
+      .values(rows)
+      .onConflictDoNothing({ target: [notifications.subjectKey, notifications.channel] });
+  }
+
+  // People's choices ----------------------------------------------------------------------------
+
+  async preferencesOf(executor: Executor, membershipId: string): Promise<Preferences> {
+    const [row] = await executor
+      .select()
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.membershipId, membershipId));
+    if (!row) return { language: 'es', channels: {}, quietHours: true };
+    return { language: row.language as Language, channels: row.channels, quietHours: row.quietHours };
+  }
+
+  /** The languages of several memberships (the billing run's notices, a batch at a time). */
+  async languagesOf(executor: Executor, membershipIds: string[]): Promise<Map<string, Preferences>> {
+    if (membershipIds.length === 0) return new Map();
+    const found = await executor
+      .select()
+      .from(notificationPreferences)
+      .where(inArray(notificationPreferences.membershipId, membershipIds));
+    return new Map(
+      found.map((r) => [
+        r.membershipId,
+        { language: r.language as Language, channels: r.channels, quietHours: r.quietHours },
+      ]),
+    );
+  }
+
+  async savePreferences(executor: Executor, membershipId: string, p: Preferences, at: Date): Promise<void> {
+    const values = { language: p.language, channels: p.channels, quietHours: p.quietHours, updatedAt: at };
+    await executor
+      .insert(notificationPreferences)
+      .values({ membershipId, ...values })
+      .onConflictDoUpdate({ target: notificationPreferences.membershipId, set: values });
+  }
+
+  // Addresses that do not take messages -----------------------------------------------------------
+
+  async isUndeliverable(executor: Executor, channel: string, address: string): Promise<boolean> {
+    const [row] = await executor
+      .select({ address: undeliverableAddresses.address })
+      .from(undeliverableAddresses)
+      .where(and(eq(undeliverableAddresses.channel, channel), eq(undeliverableAddresses.address, address)));
+    return row !== undefined;
+  }
+
+  async markUndeliverable(
+    executor: Executor,
+    entry: { channel: string; address: string; reason: string; notificationId: string; at: Date },
+  ): Promise<void> {
+    await executor
+      .insert(undeliverableAddresses)
+      .values(entry)
+      .onConflictDoUpdate({
+        target: [undeliverableAddresses.channel, undeliverableAddresses.address],
+        set: { reason: entry.reason, notificationId: entry.notificationId, at: entry.at },
+      });
+  }
+
+  /** Of these addresses, the ones listed as undeliverable, with why. */
+  async undeliverableAmong(
+    executor: Executor,
+    addresses: { channel: string; address: string }[],
+  ): Promise<{ channel: string; address: string; reason: string; at: Date }[]> {
+    if (addresses.length === 0) return [];
+    return executor
+      .select({
+        channel: undeliverableAddresses.channel,
+        address: undeliverableAddresses.address,
+        reason: undeliverableAddresses.reason,
+        at: undeliverableAddresses.at,
+      })
+      .from(undeliverableAddresses)
+      .where(
+        inArray(
+          undeliverableAddresses.address,
+          addresses.map((a) => a.address),
+        ),
+      );
+  }
+
+  // What staff see -------------------------------------------------------------------------------
+
+  /** A membership's messages, newest first, with their delivery logs. */
+  async ofMembership(
+    executor: Executor,
+    membershipId: string,
+    limit: number,
+  ): Promise<{ message: NotificationRow; attempts: NotificationAttemptRow[] }[]> {
+    const messages = await executor
+      .select()
+      .from(notifications)
+      .where(eq(notifications.membershipId, membershipId))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(limit);
+    if (messages.length === 0) return [];
+    const attempts = await executor
+      .select()
+      .from(notificationAttempts)
+      .where(
+        inArray(
+          notificationAttempts.notificationId,
+          messages.map((m) => m.id),
+        ),
+      )
+      .orderBy(asc(notificationAttempts.attempt));
+    return messages.map((message) => ({
+      message,
+      attempts: attempts.filter((a) => a.notificationId === message.id),
+    }));
   }
 
   /** The messages whose subject key starts with `prefix`, oldest first. */
@@ -134,6 +261,7 @@ export class NotificationsRepository {
       channel: string;
       outcome: 'sent' | 'temporary_failure' | 'permanent_failure' | 'not_sent';
       detail?: string | null;
+      address?: string | null;
       providerMessageId?: string | null;
     },
   ): Promise<void> {
@@ -145,8 +273,40 @@ export class NotificationsRepository {
       channel: entry.channel,
       outcome: entry.outcome,
       detail: entry.detail ?? null,
+      address: entry.address ?? null,
       providerMessageId: entry.providerMessageId ?? null,
     });
+  }
+
+  /** The attempt a channel's message id belongs to (a receipt names it). */
+  async attemptByProviderId(
+    executor: Executor,
+    channel: string,
+    providerMessageId: string,
+  ): Promise<NotificationAttemptRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(notificationAttempts)
+      .where(
+        and(
+          eq(notificationAttempts.channel, channel),
+          eq(notificationAttempts.providerMessageId, providerMessageId),
+        ),
+      )
+      .orderBy(desc(notificationAttempts.at))
+      .limit(1);
+    return row;
+  }
+
+  async recordReceipt(
+    executor: Executor,
+    attemptId: string,
+    receipt: { status: string; detail: string; at: Date },
+  ): Promise<void> {
+    await executor
+      .update(notificationAttempts)
+      .set({ receipt: receipt.status, receiptDetail: receipt.detail, receiptAt: receipt.at })
+      .where(eq(notificationAttempts.id, attemptId));
   }
 
   /** A message's delivery log, first attempt first. */
@@ -164,6 +324,11 @@ export class NotificationsRepository {
     membershipIds: string[],
   ): Promise<Map<string, { email: string; phone: string }>> {
     return membershipContacts(executor, membershipIds);
+  }
+
+  /** Where each provider's alerts go: its dispatch phone (dispatch's read model). */
+  async providerPhonesOf(executor: Executor, providerIds: string[]): Promise<Map<string, string>> {
+    return providerPhones(executor, providerIds);
   }
 
   async byId(executor: Executor, id: string): Promise<NotificationRow | undefined> {

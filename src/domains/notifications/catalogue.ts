@@ -1,0 +1,446 @@
+import { DateTime } from 'luxon';
+import { formatDateTime, MEXICO_CITY } from '../../lib/clock.ts';
+import { formatMoney } from '../../lib/money.ts';
+import type { ChannelKind } from './channels.ts';
+
+/**
+ * The message catalogue: every message Libra sends a person, es-MX first and English second. A
+ * message is written in both languages when its event happens (the words of that moment are kept)
+ * and delivered in the person's language. Each names the membership, case or complaint it is about
+ * and ends with the operator's 24-hour line.
+ */
+
+export type Language = 'es' | 'en';
+export type Bilingual = Record<Language, string>;
+
+/** The operator's 24-hour line, as the plan page and the apps show it. */
+export const OPERATOR_PHONE = { es: '55 5480 0900', en: '+52 55 5480 0900' } as const;
+
+/** `5 de enero de 2027` / `January 5, 2027`, in Mexico City. */
+export function formatDay(instant: Date, language: Language): string {
+  const dt = DateTime.fromJSDate(instant, { zone: MEXICO_CITY });
+  return language === 'es'
+    ? dt.setLocale('es-MX').toFormat("d 'de' LLLL 'de' yyyy")
+    : dt.setLocale('en-US').toFormat('LLLL d, yyyy');
+}
+
+function when(instant: Date, language: Language): string {
+  return formatDateTime(instant, language === 'es' ? 'es-MX' : 'en');
+}
+
+/** Minutes as people say them: `25 min`, `1 h 40 min`. */
+export function formatMinutes(minutes: number): string {
+  const m = Math.max(1, Math.round(minutes));
+  if (m < 90) return `${m} min`;
+  const rest = m % 60;
+  return rest === 0 ? `${Math.floor(m / 60)} h` : `${Math.floor(m / 60)} h ${rest} min`;
+}
+
+const money = (centavos: number) => formatMoney(centavos);
+
+const SIGN_OFF: Bilingual = {
+  es: `Asistencia Libra Plus, 24 horas: ${OPERATOR_PHONE.es}.`,
+  en: `Asistencia Libra Plus, 24 hours: ${OPERATOR_PHONE.en}.`,
+};
+
+interface Template<P> {
+  /** Who reads it: a member (the titular) or a provider's dispatch phone. */
+  audience: 'member' | 'provider';
+  /** Channels used when the person has not chosen. */
+  defaults: ChannelKind[];
+  /** About a case under way: sent at once, night or day (quiet hours do not hold it). */
+  live: boolean;
+  subject: Bilingual;
+  body: Record<Language, (p: P) => string>;
+}
+
+export interface MessageParams {
+  membership_welcome: {
+    membershipNumber: string;
+    planName: string;
+    monthlyCentavos: number;
+    /** The end of the free months, when the plan has them. */
+    freeUntil: Date | null;
+    firstChargeAt: Date | null;
+    termsVersion: string;
+    privacyVersion: string;
+  };
+  charge_notice: {
+    membershipNumber: string;
+    chargeAt: Date;
+    amountCentavos: number;
+    cardLast4: string;
+    cancelUrl: string;
+  };
+  charge_succeeded: {
+    membershipNumber: string;
+    amountCentavos: number;
+    paidAt: Date;
+    cardLast4: string;
+    receiptUrl: string;
+  };
+  charge_failed: {
+    membershipNumber: string;
+    amountCentavos: number;
+    cardLast4: string;
+    nextRetryAt: Date | null;
+    cardUrl: string;
+  };
+  case_provider_assigned: {
+    caseNumber: string;
+    serviceName: Bilingual;
+    providerName: string;
+    etaMinutes: number | null;
+  };
+  case_provider_en_route: { caseNumber: string; providerName: string; etaMinutes: number | null };
+  case_provider_arrived: { caseNumber: string; providerName: string };
+  case_completed: { caseNumber: string; serviceName: Bilingual };
+  case_excess_to_accept: { caseNumber: string; amountCentavos: number; acceptUrl: string };
+  case_refused: { caseNumber: string; serviceName: Bilingual; reason: Bilingual };
+  appointment_confirmation: { caseNumber: string; providerName: string; at: Date };
+  appointment_reminder_24h: { caseNumber: string; providerName: string; at: Date };
+  appointment_reminder_2h: { caseNumber: string; providerName: string; at: Date };
+  remote_consultation_taken: { caseNumber: string; serviceName: Bilingual; staffName: string };
+  claim_approved: { caseNumber: string; amountCentavos: number };
+  claim_paid: { caseNumber: string; amountCentavos: number };
+  claim_rejected: { caseNumber: string; reason: string };
+  complaint_received: { complaintNumber: string; dueAt: Date };
+  complaint_resolution: { complaintNumber: string; resolution: string };
+  cancellation_confirmation: {
+    membershipNumber: string;
+    cancellationNumber: string;
+    coverageEndsAt: Date;
+    refundEligible: boolean;
+    refundCentavos: number;
+    cardLast4: string;
+  };
+  refund_issued: { membershipNumber: string; amountCentavos: number; cardLast4: string };
+  provider_offer: {
+    caseNumber: string;
+    serviceName: Bilingual;
+    /** Where, as the case says it (colonia, municipality, state). */
+    place: string;
+    expiresAt: Date;
+    jobsUrl: string;
+  };
+}
+
+export type MessageKind = keyof MessageParams;
+
+function eta(minutes: number | null, language: Language): string {
+  if (minutes === null) return '';
+  return language === 'es'
+    ? ` Llegada estimada: ${formatMinutes(minutes)}.`
+    : ` Estimated arrival: ${formatMinutes(minutes)}.`;
+}
+
+export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
+  membership_welcome: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Bienvenida a Asistencia Libra Plus', en: 'Welcome to Asistencia Libra Plus' },
+    body: {
+      es: (p) =>
+        `Tu membresía ${p.membershipNumber} del plan ${p.planName} está activa desde hoy.\n\n` +
+        (p.freeUntil ? `Tus meses sin costo terminan el ${formatDay(p.freeUntil, 'es')}. ` : '') +
+        (p.firstChargeAt
+          ? `El primer cargo de ${money(p.monthlyCentavos)} será el ${formatDay(p.firstChargeAt, 'es')}; te avisaremos 5 días antes.`
+          : '') +
+        `\n\nAceptaste los Términos y condiciones versión ${p.termsVersion} y el Aviso de privacidad versión ${p.privacyVersion}.`,
+      en: (p) =>
+        `Your membership ${p.membershipNumber} on the ${p.planName} plan is active from today.\n\n` +
+        (p.freeUntil ? `Your free months end on ${formatDay(p.freeUntil, 'en')}. ` : '') +
+        (p.firstChargeAt
+          ? `The first charge of ${money(p.monthlyCentavos)} will be on ${formatDay(p.firstChargeAt, 'en')}; we will tell you 5 days before.`
+          : '') +
+        `\n\nYou accepted the Terms and conditions version ${p.termsVersion} and the Privacy notice version ${p.privacyVersion}.`,
+    },
+  },
+  charge_notice: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Aviso de cargo automático', en: 'Automatic charge notice' },
+    body: {
+      es: (p) =>
+        `Tu membresía ${p.membershipNumber} se cobrará el ${formatDay(p.chargeAt, 'es')} por ${money(p.amountCentavos)} (IVA incluido) a tu tarjeta terminada en ${p.cardLast4}.\n\n` +
+        `Si no quieres este cargo, cancela sin costo antes de esa fecha en ${p.cancelUrl} o llamando al ${OPERATOR_PHONE.es}.`,
+      en: (p) =>
+        `Your membership ${p.membershipNumber} will be charged ${money(p.amountCentavos)} (VAT included) on ${formatDay(p.chargeAt, 'en')} to your card ending in ${p.cardLast4}.\n\n` +
+        `If you do not want this charge, cancel at no cost before then at ${p.cancelUrl} or by calling ${OPERATOR_PHONE.en}.`,
+    },
+  },
+  charge_succeeded: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Recibimos tu pago', en: 'We received your payment' },
+    body: {
+      es: (p) =>
+        `Cobramos ${money(p.amountCentavos)} de tu membresía ${p.membershipNumber} a tu tarjeta terminada en ${p.cardLast4} el ${formatDay(p.paidAt, 'es')}.\n\nTu recibo: ${p.receiptUrl}`,
+      en: (p) =>
+        `We charged ${money(p.amountCentavos)} for your membership ${p.membershipNumber} to your card ending in ${p.cardLast4} on ${formatDay(p.paidAt, 'en')}.\n\nYour receipt: ${p.receiptUrl}`,
+    },
+  },
+  charge_failed: {
+    audience: 'member',
+    defaults: ['email', 'sms'],
+    live: false,
+    subject: { es: 'No pudimos cobrar tu membresía', en: 'We could not charge your membership' },
+    body: {
+      es: (p) =>
+        `Tu banco rechazó el cargo de ${money(p.amountCentavos)} de tu membresía ${p.membershipNumber} a la tarjeta terminada en ${p.cardLast4}. ` +
+        (p.nextRetryAt
+          ? `Lo intentaremos de nuevo el ${formatDay(p.nextRetryAt, 'es')}. `
+          : 'Tu membresía queda suspendida hasta que se cubra. ') +
+        `Para seguir protegido, revisa tu tarjeta con tu banco o actualízala en ${p.cardUrl}.`,
+      en: (p) =>
+        `Your bank declined the charge of ${money(p.amountCentavos)} for your membership ${p.membershipNumber} to the card ending in ${p.cardLast4}. ` +
+        (p.nextRetryAt
+          ? `We will try again on ${formatDay(p.nextRetryAt, 'en')}. `
+          : 'Your membership is suspended until it is paid. ') +
+        `To stay covered, check your card with your bank or update it at ${p.cardUrl}.`,
+    },
+  },
+  case_provider_assigned: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Tu servicio ya tiene proveedor', en: 'Your service has a provider' },
+    body: {
+      es: (p) =>
+        `Caso ${p.caseNumber}: ${p.providerName} atenderá tu ${p.serviceName.es.toLowerCase()}.${eta(p.etaMinutes, 'es')}`,
+      en: (p) =>
+        `Case ${p.caseNumber}: ${p.providerName} will handle your ${p.serviceName.en.toLowerCase()}.${eta(p.etaMinutes, 'en')}`,
+    },
+  },
+  case_provider_en_route: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Tu proveedor va en camino', en: 'Your provider is on the way' },
+    body: {
+      es: (p) => `Caso ${p.caseNumber}: ${p.providerName} va en camino.${eta(p.etaMinutes, 'es')}`,
+      en: (p) => `Case ${p.caseNumber}: ${p.providerName} is on the way.${eta(p.etaMinutes, 'en')}`,
+    },
+  },
+  case_provider_arrived: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Tu proveedor llegó', en: 'Your provider has arrived' },
+    body: {
+      es: (p) => `Caso ${p.caseNumber}: ${p.providerName} llegó al lugar.`,
+      en: (p) => `Case ${p.caseNumber}: ${p.providerName} has arrived.`,
+    },
+  },
+  case_completed: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Servicio concluido', en: 'Service completed' },
+    body: {
+      es: (p) =>
+        `Caso ${p.caseNumber}: concluimos tu ${p.serviceName.es.toLowerCase()}. Gracias por confiar en nosotros.`,
+      en: (p) =>
+        `Case ${p.caseNumber}: your ${p.serviceName.en.toLowerCase()} is complete. Thank you for trusting us.`,
+    },
+  },
+  case_excess_to_accept: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Un costo extra espera tu respuesta', en: 'An extra cost awaits your answer' },
+    body: {
+      es: (p) =>
+        `Caso ${p.caseNumber}: el servicio rebasa tu cobertura por ${money(p.amountCentavos)}. Acéptalo o recházalo en ${p.acceptUrl}`,
+      en: (p) =>
+        `Case ${p.caseNumber}: the service exceeds your coverage by ${money(p.amountCentavos)}. Accept or decline it at ${p.acceptUrl}`,
+    },
+  },
+  case_refused: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'No pudimos dar tu servicio', en: 'We could not provide your service' },
+    body: {
+      es: (p) =>
+        `Caso ${p.caseNumber}: no pudimos dar tu ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`,
+      en: (p) =>
+        `Case ${p.caseNumber}: we could not provide your ${p.serviceName.en.toLowerCase()}. Reason: ${p.reason.en}`,
+    },
+  },
+  appointment_confirmation: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: false,
+    subject: { es: 'Confirmación de tu cita', en: 'Appointment confirmation' },
+    body: {
+      es: (p) =>
+        `Tu cita con ${p.providerName} quedó agendada para el ${when(p.at, 'es')}. Caso ${p.caseNumber}.`,
+      en: (p) =>
+        `Your appointment with ${p.providerName} is booked for ${when(p.at, 'en')}. Case ${p.caseNumber}.`,
+    },
+  },
+  appointment_reminder_24h: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: false,
+    subject: { es: 'Recordatorio de tu cita', en: 'Appointment reminder' },
+    body: {
+      es: (p) =>
+        `Recordatorio: tu cita con ${p.providerName} es el ${when(p.at, 'es')}. Caso ${p.caseNumber}.`,
+      en: (p) =>
+        `Reminder: your appointment with ${p.providerName} is on ${when(p.at, 'en')}. Case ${p.caseNumber}.`,
+    },
+  },
+  appointment_reminder_2h: {
+    audience: 'member',
+    defaults: ['sms'],
+    // Two hours ahead is too close to wait for the morning.
+    live: true,
+    subject: { es: 'Tu cita es en 2 horas', en: 'Your appointment is in 2 hours' },
+    body: {
+      es: (p) =>
+        `Recordatorio: tu cita con ${p.providerName} es el ${when(p.at, 'es')}. Caso ${p.caseNumber}.`,
+      en: (p) =>
+        `Reminder: your appointment with ${p.providerName} is on ${when(p.at, 'en')}. Case ${p.caseNumber}.`,
+    },
+  },
+  remote_consultation_taken: {
+    audience: 'member',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Tu consulta ya tiene quien la atienda', en: 'Your consultation has been taken' },
+    body: {
+      es: (p) =>
+        `Caso ${p.caseNumber}: ${p.staffName} tomó tu ${p.serviceName.es.toLowerCase()} y te contactará en breve.`,
+      en: (p) =>
+        `Case ${p.caseNumber}: ${p.staffName} took your ${p.serviceName.en.toLowerCase()} and will contact you shortly.`,
+    },
+  },
+  claim_approved: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Aprobamos tu reembolso', en: 'Your claim is approved' },
+    body: {
+      es: (p) =>
+        `Caso ${p.caseNumber}: aprobamos tu reembolso por ${money(p.amountCentavos)}. Te avisaremos cuando lo paguemos.`,
+      en: (p) =>
+        `Case ${p.caseNumber}: we approved your claim for ${money(p.amountCentavos)}. We will tell you when it is paid.`,
+    },
+  },
+  claim_paid: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Pagamos tu reembolso', en: 'Your claim is paid' },
+    body: {
+      es: (p) => `Caso ${p.caseNumber}: pagamos tu reembolso por ${money(p.amountCentavos)}.`,
+      en: (p) => `Case ${p.caseNumber}: we paid your claim for ${money(p.amountCentavos)}.`,
+    },
+  },
+  claim_rejected: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Tu solicitud de reembolso', en: 'Your claim' },
+    body: {
+      es: (p) => `Caso ${p.caseNumber}: no procede tu reembolso. Motivo: ${p.reason}`,
+      en: (p) => `Case ${p.caseNumber}: your claim was not approved. Reason: ${p.reason}`,
+    },
+  },
+  complaint_received: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Recibimos tu queja', en: 'We received your complaint' },
+    body: {
+      es: (p) =>
+        `Recibimos tu queja ${p.complaintNumber}. Te responderemos a más tardar el ${formatDay(p.dueAt, 'es')}.`,
+      en: (p) =>
+        `We received your complaint ${p.complaintNumber}. We will answer by ${formatDay(p.dueAt, 'en')}.`,
+    },
+  },
+  complaint_resolution: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Resolución de tu queja', en: 'Your complaint resolution' },
+    body: {
+      es: (p) => `Resolvimos tu queja ${p.complaintNumber}. Nuestra respuesta: ${p.resolution}`,
+      en: (p) => `We have resolved your complaint ${p.complaintNumber}. Our answer: ${p.resolution}`,
+    },
+  },
+  cancellation_confirmation: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Cancelación de tu membresía', en: 'Membership cancellation' },
+    body: {
+      es: (p) =>
+        `Cancelamos tu membresía ${p.membershipNumber} (confirmación ${p.cancellationNumber}). No habrá más cargos. ` +
+        (p.refundEligible
+          ? (p.refundCentavos > 0
+              ? `Te reembolsamos ${money(p.refundCentavos)} a tu tarjeta terminada en ${p.cardLast4}; `
+              : 'No hubo cargos que reembolsar; ') + 'tu cobertura terminó al cancelar.'
+          : `Tu cobertura sigue hasta el ${formatDay(p.coverageEndsAt, 'es')}.`),
+      en: (p) =>
+        `We cancelled your membership ${p.membershipNumber} (confirmation ${p.cancellationNumber}). There will be no more charges. ` +
+        (p.refundEligible
+          ? (p.refundCentavos > 0
+              ? `We refunded ${money(p.refundCentavos)} to your card ending in ${p.cardLast4}; `
+              : 'There were no charges to refund; ') + 'your coverage ended on cancelling.'
+          : `You stay covered until ${formatDay(p.coverageEndsAt, 'en')}.`),
+    },
+  },
+  refund_issued: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Te reembolsamos', en: 'We refunded you' },
+    body: {
+      es: (p) =>
+        `Reembolsamos ${money(p.amountCentavos)} de tu membresía ${p.membershipNumber} a tu tarjeta terminada en ${p.cardLast4}. Según tu banco, puede tardar hasta 10 días hábiles en verse.`,
+      en: (p) =>
+        `We refunded ${money(p.amountCentavos)} for your membership ${p.membershipNumber} to your card ending in ${p.cardLast4}. Depending on your bank, it may take up to 10 business days to show.`,
+    },
+  },
+  provider_offer: {
+    audience: 'provider',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Nuevo servicio ofrecido', en: 'New job offered' },
+    body: {
+      es: (p) =>
+        `Libra: nuevo servicio ${p.caseNumber}, ${p.serviceName.es.toLowerCase()} en ${p.place}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
+      en: (p) =>
+        `Libra: new job ${p.caseNumber}, ${p.serviceName.en.toLowerCase()} in ${p.place}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
+    },
+  },
+};
+
+export function isMessageKind(kind: string): kind is MessageKind {
+  return Object.hasOwn(CATALOGUE, kind);
+}
+
+/** The message of a kind in both languages; members' messages end with the operator's line. */
+export function render<K extends MessageKind>(kind: K, params: MessageParams[K]): Bilingual {
+  const template = CATALOGUE[kind] as Template<MessageParams[K]>;
+  const sign = template.audience === 'member';
+  return {
+    es: sign ? `${template.body.es(params)}\n\n${SIGN_OFF.es}` : template.body.es(params),
+    en: sign ? `${template.body.en(params)}\n\n${SIGN_OFF.en}` : template.body.en(params),
+  };
+}
+
+/** The subject of an email of this kind (older kinds the catalogue no longer has get a generic one). */
+export function subjectOf(kind: string, language: Language): string {
+  return isMessageKind(kind)
+    ? CATALOGUE[kind].subject[language]
+    : language === 'es'
+      ? 'Mensaje de Asistencia Libra Plus'
+      : 'Message from Asistencia Libra Plus';
+}

@@ -1,0 +1,135 @@
+import type { Executor } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { inMexicoCity } from '../../lib/clock.ts';
+import { newId } from '../../lib/ids.ts';
+import { CATALOGUE, type Language, type MessageKind, type MessageParams, render } from './catalogue.ts';
+import type { ChannelKind } from './channels.ts';
+import type { NewNotification, NotificationsRepository } from './repository.ts';
+
+/** SMS that can wait are held from 21:00 to 08:00, Mexico City (unless the person turned this off). */
+export const QUIET_HOURS = { from: 21, to: 8 } as const;
+
+export interface Preferences {
+  language: Language;
+  /** Kinds the person chose channels for; the rest keep the catalogue's defaults. */
+  channels: Partial<Record<MessageKind, ChannelKind[]>>;
+  quietHours: boolean;
+}
+
+export const DEFAULT_PREFERENCES: Preferences = { language: 'es', channels: {}, quietHours: true };
+
+/** The channels a message of this kind goes through for this person. */
+export function channelsFor(kind: MessageKind, preferences: Preferences): ChannelKind[] {
+  const chosen = preferences.channels[kind];
+  return chosen && chosen.length > 0 ? chosen : CATALOGUE[kind].defaults;
+}
+
+/** The first moment at or after `at` outside quiet hours. */
+export function afterQuietHours(at: Date): Date {
+  const local = inMexicoCity(at);
+  if (local.hour >= QUIET_HOURS.to && local.hour < QUIET_HOURS.from) return at;
+  const morning = local.hour >= QUIET_HOURS.from ? local.plus({ days: 1 }) : local;
+  return morning.set({ hour: QUIET_HOURS.to, minute: 0, second: 0, millisecond: 0 }).toJSDate();
+}
+
+/** Where the links in messages point: the public address people use. */
+export class MessageLinks {
+  constructor(private readonly base: string) {}
+  private at(path: string): string {
+    return `${this.base.replace(/\/$/, '')}${path}`;
+  }
+  receipt(chargeId: string): string {
+    return this.at(`/app/cobros/${chargeId}`);
+  }
+  charges(): string {
+    return this.at('/app/cobros');
+  }
+  cancel(): string {
+    return this.at('/app/cancelar');
+  }
+  case(caseId: string): string {
+    return this.at(`/app/casos/${caseId}`);
+  }
+  providerJobs(): string {
+    return this.at('/proveedor');
+  }
+}
+
+interface Addressing {
+  caseId?: string | null;
+  /** When it goes out (a reminder ahead of time); now when absent. */
+  sendAt?: Date;
+  /** One message per subject and channel: recording it twice keeps the first. */
+  subjectKey?: string;
+}
+
+export type MemberMessage<K extends MessageKind> = Addressing & {
+  kind: K;
+  membershipId: string;
+  params: MessageParams[K];
+};
+
+export type ProviderMessage<K extends MessageKind> = Addressing & {
+  kind: K;
+  providerId: string;
+  params: MessageParams[K];
+};
+
+/**
+ * How the domains owe a message: called inside the transaction of the change it tells about (the
+ * outbox), it writes the message in both languages on each channel the person chose, at the time it
+ * may go out. The outbox's worker delivers it after the commit; a rollback leaves nothing to send.
+ */
+export class Notifier {
+  constructor(
+    private readonly repository: NotificationsRepository,
+    private readonly clock: Clock,
+    readonly links: MessageLinks,
+  ) {}
+
+  async toMember<K extends MessageKind>(executor: Executor, message: MemberMessage<K>): Promise<string[]> {
+    const preferences = await this.repository.preferencesOf(executor, message.membershipId);
+    const rows = this.rows(message, preferences, { membershipId: message.membershipId });
+    await this.repository.insertEach(executor, rows);
+    return rows.map((r) => r.id);
+  }
+
+  /** Staff alerts (a new offer to a provider's dispatch phone): Spanish, its default channels. */
+  async toProvider<K extends MessageKind>(
+    executor: Executor,
+    message: ProviderMessage<K>,
+  ): Promise<string[]> {
+    const rows = this.rows(
+      message,
+      { ...DEFAULT_PREFERENCES, quietHours: false },
+      { providerId: message.providerId },
+    );
+    await this.repository.insertEach(executor, rows);
+    return rows.map((r) => r.id);
+  }
+
+  private rows<K extends MessageKind>(
+    message: Addressing & { kind: K; params: MessageParams[K] },
+    preferences: Preferences,
+    recipient: { membershipId: string } | { providerId: string },
+  ): (NewNotification & { id: string })[] {
+    const now = this.clock.now();
+    const body = render(message.kind, message.params);
+    const live = CATALOGUE[message.kind].live;
+    const at = message.sendAt ?? now;
+    return channelsFor(message.kind, preferences).map((channel) => ({
+      id: newId(),
+      ...recipient,
+      caseId: message.caseId ?? null,
+      kind: message.kind,
+      channel,
+      language: preferences.language,
+      sendAt: channel === 'sms' && !live && preferences.quietHours ? afterQuietHours(at) : at,
+      status: 'pending',
+      bodyEs: body.es,
+      bodyEn: body.en,
+      subjectKey: message.subjectKey ?? null,
+      createdAt: now,
+    }));
+  }
+}
