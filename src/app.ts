@@ -13,6 +13,7 @@ import { AppointmentsService } from './domains/appointments/service.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
+import { BillingMessages } from './domains/billing/messages.ts';
 import { BillingRepository } from './domains/billing/repository.ts';
 import { billingRoutes } from './domains/billing/routes.ts';
 import { closeSchedule, openSchedule } from './domains/billing/schedule-rows.ts';
@@ -318,6 +319,7 @@ export function buildServices(
     payments,
     audit,
     clock,
+    new BillingMessages(notifier),
     options.billing,
   );
   // A new card pays at once what the old one could not.

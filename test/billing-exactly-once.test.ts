@@ -50,6 +50,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../src/db/client.ts';
 import { rows } from '../src/db/client.ts';
+import { BillingMessages } from '../src/domains/billing/messages.ts';
 import { type AttemptOutcome, BillingRepository } from '../src/domains/billing/repository.ts';
 import { attemptKey, BillingService } from '../src/domains/billing/service.ts';
 import type { PaymentGateway } from '../src/domains/payments/gateway.ts';
@@ -193,6 +194,7 @@ function billingService(
     gateway,
     t.services.audit,
     clock,
+    new BillingMessages(t.services.notifier),
     {
       retryDays: [1, 3, 7],
       batchSize: tuning.batchSize,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BillingMessages } from '../src/domains/billing/messages.ts';
 import { BillingRepository } from '../src/domains/billing/repository.ts';
 import { BillingService } from '../src/domains/billing/service.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
@@ -42,6 +43,7 @@ describe('a billing run whose writes fail', () => {
         t.services.payments,
         t.services.audit,
         t.clock,
+        new BillingMessages(t.services.notifier),
         { retryDays: [1, 3, 7], batchSize: 1, concurrency: 4, claimSeconds: 300, heartbeatSeconds: 5 },
       );
       await expect(billing.run({ at: t.clock.now(), trigger: 'test' })).rejects.toThrow(

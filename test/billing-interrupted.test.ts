@@ -20,6 +20,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
+import { BillingMessages } from '../src/domains/billing/messages.ts';
 import { BillingRepository } from '../src/domains/billing/repository.ts';
 import { attemptKey, BillingService } from '../src/domains/billing/service.ts';
 import type { PaymentGateway } from '../src/domains/payments/gateway.ts';
@@ -74,6 +75,7 @@ function billing(
     gateway,
     t.services.audit,
     clock,
+    new BillingMessages(t.services.notifier),
     { retryDays: [1, 3, 7], batchSize, concurrency: 2, claimSeconds: 300, heartbeatSeconds },
   );
 }

@@ -164,7 +164,7 @@ describe('the monthly charge', () => {
     );
     expect(notices).toHaveLength(1);
     expect(notices[0]?.send_at.toISOString()).toBe(mexicoCityTime('2027-01-22T00:00').toISOString());
-    expect(notices[0]?.body_es).toContain('27/01/2027');
+    expect(notices[0]?.body_es).toContain('27 de enero de 2027');
     expect(notices[0]?.body_es).toContain('$218.00');
     await billAt('2027-01-21T00:05');
     const again = await rows(

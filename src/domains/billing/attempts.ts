@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ChargeOutcome, PaymentGateway } from '../payments/gateway.ts';
+import type { BillingMessages } from './messages.ts';
 import { BILLING_MOVES, stateSteps } from './payment-states.ts';
 import type { AttemptOutcome, BillingRepository, ClaimedCharge, SettledCharge } from './repository.ts';
 import {
@@ -26,6 +27,7 @@ export class ChargeAttempts {
     private readonly repository: BillingRepository,
     private readonly gateway: PaymentGateway,
     private readonly clock: Clock,
+    private readonly messages: BillingMessages,
     private readonly options: BillingOptions,
   ) {}
 
@@ -242,6 +244,7 @@ export class ChargeAttempts {
       }
       const declines = new Map(outcomes.map((o) => [o.id, o.declineCode]));
       await this.followPayments(tx, settled, declines, now, summary);
+      await this.messages.chargeOutcomes(tx, settled, now);
       return settled;
     });
   }

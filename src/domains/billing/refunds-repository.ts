@@ -43,21 +43,21 @@ export class RefundsRepository {
     id: string,
     outcome: { status: 'succeeded' | 'failed'; gatewayRefundId: string | null; failureReason: string | null },
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<{ chargeId: string } | null> {
     const done = await executor
       .update(refunds)
       .set({ ...outcome, completedAt: now })
       .where(and(eq(refunds.id, id), eq(refunds.status, 'pending')))
       .returning({ chargeId: refunds.chargeId, amount: refunds.amountCentavos });
     const [refund] = done;
-    if (!refund) return false;
+    if (!refund) return null;
     if (outcome.status === 'succeeded') {
       await executor
         .update(charges)
         .set({ refundedCentavos: sql`${charges.refundedCentavos} + ${refund.amount}`, updatedAt: now })
         .where(eq(charges.id, refund.chargeId));
     }
-    return true;
+    return { chargeId: refund.chargeId };
   }
 
   async pendingRefunds(executor: Executor, olderThan: Date, limit: number): Promise<RefundRecord[]> {

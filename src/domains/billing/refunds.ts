@@ -7,6 +7,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import type { ChargesService } from './charges.ts';
 import type { ChargesRepository } from './charges-repository.ts';
+import type { BillingMessages } from './messages.ts';
 import type { RefundsRepository } from './refunds-repository.ts';
 import { presentRefund, type RefundView } from './views.ts';
 
@@ -24,6 +25,7 @@ export class RefundsService {
     private readonly gateway: PaymentGateway,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly messages: BillingMessages,
   ) {}
 
   /** What the membership has paid and not had back: what a full refund would return. */
@@ -145,16 +147,33 @@ export class RefundsService {
     } catch {
       return false;
     }
-    return this.db.transaction((tx) =>
-      this.repository.completeRefund(
+    return this.db.transaction(async (tx) => {
+      const done = await this.repository.completeRefund(
         tx,
         id,
         outcome.status === 'succeeded'
           ? { status: 'succeeded', gatewayRefundId: outcome.gatewayRefundId, failureReason: null }
           : { status: 'failed', gatewayRefundId: null, failureReason: outcome.reason },
         this.clock.now(),
-      ),
-    );
+      );
+      if (!done) return false;
+      if (outcome.status === 'succeeded') await this.tellRefund(tx, done.chargeId, id, amountCentavos);
+      return true;
+    });
+  }
+
+  /** The member is told their money went back, in the transaction that records it. */
+  private async tellRefund(tx: Executor, chargeId: string, refundId: string, amountCentavos: number) {
+    const charge = await this.chargesRepository.chargeById(tx, chargeId);
+    if (!charge) return;
+    const numbers = await this.chargesRepository.membershipNumbers(tx, [charge.membershipId]);
+    await this.messages.refundIssued(tx, {
+      id: refundId,
+      membershipId: charge.membershipId,
+      membershipNumber: numbers.get(charge.membershipId) ?? '',
+      amountCentavos,
+      cardLast4: charge.cardLast4,
+    });
   }
 
   /** Refunds left pending by a crash or a processor error, finished under their own key. */

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { charges } from '../../db/schema/index.ts';
 import { MEXICO_CITY } from '../../lib/clock.ts';
+import type { UpcomingCharge } from './messages.ts';
 
 /** A charge a run holds and is about to send to the processor. */
 export interface ClaimedCharge {
@@ -31,6 +32,10 @@ export interface SettledCharge {
   retryAt: Date | null;
   /** The membership's state as the statement read it (not locked: `changeStates` locks). */
   membershipState: string;
+  membershipNumber: string;
+  amountCentavos: number;
+  cardLast4: string;
+  attempts: number;
 }
 
 export interface StateChange {
@@ -261,7 +266,7 @@ export class BillingRepository {
           updated_at = ${p.now}
         from o
         where c.id = o.id and c.attempts = o.attempt and c.status in ('pending', 'unknown')
-        returning c.id, c.membership_id, c.status, c.retry_at, c.attempts, c.card_last4
+        returning c.id, c.membership_id, c.status, c.retry_at, c.attempts, c.card_last4, c.amount_centavos
       ),
       att as (
         insert into charge_attempts (charge_id, number, idempotency_key, card_last4, status, decline_code,
@@ -272,7 +277,8 @@ export class BillingRepository {
           decline_code = excluded.decline_code, gateway_charge_id = excluded.gateway_charge_id, at = excluded.at
       )
       select u.id, u.membership_id as "membershipId", u.status, u.retry_at as "retryAt",
-        m.state as "membershipState"
+        m.state as "membershipState", m.number as "membershipNumber", u.amount_centavos as "amountCentavos",
+        u.card_last4 as "cardLast4", u.attempts
       from upd u join memberships m on m.id = u.membership_id`,
     );
   }
@@ -330,45 +336,34 @@ export class BillingRepository {
   }
 
   /**
-   * The notice before each automatic charge (LFPC art. 76 Bis): for memberships whose next charge
-   * falls in `(at, at + lookAheadDays]`, one notification each, to be sent `leadDays` before it.
+   * Charges coming within `(at, at + lookAheadDays]` whose notice (LFPC art. 76 Bis) is not written
+   * yet, a batch at a time: the notice is keyed by membership and period, so a later run finds it
+   * and skips the membership.
    */
-  async createNotices(
+  async upcomingWithoutNotice(
     executor: Executor,
-    p: { at: Date; now: Date; lookAheadDays: number; leadDays: number },
-  ): Promise<number> {
-    const [row] = await rows<{ n: number }>(
+    p: { at: Date; lookAheadDays: number; limit: number },
+  ): Promise<UpcomingCharge[]> {
+    return rows<UpcomingCharge>(
       executor,
       sql`
       with upcoming as (
-        select m.id, m.number, s.next_charge_at, m.card_last4, pv.price_total_centavos as total
+        select m.id, m.number, s.next_charge_at, m.card_last4, pv.price_total_centavos as total,
+          'charge_notice:' || m.id || ':' || to_char(s.next_charge_at at time zone ${TZ}, 'YYYY-MM') as subject_key
         from billing_schedule s
         join memberships m on m.id = s.membership_id
         join plan_versions pv on pv.id = m.plan_version_id
         where s.next_charge_at > ${p.at}
           and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
           and m.state in ('trial', 'active', 'past_due')
-      ),
-      made as (
-        insert into notifications (id, case_id, membership_id, kind, channel, send_at, status, body_es, body_en,
-          subject_key, created_at)
-        select libra_uuid_v7(), null, u.id, 'charge_notice', 'email',
-          greatest(u.next_charge_at - make_interval(days => ${p.leadDays}::int), ${p.now}::timestamptz), 'pending',
-          'Tu membresía ' || u.number || ' se cobrará el ' || to_char(u.next_charge_at at time zone ${TZ}, 'DD/MM/YYYY')
-            || ' por $' || to_char(u.total / 100.0, 'FM999,990.00') || ' MXN (IVA incluido) a tu tarjeta terminada en '
-            || u.card_last4 || '. Puedes cancelar sin costo antes de esa fecha.',
-          'Your membership ' || u.number || ' will be charged on ' || to_char(u.next_charge_at at time zone ${TZ}, 'YYYY-MM-DD')
-            || ': MXN $' || to_char(u.total / 100.0, 'FM999,990.00') || ' (VAT included) to your card ending in '
-            || u.card_last4 || '. You can cancel at no cost before then.',
-          'charge_notice:' || u.id || ':' || to_char(u.next_charge_at at time zone ${TZ}, 'YYYY-MM'),
-          ${p.now}
-        from upcoming u
-        on conflict (subject_key, channel) do nothing
-        returning id
       )
-      select count(*)::int as n from made`,
+      select u.id as "membershipId", u.number as "membershipNumber", u.next_charge_at as "chargeAt",
+        u.total as "amountCentavos", u.card_last4 as "cardLast4", u.subject_key as "subjectKey"
+      from upcoming u
+      where not exists (select 1 from notifications n where n.subject_key = u.subject_key)
+      order by u.next_charge_at, u.id
+      limit ${p.limit}`,
     );
-    return row?.n ?? 0;
   }
 
   /**

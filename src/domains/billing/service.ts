@@ -10,6 +10,7 @@ import type { PaymentGateway } from '../payments/gateway.ts';
 import { ChargeAttempts } from './attempts.ts';
 import { ChargesService } from './charges.ts';
 import { ChargesRepository } from './charges-repository.ts';
+import type { BillingMessages } from './messages.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
 import { RunLivenessRepository } from './liveness-repository.ts';
@@ -72,11 +73,12 @@ export class BillingService {
     gateway: PaymentGateway,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly messages: BillingMessages,
     private readonly options: BillingOptions = DEFAULT_BILLING_OPTIONS,
   ) {
     checkBillingOptions(options);
     this.liveness = new RunLiveness(db, new RunLivenessRepository(), clock, options.heartbeatSeconds);
-    this.attempts = new ChargeAttempts(db, repository, gateway, clock, options);
+    this.attempts = new ChargeAttempts(db, repository, gateway, clock, messages, options);
     const chargesRepository = new ChargesRepository();
     this.charges = new ChargesService(db, chargesRepository, members, this.attempts, audit, clock);
     this.refunds = new RefundsService(
@@ -87,6 +89,7 @@ export class BillingService {
       gateway,
       audit,
       clock,
+      messages,
     );
   }
 
@@ -184,12 +187,7 @@ export class BillingService {
         await this.attempts.resendPending(runId, at, summary, options, progress);
       });
       summary.refundsCompleted = await this.refunds.completePendingRefunds();
-      summary.notices = await this.repository.createNotices(this.db, {
-        at,
-        now: this.clock.now(),
-        lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
-        leadDays: NOTICE_LEAD_DAYS,
-      });
+      summary.notices = await this.writeNotices(at);
       await heartbeat.stop();
       summary.durationMs = Date.now() - started;
       await this.runsRepository.finishRun(this.db, runId, {
@@ -215,6 +213,27 @@ export class BillingService {
         })
         .catch(() => {});
       throw error;
+    }
+  }
+
+  /**
+   * The notices of the charges coming within the look-ahead (LFPC art. 76 Bis), batch by batch,
+   * each to go out `NOTICE_LEAD_DAYS` before its charge. A run that is late writes them anyway, to
+   * go out at once; a notice already written is never written again.
+   */
+  private async writeNotices(at: Date): Promise<number> {
+    let written = 0;
+    for (;;) {
+      const batch = await this.db.transaction(async (tx) => {
+        const upcoming = await this.repository.upcomingWithoutNotice(tx, {
+          at,
+          lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
+          limit: this.options.batchSize,
+        });
+        written += await this.messages.notices(tx, upcoming, NOTICE_LEAD_DAYS, this.clock.now());
+        return upcoming.length;
+      });
+      if (batch < this.options.batchSize) return written;
     }
   }
 

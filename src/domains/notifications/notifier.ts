@@ -94,6 +94,21 @@ export class Notifier {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Many messages at once (a billing batch's outcomes, a day's charge notices): the people's
+   * preferences in one read and the rows in one insert.
+   */
+  async toMembers(executor: Executor, messages: MemberMessage<MessageKind>[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const preferences = await this.repository.preferencesOfMany(executor, [
+      ...new Set(messages.map((m) => m.membershipId)),
+    ]);
+    const rows = messages.flatMap((m) =>
+      this.rows(m, preferences.get(m.membershipId) ?? DEFAULT_PREFERENCES, { membershipId: m.membershipId }),
+    );
+    return this.repository.insertEach(executor, rows);
+  }
+
   /** Staff alerts (a new offer to a provider's dispatch phone): Spanish, its default channels. */
   async toProvider<K extends MessageKind>(
     executor: Executor,

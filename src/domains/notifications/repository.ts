@@ -58,13 +58,19 @@ export class NotificationsRepository {
       .onConflictDoNothing({ target: [notifications.subjectKey, notifications.channel] });
   }
 
-  /** Records messages; one whose subject key and channel exist already is left out. */
-  async insertEach(executor: Executor, rows: NewNotification[]): Promise<void> {
-    if (rows.length === 0) return;
-    await executor
-      .insert(notifications)
-      .values(rows)
-      .onConflictDoNothing({ target: [notifications.subjectKey, notifications.channel] });
+  /** Records messages; one whose subject key and channel exist already is left out. Returns how many were new. */
+  async insertEach(executor: Executor, rows: NewNotification[]): Promise<number> {
+    let made = 0;
+    // A statement's parameters are bounded (65,535): a thousand rows of 15 columns stay well inside.
+    for (let i = 0; i < rows.length; i += 1000) {
+      const inserted = await executor
+        .insert(notifications)
+        .values(rows.slice(i, i + 1000))
+        .onConflictDoNothing({ target: [notifications.subjectKey, notifications.channel] })
+        .returning({ id: notifications.id });
+      made += inserted.length;
+    }
+    return made;
   }
 
   // People's choices ----------------------------------------------------------------------------
@@ -78,8 +84,8 @@ export class NotificationsRepository {
     return { language: row.language as Language, channels: row.channels, quietHours: row.quietHours };
   }
 
-  /** The languages of several memberships (the billing run's notices, a batch at a time). */
-  async languagesOf(executor: Executor, membershipIds: string[]): Promise<Map<string, Preferences>> {
+  /** The preferences of several memberships that have any (the others keep the defaults). */
+  async preferencesOfMany(executor: Executor, membershipIds: string[]): Promise<Map<string, Preferences>> {
     if (membershipIds.length === 0) return new Map();
     const found = await executor
       .select()
