@@ -61,6 +61,7 @@ import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
 import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
 import { Outbox } from './domains/notifications/outbox.ts';
 import { NotificationsRepository } from './domains/notifications/repository.ts';
+import { welcomeMessenger } from './domains/notifications/welcome.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
 import { ProviderJobsService } from './domains/onsite/provider-jobs.ts';
 import { onsiteRoutes } from './domains/onsite/routes.ts';
@@ -242,6 +243,9 @@ export function buildServices(
   const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
   const membershipRecords = new MembershipRecords(membersRepository, audit, clock);
   const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
+  // Messages owed to people are the notifications domain's: others write them through its Notifier.
+  const notifications = new NotificationsRepository();
+  const notifier = new Notifier(notifications, clock, new MessageLinks(options.publicUrl));
   const contracting = new ContractingService(
     db,
     membersRepository,
@@ -252,6 +256,7 @@ export function buildServices(
     audit,
     idempotency,
     clock,
+    welcomeMessenger(notifier, notifications, clock),
   );
   const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
   const entitlements = new EntitlementsService(
@@ -264,9 +269,6 @@ export function buildServices(
     clock,
   );
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
-  // Messages owed to people are the notifications domain's: others record them through its repository.
-  const notifications = new NotificationsRepository();
-  const notifier = new Notifier(notifications, clock, new MessageLinks(options.publicUrl));
   // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
   // kernel how many each provider holds.
   const casesRepository = new CasesRepository();
@@ -329,6 +331,7 @@ export function buildServices(
     db,
     new CancellationRepository(),
     notifications,
+    notifier,
     members,
     billing,
     audit,
@@ -339,6 +342,7 @@ export function buildServices(
     db,
     new ComplaintsRepository(),
     notifications,
+    notifier,
     members,
     audit,
     idempotency,

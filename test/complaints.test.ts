@@ -334,16 +334,19 @@ describe('the lifecycle', () => {
     expect(seen.timeline?.at(-1)?.note).toBe(resolution);
     expect(seen.timeline?.every((e) => !('id' in e.actor))).toBe(true);
     expect(seen.owner).toEqual({ name: expect.any(String) });
-    expect(seen.notifications).toEqual([
-      {
-        kind: 'complaint_resolution',
-        channel: 'email',
-        status: 'pending',
-        sendAt: clock.now().toISOString(),
-        es: `Resolvimos tu queja ${c.number}. Nuestra respuesta: ${resolution}`,
-        en: `We have resolved your complaint ${c.number}. Our answer: ${resolution}`,
-      },
-    ]);
+    // Received when filed (with its due date), then resolved: each with the operator's line.
+    expect(seen.notifications?.map((n) => n.kind)).toEqual(['complaint_received', 'complaint_resolution']);
+    expect(seen.notifications?.[0]?.es).toContain(
+      `Recibimos tu queja ${c.number}. Te responderemos a más tardar el `,
+    );
+    expect(seen.notifications?.[1]).toEqual({
+      kind: 'complaint_resolution',
+      channel: 'email',
+      status: 'pending',
+      sendAt: clock.now().toISOString(),
+      es: `Resolvimos tu queja ${c.number}. Nuestra respuesta: ${resolution}\n\nAsistencia Libra Plus, 24 horas: 55 5480 0900.`,
+      en: `We have resolved your complaint ${c.number}. Our answer: ${resolution}\n\nAsistencia Libra Plus, 24 hours: +52 55 5480 0900.`,
+    });
     const [notification] = await rows<{ membership_id: string; kind: string }>(
       t.database.handle.db,
       sql`select membership_id, kind from notifications where subject_key = ${`complaint:${c.id}:resolution`}`,

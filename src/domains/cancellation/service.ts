@@ -14,6 +14,7 @@ import type { BillingService } from '../billing/service.ts';
 import type { RefundView } from '../billing/views.ts';
 import type { MembershipRecord } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
 import './errors.ts';
 import type { CancellationRecord, CancellationRepository } from './repository.ts';
@@ -74,6 +75,7 @@ export class CancellationService {
     private readonly db: Database,
     private readonly repository: CancellationRepository,
     private readonly notifications: NotificationsRepository,
+    private readonly notifier: Notifier,
     private readonly members: MembersService,
     private readonly billing: BillingService,
     private readonly audit: AuditService,
@@ -211,7 +213,19 @@ export class CancellationService {
         createdAt: now,
       };
       await this.repository.insert(tx, record);
-      await this.notifications.insert(tx, this.notice(m, record, refund));
+      await this.notifier.toMember(tx, {
+        kind: 'cancellation_confirmation',
+        membershipId: m.id,
+        subjectKey: `cancellation:${record.id}`,
+        params: {
+          membershipNumber: m.number,
+          cancellationNumber: record.number,
+          coverageEndsAt: record.coverageEndsAt,
+          refundEligible: refund.eligible,
+          refundCentavos: refund.amountCentavos,
+          cardLast4: m.cardLast4,
+        },
+      });
       await this.audit.record(tx, actor, {
         action: 'membership.cancel',
         recordType: 'membership',
@@ -232,39 +246,6 @@ export class CancellationService {
     const refunds = record.refundStatus === 'pending' ? await this.finishRefunds(record) : [];
     const stored = (await this.repository.ofMembership(this.db, membershipId)) ?? record;
     return this.present(stored, refunds);
-  }
-
-  private notice(m: MembershipRecord, c: CancellationRecord, refund: RefundDecision) {
-    const until = formatDateTime(c.coverageEndsAt);
-    const untilEn = formatDateTime(c.coverageEndsAt, 'en');
-    const money = formatMoney(refund.amountCentavos);
-    const bodyEs = refund.eligible
-      ? `Cancelamos tu membresía ${m.number} (confirmación ${c.number}). No habrá más cargos. ` +
-        (refund.amountCentavos > 0
-          ? `Te reembolsamos ${money} a tu tarjeta terminada en ${m.cardLast4}; `
-          : 'No hubo cargos que reembolsar; ') +
-        'tu cobertura terminó al cancelar.'
-      : `Cancelamos tu membresía ${m.number} (confirmación ${c.number}). No habrá más cargos. Tu cobertura sigue hasta el ${until}.`;
-    const bodyEn = refund.eligible
-      ? `We cancelled your membership ${m.number} (confirmation ${c.number}). There will be no more charges. ` +
-        (refund.amountCentavos > 0
-          ? `We refunded ${money} to your card ending in ${m.cardLast4}; `
-          : 'There were no charges to refund; ') +
-        'your coverage ended on cancelling.'
-      : `We cancelled your membership ${m.number} (confirmation ${c.number}). There will be no more charges. You stay covered until ${untilEn}.`;
-    return {
-      id: newId(),
-      caseId: null,
-      membershipId: m.id,
-      kind: 'cancellation_confirmation',
-      channel: 'email',
-      sendAt: c.createdAt,
-      status: 'pending',
-      bodyEs,
-      bodyEn,
-      subjectKey: `cancellation:${c.id}`,
-      createdAt: c.createdAt,
-    };
   }
 
   /** Refunds everything paid, once (keys per cancellation and charge); marks it done when all went through. */

@@ -9,6 +9,7 @@ import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, type Principal } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { MembersService } from '../members/service.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
 import './errors.ts';
 import {
@@ -95,6 +96,7 @@ export class ComplaintsService {
     private readonly db: Database,
     private readonly repository: ComplaintsRepository,
     private readonly notifications: NotificationsRepository,
+    private readonly notifier: Notifier,
     private readonly members: MembersService,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
@@ -237,6 +239,13 @@ export class ComplaintsService {
           };
           await this.repository.insert(tx, row);
           await this.append(tx, actor, row.id, { type: 'filed', from: null, to: 'open' });
+          await this.notifier.toMember(tx, {
+            kind: 'complaint_received',
+            membershipId: row.membershipId,
+            caseId: row.caseId,
+            subjectKey: complaintSubjectKey(row.id, 'received'),
+            params: { complaintNumber: row.number, dueAt: row.dueAt },
+          });
           await this.auditAction(tx, actor, 'complaint.file', row.id, {
             membershipId: row.membershipId,
             category: row.category,
@@ -375,18 +384,12 @@ export class ComplaintsService {
         to,
         note: text,
       });
-      await this.notifications.insertOnce(tx, {
-        id: newId(),
-        caseId: complaint.caseId,
-        membershipId: complaint.membershipId,
+      await this.notifier.toMember(tx, {
         kind: 'complaint_resolution',
-        channel: 'email',
-        sendAt: now,
-        status: 'pending',
-        bodyEs: `Resolvimos tu queja ${complaint.number}. Nuestra respuesta: ${text}`,
-        bodyEn: `We have resolved your complaint ${complaint.number}. Our answer: ${text}`,
+        membershipId: complaint.membershipId,
+        caseId: complaint.caseId,
         subjectKey: complaintSubjectKey(id, 'resolution'),
-        createdAt: now,
+        params: { complaintNumber: complaint.number, resolution: text },
       });
       await this.auditAction(tx, actor, 'complaint.resolve', id, { from: complaint.status });
       return this.view(tx, id, 'staff');

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
 import { nextDueAt } from '../../lib/billing-calendar.ts';
 import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
@@ -45,6 +45,27 @@ export interface ContractInput {
   account?: { password: string } | undefined;
 }
 
+/** What the welcome message tells a new member. */
+export interface Welcome {
+  membershipId: string;
+  membershipNumber: string;
+  planName: string;
+  monthlyCentavos: number;
+  /** When the free months end (online contracting), or null. */
+  freeUntil: Date | null;
+  firstChargeAt: Date | null;
+  termsVersion: string;
+  privacyVersion: string;
+  /** The customer's own language when they contracted online; Spanish otherwise. */
+  language: 'es' | 'en';
+}
+
+/**
+ * The welcome, written in the contracting transaction by whoever the app plugs in (the
+ * notifications domain reads members, so members names the port and does not import it).
+ */
+export type WelcomeMessenger = (executor: Executor, welcome: Welcome) => Promise<void>;
+
 /** Contracting a membership (online, by phone or through the bank), and checking a request first. */
 export class ContractingService {
   constructor(
@@ -57,6 +78,7 @@ export class ContractingService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
+    private readonly welcome: WelcomeMessenger,
   ) {}
 
   /**
@@ -68,6 +90,7 @@ export class ContractingService {
     actor: Actor,
     input: ContractInput,
     idempotencyKey: string | undefined,
+    language: 'es' | 'en' = 'es',
   ): Promise<Replayable<MembershipView>> {
     const now = this.clock.now();
     const problems = new FieldProblems();
@@ -177,6 +200,18 @@ export class ContractingService {
             recordType: 'membership',
             recordId: id,
             details: { channel, plan: version.code },
+          });
+          await this.welcome(tx, {
+            membershipId: id,
+            membershipNumber: number,
+            planName: version.name,
+            monthlyCentavos: version.priceTotalCentavos,
+            freeUntil: trialEndsAt,
+            firstChargeAt: firstDueAt,
+            termsVersion: CURRENT_TERMS.version,
+            privacyVersion: CURRENT_PRIVACY_NOTICE.version,
+            // An agent's or the bank's browser speaks for them, not for the customer.
+            language: channel === 'online' ? language : 'es',
           });
           const created = await this.repository.byId(tx, id);
           if (!created) throw new Error('membership vanished after insert');

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { preferredLanguage } from '../../lib/i18n.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
@@ -76,6 +77,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         actorOf(request),
         request.body,
         request.headers['idempotency-key'],
+        preferredLanguage(request.headers['accept-language']),
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(result.body);

@@ -1,0 +1,38 @@
+import type { Clock } from '../../lib/clock.ts';
+import type { WelcomeMessenger } from '../members/contracting.ts';
+import { DEFAULT_PREFERENCES, type Notifier } from './notifier.ts';
+import type { NotificationsRepository } from './repository.ts';
+
+/**
+ * Contracting's welcome: the customer's language becomes their messages' language (a customer who
+ * contracted in English reads English from then on), and the welcome is written once.
+ */
+export function welcomeMessenger(
+  notifier: Notifier,
+  repository: NotificationsRepository,
+  clock: Clock,
+): WelcomeMessenger {
+  return async (executor, w) => {
+    if (w.language !== DEFAULT_PREFERENCES.language)
+      await repository.savePreferences(
+        executor,
+        w.membershipId,
+        { ...DEFAULT_PREFERENCES, language: w.language },
+        clock.now(),
+      );
+    await notifier.toMember(executor, {
+      kind: 'membership_welcome',
+      membershipId: w.membershipId,
+      subjectKey: `membership:${w.membershipId}:welcome`,
+      params: {
+        membershipNumber: w.membershipNumber,
+        planName: w.planName,
+        monthlyCentavos: w.monthlyCentavos,
+        freeUntil: w.freeUntil,
+        firstChargeAt: w.firstChargeAt,
+        termsVersion: w.termsVersion,
+        privacyVersion: w.privacyVersion,
+      },
+    });
+  };
+}
