@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -72,4 +73,33 @@ export function header(raw: string, name: string): string | undefined {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
   const match = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
   return match?.[1]?.replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+export interface ParsedMail {
+  to: string;
+  subject: string;
+  messageId: string;
+  text: string;
+  html: string;
+  language: string | undefined;
+}
+
+/** A received message decoded as a mail client would show it (quoted-printable, encoded words…). */
+export async function parse(mail: ReceivedMail): Promise<ParsedMail> {
+  const parsed = await simpleParser(mail.raw);
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  return {
+    to: mail.to.join(','),
+    subject: parsed.subject ?? '',
+    messageId: parsed.messageId ?? '',
+    text: parsed.text ?? '',
+    html,
+    language: /<html lang="([^"]+)"/.exec(html)?.[1],
+  };
+}
+
+/** Every message received for one address, decoded, in arrival order. */
+export async function mailboxOf(smtp: TestSmtpServer, address: string): Promise<ParsedMail[]> {
+  const mine = smtp.received.filter((m) => m.to.includes(address.toLowerCase()) || m.to.includes(address));
+  return Promise.all(mine.map(parse));
 }

@@ -145,14 +145,18 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
         `Tu membresía ${p.membershipNumber} del plan ${p.planName} está activa desde hoy.\n\n` +
         (p.freeUntil ? `Tus meses sin costo terminan el ${formatDay(p.freeUntil, 'es')}. ` : '') +
         (p.firstChargeAt
-          ? `El primer cargo de ${money(p.monthlyCentavos)} será el ${formatDay(p.firstChargeAt, 'es')}; te avisaremos 5 días antes.`
+          ? p.freeUntil
+            ? `El primer cargo de ${money(p.monthlyCentavos)} será el ${formatDay(p.firstChargeAt, 'es')}; te avisaremos 5 días antes.`
+            : `El primer cargo de ${money(p.monthlyCentavos)} es el ${formatDay(p.firstChargeAt, 'es')}; antes de cada cargo siguiente te avisaremos con 5 días.`
           : '') +
         `\n\nAceptaste los Términos y condiciones versión ${p.termsVersion} y el Aviso de privacidad versión ${p.privacyVersion}.`,
       en: (p) =>
         `Your membership ${p.membershipNumber} on the ${p.planName} plan is active from today.\n\n` +
         (p.freeUntil ? `Your free months end on ${formatDay(p.freeUntil, 'en')}. ` : '') +
         (p.firstChargeAt
-          ? `The first charge of ${money(p.monthlyCentavos)} will be on ${formatDay(p.firstChargeAt, 'en')}; we will tell you 5 days before.`
+          ? p.freeUntil
+            ? `The first charge of ${money(p.monthlyCentavos)} will be on ${formatDay(p.firstChargeAt, 'en')}; we will tell you 5 days before.`
+            : `The first charge of ${money(p.monthlyCentavos)} is on ${formatDay(p.firstChargeAt, 'en')}; we will tell you 5 days before each following one.`
           : '') +
         `\n\nYou accepted the Terms and conditions version ${p.termsVersion} and the Privacy notice version ${p.privacyVersion}.`,
     },
