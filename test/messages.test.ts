@@ -86,9 +86,7 @@ describe('the welcome', () => {
     const [mail] = await delivered(m.body.titular.email);
     expect(mail?.subject).toBe('Bienvenida a Asistencia Libra Plus');
     expect(mail?.language).toBe('es-MX');
-    expect(mail?.text).toContain(
-      `Tu membresía ${m.number} del plan Libra Plus está activa desde hoy.`,
-    );
+    expect(mail?.text).toContain(`Tu membresía ${m.number} del plan Libra Plus está activa desde hoy.`);
     expect(mail?.text).toContain(
       'El primer cargo de $218.00 es el 25 de noviembre de 2026; antes de cada cargo siguiente te avisaremos con 5 días.',
     );
