@@ -59,7 +59,7 @@ import { MembersService } from './domains/members/service.ts';
 import { type Channel, SmtpChannel } from './domains/notifications/channels.ts';
 import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
 import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
-import { Outbox } from './domains/notifications/outbox.ts';
+import { OUTBOX_QUEUE, Outbox } from './domains/notifications/outbox.ts';
 import { NotificationsRepository } from './domains/notifications/repository.ts';
 import { welcomeMessenger } from './domains/notifications/welcome.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
@@ -244,8 +244,11 @@ export function buildServices(
   const membershipRecords = new MembershipRecords(membersRepository, audit, clock);
   const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
   // Messages owed to people are the notifications domain's: others write them through its Notifier.
+  const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
   const notifications = new NotificationsRepository();
-  const notifier = new Notifier(notifications, clock, new MessageLinks(options.publicUrl));
+  const notifier = new Notifier(notifications, clock, new MessageLinks(options.publicUrl), (executor, at) =>
+    jobs.nudge(executor, OUTBOX_QUEUE, at),
+  );
   const contracting = new ContractingService(
     db,
     membersRepository,
@@ -268,7 +271,6 @@ export function buildServices(
     audit,
     clock,
   );
-  const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
   // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
   // kernel how many each provider holds.
   const casesRepository = new CasesRepository();

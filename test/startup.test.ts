@@ -1,11 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, rows } from '../src/db/client.ts';
 import { DEMO_ACCOUNTS } from '../src/seed.ts';
 import { sessionCookieFrom } from './support/auth.ts';
 import { freshDatabase, onPostgres, type TestDatabase } from './support/database.ts';
 import { freePort, killGroup, type LibraProcess, startNpm } from './support/process.ts';
+import { mailboxOf, parse, startSmtpServer, type TestSmtpServer } from './support/smtp.ts';
+import { until } from './support/wait.ts';
 
 /**
  * What a newcomer does: `npm start` (the real entry point, a child process) on a fresh data
@@ -17,12 +21,45 @@ const PASSWORD = 'libra-demo-2026';
 
 const started: LibraProcess[] = [];
 const dirs: string[] = [];
+let smtp: TestSmtpServer | undefined;
 afterEach(() => {
   for (const p of started.splice(0)) killGroup(p);
 });
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  await smtp?.close();
 });
+
+/** A real SMTP server on loopback that the started processes send the demo's email through. */
+async function mailServer(): Promise<TestSmtpServer> {
+  smtp ??= await startSmtpServer();
+  return smtp;
+}
+
+/**
+ * The demo's first-start activity went through the outbox: the families got their welcome, the
+ * paying ones their receipt, the online one the acknowledgement of its complaint — each message
+ * once, whatever processes delivered it.
+ */
+async function demoMailArrived(server: TestSmtpServer): Promise<void> {
+  const subjects = async (email: string) => (await mailboxOf(server, email)).map((m) => m.subject);
+  const expected: [string, string[]][] = [
+    ['cliente@demo.libra.mx', ['Bienvenida a Asistencia Libra Plus', 'Recibimos tu queja']],
+    ['roberto.sanchez@demo.libra.mx', ['Bienvenida a Asistencia Libra Plus', 'Recibimos tu pago']],
+    ['guadalupe.hernandez@demo.libra.mx', ['Bienvenida a Asistencia Libra Plus', 'Recibimos tu pago']],
+  ];
+  for (const [email, wanted] of expected)
+    await until(
+      `${email} receives ${wanted.join(', ')}`,
+      async () => {
+        const got = await subjects(email);
+        return wanted.every((subject) => got.includes(subject));
+      },
+      { timeoutMs: 90_000, everyMs: 500 },
+    );
+  const ids = await Promise.all(server.received.map(async (m) => (await parse(m)).messageId));
+  expect(new Set(ids).size, 'no message was delivered twice').toBe(ids.length);
+}
 
 async function freshDataDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'libra-start-'));
@@ -107,9 +144,12 @@ async function stopCleanly(p: LibraProcess): Promise<void> {
 describe.runIf(!onPostgres)('npm start on the embedded database', () => {
   it('serves the whole demo on a fresh DATA_DIR, refuses a second process, and stops on SIGTERM with 0', async () => {
     const dataDir = await freshDataDir();
-    const server = await start({ DATA_DIR: dataDir });
+    const mail = await mailServer();
+    const server = await start({ DATA_DIR: dataDir, SMTP_URL: mail.url, MAIL_FROM: 'avisos@demo.libra.mx' });
     await server.waitForHealth(START_MS);
     await tourTheDemo(server);
+    await demoMailArrived(mail);
+    const delivered = mail.received.length;
 
     // A second process on the same files is refused at once, saying who holds them and what to do.
     const second = await start({ DATA_DIR: dataDir });
@@ -124,12 +164,13 @@ describe.runIf(!onPostgres)('npm start on the embedded database', () => {
     expect((await fetch(`${server.base}/health`)).status).toBe(200);
     await stopCleanly(server);
 
-    // The next start finds everything made and makes nothing again.
-    const again = await start({ DATA_DIR: dataDir });
+    // The next start finds everything made and makes nothing again — nor sends anything again.
+    const again = await start({ DATA_DIR: dataDir, SMTP_URL: mail.url, MAIL_FROM: 'avisos@demo.libra.mx' });
     await again.waitForHealth(START_MS);
     expect(again.output()).toMatch(/Demo families \(one per sales channel\): 0 added now/);
     await tourTheDemo(again);
     await stopCleanly(again);
+    expect(mail.received.length).toBe(delivered);
   }, 600_000);
 
   it('completes the demo on the next start after a start killed with -9 in the middle of seeding', async () => {
@@ -164,12 +205,30 @@ describe.runIf(onPostgres)('npm start on PostgreSQL', () => {
   it('serves the whole demo from two processes started together on one fresh database', async () => {
     database = await freshDatabase({ migrate: false });
     await database.handle.close();
-    const env = { DATABASE_URL: database.url, LIBRA_SEED_DEMO: 'true', DATA_DIR: await freshDataDir() };
+    const mail = await mailServer();
+    mail.received.length = 0;
+    const env = {
+      DATABASE_URL: database.url,
+      LIBRA_SEED_DEMO: 'true',
+      DATA_DIR: await freshDataDir(),
+      SMTP_URL: mail.url,
+      MAIL_FROM: 'avisos@demo.libra.mx',
+    };
     const [one, two] = [await start(env), await start(env)];
     await Promise.all([one.waitForHealth(START_MS), two.waitForHealth(START_MS)]);
     // Whichever started second found everything made, and both print the same working key.
     await tourTheDemo(one);
     await tourTheDemo(two);
+    // Both processes deliver; each message went out once.
+    await demoMailArrived(mail);
+    const reader = await openDatabase({ url: database.url });
+    const [sent] = await rows<{ n: number; unsent: number }>(
+      reader.db,
+      sql`select count(*)::int as n, count(*) filter (where status <> 'sent')::int as unsent
+          from notifications where channel = 'email'`,
+    ).finally(() => reader.close());
+    expect(sent?.unsent).toBe(0);
+    expect(mail.received.length).toBe(sent?.n);
     await Promise.all([stopCleanly(one), stopCleanly(two)]);
   }, 600_000);
 

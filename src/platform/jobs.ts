@@ -126,6 +126,16 @@ export class Jobs {
     });
   }
 
+  /**
+   * Wakes a queue's workers at `runAt` (inside the caller's transaction: a rollback wakes nobody).
+   * Before the jobs start — a seed, a test's services — it does nothing: the queue's schedule or
+   * the first drain after start finds the work anyway.
+   */
+  async nudge(executor: Executor, queue: string, runAt: Date): Promise<void> {
+    if (!this.boss) return;
+    await this.send(executor, queue, {}, runAt);
+  }
+
   async stop(): Promise<void> {
     if (!this.started) return;
     await this.started.catch(() => {});

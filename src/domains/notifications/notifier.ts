@@ -85,12 +85,14 @@ export class Notifier {
     private readonly repository: NotificationsRepository,
     private readonly clock: Clock,
     readonly links: MessageLinks,
+    /** Wakes the outbox's worker when the first of the new messages is due (same transaction). */
+    private readonly wake: (executor: Executor, at: Date) => Promise<void> = async () => {},
   ) {}
 
   async toMember<K extends MessageKind>(executor: Executor, message: MemberMessage<K>): Promise<string[]> {
     const preferences = await this.repository.preferencesOf(executor, message.membershipId);
     const rows = this.rows(message, preferences, { membershipId: message.membershipId });
-    await this.repository.insertEach(executor, rows);
+    await this.record(executor, rows);
     return rows.map((r) => r.id);
   }
 
@@ -106,7 +108,7 @@ export class Notifier {
     const rows = messages.flatMap((m) =>
       this.rows(m, preferences.get(m.membershipId) ?? DEFAULT_PREFERENCES, { membershipId: m.membershipId }),
     );
-    return this.repository.insertEach(executor, rows);
+    return this.record(executor, rows);
   }
 
   /** Staff alerts (a new offer to a provider's dispatch phone): Spanish, its default channels. */
@@ -121,6 +123,15 @@ export class Notifier {
     );
     await this.repository.insertEach(executor, rows);
     return rows.map((r) => r.id);
+  }
+
+  private async record(executor: Executor, rows: (NewNotification & { id: string })[]): Promise<number> {
+    const made = await this.repository.insertEach(executor, rows);
+    if (made > 0) {
+      const first = rows.reduce((min, r) => (r.sendAt < min ? r.sendAt : min), rows[0]?.sendAt as Date);
+      await this.wake(executor, first);
+    }
+    return made;
   }
 
   private rows<K extends MessageKind>(

@@ -70,6 +70,7 @@ export class Outbox {
   private readonly channels = new Map<string, Channel>();
   private readonly listeners: Listener[] = [];
   private readonly batchSize: number;
+  private jobs: Jobs | null = null;
 
   constructor(
     private readonly db: Database,
@@ -92,8 +93,13 @@ export class Outbox {
     this.listeners.push(listener);
   }
 
-  /** Every minute, by whichever processes have workers (each delivers what it claims). */
+  /**
+   * Woken by every transaction that writes messages (at the first one's time), and every minute as a
+   * backstop (leases that passed, messages of a process that died), by whichever processes have
+   * workers: each delivers what it claims.
+   */
   registerJobs(jobs: Jobs): void {
+    this.jobs = jobs;
     jobs.handle(
       OUTBOX_QUEUE,
       async () => {
@@ -228,6 +234,8 @@ export class Outbox {
     }
     await this.db.transaction(async (tx) => {
       await this.repository.settle(tx, message.id, change);
+      // A retry is woken at its time (the schedule every minute would find it too).
+      if (change.nextAttemptAt) await this.jobs?.nudge(tx, OUTBOX_QUEUE, change.nextAttemptAt);
       await this.repository.logAttempt(tx, {
         notificationId: message.id,
         at: now,
