@@ -728,6 +728,22 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: othersAreHidden(only(WRITERS, 200)),
   },
+  'PUT /v1/memberships/{id}/contact': {
+    method: 'PUT',
+    request: async (caller) => ({
+      url: `/v1/memberships/${membershipFor(caller)}/contact`,
+      payload: { phone: '55 8765 4321' },
+    }),
+    expected: only(WRITERS, 200),
+  },
+  'PUT /v1/memberships/{id}/contact (someone else’s)': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/contact`,
+      payload: { phone: '55 8765 4321' },
+    }),
+    expected: othersAreHidden(only(WRITERS, 200)),
+  },
   'GET /v1/memberships/{id}/beneficiaries': {
     method: 'GET',
     request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/beneficiaries` }),

@@ -391,6 +391,34 @@ describe('delivery guarantees', () => {
           where n.membership_id = ${m.id} and n.kind = 'charge_succeeded'`,
     );
     expect(log).toEqual({ outcome: 'permanent_failure', detail: 'address_undeliverable' });
+
+    // Until the address changes: the new one is reached.
+    const agent = await staff('agent');
+    const changed = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/memberships/${m.id}/contact`,
+      headers: agent.write,
+      payload: { email: 'nuevo.correo@test.libra.mx' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const filed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/complaints',
+      headers: agent.write,
+      payload: {
+        membershipId: m.id,
+        category: 'charge',
+        channel: 'phone',
+        text: 'No reconoce el cargo de noviembre.',
+      },
+    });
+    const reached = await delivered('nuevo.correo@test.libra.mx');
+    expect(reached.map((x) => x.subject)).toEqual(['Recibimos tu queja']);
+    const [audit] = await rows<{ details: unknown }>(
+      t.database.handle.db,
+      sql`select details from audit_log where action = 'membership.contact_change' and record_id = ${m.id}`,
+    );
+    expect(audit?.details).toEqual({ fields: ['email'] });
   });
 
   it('holds an SMS that can wait until 8:00, not an email', async () => {

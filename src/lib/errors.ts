@@ -219,3 +219,8 @@ export const PlatformErrors = defineErrors({
 
 /** The platform's codes join the union (the same interface, merged within this file). */
 export interface ErrorCodes extends CodesOf<typeof PlatformErrors> {}
+
+/** A request the schema let through but a rule refuses at one field (400 `VALIDATION_FAILED`). */
+export function validationFailed(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', { errors: [{ field, message }] });
+}

@@ -2,7 +2,7 @@ import type { Database, Transaction } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
 import { addBusinessDays } from '../../lib/business-hours.ts';
 import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, validationFailed } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { Jobs } from '../../platform/jobs.ts';
@@ -79,10 +79,6 @@ function channelOf(actor: Actor, requested: ComplaintInput['channel']): string {
 
 function audienceOf(actor: Actor): Audience {
   return isStaff(actor.principal) ? 'staff' : 'member';
-}
-
-function validationFailed(field: string, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', { errors: [{ field, message }] });
 }
 
 /**

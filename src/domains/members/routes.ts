@@ -14,6 +14,7 @@ import {
   BeneficiaryBody,
   BeneficiaryParams,
   CardBody,
+  ContactBody,
   ContractBody,
   ContractCheckBody,
   LegalView,
@@ -187,6 +188,21 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => members.replaceCard(actorOf(request), request.params.id, request.body.cardToken),
+  );
+
+  app.put(
+    '/v1/memberships/:id/contact',
+    {
+      config: { policy: { allow: WRITERS, record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary: 'Change the titular’s contact email or phone (where messages go; not the sign-in email)',
+        params: MembershipParams,
+        body: ContactBody,
+        response: { 200: MembershipView, ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => members.changeContact(actorOf(request), request.params.id, request.body),
   );
 
   app.get(

@@ -141,6 +141,22 @@ export const BeneficiariesQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const ContactBody = Type.Object(
+  {
+    email: Type.Optional(
+      Type.String({ format: 'email', maxLength: 254, description: 'Where email messages go' }),
+    ),
+    phone: Type.Optional(
+      Type.String({
+        minLength: 10,
+        maxLength: 20,
+        description: 'A Mexican phone of 10 digits: where SMS go',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'The titular’s contact: at least one of the two' },
+);
+
 export const CardBody = Type.Object(
   { cardToken: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },

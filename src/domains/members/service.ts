@@ -1,13 +1,13 @@
 import type { Database, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError } from '../../lib/errors.ts';
+import { AppError, validationFailed } from '../../lib/errors.ts';
 import { parseHumanNumber } from '../../lib/ids.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { cardColumns, usableCard } from './cards.ts';
 import './errors.ts';
-import { searchable } from './identity-documents.ts';
+import { normaliseMexicanPhone, searchable } from './identity-documents.ts';
 import { MEMBERSHIP_TRANSITIONS, type MembershipState } from './lifecycle.ts';
 import { type Executor, type MembershipRecords, searchTextOf } from './records.ts';
 import type { BeneficiaryRecord, MembershipWithPlan, MembersRepository } from './repository.ts';
@@ -134,6 +134,55 @@ export class MembersService {
         recordType: 'membership',
         recordId: membershipId,
       });
+    });
+  }
+
+  /**
+   * Changes where the titular is reached (the email and phone messages go to; not the account's
+   * sign-in email). A new address is a new chance: one a server refused is not this one.
+   */
+  async changeContact(
+    actor: Actor,
+    membershipId: string,
+    input: { email?: string | undefined; phone?: string | undefined },
+  ): Promise<MembershipView> {
+    const email = input.email?.trim().toLowerCase();
+    const phone = input.phone === undefined ? undefined : normaliseMexicanPhone(input.phone);
+    if (input.phone !== undefined && !phone)
+      throw new AppError('PHONE_INVALID', { extensions: { field: 'body/phone' } });
+    if (email === undefined && phone === undefined)
+      throw validationFailed('body', 'must name an email, a phone or both');
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const found = await this.load(tx, actor, membershipId, true);
+      const m = found.membership;
+      const changes = {
+        ...(email !== undefined ? { titularEmail: email } : {}),
+        ...(phone ? { titularPhone: phone } : {}),
+        updatedAt: now,
+      };
+      const people = await this.repository.beneficiariesOf(tx, [membershipId], false);
+      await this.repository.update(tx, membershipId, {
+        ...changes,
+        searchText: searchTextOf({ ...m, ...changes }, people),
+      });
+      const changed = [
+        ...(email !== undefined && email !== m.titularEmail ? ['email'] : []),
+        ...(phone && phone !== m.titularPhone ? ['phone'] : []),
+      ];
+      await this.records.event(tx, actor, membershipId, {
+        type: 'contact_changed',
+        reason: 'Cambio de datos de contacto',
+        details: { fields: changed },
+      });
+      await this.audit.record(tx, actor, {
+        action: 'membership.contact_change',
+        recordType: 'membership',
+        recordId: membershipId,
+        details: { fields: changed },
+      });
+      const after = await this.load(tx, actor, membershipId);
+      return this.present(after, people);
     });
   }
 
