@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OutgoingMessage, Receipt } from '../src/domains/notifications/channels.ts';
+import { SmppChannel, type SmppChannelOptions } from '../src/domains/notifications/smpp.ts';
+import { ManualClock } from '../src/lib/clock.ts';
+import { newId } from '../src/lib/ids.ts';
+import { reassemble, startSmppServer, type TestSmppServer } from './support/smpp.ts';
+
+/**
+ * The SMPP channel against a real SMPP 3.4 peer on loopback (the `smpp` package's server side):
+ * what arrives at the SMSC (encoding, exact text, parts and their header, addresses), how its
+ * answers become outcomes, a refused bind, a dropped connection, and delivery receipts.
+ */
+
+const clock = new ManualClock('2026-11-25T20:05:00Z');
+let server: TestSmppServer;
+let channel: SmppChannel;
+const logs: { level: string; message: string }[] = [];
+const receipts: Receipt[] = [];
+const opened: SmppChannel[] = [];
+
+function open(options: Partial<SmppChannelOptions> = {}): SmppChannel {
+  const c = new SmppChannel(
+    {
+      url: server.url,
+      senderId: 'LIBRA',
+      // Short waits: a test never sits through a production backoff.
+      reconnect: { firstMs: 20, maxMs: 200 },
+      log: (level, message) => logs.push({ level, message }),
+      ...options,
+    },
+    clock,
+  );
+  opened.push(c);
+  return c;
+}
+
+function sms(text: string, to = '+525512345678'): OutgoingMessage {
+  return { id: newId(), kind: 'case_provider_on_the_way', to, language: 'es', subject: '', text };
+}
+
+beforeAll(async () => {
+  server = await startSmppServer();
+  channel = open();
+  channel.onReceipt((receipt) => {
+    receipts.push(receipt);
+  });
+});
+
+afterAll(async () => {
+  for (const c of opened) await c.close();
+  await server?.close();
+});
+
+beforeEach(() => {
+  server.submitted.length = 0;
+  receipts.length = 0;
+  logs.length = 0;
+});
+
+describe('what reaches the SMSC', () => {
+  it('a short GSM-7 text arrives as one SMS with data_coding 0 and the exact text', async () => {
+    const delivery = await channel.send(
+      sms('Cita confirmada: mañana 10:00 con el Dr. Pérez. ¿Dudas? 55 5480 0900'),
+    );
+    expect(server.submitted).toHaveLength(1);
+    const [submit] = server.submitted;
+    expect(delivery).toEqual({ outcome: 'sent', providerMessageId: submit?.messageId });
+    expect(submit).toMatchObject({
+      systemId: 'libra',
+      sourceAddr: 'LIBRA',
+      sourceTon: 5,
+      sourceNpi: 0,
+      destinationAddr: '525512345678',
+      destTon: 1,
+      destNpi: 1,
+      esmClass: 0,
+      dataCoding: 0,
+      registeredDelivery: 1,
+      text: 'Cita confirmada: mañana 10:00 con el Dr. Pérez. ¿Dudas? 55 5480 0900',
+      status: 0,
+    });
+    expect(submit?.concatenation).toBeUndefined();
+  });
+
+  it('extension characters arrive whole in GSM-7', async () => {
+    await channel.send(sms('Cargo de 218.00 € [plan] {anual} ~ | ^ \\ fin'));
+    expect(server.submitted[0]).toMatchObject({
+      dataCoding: 0,
+      text: 'Cargo de 218.00 € [plan] {anual} ~ | ^ \\ fin',
+    });
+  });
+
+  it('accented Spanish arrives as UCS-2 (data_coding 8) and decodes to the exact text', async () => {
+    const text = 'Tu grúa va en camino: Grúas del Bajío llega en 35 min.';
+    await channel.send(sms(text));
+    expect(server.submitted).toHaveLength(1);
+    expect(server.submitted[0]).toMatchObject({ dataCoding: 8, esmClass: 0, text });
+  });
+
+  it('a long text arrives as concatenated parts with one reference, numbered, that rebuild it exactly', async () => {
+    const text =
+      'Hola, María: tu grúa de Asistencia Libra Plus ya va en camino. El proveedor Grúas del Bajío llegará ' +
+      'en aproximadamente 35 minutos a Av. Insurgentes Sur 1602, Crédito Constructor, Benito Juárez. ' +
+      'Si necesitas algo, llama al 55 5480 0900 y menciona tu caso AS-26-000123. Número de membresía LP-26-004211';
+    const delivery = await channel.send(sms(text));
+    const parts = server.submitted;
+    expect(parts).toHaveLength(5);
+    for (const [i, part] of parts.entries()) {
+      expect(part.esmClass & 0x40).toBe(0x40);
+      expect(part.dataCoding).toBe(8);
+      expect(part.concatenation).toEqual({
+        reference: parts[0]?.concatenation?.reference,
+        total: 5,
+        sequence: i + 1,
+      });
+      expect(part.text.length).toBeLessThanOrEqual(67);
+    }
+    expect(reassemble(parts)).toBe(text);
+    // The first part's id names the message.
+    expect(delivery).toEqual({ outcome: 'sent', providerMessageId: parts[0]?.messageId });
+  });
+
+  it('a long GSM-7 text arrives in 153-septet parts and rebuilds exactly, € included', async () => {
+    const text = `${'Cobro de diciembre: 218.00 € con la tarjeta que termina en 4242. '.repeat(3)}Fin`;
+    await channel.send(sms(text));
+    expect(server.submitted.map((p) => p.dataCoding)).toEqual([0, 0]);
+    expect(reassemble(server.submitted)).toBe(text);
+  });
+
+  it('a 10-digit Mexican number goes with its country code; a malformed one is refused without submitting', async () => {
+    await channel.send(sms('Hola', '5512345678'));
+    expect(server.submitted[0]?.destinationAddr).toBe('525512345678');
+    expect(await channel.send(sms('Hola', '123'))).toEqual({
+      outcome: 'permanent_failure',
+      reason: 'invalid_phone_number',
+      addressRejected: true,
+    });
+    expect(server.submitted).toHaveLength(1);
+  });
+});
+
+describe("the SMSC's answers", () => {
+  it('ESME_RTHROTTLED (0x58) is a temporary failure naming the status', async () => {
+    server.answerNext(0x58);
+    expect(await channel.send(sms('Hola'))).toEqual({
+      outcome: 'temporary_failure',
+      reason: 'submit_sm refused: ESME_RTHROTTLED (0x58)',
+    });
+  });
+
+  it('ESME_RINVDSTADR (0x0B) is a permanent failure: the number is refused', async () => {
+    server.answerNext(0x0b);
+    expect(await channel.send(sms('Hola'))).toEqual({
+      outcome: 'permanent_failure',
+      reason: 'submit_sm refused: ESME_RINVDSTADR (0x0B)',
+      addressRejected: true,
+    });
+  });
+
+  it('a queue full or system error is temporary; an invalid length is permanent but not the number', async () => {
+    server.answerNext(0x14, 0x08, 0x01);
+    expect(await channel.send(sms('a'))).toMatchObject({ outcome: 'temporary_failure' });
+    expect(await channel.send(sms('b'))).toMatchObject({ outcome: 'temporary_failure' });
+    expect(await channel.send(sms('c'))).toEqual({
+      outcome: 'permanent_failure',
+      reason: 'submit_sm refused: ESME_RINVMSGLEN (0x01)',
+      addressRejected: false,
+    });
+  });
+
+  it('a part refused after the first was accepted fails the message, saying which part', async () => {
+    server.answerNext(0, 0x58);
+    const delivery = await channel.send(sms('x'.repeat(400)));
+    expect(delivery).toEqual({
+      outcome: 'temporary_failure',
+      reason: 'submit_sm refused (part 2 of 3): ESME_RTHROTTLED (0x58)',
+    });
+  });
+
+  it('no answer within the reply timeout is a temporary failure', async () => {
+    const impatient = open({ replyTimeoutMs: 300 });
+    await impatient.send(sms('bind first'));
+    server.setSilent(true);
+    try {
+      expect(await impatient.send(sms('Hola'))).toEqual({
+        outcome: 'temporary_failure',
+        reason: 'submit_sm: no submit_sm_resp within 0.3 s',
+      });
+    } finally {
+      server.setSilent(false);
+      await impatient.close();
+    }
+  });
+});
+
+describe('the bind', () => {
+  it('a wrong password is a temporary failure with a clear reason, logged, and nothing crashes', async () => {
+    const url = server.url.replace(':secreto@', ':otra@');
+    const refused = open({ url });
+    const first = await refused.send(sms('Hola'));
+    expect(first).toEqual({
+      outcome: 'temporary_failure',
+      reason: expect.stringMatching(
+        /^smpp not bound: bind refused by 127\.0\.0\.1:\d+ for system_id "libra": ESME_RINVPASWD \(0x0E\)/,
+      ),
+    });
+    expect(logs).toContainEqual({
+      level: 'error',
+      message: expect.stringMatching(/ESME_RINVPASWD.*check SMPP_URL's system_id and password/),
+    });
+    // Later sends say the same while the channel keeps trying with backoff.
+    expect(await refused.send(sms('Hola'))).toMatchObject({
+      outcome: 'temporary_failure',
+      reason: expect.stringContaining('ESME_RINVPASWD'),
+    });
+    expect(server.submitted).toHaveLength(0);
+    await vi.waitFor(() => expect(server.binds.filter((b) => !b.accepted).length).toBeGreaterThan(2));
+    await refused.close();
+  });
+
+  it('binds again after the SMSC drops the connection, and the next send goes through', async () => {
+    expect((await channel.send(sms('antes'))).outcome).toBe('sent');
+    const bindsBefore = server.binds.length;
+    server.dropConnections();
+    await vi.waitFor(() => {
+      expect(server.binds.length).toBe(bindsBefore + 1);
+      expect(channel.bound).toBe(true);
+    });
+    expect(await channel.send(sms('después'))).toMatchObject({ outcome: 'sent' });
+    expect(server.submitted.map((s) => s.text)).toEqual(['antes', 'después']);
+    expect(logs).toContainEqual({ level: 'warn', message: expect.stringContaining('lost: binding again') });
+  });
+
+  it('keeps an idle bind alive with enquire_link', async () => {
+    const before = server.enquireLinks();
+    const lively = open({ enquireLinkMs: 20 });
+    lively.open();
+    await vi.waitFor(() => expect(server.enquireLinks()).toBeGreaterThanOrEqual(before + 2));
+    await lively.close();
+  });
+
+  it('unbinds on close, and a closed channel sends nothing', async () => {
+    const closing = open();
+    closing.open();
+    await vi.waitFor(() => expect(closing.bound).toBe(true));
+    const boundBefore = server.boundSessions();
+    await closing.close();
+    await vi.waitFor(() => expect(server.boundSessions()).toBe(boundBefore - 1));
+    expect(await closing.send(sms('Hola'))).toEqual({
+      outcome: 'temporary_failure',
+      reason: 'smpp not bound: channel closed',
+    });
+  });
+});
+
+describe('delivery receipts', () => {
+  async function sent(): Promise<string> {
+    const delivery = await channel.send(sms('Tu grúa llegó'));
+    if (delivery.outcome !== 'sent') throw new Error(`not sent: ${JSON.stringify(delivery)}`);
+    return delivery.providerMessageId;
+  }
+
+  it('a DELIVRD receipt reaches the listener as delivered, with its id, the carrier words and the clock time', async () => {
+    const id = await sent();
+    expect(await server.sendReceipt(id, 'DELIVRD')).toBe(0);
+    expect(receipts).toEqual([
+      {
+        channel: 'sms',
+        providerMessageId: id,
+        status: 'delivered',
+        detail: 'stat:DELIVRD err:000',
+        at: clock.now(),
+      },
+    ]);
+  });
+
+  it('an UNDELIV receipt reaches the listener as undeliverable', async () => {
+    const id = await sent();
+    expect(await server.sendReceipt(id, 'UNDELIV', { err: '001' })).toBe(0);
+    expect(receipts).toEqual([
+      {
+        channel: 'sms',
+        providerMessageId: id,
+        status: 'undeliverable',
+        detail: 'stat:UNDELIV err:001',
+        at: clock.now(),
+      },
+    ]);
+  });
+
+  it('EXPIRED and REJECTD are reported; ACCEPTD is answered and not reported', async () => {
+    const id = await sent();
+    await server.sendReceipt(id, 'EXPIRED');
+    await server.sendReceipt(id, 'REJECTD');
+    expect(await server.sendReceipt(id, 'ACCEPTD')).toBe(0);
+    expect(receipts.map((r) => r.status)).toEqual(['expired', 'rejected']);
+  });
+
+  it('the receipted_message_id and message_state TLVs win over the text', async () => {
+    const id = await sent();
+    await server.sendReceipt('otro_id', 'DELIVRD', { tlv: { receiptedMessageId: id, messageState: 5 } });
+    expect(receipts).toMatchObject([{ providerMessageId: id, status: 'undeliverable' }]);
+  });
+
+  it('a listener that fails gets the receipt answered with ESME_RX_T_APPN, so the SMSC sends it again', async () => {
+    const id = await sent();
+    const failing = open();
+    failing.onReceipt(() => {
+      throw new Error('database down');
+    });
+    await failing.send(sms('bind'));
+    // The newest bound session is the failing channel's.
+    expect(await server.sendReceipt(id, 'DELIVRD')).toBe(0x64);
+    expect(logs).toContainEqual({ level: 'error', message: expect.stringContaining('database down') });
+    await failing.close();
+  });
+});
