@@ -61,6 +61,7 @@ import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
 import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
 import { OUTBOX_QUEUE, Outbox } from './domains/notifications/outbox.ts';
 import { NotificationsRepository } from './domains/notifications/repository.ts';
+import { SmppChannel } from './domains/notifications/smpp.ts';
 import { welcomeMessenger } from './domains/notifications/welcome.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
 import { ProviderJobsService } from './domains/onsite/provider-jobs.ts';
@@ -177,6 +178,8 @@ export interface ServiceOptions {
   demoAccounts: boolean;
   /** Email over SMTP; unset, no email channel (messages are kept, marked unconfigured). */
   smtp?: { url: string; from: string };
+  /** SMS over SMPP; unset, no SMS channel (messages are kept, marked unconfigured). */
+  smpp?: { url: string; senderId: string };
   /** The address people reach Libra at: the links in messages start with it. */
   publicUrl: string;
 }
@@ -217,6 +220,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     demoAccounts: config.seedDemo,
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.mailFrom } } : {}),
+    ...(config.smppUrl ? { smpp: { url: config.smppUrl, senderId: config.smsSenderId } } : {}),
   };
 }
 
@@ -355,6 +359,13 @@ export function buildServices(
   );
   complaints.registerJobs(jobs);
   const channels: Channel[] = options.smtp ? [new SmtpChannel(options.smtp)] : [];
+  if (options.smpp) {
+    const sms = new SmppChannel(options.smpp, clock);
+    // A process that delivers holds its bind from the start, so receipts arrive before it sends;
+    // one that only sends jobs (a CLI command) binds only if it ever sends an SMS.
+    if (options.jobWorkers) sms.open();
+    channels.push(sms);
+  }
   const outbox = new Outbox(db, notifications, channels, clock);
   outbox.registerJobs(jobs);
   for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));

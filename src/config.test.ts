@@ -17,6 +17,14 @@ describe('loadConfig', () => {
     expect(config.userRateLimitPerMinute).toBe(600);
     expect(config.billingClaimSeconds).toBe(300);
     expect(config.billingHeartbeatSeconds).toBe(5);
+    expect(config.smppUrl).toBeUndefined();
+    expect(config.smsSenderId).toBe('LIBRA');
+  });
+
+  it('reads the SMSC and the SMS sender', () => {
+    const config = loadConfig({ SMPP_URL: 'smpp://libra:secreto@smsc.example.mx', SMS_SENDER_ID: '24365' });
+    expect(config.smppUrl).toBe('smpp://libra:secreto@smsc.example.mx');
+    expect(config.smsSenderId).toBe('24365');
   });
 
   it('reads the billing claim and heartbeat in seconds', () => {
@@ -59,6 +67,19 @@ describe('loadConfig', () => {
       { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',
     ],
+    [{ SMPP_URL: 'smtp://libra:secreto@smsc:2775' }, 'SMPP_URL must start with smpp://'],
+    [
+      { SMPP_URL: 'smpp://smsc.example.mx:2775' },
+      'SMPP_URL must name the system_id and the password (smpp://system_id:password@host:2775), got "smpp://smsc.example.mx:2775"',
+    ],
+    [
+      { SMPP_URL: 'smpp://libra:secreto@smsc:99999' },
+      'SMPP_URL must be a URL like smpp://system_id:password@host:2775',
+    ],
+    [
+      { SMS_SENDER_ID: 'ASISTENCIA LIBRA' },
+      'SMS_SENDER_ID must be a name of up to 11 letters, digits or spaces',
+    ],
   ])('refuses %j with a sentence naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -71,6 +92,12 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain('s3cret');
     }
+  });
+
+  it('never echoes an SMPP password', () => {
+    expect(() => loadConfig({ SMPP_URL: 'smpp://libra:s3cret@smsc:2775/x' })).toThrow(
+      'SMPP_URL must not have a path after host:port, got "smpp://libra:***@smsc:2775/x"',
+    );
   });
 
   it('does not load demo data in production or on PostgreSQL by default', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseSmppUrl, senderAddressOf } from './domains/notifications/smpp.ts';
 import { API_KEY_RATE_LIMIT_RANGE } from './platform/principal.ts';
 
 /**
@@ -59,6 +60,10 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of every email. */
   mailFrom: string;
+  /** The SMSC SMS go through (`smpp://system_id:password@host:2775`); undefined: SMS are not sent. */
+  smppUrl: string | undefined;
+  /** Who SMS say they are from: an alphanumeric name, a short code or an E.164 number. */
+  smsSenderId: string;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +204,27 @@ function mailFrom(env: Env): string {
   return raw;
 }
 
+function smppUrl(env: Env): string | undefined {
+  const raw = read(env, 'SMPP_URL');
+  if (raw === undefined) return undefined;
+  try {
+    parseSmppUrl(raw);
+  } catch (error) {
+    throw new ConfigError(`SMPP_URL ${(error as Error).message}, got "${redact(raw)}"`);
+  }
+  return raw;
+}
+
+function smsSenderId(env: Env): string {
+  const raw = read(env, 'SMS_SENDER_ID') ?? 'LIBRA';
+  try {
+    senderAddressOf(raw);
+  } catch (error) {
+    throw new ConfigError(`SMS_SENDER_ID ${(error as Error).message}, got "${raw}"`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -260,6 +286,8 @@ export function loadConfig(env: Env = process.env): Config {
     complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: mailFrom(env),
+    smppUrl: smppUrl(env),
+    smsSenderId: smsSenderId(env),
   };
 }
 
@@ -394,5 +422,17 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'MAIL_FROM',
     default: 'Asistencia Libra Plus <avisos@libra.invalid>',
     description: 'From address of every email; its domain also names the Message-IDs.',
+  },
+  {
+    name: 'SMPP_URL',
+    default: '(unset)',
+    description:
+      'SMSC or SMS aggregator that delivers SMS over SMPP 3.4 (`smpp://system_id:password@host:2775`; port 2775 when left out). Unset: SMS are kept, marked not sent (channel not configured).',
+  },
+  {
+    name: 'SMS_SENDER_ID',
+    default: 'LIBRA',
+    description:
+      'Who SMS are from: a name of up to 11 letters, digits or spaces (TON 5), a short code of 3–8 digits (TON 3) or an E.164 number `+52…` (TON 1, NPI 1), as the provider registered it.',
   },
 ];

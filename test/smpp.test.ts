@@ -1,8 +1,13 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { rows } from '../src/db/client.ts';
 import type { OutgoingMessage, Receipt } from '../src/domains/notifications/channels.ts';
+import { type NewNotification, NotificationsRepository } from '../src/domains/notifications/repository.ts';
 import { SmppChannel, type SmppChannelOptions } from '../src/domains/notifications/smpp.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { newId } from '../src/lib/ids.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { buildMembership } from './support/factories.ts';
 import { reassemble, startSmppServer, type TestSmppServer } from './support/smpp.ts';
 
 /**
@@ -313,5 +318,124 @@ describe('delivery receipts', () => {
     expect(await server.sendReceipt(id, 'DELIVRD')).toBe(0x64);
     expect(logs).toContainEqual({ level: 'error', message: expect.stringContaining('database down') });
     await failing.close();
+  });
+});
+
+describe('through the whole outbox (SMPP_URL set)', () => {
+  let t: TestApp;
+  let smsc: TestSmppServer;
+  let membershipId: string;
+  const repository = new NotificationsRepository();
+
+  beforeAll(async () => {
+    // Its own SMSC: receipts go to the app's bind, the only one there.
+    smsc = await startSmppServer();
+    t = await buildTestApp({ env: { SMPP_URL: smsc.url, SMS_SENDER_ID: 'LIBRA' } });
+    membershipId = (await buildMembership(t)).id;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await smsc?.close();
+  });
+
+  function message(overrides: Partial<NewNotification> = {}): NewNotification {
+    const now = t.clock.now();
+    return {
+      id: newId(),
+      membershipId,
+      kind: 'case_provider_on_the_way',
+      channel: 'sms',
+      language: 'es',
+      sendAt: now,
+      status: 'pending',
+      bodyEs: 'Libra: tu grúa va en camino. Grúas del Bajío llega en 35 min. Caso AS-26-000123.',
+      bodyEn: 'Libra: your tow truck is on its way. Grúas del Bajío arrives in 35 min. Case AS-26-000123.',
+      createdAt: now,
+      ...overrides,
+    };
+  }
+
+  async function log(id: string) {
+    return (await repository.attemptsOf(t.database.handle.db, id)).map((a) => ({
+      outcome: a.outcome,
+      address: a.address,
+      id: a.providerMessageId,
+      receipt: a.receipt,
+      receiptDetail: a.receiptDetail,
+      receiptAt: a.receiptAt,
+    }));
+  }
+
+  it('delivers a recorded SMS to the titular in Spanish, and a DELIVRD receipt lands on its attempt', async () => {
+    expect(t.services.outbox.configured()).toEqual(['sms']);
+    const m = message();
+    await t.database.handle.db.transaction((tx) => repository.insert(tx, m));
+    expect(await t.services.outbox.drain()).toMatchObject({
+      sent: 1,
+      failed: 0,
+      retried: 0,
+      unconfigured: 0,
+    });
+
+    // Long for UCS-2 (81 characters, accents): two parts that rebuild the Spanish text exactly.
+    expect(smsc.submitted.map((s) => [s.destinationAddr, s.sourceAddr, s.dataCoding])).toEqual([
+      ['525512345678', 'LIBRA', 8],
+      ['525512345678', 'LIBRA', 8],
+    ]);
+    expect(reassemble(smsc.submitted)).toBe(m.bodyEs);
+    const firstId = smsc.submitted[0]?.messageId;
+    expect((await repository.byId(t.database.handle.db, m.id))?.status).toBe('sent');
+    expect(await log(m.id)).toEqual([
+      {
+        outcome: 'sent',
+        address: '+525512345678',
+        id: firstId,
+        receipt: null,
+        receiptDetail: null,
+        receiptAt: null,
+      },
+    ]);
+
+    (t.clock as ManualClock).advance({ seconds: 40 });
+    expect(await smsc.sendReceipt(String(firstId), 'DELIVRD')).toBe(0);
+    expect(await log(m.id)).toEqual([
+      {
+        outcome: 'sent',
+        address: '+525512345678',
+        id: firstId,
+        receipt: 'delivered',
+        receiptDetail: 'stat:DELIVRD err:000',
+        receiptAt: t.clock.now(),
+      },
+    ]);
+  });
+
+  it('an UNDELIV receipt fails the message and marks the number, so the next SMS to it is not tried', async () => {
+    const m = message({ bodyEs: 'Cita confirmada: mañana 10:00.' });
+    await t.database.handle.db.transaction((tx) => repository.insert(tx, m));
+    await t.services.outbox.drain();
+    const id = String(smsc.submitted.at(-1)?.messageId);
+    expect(await smsc.sendReceipt(id, 'UNDELIV', { err: '001' })).toBe(0);
+    expect((await repository.byId(t.database.handle.db, m.id))?.status).toBe('failed');
+    expect(await log(m.id)).toMatchObject([
+      { receipt: 'undeliverable', receiptDetail: 'stat:UNDELIV err:001' },
+    ]);
+    const [marked] = await rows<{ address: string; reason: string }>(
+      t.database.handle.db,
+      sql`select address, reason from undeliverable_addresses where channel = 'sms'`,
+    );
+    expect(marked).toEqual({ address: '+525512345678', reason: 'stat:UNDELIV err:001' });
+
+    const submittedBefore = smsc.submitted.length;
+    const next = message();
+    await t.database.handle.db.transaction((tx) => repository.insert(tx, next));
+    expect(await t.services.outbox.drain()).toMatchObject({ sent: 0, failed: 1 });
+    expect(smsc.submitted).toHaveLength(submittedBefore);
+    expect(await log(next.id)).toMatchObject([{ outcome: 'permanent_failure' }]);
+  });
+
+  it('a receipt for a message this database never sent is answered and changes nothing', async () => {
+    expect(await smsc.sendReceipt('id_desconocido', 'DELIVRD')).toBe(0);
   });
 });
