@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rows } from '../src/db/client.ts';
@@ -234,6 +235,33 @@ describe('the bind', () => {
     expect(await channel.send(sms('después'))).toMatchObject({ outcome: 'sent' });
     expect(server.submitted.map((s) => s.text)).toEqual(['antes', 'después']);
     expect(logs).toContainEqual({ level: 'warn', message: expect.stringContaining('lost: binding again') });
+  });
+
+  it('binds again, after a pause, when the SMSC unbinds', async () => {
+    const polite = open();
+    polite.open();
+    await vi.waitFor(() => expect(polite.bound).toBe(true));
+    const bindsBefore = server.binds.length;
+    server.unbindSessions();
+    await vi.waitFor(() => {
+      expect(server.binds.length).toBeGreaterThan(bindsBefore);
+      expect(polite.bound).toBe(true);
+    });
+    expect(await polite.send(sms('de vuelta'))).toMatchObject({ outcome: 'sent' });
+    await polite.close();
+  });
+
+  it('an SMSC that cannot be reached is a temporary failure naming the error', async () => {
+    const gone = net.createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    const unreachable = open({ url: `smpp://libra:secreto@127.0.0.1:${port}` });
+    expect(await unreachable.send(sms('Hola'))).toEqual({
+      outcome: 'temporary_failure',
+      reason: expect.stringMatching(/^smpp not bound: connection to 127\.0\.0\.1:\d+ failed: .*ECONNREFUSED/),
+    });
+    await unreachable.close();
   });
 
   it('keeps an idle bind alive with enquire_link', async () => {

@@ -52,6 +52,8 @@ export interface TestSmppServer {
   sendReceipt(messageId: string, stat: string, options?: ReceiptOptions): Promise<number>;
   /** Drops every connection at once (no unbind), as a failing network or SMSC would. */
   dropConnections(): void;
+  /** Ends every bind the polite way (unbind), as an SMSC going down for maintenance does. */
+  unbindSessions(): void;
   close(): Promise<void>;
 }
 
@@ -184,6 +186,12 @@ export async function startSmppServer(
     },
     dropConnections: () => {
       for (const session of [...server.sessions]) session.destroy();
+    },
+    unbindSessions: () => {
+      for (const session of [...bound.keys()]) {
+        bound.delete(session);
+        session.unbind({}, () => session.close());
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {
