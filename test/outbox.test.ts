@@ -231,7 +231,7 @@ describe('email through the outbox, over SMTP', () => {
     expect(counts).toEqual({ sent: 24, attempts: 24 });
   });
 
-  it('keeps SMS messages unsent, saying no channel is configured (SMPP is not here yet)', async () => {
+  it('keeps SMS messages unsent when this process has no SMPP_URL, saying no channel is configured', async () => {
     const m = message({ channel: 'sms', kind: 'appointment_reminder_2h' });
     await record(m);
     expect(await t.services.outbox.drain()).toMatchObject({ unconfigured: 1, sent: 0 });
