@@ -37,6 +37,8 @@ export function formatMinutes(minutes: number): string {
 }
 
 const money = (centavos: number) => formatMoney(centavos);
+/** `4.2 km`, one decimal. */
+const km = (distance: number) => `${Math.round(distance * 10) / 10} km`;
 
 const SIGN_OFF: Bilingual = {
   es: `Asistencia Libra Plus, 24 horas: ${OPERATOR_PHONE.es}.`,
@@ -96,7 +98,13 @@ export interface MessageParams {
   case_provider_arrived: { caseNumber: string; providerName: string };
   case_completed: { caseNumber: string; serviceName: Bilingual };
   case_excess_to_accept: { caseNumber: string; amountCentavos: number; acceptUrl: string };
-  case_refused: { caseNumber: string; serviceName: Bilingual; reason: Bilingual };
+  case_refused: {
+    caseNumber: string;
+    serviceName: Bilingual;
+    reason: Bilingual;
+    /** Refused (not eligible; the default) or cancelled by the operator or a partner. */
+    closing?: 'refused' | 'cancelled';
+  };
   appointment_confirmation: { caseNumber: string; providerName: string; at: Date };
   appointment_reminder_24h: { caseNumber: string; providerName: string; at: Date };
   appointment_reminder_2h: { caseNumber: string; providerName: string; at: Date };
@@ -118,8 +126,10 @@ export interface MessageParams {
   provider_offer: {
     caseNumber: string;
     serviceName: Bilingual;
-    /** Where, as the case says it (colonia, municipality, state). */
+    /** Where, as the case says it (colonia, municipality, state); empty when it says none. */
     place: string;
+    /** How far the provider's unit is, straight line. */
+    distanceKm?: number;
     expiresAt: Date;
     jobsUrl: string;
   };
@@ -263,12 +273,16 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     audience: 'member',
     defaults: ['sms'],
     live: true,
-    subject: { es: 'No pudimos dar tu servicio', en: 'We could not provide your service' },
+    subject: { es: 'Tu solicitud se cerró sin servicio', en: 'Your request was closed without service' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: no pudimos dar tu ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`,
+        p.closing === 'cancelled'
+          ? `Caso ${p.caseNumber}: cancelamos tu solicitud de ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`
+          : `Caso ${p.caseNumber}: no procede tu solicitud de ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`,
       en: (p) =>
-        `Case ${p.caseNumber}: we could not provide your ${p.serviceName.en.toLowerCase()}. Reason: ${p.reason.en}`,
+        p.closing === 'cancelled'
+          ? `Case ${p.caseNumber}: we cancelled your ${p.serviceName.en.toLowerCase()} request. Reason: ${p.reason.en}`
+          : `Case ${p.caseNumber}: your ${p.serviceName.en.toLowerCase()} request cannot be provided. Reason: ${p.reason.en}`,
     },
   },
   appointment_confirmation: {
@@ -415,9 +429,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Nuevo servicio ofrecido', en: 'New job offered' },
     body: {
       es: (p) =>
-        `Libra: nuevo servicio ${p.caseNumber}, ${p.serviceName.es.toLowerCase()} en ${p.place}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
+        `Libra: nuevo servicio ${p.caseNumber}, ${p.serviceName.es.toLowerCase()}${p.place ? ` en ${p.place}` : ''}${p.distanceKm !== undefined ? `, a ${km(p.distanceKm)} de tu unidad` : ''}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
       en: (p) =>
-        `Libra: new job ${p.caseNumber}, ${p.serviceName.en.toLowerCase()} in ${p.place}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
+        `Libra: new job ${p.caseNumber}, ${p.serviceName.en.toLowerCase()}${p.place ? ` in ${p.place}` : ''}${p.distanceKm !== undefined ? `, ${km(p.distanceKm)} from your unit` : ''}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
     },
   },
 };
