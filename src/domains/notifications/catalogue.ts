@@ -37,6 +37,11 @@ export function formatMinutes(minutes: number): string {
 }
 
 const money = (centavos: number) => formatMoney(centavos);
+/**
+ * A service's name inside a sentence: its first letter lower-cased, the rest as the catalog writes
+ * it (`Envío de grúa` → `envío de grúa`; `Land ambulance in Mexico` keeps its `Mexico`).
+ */
+const service = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 /** `4.2 km`, one decimal. */
 const km = (distance: number) => `${Math.round(distance * 10) / 10} km`;
 
@@ -220,9 +225,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Tu servicio ya tiene proveedor', en: 'Your service has a provider' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: ${p.providerName} atenderá tu ${p.serviceName.es.toLowerCase()}.${eta(p.etaMinutes, 'es')}`,
+        `Caso ${p.caseNumber}: ${p.providerName} atenderá tu solicitud de ${service(p.serviceName.es)}.${eta(p.etaMinutes, 'es')}`,
       en: (p) =>
-        `Case ${p.caseNumber}: ${p.providerName} will handle your ${p.serviceName.en.toLowerCase()}.${eta(p.etaMinutes, 'en')}`,
+        `Case ${p.caseNumber}: ${p.providerName} will handle your ${service(p.serviceName.en)} request.${eta(p.etaMinutes, 'en')}`,
     },
   },
   case_provider_en_route: {
@@ -252,9 +257,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Servicio concluido', en: 'Service completed' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: concluimos tu ${p.serviceName.es.toLowerCase()}. Gracias por confiar en nosotros.`,
+        `Caso ${p.caseNumber}: concluimos tu solicitud de ${service(p.serviceName.es)}. Gracias por confiar en nosotros.`,
       en: (p) =>
-        `Case ${p.caseNumber}: your ${p.serviceName.en.toLowerCase()} is complete. Thank you for trusting us.`,
+        `Case ${p.caseNumber}: your ${service(p.serviceName.en)} request is complete. Thank you for trusting us.`,
     },
   },
   case_excess_to_accept: {
@@ -277,12 +282,12 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     body: {
       es: (p) =>
         p.closing === 'cancelled'
-          ? `Caso ${p.caseNumber}: cancelamos tu solicitud de ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`
-          : `Caso ${p.caseNumber}: no procede tu solicitud de ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`,
+          ? `Caso ${p.caseNumber}: cancelamos tu solicitud de ${service(p.serviceName.es)}. Motivo: ${p.reason.es}`
+          : `Caso ${p.caseNumber}: no procede tu solicitud de ${service(p.serviceName.es)}. Motivo: ${p.reason.es}`,
       en: (p) =>
         p.closing === 'cancelled'
-          ? `Case ${p.caseNumber}: we cancelled your ${p.serviceName.en.toLowerCase()} request. Reason: ${p.reason.en}`
-          : `Case ${p.caseNumber}: your ${p.serviceName.en.toLowerCase()} request cannot be provided. Reason: ${p.reason.en}`,
+          ? `Case ${p.caseNumber}: we cancelled your ${service(p.serviceName.en)} request. Reason: ${p.reason.en}`
+          : `Case ${p.caseNumber}: your ${service(p.serviceName.en)} request cannot be provided. Reason: ${p.reason.en}`,
     },
   },
   appointment_confirmation: {
@@ -329,9 +334,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Tu consulta ya tiene quien la atienda', en: 'Your consultation has been taken' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: ${p.staffName} tomó tu ${p.serviceName.es.toLowerCase()} y te contactará en breve.`,
+        `Caso ${p.caseNumber}: ${p.staffName} tomó tu solicitud de ${service(p.serviceName.es)} y te contactará en breve.`,
       en: (p) =>
-        `Case ${p.caseNumber}: ${p.staffName} took your ${p.serviceName.en.toLowerCase()} and will contact you shortly.`,
+        `Case ${p.caseNumber}: ${p.staffName} took your ${service(p.serviceName.en)} request and will contact you shortly.`,
     },
   },
   claim_approved: {
@@ -429,9 +434,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Nuevo servicio ofrecido', en: 'New job offered' },
     body: {
       es: (p) =>
-        `Libra: nuevo servicio ${p.caseNumber}, ${p.serviceName.es.toLowerCase()}${p.place ? ` en ${p.place}` : ''}${p.distanceKm !== undefined ? `, a ${km(p.distanceKm)} de tu unidad` : ''}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
+        `Libra: nuevo servicio ${p.caseNumber}, ${service(p.serviceName.es)}${p.place ? ` en ${p.place}` : ''}${p.distanceKm !== undefined ? `, a ${km(p.distanceKm)} de tu unidad` : ''}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
       en: (p) =>
-        `Libra: new job ${p.caseNumber}, ${p.serviceName.en.toLowerCase()}${p.place ? ` in ${p.place}` : ''}${p.distanceKm !== undefined ? `, ${km(p.distanceKm)} from your unit` : ''}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
+        `Libra: new job ${p.caseNumber}, ${service(p.serviceName.en)}${p.place ? ` in ${p.place}` : ''}${p.distanceKm !== undefined ? `, ${km(p.distanceKm)} from your unit` : ''}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
     },
   },
 };
