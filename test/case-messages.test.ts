@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NotificationRow } from '../src/domains/notifications/repository.ts';
 import { NotificationsRepository } from '../src/domains/notifications/repository.ts';
+import { generalArea } from '../src/domains/onsite/messages.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import {
@@ -564,5 +565,17 @@ describe('through a real SMTP peer', () => {
     ).toMatchObject({
       status: 'unconfigured',
     });
+  });
+});
+
+describe('the area an offer names', () => {
+  it('keeps the colonia, municipality and state, and leaves out the street and anything with a number', () => {
+    expect(generalArea('Plaza de la Constitución s/n, Centro, CDMX', 'CMX')).toBe('Centro, CDMX');
+    expect(generalArea('Av. Insurgentes Sur 3700, Int. 4, Tlalpan, C.P. 14000, CDMX', 'CMX')).toBe(
+      'Tlalpan, CDMX',
+    );
+    // An address that says no more than the road: the state's name.
+    expect(generalArea('Km 45 autopista México-Querétaro', 'QUE')).toBe('Querétaro');
+    expect(generalArea('Casa del titular', null)).toBe('');
   });
 });
