@@ -23,6 +23,7 @@ import { cancellationRoutes } from './domains/cancellation/routes.ts';
 import { CancellationService } from './domains/cancellation/service.ts';
 import { CaseKernel } from './domains/cases/kernel.ts';
 import { CaseEventsHub } from './domains/cases/live.ts';
+import { CaseMessages } from './domains/cases/messages.ts';
 import { CasesRepository } from './domains/cases/repository.ts';
 import { casesRoutes } from './domains/cases/routes.ts';
 import { CasesService } from './domains/cases/service.ts';
@@ -287,7 +288,14 @@ export function buildServices(
     options.offerTimeoutSeconds,
     { activeJobs: (executor, providerIds) => kernel.activeJobs(executor, providerIds) },
   );
-  const kernel: CaseKernel = new CaseKernel(casesRepository, entitlements, audit, dispatch, clock);
+  const kernel: CaseKernel = new CaseKernel(
+    casesRepository,
+    entitlements,
+    audit,
+    dispatch,
+    clock,
+    new CaseMessages(notifier, dispatch),
+  );
   const onsiteFulfilment = new OnsiteFulfilment(kernel, dispatch, clock);
   const appointmentsRepository = new AppointmentsRepository();
   const claimsRepository = new ClaimsRepository();

@@ -51,8 +51,13 @@ export class AppointmentFulfilment implements FulfilmentModule {
     await this.notifications.withdrawPendingOfCase(tx, kase.id);
   }
 
+  /** The appointment with its own messages (its confirmation and reminders, not the case's others). */
   async viewParts(tx: Transaction, kase: CaseRow): Promise<CaseViewParts> {
-    return appointmentOf(kase, await this.notifications.ofCase(tx, kase.id));
+    const messages = await this.notifications.ofCase(tx, kase.id);
+    return appointmentOf(
+      kase,
+      messages.filter((m) => m.kind.startsWith('appointment_')),
+    );
   }
 
   listParts(kase: CaseRow): CaseViewParts {

@@ -1,5 +1,5 @@
-import type { Database } from '../../db/client.ts';
-import { type Clock, formatDateTime, MINUTE_MS } from '../../lib/clock.ts';
+import type { Database, Transaction } from '../../db/client.ts';
+import { type Clock, MINUTE_MS } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
@@ -126,7 +126,7 @@ export class AppointmentsService {
         const moving = kase.state === 'booked';
         let reservationId = kase.reservationId;
         if (!moving) {
-          const reserved = await this.kernel.reserveOrClose(tx, kase);
+          const reserved = await this.kernel.reserveOrClose(tx, actor, kase);
           if ('refusal' in reserved) {
             const { refusal } = reserved;
             return {
@@ -152,19 +152,24 @@ export class AppointmentsService {
           updatedAt: now,
         });
         const provider = await this.dispatch.provider(tx, slot.providerId);
-        await this.kernel.append(tx, actor, kase, moving ? 'rescheduled' : 'booked', 'booked', null, {
-          slotId: slot.id,
-          providerId: slot.providerId,
-          providerName: provider?.name ?? null,
-          appointmentAt: slot.startsAt.toISOString(),
-          ...(moving && kase.appointmentAt
-            ? { previousAppointmentAt: kase.appointmentAt.toISOString() }
-            : {}),
-        });
-        await this.notifications.insertMany(
+        const booked = await this.kernel.append(
           tx,
-          this.appointmentMessages(kase, slot, provider?.name ?? '', now),
+          actor,
+          kase,
+          moving ? 'rescheduled' : 'booked',
+          'booked',
+          null,
+          {
+            slotId: slot.id,
+            providerId: slot.providerId,
+            providerName: provider?.name ?? null,
+            appointmentAt: slot.startsAt.toISOString(),
+            ...(moving && kase.appointmentAt
+              ? { previousAppointmentAt: kase.appointmentAt.toISOString() }
+              : {}),
+          },
         );
+        await this.tellAppointment(tx, kase, booked.seq, slot, provider?.name ?? '', now);
         await this.kernel.auditAction(tx, actor, moving ? 'case.reschedule' : 'case.book', caseId, {
           slotId,
         });
@@ -175,39 +180,34 @@ export class AppointmentsService {
     return outcome.view;
   }
 
-  /** A confirmation now, and reminders a day and two hours before (those still ahead). */
-  private appointmentMessages(kase: CaseRow, slot: SlotRow, providerName: string, now: Date) {
-    const when = formatDateTime(slot.startsAt, 'es-MX');
-    const whenEn = formatDateTime(slot.startsAt, 'en');
-    const base = {
-      caseId: kase.id,
-      membershipId: kase.membershipId,
-      channel: 'sms',
-      status: 'pending',
-      createdAt: now,
-    };
-    const messages = [
-      {
-        ...base,
-        id: newId(),
-        kind: 'appointment_confirmation',
-        sendAt: now,
-        bodyEs: `Tu cita con ${providerName} quedó agendada para el ${when}. Caso ${kase.number}.`,
-        bodyEn: `Your appointment with ${providerName} is booked for ${whenEn}. Case ${kase.number}.`,
-      },
-    ];
-    for (const hours of [24, 2]) {
+  /**
+   * A confirmation now, and reminders a day and two hours before (those still ahead), once per
+   * booking or move (the event's number is in their subject key; a move withdraws the earlier ones).
+   */
+  private async tellAppointment(
+    tx: Transaction,
+    kase: CaseRow,
+    seq: number,
+    slot: SlotRow,
+    providerName: string,
+    now: Date,
+  ): Promise<void> {
+    const params = { providerName, at: slot.startsAt };
+    await this.kernel.messages.toTitular(tx, kase, {
+      kind: 'appointment_confirmation',
+      params,
+      event: `booking:${seq}:confirmation`,
+    });
+    for (const kind of ['appointment_reminder_24h', 'appointment_reminder_2h'] as const) {
+      const hours = kind === 'appointment_reminder_24h' ? 24 : 2;
       const sendAt = new Date(slot.startsAt.getTime() - hours * 60 * MINUTE_MS);
       if (sendAt <= now) continue;
-      messages.push({
-        ...base,
-        id: newId(),
-        kind: `appointment_reminder_${hours}h`,
+      await this.kernel.messages.toTitular(tx, kase, {
+        kind,
+        params,
+        event: `booking:${seq}:reminder_${hours}h`,
         sendAt,
-        bodyEs: `Recordatorio: tu cita con ${providerName} es el ${when}. Caso ${kase.number}.`,
-        bodyEn: `Reminder: your appointment with ${providerName} is on ${whenEn}. Case ${kase.number}.`,
       });
     }
-    return messages;
   }
 }

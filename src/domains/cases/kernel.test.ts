@@ -12,6 +12,7 @@ import { IdempotencyService } from '../../platform/idempotency/service.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { FulfilmentModule } from './fulfilment.ts';
 import { CaseKernel } from './kernel.ts';
+import { CaseMessages } from './messages.ts';
 import { CasesRepository } from './repository.ts';
 import { CasesService } from './service.ts';
 import type { CaseViewParts } from './views.ts';
@@ -71,6 +72,7 @@ function kernelWith(...modules: FulfilmentModule[]) {
     t.services.audit,
     t.services.dispatch,
     t.clock,
+    new CaseMessages(t.services.notifier, t.services.dispatch),
   );
   for (const m of modules) kernel.register(m);
   return { kernel, service: casesServiceOn(kernel, repository) };

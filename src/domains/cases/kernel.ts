@@ -10,6 +10,7 @@ import { assertMayReach } from '../members/service.ts';
 import './errors.ts';
 import type { Fulfilment, FulfilmentModule } from './fulfilment.ts';
 import { ASSIGNED_STATES, type CaseState } from './lifecycle.ts';
+import { type CaseMessages, refusalReason } from './messages.ts';
 import type { CaseEventRow, CaseFilter, CaseRow, CasesRepository } from './repository.ts';
 import { type CaseDetails, eventActor, stored } from './request.ts';
 import { type CaseView, type EventAudience, presentCase, STAFF_AUDIENCE } from './views.ts';
@@ -44,6 +45,8 @@ export class CaseKernel {
     private readonly audit: AuditService,
     private readonly providers: ProviderDirectory,
     private readonly clock: Clock,
+    /** The messages cases owe people; the kinds of help write theirs through it too. */
+    readonly messages: CaseMessages,
   ) {}
 
   /** Adds a kind of help; a service whose kind has no module is refused (FULFILMENT_NOT_AVAILABLE). */
@@ -191,20 +194,23 @@ export class CaseKernel {
   /**
    * Reserves the case's use in a savepoint (the decision is taken again under the membership's
    * lock). On a refusal the case closes as refused with the new reasons, its provider released,
-   * and null comes back.
+   * the titular is told why (unless `actor`, whose act this is, is the customer on their own
+   * screen), and null comes back.
    */
   async reserveOrRefuse(
     tx: Transaction,
+    actor: Actor,
     kase: CaseRow,
     estimatedCostCentavos?: number,
   ): Promise<string | null> {
-    const outcome = await this.reserveOrClose(tx, kase, estimatedCostCentavos);
+    const outcome = await this.reserveOrClose(tx, actor, kase, estimatedCostCentavos);
     return 'reservationId' in outcome ? outcome.reservationId : null;
   }
 
   /** The same, handing back the refusal's error (code, sentence, decision) for callers who answer it. */
   async reserveOrClose(
     tx: Transaction,
+    actor: Actor,
     kase: CaseRow,
     estimatedCostCentavos?: number,
   ): Promise<{ reservationId: string } | { refusal: AppError }> {
@@ -240,6 +246,7 @@ export class CaseKernel {
       await this.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
         reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
       });
+      await this.messages.closedWithoutService(tx, actor, kase, 'refused', refusalReason(decision));
       return { refusal: error };
     }
   }

@@ -11,6 +11,7 @@ import type { EntitlementsService } from '../entitlements/service.ts';
 import './errors.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
 import { type CaseState, isCancellable } from './lifecycle.ts';
+import { refusalReason } from './messages.ts';
 import type { CaseRow, CasesRepository } from './repository.ts';
 import { type CaseInput, newCaseRow } from './request.ts';
 import { type CaseView, presentEvent } from './views.ts';
@@ -90,6 +91,13 @@ export class CasesService {
             await this.kernel.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
               reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
             });
+            await this.kernel.messages.closedWithoutService(
+              tx,
+              actor,
+              kase,
+              'refused',
+              refusalReason(decision),
+            );
           }
           await this.kernel.auditAction(tx, actor, 'case.open', kase.id, { allowed: decision.allowed });
           return { status: 201, body: await this.kernel.viewAfter(tx, kase.id, isStaff(actor.principal)) };
@@ -173,6 +181,11 @@ export class CasesService {
       await this.kernel.authorize(tx, actor, kase);
       if (!isCancellable(kase.state as CaseState)) throw new AppError('CASE_NOT_CANCELLABLE');
       await this.kernel.cancel(tx, actor, kase, 'cancelled_by_request', reason);
+      // Staff or a partner closed it: the titular reads why (their own cancellation says it on screen).
+      await this.kernel.messages.closedWithoutService(tx, actor, kase, 'cancelled', {
+        es: reason,
+        en: reason,
+      });
       await this.kernel.auditAction(tx, actor, 'case.cancel', caseId);
       return this.kernel.viewAfter(tx, caseId, isStaff(actor.principal));
     });

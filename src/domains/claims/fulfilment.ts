@@ -30,8 +30,8 @@ export class ClaimFulfilment implements FulfilmentModule {
     claimDetailsOf(details, now);
   }
 
-  async opened(tx: Transaction, _actor: Actor, kase: CaseRow): Promise<void> {
-    const reservationId = await this.kernel.reserveOrRefuse(tx, kase);
+  async opened(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
+    const reservationId = await this.kernel.reserveOrRefuse(tx, actor, kase);
     if (reservationId) {
       await this.kernel.update(tx, kase.id, { state: 'under_review', reservationId });
       await this.kernel.append(tx, SYSTEM_ACTOR, kase, 'under_review', 'under_review');

@@ -164,6 +164,11 @@ export class ClaimsService {
           updatedAt: now,
         });
         await this.cases.append(tx, actor, kase, 'rejected', 'rejected', input.reason, { useReleased: true });
+        await this.cases.messages.toTitular(tx, kase, {
+          kind: 'claim_rejected',
+          params: { reason: input.reason },
+          event: 'claim_rejected',
+        });
         await this.cases.auditAction(tx, actor, 'case.claim.reject', caseId);
         return { view: await this.cases.viewAfter(tx, caseId, staff) };
       }
@@ -182,6 +187,11 @@ export class ClaimsService {
         approvedCentavos: amount,
         cappedAtCardMaximum: claim.withdrawal.amountCentavos > claim.cardDailyAtmMaximumCentavos,
         useConfirmed: true,
+      });
+      await this.cases.messages.toTitular(tx, kase, {
+        kind: 'claim_approved',
+        params: { amountCentavos: amount },
+        event: 'claim_approved',
       });
       await this.cases.auditAction(tx, actor, 'case.claim.approve', caseId, { approvedCentavos: amount });
       return { pay: await this.cases.lock(tx, caseId) };
@@ -215,6 +225,11 @@ export class ClaimsService {
         await this.cases.append(tx, SYSTEM_ACTOR, locked, 'paid', 'paid', null, {
           payoutReference: payout.id,
           amountCentavos: payout.amountCentavos,
+        });
+        await this.cases.messages.toTitular(tx, locked, {
+          kind: 'claim_paid',
+          params: { amountCentavos: payout.amountCentavos },
+          event: 'claim_paid',
         });
       }
       return this.cases.viewAfter(tx, kase.id, staff);

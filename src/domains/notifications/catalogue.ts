@@ -37,6 +37,13 @@ export function formatMinutes(minutes: number): string {
 }
 
 const money = (centavos: number) => formatMoney(centavos);
+/**
+ * A service's name inside a sentence: its first letter lower-cased, the rest as the catalog writes
+ * it (`Envío de grúa` → `envío de grúa`; `Land ambulance in Mexico` keeps its `Mexico`).
+ */
+const service = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+/** `4.2 km`, one decimal. */
+const km = (distance: number) => `${Math.round(distance * 10) / 10} km`;
 
 const SIGN_OFF: Bilingual = {
   es: `Asistencia Libra Plus, 24 horas: ${OPERATOR_PHONE.es}.`,
@@ -96,7 +103,13 @@ export interface MessageParams {
   case_provider_arrived: { caseNumber: string; providerName: string };
   case_completed: { caseNumber: string; serviceName: Bilingual };
   case_excess_to_accept: { caseNumber: string; amountCentavos: number; acceptUrl: string };
-  case_refused: { caseNumber: string; serviceName: Bilingual; reason: Bilingual };
+  case_refused: {
+    caseNumber: string;
+    serviceName: Bilingual;
+    reason: Bilingual;
+    /** Refused (not eligible; the default) or cancelled by the operator or a partner. */
+    closing?: 'refused' | 'cancelled';
+  };
   appointment_confirmation: { caseNumber: string; providerName: string; at: Date };
   appointment_reminder_24h: { caseNumber: string; providerName: string; at: Date };
   appointment_reminder_2h: { caseNumber: string; providerName: string; at: Date };
@@ -118,8 +131,10 @@ export interface MessageParams {
   provider_offer: {
     caseNumber: string;
     serviceName: Bilingual;
-    /** Where, as the case says it (colonia, municipality, state). */
+    /** Where, as the case says it (colonia, municipality, state); empty when it says none. */
     place: string;
+    /** How far the provider's unit is, straight line. */
+    distanceKm?: number;
     expiresAt: Date;
     jobsUrl: string;
   };
@@ -214,9 +229,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Tu servicio ya tiene proveedor', en: 'Your service has a provider' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: ${p.providerName} atenderá tu ${p.serviceName.es.toLowerCase()}.${eta(p.etaMinutes, 'es')}`,
+        `Caso ${p.caseNumber}: ${p.providerName} atenderá tu solicitud de ${service(p.serviceName.es)}.${eta(p.etaMinutes, 'es')}`,
       en: (p) =>
-        `Case ${p.caseNumber}: ${p.providerName} will handle your ${p.serviceName.en.toLowerCase()}.${eta(p.etaMinutes, 'en')}`,
+        `Case ${p.caseNumber}: ${p.providerName} will handle your ${service(p.serviceName.en)} request.${eta(p.etaMinutes, 'en')}`,
     },
   },
   case_provider_en_route: {
@@ -246,9 +261,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Servicio concluido', en: 'Service completed' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: concluimos tu ${p.serviceName.es.toLowerCase()}. Gracias por confiar en nosotros.`,
+        `Caso ${p.caseNumber}: concluimos tu solicitud de ${service(p.serviceName.es)}. Gracias por confiar en nosotros.`,
       en: (p) =>
-        `Case ${p.caseNumber}: your ${p.serviceName.en.toLowerCase()} is complete. Thank you for trusting us.`,
+        `Case ${p.caseNumber}: your ${service(p.serviceName.en)} request is complete. Thank you for trusting us.`,
     },
   },
   case_excess_to_accept: {
@@ -267,12 +282,16 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     audience: 'member',
     defaults: ['sms'],
     live: true,
-    subject: { es: 'No pudimos dar tu servicio', en: 'We could not provide your service' },
+    subject: { es: 'Tu solicitud se cerró sin servicio', en: 'Your request was closed without service' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: no pudimos dar tu ${p.serviceName.es.toLowerCase()}. Motivo: ${p.reason.es}`,
+        p.closing === 'cancelled'
+          ? `Caso ${p.caseNumber}: cancelamos tu solicitud de ${service(p.serviceName.es)}. Motivo: ${p.reason.es}`
+          : `Caso ${p.caseNumber}: no procede tu solicitud de ${service(p.serviceName.es)}. Motivo: ${p.reason.es}`,
       en: (p) =>
-        `Case ${p.caseNumber}: we could not provide your ${p.serviceName.en.toLowerCase()}. Reason: ${p.reason.en}`,
+        p.closing === 'cancelled'
+          ? `Case ${p.caseNumber}: we cancelled your ${service(p.serviceName.en)} request. Reason: ${p.reason.en}`
+          : `Case ${p.caseNumber}: your ${service(p.serviceName.en)} request cannot be provided. Reason: ${p.reason.en}`,
     },
   },
   appointment_confirmation: {
@@ -319,9 +338,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Tu consulta ya tiene quien la atienda', en: 'Your consultation has been taken' },
     body: {
       es: (p) =>
-        `Caso ${p.caseNumber}: ${p.staffName} tomó tu ${p.serviceName.es.toLowerCase()} y te contactará en breve.`,
+        `Caso ${p.caseNumber}: ${p.staffName} tomó tu solicitud de ${service(p.serviceName.es)} y te contactará en breve.`,
       en: (p) =>
-        `Case ${p.caseNumber}: ${p.staffName} took your ${p.serviceName.en.toLowerCase()} and will contact you shortly.`,
+        `Case ${p.caseNumber}: ${p.staffName} took your ${service(p.serviceName.en)} request and will contact you shortly.`,
     },
   },
   claim_approved: {
@@ -419,9 +438,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     subject: { es: 'Nuevo servicio ofrecido', en: 'New job offered' },
     body: {
       es: (p) =>
-        `Libra: nuevo servicio ${p.caseNumber}, ${p.serviceName.es.toLowerCase()} en ${p.place}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
+        `Libra: nuevo servicio ${p.caseNumber}, ${service(p.serviceName.es)}${p.place ? ` en ${p.place}` : ''}${p.distanceKm !== undefined ? `, a ${km(p.distanceKm)} de tu unidad` : ''}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
       en: (p) =>
-        `Libra: new job ${p.caseNumber}, ${p.serviceName.en.toLowerCase()} in ${p.place}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
+        `Libra: new job ${p.caseNumber}, ${service(p.serviceName.en)}${p.place ? ` in ${p.place}` : ''}${p.distanceKm !== undefined ? `, ${km(p.distanceKm)} from your unit` : ''}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
     },
   },
 };

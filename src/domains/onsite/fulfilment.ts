@@ -6,6 +6,7 @@ import type { CaseKernel } from '../cases/kernel.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { type CaseViewParts, iso } from '../cases/views.ts';
 import type { DispatchJob, DispatchService, PendingOffer } from '../dispatch/service.ts';
+import { alertProviderOfOffer } from './messages.ts';
 
 /** What dispatch is handed of a case: the job's id, its service and its place, nothing else. */
 export function jobOf(kase: CaseRow): DispatchJob {
@@ -75,6 +76,7 @@ export class OnsiteFulfilment implements FulfilmentModule {
         etaMinutes: offer.etaMinutes,
         expiresAt: offer.expiresAt.toISOString(),
       });
+      await alertProviderOfOffer(this.kernel, tx, kase, offer);
       if (kase.needsManualDispatch)
         await this.kernel.update(tx, kase.id, { needsManualDispatch: false, updatedAt: this.clock.now() });
       return offer;

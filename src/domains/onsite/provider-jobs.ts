@@ -9,6 +9,7 @@ import type { CaseRow } from '../cases/repository.ts';
 import { type ProviderJobView, presentJob } from '../cases/views.ts';
 import { distanceKm, etaMinutes, type Point, travelMinutes } from '../dispatch/geo.ts';
 import type { DispatchService } from '../dispatch/service.ts';
+import { tellProgress } from './messages.ts';
 import type { OfferView } from './schemas.ts';
 
 /** An offer as the provider decides on it: the job's place and need beside the offer's terms. */
@@ -118,6 +119,8 @@ export class ProviderJobsService {
           ? { finalCostCentavos: changes.finalCostCentavos, useConfirmed: kase.reservationId !== null }
           : {}),
       });
+      if (input.status === 'en_route' || input.status === 'on_site' || input.status === 'completed')
+        await tellProgress(this.kernel, tx, { ...kase, ...changes }, input.status, now);
       await this.kernel.auditAction(tx, actor, `case.${input.status}`, caseId);
       return presentJob({ ...kase, ...changes });
     });

@@ -12,6 +12,7 @@ import { type CandidateView, type DispatchService, OFFER_EXPIRY_QUEUE } from '..
 import type { Decision } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import { jobOf, type OnsiteFulfilment } from './fulfilment.ts';
+import { tellExcess, tellProviderAssigned } from './messages.ts';
 
 /**
  * Sending a provider to a case: offers answered or expired, the agent's hand assignment, the
@@ -243,6 +244,7 @@ export class OnsiteService {
         null,
         { quoteCentavos: quote, coveredCentavos: covered, excessCentavos: excess },
       );
+      await tellExcess(this.kernel, tx, assigned, excess);
       return;
     }
     await this.dispatchNow(tx, actor, { ...assigned, state: kase.state });
@@ -265,7 +267,7 @@ export class OnsiteService {
    * due — closes the case as refused with its reasons, and the provider is released.
    */
   private async dispatchNow(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
-    const reservationId = await this.kernel.reserveOrRefuse(tx, kase, kase.quoteCentavos ?? undefined);
+    const reservationId = await this.kernel.reserveOrRefuse(tx, actor, kase, kase.quoteCentavos ?? undefined);
     if (!reservationId) return;
     const now = this.clock.now();
     await this.kernel.update(tx, kase.id, {
@@ -280,5 +282,6 @@ export class OnsiteService {
       etaAt: kase.etaAt?.toISOString() ?? null,
       reservationId,
     });
+    await tellProviderAssigned(this.kernel, tx, kase);
   }
 }

@@ -100,7 +100,7 @@ export class RemoteService {
       )
         throw new AppError('CONSULTATION_NOT_FOUND');
       if (kase.state !== 'requested') throw new AppError('CONSULTATION_ALREADY_TAKEN');
-      const reservationId = await this.cases.reserveOrRefuse(tx, kase);
+      const reservationId = await this.cases.reserveOrRefuse(tx, actor, kase);
       if (reservationId) {
         const now = this.clock.now();
         await this.cases.update(tx, caseId, {
@@ -112,6 +112,11 @@ export class RemoteService {
         });
         await this.cases.append(tx, actor, kase, 'taken', 'in_consultation', null, {
           professional: user.name,
+        });
+        await this.cases.messages.toTitular(tx, kase, {
+          kind: 'remote_consultation_taken',
+          params: { staffName: user.name },
+          event: 'taken',
         });
         await this.cases.auditAction(tx, actor, 'case.take', caseId);
       }
@@ -148,6 +153,11 @@ export class RemoteService {
       });
       // The note's text stays out of the timeline, which more people read.
       await this.cases.append(tx, actor, kase, 'completed', 'completed', null, { noteId: row.id });
+      await this.cases.messages.toTitular(tx, kase, {
+        kind: 'case_completed',
+        params: {},
+        event: 'completed',
+      });
       await this.cases.auditAction(tx, actor, 'case.outcome', caseId);
       return this.cases.viewAfter(tx, caseId, true);
     });
