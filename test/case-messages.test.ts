@@ -554,7 +554,12 @@ describe('through a real SMTP peer', () => {
 
     await t.services.outbox.drain();
     expect(await repository.byId(t.database.handle.db, done.id)).toMatchObject({ status: 'sent' });
-    const mails = smtp.received.filter((m) => m.to.includes(membership.body.titular.email.toLowerCase()));
+    // Besides the contracting welcome, the completion: once.
+    const mails = smtp.received.filter(
+      (m) =>
+        m.to.includes(membership.body.titular.email.toLowerCase()) &&
+        header(m.raw, 'Subject') === 'Servicio concluido',
+    );
     expect(mails).toHaveLength(1);
     const raw = mails[0]?.raw ?? '';
     expect(header(raw, 'Subject')).toBe('Servicio concluido');
