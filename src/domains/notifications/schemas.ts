@@ -107,7 +107,8 @@ export const PreferencesBody = Type.Object(
     quietHours: Type.Boolean({
       description: 'SMS that can wait are held from 21:00 to 08:00 (Mexico City); live cases are never held',
     }),
-    channels: Type.Record(Type.String({ maxLength: 64 }), ChannelChoice, {
+    channels: Type.Record(Type.String(), ChannelChoice, {
+      maxProperties: 50,
       description:
         'Channels per kind of message; a kind not named goes back to its default. An empty list is refused: these messages cannot be turned off.',
     }),
