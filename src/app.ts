@@ -62,6 +62,8 @@ import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
 import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
 import { OUTBOX_QUEUE, Outbox } from './domains/notifications/outbox.ts';
 import { NotificationsRepository } from './domains/notifications/repository.ts';
+import { notificationsRoutes } from './domains/notifications/routes.ts';
+import { NotificationsService } from './domains/notifications/service.ts';
 import { SmppChannel } from './domains/notifications/smpp.ts';
 import { welcomeMessenger } from './domains/notifications/welcome.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
@@ -145,6 +147,8 @@ export interface Services {
   outbox: Outbox;
   /** Writes the messages owed to people, in the transaction of the change they tell about. */
   notifier: Notifier;
+  /** A member's messages and their delivery, re-sending one, and the member's choices. */
+  notifications: NotificationsService;
   /** The dispatch fulfilment: offers, the hand assignment, the excess. */
   onsite: OnsiteService;
   /** The provider's side of its cases: offers to decide, jobs, progress, position. */
@@ -276,6 +280,24 @@ export function buildServices(
     audit,
     clock,
   );
+  const channels: Channel[] = options.smtp ? [new SmtpChannel(options.smtp)] : [];
+  if (options.smpp) {
+    const sms = new SmppChannel(options.smpp, clock);
+    // A process that delivers holds its bind from the start, so receipts arrive before it sends;
+    // one that only sends jobs (a CLI command) binds only if it ever sends an SMS.
+    if (options.jobWorkers) sms.open();
+    channels.push(sms);
+  }
+  const outbox = new Outbox(db, notifications, channels, clock);
+  const notificationsService = new NotificationsService(
+    db,
+    notifications,
+    members,
+    outbox,
+    audit,
+    idempotency,
+    clock,
+  );
   // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
   // kernel how many each provider holds.
   const casesRepository = new CasesRepository();
@@ -350,6 +372,7 @@ export function buildServices(
     billing,
     audit,
     clock,
+    notificationsService,
   );
   cancellation.registerJobs(jobs);
   const complaints = new ComplaintsService(
@@ -366,19 +389,11 @@ export function buildServices(
     },
   );
   complaints.registerJobs(jobs);
-  const channels: Channel[] = options.smtp ? [new SmtpChannel(options.smtp)] : [];
-  if (options.smpp) {
-    const sms = new SmppChannel(options.smpp, clock);
-    // A process that delivers holds its bind from the start, so receipts arrive before it sends;
-    // one that only sends jobs (a CLI command) binds only if it ever sends an SMS.
-    if (options.jobWorkers) sms.open();
-    channels.push(sms);
-  }
-  const outbox = new Outbox(db, notifications, channels, clock);
   outbox.registerJobs(jobs);
   for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));
   return {
     notifier,
+    notifications: notificationsService,
     appointments,
     audit,
     billing,
@@ -525,6 +540,7 @@ export async function buildApp({
   await app.register(billingRoutes, { billing: services.billing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });
+  await app.register(notificationsRoutes, { notifications: services.notifications });
   await app.register(dispatchRoutes, { dispatch: services.dispatch });
   await app.register(onsiteRoutes, { onsite: services.onsite, jobs: services.providerJobs });
   await app.register(appointmentsRoutes, { appointments: services.appointments });

@@ -226,7 +226,68 @@ const COMPLAINT_FILERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'
 const COMPLAINT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin', 'partner'];
 const COMPLAINT_WORKERS: Caller[] = ['agent', 'supervisor'];
 
+/** A message to someone else's membership, kept unsent (no channel in tests): one staff may re-send. */
+let keptMessage: Promise<string> | undefined;
+const resendableMessage = () => {
+  keptMessage ??= (async () => {
+    const [id] = await t.database.handle.db.transaction((tx) =>
+      t.services.notifier.toMember(tx, {
+        kind: 'complaint_received',
+        membershipId: otherMembershipId,
+        params: { complaintNumber: 'LQ-26-000001', dueAt: new Date('2026-12-02T18:00:00Z') },
+      }),
+    );
+    await t.services.outbox.drain();
+    return id as string;
+  })();
+  return keptMessage;
+};
+const MESSAGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
+const PREFERENCE_KEEPERS: Caller[] = ['customer', 'agent', 'supervisor'];
+const preferencesBody = { language: 'es', quietHours: true, channels: { charge_failed: ['email', 'sms'] } };
+
 const CHECKS: Record<string, Check> = {
+  'GET /v1/memberships/{id}/messages': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/messages` }),
+    expected: only(MESSAGE_READERS, 200),
+  },
+  'GET /v1/memberships/{id}/messages (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/messages` }),
+    expected: othersAreHidden(only(MESSAGE_READERS, 200)),
+  },
+  'POST /v1/messages/{id}/resend': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/messages/${await resendableMessage()}/resend`, payload: {} }),
+    expected: only(['agent', 'supervisor'], 201),
+  },
+  'GET /v1/memberships/{id}/notification-preferences': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/notification-preferences` }),
+    expected: only(PREFERENCE_KEEPERS, 200),
+  },
+  'GET /v1/memberships/{id}/notification-preferences (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/notification-preferences` }),
+    expected: othersAreHidden(only(PREFERENCE_KEEPERS, 200)),
+  },
+  'PUT /v1/memberships/{id}/notification-preferences': {
+    method: 'PUT',
+    request: async (caller) => ({
+      url: `/v1/memberships/${membershipFor(caller)}/notification-preferences`,
+      payload: preferencesBody,
+    }),
+    expected: only(PREFERENCE_KEEPERS, 200),
+  },
+  'PUT /v1/memberships/{id}/notification-preferences (someone else’s)': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/notification-preferences`,
+      payload: preferencesBody,
+    }),
+    expected: othersAreHidden(only(PREFERENCE_KEEPERS, 200)),
+  },
   'GET /v1/memberships/{id}/cancellation': {
     method: 'GET',
     request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/cancellation` }),

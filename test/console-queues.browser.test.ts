@@ -106,16 +106,20 @@ describe('console queues', () => {
     await page.getByRole('button', { name: `Resolver la queja ${complaint.number}` }).click();
     const resolve = page.getByRole('dialog', { name: `Resolver la queja ${complaint.number}` });
     await resolve.getByLabel('Resolución').fill('Listo');
-    await resolve.getByRole('button', { name: 'Resolver y avisar al cliente' }).click();
+    await resolve.getByRole('button', { name: 'Resolver y escribirle al cliente' }).click();
     // Too short: the API says so at the field, and the dialog stays.
     await resolve.locator('[aria-invalid="true"]').waitFor();
     expect(await resolve.locator('.field-error').textContent()).toMatch(/\S/);
     await resolve
       .getByLabel('Resolución')
       .fill('Hablamos con el proveedor y te bonificamos el siguiente mes de tu membresía.');
-    await resolve.getByRole('button', { name: 'Resolver y avisar al cliente' }).click();
+    await resolve.getByRole('button', { name: 'Resolver y escribirle al cliente' }).click();
     await resolve.waitFor({ state: 'detached' });
-    await page.getByText(`Queja ${complaint.number} resuelta; le avisamos al cliente.`).waitFor();
+    await page
+      .getByText(
+        `Queja ${complaint.number} resuelta. El aviso al cliente quedó en sus Mensajes, con su estado de envío.`,
+      )
+      .waitFor();
     await row(page, complaint.number).waitFor({ state: 'detached' });
 
     const after = await web.t.app.inject({

@@ -81,6 +81,11 @@ export const openApiPlugin = fp(
             description:
               'Complaints: filing, the staff who work them, due dates in business days, escalation',
           },
+          {
+            name: 'messages',
+            description:
+              "Messages to members: their delivery state, re-sending one, and the member's choice of language, channels and quiet hours",
+          },
         ],
       },
     });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { RefundView } from '../billing/schemas.ts';
+import { ConfirmationForecast } from '../notifications/schemas.ts';
 
 const Label = { es: Type.String(), en: Type.String() };
 const Instant = Type.String({ format: 'date-time' });
@@ -40,6 +41,10 @@ export const CancellationView = Type.Object({
     status: Type.Union([Type.Literal('not_applicable'), Type.Literal('pending'), Type.Literal('completed')]),
     amountCentavos: Type.Integer(),
     refunds: Type.Array(RefundView),
+  }),
+  confirmation: Type.Object(ConfirmationForecast.properties, {
+    description:
+      'What will become of the confirmation message: sent by `channels` (`will_send`), or kept unsent in the member’s messages (`not_configured`: no channel set up; `undeliverable`: no address that takes messages)',
   }),
 });
 

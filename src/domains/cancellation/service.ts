@@ -16,6 +16,7 @@ import type { MembershipRecord } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
+import type { ConfirmationForecastType, NotificationsService } from '../notifications/service.ts';
 import './errors.ts';
 import type { CancellationRecord, CancellationRepository } from './repository.ts';
 import type { CancellationView } from './schemas.ts';
@@ -80,7 +81,14 @@ export class CancellationService {
     private readonly billing: BillingService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** What will become of the confirmation message, for the answer to say it truthfully. */
+    private readonly messages: Pick<NotificationsService, 'forecast'>,
   ) {}
+
+  /** Whether the cancellation's confirmation will be sent, and by which channels. */
+  private confirmationOf(executor: Executor, membershipId: string): Promise<ConfirmationForecastType> {
+    return this.messages.forecast(executor, membershipId, 'cancellation_confirmation');
+  }
 
   /** The refund decision, with every reason, as it stands at `at`. */
   private async decide(executor: Executor, m: MembershipRecord, at: Date): Promise<RefundDecision> {
@@ -162,7 +170,7 @@ export class CancellationService {
         cancellationLine: line(now),
         refund,
         coverageEndsAt: coverageEndsAt.toISOString(),
-        cancellation: done ? this.present(done, []) : null,
+        cancellation: done ? this.present(done, [], await this.confirmationOf(tx, membershipId)) : null,
       };
     });
   }
@@ -245,7 +253,7 @@ export class CancellationService {
     // way, the cancellation-refunds job finishes it under the same keys.
     const refunds = record.refundStatus === 'pending' ? await this.finishRefunds(record) : [];
     const stored = (await this.repository.ofMembership(this.db, membershipId)) ?? record;
-    return this.present(stored, refunds);
+    return this.present(stored, refunds, await this.confirmationOf(this.db, membershipId));
   }
 
   /** Refunds everything paid, once (keys per cancellation and charge); marks it done when all went through. */
@@ -280,7 +288,11 @@ export class CancellationService {
     );
   }
 
-  present(c: CancellationRecord, refunds: RefundView[]): CancellationViewType {
+  present(
+    c: CancellationRecord,
+    refunds: RefundView[],
+    confirmation: ConfirmationForecastType,
+  ): CancellationViewType {
     return {
       id: c.id,
       confirmationNumber: c.number,
@@ -298,6 +310,7 @@ export class CancellationService {
         amountCentavos: refunds.reduce((sum, r) => sum + (r.status === 'failed' ? 0 : r.amountCentavos), 0),
         refunds,
       },
+      confirmation,
     };
   }
 }

@@ -34,7 +34,7 @@ export interface DrainSummary {
 
 type Listener = (event: { channel: string; kind: string; outcome: DeliveryOutcome }) => void;
 
-const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type Claimed = NotificationRow & { address: string | null; undeliverable: boolean };
 

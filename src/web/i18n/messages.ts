@@ -7,6 +7,7 @@
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
+import * as notices from './areas/notices.ts';
 import * as portal from './areas/portal.ts';
 
 const site = {
@@ -115,7 +116,14 @@ const site = {
 } as const;
 
 /** Each area of the web keeps its strings in its own file (areas/); this is the whole catalogue. */
-export const es = { ...site, ...contract.es, ...portal.es, ...assistance.es, ...legal.es };
+export const es = {
+  ...site,
+  ...contract.es,
+  ...portal.es,
+  ...assistance.es,
+  ...legal.es,
+  ...notices.es,
+};
 
 export type MessageKey = keyof typeof es;
 export type Messages = Record<MessageKey, string>;
@@ -224,7 +232,14 @@ const siteEn: Record<keyof typeof site, string> = {
   'notFound.back': 'Go home',
 };
 
-export const en: Messages = { ...siteEn, ...contract.en, ...portal.en, ...assistance.en, ...legal.en };
+export const en: Messages = {
+  ...siteEn,
+  ...contract.en,
+  ...portal.en,
+  ...assistance.en,
+  ...legal.en,
+  ...notices.en,
+};
 
 export const catalogues = { es, en } as const;
 export type Lang = keyof typeof catalogues;

@@ -108,10 +108,19 @@ export async function buildWorld(): Promise<World> {
     { membershipId, category: 'service_quality', text: 'La grúa llegó dos horas tarde.' } as never,
     undefined,
   );
+  // A message to the member, kept unsent (no channel in tests): one staff may re-send.
+  const [messageId] = await t.database.handle.db.transaction((tx) =>
+    t.services.notifier.toMember(tx, {
+      kind: 'complaint_received',
+      membershipId,
+      params: { complaintNumber: 'LQ-26-000001', dueAt: new Date('2026-12-02T18:00:00Z') },
+    }),
+  );
+  await t.services.outbox.drain();
   const throwaway = await createUser(t, 'agent');
   const key = await createApiKey(t, 'metrics', ['metrics:read']);
   const stranger = await signIn(t, await createUser(t, 'customer'));
-  if (!offer || !charge) throw new Error('the world lacks an offer or a charge');
+  if (!offer || !charge || !messageId) throw new Error('the world lacks an offer, a charge or a message');
 
   const cardToken = await tokenize(t);
   const contract = contractBody(cardToken, { account: { password: 'mi contraseña segura' } });
@@ -185,6 +194,11 @@ export async function buildWorld(): Promise<World> {
     'POST /v1/charges/{id}/refunds': { amountCentavos: 1, reason: 'Cobro duplicado' },
     'POST /v1/billing/runs': { at: '2026-11-25T14:00:00-06:00' },
     'POST /v1/memberships/{id}/cancellation': { reason: 'Ya no la necesita' },
+    'PUT /v1/memberships/{id}/notification-preferences': {
+      language: 'es',
+      quietHours: true,
+      channels: { charge_failed: ['email', 'sms'] },
+    },
     'POST /v1/complaints': {
       membershipId,
       category: 'service_quality',
@@ -228,6 +242,7 @@ export async function buildWorld(): Promise<World> {
     charges: charge.id,
     runs: run.runId,
     complaints: complaint.body.id,
+    messages: messageId,
     providers: providerId,
     offers: offer.id,
     users: throwaway.id,

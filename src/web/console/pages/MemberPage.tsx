@@ -31,11 +31,12 @@ import {
   PeopleSection,
   UsageSection,
 } from '../agent/MemberSections.tsx';
+import { MessagesSection } from '../agent/MessagesSection.tsx';
 
 /**
  * `/console/miembros/:membershipId`: the member's whole picture on one screen, for an agent on a
  * call — plan and version, state and payment standing, the people covered, usage left, cases,
- * charges, complaints and the membership's history — with the call's actions: a new assistance
+ * charges, complaints, the membership's history and the messages written to the member — with the call's actions: a new assistance
  * (`n`), a complaint (`q`) and a phone cancellation.
  */
 export default function MemberPage() {
@@ -234,6 +235,7 @@ function MemberPicture({ member }: { member: Membership }) {
         {role !== 'finance' && <ComplaintsSection membershipId={member.id} />}
       </div>
       <HistorySection events={events} />
+      <MessagesSection membershipId={member.id} mayResend={role === 'agent' || role === 'supervisor'} />
 
       <ComplaintDialog
         open={dialog === 'complaint'}

@@ -9,6 +9,8 @@ import { DateTime } from '../../ui/DateTime.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { MessagesSection, NoticesSection } from './NoticesSections.tsx';
+import { useMembership } from './outlet.ts';
 import {
   fieldProblem,
   formProblem,
@@ -20,10 +22,14 @@ import {
 import { deviceOf } from './portal-words.ts';
 import './portal.css';
 
-/** `/app/cuenta`: change the password; see the open sessions and close the ones on other devices. */
+/**
+ * `/app/cuenta`: how we tell you (language, channels, quiet hours) and what we have written to you;
+ * change the password; see the open sessions and close the ones on other devices.
+ */
 export default function AccountPage() {
   const { t } = useI18n();
   const { user } = useSession();
+  const membership = useMembership();
   const [notice, setNotice] = useState<string | null>(null);
   return (
     <>
@@ -32,6 +38,8 @@ export default function AccountPage() {
       <div role="status" aria-live="polite">
         {notice && <p className="portal-notice">{notice}</p>}
       </div>
+      <NoticesSection membershipId={membership.id} onSaved={setNotice} />
+      <MessagesSection membershipId={membership.id} />
       <ChangePassword onChanged={setNotice} />
       <Sessions onEnded={setNotice} />
     </>

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { ApiProblem, api, getJson, problemText } from '../../api.ts';
 import { PHONE_INTERNATIONAL } from '../../i18n/format.ts';
-import { useI18n } from '../../i18n/i18n.tsx';
+import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import type { Cancellation, CancellationLine, Preview } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
@@ -251,6 +252,23 @@ function Online({
   );
 }
 
+/**
+ * What becomes of the confirmation, as the API forecasts it: "we will send it" only when a channel
+ * will really take it; otherwise where the number stays (the account's messages). Coming back to an
+ * old cancellation, the number's place is what is true whatever happened to the message since.
+ */
+function confirmationWords(
+  confirmation: Cancellation['confirmation'],
+  already: boolean,
+  t: Translate,
+): string {
+  if (already || confirmation.delivery !== 'will_send') return t('cancel.done.keepNumber');
+  const email = confirmation.channels.includes('email');
+  const sms = confirmation.channels.includes('sms');
+  if (email && sms) return t('cancel.done.willSend.both');
+  return sms ? t('cancel.done.willSend.sms') : t('cancel.done.willSend.email');
+}
+
 function Done({ cancellation: c, already = false }: { cancellation: Cancellation; already?: boolean }) {
   const { t, lang } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -308,7 +326,12 @@ function Done({ cancellation: c, already = false }: { cancellation: Cancellation
           ))}
         </ul>
       )}
-      <p className="muted">{t('cancel.done.notice')}</p>
+      <p className="muted" data-testid="confirmation-notice">
+        {confirmationWords(c.confirmation, already, t)}
+      </p>
+      <p>
+        <Link to="/app/cuenta#mensajes">{t('cancel.done.messagesLink')}</Link>
+      </p>
     </section>
   );
 }

@@ -7,11 +7,20 @@
 import * as admin from './admin.ts';
 import * as agent from './agent.ts';
 import * as dashboard from './dashboard.ts';
+import * as messages from './messages-area.ts';
 import * as provider from './provider.ts';
 import * as queues from './queues.ts';
 import * as shell from './shell.ts';
 
-export const es = { ...shell.es, ...agent.es, ...queues.es, ...admin.es, ...dashboard.es, ...provider.es };
+export const es = {
+  ...shell.es,
+  ...agent.es,
+  ...queues.es,
+  ...admin.es,
+  ...dashboard.es,
+  ...provider.es,
+  ...messages.es,
+};
 export type StaffMessageKey = keyof typeof es;
 
 export const en: Record<StaffMessageKey, string> = {
@@ -21,6 +30,7 @@ export const en: Record<StaffMessageKey, string> = {
   ...admin.en,
   ...dashboard.en,
   ...provider.en,
+  ...messages.en,
 };
 
 export const staffCatalogues = { es, en } as const;

@@ -67,9 +67,10 @@ export const es = {
   'queues.complaints.resolve': 'Resolver',
   'queues.complaints.resolve.aria': 'Resolver la queja {number}',
   'queues.complaints.resolve.title': 'Resolver la queja {number}',
-  'queues.complaints.resolve.submit': 'Resolver y avisar al cliente',
+  'queues.complaints.resolve.submit': 'Resolver y escribirle al cliente',
   'queues.complaints.resolve.label': 'Resolución',
-  'queues.complaints.resolve.hint': 'Se le envía al cliente: di qué decidieron y qué hicieron.',
+  'queues.complaints.resolve.hint':
+    'Es lo que le escribimos al cliente: di qué decidieron y qué hicieron. Lo ve en su queja y en sus Mensajes.',
   'queues.complaints.escalate': 'Escalar',
   'queues.complaints.escalate.aria': 'Escalar la queja {number}',
   'queues.complaints.escalate.title': 'Escalar la queja {number} a supervisión',
@@ -79,7 +80,8 @@ export const es = {
     'Nota interna; la queja queda sin responsable hasta que la tome un supervisor.',
   'queues.complaints.done.take': 'Tomaste la queja {number}.',
   'queues.complaints.done.note': 'Nota guardada en la queja {number}.',
-  'queues.complaints.done.resolve': 'Queja {number} resuelta; le avisamos al cliente.',
+  'queues.complaints.done.resolve':
+    'Queja {number} resuelta. El aviso al cliente quedó en sus Mensajes, con su estado de envío.',
   'queues.complaints.done.escalate': 'Queja {number} escalada a supervisión.',
 
   'queues.charges.status': 'Estado del cobro',
@@ -291,9 +293,10 @@ export const en: Record<keyof typeof es, string> = {
   'queues.complaints.resolve': 'Resolve',
   'queues.complaints.resolve.aria': 'Resolve complaint {number}',
   'queues.complaints.resolve.title': 'Resolve complaint {number}',
-  'queues.complaints.resolve.submit': 'Resolve and tell the customer',
+  'queues.complaints.resolve.submit': 'Resolve and write to the customer',
   'queues.complaints.resolve.label': 'Resolution',
-  'queues.complaints.resolve.hint': 'It is sent to the customer: say what was decided and done.',
+  'queues.complaints.resolve.hint':
+    'It is what we write to the customer: say what was decided and done. They see it on their complaint and in their Messages.',
   'queues.complaints.escalate': 'Escalate',
   'queues.complaints.escalate.aria': 'Escalate complaint {number}',
   'queues.complaints.escalate.title': 'Escalate complaint {number} to supervisors',
@@ -302,7 +305,8 @@ export const en: Record<keyof typeof es, string> = {
   'queues.complaints.escalate.hint': 'Internal note; the complaint has no owner until a supervisor takes it.',
   'queues.complaints.done.take': 'You took complaint {number}.',
   'queues.complaints.done.note': 'Note saved on complaint {number}.',
-  'queues.complaints.done.resolve': 'Complaint {number} resolved; the customer has been told.',
+  'queues.complaints.done.resolve':
+    'Complaint {number} resolved. The notice to the customer is in their Messages, with its delivery state.',
   'queues.complaints.done.escalate': 'Complaint {number} escalated to supervisors.',
 
   'queues.charges.status': 'Charge status',
