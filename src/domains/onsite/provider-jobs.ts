@@ -7,7 +7,8 @@ import type { CaseKernel } from '../cases/kernel.ts';
 import { ASSIGNED_STATES, type CaseState, canMove, type ProviderStatus } from '../cases/lifecycle.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { type ProviderJobView, presentJob } from '../cases/views.ts';
-import { distanceKm, etaMinutes, type Point, travelMinutes } from '../dispatch/geo.ts';
+import { distanceKm, type Point } from '../../lib/geo.ts';
+import { etaMinutes, travelMinutes } from '../dispatch/geo.ts';
 import type { DispatchService } from '../dispatch/service.ts';
 import type { OfferView } from './schemas.ts';
 
