@@ -59,6 +59,10 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of every email. */
   mailFrom: string;
+  /** A self-hosted Nominatim (http/https) that places addresses; undefined: the bundled data alone. */
+  geocoderUrl: string | undefined;
+  /** A self-hosted OSRM (http/https) for road distances and times; undefined: the straight-line estimate. */
+  routingUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -260,6 +264,8 @@ export function loadConfig(env: Env = process.env): Config {
     complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: mailFrom(env),
+    geocoderUrl: url(env, 'GEOCODER_URL', ['http:', 'https:']),
+    routingUrl: url(env, 'ROUTING_URL', ['http:', 'https:']),
   };
 }
 
@@ -394,5 +400,17 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'MAIL_FROM',
     default: 'Asistencia Libra Plus <avisos@libra.invalid>',
     description: 'From address of every email; its domain also names the Message-IDs.',
+  },
+  {
+    name: 'GEOCODER_URL',
+    default: '(unset)',
+    description:
+      'A self-hosted Nominatim (`http(s)://…`) that places typed addresses; when it is down or knows less, the bundled postal-code data answers. Unset: the bundled data alone (postal code, municipality or state precision).',
+  },
+  {
+    name: 'ROUTING_URL',
+    default: '(unset)',
+    description:
+      'A self-hosted OSRM (`http(s)://…`) for road distances and travel times; what it cannot answer is estimated. Unset: the straight-line estimate (docs/places-data.md).',
   },
 ];
