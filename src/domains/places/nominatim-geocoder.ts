@@ -88,7 +88,9 @@ export class NominatimGeocoder implements Geocoder {
         number: details.house_number ?? tidy(address.number),
         colonia: details.neighbourhood ?? details.suburb ?? details.quarter ?? tidy(address.colonia),
         postalCode: details.postcode ?? tidy(address.postalCode),
+        // Mexico City's municipalities are its boroughs (alcaldías); OpenStreetMap's "city" there is the city.
         municipality:
+          (stateCode === 'CMX' ? (details.borough ?? details.city_district) : undefined) ??
           details.city ??
           details.town ??
           details.municipality ??

@@ -28,7 +28,8 @@ export interface Router {
  *   about 1.2–1.3) and × 1.2 beyond (trunk roads are straighter);
  * - minutes = the first 10 road km at 25 km/h (Mexican city traffic), the rest at 90 km/h
  *   (highway), rounded up. Setting out is the caller's (dispatch adds its own setup minutes).
- * So 5 km in a city is ~16 min, 50 km ~47 min, and 900 km ~12 h — never "926 min" at city speed.
+ * So 5 km (straight) is 16 min, 15 km 31 min, 50 km 1 h, 300 km 4 h 20 min and 900 km 12 h 20 min —
+ * never "926 min" at city speed.
  */
 export const ESTIMATE = {
   urbanFactor: 1.3,
