@@ -23,7 +23,8 @@
  * point is accepted only when it lies near its municipality's median point (within four times the
  * municipality's median spread, at least 10 km) and near its state's (same rule, at least 60 km);
  * otherwise the next candidate is tried, and with none left the code falls back to its
- * municipality (precision 'municipality'), which is honest about what is known.
+ * municipality (precision 'municipality'), which is honest about what is known. A point that four or
+ * more codes share is GeoNames' estimate for an area, not any code's: those codes fall back too.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
