@@ -74,6 +74,12 @@ import type { PaymentGateway } from './domains/payments/gateway.ts';
 import { SandboxRepository } from './domains/payments/repository.ts';
 import { sandboxRoutes } from './domains/payments/routes.ts';
 import { SandboxGateway } from './domains/payments/sandbox.ts';
+import type { Geocoder } from './domains/places/geocoder.ts';
+import { FallbackGeocoder, NominatimGeocoder } from './domains/places/nominatim-geocoder.ts';
+import { OfflineGeocoder } from './domains/places/offline-geocoder.ts';
+import { placesRoutes } from './domains/places/routes.ts';
+import { EstimateRouter, OsrmRouter, type Router } from './domains/places/routing.ts';
+import { PlacesService } from './domains/places/service.ts';
 import { remoteFulfilment } from './domains/remote/fulfilment.ts';
 import { RemoteRepository } from './domains/remote/repository.ts';
 import { remoteRoutes } from './domains/remote/routes.ts';
@@ -155,6 +161,12 @@ export interface Services {
   providerJobs: ProviderJobsService;
   remote: RemoteService;
   reports: ReportsService;
+  /** Addresses → points with their precision: the bundled data, or Nominatim backed by it. */
+  geocoder: Geocoder;
+  /** Road distance and travel time: the straight-line estimate, or OSRM backed by it. */
+  routing: Router;
+  /** The places API: postal codes and addresses placed. */
+  places: PlacesService;
   /** The clock every service reads "now" from. */
   clock: Clock;
 }
@@ -187,6 +199,10 @@ export interface ServiceOptions {
   smpp?: { url: string; senderId: string };
   /** The address people reach Libra at: the links in messages start with it. */
   publicUrl: string;
+  /** A self-hosted Nominatim; unset, the bundled postal-code data alone places addresses. */
+  geocoderUrl?: string;
+  /** A self-hosted OSRM; unset, travel is estimated from the straight line. */
+  routingUrl?: string;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -226,6 +242,8 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.mailFrom } } : {}),
     ...(config.smppUrl ? { smpp: { url: config.smppUrl, senderId: config.smsSenderId } } : {}),
+    ...(config.geocoderUrl ? { geocoderUrl: config.geocoderUrl } : {}),
+    ...(config.routingUrl ? { routingUrl: config.routingUrl } : {}),
   };
 }
 
@@ -391,6 +409,12 @@ export function buildServices(
   complaints.registerJobs(jobs);
   outbox.registerJobs(jobs);
   for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));
+  // The bundled data is read on first use, not here: a start never waits for it.
+  const offlineGeocoder = new OfflineGeocoder();
+  const geocoder: Geocoder = options.geocoderUrl
+    ? new FallbackGeocoder(new NominatimGeocoder(options.geocoderUrl), offlineGeocoder)
+    : offlineGeocoder;
+  const routing: Router = options.routingUrl ? new OsrmRouter(options.routingUrl) : new EstimateRouter();
   return {
     notifier,
     notifications: notificationsService,
@@ -417,6 +441,9 @@ export function buildServices(
     providerJobs,
     remote,
     reports: new ReportsService(db, new ReportsRepository(), audit, clock),
+    geocoder,
+    routing,
+    places: new PlacesService(geocoder),
     clock,
   };
 }
@@ -546,6 +573,7 @@ export async function buildApp({
   await app.register(appointmentsRoutes, { appointments: services.appointments });
   await app.register(remoteRoutes, { remote: services.remote });
   await app.register(reportsRoutes, { reports: services.reports });
+  await app.register(placesRoutes, { places: services.places });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(webRoutes, { dir: webDir });
 

@@ -19,12 +19,23 @@ describe('loadConfig', () => {
     expect(config.billingHeartbeatSeconds).toBe(5);
     expect(config.smppUrl).toBeUndefined();
     expect(config.smsSenderId).toBe('LIBRA');
+    expect(config.geocoderUrl).toBeUndefined();
+    expect(config.routingUrl).toBeUndefined();
   });
 
   it('reads the SMSC and the SMS sender', () => {
     const config = loadConfig({ SMPP_URL: 'smpp://libra:secreto@smsc.example.mx', SMS_SENDER_ID: '24365' });
     expect(config.smppUrl).toBe('smpp://libra:secreto@smsc.example.mx');
     expect(config.smsSenderId).toBe('24365');
+  });
+
+  it('reads the geocoder and the router as http(s) URLs', () => {
+    const config = loadConfig({
+      GEOCODER_URL: 'http://nominatim:8080',
+      ROUTING_URL: 'https://osrm.internal/',
+    });
+    expect(config.geocoderUrl).toBe('http://nominatim:8080');
+    expect(config.routingUrl).toBe('https://osrm.internal/');
   });
 
   it('reads the billing claim and heartbeat in seconds', () => {
@@ -53,6 +64,9 @@ describe('loadConfig', () => {
       'PARTNER_RATE_LIMIT_PER_MINUTE must be a whole number of requests a minute between 1 and 1000000, got "0"',
     ],
     [{ USER_RATE_LIMIT_PER_MINUTE: 'many' }, 'USER_RATE_LIMIT_PER_MINUTE must be a positive whole number'],
+    [{ GEOCODER_URL: 'nominatim:8080' }, 'GEOCODER_URL must be a URL starting with http: or https:'],
+    [{ GEOCODER_URL: 'not a url' }, 'GEOCODER_URL must be a URL (http: or https:)'],
+    [{ ROUTING_URL: 'ftp://osrm' }, 'ROUTING_URL must be a URL starting with http: or https:'],
     [
       { BILLING_CLAIM_SECONDS: '5' },
       'BILLING_CLAIM_SECONDS must be a whole number of seconds between 10 and 86400, got "5"',

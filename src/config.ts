@@ -64,6 +64,10 @@ export interface Config {
   smppUrl: string | undefined;
   /** Who SMS say they are from: an alphanumeric name, a short code or an E.164 number. */
   smsSenderId: string;
+  /** A self-hosted Nominatim (http/https) that places addresses; undefined: the bundled data alone. */
+  geocoderUrl: string | undefined;
+  /** A self-hosted OSRM (http/https) for road distances and times; undefined: the straight-line estimate. */
+  routingUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -288,6 +292,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: mailFrom(env),
     smppUrl: smppUrl(env),
     smsSenderId: smsSenderId(env),
+    geocoderUrl: url(env, 'GEOCODER_URL', ['http:', 'https:']),
+    routingUrl: url(env, 'ROUTING_URL', ['http:', 'https:']),
   };
 }
 
@@ -434,5 +440,17 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: 'LIBRA',
     description:
       'Who SMS are from: a name of up to 11 letters, digits or spaces (TON 5), a short code of 3–8 digits (TON 3) or an E.164 number `+52…` (TON 1, NPI 1), as the provider registered it.',
+  },
+  {
+    name: 'GEOCODER_URL',
+    default: '(unset)',
+    description:
+      'A self-hosted Nominatim (`http(s)://…`) that places typed addresses; when it is down or knows less, the bundled postal-code data answers. Unset: the bundled data alone (postal code, municipality or state precision).',
+  },
+  {
+    name: 'ROUTING_URL',
+    default: '(unset)',
+    description:
+      'A self-hosted OSRM (`http(s)://…`) for road distances and travel times; what it cannot answer is estimated. Unset: the straight-line estimate (docs/places-data.md).',
   },
 ];

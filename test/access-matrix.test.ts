@@ -1013,6 +1013,31 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: `/v1/admin/api-keys/${await throwawayKey()}` }),
     expected: only(['admin'], 204),
   },
+  // Address entry: every signed-in person and partners' keys (not the metrics key).
+  'GET /v1/places/postal-codes/{cp}': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/places/postal-codes/03940' }),
+    expected: only([...USER_CALLERS, 'partner'], 200),
+  },
+  // Placing an address: staff and customers, and partners that open cases (not providers).
+  'POST /v1/places/geocode': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/places/geocode', payload: { postalCode: '03940', state: 'CDMX' } }),
+    expected: only(
+      [
+        'customer',
+        'agent',
+        'supervisor',
+        'finance',
+        'admin',
+        'doctor',
+        'lawyer',
+        'medical_supervisor',
+        'partner',
+      ],
+      200,
+    ),
+  },
 };
 
 /**

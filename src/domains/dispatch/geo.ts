@@ -4,20 +4,7 @@
  * longer, which the average speed below absorbs.
  */
 
-export interface Point {
-  lat: number;
-  lng: number;
-}
-
-const EARTH_RADIUS_KM = 6371.0088;
-
-export function distanceKm(a: Point, b: Point): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+import { distanceKm, type Point } from '../../lib/geo.ts';
 
 /** Average door-to-door speed in Mexican cities, straight-line km per hour (traffic included). */
 export const AVERAGE_SPEED_KMH = 30;

@@ -6,7 +6,8 @@ import type { Jobs } from '../../platform/jobs.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
-import { type Coverage, covers, distanceKm, etaMinutes, MEXICAN_STATES, type Point } from './geo.ts';
+import { distanceKm, type Point } from '../../lib/geo.ts';
+import { type Coverage, covers, etaMinutes, MEXICAN_STATES } from './geo.ts';
 import type { DispatchRepository, OfferRow, ProviderRow } from './repository.ts';
 
 export const OFFER_EXPIRY_QUEUE = 'dispatch-offer-expiry';

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { formatDateTime, MEXICO_CITY } from '../../lib/clock.ts';
+import { formatEta } from '../../lib/duration.ts';
 import { formatMoney } from '../../lib/money.ts';
 import type { ChannelKind } from './channels.ts';
 
@@ -26,14 +27,6 @@ export function formatDay(instant: Date, language: Language): string {
 
 function when(instant: Date, language: Language): string {
   return formatDateTime(instant, language === 'es' ? 'es-MX' : 'en');
-}
-
-/** Minutes as people say them: `25 min`, `1 h 40 min`. */
-export function formatMinutes(minutes: number): string {
-  const m = Math.max(1, Math.round(minutes));
-  if (m < 90) return `${m} min`;
-  const rest = m % 60;
-  return rest === 0 ? `${Math.floor(m / 60)} h` : `${Math.floor(m / 60)} h ${rest} min`;
 }
 
 const money = (centavos: number) => formatMoney(centavos);
@@ -145,8 +138,8 @@ export type MessageKind = keyof MessageParams;
 function eta(minutes: number | null, language: Language): string {
   if (minutes === null) return '';
   return language === 'es'
-    ? ` Llegada estimada: ${formatMinutes(minutes)}.`
-    : ` Estimated arrival: ${formatMinutes(minutes)}.`;
+    ? ` Llegada estimada: ${formatEta(minutes, language)}.`
+    : ` Estimated arrival: ${formatEta(minutes, language)}.`;
 }
 
 export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {

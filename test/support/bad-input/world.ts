@@ -223,6 +223,7 @@ export async function buildWorld(): Promise<World> {
     'PUT /v1/provider/location': { lat: 19.44, lng: -99.13 },
     'PUT /v1/provider/availability': { available: true },
     'POST /v1/cases/{id}/outcome': { note: 'Se orientó a la clienta por teléfono.' },
+    'POST /v1/places/geocode': { street: 'Av. Insurgentes Sur', number: '1602', postalCode: '03940' },
     'POST /v1/sandbox/card-tokens': {
       number: '4242424242424242',
       expMonth: 12,
@@ -250,6 +251,7 @@ export async function buildWorld(): Promise<World> {
     sessions: stranger.sessionId,
     plans: 'libra-plus',
     'sla-targets': 'tow-truck',
+    'postal-codes': '03940',
   };
 
   const tables = await rows<{ name: string }>(
