@@ -273,6 +273,26 @@ describe('the public side of a link', () => {
     expectProblem(await share(link.token), 410, 'LOCATION_LINK_EXPIRED');
   });
 
+  it('two shares of one link at once: one sets the place, the other is told it was used', async () => {
+    const kase = await openCase();
+    const link = await linkFor(kase.id);
+    const answers = await Promise.all([
+      share(link.token, { ...GUADALAJARA, accuracyM: 10 }),
+      share(link.token, { lat: 19.4, lng: -99.1, accuracyM: 10 }),
+    ]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    const view = await caseView(kase.id);
+    expect(view.timeline.filter((e: { type: string }) => e.type === 'place_updated')).toHaveLength(1);
+  });
+
+  it('a share and a new link at once never deadlock: the share lands or reads the link as replaced', async () => {
+    const kase = await openCase();
+    const link = await linkFor(kase.id);
+    const [shared, asked] = await Promise.all([share(link.token), askForLink(kase.id)]);
+    expect(asked.statusCode).toBe(201);
+    expect([200, 410]).toContain(shared.statusCode);
+  });
+
   it('an unknown token is not found; a malformed one is refused', async () => {
     const unknown = 'AAAAAAAAAAAAAAAAAAAAAA';
     expectProblem(await linkState(unknown), 404, 'LOCATION_LINK_NOT_FOUND');
