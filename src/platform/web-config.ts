@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC } from './principal.ts';
 
@@ -10,6 +10,9 @@ export const WebConfigView = Type.Object({
     description: "Plain text to credit on every map beside the style's own attribution (MAP_ATTRIBUTION)",
   }),
 });
+
+/** The answer's shape, for the web apps (a type-only import: src/web reads nothing else of here). */
+export type WebConfig = Static<typeof WebConfigView>;
 
 export interface WebSettings {
   mapStyleUrl: string | undefined;
