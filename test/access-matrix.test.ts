@@ -493,6 +493,15 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: only(['agent', 'supervisor', 'provider'], 200),
   },
+  // issue 22: the console's draggable pin corrects the place (agents and supervisors).
+  'PUT /v1/cases/{id}/place': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/cases/${(await openCase(otherMembershipId)).id}/place`,
+      payload: { lat: 19.4342, lng: -99.1386 },
+    }),
+    expected: only(['agent', 'supervisor'], 200),
+  },
   'GET /v1/sla-targets': {
     method: 'GET',
     request: async () => ({ url: '/v1/sla-targets' }),

@@ -39,6 +39,14 @@ export const cases = pgTable(
     addressText: text('address_text').notNull(),
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
+    /**
+     * How near the point is known to be: `exact`, `street`, `postal_code`, `municipality`, `state`.
+     * Null: as the request gave it, precision not stated (cases opened with coordinates, before
+     * anyone said how they were found).
+     */
+    placePrecision: text('place_precision'),
+    /** The accuracy a phone reported for the point (its radius in metres), when one did. */
+    placeAccuracyM: integer('place_accuracy_m'),
     /** Subdivision code (`CMX`, `JAL`…) when known; providers covering by state need it. */
     stateCode: text('state_code'),
     country: text('country').notNull(),
@@ -93,6 +101,11 @@ export const cases = pgTable(
     check('cases_channel', sql`${t.channel} in ('phone','online','bank')`),
     check('cases_lat', sql`${t.lat} between -90 and 90`),
     check('cases_lng', sql`${t.lng} between -180 and 180`),
+    check(
+      'cases_place_precision',
+      sql`${t.placePrecision} in ('exact','street','postal_code','municipality','state')`,
+    ),
+    check('cases_place_accuracy', sql`${t.placeAccuracyM} >= 0`),
     index('cases_membership_idx').on(t.membershipId, t.requestedAt),
     index('cases_open_idx')
       .on(t.state, t.requestedAt)

@@ -49,6 +49,12 @@ export const CaseErrors = defineErrors({
     es: 'No encontramos ese caso entre tus trabajos.',
     en: 'We could not find that case among your jobs.',
   },
+  /** The case is closed (completed, cancelled, refused…): its place can no longer change. */
+  CASE_PLACE_NOT_CHANGEABLE: {
+    status: 409,
+    es: 'El caso ya está cerrado: su ubicación ya no se puede cambiar.',
+    en: 'The case is closed: its location can no longer be changed.',
+  },
   /** The SLA target needs whole minutes greater than zero. */
   SLA_TARGET_INVALID: {
     status: 422,

@@ -2,11 +2,40 @@ import { Type } from '@sinclair/typebox';
 import { Nullable, PageLimit } from '../../platform/schemas.ts';
 import { DecisionView } from '../entitlements/routes.ts';
 import { CASE_STATES } from './lifecycle.ts';
+import { PLACE_PRECISIONS } from './place.ts';
 
 const Localised = Type.Object({ es: Type.String(), en: Type.String() });
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees, WGS 84' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees, WGS 84' });
 export const Centavos = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'MXN centavos' });
+
+export const PlacePrecision = Type.Union(
+  PLACE_PRECISIONS.map((p) => Type.Literal(p)),
+  { description: 'exact, street, postal_code, municipality or state' },
+);
+/** The radius a phone reports its fix to be within, in metres (browsers' `coords.accuracy`). */
+export const AccuracyMetres = Type.Number({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: "The phone's reported accuracy: the radius around the point, in metres",
+});
+
+/** An agent's correction of the case's place (the console's draggable pin). */
+export const PlaceBody = Type.Object(
+  {
+    lat: Latitude,
+    lng: Longitude,
+    address: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 300,
+        description: 'The address as it now reads; absent, the case keeps its address',
+      }),
+    ),
+    accuracyM: Type.Optional(AccuracyMetres),
+  },
+  { additionalProperties: false },
+);
 
 export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -145,6 +174,13 @@ export const CaseView = Type.Object({
     lng: Type.Number(),
     stateCode: Nullable(Type.String()),
     country: Type.String(),
+    precision: Type.Union([PlacePrecision, Type.Null()], {
+      description:
+        'How near the point is known to be, finest first: exact, street, postal_code, municipality, state. Null: as the request gave it (coordinates whose precision nobody stated)',
+    }),
+    accuracyM: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The accuracy a phone reported for the point: its radius, in metres',
+    }),
   }),
   description: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),

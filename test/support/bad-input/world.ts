@@ -179,6 +179,12 @@ export async function buildWorld(): Promise<World> {
       quoteCentavos: 50_000,
     },
     'POST /v1/cases/{id}/status': { status: 'en_route', note: 'Saliendo' },
+    'PUT /v1/cases/{id}/place': {
+      lat: 19.4342,
+      lng: -99.1386,
+      address: 'Madero 1, Centro, CDMX',
+      accuracyM: 20,
+    },
     'POST /v1/provider/slots': {
       serviceCode: 'specialist-consultation',
       startsAt: '2027-01-10T16:00:00Z',
