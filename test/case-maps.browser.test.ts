@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST_DIR } from '../src/platform/web-build.ts';
 import { type Session, signIn, type TestUser } from './support/auth.ts';
-import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
+import { hasChromium, INSTALL_CHROMIUM, UI_WAIT_MS } from './support/browser.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
 import { CONSOLE_VIEWPORT, openAsStaff, staffUser } from './support/staff-web.ts';
 import {
@@ -31,6 +31,9 @@ import {
  * (SwiftShader through ANGLE), which Debian's headless Chromium has without extra flags.
  */
 if (!hasChromium) process.stdout.write(`${INSTALL_CHROMIUM}\n`);
+
+/** A test here is a few steps that may each wait UI_WAIT_MS on a loaded machine. */
+const SLOW = { timeout: 4 * UI_WAIT_MS };
 
 const ATTRIBUTION = '© Colaboradores de OpenStreetMap';
 const STYLE_CREDIT = '© Datos de prueba de Libra';
@@ -120,7 +123,7 @@ function mapChunkFiles(): string[] {
 /** Failed loads the browser logs itself when the style host is down (the test's doing). */
 const notTheStyleHost = (failures: string[]) => failures.filter((f) => !/Failed to load resource/.test(f));
 
-describe.skipIf(!hasChromium)('case maps with a style (MAP_STYLE_URL)', () => {
+describe.skipIf(!hasChromium)('case maps with a style (MAP_STYLE_URL)', SLOW, () => {
   let web: WebHarness;
   let style: Awaited<ReturnType<typeof startStyleServer>>;
   let customer: OnlineCustomer;
@@ -206,12 +209,77 @@ describe.skipIf(!hasChromium)('case maps with a style (MAP_STYLE_URL)', () => {
       expect(at.y + at.height).toBeGreaterThanOrEqual(box.y);
       expect(at.y).toBeLessThanOrEqual(box.y + box.height);
     }
-    // Until the place can be corrected here (PUT /v1/cases/{id}/place), the pin does not move.
-    expect(await panel.locator('.case-map-place').getAttribute('role')).toBe('img');
+    // The agent may move it: a button, with a line saying how.
+    expect(await panel.locator('.case-map-place').getAttribute('role')).toBe('button');
+    await panel.getByText('Arrastra el marcador del lugar para corregirlo.', { exact: false }).waitFor();
 
     expect(await seriousViolations(page)).toEqual([]);
     expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, 'console-case-map', CONSOLE_VIEWPORT);
+    expect(failures).toEqual([]);
+    await page.context().close();
+  });
+
+  it("lets the agent drag the place's pin, asks first, and moves the case's place", async () => {
+    const agentApi = await signIn(web.t, agent);
+    const placeNow = async () =>
+      (await web.t.app.inject({ method: 'GET', url: `/v1/cases/${caseId}`, headers: agentApi.read })).json()
+        .place as { lat: number; lng: number; precision: string | null };
+    const { page, failures } = await openAsStaff(web, agent, `/console/casos/${caseId}`);
+    const panel = await mapDrawn(page);
+    const pin = panel.locator('.case-map-place');
+    const dialog = page.getByRole('dialog', { name: '¿Mover el lugar del caso aquí?' });
+    const centre = async () => {
+      const box = await pin.boundingBox();
+      if (!box) throw new Error('the pin is not drawn');
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    async function drag(dx: number, dy: number) {
+      const from = await centre();
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(from.x + dx, from.y + dy, { steps: 8 });
+      await page.mouse.up();
+    }
+
+    // Dragged, then "no": the pin goes back and the case keeps its place.
+    await panel.locator('.case-map').scrollIntoViewIfNeeded();
+    const start = await centre();
+    const before = await placeNow();
+    await drag(80, -40);
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/Nuevo punto: 19\.\d{5}, -99\.\d{5}/);
+    await dialog.getByRole('button', { name: 'Dejarlo donde estaba' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await placeNow()).toEqual(before);
+    const back = await centre();
+    expect(Math.abs(back.x - start.x) + Math.abs(back.y - start.y)).toBeLessThan(2);
+
+    // Dragged right and up, then "yes": the place is the new point, east and north, exact.
+    await drag(80, -40);
+    await dialog.getByRole('button', { name: 'Mover aquí' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const moved = await placeNow();
+    expect(moved.lng).toBeGreaterThan(before.lng);
+    expect(moved.lat).toBeGreaterThan(before.lat);
+    expect(moved.precision).toBe('exact');
+    // The board shows the new point.
+    await page.getByText(`${moved.lat.toFixed(5)}, ${moved.lng.toFixed(5)}`).waitFor();
+
+    // With the keyboard: the focused pin moves with the arrows and asks on Enter.
+    await panel.locator('.case-map').scrollIntoViewIfNeeded();
+    await pin.focus();
+    for (let step = 0; step < 3; step++) await page.keyboard.press('Shift+ArrowUp');
+    expect(await dialog.count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Mover aquí' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const north = await placeNow();
+    expect(north.lat).toBeGreaterThan(moved.lat);
+    expect(north.lng).toBeCloseTo(moved.lng, 4);
+
+    expect(await seriousViolations(page)).toEqual([]);
     expect(failures).toEqual([]);
     await page.context().close();
   });
@@ -238,7 +306,7 @@ describe.skipIf(!hasChromium)('case maps with a style (MAP_STYLE_URL)', () => {
   });
 });
 
-describe.skipIf(!hasChromium)('case pages without a style', () => {
+describe.skipIf(!hasChromium)('case pages without a style', SLOW, () => {
   let web: WebHarness;
   let customer: OnlineCustomer;
   let agent: TestUser;

@@ -119,10 +119,37 @@ export default function MapCanvas(props: MapCanvasProps) {
     pin.getElement().setAttribute('aria-label', words.place);
     pin.getElement().title = words.place;
     pin.setLngLat([place.lng, place.lat]).addTo(instance);
-    pin.on('dragend', async () => {
+    const ask = async () => {
       const moved = pin.getLngLat();
       const keep = (await latest.current.onPlaceDragged?.({ lat: moved.lat, lng: moved.lng })) ?? false;
       if (!keep) pin.setLngLat([latest.current.place.lng, latest.current.place.lat]);
+    };
+    // A pointer's drag asks when it ends. The arrow keys move a focused pin a step at a time
+    // (MapLibre ends a "drag" at each key): the question waits for Enter, and leaving the pin
+    // without it puts the pin back.
+    let byKeyboard = false;
+    let keyboardMoved = false;
+    const pinElement = pin.getElement();
+    pinElement.addEventListener('keydown', (event) => {
+      if (event.key.startsWith('Arrow')) byKeyboard = true;
+      if (event.key === 'Enter' && keyboardMoved) {
+        // Else the Enter, once the question has the focus, would answer it at once.
+        event.preventDefault();
+        keyboardMoved = false;
+        void ask();
+      }
+    });
+    pinElement.addEventListener('pointerdown', () => {
+      byKeyboard = false;
+    });
+    pinElement.addEventListener('blur', () => {
+      if (!keyboardMoved) return;
+      keyboardMoved = false;
+      pin.setLngLat([latest.current.place.lng, latest.current.place.lat]);
+    });
+    pin.on('dragend', () => {
+      if (byKeyboard) keyboardMoved = true;
+      else void ask();
     });
     placePin.current = pin;
 

@@ -13,18 +13,9 @@ import { candidatesKey, problemWords } from '../agent/data.ts';
 
 type Provider = Static<typeof ProviderView>;
 
-/**
- * Whether the console may correct a case's place by dragging its pin. The route it calls,
- * `PUT /v1/cases/{id}/place` with `{ lat, lng }` (200: the case), is built on the branch
- * issue22-location-link and is not on this one yet: until it is merged, the pin stays put and the
- * agent corrects the place with the place fields. Turn this on with that merge (and its test in
- * test/case-maps.browser.test.ts).
- */
-const PLACE_CORRECTION_ROUTE = false;
-
 /** Who may read a provider's record (GET /v1/providers/{id}): the provider's position comes from it. */
 const READS_PROVIDERS = ['agent', 'supervisor', 'admin'];
-/** Who may correct a case's place. */
+/** Who may correct a case's place (PUT /v1/cases/{id}/place). */
 const CORRECTS_PLACES = ['agent', 'supervisor'];
 
 /**
@@ -60,7 +51,7 @@ export function CaseMapPanel({ kase }: { kase: Case }) {
     answer.current = null;
     setAsking(null);
   };
-  const mayCorrect = PLACE_CORRECTION_ROUTE && CORRECTS_PLACES.includes(role) && isOpen(kase.state);
+  const mayCorrect = CORRECTS_PLACES.includes(role) && isOpen(kase.state);
 
   const position = following && provider.data ? provider.data.location : undefined;
   return (

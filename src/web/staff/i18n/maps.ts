@@ -5,7 +5,7 @@
  */
 export const es = {
   'agent.map.hint':
-    'Arrastra el marcador del lugar para corregirlo (con el teclado: enfócalo y usa las flechas).',
+    'Arrastra el marcador del lugar para corregirlo. Con el teclado: enfócalo, muévelo con las flechas (Mayús para pasos largos) y pulsa Intro.',
   'agent.map.confirm.title': '¿Mover el lugar del caso aquí?',
   'agent.map.confirm.body': 'Nuevo punto: {lat}, {lng}. El caso tomará este punto como su lugar.',
   'agent.map.confirm.yes': 'Mover aquí',
@@ -14,7 +14,8 @@ export const es = {
 };
 
 export const en: Record<keyof typeof es, string> = {
-  'agent.map.hint': "Drag the place's pin to correct it (with the keyboard: focus it and use the arrows).",
+  'agent.map.hint':
+    "Drag the place's pin to correct it. With the keyboard: focus it, move it with the arrows (Shift for long steps) and press Enter.",
   'agent.map.confirm.title': "Move the case's place here?",
   'agent.map.confirm.body': 'New point: {lat}, {lng}. The case will take this point as its place.',
   'agent.map.confirm.yes': 'Move it here',
