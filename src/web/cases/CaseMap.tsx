@@ -10,7 +10,12 @@ export interface MapPlace {
   lat: number;
   lng: number;
   address: string;
+  /** How near the point is known to be (exact … state); null or absent: not stated. */
+  precision?: string | null;
 }
+
+/** Points known only to an area: the map shows the area, and says the place is approximate. */
+const COARSE = ['postal_code', 'municipality', 'state'];
 
 export interface MapProvider {
   lat: number;
@@ -63,6 +68,7 @@ export function CaseMap(props: CaseMapProps) {
         );
   const alternative = [
     t('map.alt.place', { address: props.place.address }),
+    COARSE.includes(props.place.precision ?? '') ? t('map.alt.approximate') : '',
     distance === undefined ? '' : t('map.alt.distance', { km: distance }),
   ]
     .filter(Boolean)

@@ -16,7 +16,19 @@ setWorkerUrl(workerUrl);
 
 /** A style that has not loaded by then is not coming: the note replaces the map. */
 const STYLE_WAIT_MS = 30_000;
+/**
+ * How close the map comes to the place: no closer than its point is known (a point known to a
+ * postal code's area shows the area, not a street corner).
+ */
+const ZOOM_BY_PRECISION: Record<string, number> = {
+  exact: 16,
+  street: 15,
+  postal_code: 13,
+  municipality: 11,
+  state: 7,
+};
 const ZOOM = 15;
+const zoomOf = (place: MapPlace) => ZOOM_BY_PRECISION[place.precision ?? ''] ?? ZOOM;
 
 export interface MapCanvasProps {
   styleUrl: string;
@@ -68,7 +80,7 @@ export default function MapCanvas(props: MapCanvasProps) {
         container: element,
         style: styleUrl,
         center: [place.lng, place.lat],
-        zoom: ZOOM,
+        zoom: zoomOf(place),
         attributionControl: false,
         // A map inside a page that scrolls: one finger (or the wheel) scrolls the page.
         cooperativeGestures: true,
@@ -166,6 +178,7 @@ export default function MapCanvas(props: MapCanvasProps) {
   // when the provider appears or the place moves, not at every position, so panning is kept.
   const { place, provider } = props;
   const hasProvider = provider !== null;
+  const zoom = zoomOf(place);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the provider's moves do not re-frame the view (latest.current has them); its arrival does
   useEffect(() => {
     const instance = map.current;
@@ -173,7 +186,7 @@ export default function MapCanvas(props: MapCanvasProps) {
     placePin.current?.setLngLat([place.lng, place.lat]);
     const current = latest.current.provider;
     if (!current) {
-      instance.jumpTo({ center: [place.lng, place.lat], zoom: ZOOM });
+      instance.jumpTo({ center: [place.lng, place.lat], zoom });
       return;
     }
     const bounds = new LngLatBounds([place.lng, place.lat], [place.lng, place.lat]).extend([
@@ -183,10 +196,10 @@ export default function MapCanvas(props: MapCanvasProps) {
     // More room above: a pin stands on its point.
     instance.fitBounds(bounds, {
       padding: { top: 64, bottom: 32, left: 48, right: 48 },
-      maxZoom: ZOOM,
+      maxZoom: zoom,
       duration: 0,
     });
-  }, [place.lat, place.lng, hasProvider]);
+  }, [place.lat, place.lng, zoom, hasProvider]);
 
   const providerLat = provider?.lat;
   const providerLng = provider?.lng;

@@ -25,6 +25,8 @@ const EVENT_TYPES = [
   'on_site',
   'completed',
   'cancelled',
+  // The place corrected (an agent's pin, the caller's link): the maps follow it.
+  'place_updated',
   'booked',
   'rescheduled',
   'attended',
