@@ -319,3 +319,58 @@ export const SlaTargetBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+// --- Location links ("Comparte tu ubicación") ------------------------------------------------
+
+export const LocationLinkBody = Type.Object(
+  {
+    phone: Type.Optional(
+      Type.String({
+        minLength: 10,
+        maxLength: 20,
+        examples: ['33 1234 5678'],
+        description:
+          "Where to text the link: a 10-digit Mexican number (+52 and spacing allowed). Absent: the titular's phone. Whoever is calling may be someone else",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const LocationLinkCreated = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  url: Type.String({ description: 'The one-time page; read it aloud or copy it when no SMS goes' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  phone: Type.String({ description: 'Where it is texted (E.164)', examples: ['+523312345678'] }),
+  sms: Type.Object({
+    delivery: Type.Union(
+      [Type.Literal('will_send'), Type.Literal('not_configured'), Type.Literal('undeliverable')],
+      {
+        description:
+          '`will_send`: SMS goes out from this process; `not_configured`: no SMS channel here (the message is kept); `undeliverable`: the carrier refused this number before',
+      },
+    ),
+  }),
+});
+
+export const LocationLinkParams = Type.Object({
+  token: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$', description: 'The token in the link, as texted' }),
+});
+
+export const LocationLinkStatus = Type.Object({
+  status: Type.Union([Type.Literal('open'), Type.Literal('used'), Type.Literal('expired')], {
+    description: '`expired` also when a newer link replaced it or the case is closed',
+  }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+export const SharedLocationBody = Type.Object(
+  {
+    lat: Latitude,
+    lng: Longitude,
+    accuracyM: AccuracyMetres,
+  },
+  { additionalProperties: false },
+);
+
+export const SharedLocationAnswer = Type.Object({ status: Type.Literal('used') });

@@ -25,8 +25,6 @@ const EVENT_TYPES = [
   'on_site',
   'completed',
   'cancelled',
-  // The place corrected (an agent's pin, the caller's link): the maps follow it.
-  'place_updated',
   'booked',
   'rescheduled',
   'attended',
@@ -38,6 +36,7 @@ const EVENT_TYPES = [
   'approved',
   'paid',
   'rejected',
+  'place_updated',
 ] as const;
 
 /** Reading the whole case again after a burst of events: once, shortly after the last. */

@@ -7,6 +7,7 @@
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
+import * as location from './areas/location.ts';
 import * as maps from './areas/maps.ts';
 import * as notices from './areas/notices.ts';
 import * as portal from './areas/portal.ts';
@@ -124,6 +125,7 @@ export const es = {
   ...assistance.es,
   ...legal.es,
   ...notices.es,
+  ...location.es,
   ...maps.es,
 };
 
@@ -241,6 +243,7 @@ export const en: Messages = {
   ...assistance.en,
   ...legal.en,
   ...notices.en,
+  ...location.en,
   ...maps.en,
 };
 
