@@ -96,6 +96,7 @@ import { newId } from './lib/ids.ts';
 import { authPlugin } from './platform/auth.ts';
 import { cacheControlPlugin } from './platform/cache-control.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
+import { contentSecurityDirectives } from './platform/content-security.ts';
 import { clientErrorHandler, frameworkErrors } from './platform/framework-errors.ts';
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
@@ -110,6 +111,7 @@ import { textGuardPlugin } from './platform/text-guard.ts';
 import { buildValidator } from './platform/validation.ts';
 import { webRoutes } from './platform/web.ts';
 import { WEB_DIST_DIR } from './platform/web-build.ts';
+import { webConfigRoutes } from './platform/web-config.ts';
 
 export const VERSION: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -508,11 +510,11 @@ export async function buildApp({
   // External plugins.
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-      },
+      // A configured map opens connect-src to its style's hosts (src/platform/content-security.ts).
+      directives: contentSecurityDirectives({
+        styleUrl: config.mapStyleUrl,
+        connectSrc: config.mapConnectSrc,
+      }),
     },
   });
   if (config.corsOrigins.length > 0)
@@ -562,6 +564,10 @@ export async function buildApp({
   registerOutboxMetrics(services.outbox, app.metrics);
   await app.register(openApiPlugin, { version: VERSION });
   await app.register(healthRoutes, { database, version: VERSION });
+  await app.register(webConfigRoutes, {
+    mapStyleUrl: config.mapStyleUrl,
+    mapAttribution: config.mapAttribution,
+  });
 
   // Domains.
   await app.register(catalogRoutes, { catalog: services.catalog });

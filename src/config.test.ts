@@ -21,6 +21,20 @@ describe('loadConfig', () => {
     expect(config.smsSenderId).toBe('LIBRA');
     expect(config.geocoderUrl).toBeUndefined();
     expect(config.routingUrl).toBeUndefined();
+    expect(config.mapStyleUrl).toBeUndefined();
+    expect(config.mapConnectSrc).toEqual([]);
+    expect(config.mapAttribution).toBeUndefined();
+  });
+
+  it("reads the map's style, the origins of its tiles and its attribution", () => {
+    const config = loadConfig({
+      MAP_STYLE_URL: 'https://mapas.libra.mx/styles/libra.json',
+      MAP_CONNECT_SRC: 'https://tiles.libra.mx, https://glyphs.libra.mx',
+      MAP_ATTRIBUTION: '© OpenStreetMap contributors',
+    });
+    expect(config.mapStyleUrl).toBe('https://mapas.libra.mx/styles/libra.json');
+    expect(config.mapConnectSrc).toEqual(['https://tiles.libra.mx', 'https://glyphs.libra.mx']);
+    expect(config.mapAttribution).toBe('© OpenStreetMap contributors');
   });
 
   it('reads the SMSC and the SMS sender', () => {
@@ -89,6 +103,25 @@ describe('loadConfig', () => {
     [
       { SMPP_URL: 'smpp://libra:secreto@smsc:99999' },
       'SMPP_URL must be a URL like smpp://system_id:password@host:2775',
+    ],
+    [
+      { MAP_STYLE_URL: 'ftp://mapas.libra.mx/style.json' },
+      'MAP_STYLE_URL must be a URL starting with http: or https:',
+    ],
+    [{ MAP_STYLE_URL: 'estilo.json' }, 'MAP_STYLE_URL must be a URL (http: or https:)'],
+    [
+      { MAP_STYLE_URL: 'https://libra:clave@mapas.libra.mx/style.json' },
+      'MAP_STYLE_URL is sent to every browser: it must not carry a user or password, got "https://libra:***@mapas.libra.mx/style.json"',
+    ],
+    [{ MAP_CONNECT_SRC: 'https://tiles.libra.mx' }, 'MAP_CONNECT_SRC needs MAP_STYLE_URL'],
+    [
+      { MAP_STYLE_URL: 'https://mapas.libra.mx/s.json', MAP_CONNECT_SRC: 'https://tiles.libra.mx/{z}' },
+      'MAP_CONNECT_SRC must be a comma-separated list of origins like https://tiles.libra.mx',
+    ],
+    [{ MAP_ATTRIBUTION: '© OpenStreetMap' }, 'MAP_ATTRIBUTION needs MAP_STYLE_URL'],
+    [
+      { MAP_STYLE_URL: 'https://mapas.libra.mx/s.json', MAP_ATTRIBUTION: '<a href="x">OSM</a>' },
+      'MAP_ATTRIBUTION must be plain text of up to 300 characters',
     ],
     [
       { SMS_SENDER_ID: 'ASISTENCIA LIBRA' },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseSmppUrl, senderAddressOf } from './domains/notifications/smpp.ts';
+import { isStorableText } from './lib/text.ts';
 import { API_KEY_RATE_LIMIT_RANGE } from './platform/principal.ts';
 
 /**
@@ -68,6 +69,15 @@ export interface Config {
   geocoderUrl: string | undefined;
   /** A self-hosted OSRM (http/https) for road distances and times; undefined: the straight-line estimate. */
   routingUrl: string | undefined;
+  /**
+   * The MapLibre style (a style JSON, http or https) the case pages draw their maps with; undefined:
+   * no map anywhere, the cards show distance and ETA only (docs/places-maps.md).
+   */
+  mapStyleUrl: string | undefined;
+  /** Origins, beside the style's own, the browser may fetch the map's tiles, glyphs and sprites from. */
+  mapConnectSrc: string[];
+  /** Text credited on every map beside the style's own attribution (e.g. © OpenStreetMap contributors). */
+  mapAttribution: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -229,6 +239,56 @@ function smsSenderId(env: Env): string {
   return raw;
 }
 
+/** Origins like https://tiles.libra.mx, comma-separated (CORS_ORIGINS, MAP_CONNECT_SRC). */
+function origins(env: Env, name: string, example: string): string[] {
+  const raw = read(env, name);
+  const list = raw ? raw.split(',').map((o) => o.trim()) : [];
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        `${name} must be a comma-separated list of origins like ${example}, got "${origin}"`,
+      );
+    }
+  }
+  return list;
+}
+
+interface MapSettings {
+  mapStyleUrl: string | undefined;
+  mapConnectSrc: string[];
+  mapAttribution: string | undefined;
+}
+
+/**
+ * The map's style is handed to every browser, so it carries no credentials; what only makes sense
+ * with a style (more origins, an attribution) is refused without one rather than silently ignored.
+ */
+function mapSettings(env: Env): MapSettings {
+  const mapStyleUrl = url(env, 'MAP_STYLE_URL', ['http:', 'https:']);
+  if (mapStyleUrl !== undefined) {
+    const parsed = new URL(mapStyleUrl);
+    if (parsed.username || parsed.password)
+      throw new ConfigError(
+        `MAP_STYLE_URL is sent to every browser: it must not carry a user or password, got "${redact(mapStyleUrl)}"`,
+      );
+  }
+  const mapConnectSrc = origins(env, 'MAP_CONNECT_SRC', 'https://tiles.libra.mx');
+  const mapAttribution = read(env, 'MAP_ATTRIBUTION');
+  if (
+    mapAttribution !== undefined &&
+    (mapAttribution.length > 300 || !isStorableText(mapAttribution) || /[<>\t\r\n]/.test(mapAttribution))
+  )
+    throw new ConfigError('MAP_ATTRIBUTION must be plain text of up to 300 characters (no < or >)');
+  for (const [name, given] of [
+    ['MAP_CONNECT_SRC', mapConnectSrc.length > 0],
+    ['MAP_ATTRIBUTION', mapAttribution !== undefined],
+  ] as const) {
+    if (given && mapStyleUrl === undefined)
+      throw new ConfigError(`${name} needs MAP_STYLE_URL: without a style there is no map`);
+  }
+  return { mapStyleUrl, mapConnectSrc, mapAttribution };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -239,15 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production: demo accounts have known passwords',
     );
   }
-  const corsRaw = read(env, 'CORS_ORIGINS');
-  const corsOrigins = corsRaw ? corsRaw.split(',').map((o) => o.trim()) : [];
-  for (const origin of corsOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new ConfigError(
-        `CORS_ORIGINS must be a comma-separated list of origins like https://libra.mx, got "${origin}"`,
-      );
-    }
-  }
+  const corsOrigins = origins(env, 'CORS_ORIGINS', 'https://libra.mx');
   return {
     nodeEnv,
     host: read(env, 'HOST') ?? 'localhost',
@@ -294,6 +346,7 @@ export function loadConfig(env: Env = process.env): Config {
     smsSenderId: smsSenderId(env),
     geocoderUrl: url(env, 'GEOCODER_URL', ['http:', 'https:']),
     routingUrl: url(env, 'ROUTING_URL', ['http:', 'https:']),
+    ...mapSettings(env),
   };
 }
 
@@ -452,5 +505,23 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '(unset)',
     description:
       'A self-hosted OSRM (`http(s)://…`) for road distances and travel times; what it cannot answer is estimated. Unset: the straight-line estimate (docs/places-data.md).',
+  },
+  {
+    name: 'MAP_STYLE_URL',
+    default: '(unset)',
+    description:
+      "URL (http or https, no credentials) of a MapLibre style JSON: the console's and the customer's case pages show the case's place (and, to staff, the provider) on a map. Unset: no map, the cards show distance and ETA only.",
+  },
+  {
+    name: 'MAP_CONNECT_SRC',
+    default: '(none)',
+    description:
+      "Comma-separated origins, beside the style's own, where the style's tiles, glyphs and sprites are (added to the Content-Security-Policy's connect-src). Needs MAP_STYLE_URL.",
+  },
+  {
+    name: 'MAP_ATTRIBUTION',
+    default: '(unset)',
+    description:
+      "Plain text credited on every map beside the style's own attribution, e.g. `© OpenStreetMap contributors`. Needs MAP_STYLE_URL.",
   },
 ];

@@ -895,6 +895,11 @@ const CHECKS: Record<string, Check> = {
     expected: everyone(200),
   },
   'GET /health': { method: 'GET', request: async () => ({ url: '/health' }), expected: everyone(200) },
+  'GET /v1/web-config': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/web-config' }),
+    expected: everyone(200),
+  },
   'GET /openapi.json': {
     method: 'GET',
     request: async () => ({ url: '/openapi.json' }),
@@ -1093,6 +1098,7 @@ const PUBLIC_CONTENT = new Set([
   'GET /v1/legal',
   'GET /health',
   'GET /openapi.json',
+  'GET /v1/web-config',
 ]);
 
 describe('access matrix', () => {

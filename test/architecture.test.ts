@@ -47,6 +47,8 @@ const SHARED_WITH_WEB: { matches: (file: string) => boolean; name: string; code:
     code: false,
   },
   { name: 'src/platform/principal.ts', matches: (f) => f === 'src/platform/principal.ts', code: true },
+  // The shape of GET /v1/web-config (the map's style), read by src/web/web-config.ts.
+  { name: 'src/platform/web-config.ts', matches: (f) => f === 'src/platform/web-config.ts', code: false },
   {
     name: 'src/domains/complaints/lifecycle.ts',
     matches: (f) => f === 'src/domains/complaints/lifecycle.ts',

@@ -20,6 +20,8 @@ const PUBLIC_CONTENT = new Set<string>([
   '/v1/plans',
   '/v1/plans/:code',
   '/v1/legal',
+  // The web's run-time settings (the map's style): the same for everyone, cached five minutes.
+  '/v1/web-config',
   '/health',
   '/openapi.json',
   '/problems',

@@ -8,6 +8,7 @@ import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
 import * as location from './areas/location.ts';
+import * as maps from './areas/maps.ts';
 import * as notices from './areas/notices.ts';
 import * as portal from './areas/portal.ts';
 
@@ -125,6 +126,7 @@ export const es = {
   ...legal.es,
   ...notices.es,
   ...location.es,
+  ...maps.es,
 };
 
 export type MessageKey = keyof typeof es;
@@ -242,6 +244,7 @@ export const en: Messages = {
   ...legal.en,
   ...notices.en,
   ...location.en,
+  ...maps.en,
 };
 
 export const catalogues = { es, en } as const;

@@ -37,6 +37,7 @@ import { AssignDialog } from '../dispatch/AssignDialog.tsx';
 import { Candidates } from '../dispatch/Candidates.tsx';
 import { CancelCaseDialog, ExcessDialog } from '../dispatch/CaseDialogs.tsx';
 import { CaseFacts } from '../dispatch/CaseFacts.tsx';
+import { CaseMapPanel } from '../dispatch/CaseMapPanel.tsx';
 import { DispatchNow } from '../dispatch/DispatchNow.tsx';
 import { LocationLinkDialog } from '../dispatch/LocationLinkDialog.tsx';
 
@@ -217,6 +218,9 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
           <DispatchNow kase={kase} pending={pending} names={names} clockOffsetMs={clockOffsetMs} />
         </section>
       </div>
+
+      {/* The place (and the provider) on a map where a style is configured; else nothing. */}
+      {isDispatch && <CaseMapPanel kase={kase} />}
 
       {isDispatch && (
         <section className="agent-panel" aria-labelledby="candidates-heading">

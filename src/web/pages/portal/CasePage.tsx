@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiProblem, problemText } from '../../api.ts';
+import { CaseMap } from '../../cases/CaseMap.tsx';
 import {
   type Case,
   type CaseEvent,
@@ -11,7 +12,7 @@ import {
   stateWord,
   useCase,
 } from '../../cases/case-data.ts';
-import { caseDetails, caseTimelineItem, vehicleText } from '../../cases/case-facts.ts';
+import { caseDetails, caseTimelineItem, distanceOf, vehicleText } from '../../cases/case-facts.ts';
 import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { FactList } from '../../cases/FactList.tsx';
@@ -124,6 +125,21 @@ function CaseView({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
       )}
 
       {kase.provider && <ProviderPanel kase={kase} timeline={timeline} />}
+
+      {/* Where help is needed, on a map where a style is configured (else nothing: the card above
+          keeps the distance and the ETA). The provider's position is the staff's, not shown here. */}
+      {kase.fulfilment === 'dispatch' && (
+        <CaseMap
+          place={kase.place}
+          distanceKm={kase.provider ? distanceOf(kase, timeline) : undefined}
+          frame={(content) => (
+            <section className="panel" aria-labelledby="map-heading" data-testid="case-map-panel">
+              <h2 id="map-heading">{t('map.heading')}</h2>
+              {content}
+            </section>
+          )}
+        />
+      )}
 
       {kase.state === 'refused' && (
         <section className="panel panel-alert" aria-labelledby="refused-heading">

@@ -7,6 +7,7 @@
 import * as admin from './admin.ts';
 import * as agent from './agent.ts';
 import * as dashboard from './dashboard.ts';
+import * as maps from './maps.ts';
 import * as messages from './messages-area.ts';
 import * as provider from './provider.ts';
 import * as queues from './queues.ts';
@@ -20,6 +21,7 @@ export const es = {
   ...dashboard.es,
   ...provider.es,
   ...messages.es,
+  ...maps.es,
 };
 export type StaffMessageKey = keyof typeof es;
 
@@ -31,6 +33,7 @@ export const en: Record<StaffMessageKey, string> = {
   ...dashboard.en,
   ...provider.en,
   ...messages.en,
+  ...maps.en,
 };
 
 export const staffCatalogues = { es, en } as const;
