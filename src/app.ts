@@ -23,6 +23,9 @@ import { cancellationRoutes } from './domains/cancellation/routes.ts';
 import { CancellationService } from './domains/cancellation/service.ts';
 import { CaseKernel } from './domains/cases/kernel.ts';
 import { CaseEventsHub } from './domains/cases/live.ts';
+import { LocationLinksService } from './domains/cases/location-links.ts';
+import { LocationLinksRepository } from './domains/cases/location-links-repository.ts';
+import { locationLinksRoutes } from './domains/cases/location-links-routes.ts';
 import { CaseMessages } from './domains/cases/messages.ts';
 import { CasesRepository } from './domains/cases/repository.ts';
 import { casesRoutes } from './domains/cases/routes.ts';
@@ -131,6 +134,8 @@ export interface Services {
   billing: BillingService;
   cancellation: CancellationService;
   cases: CasesService;
+  /** "Comparte tu ubicación": one-time links that set a case's place from the caller's phone. */
+  locationLinks: LocationLinksService;
   catalog: CatalogService;
   claims: ClaimsService;
   complaints: ComplaintsService;
@@ -353,6 +358,15 @@ export function buildServices(
     idempotency,
     clock,
   );
+  const locationLinks = new LocationLinksService(
+    db,
+    kernel,
+    new LocationLinksRepository(),
+    notifier,
+    notificationsService,
+    idempotency,
+    clock,
+  );
   const onsite = new OnsiteService(db, kernel, onsiteFulfilment, dispatch, entitlements, clock);
   onsite.registerJobs(jobs);
   const providerJobs = new ProviderJobsService(db, kernel, dispatch, clock);
@@ -423,6 +437,7 @@ export function buildServices(
     billing,
     cancellation,
     cases,
+    locationLinks,
     catalog: new CatalogService(db, catalogRepository, clock, audit, idempotency),
     claims,
     complaints,
@@ -563,6 +578,7 @@ export async function buildApp({
   });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
+  await app.register(locationLinksRoutes, { locationLinks: services.locationLinks });
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });

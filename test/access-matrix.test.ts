@@ -156,6 +156,17 @@ const dispatchedCase = async () => {
   });
   return kase.id;
 };
+/** A new location link of a fresh case (asked by the agent), answering its token. */
+const freshLinkToken = async () => {
+  const agent = await signIn(t, accounts.get('agent') as TestUser);
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/v1/cases/${(await openCase(otherMembershipId)).id}/location-links`,
+    headers: agent.write,
+    payload: {},
+  });
+  return String(res.json().url).split('/').at(-1) as string;
+};
 const CASE_FOLLOWERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin', 'partner'];
 const CASE_WRITERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'];
 const STAFF: Caller[] = ['agent', 'supervisor', 'admin'];
@@ -492,6 +503,37 @@ const CHECKS: Record<string, Check> = {
       payload: { status: 'en_route' },
     }),
     expected: only(['agent', 'supervisor', 'provider'], 200),
+  },
+  // issue 22: the console's draggable pin corrects the place (agents and supervisors).
+  'PUT /v1/cases/{id}/place': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/cases/${(await openCase(otherMembershipId)).id}/place`,
+      payload: { lat: 19.4342, lng: -99.1386 },
+    }),
+    expected: only(['agent', 'supervisor'], 200),
+  },
+  'POST /v1/cases/{id}/location-links': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${(await openCase(otherMembershipId)).id}/location-links`,
+      payload: { phone: '33 1234 5678' },
+    }),
+    expected: only(['agent', 'supervisor'], 201),
+  },
+  // The link's token is the key: anyone holding it reads its state and shares once (a fresh link each).
+  'GET /v1/location-links/{token}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/location-links/${await freshLinkToken()}` }),
+    expected: everyone(200),
+  },
+  'POST /v1/location-links/{token}': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/location-links/${await freshLinkToken()}`,
+      payload: { lat: 20.6736, lng: -103.344, accuracyM: 25 },
+    }),
+    expected: everyone(200),
   },
   'GET /v1/sla-targets': {
     method: 'GET',

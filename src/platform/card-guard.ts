@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { containsCardNumber, redactCardNumbers, redactCardNumbersInUrl } from '../lib/card-numbers.ts';
 import { AppError } from '../lib/errors.ts';
+import { redactLinkTokensInUrl } from '../lib/link-tokens.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,13 +12,13 @@ declare module 'fastify' {
 }
 
 /**
- * Fastify's own request log serializer, with card numbers cut out of the URL: the "incoming
- * request" line is written before any hook can refuse the request.
+ * Fastify's own request log serializer, with card numbers and one-time link tokens cut out of the
+ * URL: the "incoming request" line is written before any hook can refuse the request.
  */
 export function serializeRequestWithoutCardNumbers(request: FastifyRequest) {
   return {
     method: request.method,
-    url: redactCardNumbersInUrl(request.url),
+    url: redactLinkTokensInUrl(redactCardNumbersInUrl(request.url)),
     version: request.headers['accept-version']?.toString(),
     host: request.host,
     remoteAddress: request.ip,

@@ -21,6 +21,7 @@ export const WEB_PAGES = [
   '/console/*',
   '/proveedor',
   '/proveedor/*',
+  '/ubicacion/*',
 ] as const;
 export const WEB_ASSETS = '/assets/*';
 

@@ -12,6 +12,8 @@ import { LoadingState } from './ui/States.tsx';
 const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
 const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
+// The page a caller opens from an agent's SMS: its own small chunk, nothing of the portal.
+const LocationPage = lazy(() => import('./pages/location/LocationPage.tsx'));
 const PortalLayout = lazy(() => import('./pages/portal/PortalLayout.tsx'));
 const HomePage = lazy(() => import('./pages/portal/HomePage.tsx'));
 const AssistancePage = lazy(() => import('./pages/portal/AssistancePage.tsx'));
@@ -67,6 +69,7 @@ function CustomerSite() {
           <Route path="/contratar" element={<ContractPage />} />
           <Route path="/entrar" element={<SignInPage />} />
           <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
+          <Route path="/ubicacion/:token" element={<LocationPage />} />
           <Route
             path="/app"
             element={

@@ -10,9 +10,11 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { providers } from './dispatch.ts';
+import { users } from './identity.ts';
 import { memberships } from './members.ts';
 
 /**
@@ -39,6 +41,14 @@ export const cases = pgTable(
     addressText: text('address_text').notNull(),
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
+    /**
+     * How near the point is known to be: `exact`, `street`, `postal_code`, `municipality`, `state`.
+     * Null: as the request gave it, precision not stated (cases opened with coordinates, before
+     * anyone said how they were found).
+     */
+    placePrecision: text('place_precision'),
+    /** The accuracy a phone reported for the point (its radius in metres), when one did. */
+    placeAccuracyM: integer('place_accuracy_m'),
     /** Subdivision code (`CMX`, `JAL`…) when known; providers covering by state need it. */
     stateCode: text('state_code'),
     country: text('country').notNull(),
@@ -93,6 +103,11 @@ export const cases = pgTable(
     check('cases_channel', sql`${t.channel} in ('phone','online','bank')`),
     check('cases_lat', sql`${t.lat} between -90 and 90`),
     check('cases_lng', sql`${t.lng} between -180 and 180`),
+    check(
+      'cases_place_precision',
+      sql`${t.placePrecision} in ('exact','street','postal_code','municipality','state')`,
+    ),
+    check('cases_place_accuracy', sql`${t.placeAccuracyM} >= 0`),
     index('cases_membership_idx').on(t.membershipId, t.requestedAt),
     index('cases_open_idx')
       .on(t.state, t.requestedAt)
@@ -128,3 +143,40 @@ export const slaTargets = pgTable('sla_targets', {
   arrivalMinutes: integer('arrival_minutes'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * One-time links that let whoever is calling set the case's place from their phone ("Comparte tu
+ * ubicación"). Only the token's SHA-256 is kept: the token itself is in the SMS and nowhere else.
+ * A link is open until it is used, it expires, or a newer link of the same case voids it; a case
+ * has at most one open link (the partial unique index).
+ */
+export const caseLocationLinks = pgTable(
+  'case_location_links',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    /** SHA-256 of the 128-bit random token, base64url. */
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** When the caller's position set the case's place. */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    /** When a newer link of the case replaced it unused. */
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    /** The staff member who asked for it. */
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    /** Where it was texted (E.164); null when it was read aloud or copied only. */
+    phone: text('phone'),
+  },
+  (t) => [
+    check('case_location_links_expiry', sql`${t.expiresAt} > ${t.createdAt}`),
+    check('case_location_links_once', sql`${t.usedAt} is null or ${t.voidedAt} is null`),
+    uniqueIndex('case_location_links_open_idx')
+      .on(t.caseId)
+      .where(sql`${t.usedAt} is null and ${t.voidedAt} is null`),
+  ],
+);

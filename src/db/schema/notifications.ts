@@ -32,6 +32,11 @@ export const notifications = pgTable(
     membershipId: uuid('membership_id').references(() => memberships.id),
     /** …or the provider (its dispatch phone): staff alerts such as a new offer. */
     providerId: uuid('provider_id').references(() => providers.id),
+    /**
+     * Where it goes when not to the person's own contact: a number an agent was given (a location
+     * link texted to whoever is calling, E.164). Null: the titular's email or phone, or the provider's.
+     */
+    address: text('address'),
     kind: text('kind').notNull(),
     /** The person's language when it was written: the body sent is the one in this language. */
     language: text('language').notNull().default('es'),

@@ -49,6 +49,30 @@ export const CaseErrors = defineErrors({
     es: 'No encontramos ese caso entre tus trabajos.',
     en: 'We could not find that case among your jobs.',
   },
+  /** The case is closed (completed, cancelled, refused…): its place can no longer change. */
+  CASE_PLACE_NOT_CHANGEABLE: {
+    status: 409,
+    es: 'El caso ya está cerrado: su ubicación ya no se puede cambiar.',
+    en: 'The case is closed: its location can no longer be changed.',
+  },
+  /** No location link has that token (mistyped, cut short, or never made). */
+  LOCATION_LINK_NOT_FOUND: {
+    status: 404,
+    es: 'Este enlace no es válido. Pide a tu agente un enlace nuevo.',
+    en: 'This link is not valid. Ask your agent for a new one.',
+  },
+  /** The link already shared a location: each link works once. */
+  LOCATION_LINK_USED: {
+    status: 409,
+    es: 'Ya recibimos tu ubicación con este enlace. Si necesitas cambiarla, pide a tu agente un enlace nuevo.',
+    en: 'We already received your location with this link. To change it, ask your agent for a new link.',
+  },
+  /** The link expired, a newer one replaced it, or the case is closed. */
+  LOCATION_LINK_EXPIRED: {
+    status: 410,
+    es: 'Este enlace ya caducó. Pide a tu agente un enlace nuevo.',
+    en: 'This link has expired. Ask your agent for a new one.',
+  },
   /** The SLA target needs whole minutes greater than zero. */
   SLA_TARGET_INVALID: {
     status: 422,

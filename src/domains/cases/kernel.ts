@@ -9,8 +9,9 @@ import type { EntitlementsService } from '../entitlements/service.ts';
 import { assertMayReach } from '../members/service.ts';
 import './errors.ts';
 import type { Fulfilment, FulfilmentModule } from './fulfilment.ts';
-import { ASSIGNED_STATES, type CaseState } from './lifecycle.ts';
+import { ASSIGNED_STATES, type CaseState, isClosed } from './lifecycle.ts';
 import { type CaseMessages, refusalReason } from './messages.ts';
+import type { PlaceChange, PlaceSource } from './place.ts';
 import type { CaseEventRow, CaseFilter, CaseRow, CasesRepository } from './repository.ts';
 import { type CaseDetails, eventActor, stored } from './request.ts';
 import { type CaseView, type EventAudience, presentCase, STAFF_AUDIENCE } from './views.ts';
@@ -161,6 +162,60 @@ export class CaseKernel {
       note,
       data,
     });
+  }
+
+  /**
+   * Moves the case's place (an agent's correction, the caller's shared location): locks the case,
+   * refuses a closed one (CASE_PLACE_NOT_CHANGEABLE), writes the point with its precision and
+   * accuracy, appends `place_updated` (who, how, the point before) and records it in the audit log
+   * whoever did it — the caller's link is anonymous, so it is audited here rather than through
+   * `auditAction`. The caller has checked that `actor` may reach the case.
+   */
+  async movePlace(
+    tx: Transaction,
+    actor: Actor,
+    caseId: string,
+    place: PlaceChange,
+    source: PlaceSource,
+    details: Record<string, unknown> = {},
+  ): Promise<CaseRow> {
+    const kase = await this.lock(tx, caseId);
+    if (isClosed(kase.state as CaseState)) throw new AppError('CASE_PLACE_NOT_CHANGEABLE');
+    const now = this.clock.now();
+    const address = place.address?.trim() || kase.addressText;
+    await this.repository.update(tx, kase.id, {
+      lat: place.lat,
+      lng: place.lng,
+      addressText: address,
+      placePrecision: place.precision,
+      placeAccuracyM: place.accuracyM,
+      updatedAt: now,
+    });
+    const data = {
+      source,
+      lat: place.lat,
+      lng: place.lng,
+      precision: place.precision,
+      accuracyM: place.accuracyM,
+      ...(address !== kase.addressText ? { address } : {}),
+      previous: { lat: kase.lat, lng: kase.lng, precision: kase.placePrecision },
+    };
+    await this.append(tx, actor, kase, 'place_updated', kase.state as CaseState, null, data);
+    await this.audit.record(tx, actor, {
+      action: 'case.place_update',
+      recordType: 'case',
+      recordId: kase.id,
+      details: { ...data, ...details },
+    });
+    return {
+      ...kase,
+      lat: place.lat,
+      lng: place.lng,
+      addressText: address,
+      placePrecision: place.precision,
+      placeAccuracyM: place.accuracyM,
+      updatedAt: now,
+    };
   }
 
   /** The case ends unserved: its kind gives back what it holds, the use comes back, the timeline says why. */

@@ -73,6 +73,11 @@ export function isCancellable(state: CaseState): boolean {
   return canMove(state, 'cancelled');
 }
 
+/** Closed: nothing more happens to the case (completed, cancelled, refused, paid…). */
+export function isClosed(state: CaseState): boolean {
+  return MOVES[state].length === 0;
+}
+
 /** What the provider reports, in order. */
 export const PROVIDER_STATUSES = ['en_route', 'on_site', 'completed', 'attended', 'no_show'] as const;
 export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];

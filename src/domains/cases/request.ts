@@ -85,6 +85,9 @@ export function newCaseRow(args: {
     addressText: input.place.address.trim(),
     lat: input.place.lat,
     lng: input.place.lng,
+    // As given: a request's coordinates say nothing of how they were found (decisions).
+    placePrecision: null,
+    placeAccuracyM: null,
     stateCode: input.place.stateCode?.toUpperCase() ?? null,
     country: (input.place.country ?? 'MX').toUpperCase(),
     description: input.description.trim(),

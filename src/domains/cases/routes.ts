@@ -15,6 +15,7 @@ import {
   CaseListQuery,
   CaseParams,
   CaseView,
+  PlaceBody,
   SlaTargetBody,
   SlaTargetView,
 } from './schemas.ts';
@@ -221,6 +222,22 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       },
     },
     async (request) => cases.cancel(actorOf(request), request.params.id, request.body.reason),
+  );
+
+  app.put(
+    '/v1/cases/:id/place',
+    {
+      config: { policy: { allow: ['agent', 'supervisor'], record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          "Correct the case's place (the console's pin): the point, optionally the address as it now reads and a reported accuracy. Precision `exact` unless the accuracy says coarser; refused once the case is closed",
+        params: CaseParams,
+        body: PlaceBody,
+        response: { 200: CaseView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => cases.movePlace(actorOf(request), request.params.id, request.body),
   );
 
   app.get(

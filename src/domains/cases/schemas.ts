@@ -2,11 +2,40 @@ import { Type } from '@sinclair/typebox';
 import { Nullable, PageLimit } from '../../platform/schemas.ts';
 import { DecisionView } from '../entitlements/routes.ts';
 import { CASE_STATES } from './lifecycle.ts';
+import { PLACE_PRECISIONS } from './place.ts';
 
 const Localised = Type.Object({ es: Type.String(), en: Type.String() });
 const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'Degrees, WGS 84' });
 const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'Degrees, WGS 84' });
 export const Centavos = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'MXN centavos' });
+
+export const PlacePrecision = Type.Union(
+  PLACE_PRECISIONS.map((p) => Type.Literal(p)),
+  { description: 'exact, street, postal_code, municipality or state' },
+);
+/** The radius a phone reports its fix to be within, in metres (browsers' `coords.accuracy`). */
+export const AccuracyMetres = Type.Number({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: "The phone's reported accuracy: the radius around the point, in metres",
+});
+
+/** An agent's correction of the case's place (the console's draggable pin). */
+export const PlaceBody = Type.Object(
+  {
+    lat: Latitude,
+    lng: Longitude,
+    address: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 300,
+        description: 'The address as it now reads; absent, the case keeps its address',
+      }),
+    ),
+    accuracyM: Type.Optional(AccuracyMetres),
+  },
+  { additionalProperties: false },
+);
 
 export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -145,6 +174,13 @@ export const CaseView = Type.Object({
     lng: Type.Number(),
     stateCode: Nullable(Type.String()),
     country: Type.String(),
+    precision: Type.Union([PlacePrecision, Type.Null()], {
+      description:
+        'How near the point is known to be, finest first: exact, street, postal_code, municipality, state. Null: as the request gave it (coordinates whose precision nobody stated)',
+    }),
+    accuracyM: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'The accuracy a phone reported for the point: its radius, in metres',
+    }),
   }),
   description: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
@@ -283,3 +319,58 @@ export const SlaTargetBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+// --- Location links ("Comparte tu ubicación") ------------------------------------------------
+
+export const LocationLinkBody = Type.Object(
+  {
+    phone: Type.Optional(
+      Type.String({
+        minLength: 10,
+        maxLength: 20,
+        examples: ['33 1234 5678'],
+        description:
+          "Where to text the link: a 10-digit Mexican number (+52 and spacing allowed). Absent: the titular's phone. Whoever is calling may be someone else",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const LocationLinkCreated = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  url: Type.String({ description: 'The one-time page; read it aloud or copy it when no SMS goes' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  phone: Type.String({ description: 'Where it is texted (E.164)', examples: ['+523312345678'] }),
+  sms: Type.Object({
+    delivery: Type.Union(
+      [Type.Literal('will_send'), Type.Literal('not_configured'), Type.Literal('undeliverable')],
+      {
+        description:
+          '`will_send`: SMS goes out from this process; `not_configured`: no SMS channel here (the message is kept); `undeliverable`: the carrier refused this number before',
+      },
+    ),
+  }),
+});
+
+export const LocationLinkParams = Type.Object({
+  token: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$', description: 'The token in the link, as texted' }),
+});
+
+export const LocationLinkStatus = Type.Object({
+  status: Type.Union([Type.Literal('open'), Type.Literal('used'), Type.Literal('expired')], {
+    description: '`expired` also when a newer link replaced it or the case is closed',
+  }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+export const SharedLocationBody = Type.Object(
+  {
+    lat: Latitude,
+    lng: Longitude,
+    accuracyM: AccuracyMetres,
+  },
+  { additionalProperties: false },
+);
+
+export const SharedLocationAnswer = Type.Object({ status: Type.Literal('used') });

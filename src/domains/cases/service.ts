@@ -12,6 +12,7 @@ import './errors.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
 import { type CaseState, isCancellable } from './lifecycle.ts';
 import { refusalReason } from './messages.ts';
+import { precisionOfAccuracy } from './place.ts';
 import type { CaseRow, CasesRepository } from './repository.ts';
 import { type CaseInput, newCaseRow } from './request.ts';
 import { type CaseView, presentEvent } from './views.ts';
@@ -187,6 +188,36 @@ export class CasesService {
         en: reason,
       });
       await this.kernel.auditAction(tx, actor, 'case.cancel', caseId);
+      return this.kernel.viewAfter(tx, caseId, isStaff(actor.principal));
+    });
+  }
+
+  /**
+   * An agent corrects the case's place (the console's pin, dragged to where the person is). The
+   * point is what the agent placed: `exact`, unless a reported accuracy says it is coarser.
+   */
+  async movePlace(
+    actor: Actor,
+    caseId: string,
+    input: { lat: number; lng: number; address?: string | undefined; accuracyM?: number | undefined },
+  ): Promise<CaseView> {
+    return this.db.transaction(async (tx) => {
+      const kase = await this.kernel.lock(tx, caseId);
+      await this.kernel.authorize(tx, actor, kase);
+      const accuracyM = input.accuracyM === undefined ? null : Math.ceil(input.accuracyM);
+      await this.kernel.movePlace(
+        tx,
+        actor,
+        caseId,
+        {
+          lat: input.lat,
+          lng: input.lng,
+          address: input.address,
+          precision: accuracyM === null ? 'exact' : precisionOfAccuracy(accuracyM),
+          accuracyM,
+        },
+        'agent',
+      );
       return this.kernel.viewAfter(tx, caseId, isStaff(actor.principal));
     });
   }

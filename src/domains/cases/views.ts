@@ -1,6 +1,7 @@
 import type { ProviderRow } from '../dispatch/repository.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import { type CaseState, STATE_LABELS } from './lifecycle.ts';
+import type { PlacePrecision } from './place.ts';
 import type { CaseEventRow, CaseRow } from './repository.ts';
 
 /** What each timeline event says to the customer and the agent. */
@@ -45,6 +46,7 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   taken: { es: 'Un profesional tomó tu solicitud', en: 'A professional took your request' },
   document_added: { es: 'Documento agregado a la reclamación', en: 'Document added to the claim' },
   approved: { es: 'Reembolso aprobado', en: 'Reimbursement approved' },
+  place_updated: { es: 'Ubicación actualizada', en: 'Location updated' },
 };
 
 export interface CaseEventView {
@@ -103,7 +105,7 @@ export interface CaseView {
   membershipId: string;
   person: { id: string; name: string };
   serviceCode: string;
-  place: { address: string; lat: number; lng: number; stateCode: string | null; country: string };
+  place: CasePlaceView;
   description: string;
   details: Record<string, unknown>;
   decision: Decision;
@@ -137,6 +139,19 @@ export interface CaseView {
   appointment?: AppointmentView;
   claim?: ClaimView;
   offers?: OfferView[];
+}
+
+/** Where help is needed, and how near the point is known to be. */
+export interface CasePlaceView {
+  address: string;
+  lat: number;
+  lng: number;
+  stateCode: string | null;
+  country: string;
+  /** `exact` … `state`; null: as the request gave it, precision not stated. */
+  precision: PlacePrecision | null;
+  /** The radius a phone reported for the point, in metres. */
+  accuracyM: number | null;
 }
 
 /** What the kinds of help add to the case's view (each module fills its own). */
@@ -222,7 +237,15 @@ export function presentCase(
     membershipId: c.membershipId,
     person: { id: c.personId, name: c.personName },
     serviceCode: c.serviceCode,
-    place: { address: c.addressText, lat: c.lat, lng: c.lng, stateCode: c.stateCode, country: c.country },
+    place: {
+      address: c.addressText,
+      lat: c.lat,
+      lng: c.lng,
+      stateCode: c.stateCode,
+      country: c.country,
+      precision: c.placePrecision as PlacePrecision | null,
+      accuracyM: c.placeAccuracyM,
+    },
     description: c.description,
     details: c.details as Record<string, unknown>,
     decision: c.decision as Decision,

@@ -35,6 +35,9 @@ const money = (centavos: number) => formatMoney(centavos);
  * it (`Envío de grúa` → `envío de grúa`; `Land ambulance in Mexico` keeps its `Mexico`).
  */
 const service = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+/** `14:35`, Mexico City. */
+const clockTime = (instant: Date) => DateTime.fromJSDate(instant, { zone: MEXICO_CITY }).toFormat('HH:mm');
+
 /** `4.2 km`, one decimal. */
 const km = (distance: number) => `${Math.round(distance * 10) / 10} km`;
 
@@ -44,8 +47,12 @@ const SIGN_OFF: Bilingual = {
 };
 
 interface Template<P> {
-  /** Who reads it: a member (the titular) or a provider's dispatch phone. */
-  audience: 'member' | 'provider';
+  /**
+   * Who reads it: a member (the titular), a provider's dispatch phone, or a caller — whoever is on
+   * the phone about a member's case, at a number the agent was given (no preferences apply to it,
+   * and it carries nothing of the membership).
+   */
+  audience: 'member' | 'provider' | 'caller';
   /** Channels used when the person has not chosen. */
   defaults: ChannelKind[];
   /** About a case under way: sent at once, night or day (quiet hours do not hold it). */
@@ -130,6 +137,11 @@ export interface MessageParams {
     distanceKm?: number;
     expiresAt: Date;
     jobsUrl: string;
+  };
+  location_request: {
+    /** The one-time page that asks the phone for its position. */
+    url: string;
+    expiresAt: Date;
   };
 }
 
@@ -434,6 +446,21 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
         `Libra: nuevo servicio ${p.caseNumber}, ${service(p.serviceName.es)}${p.place ? ` en ${p.place}` : ''}${p.distanceKm !== undefined ? `, a ${km(p.distanceKm)} de tu unidad` : ''}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
       en: (p) =>
         `Libra: new job ${p.caseNumber}, ${service(p.serviceName.en)}${p.place ? ` in ${p.place}` : ''}${p.distanceKm !== undefined ? `, ${km(p.distanceKm)} from your unit` : ''}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
+    },
+  },
+  // Texted to whoever is calling: no case number, no name, no service — the link is all it carries,
+  // and the link itself reveals nothing but whether it is still open. The URL goes last, so no
+  // punctuation after it is taken for part of it.
+  location_request: {
+    audience: 'caller',
+    defaults: ['sms'],
+    live: true,
+    subject: { es: 'Comparte tu ubicación', en: 'Share your location' },
+    body: {
+      es: (p) =>
+        `Asistencia Libra Plus: para enviarte ayuda al lugar exacto, abre este enlace y comparte tu ubicación (caduca a las ${clockTime(p.expiresAt)}): ${p.url}`,
+      en: (p) =>
+        `Asistencia Libra Plus: so we can send help to the exact spot, open this link and share your location (it expires at ${clockTime(p.expiresAt)}): ${p.url}`,
     },
   },
 };

@@ -53,6 +53,10 @@ export class MessageLinks {
   providerJobs(): string {
     return this.at('/proveedor');
   }
+  /** The page where whoever holds a one-time location link shares their position. */
+  location(token: string): string {
+    return this.at(`/ubicacion/${token}`);
+  }
 }
 
 interface Addressing {
@@ -67,6 +71,12 @@ export type MemberMessage<K extends MessageKind> = Addressing & {
   kind: K;
   membershipId: string;
   params: MessageParams[K];
+  /**
+   * An address given for this message instead of the titular's contact (a location link texted to
+   * whoever is calling): it goes on that channel only, to that address, in the member's language.
+   * The address is as the outbox sends it (E.164 for SMS).
+   */
+  to?: { channel: ChannelKind; address: string };
 };
 
 export type ProviderMessage<K extends MessageKind> = Addressing & {
@@ -125,6 +135,14 @@ export class Notifier {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Withdraws the messages about a subject not sent yet (their subject key starts with `prefix`):
+   * a link replaced or used before its SMS went is not sent afterwards.
+   */
+  async withdraw(executor: Executor, subjectKeyPrefix: string): Promise<void> {
+    await this.repository.withdrawPendingWithSubjectPrefix(executor, subjectKeyPrefix);
+  }
+
   private async record(executor: Executor, rows: (NewNotification & { id: string })[]): Promise<number> {
     const made = await this.repository.insertEach(executor, rows);
     if (made > 0) {
@@ -135,7 +153,11 @@ export class Notifier {
   }
 
   private rows<K extends MessageKind>(
-    message: Addressing & { kind: K; params: MessageParams[K] },
+    message: Addressing & {
+      kind: K;
+      params: MessageParams[K];
+      to?: { channel: ChannelKind; address: string } | undefined;
+    },
     preferences: Preferences,
     recipient: { membershipId: string } | { providerId: string },
   ): (NewNotification & { id: string })[] {
@@ -143,9 +165,11 @@ export class Notifier {
     const body = render(message.kind, message.params);
     const live = CATALOGUE[message.kind].live;
     const at = message.sendAt ?? now;
-    return channelsFor(message.kind, preferences).map((channel) => ({
+    const channels = message.to ? [message.to.channel] : channelsFor(message.kind, preferences);
+    return channels.map((channel) => ({
       id: newId(),
       ...recipient,
+      address: message.to?.address ?? null,
       caseId: message.caseId ?? null,
       kind: message.kind,
       channel,

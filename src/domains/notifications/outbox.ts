@@ -52,6 +52,8 @@ function addressOf(
   members: Map<string, { email: string; phone: string }>,
   providers: Map<string, string>,
 ): string | null {
+  // An address given for this message (a number an agent was told) goes before the contacts.
+  if (row.address) return row.address;
   const contact = row.membershipId ? members.get(row.membershipId) : undefined;
   if (row.channel === 'email') {
     const email = contact?.email?.trim().toLowerCase();

@@ -192,6 +192,14 @@ export class NotificationsRepository {
       .orderBy(asc(notifications.createdAt), asc(notifications.id));
   }
 
+  /** Withdraws the messages not sent yet whose subject key starts with `prefix`. */
+  async withdrawPendingWithSubjectPrefix(executor: Executor, prefix: string): Promise<void> {
+    await executor
+      .update(notifications)
+      .set({ status: 'cancelled' })
+      .where(and(like(notifications.subjectKey, `${prefix}%`), inArray(notifications.status, UNSENT)));
+  }
+
   /** Withdraws the membership's messages of these kinds not sent yet. */
   async withdrawPending(executor: Executor, membershipId: string, kinds: string[]): Promise<void> {
     await executor

@@ -270,6 +270,21 @@ export class NotificationsService {
     };
   }
 
+  /**
+   * What will become of a message written now to this address on this channel (an address given
+   * for one message, not a member's contact): sent, not configured here, or refused before.
+   */
+  async forecastTo(
+    executor: Executor,
+    channel: ChannelKind,
+    address: string,
+  ): Promise<'will_send' | 'not_configured' | 'undeliverable'> {
+    if (!this.channels.configured().includes(channel)) return 'not_configured';
+    return (await this.repository.isUndeliverable(executor, channel, address))
+      ? 'undeliverable'
+      : 'will_send';
+  }
+
   /** The member's email and mobile as messages go to them, each with whether it takes messages. */
   private async addressesOf(executor: Executor, membershipId: string): Promise<AddressStateType[]> {
     const contact = (await this.repository.contactsOf(executor, [membershipId])).get(membershipId);

@@ -36,6 +36,7 @@ const EVENT_TYPES = [
   'approved',
   'paid',
   'rejected',
+  'place_updated',
 ] as const;
 
 /** Reading the whole case again after a burst of events: once, shortly after the last. */

@@ -53,6 +53,12 @@ export function formatDateTime(iso: string, lang: 'es' | 'en'): string {
   return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year}, ${two(c.hour)}:${two(c.minute)}`;
 }
 
+/** `14:35` (Mexico City time), from an ISO instant. */
+export function formatTime(iso: string): string {
+  const c = inMexicoCity(new Date(iso));
+  return `${two(c.hour)}:${two(c.minute)}`;
+}
+
 /** `25 nov 2026`, from a calendar date (`2026-11-25`) or an ISO instant (its Mexico City day). */
 export function formatDate(value: string, lang: 'es' | 'en'): string {
   const calendar = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

@@ -7,6 +7,7 @@
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
+import * as location from './areas/location.ts';
 import * as notices from './areas/notices.ts';
 import * as portal from './areas/portal.ts';
 
@@ -123,6 +124,7 @@ export const es = {
   ...assistance.es,
   ...legal.es,
   ...notices.es,
+  ...location.es,
 };
 
 export type MessageKey = keyof typeof es;
@@ -239,6 +241,7 @@ export const en: Messages = {
   ...assistance.en,
   ...legal.en,
   ...notices.en,
+  ...location.en,
 };
 
 export const catalogues = { es, en } as const;

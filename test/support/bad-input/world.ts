@@ -117,10 +117,19 @@ export async function buildWorld(): Promise<World> {
     }),
   );
   await t.services.outbox.drain();
+  // A location link of the tow, for the public link routes (asked by the agent).
+  const linkAnswer = await t.app.inject({
+    method: 'POST',
+    url: `/v1/cases/${offered.id}/location-links`,
+    headers: agent.write,
+    payload: {},
+  });
+  const linkToken = String(linkAnswer.json().url).split('/').at(-1);
   const throwaway = await createUser(t, 'agent');
   const key = await createApiKey(t, 'metrics', ['metrics:read']);
   const stranger = await signIn(t, await createUser(t, 'customer'));
-  if (!offer || !charge || !messageId) throw new Error('the world lacks an offer, a charge or a message');
+  if (!offer || !charge || !messageId || !linkToken)
+    throw new Error('the world lacks an offer, a charge, a message or a location link');
 
   const cardToken = await tokenize(t);
   const contract = contractBody(cardToken, { account: { password: 'mi contraseña segura' } });
@@ -179,6 +188,14 @@ export async function buildWorld(): Promise<World> {
       quoteCentavos: 50_000,
     },
     'POST /v1/cases/{id}/status': { status: 'en_route', note: 'Saliendo' },
+    'POST /v1/cases/{id}/location-links': { phone: '33 1234 5678' },
+    'POST /v1/location-links/{token}': { lat: 20.6736, lng: -103.344, accuracyM: 25 },
+    'PUT /v1/cases/{id}/place': {
+      lat: 19.4342,
+      lng: -99.1386,
+      address: 'Madero 1, Centro, CDMX',
+      accuracyM: 20,
+    },
     'POST /v1/provider/slots': {
       serviceCode: 'specialist-consultation',
       startsAt: '2027-01-10T16:00:00Z',
@@ -252,6 +269,7 @@ export async function buildWorld(): Promise<World> {
     plans: 'libra-plus',
     'sla-targets': 'tow-truck',
     'postal-codes': '03940',
+    'location-links': linkToken,
   };
 
   const tables = await rows<{ name: string }>(

@@ -9,7 +9,8 @@ import { stateName } from '../agent/words.ts';
 
 /** The case as the agent reads it on the board: who, where (with the point), what, and the SLA's clocks. */
 export function CaseFacts({ kase }: { kase: Case }) {
-  const { t, tc } = useStaffI18n();
+  const { t, tc, tOr } = useStaffI18n();
+  const { precision, accuracyM } = kase.place;
   const details = caseDetails(kase);
   const vehicle = vehicleText(details);
   const late = (clock: 'dispatch' | 'arrival') => kase.sla.breached.includes(clock);
@@ -39,6 +40,10 @@ export function CaseFacts({ kase }: { kase: Case }) {
               {kase.place.stateCode && <>, {stateName(kase.place.stateCode, tc)}</>}
               <span className="agent-sub mono">
                 {kase.place.lat.toFixed(5)}, {kase.place.lng.toFixed(5)}
+              </span>
+              <span className="agent-sub" data-testid="place-precision">
+                {tOr(`agent.place.precision.${precision ?? 'unknown'}`, precision ?? '')}
+                {accuracyM !== null && ` · ${t('agent.place.accuracy', { metres: accuracyM })}`}
               </span>
             </>
           ),

@@ -38,6 +38,7 @@ import { Candidates } from '../dispatch/Candidates.tsx';
 import { CancelCaseDialog, ExcessDialog } from '../dispatch/CaseDialogs.tsx';
 import { CaseFacts } from '../dispatch/CaseFacts.tsx';
 import { DispatchNow } from '../dispatch/DispatchNow.tsx';
+import { LocationLinkDialog } from '../dispatch/LocationLinkDialog.tsx';
 
 /**
  * `/console/casos/:caseId`: the dispatch board. The case (number, member, service, place, state),
@@ -89,7 +90,11 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
   const isDispatch = kase.fulfilment === 'dispatch';
   const candidates = useCandidates(kase.id, isDispatch && user?.role !== 'finance');
   const [dialog, setDialog] = useState<
-    { kind: 'assign'; candidate?: Candidate } | { kind: 'cancel' } | { kind: 'excess' } | null
+    | { kind: 'assign'; candidate?: Candidate }
+    | { kind: 'cancel' }
+    | { kind: 'excess' }
+    | { kind: 'location' }
+    | null
   >(null);
 
   // Each new event may change who can go (an offer declined, a provider busy): read them again.
@@ -106,6 +111,8 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
   const canAssign = mayDispatch && isDispatch && kase.state === 'requested';
   const canCancel = mayDispatch && isCancellable(kase.state);
   const excessPending = mayDispatch && kase.state === 'awaiting_excess_acceptance';
+  // The caller's phone can set the place of any open case (closed ones keep theirs).
+  const canAskLocation = mayDispatch && open;
   const firstAble = candidates.data?.data.find((c) => c.canTake);
   // The platform's clock against this browser's, from the last list (unknown until it comes).
   const clockOffsetMs = candidates.data
@@ -160,6 +167,11 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
           {excessPending && (
             <Button onClick={() => setDialog({ kind: 'excess' })} aria-keyshortcuts="E">
               {t('agent.case.excess')} <Kbd>E</Kbd>
+            </Button>
+          )}
+          {canAskLocation && (
+            <Button variant="secondary" onClick={() => setDialog({ kind: 'location' })}>
+              {t('agent.case.askLocation')}
             </Button>
           )}
           {canCancel && (
@@ -223,7 +235,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
         <Timeline
           label={t('agent.case.timeline')}
           actorLabel={t('agent.case.actor')}
-          items={(kase.timeline ?? []).map((e) => timelineItem(e, t, lang, names))}
+          items={(kase.timeline ?? []).map((e) => timelineItem(e, t, tOr, lang, names))}
         />
       </section>
 
@@ -274,6 +286,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
         onClose={() => setDialog(null)}
         onDone={refresh}
       />
+      <LocationLinkDialog open={dialog?.kind === 'location'} kase={kase} onClose={() => setDialog(null)} />
     </article>
   );
 }
@@ -281,6 +294,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
 function timelineItem(
   e: CaseEvent,
   t: StaffTranslate,
+  tOr: (key: string, fallback: string) => string,
   lang: 'es' | 'en',
   names: Map<string, string>,
 ): TimelineItem {
@@ -290,8 +304,16 @@ function timelineItem(
     distanceKm?: number;
     etaMinutes?: number;
     quoteCentavos?: number;
+    source?: string;
+    precision?: string;
+    accuracyM?: number | null;
   };
   const parts: string[] = [];
+  if (e.type === 'place_updated') {
+    parts.push(tOr(`agent.place.source.${data.source}`, data.source ?? ''));
+    parts.push(tOr(`agent.place.precision.${data.precision}`, data.precision ?? ''));
+    if (typeof data.accuracyM === 'number') parts.push(t('agent.place.accuracy', { metres: data.accuracyM }));
+  }
   const provider = data.providerName ?? (data.providerId ? names.get(data.providerId) : undefined);
   if (provider) parts.push(provider);
   if (typeof data.distanceKm === 'number') parts.push(km(data.distanceKm));

@@ -42,6 +42,7 @@ export const es = {
   'notices.kind.complaint_resolution': 'Resolución de tu queja',
   'notices.kind.cancellation_confirmation': 'Confirmación de cancelación',
   'notices.kind.refund_issued': 'Reembolso a tu tarjeta',
+  'notices.kind.location_request': 'Enlace para compartir tu ubicación',
   'notices.messages.heading': 'Mensajes',
   'notices.messages.intro':
     'Lo que te hemos escrito y si salió. Si un mensaje no se envió, aquí tienes su texto.',
@@ -104,6 +105,7 @@ export const en: Record<keyof typeof es, string> = {
   'notices.kind.complaint_resolution': 'Your complaint resolution',
   'notices.kind.cancellation_confirmation': 'Cancellation confirmation',
   'notices.kind.refund_issued': 'Refund to your card',
+  'notices.kind.location_request': 'Link to share your location',
   'notices.messages.heading': 'Messages',
   'notices.messages.intro':
     'What we have written to you and whether it went. If a message was not sent, its text is here.',

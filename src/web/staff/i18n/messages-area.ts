@@ -71,6 +71,7 @@ export const es = {
   'messages.kind.cancellation_confirmation': 'Confirmación de cancelación',
   'messages.kind.refund_issued': 'Reembolso emitido',
   'messages.kind.provider_offer': 'Oferta al proveedor',
+  'messages.kind.location_request': 'Enlace de ubicación',
 };
 
 export const en: Record<keyof typeof es, string> = {
@@ -141,4 +142,5 @@ export const en: Record<keyof typeof es, string> = {
   'messages.kind.cancellation_confirmation': 'Cancellation confirmation',
   'messages.kind.refund_issued': 'Refund issued',
   'messages.kind.provider_offer': 'Offer to the provider',
+  'messages.kind.location_request': 'Location link',
 };
