@@ -47,6 +47,8 @@ const SHARED_WITH_WEB: { matches: (file: string) => boolean; name: string; code:
     code: false,
   },
   { name: 'src/platform/principal.ts', matches: (f) => f === 'src/platform/principal.ts', code: true },
+  // ETAs read the same on every screen as in the server's messages ("1 h 40 min", issue 22).
+  { name: 'src/lib/duration.ts', matches: (f) => f === 'src/lib/duration.ts', code: true },
   {
     name: 'src/domains/complaints/lifecycle.ts',
     matches: (f) => f === 'src/domains/complaints/lifecycle.ts',

@@ -189,9 +189,13 @@ export const es = {
 
   'assistance.provider.heading': 'Tu proveedor',
   'assistance.provider.phone': 'Teléfono:',
-  'assistance.provider.eta': 'Llega en ~{minutes} min',
+  'assistance.provider.eta': 'Llega en ~{minutes}',
   'assistance.provider.arriving': 'Está por llegar',
-  'assistance.provider.distance': 'a {km} km',
+  'assistance.provider.distance': 'a {km}',
+  'assistance.place.approx.postal_code': 'aprox. · ubicación aproximada: C.P. {postalCode}',
+  'assistance.place.approx.municipality': 'aprox. · ubicación aproximada: municipio de {municipality}',
+  'assistance.place.approx.state': 'aprox. · ubicación aproximada: en {state}',
+  'assistance.place.approx.area': 'aprox. · ubicación aproximada',
   'assistance.provider.onSite': 'Ya está contigo.',
 
   'assistance.excess.heading': 'Acepta el excedente para enviar la grúa',
@@ -543,9 +547,13 @@ export const en: Record<keyof typeof es, string> = {
 
   'assistance.provider.heading': 'Your provider',
   'assistance.provider.phone': 'Phone:',
-  'assistance.provider.eta': 'Arrives in ~{minutes} min',
+  'assistance.provider.eta': 'Arrives in ~{minutes}',
   'assistance.provider.arriving': 'Arriving now',
-  'assistance.provider.distance': '{km} km away',
+  'assistance.provider.distance': '{km} away',
+  'assistance.place.approx.postal_code': 'approx. · approximate location: postal code {postalCode}',
+  'assistance.place.approx.municipality': 'approx. · approximate location: municipality of {municipality}',
+  'assistance.place.approx.state': 'approx. · approximate location: in {state}',
+  'assistance.place.approx.area': 'approx. · approximate location',
   'assistance.provider.onSite': 'They are with you.',
 
   'assistance.excess.heading': 'Accept the excess to send the tow truck',
