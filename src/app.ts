@@ -326,6 +326,13 @@ export function buildServices(
   // The case kernel and the kinds of help plugged into it; dispatch is handed jobs, and asks the
   // kernel how many each provider holds.
   const casesRepository = new CasesRepository();
+  // The bundled data is read on first use, not here: a start never waits for it.
+  const offlineGeocoder = new OfflineGeocoder();
+  const geocoder: Geocoder = options.geocoderUrl
+    ? new FallbackGeocoder(new NominatimGeocoder(options.geocoderUrl), offlineGeocoder)
+    : offlineGeocoder;
+  // Ranking and ETAs use the routing port: a self-hosted router, or the road estimate.
+  const routing: Router = options.routingUrl ? new OsrmRouter(options.routingUrl) : new EstimateRouter();
   const dispatch: DispatchService = new DispatchService(
     db,
     new DispatchRepository(),
@@ -334,6 +341,7 @@ export function buildServices(
     clock,
     options.offerTimeoutSeconds,
     { activeJobs: (executor, providerIds) => kernel.activeJobs(executor, providerIds) },
+    routing,
   );
   const kernel: CaseKernel = new CaseKernel(
     casesRepository,
@@ -359,6 +367,7 @@ export function buildServices(
     audit,
     idempotency,
     clock,
+    geocoder,
   );
   const locationLinks = new LocationLinksService(
     db,
@@ -425,12 +434,6 @@ export function buildServices(
   complaints.registerJobs(jobs);
   outbox.registerJobs(jobs);
   for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));
-  // The bundled data is read on first use, not here: a start never waits for it.
-  const offlineGeocoder = new OfflineGeocoder();
-  const geocoder: Geocoder = options.geocoderUrl
-    ? new FallbackGeocoder(new NominatimGeocoder(options.geocoderUrl), offlineGeocoder)
-    : offlineGeocoder;
-  const routing: Router = options.routingUrl ? new OsrmRouter(options.routingUrl) : new EstimateRouter();
   return {
     notifier,
     notifications: notificationsService,

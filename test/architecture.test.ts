@@ -49,6 +49,8 @@ const SHARED_WITH_WEB: { matches: (file: string) => boolean; name: string; code:
   { name: 'src/platform/principal.ts', matches: (f) => f === 'src/platform/principal.ts', code: true },
   // The shape of GET /v1/web-config (the map's style), read by src/web/web-config.ts.
   { name: 'src/platform/web-config.ts', matches: (f) => f === 'src/platform/web-config.ts', code: false },
+  // ETAs read the same on every screen as in the server's messages ("1 h 40 min", issue 22).
+  { name: 'src/lib/duration.ts', matches: (f) => f === 'src/lib/duration.ts', code: true },
   {
     name: 'src/domains/complaints/lifecycle.ts',
     matches: (f) => f === 'src/domains/complaints/lifecycle.ts',

@@ -102,7 +102,19 @@ describe('console: the agent on a call', () => {
     await page.waitForURL(`**/console/miembros/${membershipId}/asistencia`);
     await h1(page, 'Nueva asistencia');
     await page.getByLabel('Servicio', { exact: true }).selectOption('tow-truck');
-    await page.getByLabel('Dirección', { exact: true }).fill('Av. 20 de Noviembre 82, Centro, CDMX');
+    // The address as the caller says it: postal code first, its colonia from the list, street and number.
+    await page.getByLabel('Código postal', { exact: true }).fill('06000');
+    const colonia = page.getByLabel('Colonia', { exact: true });
+    await colonia.locator('option', { hasText: 'Centro (Área 1)' }).waitFor({ state: 'attached' });
+    await colonia.selectOption('Centro (Área 1)');
+    await page.getByLabel('Calle', { exact: true }).fill('Av. 20 de Noviembre');
+    await page.getByLabel('Número', { exact: true }).fill('82');
+    // The bundled data knows 06000 only to its municipality (docs/places-data.md), and says so.
+    await page
+      .getByTestId('address-precision')
+      .getByText('Ubicación aproximada: municipio de Cuauhtémoc')
+      .waitFor();
+    await page.getByText('Códigos postales: GeoNames (geonames.org), CC BY 4.0').waitFor();
     await page.getByLabel('Estado', { exact: true }).selectOption('CMX');
     await page.getByLabel('Cotización del servicio (MXN)').fill('1,450.00');
     await page.getByLabel('Marca').fill('Mazda');
@@ -115,19 +127,24 @@ describe('console: the agent on a call', () => {
     expect(await answer.textContent()).toContain('$1,000.00');
     await page.getByRole('button', { name: 'Abrir caso' }).click();
 
-    // The dispatch board: the offer went to the nearest provider, with distance and ETA.
+    // The dispatch board: the offer went to the nearest provider, with distance and ETA — the
+    // place is known to its municipality only, so it says "aprox." and the distance is to 5 km.
     await page.waitForURL('**/console/casos/*');
     await h1(page, /^Caso LP-/);
+    await page
+      .getByTestId('place-approx')
+      .getByText('aprox. · ubicación aproximada: municipio de Cuauhtémoc')
+      .waitFor();
     const now = page.getByTestId('dispatch-now');
     await now.getByText('Grúas Norte Cercanas').waitFor();
-    expect(await now.textContent()).toMatch(/a 1\.0 km/);
+    expect(await now.textContent()).toMatch(/a ~5 km · llegaría en ~\d+ min/);
     await now.getByText(/La oferta vence en \d:\d\d/).waitFor();
     const candidates = page.getByTestId('candidates');
     await candidates.getByRole('row').filter({ hasText: 'Grúas del Sur Lejanas' }).waitFor();
     expect(await candidates.getByRole('row').nth(1).textContent()).toContain('Grúas Norte Cercanas');
     expect(await candidates.getByRole('row').nth(1).textContent()).toContain('Esperando respuesta');
     const timeline = page.getByRole('list', { name: 'Lo que ha pasado' });
-    await timeline.getByText(/Grúas Norte Cercanas · 1\.0 km/).waitFor();
+    await timeline.getByText(/Grúas Norte Cercanas · ~5 km/).waitFor();
     expect(failures).toEqual([]);
   });
 

@@ -1,6 +1,16 @@
 import { type CodesOf, defineErrors } from '../../lib/errors.ts';
 
 export const CaseErrors = defineErrors({
+  /**
+   * A request's address without coordinates could not be placed; `reason` is the geocoder's code
+   * (UNKNOWN_POSTAL_CODE, POSTAL_CODE_NOT_IN_STATE, UNKNOWN_STATE, NOT_FOUND, NOTHING_TO_PLACE) and
+   * `detail` says why in the reader's language. Nothing is written.
+   */
+  PLACE_NOT_FOUND: {
+    status: 422,
+    es: 'No pudimos ubicar la dirección del servicio.',
+    en: 'We could not place the address of the service.',
+  },
   /** No such case, or not one the caller may see. */
   CASE_NOT_FOUND: {
     status: 404,

@@ -61,6 +61,7 @@ function casesServiceOn(kernel: CaseKernel, repository: CasesRepository) {
     s.audit,
     new IdempotencyService(new IdempotencyRepository(), t.clock),
     t.clock,
+    s.geocoder,
   );
 }
 

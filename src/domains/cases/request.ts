@@ -3,6 +3,7 @@ import type { Actor } from '../../platform/principal.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { CaseState } from './lifecycle.ts';
+import type { PlacePrecision } from './place.ts';
 import type { CaseRow } from './repository.ts';
 
 /** What a request may say beyond the place and the need; each kind of help reads its own part. */
@@ -23,14 +24,32 @@ export interface CaseInput {
   personId: string;
   serviceCode: string;
   place: {
-    address: string;
-    lat: number;
-    lng: number;
+    address?: string | undefined;
+    street?: string | undefined;
+    number?: string | undefined;
+    colonia?: string | undefined;
+    postalCode?: string | undefined;
+    municipality?: string | undefined;
+    lat?: number | undefined;
+    lng?: number | undefined;
     stateCode?: string | undefined;
     country?: string | undefined;
   };
   description: string;
   details?: CaseDetails | undefined;
+}
+
+/**
+ * Where the case is, once known: the request's own coordinates (precision null — a request's
+ * coordinates say nothing of how they were found), or the geocoder's point with its precision and
+ * the address as the data spells it.
+ */
+export interface ResolvedPlace {
+  address: string;
+  lat: number;
+  lng: number;
+  stateCode: string | null;
+  precision: PlacePrecision | null;
 }
 
 /** Who did something, as the timeline shows it. */
@@ -59,6 +78,7 @@ export function newCaseRow(args: {
   number: string;
   actor: Actor;
   input: CaseInput;
+  place: ResolvedPlace;
   fulfilment: Fulfilment;
   decision: Decision;
   personName: string | null;
@@ -82,13 +102,12 @@ export function newCaseRow(args: {
     approvedCentavos: null,
     payoutReference: null,
     state,
-    addressText: input.place.address.trim(),
-    lat: input.place.lat,
-    lng: input.place.lng,
-    // As given: a request's coordinates say nothing of how they were found (decisions).
-    placePrecision: null,
+    addressText: args.place.address,
+    lat: args.place.lat,
+    lng: args.place.lng,
+    placePrecision: args.place.precision,
     placeAccuracyM: null,
-    stateCode: input.place.stateCode?.toUpperCase() ?? null,
+    stateCode: args.place.stateCode,
     country: (input.place.country ?? 'MX').toUpperCase(),
     description: input.description.trim(),
     details: input.details ?? {},

@@ -37,6 +37,78 @@ export const PlaceBody = Type.Object(
   { additionalProperties: false },
 );
 
+const AddressPart = (maxLength: number, example: string) =>
+  Type.String({ minLength: 1, maxLength, examples: [example] });
+
+/**
+ * Where help is needed, as a request gives it: the point (`lat` and `lng`, with the `address` as
+ * it reads), or an address alone — its text and/or its parts — which the geocoder places before the
+ * case is opened (or the request is refused with PLACE_NOT_FOUND and the reason). Combinations are
+ * checked by `placeProblems` below: both coordinates or neither; with coordinates, the address
+ * text; without them, something to place (the address text, a postal code, a municipality or a
+ * state).
+ */
+export const RequestPlace = Type.Object(
+  {
+    address: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 300,
+        examples: ['Periférico Sur 4121, km 12, Tlalpan'],
+        description: 'The address as it reads; required with coordinates',
+      }),
+    ),
+    street: Type.Optional(AddressPart(120, 'Av. Insurgentes Sur')),
+    number: Type.Optional(AddressPart(20, '1602')),
+    colonia: Type.Optional(AddressPart(120, 'Crédito Constructor')),
+    postalCode: Type.Optional(Type.String({ pattern: '^[0-9]{5}$', examples: ['03940'] })),
+    municipality: Type.Optional(AddressPart(120, 'Benito Juárez')),
+    lat: Type.Optional(Latitude),
+    lng: Type.Optional(Longitude),
+    stateCode: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z]{3}$',
+        description: 'ISO 3166-2:MX code without `MX-`, e.g. CMX',
+      }),
+    ),
+    country: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2; MX if absent' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What is wrong with a request's place beyond its fields' own shapes: `{ field, message }` each. */
+export function placeProblems(place: {
+  address?: string | undefined;
+  postalCode?: string | undefined;
+  municipality?: string | undefined;
+  stateCode?: string | undefined;
+  lat?: number | undefined;
+  lng?: number | undefined;
+}): { field: string; message: string }[] {
+  const hasLat = place.lat !== undefined;
+  const hasLng = place.lng !== undefined;
+  if (hasLat !== hasLng)
+    return [{ field: `body/place/${hasLat ? 'lng' : 'lat'}`, message: 'lat and lng go together' }];
+  if (hasLat && place.address === undefined)
+    return [{ field: 'body/place/address', message: 'is required with coordinates' }];
+  if (
+    !hasLat &&
+    place.address === undefined &&
+    place.postalCode === undefined &&
+    place.municipality === undefined &&
+    place.stateCode === undefined
+  )
+    return [
+      {
+        field: 'body/place',
+        message: 'needs coordinates, or an address, postal code, municipality or state to place',
+      },
+    ];
+  return [];
+}
+
 export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const CaseBody = Type.Object(
@@ -47,27 +119,7 @@ export const CaseBody = Type.Object(
       description: '`titular` or a beneficiary id',
     }),
     serviceCode: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', examples: ['tow-truck'] }),
-    place: Type.Object(
-      {
-        address: Type.String({
-          minLength: 3,
-          maxLength: 300,
-          examples: ['Periférico Sur 4121, km 12, Tlalpan'],
-        }),
-        lat: Latitude,
-        lng: Longitude,
-        stateCode: Type.Optional(
-          Type.String({
-            pattern: '^[A-Za-z]{3}$',
-            description: 'ISO 3166-2:MX code without `MX-`, e.g. CMX',
-          }),
-        ),
-        country: Type.Optional(
-          Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2; MX if absent' }),
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    place: RequestPlace,
     description: Type.String({ minLength: 3, maxLength: 2000 }),
     details: Type.Optional(
       Type.Object(

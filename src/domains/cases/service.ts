@@ -9,12 +9,15 @@ import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import './errors.ts';
+import type { Geocoder, NormalisedAddress } from '../places/geocoder.ts';
+import { stateByCode } from '../places/states.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
 import { type CaseState, isCancellable } from './lifecycle.ts';
 import { refusalReason } from './messages.ts';
 import { precisionOfAccuracy } from './place.ts';
 import type { CaseRow, CasesRepository } from './repository.ts';
-import { type CaseInput, newCaseRow } from './request.ts';
+import { type CaseInput, newCaseRow, type ResolvedPlace } from './request.ts';
+import { placeProblems } from './schemas.ts';
 import { type CaseView, presentEvent } from './views.ts';
 
 export type { CaseInput } from './request.ts';
@@ -35,7 +38,48 @@ export class CasesService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
+    private readonly geocoder: Geocoder,
   ) {}
+
+  /**
+   * The request's place as a point. Coordinates given: kept as given. None: the geocoder places
+   * the address (before any transaction: it may be a network call), or the request is refused with
+   * PLACE_NOT_FOUND and the geocoder's reason. There is no fallback point: an address that cannot
+   * be placed is not stored somewhere invented.
+   */
+  async resolvePlace(place: CaseInput['place']): Promise<ResolvedPlace> {
+    const problems = placeProblems(place);
+    if (problems.length > 0) throw new AppError('VALIDATION_FAILED', { errors: problems });
+    if (place.lat !== undefined && place.lng !== undefined) {
+      return {
+        address: (place.address ?? '').trim(),
+        lat: place.lat,
+        lng: place.lng,
+        stateCode: place.stateCode?.toUpperCase() ?? null,
+        precision: null,
+      };
+    }
+    const result = await this.geocoder.geocode({
+      street: place.street,
+      number: place.number,
+      colonia: place.colonia,
+      postalCode: place.postalCode,
+      municipality: place.municipality,
+      state: place.stateCode,
+      text: place.address,
+    });
+    if (!result.found) {
+      const { code, es, en } = result.reason;
+      throw new AppError('PLACE_NOT_FOUND', { localisedDetail: { es, en }, extensions: { reason: code } });
+    }
+    return {
+      address: addressText(result.normalised, place.address),
+      lat: result.point.lat,
+      lng: result.point.lng,
+      stateCode: result.normalised.stateCode,
+      precision: result.precision,
+    };
+  }
 
   /**
    * Opens a case: the eligibility decision is taken and stored; a refused request is kept as
@@ -51,6 +95,7 @@ export class CasesService {
     if (!service) throw new AppError('SERVICE_UNKNOWN', { extensions: { serviceCode: input.serviceCode } });
     const fulfilment = this.kernel.moduleOf(service.fulfilment);
     fulfilment.checkRequest(input.details, this.clock.now());
+    const place = await this.resolvePlace(input.place);
     return this.db.transaction((tx) =>
       this.idempotency.run(
         tx,
@@ -76,6 +121,7 @@ export class CasesService {
             number: await nextHumanNumber(tx, 'LP', now),
             actor,
             input,
+            place,
             fulfilment: fulfilment.kind,
             decision,
             personName,
@@ -256,4 +302,23 @@ export class CasesService {
       return { ...row, updatedAt: row.updatedAt.toISOString() };
     });
   }
+}
+
+/**
+ * The address as the case stores it: the parts as the geocoder understood them ("Av. Patria 1200,
+ * Ciudad Granja, C.P. 45010, Zapopan, Jalisco"); the text as typed when the parts say less.
+ */
+export function addressText(n: NormalisedAddress, typed: string | undefined): string {
+  const street = [n.street, n.number].filter(Boolean).join(' ');
+  const parts = [
+    street,
+    n.colonia,
+    n.postalCode ? `C.P. ${n.postalCode}` : null,
+    n.municipality,
+    n.stateCode ? (stateByCode(n.stateCode)?.name ?? n.stateCode) : null,
+  ].filter((p): p is string => Boolean(p));
+  const composed = parts.join(', ');
+  const text = typed?.trim() ?? n.text ?? '';
+  if (!n.street && text) return text;
+  return composed || text;
 }

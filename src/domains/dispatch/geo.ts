@@ -1,24 +1,31 @@
 /**
- * Distances and arrival estimates. Pure: the dispatch service and its tests share them.
- * Great-circle distance is what we can know without a routing service; road distance in a city is
- * longer, which the average speed below absorbs.
+ * Coverage and arrival estimates. Pure: the dispatch service and its tests share them. Travel
+ * times come from the routing port (`TravelTimes`), never from a straight line at a city speed.
  */
 
 import { distanceKm, type Point } from '../../lib/geo.ts';
 
-/** Average door-to-door speed in Mexican cities, straight-line km per hour (traffic included). */
-export const AVERAGE_SPEED_KMH = 30;
 /** Minutes a unit needs to set out once it accepts. */
 export const SETUP_MINUTES = 5;
 
-/** Minutes on the road for a unit `km` away (straight line), once it has set out. */
-export function travelMinutes(km: number): number {
-  return Math.ceil((km / AVERAGE_SPEED_KMH) * 60);
+/** A unit's trip to a place: road kilometres and minutes on the road (setting out not included). */
+export interface Trip {
+  km: number;
+  minutes: number;
 }
 
-/** Minutes from acceptance to arrival for a unit `km` away: setting out, then the road. */
-export function etaMinutes(km: number): number {
-  return SETUP_MINUTES + travelMinutes(km);
+/**
+ * The travel-time port dispatch ranks with: one trip per origin, in the origins' order, to the
+ * same place. The app hands it the routing port (src/domains/places/routing.ts: a self-hosted
+ * router, or the road estimate), which dispatch never imports.
+ */
+export interface TravelTimes {
+  table(from: readonly Point[], to: Point): Promise<Trip[]>;
+}
+
+/** Minutes from acceptance to arrival for a unit whose trip takes `travel` minutes on the road. */
+export function etaMinutes(travel: number): number {
+  return SETUP_MINUTES + Math.max(0, Math.ceil(travel));
 }
 
 export type Coverage =

@@ -7,7 +7,7 @@ import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
 import { distanceKm, type Point } from '../../lib/geo.ts';
-import { type Coverage, covers, etaMinutes, MEXICAN_STATES } from './geo.ts';
+import { type Coverage, covers, etaMinutes, MEXICAN_STATES, type TravelTimes } from './geo.ts';
 import type { DispatchRepository, OfferRow, ProviderRow } from './repository.ts';
 
 export const OFFER_EXPIRY_QUEUE = 'dispatch-offer-expiry';
@@ -100,8 +100,8 @@ export interface CandidateView {
 }
 
 /**
- * The provider network and the offers made to it. Choosing who goes is `rank()`: the nearest
- * available provider that gives the service, covers the place and has room for one more job.
+ * The provider network and the offers made to it. Choosing who goes is `rank()`: the soonest to
+ * arrive (road time from the routing port, then straight distance) of the available providers that gives the service, covers the place and has room for one more job.
  */
 export class DispatchService {
   constructor(
@@ -112,7 +112,29 @@ export class DispatchService {
     private readonly clock: Clock,
     private readonly offerTimeoutSeconds: number,
     private readonly load: ProviderLoad,
+    private readonly travel: TravelTimes,
   ) {}
+
+  /**
+   * Distance and ETA from each provider's unit to the place, in one call to the routing port
+   * (a router's table, or the estimate). The distance shown is the straight line, rounded to
+   * 10 m (the screens round it further to the place's precision); the ETA is setting out plus the
+   * road time.
+   */
+  private async trips(
+    providers: readonly ProviderRow[],
+    place: Point,
+  ): Promise<{ km: number; eta: number }[]> {
+    if (providers.length === 0) return [];
+    const trips = await this.travel.table(
+      providers.map((p) => ({ lat: p.lat, lng: p.lng })),
+      { lat: place.lat, lng: place.lng },
+    );
+    return providers.map((p, i) => ({
+      km: Math.round(distanceKm(p, place) * 100) / 100,
+      eta: etaMinutes(trips[i]?.minutes ?? 0),
+    }));
+  }
 
   private checkInput(input: ProviderInput): void {
     const c = input.coverage;
@@ -223,7 +245,7 @@ export class DispatchService {
   }
 
   /**
-   * Providers that could take the job now, nearest first: available, giving the service, covering
+   * Providers that could take the job now, soonest to arrive first: available, giving the service, covering
    * the place, with room for another job, and not asked about this job before.
    */
   async rank(executor: Executor, job: DispatchJob): Promise<Candidate[]> {
@@ -233,13 +255,20 @@ export class DispatchService {
       found.map((p) => p.id),
     );
     const place = job.place;
-    return found
-      .filter((p) => covers(coverageOf(p), place) && (jobs.get(p.id) ?? 0) < p.capacity)
-      .map((p) => {
-        const km = distanceKm(p, place);
-        return { provider: p, distanceKm: Math.round(km * 100) / 100, etaMinutes: etaMinutes(km) };
-      })
-      .sort((a, b) => a.distanceKm - b.distanceKm || a.provider.name.localeCompare(b.provider.name));
+    const able = found.filter((p) => covers(coverageOf(p), place) && (jobs.get(p.id) ?? 0) < p.capacity);
+    const trips = await this.trips(able, place);
+    return able
+      .map((p, i) => ({
+        provider: p,
+        distanceKm: trips[i]?.km ?? 0,
+        etaMinutes: trips[i]?.eta ?? etaMinutes(0),
+      }))
+      .sort(
+        (a, b) =>
+          a.etaMinutes - b.etaMinutes ||
+          a.distanceKm - b.distanceKm ||
+          a.provider.name.localeCompare(b.provider.name),
+      );
   }
 
   /**
@@ -255,9 +284,9 @@ export class DispatchService {
       found.map((p) => p.id),
     );
     const place = job.place;
+    const trips = await this.trips(found, place);
     return found
-      .map((p) => {
-        const km = distanceKm(p, place);
+      .map((p, i) => {
         const active = jobs.get(p.id) ?? 0;
         const inCoverage = covers(coverageOf(p), place);
         const hasRoom = active < p.capacity;
@@ -265,8 +294,8 @@ export class DispatchService {
           providerId: p.id,
           name: p.name,
           phone: p.phone,
-          distanceKm: Math.round(km * 100) / 100,
-          etaMinutes: etaMinutes(km),
+          distanceKm: trips[i]?.km ?? 0,
+          etaMinutes: trips[i]?.eta ?? etaMinutes(0),
           covers: inCoverage,
           available: p.available,
           activeJobs: active,
@@ -277,6 +306,7 @@ export class DispatchService {
       .sort(
         (a, b) =>
           Number(b.canTake) - Number(a.canTake) ||
+          a.etaMinutes - b.etaMinutes ||
           a.distanceKm - b.distanceKm ||
           a.name.localeCompare(b.name),
       );
@@ -330,8 +360,14 @@ export class DispatchService {
       throw new AppError('PROVIDER_CANNOT_SERVE');
     const jobs = await this.load.activeJobs(executor, [providerId]);
     if (!p.available || (jobs.get(providerId) ?? 0) >= p.capacity) throw new AppError('PROVIDER_UNAVAILABLE');
-    const km = distanceKm(p, place);
-    return { provider: p, distanceKm: Math.round(km * 100) / 100, etaMinutes: etaMinutes(km) };
+    const [trip] = await this.trips([p], place);
+    return { provider: p, distanceKm: trip?.km ?? 0, etaMinutes: trip?.eta ?? etaMinutes(0) };
+  }
+
+  /** Road minutes from a unit to a place (a provider moving updates its jobs' ETAs with it). */
+  async travelMinutes(from: Point, to: Point): Promise<number> {
+    const [trip] = await this.travel.table([from], to);
+    return Math.max(0, Math.ceil(trip?.minutes ?? 0));
   }
 
   /** The caller's offers waiting for an answer, newest first (the job's owner says what each is). */

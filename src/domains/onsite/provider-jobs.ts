@@ -8,7 +8,7 @@ import type { CaseKernel } from '../cases/kernel.ts';
 import { ASSIGNED_STATES, type CaseState, canMove, type ProviderStatus } from '../cases/lifecycle.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { type ProviderJobView, presentJob } from '../cases/views.ts';
-import { etaMinutes, travelMinutes } from '../dispatch/geo.ts';
+import { SETUP_MINUTES } from '../dispatch/geo.ts';
 import type { DispatchService } from '../dispatch/service.ts';
 import { tellProgress } from './messages.ts';
 import type { OfferView } from './schemas.ts';
@@ -141,7 +141,8 @@ export class ProviderJobsService {
       for (const job of jobs) {
         const kase = await this.kernel.lock(tx, job.id);
         const km = distanceKm(location, kase);
-        const minutes = kase.state === 'en_route' ? travelMinutes(km) : etaMinutes(km);
+        const road = await this.dispatch.travelMinutes(location, kase);
+        const minutes = kase.state === 'en_route' ? road : SETUP_MINUTES + road;
         const etaAt = new Date(now.getTime() + minutes * MINUTE_MS);
         if (kase.etaAt && Math.abs(etaAt.getTime() - kase.etaAt.getTime()) < MINUTE_MS) continue;
         await this.kernel.update(tx, kase.id, { etaMinutes: minutes, etaAt, updatedAt: now });

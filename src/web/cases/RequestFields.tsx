@@ -62,7 +62,7 @@ export function useStateName(): (code: string) => string {
   };
 }
 
-/** The state where help is needed (its capital is the point when no better one is known). */
+/** The state where help is needed (it helps place a written address; a postal code says it anyway). */
 export function StateSelect({
   label,
   hint,

@@ -87,13 +87,22 @@ export function detailsOf(
 }
 
 /** The body of `POST /v1/cases`. */
+/** A point as the API takes it (6 decimals: about 10 cm), with its address and state. */
+export function pointPlace(address: string, point: { lat: number; lng: number }, stateCode: string) {
+  return {
+    address,
+    lat: Number(point.lat.toFixed(6)),
+    lng: Number(point.lng.toFixed(6)),
+    ...(stateCode ? { stateCode } : {}),
+  };
+}
+
 export function caseRequestBody(request: {
   membershipId: string;
   personId: string;
   serviceCode: string;
-  address: string;
-  point: { lat: number; lng: number };
-  stateCode: string;
+  /** A point with its address, or the address alone (its parts) for the server to place. */
+  place: Record<string, unknown>;
   description: string;
   details: Record<string, unknown>;
 }): Record<string, unknown> {
@@ -101,12 +110,7 @@ export function caseRequestBody(request: {
     membershipId: request.membershipId,
     personId: request.personId,
     serviceCode: request.serviceCode,
-    place: {
-      address: request.address,
-      lat: Number(request.point.lat.toFixed(6)),
-      lng: Number(request.point.lng.toFixed(6)),
-      ...(request.stateCode ? { stateCode: request.stateCode } : {}),
-    },
+    place: request.place,
     description: request.description.trim(),
     ...(Object.keys(request.details).length > 0 ? { details: request.details } : {}),
   };

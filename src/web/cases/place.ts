@@ -1,8 +1,7 @@
 /**
- * Where help is needed. The case API wants a point (lat, lng) and, for providers that cover whole
- * states, the state's code. The browser's location gives the point; without it, the customer picks
- * the state and writes the address, and the point is the state's capital — near enough to find
- * who covers the state, while the provider goes by the address (docs/decisions.md).
+ * The states for the forms' state select, and a first guess of the state from a located point.
+ * A request without a point sends its address (postal code, colonia, street) and the server
+ * places it or says why not: no point is made up here (issue 22 retired the state-capital point).
  */
 export interface StatePoint {
   /** ISO 3166-2:MX without `MX-`, as the API takes it. */
@@ -69,8 +68,4 @@ export function nearestState(point: { lat: number; lng: number }): StatePoint | 
   }
   // Farther than any Mexican capital is from its own state's edge: probably not in Mexico.
   return bestKm < 600 ? best : undefined;
-}
-
-export function statePoint(code: string): StatePoint | undefined {
-  return MX_STATES.find((s) => s.code === code);
 }

@@ -2,15 +2,17 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import type { PlanService } from '../../api.ts';
+import { AddressFields, type AddressParts, addressPlace, EMPTY_ADDRESS } from '../../cases/AddressFields.tsx';
 import {
   caseRequestBody,
   checkDetails,
   type DetailsProblem,
   detailsOf,
   EMPTY_DETAILS,
+  pointPlace,
   type RequestDetailsFields,
 } from '../../cases/case-request.ts';
-import { nearestState, statePoint } from '../../cases/place.ts';
+import { nearestState } from '../../cases/place.ts';
 import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
 import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
 import type { StaffMessageKey } from '../../staff/i18n/messages.ts';
@@ -20,6 +22,7 @@ import { Field, FormError } from '../../ui/Field.tsx';
 import { DecisionPanel } from './DecisionPanel.tsx';
 import { centavosOf, type Membership, memberCasesKey, problemWords } from './data.ts';
 import { Kbd } from './Kbd.tsx';
+import { stateName } from './words.ts';
 
 /**
  * The agent's request for assistance during a call. The shared parts (person, state, details,
@@ -32,6 +35,7 @@ interface FormState extends RequestDetailsFields {
   serviceCode: string;
   placeMode: 'address' | 'coordinates';
   address: string;
+  parts: AddressParts;
   stateCode: string;
   lat: string;
   lng: string;
@@ -44,6 +48,7 @@ const EMPTY: FormState = {
   serviceCode: '',
   placeMode: 'address',
   address: '',
+  parts: EMPTY_ADDRESS,
   stateCode: 'CMX',
   lat: '',
   lng: '',
@@ -66,7 +71,7 @@ function coordinate(text: string, limit: number): number | undefined {
 }
 
 export function NewCaseForm({ member, services }: { member: Membership; services: PlanService[] }) {
-  const { t, tOr, lang } = useStaffI18n();
+  const { t, tc, tOr, lang } = useStaffI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const request = useRequestForm({
@@ -102,6 +107,7 @@ export function NewCaseForm({ member, services }: { member: Membership; services
     const p: Built<FormState>['problems'] = {};
     if (!service) p.serviceCode = t('agent.new.error.service');
     let point: { lat: number; lng: number } | undefined;
+    let place: Record<string, unknown> | undefined;
     let stateCode = form.stateCode;
     if (form.placeMode === 'coordinates') {
       const lat = coordinate(form.lat, 90);
@@ -113,29 +119,29 @@ export function NewCaseForm({ member, services }: { member: Membership; services
         if (!stateCode) stateCode = nearestState(point)?.code ?? '';
       }
     } else {
-      if (form.address.trim().length < 3) p.address = t('agent.new.error.address');
-      point = statePoint(form.stateCode);
-      if (!point) p.stateCode = t('agent.new.error.state');
+      // No point is invented: the server places the address (postal code, colonia, street), or says why not.
+      place = addressPlace(form.parts, { address: form.address, stateCode: form.stateCode });
+      if (!place) p.address = t('agent.new.error.address');
     }
     const checked = checkDetails(form, needs);
     for (const problem of checked.problems) p[problem] = t(DETAILS_PROBLEMS[problem]);
     if (needs.quote && form.quote.trim() && centavosOf(form.quote) === undefined)
       p.quote = t('agent.new.error.amount');
-    if (Object.values(p).some(Boolean) || !point || !service) return { problems: p };
-
-    const address =
-      form.address.trim().length >= 3
-        ? form.address.trim()
-        : t('agent.new.coordinatesAddress', { lat: point.lat, lng: point.lng });
+    if (Object.values(p).some(Boolean) || !(point || place) || !service) return { problems: p };
+    if (point) {
+      const address =
+        form.address.trim().length >= 3
+          ? form.address.trim()
+          : t('agent.new.coordinatesAddress', { lat: point.lat, lng: point.lng });
+      place = pointPlace(address, point, stateCode);
+    }
     return {
       problems: p,
       body: caseRequestBody({
         membershipId: member.id,
         personId: form.personId,
         serviceCode: service.code,
-        address,
-        point,
-        stateCode,
+        place: place ?? {},
         description: form.description,
         details: detailsOf(form, needs, checked.year),
       }),
@@ -232,6 +238,34 @@ export function NewCaseForm({ member, services }: { member: Membership; services
                   />
                 </Field>
               </div>
+            )}
+            {form.placeMode === 'address' && (
+              <AddressFields
+                value={form.parts}
+                onChange={(parts) => set('parts', parts)}
+                lang={lang}
+                rowClassName="agent-row"
+                errors={{
+                  postalCode: apiField('place/postalCode'),
+                  colonia: apiField('place/colonia'),
+                  street: apiField('place/street'),
+                  number: apiField('place/number'),
+                }}
+                words={{
+                  postalCode: t('agent.address.postalCode'),
+                  postalCodeHint: t('agent.address.postalCodeHint'),
+                  postalCodeUnknown: t('agent.address.postalCodeUnknown'),
+                  colonia: t('agent.address.colonia'),
+                  coloniaPick: t('agent.address.coloniaPick'),
+                  street: t('agent.address.street'),
+                  number: t('agent.address.number'),
+                  approxPostalCode: (postalCode) => t('agent.address.approxPostalCode', { postalCode }),
+                  approxMunicipality: (municipality) =>
+                    t('agent.address.approxMunicipality', { municipality }),
+                  where: (info) => `${info.municipality}, ${stateName(info.stateCode, tc)}`,
+                  attribution: t('agent.address.attribution'),
+                }}
+              />
             )}
             <Field
               label={form.placeMode === 'address' ? t('agent.new.address') : t('agent.new.reference')}

@@ -1,3 +1,4 @@
+import { distanceText, type Precision } from '../../cases/precision.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
 import type { Tone } from '../../ui/StatusBadge.tsx';
@@ -47,7 +48,10 @@ export function clock(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** Kilometres as people read them on the board: `2.4 km`. */
-export function km(value: number): string {
-  return `${value.toFixed(1)} km`;
+/**
+ * Kilometres as people read them on the board: `2.4 km`, never finer than the case's point
+ * (`~3 km` for a postal code, `~10 km` for a municipality, `—` when only the state is known).
+ */
+export function km(value: number, precision?: Precision | null): string {
+  return distanceText(value, precision) ?? '—';
 }

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useState } from 'react';
 import { api } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
+import { formatEta } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
@@ -92,7 +93,8 @@ export function AssignDialog({
           <select value={providerId} onChange={(e) => setProviderId(e.target.value)}>
             {able.map((c) => (
               <option key={c.providerId} value={c.providerId}>
-                {c.name} — {km(c.distanceKm)}, {t('agent.candidates.minutes', { minutes: c.etaMinutes })}
+                {c.name} — {km(c.distanceKm, kase.place.precision)},{' '}
+                {t('agent.candidates.minutes', { minutes: formatEta(c.etaMinutes) })}
               </option>
             ))}
           </select>

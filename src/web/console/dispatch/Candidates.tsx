@@ -1,3 +1,5 @@
+import type { Case } from '../../cases/case-data.ts';
+import { formatEta } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
@@ -5,22 +7,29 @@ import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { type Candidate, problemWords, type useCandidates } from '../agent/data.ts';
-import { km } from '../agent/words.ts';
+import { km, stateName } from '../agent/words.ts';
 import type { Offer } from './DispatchNow.tsx';
 
 /** The service's providers by distance and ETA: who can take it, the last offer each had, and assignment by hand. */
 export function Candidates({
+  place,
   query,
   offers,
   canAssign,
   onAssign,
 }: {
+  /** The case's place: distances are shown no finer than its precision. */
+  place: Case['place'];
   query: ReturnType<typeof useCandidates>;
   offers: Offer[];
   canAssign: boolean;
   onAssign: (candidate: Candidate) => void;
 }) {
-  const { t, tOr } = useStaffI18n();
+  const { t, tc, tOr } = useStaffI18n();
+  const distance = (value: number) =>
+    place.precision === 'state' && place.stateCode
+      ? t('agent.candidates.inState', { state: stateName(place.stateCode, tc) })
+      : km(value, place.precision);
   const lastOffer = (providerId: string) => [...offers].reverse().find((o) => o.providerId === providerId);
   return (
     <QueryView
@@ -46,10 +55,10 @@ export function Candidates({
                 </>
               ),
             },
-            { header: t('agent.col.distance'), cell: (c) => km(c.distanceKm) },
+            { header: t('agent.col.distance'), cell: (c) => distance(c.distanceKm) },
             {
               header: t('agent.col.eta'),
-              cell: (c) => t('agent.candidates.minutes', { minutes: c.etaMinutes }),
+              cell: (c) => t('agent.candidates.minutes', { minutes: formatEta(c.etaMinutes) }),
             },
             {
               header: t('agent.col.jobs'),

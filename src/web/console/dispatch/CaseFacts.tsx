@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { Case } from '../../cases/case-data.ts';
 import { caseDetails, vehicleText } from '../../cases/case-facts.ts';
 import { FactList } from '../../cases/FactList.tsx';
+import { approxOf } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -11,6 +12,7 @@ import { stateName } from '../agent/words.ts';
 export function CaseFacts({ kase }: { kase: Case }) {
   const { t, tc, tOr } = useStaffI18n();
   const { precision, accuracyM } = kase.place;
+  const approx = approxOf(kase.place, kase.place.stateCode ? stateName(kase.place.stateCode, tc) : null);
   const details = caseDetails(kase);
   const vehicle = vehicleText(details);
   const late = (clock: 'dispatch' | 'arrival') => kase.sla.breached.includes(clock);
@@ -37,7 +39,9 @@ export function CaseFacts({ kase }: { kase: Case }) {
           value: (
             <>
               {kase.place.address}
-              {kase.place.stateCode && <>, {stateName(kase.place.stateCode, tc)}</>}
+              {kase.place.stateCode && !kase.place.address.endsWith(stateName(kase.place.stateCode, tc)) && (
+                <>, {stateName(kase.place.stateCode, tc)}</>
+              )}
               <span className="agent-sub mono">
                 {kase.place.lat.toFixed(5)}, {kase.place.lng.toFixed(5)}
               </span>
@@ -45,6 +49,11 @@ export function CaseFacts({ kase }: { kase: Case }) {
                 {tOr(`agent.place.precision.${precision ?? 'unknown'}`, precision ?? '')}
                 {accuracyM !== null && ` · ${t('agent.place.accuracy', { metres: accuracyM })}`}
               </span>
+              {approx && (
+                <span className="agent-sub" data-testid="place-approx">
+                  {t(`agent.place.approx.${approx.words}`, approx.params)}
+                </span>
+              )}
             </>
           ),
         },

@@ -1,4 +1,5 @@
 import type { Case } from '../../cases/case-data.ts';
+import { formatEta } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -31,7 +32,8 @@ export function DispatchNow({
         </p>
         {kase.eta && (
           <p>
-            {t('agent.dispatch.eta', { minutes: kase.eta.minutes })} (<DateTime value={kase.eta.at} />)
+            {t('agent.dispatch.eta', { minutes: formatEta(kase.eta.minutes) })} (
+            <DateTime value={kase.eta.at} />)
           </p>
         )}
         {kase.cost.quoteCentavos !== null && (
@@ -65,7 +67,10 @@ export function DispatchNow({
       <div className="agent-offer">
         <p className="agent-offer-name">{names.get(pending.providerId) ?? t('agent.dispatch.provider')}</p>
         <p>
-          {t('agent.dispatch.offered', { distance: km(pending.distanceKm), minutes: pending.etaMinutes })}
+          {t('agent.dispatch.offered', {
+            distance: km(pending.distanceKm, kase.place.precision),
+            minutes: formatEta(pending.etaMinutes),
+          })}
         </p>
         <p className={left < 30 ? 'agent-countdown agent-late' : 'agent-countdown'}>
           {clockOffsetMs === undefined ? (

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
+import { formatEta } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
@@ -186,7 +187,8 @@ export default function CaseBoardPage() {
                       )}
                       {c.eta && (
                         <span className="queues-target">
-                          {t('queues.board.eta', { minutes: c.eta.minutes })} · <DateTime value={c.eta.at} />
+                          {t('queues.board.eta', { minutes: formatEta(c.eta.minutes) })} ·{' '}
+                          <DateTime value={c.eta.at} />
                         </span>
                       )}
                     </>

@@ -13,6 +13,7 @@ import {
 } from '../../cases/case-data.ts';
 import { caseTimelineItem } from '../../cases/case-facts.ts';
 import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
+import { formatEta, type Precision } from '../../cases/precision.ts';
 import { useSession } from '../../session.tsx';
 import { type StaffTranslate, useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -226,6 +227,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
         <section className="agent-panel" aria-labelledby="candidates-heading">
           <h2 id="candidates-heading">{t('agent.candidates.title')}</h2>
           <Candidates
+            place={kase.place}
             query={candidates}
             offers={kase.offers ?? []}
             canAssign={canAssign}
@@ -239,7 +241,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
         <Timeline
           label={t('agent.case.timeline')}
           actorLabel={t('agent.case.actor')}
-          items={(kase.timeline ?? []).map((e) => timelineItem(e, t, tOr, lang, names))}
+          items={(kase.timeline ?? []).map((e) => timelineItem(e, t, tOr, lang, names, kase.place.precision))}
         />
       </section>
 
@@ -301,6 +303,7 @@ function timelineItem(
   tOr: (key: string, fallback: string) => string,
   lang: 'es' | 'en',
   names: Map<string, string>,
+  precision: Precision | null,
 ): TimelineItem {
   const data = e.data as {
     providerId?: string;
@@ -320,9 +323,10 @@ function timelineItem(
   }
   const provider = data.providerName ?? (data.providerId ? names.get(data.providerId) : undefined);
   if (provider) parts.push(provider);
-  if (typeof data.distanceKm === 'number') parts.push(km(data.distanceKm));
+  if (typeof data.distanceKm === 'number' && precision !== 'state')
+    parts.push(km(data.distanceKm, precision));
   if (typeof data.etaMinutes === 'number')
-    parts.push(t('agent.candidates.minutes', { minutes: data.etaMinutes }));
+    parts.push(t('agent.candidates.minutes', { minutes: formatEta(data.etaMinutes) }));
   const note = [parts.join(' · '), typeof e.note === 'string' ? e.note.trim() : '']
     .filter(Boolean)
     .join(' — ');

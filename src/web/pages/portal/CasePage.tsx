@@ -16,6 +16,7 @@ import { caseDetails, caseTimelineItem, distanceOf, vehicleText } from '../../ca
 import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { FactList } from '../../cases/FactList.tsx';
+import { approxOf } from '../../cases/precision.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -241,6 +242,7 @@ function CaseDetails({ kase }: { kase: Case }) {
   const details = caseDetails(kase);
   const vehicle = vehicleText(details);
   const stateName = kase.place.stateCode ? `assistance.mx.${kase.place.stateCode}` : '';
+  const approx = approxOf(kase.place, stateName && isMessageKey(stateName) ? t(stateName) : null);
   return (
     <FactList
       className="facts"
@@ -253,7 +255,15 @@ function CaseDetails({ kase }: { kase: Case }) {
           value: (
             <>
               {kase.place.address}
-              {stateName && isMessageKey(stateName) && <>, {t(stateName)}</>}
+              {stateName && isMessageKey(stateName) && !kase.place.address.endsWith(t(stateName)) && (
+                <>, {t(stateName)}</>
+              )}
+              {approx && (
+                <span className="muted" data-testid="place-approx">
+                  {' '}
+                  · {t(`assistance.place.approx.${approx.words}`, approx.params)}
+                </span>
+              )}
             </>
           ),
         },

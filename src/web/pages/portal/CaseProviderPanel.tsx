@@ -1,5 +1,6 @@
 import type { Case, CaseEvent } from '../../cases/case-data.ts';
 import { distanceOf, useEtaMinutes } from '../../cases/case-facts.ts';
+import { formatEta, shownKm } from '../../cases/precision.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PhoneLink } from '../../ui/PhoneLink.tsx';
 
@@ -12,10 +13,13 @@ export function ProviderPanel({ kase, timeline }: { kase: Case; timeline: CaseEv
   const provider = kase.provider;
   if (!provider) return null;
   const digits = provider.phone.replace(/[^\d+]/g, '');
-  const distance =
-    km === undefined
-      ? undefined
-      : new Intl.NumberFormat(lang === 'es' ? 'es-MX' : 'en-US', { maximumFractionDigits: 1 }).format(km);
+  // Never finer than the case's point: rounded for a postal code or a municipality, none for a state.
+  const shown = km === undefined ? null : shownKm(km, kase.place.precision);
+  const distance = shown
+    ? `${shown.approximate ? '~' : ''}${new Intl.NumberFormat(lang === 'es' ? 'es-MX' : 'en-US', {
+        maximumFractionDigits: 1,
+      }).format(shown.km)} km`
+    : undefined;
   return (
     <section className="panel provider" aria-labelledby="provider-heading">
       <h2 id="provider-heading">{t('assistance.provider.heading')}</h2>
@@ -28,7 +32,9 @@ export function ProviderPanel({ kase, timeline }: { kase: Case; timeline: CaseEv
       </p>
       {coming && minutes !== undefined && (
         <p className="eta" data-testid="eta">
-          {minutes > 0 ? t('assistance.provider.eta', { minutes }) : t('assistance.provider.arriving')}
+          {minutes > 0
+            ? t('assistance.provider.eta', { minutes: formatEta(minutes) })
+            : t('assistance.provider.arriving')}
           {distance !== undefined && (
             <span className="muted"> · {t('assistance.provider.distance', { km: distance })}</span>
           )}

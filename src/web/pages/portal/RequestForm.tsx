@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { type PlanService, problemText } from '../../api.ts';
+import { AddressFields, type AddressParts, addressPlace, EMPTY_ADDRESS } from '../../cases/AddressFields.tsx';
 import { CASES } from '../../cases/case-data.ts';
 import {
   caseRequestBody,
@@ -9,10 +10,11 @@ import {
   type DetailsProblem,
   detailsOf,
   EMPTY_DETAILS,
+  pointPlace,
   type RequestDetailsFields,
 } from '../../cases/case-request.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
-import { nearestState, statePoint } from '../../cases/place.ts';
+import { nearestState } from '../../cases/place.ts';
 import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
 import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
 import { parsePesos } from '../../i18n/format.ts';
@@ -40,6 +42,7 @@ interface FormState extends RequestDetailsFields {
   personId: string;
   stateCode: string;
   address: string;
+  parts: AddressParts;
   withdrawalAmount: string;
   withdrawalAt: string;
   withdrawalAtm: string;
@@ -52,6 +55,7 @@ const EMPTY: FormState = {
   personId: 'titular',
   stateCode: '',
   address: '',
+  parts: EMPTY_ADDRESS,
   withdrawalAmount: '',
   withdrawalAt: '',
   withdrawalAtm: '',
@@ -148,9 +152,13 @@ export function RequestForm({ membership, services }: { membership: Membership; 
     const p: Built<FormState>['problems'] = {};
     if (!service) p.serviceCode = t('assistance.form.error.service');
     if (!form.personId) p.personId = t('assistance.form.error.person');
-    const point = located ?? statePoint(form.stateCode);
-    if (!point) p.stateCode = t('assistance.form.error.state');
-    if (form.address.trim().length < 3) p.address = t('assistance.form.error.address');
+    // The phone's point, or the address for the server to place (postal code first); never a made-up point.
+    const place = located
+      ? form.address.trim().length >= 3
+        ? pointPlace(form.address.trim(), located, form.stateCode)
+        : undefined
+      : addressPlace(form.parts, { address: form.address, stateCode: form.stateCode });
+    if (!place) p.address = t('assistance.form.error.address');
     const checked = checkDetails(form, needs);
     for (const problem of checked.problems) p[problem] = t(DETAILS_PROBLEMS[problem]);
     const amount = centavosOf(form.withdrawalAmount);
@@ -161,7 +169,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
       if (!form.withdrawalAt) p.withdrawalAt = t('assistance.form.error.when');
       if (form.withdrawalAtm.trim().length < 3) p.withdrawalAtm = t('assistance.form.error.atm');
     }
-    if (Object.values(p).some(Boolean) || !point || !service) return { problems: p };
+    if (Object.values(p).some(Boolean) || !place || !service) return { problems: p };
 
     const details = {
       ...detailsOf(form, needs, checked.year),
@@ -183,9 +191,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
         membershipId: membership.id,
         personId: form.personId,
         serviceCode: service.code,
-        address: form.address.trim(),
-        point,
-        stateCode: form.stateCode,
+        place,
         description: form.description,
         details,
       }),
@@ -291,6 +297,37 @@ export function RequestForm({ membership, services }: { membership: Membership; 
           onChange={(code) => set('stateCode', code)}
           error={problems.stateCode ?? fieldProblem('place/stateCode')}
         />
+        {!located && (
+          <AddressFields
+            value={form.parts}
+            onChange={(parts) => set('parts', parts)}
+            lang={lang}
+            rowClassName="field-row"
+            errors={{
+              postalCode: fieldProblem('place/postalCode'),
+              colonia: fieldProblem('place/colonia'),
+              street: fieldProblem('place/street'),
+              number: fieldProblem('place/number'),
+            }}
+            words={{
+              postalCode: t('assistance.address.postalCode'),
+              postalCodeHint: t('assistance.address.postalCodeHint'),
+              postalCodeUnknown: t('assistance.address.postalCodeUnknown'),
+              colonia: t('assistance.address.colonia'),
+              coloniaPick: t('assistance.address.coloniaPick'),
+              street: t('assistance.address.street'),
+              number: t('assistance.address.number'),
+              approxPostalCode: (postalCode) => t('assistance.address.approxPostalCode', { postalCode }),
+              approxMunicipality: (municipality) =>
+                t('assistance.address.approxMunicipality', { municipality }),
+              where: (info) => {
+                const key = `assistance.mx.${info.stateCode}`;
+                return `${info.municipality}, ${isMessageKey(key) ? t(key) : info.stateCode}`;
+              },
+              attribution: t('assistance.address.attribution'),
+            }}
+          />
+        )}
         <Field
           label={t('assistance.form.address')}
           hint={located ? t('assistance.form.addressHintLocated') : t('assistance.form.addressHint')}

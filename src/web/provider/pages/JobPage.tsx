@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiProblem, api, problemText } from '../../api.ts';
 import { useSecondsSince } from '../../cases/case-live.ts';
+import { formatEta } from '../../cases/precision.ts';
 import { formatMoney } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -118,7 +119,8 @@ export default function JobPage() {
         </a>
         {data.eta && ['dispatched', 'en_route'].includes(data.state) && (
           <p>
-            {t('provider.job.eta', { minutes: data.eta.minutes })} (<DateTime value={data.eta.at} />)
+            {t('provider.job.eta', { minutes: formatEta(data.eta.minutes) })} (
+            <DateTime value={data.eta.at} />)
           </p>
         )}
       </section>

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiProblem, api, newIdempotencyKey, type PlanService, problemText } from '../../api.ts';
 import { useSecondsSince } from '../../cases/case-live.ts';
+import { formatEta } from '../../cases/precision.ts';
 import { formatMoney } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -299,7 +300,10 @@ function OfferCard({
       <p className="mono provider-number">{offer.caseNumber}</p>
       <p className="provider-place">{offer.addressText}</p>
       <p className="provider-distance">
-        {t('provider.offer.distance', { km: offer.distanceKm.toFixed(1), minutes: offer.etaMinutes })}
+        {t('provider.offer.distance', {
+          km: offer.distanceKm.toFixed(1),
+          minutes: formatEta(offer.etaMinutes),
+        })}
       </p>
       <p>{offer.description}</p>
       <Details details={details} />

@@ -25,7 +25,7 @@ export const es = {
     'La oferta {number} ya no está disponible: se canceló o se asignó a otro proveedor.',
 
   'provider.offer.expiresIn': 'Vence en {time}',
-  'provider.offer.distance': 'A {km} km · llegas en ~{minutes} min',
+  'provider.offer.distance': 'A {km} km · llegas en ~{minutes}',
   'provider.offer.quote': 'Tu cotización, en pesos',
   'provider.offer.quote.hint':
     'La asistencia cubre hasta {cap}. Lo que pase de eso lo paga el cliente, y debe aceptarlo antes de que salgas.',
@@ -77,7 +77,7 @@ export const es = {
   'provider.job.number': 'Caso',
   'provider.job.where': 'Dónde',
   'provider.job.maps': 'Abrir en mapas',
-  'provider.job.eta': 'Llegada estimada: ~{minutes} min',
+  'provider.job.eta': 'Llegada estimada: ~{minutes}',
   'provider.job.what': 'Qué necesita',
   'provider.job.customer': 'Cliente',
   'provider.job.description': 'Lo que nos dijo',
@@ -148,7 +148,7 @@ export const en: Record<keyof typeof es, string> = {
     'Offer {number} is no longer open: it was cancelled or given to another provider.',
 
   'provider.offer.expiresIn': 'Expires in {time}',
-  'provider.offer.distance': '{km} km away · you arrive in ~{minutes} min',
+  'provider.offer.distance': '{km} km away · you arrive in ~{minutes}',
   'provider.offer.quote': 'Your quote, in pesos',
   'provider.offer.quote.hint':
     'The assistance covers up to {cap}. The customer pays anything above that, and must accept it before you set off.',
@@ -200,7 +200,7 @@ export const en: Record<keyof typeof es, string> = {
   'provider.job.number': 'Case',
   'provider.job.where': 'Where',
   'provider.job.maps': 'Open in maps',
-  'provider.job.eta': 'Estimated arrival: ~{minutes} min',
+  'provider.job.eta': 'Estimated arrival: ~{minutes}',
   'provider.job.what': 'What is needed',
   'provider.job.customer': 'Customer',
   'provider.job.description': 'What they told us',
