@@ -29,6 +29,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { MEXICAN_STATES } from '../src/domains/dispatch/geo.ts';
 
 interface Point {
   lat: number;
@@ -37,40 +38,7 @@ interface Point {
 
 /** GeoNames' state codes are ISO 3166-2:MX's but for Mexico City, still `DIF` in older dumps. */
 const STATE_CODE_FIX: Record<string, string> = { DIF: 'CMX' };
-const STATES = new Set([
-  'AGU',
-  'BCN',
-  'BCS',
-  'CAM',
-  'CHP',
-  'CHH',
-  'CMX',
-  'COA',
-  'COL',
-  'DUR',
-  'GUA',
-  'GRO',
-  'HID',
-  'JAL',
-  'MEX',
-  'MIC',
-  'MOR',
-  'NAY',
-  'NLE',
-  'OAX',
-  'PUE',
-  'QUE',
-  'ROO',
-  'SLP',
-  'SIN',
-  'SON',
-  'TAB',
-  'TAM',
-  'TLA',
-  'VER',
-  'YUC',
-  'ZAC',
-]);
+const STATES = new Set<string>(MEXICAN_STATES);
 
 function km(a: Point, b: Point): number {
   const rad = Math.PI / 180;
