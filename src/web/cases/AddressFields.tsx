@@ -64,19 +64,26 @@ export function AddressFields({
   onChange,
   lang,
   words,
-  errors = {},
+  errorAt = () => undefined,
   rowClassName,
 }: {
   value: AddressParts;
   onChange: (next: AddressParts) => void;
   lang: string;
   words: AddressWords;
-  errors?: Partial<Record<keyof AddressParts, string | undefined>>;
+  /** The API's problem at a field path (`place/postalCode`…), as the form reads it. */
+  errorAt?: (path: string) => string | undefined;
   rowClassName: string;
 }) {
   const info = usePostalCode(value.postalCode, lang);
   const known = info.data ?? undefined;
   const unknown = info.data === null;
+  const errors = {
+    postalCode: errorAt('place/postalCode'),
+    colonia: errorAt('place/colonia'),
+    street: errorAt('place/street'),
+    number: errorAt('place/number'),
+  };
   const set = (key: keyof AddressParts, text: string) => onChange({ ...value, [key]: text });
   return (
     <>

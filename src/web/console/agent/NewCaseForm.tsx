@@ -245,12 +245,7 @@ export function NewCaseForm({ member, services }: { member: Membership; services
                 onChange={(parts) => set('parts', parts)}
                 lang={lang}
                 rowClassName="agent-row"
-                errors={{
-                  postalCode: apiField('place/postalCode'),
-                  colonia: apiField('place/colonia'),
-                  street: apiField('place/street'),
-                  number: apiField('place/number'),
-                }}
+                errorAt={apiField}
                 words={{
                   postalCode: t('agent.address.postalCode'),
                   postalCodeHint: t('agent.address.postalCodeHint'),

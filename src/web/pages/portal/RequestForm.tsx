@@ -303,12 +303,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
             onChange={(parts) => set('parts', parts)}
             lang={lang}
             rowClassName="field-row"
-            errors={{
-              postalCode: fieldProblem('place/postalCode'),
-              colonia: fieldProblem('place/colonia'),
-              street: fieldProblem('place/street'),
-              number: fieldProblem('place/number'),
-            }}
+            errorAt={fieldProblem}
             words={{
               postalCode: t('assistance.address.postalCode'),
               postalCodeHint: t('assistance.address.postalCodeHint'),
