@@ -2,7 +2,8 @@
  * Builds the bundled Mexican postal-code data, `src/domains/places/mx-postal-codes.tsv.gz`, from
  * GeoNames' postal-code dump for Mexico. Re-runnable: the same inputs give the same file.
  *
- *   npx tsx scripts/build-places-data.ts --geonames MX.txt [--points later-points.csv] [--out FILE]
+ *   npx tsx scripts/build-places-data.ts --geonames MX.txt [--points later-points.csv]
+ *     [--settlements colonias.tsv] [--out FILE]
  *
  * Inputs (sources, licences and how to get them: docs/places-data.md):
  * - `--geonames`: GeoNames' `MX.txt` (unzipped from `MX.zip`, download.geonames.org/export/zip/):
@@ -10,13 +11,18 @@
  *   state code, municipality name, municipality code, admin3 name, admin3 code, lat, lng, accuracy.
  * - `--points` (optional): `postalCode,lat,lng` lines with a later GeoNames release's point per
  *   postal code. Where both exist the later point is tried first.
+ * - `--settlements` (optional): colonia points (`scripts/places-settlements-from-shapefile.ts` makes
+ *   them from CONAPO's colonia polygons). In the municipalities it covers, a code whose settlements
+ *   are found by name gets the median of their points as its first candidate (still checked like
+ *   any other), and each found settlement keeps its own point.
  *
  * What it writes (UTF-8 text, gzip): comment lines starting with `#`, then
  *   `M\t<municipality id>\t<state code>\t<name>\t<lat>\t<lng>` — every municipality, its point being
  *     the median of its postal codes' accepted points (where its codes are dense: its town);
- *   `P\t<postal code>\t<municipality id>\t<lat>\t<lng>\t<p|m>\t<settlement>|<settlement>…` — `p`:
- *     the point is the postal code's own; `m`: no trustworthy point was found for the code, so the
- *     point is its municipality's and its precision only 'municipality'.
+ *   `P\t<postal code>\t<municipality id>\t<lat>\t<lng>\t<p|m>\t<settlement>|<settlement>…[\t<lat>,<lng>|…]`
+ *     — `p`: the point is the postal code's own; `m`: no trustworthy point was found for the code, so
+ *     the point is its municipality's and its precision only 'municipality'. The optional last field
+ *     gives, settlement by settlement, its own point or nothing (only where colonia points were used).
  *
  * Why a check at all: GeoNames estimates many Mexican points (accuracy 1) and some land in another
  * state — in the 2016 dump 03940 (Benito Juárez, Mexico City) sat in Acapulco. A code's candidate
@@ -30,6 +36,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MEXICAN_STATES } from '../src/domains/dispatch/geo.ts';
+import { covers, matchCode, readSettlementPoints } from './places-settlement-points.ts';
 
 interface Point {
   lat: number;
@@ -82,9 +89,19 @@ interface Code {
   candidates: Point[];
   point?: Point;
   precision?: 'p' | 'm';
+  /** From `--settlements`: the point the code's colonias give, and each colonia's own. */
+  coloniaPoint?: Point;
+  settlementPoints?: (Point | undefined)[];
 }
 
-function args(argv: string[]): { geonames: string; points: string | undefined; out: string } {
+interface Options {
+  geonames: string;
+  points: string | undefined;
+  settlements: string | undefined;
+  out: string;
+}
+
+function args(argv: string[]): Options {
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -92,13 +109,14 @@ function args(argv: string[]): { geonames: string; points: string | undefined; o
   const geonames = get('geonames');
   if (!geonames) {
     console.error(
-      'usage: tsx scripts/build-places-data.ts --geonames MX.txt [--points points.csv] [--out FILE]',
+      'usage: tsx scripts/build-places-data.ts --geonames MX.txt [--points points.csv] [--settlements colonias.tsv] [--out FILE]',
     );
     process.exit(2);
   }
   return {
     geonames,
     points: get('points'),
+    settlements: get('settlements'),
     out: get('out') ?? path.resolve('src/domains/places/mx-postal-codes.tsv.gz'),
   };
 }
@@ -148,6 +166,25 @@ function main(): void {
       if (!Number.isFinite(point.lat) || !Number.isFinite(point.lng)) continue;
       code.candidates = [point, ...code.candidates.filter((c) => !samePoint(c, point))];
       laterPoints++;
+    }
+  }
+
+  // Colonia points go first: they come from polygons, where GeoNames' points in the big cities are
+  // estimates many codes share. They are still only candidates, checked below like any other.
+  let coloniaLayer = 0;
+  let coloniaCodes = 0;
+  if (options.settlements) {
+    const layer = readSettlementPoints(options.settlements);
+    coloniaLayer = layer.colonias;
+    for (const code of codes.values()) {
+      if (!covers(layer, code.state, code.municipality)) continue;
+      const match = matchCode(layer, code);
+      if (!match?.point) continue;
+      const point = { lat: round4(match.point.lat), lng: round4(match.point.lng) };
+      code.coloniaPoint = point;
+      code.settlementPoints = match.settlements;
+      code.candidates = [point, ...code.candidates.filter((c) => !samePoint(c, point))];
+      coloniaCodes++;
     }
   }
 
@@ -232,10 +269,19 @@ function main(): void {
     for (const code of list) if (code.precision === 'm') code.point = centre;
   }
 
+  // A colonia's own point is written only where its code kept the colonias' point: then it has
+  // passed the same checks, and the colonias agree with one another (places-settlement-points.ts).
+  const ownPoints = (c: Code) =>
+    c.precision === 'p' && c.coloniaPoint && c.point === c.coloniaPoint && c.settlementPoints
+      ? c.settlementPoints.map((p) => (p ? `${round4(p.lat)},${round4(p.lng)}` : '')).join('|')
+      : '';
+  let settlementPointsWritten = 0;
   const codeLines = [...codes.values()]
     .sort((a, b) => a.cp.localeCompare(b.cp))
-    .map((c) =>
-      [
+    .map((c) => {
+      const own = ownPoints(c);
+      if (own) settlementPointsWritten += (c.settlementPoints ?? []).filter(Boolean).length;
+      return [
         'P',
         c.cp,
         municipalityIds.get(municipalityKey(c)),
@@ -243,18 +289,28 @@ function main(): void {
         round4((c.point as Point).lng),
         c.precision,
         c.settlements.map((s) => s.replaceAll('|', '/').replaceAll('\t', ' ')).join('|'),
-      ].join('\t'),
-    );
+        ...(own ? [own] : []),
+      ].join('\t');
+    });
+  const fromColonias = [...codes.values()].filter(
+    (c) => c.precision === 'p' && c.point === c.coloniaPoint,
+  ).length;
 
   const coarse = [...codes.values()].filter((c) => c.precision === 'm').length;
   const fromLater = [...codes.values()].filter(
     (c) => c.precision === 'p' && options.points && c.point === c.candidates[0] && c.candidates.length > 0,
   ).length;
   const header = [
-    '# Libra places: Mexican postal codes, v1 (docs/places-data.md; scripts/build-places-data.ts)',
+    '# Libra places: Mexican postal codes, v2 (docs/places-data.md; scripts/build-places-data.ts)',
     '# Postal codes, settlements, municipalities and points: GeoNames (www.geonames.org), CC BY 4.0,',
     '# changed by Libra: points checked against their municipality and state; rejected points and',
     `# points shared by ${SHARED_POINT_LIMIT} or more codes replaced by the municipality point (precision m).`,
+    ...(options.settlements
+      ? [
+          '# Colonia points (Monterrey metropolitan area): CONAPO, Índice de marginación urbana por colonia 2020',
+          '# (colonia polygons, datos.gob.mx, Libre Uso MX), polygons reduced to centroids and matched by name.',
+        ]
+      : []),
     `# codes=${codes.size} municipalities=${municipalityLines.length} coarse=${coarse}`,
   ];
   const text = `${[...header, ...municipalityLines, ...codeLines].join('\n')}\n`;
@@ -270,6 +326,10 @@ function main(): void {
         municipalities: municipalityLines.length,
         laterPointsUsed: laterPoints,
         laterPointsWithoutNames: laterWithoutNames,
+        coloniaLayer,
+        codesWithColoniaPoint: coloniaCodes,
+        codesAnsweredAtColoniaPoint: fromColonias,
+        settlementPointsWritten,
         acceptedFirstCandidate: fromLater,
         sharedPointCodes: shared,
         precisionPostalCode: codes.size - coarse,

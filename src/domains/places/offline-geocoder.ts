@@ -22,10 +22,11 @@ import { findState, type MexicanState } from './states.ts';
  * The default geocoder: the bundled postal-code data, no network. It knows postal codes, their
  * settlements, municipalities and states — no streets — so it never claims `street` or `exact`:
  * - a postal code → its point (`postal_code`; `municipality` where the data has no trustworthy point
- *   of the code's own). A colonia of that code is recognised and normalised, the point stays the
- *   code's (the data has no point per settlement). A colonia the code does not serve makes the
- *   answer coarser: the code's municipality, precision `municipality` — the two disagree and we
- *   cannot tell which is right.
+ *   of the code's own). A colonia of that code is recognised and normalised; where the data has the
+ *   colonia's own point (colonia polygons, so far in the Monterrey area) the answer is that point,
+ *   still `postal_code` — no finer precision fits an area — else the code's. A colonia the code
+ *   does not serve makes the answer coarser: the code's municipality, precision `municipality` —
+ *   the two disagree and we cannot tell which is right.
  * - a postal code of another state than the one given → refused (`POSTAL_CODE_NOT_IN_STATE`).
  * - no postal code: a colonia that only one postal code of the municipality serves → that code; a
  *   municipality (with its state, or a name no other state has) → the municipality's point; the
@@ -67,7 +68,8 @@ export class OfflineGeocoder implements Geocoder {
         if (!settlement) {
           return found(entry.municipality.point, 'municipality', { ...codeAddress, colonia: parsed.colonia });
         }
-        return found(entry.point, entry.precise ? 'postal_code' : 'municipality', {
+        const own = settlementPoint(entry, settlement);
+        return found(own ?? entry.point, own || entry.precise ? 'postal_code' : 'municipality', {
           ...codeAddress,
           colonia: settlement,
         });
@@ -94,7 +96,8 @@ export class OfflineGeocoder implements Geocoder {
         });
         const [one] = serving;
         if (serving.length === 1 && one) {
-          return found(one.entry.point, one.entry.precise ? 'postal_code' : 'municipality', {
+          const own = settlementPoint(one.entry, one.settlement);
+          return found(own ?? one.entry.point, own || one.entry.precise ? 'postal_code' : 'municipality', {
             ...place,
             postalCode: one.entry.postalCode,
             colonia: one.settlement,
@@ -184,6 +187,11 @@ function found(
   normalised: Omit<NormalisedAddress, 'colonia'> & { colonia: string | null },
 ): GeocodeResult {
   return { found: true, point: { ...point }, precision, normalised };
+}
+
+/** The settlement's own point, when the data has one. */
+function settlementPoint(entry: PostalCodeEntry, settlement: string): Point | null {
+  return entry.settlementPoints[entry.settlements.indexOf(settlement)] ?? null;
 }
 
 function infoOf(entry: PostalCodeEntry): PostalCodeInfo {

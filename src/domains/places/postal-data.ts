@@ -29,6 +29,11 @@ export interface PostalCodeEntry {
   precise: boolean;
   /** The settlements (colonias, pueblos, barrios…) the code serves, as the source names them. */
   settlements: readonly string[];
+  /**
+   * Each settlement's own point, in the same order, where the data has one (colonia polygons, so
+   * far in the Monterrey metropolitan area; docs/places-data.md); empty when it has none.
+   */
+  settlementPoints: readonly (Point | null)[];
 }
 
 export interface PostalData {
@@ -40,6 +45,12 @@ export interface PostalData {
   municipalitiesByName: ReadonlyMap<string, readonly Municipality[]>;
   /** The postal codes of each municipality, by its id. */
   codesOfMunicipality: ReadonlyMap<number, readonly PostalCodeEntry[]>;
+}
+
+function pointOf(text: string): Point | null {
+  if (!text) return null;
+  const [lat, lng] = text.split(',').map(Number);
+  return Number.isFinite(lat) && Number.isFinite(lng) ? { lat: lat as number, lng: lng as number } : null;
 }
 
 export const municipalityKey = (stateCode: string, name: string) => `${stateCode}|${normaliseName(name)}`;
@@ -75,6 +86,7 @@ export function parsePostalData(text: string): PostalData {
         point: { lat: Number(f[3]), lng: Number(f[4]) },
         precise: f[5] === 'p',
         settlements: f[6] ? f[6].split('|') : [],
+        settlementPoints: f[7] ? f[7].split('|').map(pointOf) : [],
       };
       codes.set(entry.postalCode, entry);
       const list = codesOfMunicipality.get(municipality.id);
