@@ -169,8 +169,10 @@ function main(): void {
     }
   }
 
-  // Colonia points go first: they come from polygons, where GeoNames' points in the big cities are
-  // estimates many codes share. They are still only candidates, checked below like any other.
+  // Colonia points, where a layer covers the code's municipality. They are applied after GeoNames'
+  // points are checked and the shared ones found (below), so that everywhere else the result is
+  // exactly what GeoNames alone gives, and a GeoNames estimate stays an estimate even when the
+  // other codes on it have moved to their colonias.
   let coloniaLayer = 0;
   let coloniaCodes = 0;
   if (options.settlements) {
@@ -183,7 +185,6 @@ function main(): void {
       const point = { lat: round4(match.point.lat), lng: round4(match.point.lng) };
       code.coloniaPoint = point;
       code.settlementPoints = match.settlements;
-      code.candidates = [point, ...code.candidates.filter((c) => !samePoint(c, point))];
       coloniaCodes++;
     }
   }
@@ -201,6 +202,7 @@ function main(): void {
   // Two passes: the first centres use every code's first candidate; the second, only accepted points.
   const firstPoint = (c: Code) => c.candidates[0];
   const acceptedPoint = (c: Code) => (c.precision === 'p' ? c.point : undefined);
+  let believable: (code: Code, p: Point) => boolean = () => true;
   for (const pick of [firstPoint, acceptedPoint]) {
     const stateCentres = new Map<string, { centre: Point; reachKm: number }>();
     for (const [state, list] of byState) {
@@ -212,13 +214,16 @@ function main(): void {
       const points = list.map(pick).filter((p): p is Point => !!p);
       if (points.length > 0) municipalityCentres.set(key, centreOf(points, 10));
     }
-    for (const code of codes.values()) {
+    believable = (code: Code, p: Point) => {
       const state = stateCentres.get(code.state);
       const municipality = municipalityCentres.get(municipalityKey(code));
-      const believable = (p: Point) =>
+      return (
         (!state || km(state.centre, p) <= state.reachKm) &&
-        (!municipality || km(municipality.centre, p) <= municipality.reachKm);
-      const chosen = code.candidates.find(believable);
+        (!municipality || km(municipality.centre, p) <= municipality.reachKm)
+      );
+    };
+    for (const code of codes.values()) {
+      const chosen = code.candidates.find((p) => believable(code, p));
       code.point = chosen;
       code.precision = chosen ? 'p' : 'm';
     }
@@ -244,6 +249,14 @@ function main(): void {
       code.precision = 'm';
       shared++;
     }
+  }
+
+  // A colonia point replaces whatever GeoNames gave the code when it passes the same check.
+  for (const code of codes.values()) {
+    if (!code.coloniaPoint || !believable(code, code.coloniaPoint)) continue;
+    code.point = code.coloniaPoint;
+    code.precision = 'p';
+    estimatedPoints.delete(code);
   }
 
   // Municipality points: the median of every accepted point of their codes, shared ones included
