@@ -49,7 +49,10 @@ describe.skipIf(!hasChromium)('the portal’s address entry', () => {
     await page.getByLabel('Calle', { exact: true }).fill('Av. Patria');
     await page.getByLabel('Número', { exact: true }).fill('1200');
     await page.getByTestId('address-precision').getByText('Ubicación aproximada: C.P. 45010').waitFor();
-    await page.getByText('Códigos postales: GeoNames (geonames.org), CC BY 4.0').waitFor();
+    await page.getByRole('link', { name: 'Códigos postales: GeoNames (geonames.org), CC BY 4.0' }).waitFor();
+    await page
+      .getByRole('link', { name: 'Colonias de Monterrey: CONAPO (datos.gob.mx), Libre Uso MX' })
+      .waitFor();
     // Nothing wider than the phone's screen.
     expect(await fitsWidth(page)).toBe(true);
 

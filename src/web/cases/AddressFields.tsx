@@ -33,7 +33,13 @@ export interface AddressWords {
   where: (info: PostalCodeInfo) => string;
   /** "Códigos postales: GeoNames (geonames.org), CC BY 4.0" in the page's language. */
   attribution: string;
+  /** "Colonias de Monterrey: CONAPO (datos.gob.mx), Libre Uso MX" in the page's language. */
+  coloniaAttribution: string;
 }
+
+/** CONAPO's colonia data, whose polygons give the Monterrey area's points (docs/places-data.md). */
+const CONAPO_COLONIAS =
+  'https://datos.gob.mx/busca/dataset/indice-de-marginacion-carencias-poblacionales-por-localidad-municipio-y-entidad';
 
 /** The postal code's facts once it has five digits (GET /v1/places/postal-codes/{cp}); null: no such code. */
 export function usePostalCode(postalCode: string, lang: string) {
@@ -144,6 +150,10 @@ export function AddressFields({
       <p className="address-attribution">
         <a href="https://www.geonames.org" target="_blank" rel="noreferrer">
           {words.attribution}
+        </a>
+        {' · '}
+        <a href={CONAPO_COLONIAS} target="_blank" rel="noreferrer">
+          {words.coloniaAttribution}
         </a>
       </p>
     </>

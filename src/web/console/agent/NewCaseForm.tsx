@@ -259,6 +259,7 @@ export function NewCaseForm({ member, services }: { member: Membership; services
                     t('agent.address.approxMunicipality', { municipality }),
                   where: (info) => `${info.municipality}, ${stateName(info.stateCode, tc)}`,
                   attribution: t('agent.address.attribution'),
+                  coloniaAttribution: t('agent.address.coloniaAttribution'),
                 }}
               />
             )}

@@ -320,6 +320,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
                 return `${info.municipality}, ${isMessageKey(key) ? t(key) : info.stateCode}`;
               },
               attribution: t('assistance.address.attribution'),
+              coloniaAttribution: t('assistance.address.coloniaAttribution'),
             }}
           />
         )}
