@@ -78,6 +78,12 @@ const round4 = (n: number) => Math.round(n * 1e4) / 1e4;
 
 /** Codes sharing one point from this many on: the point is an area's estimate, not theirs. */
 const SHARED_POINT_LIMIT = 4;
+/**
+ * A municipality with at least this many codes, this share of them on shared estimates, is one
+ * GeoNames placed by estimate: none of its GeoNames points is trusted at postal-code precision.
+ */
+const ESTIMATED_MUNICIPALITY_MIN_CODES = 20;
+const ESTIMATED_MUNICIPALITY_SHARE = 0.5;
 const samePoint = (a: Point, b: Point) => Math.abs(a.lat - b.lat) < 5e-5 && Math.abs(a.lng - b.lng) < 5e-5;
 
 interface Code {
@@ -251,6 +257,28 @@ function main(): void {
     }
   }
 
+  // Where most of a municipality's codes sit on shared estimates (Guadalajara, Zapopan), GeoNames
+  // placed that municipality by estimate: its few codes with a point of their own passed the checks
+  // but are not to be trusted either (45116, Puerta de Hierro, Zapopan, sits 22 km off in Tonalá).
+  // They fall back to municipality precision too, unless a colonia layer places them below.
+  let estimatedMunicipalityCodes = 0;
+  const estimatedMunicipalities: string[] = [];
+  for (const [key, list] of byMunicipality) {
+    const onEstimates = list.filter((c) => estimatedPoints.has(c)).length;
+    if (
+      list.length < ESTIMATED_MUNICIPALITY_MIN_CODES ||
+      onEstimates / list.length < ESTIMATED_MUNICIPALITY_SHARE
+    )
+      continue;
+    estimatedMunicipalities.push(`${key.replace('\t', ' ')} (${onEstimates}/${list.length})`);
+    for (const code of list) {
+      if (code.precision !== 'p' || !code.point) continue;
+      estimatedPoints.set(code, code.point);
+      code.precision = 'm';
+      estimatedMunicipalityCodes++;
+    }
+  }
+
   // A colonia point replaces whatever GeoNames gave the code when it passes the same check.
   for (const code of codes.values()) {
     if (!code.coloniaPoint || !believable(code, code.coloniaPoint)) continue;
@@ -345,6 +373,8 @@ function main(): void {
         settlementPointsWritten,
         acceptedFirstCandidate: fromLater,
         sharedPointCodes: shared,
+        estimatedMunicipalities,
+        estimatedMunicipalityCodes,
         precisionPostalCode: codes.size - coarse,
         precisionMunicipality: coarse,
         textBytes: Buffer.byteLength(text),

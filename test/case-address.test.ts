@@ -10,8 +10,9 @@ import { http } from './support/http.ts';
  * A case opened from an address said aloud (issue 22): the geocoder places it before the case is
  * opened, dispatch ranks by travel time from there, and an address that cannot be placed is refused
  * with the reason and nothing written. Points are the bundled GeoNames data's
- * (docs/places-data.md): 45010 (Ciudad Granja, Zapopan) at 20.6805, -103.4491, postal-code
- * precision; Tonalá's municipal point at 20.6168, -103.2139.
+ * (docs/places-data.md): 45010 (Ciudad Granja, Zapopan) answers at Zapopan's municipal point,
+ * 20.7603, -103.4553, with municipality precision (GeoNames placed Zapopan by estimate); Tonalá's
+ * municipal point is 20.6168, -103.2139, across the metropolitan area.
  */
 let t: TestApp;
 let agent: Session;
@@ -21,6 +22,7 @@ let tonala: string;
 const { post } = http(() => t);
 
 const CIUDAD_GRANJA = { lat: 20.6805, lng: -103.4491 };
+const ZAPOPAN = { lat: 20.7603, lng: -103.4553 };
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -61,8 +63,8 @@ describe('POST /v1/cases with an address and no coordinates', () => {
     expect(opened.statusCode, opened.body).toBe(201);
     const kase = opened.json();
     expect(kase.place).toMatchObject({
-      ...CIUDAD_GRANJA,
-      precision: 'postal_code',
+      ...ZAPOPAN,
+      precision: 'municipality',
       stateCode: 'JAL',
       address: 'Av. Patria 1200, Ciudad Granja, C.P. 45010, Zapopan, Jalisco',
     });
