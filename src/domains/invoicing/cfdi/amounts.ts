@@ -62,27 +62,35 @@ export function sumSplits(splits: readonly Split[]): Split {
   });
 }
 
+function withinBounds(base: number, amount: number): boolean {
+  if (base <= 0 || base > amount) return false;
+  const { min, max } = ivaBounds(base);
+  return amount - base >= min && amount - base <= max;
+}
+
 /**
- * The split a refund's credit note carries. A refund that completes the charge's refunds takes
- * exactly what is left of the charge's stored base and IVA, so all credit notes of a charge sum to
- * its invoice to the centavo; any other refund is split like a price (splitIva).
+ * The split a refund's credit note carries: the refunded amount with its IVA, always a split the
+ * SAT accepts for its base. A refund that completes the charge takes exactly what is left of the
+ * charge's stored base and IVA when that is such a split (so a full refund equals the invoice to
+ * the centavo, and so do partial ones in almost every case). Otherwise, of the splits the SAT
+ * accepts for the amount, it takes the one that keeps the refunds' base closest to the charge's
+ * own proportion: partial refunds end at most one centavo of base (and of IVA, the other way) from
+ * the invoice; their totals always sum exactly.
  */
 export function refundSplit(charge: Split, alreadyRefunded: Split, amountCentavos: number): Split {
   assertCentavos(amountCentavos, 'refund');
-  const left = {
-    base: charge.base - alreadyRefunded.base,
-    iva: charge.iva - alreadyRefunded.iva,
-    total: charge.total - alreadyRefunded.total,
-  };
-  if (amountCentavos <= 0 || amountCentavos > left.total) {
+  const leftBase = charge.base - alreadyRefunded.base;
+  const leftTotal = charge.total - alreadyRefunded.total;
+  if (amountCentavos <= 0 || amountCentavos > leftTotal) {
     throw new CfdiError('CFDI_AMOUNT_INVALID', 'El reembolso excede lo que queda del cargo', 'refund');
   }
-  if (amountCentavos === left.total) return left;
-  const split = splitIva(amountCentavos);
-  if (split.base > left.base || split.iva > left.iva) {
-    // Earlier refunds took the rounding centavo: keep this one within what is left.
-    const base = Math.min(split.base, left.base);
-    return { base, iva: amountCentavos - base, total: amountCentavos };
-  }
-  return split;
+  const split = (base: number): Split => ({ base, iva: amountCentavos - base, total: amountCentavos });
+  if (amountCentavos === leftTotal && withinBounds(leftBase, amountCentavos)) return split(leftBase);
+  const target =
+    Math.round(((alreadyRefunded.total + amountCentavos) * charge.base) / charge.total) - alreadyRefunded.base;
+  const usual = splitIva(amountCentavos).base;
+  const [best] = [usual, usual - 1, usual + 1]
+    .filter((b) => withinBounds(b, amountCentavos))
+    .sort((x, y) => Math.abs(x - target) - Math.abs(y - target));
+  return split(best ?? usual);
 }
