@@ -20,7 +20,10 @@ describe('amount in words', () => {
     [100_000_000, 'UN MILLÓN DE PESOS 00/100 M.N.'],
     [150_000_000, 'UN MILLÓN QUINIENTOS MIL PESOS 00/100 M.N.'],
     [200_000_099, 'DOS MILLONES DE PESOS 99/100 M.N.'],
-    [1_234_567_891, 'DOCE MILLONES TRESCIENTOS CUARENTA Y CINCO MIL SEISCIENTOS SETENTA Y OCHO PESOS 91/100 M.N.'],
+    [
+      1_234_567_891,
+      'DOCE MILLONES TRESCIENTOS CUARENTA Y CINCO MIL SEISCIENTOS SETENTA Y OCHO PESOS 91/100 M.N.',
+    ],
   ])('%i centavos → %s', (centavos, words) => {
     expect(amountInWords(centavos)).toBe(words);
   });

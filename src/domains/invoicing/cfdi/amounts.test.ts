@@ -20,9 +20,10 @@ const centavos = (text: string) => {
 const attr = (xml: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(xml)?.[1] ?? '';
 /** Every Base and Importe of the document-level traslado, read back from the XML. */
 function totalsInXml(xml: string): Split & { subTotal: number } {
-  const impuestos = /<cfdi:Impuestos TotalImpuestosTrasladados="[^"]*"><cfdi:Traslados><cfdi:Traslado [^>]*>/.exec(
-    xml.slice(xml.lastIndexOf('</cfdi:Conceptos>')),
-  )?.[0] ?? '';
+  const impuestos =
+    /<cfdi:Impuestos TotalImpuestosTrasladados="[^"]*"><cfdi:Traslados><cfdi:Traslado [^>]*>/.exec(
+      xml.slice(xml.lastIndexOf('</cfdi:Conceptos>')),
+    )?.[0] ?? '';
   return {
     subTotal: centavos(attr(xml, 'SubTotal')),
     total: centavos(attr(xml, 'Total')),
@@ -59,12 +60,17 @@ describe('amounts on the documents', () => {
     );
   });
 
-  it('property: an invoice carries exactly the charge\'s stored base, IVA and total', () => {
+  it("property: an invoice carries exactly the charge's stored base, IVA and total", () => {
     fc.assert(
       fc.property(amount, (total) => {
         const c = chargeOf(total);
         const doc = sealComprobante(
-          buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [c], numbering: numbering('F', 1) }),
+          buildInvoice({
+            issuer: TEST_ISSUER,
+            receiver: COMPANY,
+            charges: [c],
+            numbering: numbering('F', 1),
+          }),
           csd,
         );
         const read = totalsInXml(doc.xml);
@@ -80,7 +86,12 @@ describe('amounts on the documents', () => {
       fc.property(fc.array(amount, { minLength: 1, maxLength: 40 }), (totals) => {
         const charges = totals.map(chargeOf);
         const doc = sealComprobante(
-          buildGlobalInvoice({ issuer: TEST_ISSUER, charges, period: { year: 2026, month: 11 }, numbering: numbering('G', 1) }),
+          buildGlobalInvoice({
+            issuer: TEST_ISSUER,
+            charges,
+            period: { year: 2026, month: 11 },
+            numbering: numbering('G', 1),
+          }),
           csd,
         );
         const sum = sumSplits(charges);
@@ -93,46 +104,63 @@ describe('amounts on the documents', () => {
 
   it('property: partial refunds carry the refunded amount with its IVA and sum to the invoice', () => {
     fc.assert(
-      fc.property(amount, fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 6 }), (total, weights) => {
-        const c = chargeOf(total);
-        // Cut the total into refunds in the given proportions; the last one completes it.
-        const sumW = weights.reduce((a, b) => a + b, 0);
-        const amounts: number[] = [];
-        let given = 0;
-        for (const [i, w] of weights.entries()) {
-          const a = i === weights.length - 1 ? total - given : Math.floor((total * w) / sumW);
-          if (a > 0) amounts.push(a);
-          given += a;
-        }
-        let refunded: Split = { base: 0, iva: 0, total: 0 };
-        for (const a of amounts) {
-          const split = refundSplit(c, refunded, a);
-          expect(split.total).toBe(a);
-          const note = buildCreditNote({
-            issuer: TEST_ISSUER,
-            related: { kind: 'invoice', uuid: UUID, receiver: COMPANY },
-            refund: { reference: c.reference, description: 'Devolución', split, paymentForm: c.paymentForm },
-            numbering: numbering('NC', 1),
-          });
-          const read = totalsInXml(sealComprobante(note, csd).xml);
-          expect(read).toEqual({ subTotal: split.base, ...split });
-          refunded = sumSplits([refunded, split]);
-        }
-        // All credit notes of a charge together refund its total exactly; the base (and so the
-        // IVA) is exact for a full refund and within one centavo for partial ones.
-        expect(refunded.total).toBe(c.total);
-        expect(Math.abs(refunded.base - c.base)).toBeLessThanOrEqual(amounts.length === 1 ? 0 : 1);
-      }),
+      fc.property(
+        amount,
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 6 }),
+        (total, weights) => {
+          const c = chargeOf(total);
+          // Cut the total into refunds in the given proportions; the last one completes it.
+          const sumW = weights.reduce((a, b) => a + b, 0);
+          const amounts: number[] = [];
+          let given = 0;
+          for (const [i, w] of weights.entries()) {
+            const a = i === weights.length - 1 ? total - given : Math.floor((total * w) / sumW);
+            if (a > 0) amounts.push(a);
+            given += a;
+          }
+          let refunded: Split = { base: 0, iva: 0, total: 0 };
+          for (const a of amounts) {
+            const split = refundSplit(c, refunded, a);
+            expect(split.total).toBe(a);
+            const note = buildCreditNote({
+              issuer: TEST_ISSUER,
+              related: { kind: 'invoice', uuid: UUID, receiver: COMPANY },
+              refund: {
+                reference: c.reference,
+                description: 'Devolución',
+                split,
+                paymentForm: c.paymentForm,
+              },
+              numbering: numbering('NC', 1),
+            });
+            const read = totalsInXml(sealComprobante(note, csd).xml);
+            expect(read).toEqual({ subTotal: split.base, ...split });
+            refunded = sumSplits([refunded, split]);
+          }
+          // All credit notes of a charge together refund its total exactly; the base (and so the
+          // IVA) is exact for a full refund and within one centavo for partial ones.
+          expect(refunded.total).toBe(c.total);
+          expect(Math.abs(refunded.base - c.base)).toBeLessThanOrEqual(amounts.length === 1 ? 0 : 1);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('a full refund equals the invoice exactly, and so does the usual partial refund then the rest', () => {
     const c = chargeOf(21_800);
-    expect(refundSplit(c, { base: 0, iva: 0, total: 0 }, 21_800)).toEqual({ base: 18_793, iva: 3_007, total: 21_800 });
+    expect(refundSplit(c, { base: 0, iva: 0, total: 0 }, 21_800)).toEqual({
+      base: 18_793,
+      iva: 3_007,
+      total: 21_800,
+    });
     const first = refundSplit(c, { base: 0, iva: 0, total: 0 }, 10_000);
     expect(first).toEqual({ base: 8_621, iva: 1_379, total: 10_000 });
-    expect(refundSplit(c, first, 11_800)).toEqual({ base: 18_793 - 8_621, iva: 3_007 - 1_379, total: 11_800 });
+    expect(refundSplit(c, first, 11_800)).toEqual({
+      base: 18_793 - 8_621,
+      iva: 3_007 - 1_379,
+      total: 11_800,
+    });
   });
 
   it('refuses a refund larger than what is left of the charge', () => {
@@ -157,8 +185,18 @@ describe('amounts on the documents', () => {
   it('a sample of random documents validates against the SAT schema', async () => {
     const samples = fc.sample(fc.array(amount, { minLength: 1, maxLength: 5 }), { numRuns: 12, seed: 24 });
     const docs: Comprobante[] = samples.flatMap((totals, i) => [
-      buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [chargeOf(totals[0] ?? 1, i)], numbering: numbering('F', i + 1) }),
-      buildGlobalInvoice({ issuer: TEST_ISSUER, charges: totals.map(chargeOf), period: { year: 2026, month: 1 + (i % 12) }, numbering: numbering('G', i + 1) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [chargeOf(totals[0] ?? 1, i)],
+        numbering: numbering('F', i + 1),
+      }),
+      buildGlobalInvoice({
+        issuer: TEST_ISSUER,
+        charges: totals.map(chargeOf),
+        period: { year: 2026, month: 1 + (i % 12) },
+        numbering: numbering('G', i + 1),
+      }),
     ]);
     for (const doc of docs) {
       const result = await xmllintSchema(SAT_FILES.cfdiSchema, sealComprobante(doc, csd).xml);

@@ -44,13 +44,18 @@ export function assertSplit(split: Split, what: string): void {
       throw new CfdiError('CFDI_AMOUNT_INVALID', `${what}: ${key} debe ser un entero de centavos`, what);
     }
   }
-  if (split.base <= 0) throw new CfdiError('CFDI_AMOUNT_INVALID', `${what}: la base debe ser mayor que cero`, what);
+  if (split.base <= 0)
+    throw new CfdiError('CFDI_AMOUNT_INVALID', `${what}: la base debe ser mayor que cero`, what);
   if (split.base + split.iva !== split.total) {
     throw new CfdiError('CFDI_AMOUNT_INVALID', `${what}: base + IVA no es igual al total`, what);
   }
   const { min, max } = ivaBounds(split.base);
   if (split.iva < min || split.iva > max) {
-    throw new CfdiError('CFDI_AMOUNT_INVALID', `${what}: el IVA está fuera de los límites del SAT para su base`, what);
+    throw new CfdiError(
+      'CFDI_AMOUNT_INVALID',
+      `${what}: el IVA está fuera de los límites del SAT para su base`,
+      what,
+    );
   }
 }
 
@@ -87,7 +92,8 @@ export function refundSplit(charge: Split, alreadyRefunded: Split, amountCentavo
   const split = (base: number): Split => ({ base, iva: amountCentavos - base, total: amountCentavos });
   if (amountCentavos === leftTotal && withinBounds(leftBase, amountCentavos)) return split(leftBase);
   const target =
-    Math.round(((alreadyRefunded.total + amountCentavos) * charge.base) / charge.total) - alreadyRefunded.base;
+    Math.round(((alreadyRefunded.total + amountCentavos) * charge.base) / charge.total) -
+    alreadyRefunded.base;
   const usual = splitIva(amountCentavos).base;
   const [best] = [usual, usual - 1, usual + 1]
     .filter((b) => withinBounds(b, amountCentavos))

@@ -39,7 +39,11 @@ export const FISCAL_REGIMES: Readonly<Record<string, RegimeEntry>> = {
     moral: true,
   },
   '621': { description: 'Incorporación Fiscal', fisica: true, moral: false },
-  '622': { description: 'Actividades Agrícolas, Ganaderas, Silvícolas y Pesqueras', fisica: false, moral: true },
+  '622': {
+    description: 'Actividades Agrícolas, Ganaderas, Silvícolas y Pesqueras',
+    fisica: false,
+    moral: true,
+  },
   '623': { description: 'Opcional para Grupos de Sociedades', fisica: false, moral: true },
   '624': { description: 'Coordinados', fisica: false, moral: true },
   '625': {
@@ -60,12 +64,39 @@ export interface UseEntry {
 const BUSINESS = ['601', '603', '606', '612', '620', '621', '622', '623', '624', '625', '626'];
 const PERSONAL = ['605', '606', '608', '611', '612', '614', '607', '615', '625'];
 const ANY = [
-  '601', '603', '605', '606', '608', '610', '611', '612', '614', '616',
-  '620', '621', '622', '623', '624', '607', '615', '625', '626',
+  '601',
+  '603',
+  '605',
+  '606',
+  '608',
+  '610',
+  '611',
+  '612',
+  '614',
+  '616',
+  '620',
+  '621',
+  '622',
+  '623',
+  '624',
+  '607',
+  '615',
+  '625',
+  '626',
 ];
 
-const business = (description: string): UseEntry => ({ description, fisica: true, moral: true, regimes: BUSINESS });
-const personal = (description: string): UseEntry => ({ description, fisica: true, moral: false, regimes: PERSONAL });
+const business = (description: string): UseEntry => ({
+  description,
+  fisica: true,
+  moral: true,
+  regimes: BUSINESS,
+});
+const personal = (description: string): UseEntry => ({
+  description,
+  fisica: true,
+  moral: false,
+  regimes: PERSONAL,
+});
 
 export const CFDI_USES: Readonly<Record<string, UseEntry>> = {
   G01: business('Adquisición de mercancías.'),

@@ -34,7 +34,10 @@ export function certificateNumber(serialHex: string): string {
   const hex = serialHex.length % 2 === 0 ? serialHex : `0${serialHex}`;
   const text = Buffer.from(hex, 'hex').toString('latin1');
   if (!/^\d{20}$/.test(text)) {
-    throw new CfdiError('CSD_INVALID', 'El número de serie del certificado no es un número de certificado del SAT');
+    throw new CfdiError(
+      'CSD_INVALID',
+      'El número de serie del certificado no es un número de certificado del SAT',
+    );
   }
   return text;
 }
@@ -49,7 +52,11 @@ function readCertificate(source: string | Buffer): X509Certificate {
   try {
     return new X509Certificate(source);
   } catch {
-    throw new CfdiError('CSD_INVALID', 'El certificado (.cer) no se puede leer: debe ser el archivo .cer del SAT o PEM', 'certificate');
+    throw new CfdiError(
+      'CSD_INVALID',
+      'El certificado (.cer) no se puede leer: debe ser el archivo .cer del SAT o PEM',
+      'certificate',
+    );
   }
 }
 
@@ -60,9 +67,17 @@ function readKey(source: string | Buffer, password: string | undefined): KeyObje
   } catch (error) {
     const reason = (error as { code?: string }).code ?? '';
     if (/BAD_DECRYPT|PASSPHRASE|INTERRUPTED_OR_CANCELLED/i.test(`${reason} ${(error as Error).message}`)) {
-      throw new CfdiError('CSD_PASSWORD_WRONG', 'La contraseña de la llave privada (.key) no es correcta', 'password');
+      throw new CfdiError(
+        'CSD_PASSWORD_WRONG',
+        'La contraseña de la llave privada (.key) no es correcta',
+        'password',
+      );
     }
-    throw new CfdiError('CSD_INVALID', 'La llave privada (.key) no se puede leer: debe ser el archivo .key del SAT o PEM', 'key');
+    throw new CfdiError(
+      'CSD_INVALID',
+      'La llave privada (.key) no se puede leer: debe ser el archivo .key del SAT o PEM',
+      'key',
+    );
   }
 }
 

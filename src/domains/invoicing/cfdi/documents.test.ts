@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CfdiError } from './errors.ts';
 import { buildCreditNote, buildGlobalInvoice, buildInvoice, cfdiDate } from './documents.ts';
+import type { CfdiError } from './errors.ts';
 import type { Comprobante, PaymentForm } from './model.ts';
 import { originalString } from './original-string.ts';
 import { SAT_FILES } from './sat-files.ts';
 import { xmllintSchema, xsltproc } from './sat-tools.ts';
 import { type SealedDocument, sealComprobante, verifyText } from './seal.ts';
-import { charge, COMPANY, numbering, PERSON, PROFESSIONAL, TEST_ISSUER, testCsd } from './test-support.ts';
+import { COMPANY, charge, numbering, PERSON, PROFESSIONAL, TEST_ISSUER, testCsd } from './test-support.ts';
 
 const csd = testCsd();
 const INVOICE_UUID = '5FB2822E-396D-4725-8521-CDC4BDD20CCF';
@@ -17,17 +17,31 @@ function everyDocument(): Array<[string, Comprobante]> {
   for (const form of ['04', '28'] as PaymentForm[]) {
     docs.push([
       `invoice to a persona física (${form})`,
-      buildInvoice({ issuer: TEST_ISSUER, receiver: PERSON, charges: [charge(21_800, form)], numbering: numbering('F', 1) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: PERSON,
+        charges: [charge(21_800, form)],
+        numbering: numbering('F', 1),
+      }),
     ]);
     docs.push([
       `invoice to a persona moral (${form})`,
-      buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [charge(21_800, form)], numbering: numbering('F', 2) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [charge(21_800, form)],
+        numbering: numbering('F', 2),
+      }),
     ]);
     docs.push([
       `global invoice (${form})`,
       buildGlobalInvoice({
         issuer: TEST_ISSUER,
-        charges: [charge(21_800, form, 'LP-26-000201'), charge(14_900, form, 'LP-26-000202'), charge(1, form, 'LP-26-000203')],
+        charges: [
+          charge(21_800, form, 'LP-26-000201'),
+          charge(14_900, form, 'LP-26-000202'),
+          charge(1, form, 'LP-26-000203'),
+        ],
         period: { year: 2026, month: 11 },
         numbering: numbering('G', 1),
       }),
@@ -37,7 +51,12 @@ function everyDocument(): Array<[string, Comprobante]> {
       buildCreditNote({
         issuer: TEST_ISSUER,
         related: { kind: 'invoice', uuid: INVOICE_UUID, receiver: PROFESSIONAL },
-        refund: { reference: 'LP-26-000101', description: 'Devolución parcial de la mensualidad', split: { base: 8_621, iva: 1_379, total: 10_000 }, paymentForm: form },
+        refund: {
+          reference: 'LP-26-000101',
+          description: 'Devolución parcial de la mensualidad',
+          split: { base: 8_621, iva: 1_379, total: 10_000 },
+          paymentForm: form,
+        },
         numbering: numbering('NC', 1),
       }),
     ]);
@@ -46,7 +65,12 @@ function everyDocument(): Array<[string, Comprobante]> {
       buildCreditNote({
         issuer: TEST_ISSUER,
         related: { kind: 'invoice', uuid: INVOICE_UUID, receiver: PERSON },
-        refund: { reference: 'LP-26-000101', description: 'Devolución de la mensualidad', split: { base: 18_793, iva: 3_007, total: 21_800 }, paymentForm: form },
+        refund: {
+          reference: 'LP-26-000101',
+          description: 'Devolución de la mensualidad',
+          split: { base: 18_793, iva: 3_007, total: 21_800 },
+          paymentForm: form,
+        },
         numbering: numbering('NC', 2),
       }),
     ]);
@@ -54,8 +78,17 @@ function everyDocument(): Array<[string, Comprobante]> {
       `credit note to a global invoice (${form})`,
       buildCreditNote({
         issuer: TEST_ISSUER,
-        related: { kind: 'global-invoice', uuid: INVOICE_UUID.toLowerCase(), period: { year: 2026, month: 11 } },
-        refund: { reference: 'LP-26-000202', description: 'Devolución de la mensualidad', split: { base: 12_845, iva: 2_055, total: 14_900 }, paymentForm: form },
+        related: {
+          kind: 'global-invoice',
+          uuid: INVOICE_UUID.toLowerCase(),
+          period: { year: 2026, month: 11 },
+        },
+        refund: {
+          reference: 'LP-26-000202',
+          description: 'Devolución de la mensualidad',
+          split: { base: 12_845, iva: 2_055, total: 14_900 },
+          paymentForm: form,
+        },
         numbering: numbering('NC', 3),
       }),
     ]);
@@ -63,7 +96,10 @@ function everyDocument(): Array<[string, Comprobante]> {
   return docs;
 }
 
-const sealed: Array<[string, SealedDocument]> = everyDocument().map(([name, c]) => [name, sealComprobante(c, csd)]);
+const sealed: Array<[string, SealedDocument]> = everyDocument().map(([name, c]) => [
+  name,
+  sealComprobante(c, csd),
+]);
 
 describe('every document the project emits', () => {
   it.each(sealed)('%s: validates against the SAT schema (xmllint)', async (_name, doc) => {
@@ -92,7 +128,10 @@ describe('the schema check can fail', () => {
   it('refuses a document with a value outside the catalogue and one with a missing seal', async () => {
     const [, doc] = sealed[0] ?? [];
     if (!doc) throw new Error('no document');
-    const wrongForm = await xmllintSchema(SAT_FILES.cfdiSchema, doc.xml.replace('FormaPago="04"', 'FormaPago="99"'));
+    const wrongForm = await xmllintSchema(
+      SAT_FILES.cfdiSchema,
+      doc.xml.replace('FormaPago="04"', 'FormaPago="99"'),
+    );
     expect(wrongForm.ok).toBe(false);
     const noSeal = await xmllintSchema(SAT_FILES.cfdiSchema, doc.xml.replace(/ Sello="[^"]*"/, ''));
     expect(noSeal.ok).toBe(false);
@@ -102,14 +141,27 @@ describe('the schema check can fail', () => {
 describe('document contents', () => {
   it('writes the invoice with the SAT keys, IVA 16 % from the stored split and the customer data', () => {
     const doc = sealComprobante(
-      buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [charge(21_800, '28')], numbering: numbering('F', 7) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [charge(21_800, '28')],
+        numbering: numbering('F', 7),
+      }),
       csd,
     );
-    expect(doc.xml).toContain('SubTotal="187.93" Moneda="MXN" Total="218.00" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="42501"');
+    expect(doc.xml).toContain(
+      'SubTotal="187.93" Moneda="MXN" Total="218.00" TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="42501"',
+    );
     expect(doc.xml).toContain('FormaPago="28"');
-    expect(doc.xml).toContain('ClaveProdServ="85101700" NoIdentificacion="LP-26-000101" Cantidad="1" ClaveUnidad="E48" Unidad="Unidad de servicio"');
-    expect(doc.xml).toContain('<cfdi:Traslado Base="187.93" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="30.07"/>');
-    expect(doc.xml).toContain('<cfdi:Receptor Rfc="URE180429TM6" Nombre="UNIVERSIDAD ROBOTICA ESPAÑOLA" DomicilioFiscalReceptor="86991" RegimenFiscalReceptor="601" UsoCFDI="G03"/>');
+    expect(doc.xml).toContain(
+      'ClaveProdServ="85101700" NoIdentificacion="LP-26-000101" Cantidad="1" ClaveUnidad="E48" Unidad="Unidad de servicio"',
+    );
+    expect(doc.xml).toContain(
+      '<cfdi:Traslado Base="187.93" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="30.07"/>',
+    );
+    expect(doc.xml).toContain(
+      '<cfdi:Receptor Rfc="URE180429TM6" Nombre="UNIVERSIDAD ROBOTICA ESPAÑOLA" DomicilioFiscalReceptor="86991" RegimenFiscalReceptor="601" UsoCFDI="G03"/>',
+    );
     expect(doc.xml).toContain('Fecha="2026-11-30T12:00:00"');
   });
 
@@ -122,7 +174,9 @@ describe('document contents', () => {
     });
     const { xml } = sealComprobante(c, csd);
     expect(xml).toContain('<cfdi:InformacionGlobal Periodicidad="04" Meses="11" Año="2026"/>');
-    expect(xml).toContain('<cfdi:Receptor Rfc="XAXX010101000" Nombre="PUBLICO EN GENERAL" DomicilioFiscalReceptor="42501" RegimenFiscalReceptor="616" UsoCFDI="S01"/>');
+    expect(xml).toContain(
+      '<cfdi:Receptor Rfc="XAXX010101000" Nombre="PUBLICO EN GENERAL" DomicilioFiscalReceptor="42501" RegimenFiscalReceptor="616" UsoCFDI="S01"/>',
+    );
     expect(xml).toContain('NoIdentificacion="A-2"');
     expect(xml).toContain('ClaveProdServ="01010101"');
     // Paid mostly by debit card: the predominant form.
@@ -133,7 +187,12 @@ describe('document contents', () => {
     const toCompany = buildCreditNote({
       issuer: TEST_ISSUER,
       related: { kind: 'invoice', uuid: INVOICE_UUID, receiver: COMPANY },
-      refund: { reference: 'X', description: 'Devolución', split: { base: 100, iva: 16, total: 116 }, paymentForm: '04' },
+      refund: {
+        reference: 'X',
+        description: 'Devolución',
+        split: { base: 100, iva: 16, total: 116 },
+        paymentForm: '04',
+      },
       numbering: numbering('NC', 9),
     });
     expect(toCompany.tipo).toBe('E');
@@ -142,12 +201,19 @@ describe('document contents', () => {
     const toPerson = buildCreditNote({
       issuer: TEST_ISSUER,
       related: { kind: 'invoice', uuid: INVOICE_UUID, receiver: PERSON },
-      refund: { reference: 'X', description: 'Devolución', split: { base: 100, iva: 16, total: 116 }, paymentForm: '04' },
+      refund: {
+        reference: 'X',
+        description: 'Devolución',
+        split: { base: 100, iva: 16, total: 116 },
+        paymentForm: '04',
+      },
       numbering: numbering('NC', 10),
     });
     expect(toPerson.receptor.usoCfdi).toBe('S01');
     const xml = sealComprobante(toCompany, csd).xml;
-    expect(xml).toContain(`<cfdi:CfdiRelacionados TipoRelacion="01"><cfdi:CfdiRelacionado UUID="${INVOICE_UUID}"/></cfdi:CfdiRelacionados>`);
+    expect(xml).toContain(
+      `<cfdi:CfdiRelacionados TipoRelacion="01"><cfdi:CfdiRelacionado UUID="${INVOICE_UUID}"/></cfdi:CfdiRelacionados>`,
+    );
   });
 
   it('collapses white space so the XML says what the original string says', () => {
@@ -172,28 +238,53 @@ describe('document contents', () => {
       throw new Error('did not throw');
     };
     const badRfc = attempt(() =>
-      buildInvoice({ issuer: TEST_ISSUER, receiver: { ...COMPANY, rfc: 'URE180429TM7' }, charges: [charge(100, '04')], numbering: numbering('F', 1) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: { ...COMPANY, rfc: 'URE180429TM7' },
+        charges: [charge(100, '04')],
+        numbering: numbering('F', 1),
+      }),
     );
     expect(badRfc.code).toBe('CFDI_FISCAL_DATA_INVALID');
     expect(badRfc.field).toBe('rfc');
     expect(badRfc.message).toMatch(/dígito verificador/);
     const pipe = attempt(() =>
-      buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [{ ...charge(100, '04'), description: 'a|b' }], numbering: numbering('F', 1) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [{ ...charge(100, '04'), description: 'a|b' }],
+        numbering: numbering('F', 1),
+      }),
     );
     expect(pipe.field).toBe('Descripcion');
     const mixed = attempt(() =>
-      buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [charge(100, '04'), charge(100, '28')], numbering: numbering('F', 1) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [charge(100, '04'), charge(100, '28')],
+        numbering: numbering('F', 1),
+      }),
     );
     expect(mixed.field).toBe('FormaPago');
     const badSplit = attempt(() =>
-      buildInvoice({ issuer: TEST_ISSUER, receiver: COMPANY, charges: [{ ...charge(21_800, '04'), iva: 3_000, base: 18_800 }], numbering: numbering('F', 1) }),
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [{ ...charge(21_800, '04'), iva: 3_000, base: 18_800 }],
+        numbering: numbering('F', 1),
+      }),
     );
     expect(badSplit.code).toBe('CFDI_AMOUNT_INVALID');
     const badUuid = attempt(() =>
       buildCreditNote({
         issuer: TEST_ISSUER,
         related: { kind: 'invoice', uuid: 'not-a-uuid', receiver: COMPANY },
-        refund: { reference: 'X', description: 'D', split: { base: 100, iva: 16, total: 116 }, paymentForm: '04' },
+        refund: {
+          reference: 'X',
+          description: 'D',
+          split: { base: 100, iva: 16, total: 116 },
+          paymentForm: '04',
+        },
         numbering: numbering('NC', 1),
       }),
     );

@@ -11,7 +11,15 @@ import { assertSplit, type Split, sumSplits } from './amounts.ts';
 import { CFDI_USES, PRODUCT, PUBLIC_NAME, RFC_PUBLIC } from './catalogues.ts';
 import { CfdiError } from './errors.ts';
 import { normalizeFiscalData, validateFiscalData } from './fiscal-data.ts';
-import type { ChargeLine, Comprobante, Concept, FiscalData, GlobalInformation, Issuer, PaymentForm } from './model.ts';
+import type {
+  ChargeLine,
+  Comprobante,
+  Concept,
+  FiscalData,
+  GlobalInformation,
+  Issuer,
+  PaymentForm,
+} from './model.ts';
 import { attributeText } from './text.ts';
 
 export interface Numbering {
@@ -74,7 +82,11 @@ function oneForm(charges: readonly ChargeLine[]): PaymentForm {
   const forms = new Set(charges.map((c) => c.paymentForm));
   const [form] = forms;
   if (forms.size !== 1 || !form) {
-    throw new CfdiError('CFDI_DOCUMENT_INVALID', 'Los cargos de una factura deben tener la misma forma de pago', 'FormaPago');
+    throw new CfdiError(
+      'CFDI_DOCUMENT_INVALID',
+      'Los cargos de una factura deben tener la misma forma de pago',
+      'FormaPago',
+    );
   }
   return form;
 }
@@ -90,7 +102,8 @@ export function buildInvoice(input: {
   charges: readonly ChargeLine[];
   numbering: Numbering;
 }): Comprobante {
-  if (input.charges.length === 0) throw new CfdiError('CFDI_DOCUMENT_INVALID', 'La factura necesita al menos un cargo');
+  if (input.charges.length === 0)
+    throw new CfdiError('CFDI_DOCUMENT_INVALID', 'La factura necesita al menos un cargo');
   const conceptos = input.charges.map(membershipConcept);
   return {
     kind: 'invoice',
@@ -111,7 +124,10 @@ export function buildInvoice(input: {
 export function predominantPaymentForm(charges: readonly ChargeLine[]): PaymentForm {
   const sums = new Map<PaymentForm, number>();
   for (const c of charges) sums.set(c.paymentForm, (sums.get(c.paymentForm) ?? 0) + c.total);
-  return (['04', '28'] as const).reduce((best, f) => ((sums.get(f) ?? 0) > (sums.get(best) ?? 0) ? f : best), '04');
+  return (['04', '28'] as const).reduce(
+    (best, f) => ((sums.get(f) ?? 0) > (sums.get(best) ?? 0) ? f : best),
+    '04',
+  );
 }
 
 export interface Period {
@@ -121,8 +137,17 @@ export interface Period {
 }
 
 function globalInformation(period: Period): GlobalInformation {
-  if (!Number.isInteger(period.month) || period.month < 1 || period.month > 12 || !Number.isInteger(period.year)) {
-    throw new CfdiError('CFDI_DOCUMENT_INVALID', 'El periodo de la factura global no es válido', 'InformacionGlobal');
+  if (
+    !Number.isInteger(period.month) ||
+    period.month < 1 ||
+    period.month > 12 ||
+    !Number.isInteger(period.year)
+  ) {
+    throw new CfdiError(
+      'CFDI_DOCUMENT_INVALID',
+      'El periodo de la factura global no es válido',
+      'InformacionGlobal',
+    );
   }
   return { periodicidad: '04', meses: String(period.month).padStart(2, '0'), anio: period.year };
 }
@@ -192,7 +217,11 @@ export function buildCreditNote(input: {
 }): Comprobante {
   const { related, refund } = input;
   if (!UUID.test(related.uuid)) {
-    throw new CfdiError('CFDI_DOCUMENT_INVALID', 'El UUID del comprobante relacionado no es válido', 'CfdiRelacionado');
+    throw new CfdiError(
+      'CFDI_DOCUMENT_INVALID',
+      'El UUID del comprobante relacionado no es válido',
+      'CfdiRelacionado',
+    );
   }
   assertSplit(refund.split, 'Reembolso');
   const concept: Concept = {

@@ -18,7 +18,12 @@ export interface FiscalIssue {
   en: string;
 }
 
-const issue = (field: FiscalField, code: string, es: string, en: string): FiscalIssue => ({ field, code, es, en });
+const issue = (field: FiscalField, code: string, es: string, en: string): FiscalIssue => ({
+  field,
+  code,
+  es,
+  en,
+});
 
 /** Trims and upper-cases what the SAT compares that way; the name keeps its spelling. */
 export function normalizeFiscalData(data: FiscalData): FiscalData {
@@ -47,12 +52,19 @@ export function validateFiscalData(input: FiscalData): FiscalIssue[] {
   } else if (!rfc.ok) {
     const [es, en] =
       rfc.problem === 'check-digit'
-        ? ['El RFC no es válido: su dígito verificador no corresponde. Revísalo en tu constancia de situación fiscal.',
-           'The RFC is not valid: its check digit does not match. Check it on your tax status certificate.']
+        ? [
+            'El RFC no es válido: su dígito verificador no corresponde. Revísalo en tu constancia de situación fiscal.',
+            'The RFC is not valid: its check digit does not match. Check it on your tax status certificate.',
+          ]
         : rfc.problem === 'date'
-          ? ['El RFC no es válido: la fecha que contiene no existe.', 'The RFC is not valid: the date in it does not exist.']
-          : ['El RFC debe tener 13 caracteres (persona física) o 12 (persona moral), p. ej. GODE561231GR8.',
-             'The RFC must have 13 characters (individual) or 12 (company), e.g. GODE561231GR8.'];
+          ? [
+              'El RFC no es válido: la fecha que contiene no existe.',
+              'The RFC is not valid: the date in it does not exist.',
+            ]
+          : [
+              'El RFC debe tener 13 caracteres (persona física) o 12 (persona moral), p. ej. GODE561231GR8.',
+              'The RFC must have 13 characters (individual) or 12 (company), e.g. GODE561231GR8.',
+            ];
     issues.push(issue('rfc', rfc.problem === 'check-digit' ? 'RFC_CHECK_DIGIT' : 'RFC_FORMAT', es, en));
   }
   if (data.name.length === 0 || data.name.length > 300 || data.name.includes('|')) {
@@ -67,7 +79,14 @@ export function validateFiscalData(input: FiscalData): FiscalIssue[] {
   }
   const regime = FISCAL_REGIMES[data.fiscalRegime];
   if (!regime) {
-    issues.push(issue('fiscalRegime', 'REGIME_UNKNOWN', 'Elige un régimen fiscal del catálogo del SAT.', 'Choose a fiscal regime from the SAT catalogue.'));
+    issues.push(
+      issue(
+        'fiscalRegime',
+        'REGIME_UNKNOWN',
+        'Elige un régimen fiscal del catálogo del SAT.',
+        'Choose a fiscal regime from the SAT catalogue.',
+      ),
+    );
   } else if (rfc.personType && !rfc.generic && !regime[rfc.personType]) {
     issues.push(
       issue(
@@ -84,12 +103,24 @@ export function validateFiscalData(input: FiscalData): FiscalIssue[] {
   }
   if (!/^\d{5}$/.test(data.postalCode)) {
     issues.push(
-      issue('postalCode', 'POSTAL_CODE_INVALID', 'El código postal fiscal tiene 5 dígitos, como en tu constancia de situación fiscal.', 'The fiscal postal code has 5 digits, as on your tax status certificate.'),
+      issue(
+        'postalCode',
+        'POSTAL_CODE_INVALID',
+        'El código postal fiscal tiene 5 dígitos, como en tu constancia de situación fiscal.',
+        'The fiscal postal code has 5 digits, as on your tax status certificate.',
+      ),
     );
   }
   const use = CFDI_USES[data.cfdiUse];
   if (!use) {
-    issues.push(issue('cfdiUse', 'USE_UNKNOWN', 'Elige un uso de CFDI del catálogo del SAT.', 'Choose a CFDI use from the SAT catalogue.'));
+    issues.push(
+      issue(
+        'cfdiUse',
+        'USE_UNKNOWN',
+        'Elige un uso de CFDI del catálogo del SAT.',
+        'Choose a CFDI use from the SAT catalogue.',
+      ),
+    );
   } else if (regime && !use.regimes.includes(data.fiscalRegime)) {
     issues.push(
       issue(

@@ -50,7 +50,7 @@ export function memorySandboxStore(): SandboxPacStore {
   };
 }
 
-function unescape(value: string): string {
+function unescapeAttribute(value: string): string {
   return value
     .replace(/&quot;/g, '"')
     .replace(/&lt;/g, '<')
@@ -63,7 +63,7 @@ function unescape(value: string): string {
 export function attributeOf(xml: string, tag: string, name: string): string | undefined {
   const start = new RegExp(`<${tag}\\s[^>]*>`).exec(xml)?.[0];
   const value = start ? new RegExp(`\\s${name}="([^"]*)"`).exec(start)?.[1] : undefined;
-  return value === undefined ? undefined : unescape(value);
+  return value === undefined ? undefined : unescapeAttribute(value);
 }
 
 /** A stable UUID (version 4 layout) for a document: the same document always gets the same one. */
@@ -96,7 +96,9 @@ export class SandboxPac implements PacPort {
 
   constructor(private readonly options: SandboxPacOptions) {
     this.store = options.store ?? memorySandboxStore();
-    this.certificate = new X509Certificate(options.certificatePem ?? readFileSync(SAT_FILES.sandboxPacCertificate));
+    this.certificate = new X509Certificate(
+      options.certificatePem ?? readFileSync(SAT_FILES.sandboxPacCertificate),
+    );
     this.key = createPrivateKey(options.keyPem ?? readFileSync(SAT_FILES.sandboxPacKey));
     this.noCertificadoSat = certificateNumber(this.certificate.serialNumber);
   }
@@ -112,8 +114,11 @@ export class SandboxPac implements PacPort {
     }
     const fields = await this.check(request.xml);
     const uuid = uuidFor(fields.issuerRfc, request.documentId);
-    const now = DateTime.fromJSDate(this.options.clock.now(), { zone: MEXICO_CITY }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
-    const fechaTimbrado = now < fields.fecha ? fields.fecha : now;
+    const now = DateTime.fromJSDate(this.options.clock.now(), { zone: MEXICO_CITY }).toFormat(
+      "yyyy-MM-dd'T'HH:mm:ss",
+    );
+    // Never before the document's date; same local format, so text order is time order.
+    const fechaTimbrado = [now, fields.fecha].sort()[1] ?? now;
     const tfd = {
       uuid,
       fechaTimbrado,
@@ -149,20 +154,32 @@ export class SandboxPac implements PacPort {
       throw new CfdiError('PAC_REJECTED', 'El motivo de cancelación debe ser 01, 02, 03 o 04', 'reason');
     }
     if (request.reason === '01' && !request.substituteUuid) {
-      throw new CfdiError('PAC_REJECTED', 'El motivo 01 requiere el UUID del comprobante que sustituye', 'substituteUuid');
+      throw new CfdiError(
+        'PAC_REJECTED',
+        'El motivo 01 requiere el UUID del comprobante que sustituye',
+        'substituteUuid',
+      );
     }
     if (request.reason !== '01' && request.substituteUuid) {
       throw new CfdiError('PAC_REJECTED', 'Solo el motivo 01 lleva un UUID sustituto', 'substituteUuid');
     }
     const record = await this.store.byUuid(request.uuid);
     if (!record || attributeOf(record.stamp.xml, 'cfdi:Emisor', 'Rfc') !== request.issuerRfc) {
-      throw new CfdiError('PAC_NOT_FOUND', 'El UUID no corresponde a un comprobante timbrado de este emisor', 'uuid');
+      throw new CfdiError(
+        'PAC_NOT_FOUND',
+        'El UUID no corresponde a un comprobante timbrado de este emisor',
+        'uuid',
+      );
     }
     if (record.cancellation) return record.cancellation;
     if (request.substituteUuid) {
       const substitute = await this.store.byUuid(request.substituteUuid);
       if (!substitute || substitute.stamp.uuid === record.stamp.uuid) {
-        throw new CfdiError('PAC_REJECTED', 'El UUID sustituto debe ser otro comprobante timbrado', 'substituteUuid');
+        throw new CfdiError(
+          'PAC_REJECTED',
+          'El UUID sustituto debe ser otro comprobante timbrado',
+          'substituteUuid',
+        );
       }
     }
     const cancellation: Cancellation = {
@@ -184,7 +201,14 @@ export class SandboxPac implements PacPort {
     const certificado = get('Certificado');
     const fecha = get('Fecha');
     const issuerRfc = attributeOf(xml, 'cfdi:Emisor', 'Rfc');
-    if (version !== '4.0' || !sello || !certificado || !fecha || !issuerRfc || !xml.includes('</cfdi:Comprobante>')) {
+    if (
+      version !== '4.0' ||
+      !sello ||
+      !certificado ||
+      !fecha ||
+      !issuerRfc ||
+      !xml.includes('</cfdi:Comprobante>')
+    ) {
       throw new CfdiError('PAC_REJECTED', 'El XML no es un CFDI 4.0 sellado');
     }
     if (xml.includes('<cfdi:Complemento>') && xml.includes('TimbreFiscalDigital')) {

@@ -1,7 +1,7 @@
 /** Shared fixtures for the CFDI core's tests: the SAT's test issuer and CSD, customers, charges. */
 import { readFileSync } from 'node:fs';
-import { splitIva } from '../../../lib/money.ts';
 import { ManualClock } from '../../../lib/clock.ts';
+import { splitIva } from '../../../lib/money.ts';
 import { type Csd, loadCsd } from './csd.ts';
 import type { ChargeLine, FiscalData, Issuer, PaymentForm } from './model.ts';
 import { SAT_FILES } from './sat-files.ts';

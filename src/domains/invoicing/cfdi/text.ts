@@ -15,7 +15,8 @@ const FORBIDDEN = /[|\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/;
 
 export function attributeText(value: string, field: string, max: number): string {
   const text = collapse(value);
-  if (text.length === 0) throw new CfdiError('CFDI_DOCUMENT_INVALID', `${field}: no puede estar vacío`, field);
+  if (text.length === 0)
+    throw new CfdiError('CFDI_DOCUMENT_INVALID', `${field}: no puede estar vacío`, field);
   if (text.length > max) {
     throw new CfdiError('CFDI_DOCUMENT_INVALID', `${field}: admite a lo más ${max} caracteres`, field);
   }
@@ -26,9 +27,5 @@ export function attributeText(value: string, field: string, max: number): string
 }
 
 export function escapeAttribute(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

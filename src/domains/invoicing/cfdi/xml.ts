@@ -23,20 +23,30 @@ export function element(name: string, attrs: Attrs, children?: string): string {
 }
 
 function traslado(split: Split): string {
-  return element('cfdi:Traslados', [], element('cfdi:Traslado', [
-    ['Base', pesos(split.base)],
-    ['Impuesto', '002'],
-    ['TipoFactor', 'Tasa'],
-    ['TasaOCuota', IVA_RATE],
-    ['Importe', pesos(split.iva)],
-  ]));
+  return element(
+    'cfdi:Traslados',
+    [],
+    element('cfdi:Traslado', [
+      ['Base', pesos(split.base)],
+      ['Impuesto', '002'],
+      ['TipoFactor', 'Tasa'],
+      ['TasaOCuota', IVA_RATE],
+      ['Importe', pesos(split.iva)],
+    ]),
+  );
 }
 
 /** The sealed document; `complemento` is the inner XML of cfdi:Complemento (the stamp), if any. */
 export function comprobanteXml(c: Comprobante, seal: Seal, complemento?: string): string {
   const g = c.informacionGlobal;
   const body = [
-    g ? element('cfdi:InformacionGlobal', [['Periodicidad', g.periodicidad], ['Meses', g.meses], ['Año', String(g.anio)]]) : '',
+    g
+      ? element('cfdi:InformacionGlobal', [
+          ['Periodicidad', g.periodicidad],
+          ['Meses', g.meses],
+          ['Año', String(g.anio)],
+        ])
+      : '',
     c.relacionados
       ? element(
           'cfdi:CfdiRelacionados',
@@ -44,7 +54,11 @@ export function comprobanteXml(c: Comprobante, seal: Seal, complemento?: string)
           c.relacionados.uuids.map((uuid) => element('cfdi:CfdiRelacionado', [['UUID', uuid]])).join(''),
         )
       : '',
-    element('cfdi:Emisor', [['Rfc', c.emisor.rfc], ['Nombre', c.emisor.nombre], ['RegimenFiscal', c.emisor.regimenFiscal]]),
+    element('cfdi:Emisor', [
+      ['Rfc', c.emisor.rfc],
+      ['Nombre', c.emisor.nombre],
+      ['RegimenFiscal', c.emisor.regimenFiscal],
+    ]),
     element('cfdi:Receptor', [
       ['Rfc', c.receptor.rfc],
       ['Nombre', c.receptor.nombre],
