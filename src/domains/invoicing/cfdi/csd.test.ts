@@ -47,6 +47,18 @@ describe('the issuer CSD', () => {
     expect(verifyText('||4.0|prueba||', signature, csd.certificate)).toBe(true);
   });
 
+  it('loads the committed .cer/.key pair (legacy PBE-SHA1-3DES encryption, password 12345678a)', () => {
+    const csd = loadCsd(
+      {
+        certificate: readFileSync(SAT_FILES.testCsdCertificate.replace('.cer.pem', '.cer')),
+        key: readFileSync(SAT_FILES.testCsdKey.replace('.key.pem', '.key')),
+        password: '12345678a',
+      },
+      { rfc: 'EKU9003173C9', clock },
+    );
+    expect(csd.noCertificado).toBe('30001000000500003416');
+  });
+
   it('refuses a wrong password clearly', () => {
     const e = failure(() =>
       loadCsd({ certificate: cerDer, key: keyDer, password: 'otra' }, { rfc: 'EKU9003173C9', clock }),

@@ -77,6 +77,28 @@ describe('sandbox PAC', () => {
     expect((await sandbox.stamp({ documentId: 'inv-3', xml: invoice(3) })).uuid).not.toBe(first.uuid);
   });
 
+  it('answers concurrent requests for one document with one stamp, made once', async () => {
+    const store = memorySandboxStore();
+    let saves = 0;
+    const counting = {
+      ...store,
+      save: (r: Parameters<typeof store.save>[0]) => {
+        saves += 1;
+        return store.save(r);
+      },
+    };
+    const sandbox = new SandboxPac({ clock, store: counting });
+    const xml = invoice(10);
+    const stamps = await Promise.all([
+      sandbox.stamp({ documentId: 'inv-10', xml }),
+      sandbox.stamp({ documentId: 'inv-10', xml }),
+      sandbox.stamp({ documentId: 'inv-10', xml }),
+    ]);
+    expect(stamps[1]).toEqual(stamps[0]);
+    expect(stamps[2]).toEqual(stamps[0]);
+    expect(saves).toBe(1);
+  });
+
   it('refuses another XML under a stamped document id', async () => {
     const sandbox = pac();
     await sandbox.stamp({ documentId: 'inv-4', xml: invoice(4) });

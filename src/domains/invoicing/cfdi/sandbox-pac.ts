@@ -103,7 +103,18 @@ export class SandboxPac implements PacPort {
     this.noCertificadoSat = certificateNumber(this.certificate.serialNumber);
   }
 
-  async stamp(request: StampRequest): Promise<Stamp> {
+  /** Stamps under way, so two concurrent requests for one document share one stamp. */
+  private readonly inFlight = new Map<string, Promise<Stamp>>();
+
+  stamp(request: StampRequest): Promise<Stamp> {
+    const running = this.inFlight.get(request.documentId);
+    if (running) return running.then(() => this.stampOnce(request));
+    const work = this.stampOnce(request).finally(() => this.inFlight.delete(request.documentId));
+    this.inFlight.set(request.documentId, work);
+    return work;
+  }
+
+  private async stampOnce(request: StampRequest): Promise<Stamp> {
     const xmlHash = createHash('sha256').update(request.xml).digest('hex');
     const known = await this.store.byDocument(request.documentId);
     if (known) {
