@@ -5,11 +5,21 @@ import { buildCreditNote, buildGlobalInvoice, buildInvoice, cfdiDate } from './d
 import type { CfdiError } from './errors.ts';
 import type { Comprobante, PaymentForm } from './model.ts';
 import { originalString } from './original-string.ts';
-import { attributeOf } from './sandbox-pac.ts';
+import { attributeOf, SandboxPac } from './sandbox-pac.ts';
 import { SAT_FILES } from './sat-files.ts';
 import { xmllintSchema, xsltproc } from './sat-tools.ts';
 import { type SealedDocument, sealComprobante, verifyText } from './seal.ts';
-import { COMPANY, charge, numbering, PERSON, PROFESSIONAL, TEST_ISSUER, testCsd } from './test-support.ts';
+import { stampProblems } from './stamp-checks.ts';
+import {
+  COMPANY,
+  charge,
+  clock,
+  numbering,
+  PERSON,
+  PROFESSIONAL,
+  TEST_ISSUER,
+  testCsd,
+} from './test-support.ts';
 
 const csd = testCsd();
 const INVOICE_UUID = '5FB2822E-396D-4725-8521-CDC4BDD20CCF';
@@ -131,6 +141,20 @@ describe('every document the project emits', () => {
     // The seal does not verify a string that differs in one character.
     expect(verifyText(reference.replace('|MXN|', '|USD|'), sello, certificate)).toBe(false);
   });
+});
+
+describe('every document the project emits, stamped by the sandbox PAC', () => {
+  const sandbox = new SandboxPac({
+    clock,
+    originalStringOf: (xml) => xsltproc(SAT_FILES.cfdiStylesheet, xml),
+  });
+  it.each(sealed)(
+    '%s: the stamped CFDI and its TimbreFiscalDigital validate and check out',
+    async (name, doc) => {
+      const stamp = await sandbox.stamp({ documentId: name, xml: doc.xml });
+      expect(await stampProblems(stamp, doc.xml, sandbox.certificate)).toEqual([]);
+    },
+  );
 });
 
 describe('the schema check can fail', () => {

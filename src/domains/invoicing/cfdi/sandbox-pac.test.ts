@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/clock.ts';
 import { buildInvoice } from './documents.ts';
 import type { CfdiError } from './errors.ts';
-import { attributeOf, memorySandboxStore, SANDBOX_LEYENDA, SandboxPac } from './sandbox-pac.ts';
+import { memorySandboxStore, SANDBOX_LEYENDA, SandboxPac } from './sandbox-pac.ts';
 import { SAT_FILES } from './sat-files.ts';
 import { xmllintSchema, xsltproc } from './sat-tools.ts';
-import { sealComprobante, verifyText } from './seal.ts';
+import { sealComprobante } from './seal.ts';
+import { stampProblems } from './stamp-checks.ts';
 import { COMPANY, charge, numbering, PERSON, TEST_ISSUER, testCsd } from './test-support.ts';
 
 const csd = testCsd();
@@ -33,12 +34,6 @@ async function failure(p: Promise<unknown>): Promise<CfdiError> {
   throw new Error('did not fail');
 }
 
-const tfdOf = (xml: string) => {
-  const tfd = /<tfd:TimbreFiscalDigital [^>]*\/>/.exec(xml)?.[0];
-  if (!tfd) throw new Error('no stamp');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${tfd}`;
-};
-
 describe('sandbox PAC', () => {
   it.each(['04', '28'] as const)(
     'stamps a TimbreFiscalDigital 1.1 that validates, with its seal and original string (%s)',
@@ -46,23 +41,32 @@ describe('sandbox PAC', () => {
       const sandbox = pac();
       const xml = invoice(1, form);
       const stamp = await sandbox.stamp({ documentId: `inv-${form}`, xml });
-      const tfd = tfdOf(stamp.xml);
-      expect((await xmllintSchema(SAT_FILES.tfdSchema, tfd)).messages).toMatch(/validates$/);
-      // The whole stamped CFDI, Complemento included, against both schemas.
-      expect((await xmllintSchema(SAT_FILES.stampedSchema, stamp.xml)).messages).toMatch(/validates$/);
-      // The stamp's original string is the SAT stylesheet's, and SelloSAT verifies with the sandbox certificate.
-      expect(stamp.originalString).toBe(await xsltproc(SAT_FILES.tfdStylesheet, tfd));
-      expect(verifyText(stamp.originalString, stamp.selloSat, sandbox.certificate)).toBe(true);
-      expect(stamp.selloCfd).toBe(attributeOf(xml, 'cfdi:Comprobante', 'Sello'));
+      // Schemas (TFD alone, and the whole stamped CFDI), fields, original string vs xsltproc, seals.
+      expect(await stampProblems(stamp, xml, sandbox.certificate)).toEqual([]);
       expect(stamp.leyenda).toBe(SANDBOX_LEYENDA);
+      expect(stamp.rfcProvCertif).toBe('AAA010101AAA');
       expect(stamp.noCertificadoSat).toBe('99999999999999999001');
       expect(stamp.fechaTimbrado).toBe('2026-11-30T12:05:00');
-      // The CFDI's own original string is unchanged by the stamp.
-      expect(await xsltproc(SAT_FILES.cfdiStylesheet, stamp.xml)).toBe(
-        await xsltproc(SAT_FILES.cfdiStylesheet, xml),
-      );
+      expect(stamp.uuid).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
     },
   );
+
+  it('the stamp checks catch a wrong SelloSAT, a changed CFDI and a stamp that is not in the XML', async () => {
+    const sandbox = pac();
+    const xml = invoice(11);
+    const stamp = await sandbox.stamp({ documentId: 'inv-11', xml });
+    const forged = stamp.xml.replace(/SelloSAT="[^"]*"/, `SelloSAT="${stamp.selloCfd}"`);
+    expect(
+      await stampProblems({ ...stamp, xml: forged, selloSat: stamp.selloCfd }, xml, sandbox.certificate),
+    ).toEqual(["SelloSAT does not verify with the PAC's certificate"]);
+    const changed = stamp.xml.replace('Folio="11"', 'Folio="12"');
+    expect(await stampProblems({ ...stamp, xml: changed }, xml, sandbox.certificate)).toEqual([
+      "the stamp changed the CFDI's original string",
+    ]);
+    expect(await stampProblems({ ...stamp, uuid: 'otro' }, xml)).toEqual([
+      "uuid differs from the XML's UUID",
+    ]);
+  });
 
   it('is idempotent per document: the same request twice answers the same stamp', async () => {
     const sandbox = pac();
