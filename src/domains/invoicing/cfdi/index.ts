@@ -40,3 +40,4 @@ export type { Cancellation, CancelRequest, PacPort, Stamp, StampRequest } from '
 export { checkRfc } from './rfc.ts';
 export { memorySandboxStore, SandboxPac, type SandboxPacStore } from './sandbox-pac.ts';
 export { type SealedDocument, sealComprobante, verifyText } from './seal.ts';
+export { verificationUrl } from './verification.ts';
