@@ -59,12 +59,18 @@ describe('the issuer CSD', () => {
     expect(csd.noCertificado).toBe('30001000000500003416');
   });
 
-  it('refuses a wrong password clearly', () => {
-    const e = failure(() =>
-      loadCsd({ certificate: cerDer, key: keyDer, password: 'otra' }, { rfc: 'EKU9003173C9', clock }),
-    );
-    expect(e.code).toBe('CSD_PASSWORD_WRONG');
-    expect(e.message).toBe('La contraseña de la llave privada (.key) no es correcta');
+  it('refuses a wrong or missing password clearly, whatever the wrong password decrypts to', () => {
+    // Many wrong passwords: some decrypt to bytes that fail as a malformed key, not as a bad decryption.
+    for (let i = 0; i < 300; i++) {
+      const e = failure(() =>
+        loadCsd({ certificate: cerDer, key: keyDer, password: `otra-${i}` }, { rfc: 'EKU9003173C9', clock }),
+      );
+      expect(e.code).toBe('CSD_PASSWORD_WRONG');
+      expect(e.message).toBe('La contraseña de la llave privada (.key) no es correcta');
+    }
+    expect(
+      failure(() => loadCsd({ certificate: cerDer, key: keyDer }, { rfc: 'EKU9003173C9', clock })).field,
+    ).toBe('password');
   });
 
   it('refuses a certificate of another RFC', () => {

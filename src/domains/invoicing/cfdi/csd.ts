@@ -60,13 +60,23 @@ function readCertificate(source: string | Buffer): X509Certificate {
   }
 }
 
+/** PKCS#8 encrypted: PEM "ENCRYPTED PRIVATE KEY", or DER whose first field is an algorithm (SEQUENCE), not a version (INTEGER). */
+function isEncrypted(source: string | Buffer): boolean {
+  if (isPem(source)) return source.toString('latin1').includes('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+  const der = Buffer.from(source);
+  if (der[0] !== 0x30) return false;
+  const lengthBytes = (der[1] ?? 0) & 0x80 ? ((der[1] ?? 0) & 0x7f) + 2 : 2;
+  return der[lengthBytes] === 0x30;
+}
+
 function readKey(source: string | Buffer, password: string | undefined): KeyObject {
   try {
     if (isPem(source)) return createPrivateKey({ key: source, passphrase: password });
     return createPrivateKey({ key: Buffer.from(source), format: 'der', type: 'pkcs8', passphrase: password });
-  } catch (error) {
-    const reason = (error as { code?: string }).code ?? '';
-    if (/BAD_DECRYPT|PASSPHRASE|INTERRUPTED_OR_CANCELLED/i.test(`${reason} ${(error as Error).message}`)) {
+  } catch {
+    // A wrong password sometimes decrypts to bytes that fail later as a malformed key rather than
+    // as a bad decryption: for an encrypted key, every failure means the password.
+    if (isEncrypted(source)) {
       throw new CfdiError(
         'CSD_PASSWORD_WRONG',
         'La contraseña de la llave privada (.key) no es correcta',
