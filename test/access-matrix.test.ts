@@ -384,6 +384,11 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: '/v1/charges?status=succeeded&limit=5' }),
     expected: only(['finance', 'admin'], 200),
   },
+  'GET /v1/charges/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/charges/export?status=succeeded' }),
+    expected: only(['finance', 'admin'], 200),
+  },
   'GET /v1/charges/{id} (someone else’s)': {
     method: 'GET',
     request: async () => ({ url: `/v1/charges/${(await billedOnce()).chargeId}` }),

@@ -33,7 +33,10 @@ beforeAll(async () => {
     ...Array<string>(9).fill(TEST_CARD.visaCredit),
     ...Array<string>(3).fill(TEST_CARD.alwaysDeclined),
   ]);
-  const later = await membershipsChargedAt('2026-11-27T23:30', Array<string>(6).fill(TEST_CARD.mastercardCredit));
+  const later = await membershipsChargedAt(
+    '2026-11-27T23:30',
+    Array<string>(6).fill(TEST_CARD.mastercardCredit),
+  );
   filtered = later[2] as { id: string; number: string };
   finance = await signIn(t, await createUser(t, 'finance'));
   agent = await signIn(t, await createUser(t, 'agent'));
@@ -67,7 +70,11 @@ describe('finance filters charges', () => {
 
   it('by status and by membership number, keeping the keyset pages', async () => {
     const failed = await get('/v1/charges?status=failed');
-    expect(failed.json().data.map((c: { status: string }) => c.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(failed.json().data.map((c: { status: string }) => c.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ]);
     expect(failed.json().totals).toMatchObject({ count: 3 });
 
     const byNumber = await get(`/v1/charges?membershipNumber=${filtered.number.toLowerCase()}`);
@@ -98,7 +105,11 @@ describe('finance filters charges', () => {
       expect(res.json().code).toBe('VALIDATION_FAILED');
       expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
     }
-    for (const url of ['/v1/charges?status=refunded', '/v1/charges?from=25-11-2026', '/v1/charges/export?status=x']) {
+    for (const url of [
+      '/v1/charges?status=refunded',
+      '/v1/charges?from=25-11-2026',
+      '/v1/charges/export?status=x',
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
@@ -126,7 +137,9 @@ describe('the CSV of what is filtered', () => {
     const res = await get('/v1/charges/export?from=2026-11-25&to=2026-11-25&status=succeeded');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="cobros-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="cobros-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const lines = res.rawPayload.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
     expect(lines[0]).toBe(
@@ -155,7 +168,11 @@ describe('the CSV of what is filtered', () => {
       // 18 charges in batches of 4: five reads that found rows (4+4+4+4+2), no read of everything.
       expect(text.split('\r\n').filter(Boolean)).toHaveLength(1 + 18);
       expect(read.mock.calls.map(([, filter]) => filter.limit)).toEqual([BATCH, BATCH, BATCH, BATCH, BATCH]);
-      const ids = text.split('\r\n').slice(1).filter(Boolean).map((l) => l.split(',').at(-1));
+      const ids = text
+        .split('\r\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.split(',').at(-1));
       expect(new Set(ids).size).toBe(18);
     } finally {
       read.mockRestore();

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { MEXICO_CITY } from '../../lib/clock.ts';
-import { type FieldError, AppError } from '../../lib/errors.ts';
+import { AppError, type FieldError } from '../../lib/errors.ts';
 
 /** What finance filters charges by; every field narrows, none given is every charge. */
 export interface ChargeFilter {
@@ -38,7 +38,8 @@ export function chargeFilterOf(query: ChargeFilterQuery): ChargeFilter {
   const errors: FieldError[] = [];
   const from = query.from ? dayStart(query.from) : null;
   const to = query.to ? dayStart(query.to) : null;
-  if (query.from && !from) errors.push({ field: 'querystring/from', message: 'must be a real date (YYYY-MM-DD)' });
+  if (query.from && !from)
+    errors.push({ field: 'querystring/from', message: 'must be a real date (YYYY-MM-DD)' });
   if (query.to && !to) errors.push({ field: 'querystring/to', message: 'must be a real date (YYYY-MM-DD)' });
   if (from && to && to < from) errors.push({ field: 'querystring/to', message: 'must not be before from' });
   if (errors.length > 0) throw new AppError('VALIDATION_FAILED', { errors });

@@ -1,6 +1,6 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { Readable } from 'node:stream';
 import { mexicoCityDate, mexicoCityTime } from '../../lib/clock.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
@@ -84,11 +84,13 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
     async (request, reply) => {
       const csv = await billing.exportCsv(actorOf(request), request.query);
       const day = mexicoCityDate(new Date());
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="cobros-${day}.csv"`)
-        // A stream is sent as it is read, past the serializer; the typed reply only knows the schema.
-        .send(Readable.from(csv) as unknown as string);
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="cobros-${day}.csv"`)
+          // A stream is sent as it is read, past the serializer; the typed reply only knows the schema.
+          .send(Readable.from(csv) as unknown as string)
+      );
     },
   );
 
