@@ -18,6 +18,8 @@ export interface ChargeFilterParams {
   periodo: string;
   desde: string;
   hasta: string;
+  /** A membership's id (links from elsewhere); the form asks for the number instead. */
+  membresia: string;
 }
 
 export function chargeFilterOf(params: URLSearchParams): ChargeFilterParams {
@@ -27,6 +29,7 @@ export function chargeFilterOf(params: URLSearchParams): ChargeFilterParams {
     periodo: params.get('periodo') ?? '',
     desde: params.get('desde') ?? '',
     hasta: params.get('hasta') ?? '',
+    membresia: params.get('membresia') ?? '',
   };
 }
 
@@ -38,6 +41,7 @@ export function chargeQueryOf(f: ChargeFilterParams): URLSearchParams {
   if (f.periodo) query.set('period', f.periodo);
   if (f.desde) query.set('from', f.desde);
   if (f.hasta) query.set('to', f.hasta);
+  if (f.membresia) query.set('membershipId', f.membresia);
   return query;
 }
 
@@ -77,7 +81,7 @@ export function ChargesFilters({
       aria-label={t('queues.filters')}
       onSubmit={(e) => {
         e.preventDefault();
-        const { estado: _status, ...rest } = draft;
+        const { estado: _status, membresia: _id, ...rest } = draft;
         apply({ ...rest, numero: rest.numero.trim().toUpperCase() });
       }}
     >
