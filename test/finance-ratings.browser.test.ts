@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../src/lib/clock.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { UI_WAIT_MS } from './support/browser.ts';
-import { signedInProvider, towRequest } from './support/dispatch.ts';
+import { createProviderUser, signedInProvider, towRequest } from './support/dispatch.ts';
 import { buildMembership } from './support/factories.ts';
-import { openAsStaff, staffUser } from './support/staff-web.ts';
+import { openAsStaff, PROVIDER_VIEWPORT, staffUser } from './support/staff-web.ts';
 import {
   onlineCustomer,
   openSignedIn,
@@ -99,8 +99,18 @@ describe('finance and ratings', () => {
     expect((await call('POST', `/v1/offers/${offer.id}/accept`, { quoteCentavos: 80_000 })).statusCode).toBe(
       200,
     );
-    const unit = { driverName: 'Juan Pérez Soto', vehicle: 'Grúa plataforma blanca', plates: 'NLA-12-34' };
-    expect((await call('PUT', `/v1/cases/${caseId}/unit`, unit)).statusCode).toBe(200);
+    // The provider tells the unit from its app's job page.
+    const providerUser = await createProviderUser(web.t, provider.id);
+    const app = await openAsStaff(web, providerUser, `/proveedor/trabajos/${caseId}`, PROVIDER_VIEWPORT);
+    const unitForm = app.page.getByRole('region', { name: 'Unidad que va' });
+    await unitForm.getByLabel('Nombre del conductor').fill('Juan Pérez Soto');
+    await unitForm.getByLabel('Unidad', { exact: true }).fill('Grúa plataforma blanca');
+    await unitForm.getByLabel('Placas').fill('nla-12-34');
+    await unitForm.getByRole('button', { name: 'Guardar unidad' }).click();
+    await app.page.getByText('Unidad guardada: el cliente ya la ve.').waitFor();
+    await unitForm.getByRole('button', { name: 'Actualizar unidad' }).waitFor();
+    expect(await seriousViolations(app.page)).toEqual([]);
+    expect(app.failures).toEqual([]);
     expect((await call('POST', `/v1/cases/${caseId}/status`, { status: 'en_route' })).statusCode).toBe(200);
 
     const { page, failures } = await openSignedIn(web, customer, `/app/casos/${caseId}`, VIEWPORTS[0]);
