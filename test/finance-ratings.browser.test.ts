@@ -153,5 +153,10 @@ describe('finance and ratings', () => {
     expect(await row.getByTestId('provider-average').textContent()).toBe('4.0');
     expect(await seriousViolations(dashboard.page)).toEqual([]);
     expect(dashboard.failures).toEqual([]);
+
+    // Staff read the case with the unit whole and the customer's rating.
+    await dashboard.page.goto(`${web.base}/console/casos/${caseId}`);
+    await dashboard.page.getByText('Juan Pérez Soto · Grúa plataforma blanca · placas NLA-12-34').waitFor();
+    await dashboard.page.getByText('4 de 5').waitFor();
   }, 300_000);
 });
