@@ -156,6 +156,18 @@ const dispatchedCase = async () => {
   });
   return kase.id;
 };
+/** A case of the caller's membership (someone else's for all but the customer), completed. */
+const completedCaseFor = async (caller: Caller) => {
+  const kase = await openCase(membershipFor(caller));
+  await t.services.onsite.assignByHand(SYSTEM_ACTOR, kase.id, {
+    providerId: matrixProviderId,
+    reason: 'matriz',
+    quoteCentavos: 50_000,
+  });
+  for (const status of ['en_route', 'on_site', 'completed'] as const)
+    await t.services.providerJobs.reportStatus(SYSTEM_ACTOR, kase.id, { status });
+  return kase.id;
+};
 /** A new location link of a fresh case (asked by the agent), answering its token. */
 const freshLinkToken = async () => {
   const agent = await signIn(t, accounts.get('agent') as TestUser);
@@ -384,6 +396,11 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: '/v1/charges?status=succeeded&limit=5' }),
     expected: only(['finance', 'admin'], 200),
   },
+  'GET /v1/charges/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/charges/export?status=succeeded' }),
+    expected: only(['finance', 'admin'], 200),
+  },
   'GET /v1/charges/{id} (someone else’s)': {
     method: 'GET',
     request: async () => ({ url: `/v1/charges/${(await billedOnce()).chargeId}` }),
@@ -462,6 +479,31 @@ const CHECKS: Record<string, Check> = {
     method: 'GET',
     request: async () => ({ url: `/v1/cases/${MISSING_CASE}/events` }),
     expected: only([...CASE_FOLLOWERS, 'finance'], 404),
+  },
+  // issue 23: the customer rates their own completed case; providers tell the unit on its way.
+  'POST /v1/cases/{id}/rating': {
+    method: 'POST',
+    request: async (caller) => ({
+      url: `/v1/cases/${await completedCaseFor(caller)}/rating`,
+      payload: { score: 5, comment: 'matriz' },
+    }),
+    expected: only(['customer'], 201),
+  },
+  'POST /v1/cases/{id}/rating (someone else’s)': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/cases/${await completedCaseFor('agent')}/rating`,
+      payload: { score: 5 },
+    }),
+    expected: { ...only(['customer'], 201), customer: 404 },
+  },
+  'PUT /v1/cases/{id}/unit': {
+    method: 'PUT',
+    request: async () => ({
+      url: `/v1/cases/${await dispatchedCase()}/unit`,
+      payload: { driverName: 'Juan Pérez', vehicle: 'Grúa plataforma', plates: 'ABC-123' },
+    }),
+    expected: only(['agent', 'supervisor', 'provider'], 200),
   },
   'POST /v1/cases/{id}/cancel': {
     method: 'POST',

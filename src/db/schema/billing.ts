@@ -4,6 +4,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   smallint,
@@ -80,6 +81,12 @@ export const charges = pgTable(
     gatewayChargeId: text('gateway_charge_id'),
     declineCode: text('decline_code'),
     paidAt: timestamp('paid_at', { withTimezone: true }),
+    /**
+     * The receipt's readable number, `REC-2027-000123`: the Mexico City year it was paid and a
+     * number from `receipt_folio_seq`, which never restarts (so the number alone is unique). Set in
+     * the statement that marks the charge paid, which is the only move into `succeeded`.
+     */
+    receiptFolio: text('receipt_folio').unique(),
     refundedCentavos: integer('refunded_centavos').notNull().default(0),
     // CFDI 4.0: receiver and payment data, kept at charge time so e-invoices can be issued later.
     receiverRfc: text('receiver_rfc').notNull(),
@@ -109,8 +116,14 @@ export const charges = pgTable(
     check('charges_paid', sql`(${t.status} = 'succeeded') = (${t.paidAt} is not null)`),
     check('charges_payment_form', sql`${t.paymentForm} in ('04','28')`),
     check('charges_attempts', sql`${t.attempts} >= 1`),
+    check('charges_receipt_folio', sql`(${t.status} = 'succeeded') = (${t.receiptFolio} is not null)`),
+    // Finance's filter by the charge's day (Mexico City), newest first.
+    index('charges_created_idx').on(t.createdAt, t.id),
   ],
 );
+
+/** Receipt folios' numbers: one sequence for all years, so a folio is never issued twice. */
+export const receiptFolioSeq = pgSequence('receipt_folio_seq', { startWith: 1 });
 
 /** Every answer the processor gave about a charge, one row per attempt. */
 export const chargeAttempts = pgTable(

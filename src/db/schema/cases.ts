@@ -8,6 +8,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -93,6 +94,17 @@ export const cases = pgTable(
     /** Last timeline sequence number (events are numbered 1, 2, 3… per case). */
     lastSeq: integer('last_seq').notNull(),
     openedBy: text('opened_by').notNull(),
+    /**
+     * The unit the provider sent (set by the provider when accepting or on the way): the driver's
+     * full name is for staff; the customer sees the first name and the surname's initial.
+     */
+    unitDriverName: text('unit_driver_name'),
+    unitVehicle: text('unit_vehicle'),
+    unitPlates: text('unit_plates'),
+    /** The customer's rating of a completed case, given once: 1–5 and an optional comment. */
+    ratingScore: smallint('rating_score'),
+    ratingComment: text('rating_comment'),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -108,11 +120,15 @@ export const cases = pgTable(
       sql`${t.placePrecision} in ('exact','street','postal_code','municipality','state')`,
     ),
     check('cases_place_accuracy', sql`${t.placeAccuracyM} >= 0`),
+    check('cases_rating_score', sql`${t.ratingScore} between 1 and 5`),
+    check('cases_rating_given', sql`(${t.ratingScore} is null) = (${t.ratedAt} is null)`),
+    check('cases_rating_completed', sql`${t.ratedAt} is null or ${t.state} = 'completed'`),
     index('cases_membership_idx').on(t.membershipId, t.requestedAt),
     index('cases_open_idx')
       .on(t.state, t.requestedAt)
       .where(sql`${t.state} not in ('completed','cancelled','refused')`),
     index('cases_provider_idx').on(t.providerId, t.state),
+    index('cases_rated_idx').on(t.ratedAt).where(sql`${t.ratedAt} is not null`),
   ],
 );
 

@@ -1,11 +1,25 @@
-import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { chargeAttempts, charges, refunds } from '../../db/schema/index.ts';
-import { membershipNumbers } from '../members/read-model.ts';
+import { membershipIdOfNumber, membershipNumbers } from '../members/read-model.ts';
+import type { ChargeFilter } from './charge-filter.ts';
 import type { RefundRecord } from './refunds-repository.ts';
 
 export type ChargeRecord = typeof charges.$inferSelect;
 export type ChargeAttemptRecord = typeof chargeAttempts.$inferSelect;
+
+/** A filter whose membership number has been resolved to its id. */
+export type ResolvedChargeFilter = Omit<ChargeFilter, 'membershipNumber'>;
+
+function conditionsOf(filter: ResolvedChargeFilter): (SQL | undefined)[] {
+  return [
+    filter.status ? eq(charges.status, filter.status) : undefined,
+    filter.membershipId ? eq(charges.membershipId, filter.membershipId) : undefined,
+    filter.periodKey ? eq(charges.periodKey, filter.periodKey) : undefined,
+    filter.createdFrom ? gte(charges.createdAt, filter.createdFrom) : undefined,
+    filter.createdBefore ? lt(charges.createdAt, filter.createdBefore) : undefined,
+  ];
+}
 
 /**
  * Billing's SQL about charges one at a time or one membership's: what is shown (a charge with its
@@ -30,20 +44,36 @@ export class ChargesRepository {
   /** Charges for finance, newest first, after a cursor (the last id seen). */
   async listCharges(
     executor: Executor,
-    filter: { status?: string; membershipId?: string; periodKey?: string; before?: string; limit: number },
+    filter: ResolvedChargeFilter & { before?: string | undefined; limit: number },
   ): Promise<ChargeRecord[]> {
-    const conditions: (SQL | undefined)[] = [
-      filter.status ? eq(charges.status, filter.status) : undefined,
-      filter.membershipId ? eq(charges.membershipId, filter.membershipId) : undefined,
-      filter.periodKey ? eq(charges.periodKey, filter.periodKey) : undefined,
-      filter.before ? lt(charges.id, filter.before) : undefined,
-    ];
     return executor
       .select()
       .from(charges)
-      .where(and(...conditions))
+      .where(and(...conditionsOf(filter), filter.before ? lt(charges.id, filter.before) : undefined))
       .orderBy(desc(charges.id))
       .limit(filter.limit);
+  }
+
+  /** Count and amount of the filtered charges, per status. */
+  async totals(
+    executor: Executor,
+    filter: ResolvedChargeFilter,
+  ): Promise<{ status: string; count: number; amountCentavos: number }[]> {
+    const found = await executor
+      .select({
+        status: charges.status,
+        count: sql<number>`count(*)`.mapWith(Number),
+        amountCentavos: sql<number>`coalesce(sum(${charges.amountCentavos}), 0)`.mapWith(Number),
+      })
+      .from(charges)
+      .where(and(...conditionsOf(filter)))
+      .groupBy(charges.status);
+    return found;
+  }
+
+  /** A membership's id by its number (members' read model). */
+  async membershipIdOfNumber(executor: Executor, number: string): Promise<string | undefined> {
+    return membershipIdOfNumber(executor, number);
   }
 
   async attemptsOf(executor: Executor, chargeIds: string[]): Promise<ChargeAttemptRecord[]> {

@@ -10,7 +10,7 @@ import { type ChargeView, presentCharge } from './views.ts';
 
 /**
  * Charges one at a time: who may see which (a customer their own), their views with attempts and
- * refunds, finance's list and retry, and what cancellation asks of a membership's charges. Part of
+ * refunds, finance's retry, and what cancellation asks of a membership's charges. Part of
  * `BillingService`, which builds it and answers for it.
  */
 export class ChargesService {
@@ -24,7 +24,7 @@ export class ChargesService {
   ) {}
 
   /** Charges as their views: attempts, refunds and membership numbers read once for all. */
-  private async present(executor: Executor, found: ChargeRecord[]): Promise<ChargeView[]> {
+  async present(executor: Executor, found: ChargeRecord[]): Promise<ChargeView[]> {
     const ids = found.map((c) => c.id);
     const attempts = await this.repository.attemptsOf(executor, ids);
     const refunds = await this.repository.refundsOf(executor, ids);
@@ -88,22 +88,6 @@ export class ChargesService {
           recordId: membershipId,
         });
       }
-      return this.present(tx, found);
-    });
-  }
-
-  /** Finance's list: by status (failed payments), membership or period, newest first. */
-  async list(
-    actor: Actor,
-    filter: { status?: string; membershipId?: string; periodKey?: string; before?: string; limit: number },
-  ): Promise<ChargeView[]> {
-    return this.db.transaction(async (tx) => {
-      const found = await this.repository.listCharges(tx, filter);
-      await this.audit.record(tx, actor, {
-        action: 'charge.list',
-        recordType: 'charge',
-        details: { ...filter, results: found.length },
-      });
       return this.present(tx, found);
     });
   }

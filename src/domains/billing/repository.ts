@@ -254,6 +254,13 @@ export class BillingRepository {
           gateway_charge_id = coalesce(o."gatewayChargeId", c.gateway_charge_id),
           decline_code = o."declineCode",
           paid_at = case when o.status = 'succeeded' then ${p.now}::timestamptz end,
+          -- The receipt's folio, numbered only when paid (a decline spends no number); this is the
+          -- only move into 'succeeded', and nothing moves out of it, so it is set exactly once.
+          receipt_folio = case when o.status = 'succeeded' then (
+            select 'REC-' || to_char(${p.now}::timestamptz at time zone ${TZ}, 'YYYY') || '-'
+                   || lpad(q.n::text, greatest(6, length(q.n::text)), '0')
+            -- Correlated (c.id), so it runs per row: an uncorrelated one would run once for all.
+            from (select nextval('receipt_folio_seq') as n where c.id is not null) q) end,
           first_failed_at = case when o.status = 'declined' then coalesce(c.first_failed_at, ${p.at}::timestamptz)
                                  else c.first_failed_at end,
           retry_at = case when o.status = 'declined' and (${JSON.stringify(p.retryDays)}::jsonb ->> (c.attempts - 1)) is not null

@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { mexicoCityTime } from '../../lib/clock.ts';
+import { mexicoCityDate, mexicoCityTime } from '../../lib/clock.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
@@ -8,7 +9,9 @@ import { PageLimit } from '../../platform/schemas.ts';
 import { MembershipParams } from '../members/schemas.ts';
 import {
   ChargeParams,
+  ChargesExportQuery,
   ChargesQuery,
+  ChargeTotals,
   ChargeView,
   RefundBody,
   RefundView,
@@ -48,22 +51,46 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
       config: { policy: { allow: BILLING_VIEWERS, record: 'charge' } },
       schema: {
         tags: ['billing'],
-        summary: 'Charges for finance: failed payments, a membership’s, a period’s (newest first; audited)',
+        summary:
+          'Charges for finance, newest first: filtered by membership number, Mexico City days, status or period, with the totals of the whole filter (audited)',
         querystring: ChargesQuery,
-        response: { 200: Type.Object({ data: Type.Array(ChargeView) }), ...problemResponses(400, 401, 403) },
+        response: {
+          200: Type.Object({ data: Type.Array(ChargeView), totals: ChargeTotals }),
+          ...problemResponses(400, 401, 403),
+        },
       },
     },
-    async (request) => {
-      const q = request.query;
-      return {
-        data: await billing.list(actorOf(request), {
-          status: q.status,
-          membershipId: q.membershipId,
-          periodKey: q.period,
-          before: q.before,
-          limit: q.limit ?? 50,
-        }),
-      };
+    async (request) => billing.list(actorOf(request), { ...request.query, limit: request.query.limit ?? 50 }),
+  );
+
+  app.get(
+    '/v1/charges/export',
+    {
+      config: { policy: { allow: BILLING_VIEWERS, record: 'charge' } },
+      schema: {
+        tags: ['billing'],
+        summary:
+          'The filtered charges as CSV for Excel (UTF-8 with BOM, Spanish headers, pesos, Mexico City dates), streamed (audited)',
+        querystring: ChargesExportQuery,
+        response: {
+          200: {
+            description: '`text/csv`: one row per charge, newest first; the layout is in docs/api.md',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const csv = await billing.exportCsv(actorOf(request), request.query);
+      const day = mexicoCityDate(new Date());
+      return (
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="cobros-${day}.csv"`)
+          // A stream is sent as it is read, past the serializer; the typed reply only knows the schema.
+          .send(Readable.from(csv) as unknown as string)
+      );
     },
   );
 

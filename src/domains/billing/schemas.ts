@@ -66,7 +66,10 @@ export const ChargeView = Type.Object({
   refunds: Type.Array(RefundView),
   receipt: Nullable(
     Type.Object({
-      folio: Type.String(),
+      folio: Type.String({
+        description: 'The receipt’s number, given once when the charge is paid',
+        examples: ['REC-2027-000123'],
+      }),
       issuedAt: Instant,
       description: Label,
       ...Amount,
@@ -88,23 +91,45 @@ export const ChargeView = Type.Object({
   updatedAt: Instant,
 });
 
+const ChargeStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('unknown'),
+]);
+
+const Day = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description, examples: ['2026-12-01'] });
+
+/** What finance filters charges by: the list and its CSV take the same. */
+const ChargeFilterFields = {
+  status: Type.Optional(ChargeStatus),
+  membershipId: Type.Optional(Type.String({ format: 'uuid' })),
+  membershipNumber: Type.Optional(
+    Type.String({ pattern: '^[Ll][Mm]-\\d{2}-\\d{6,}$', maxLength: 20, examples: ['LM-26-000123'] }),
+  ),
+  period: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-12'] })),
+  from: Type.Optional(Day('First day (Mexico City) of the charge’s creation, inclusive')),
+  to: Type.Optional(Day('Last day (Mexico City), inclusive')),
+};
+
 export const ChargesQuery = Type.Object(
   {
-    status: Type.Optional(
-      Type.Union([
-        Type.Literal('pending'),
-        Type.Literal('succeeded'),
-        Type.Literal('failed'),
-        Type.Literal('unknown'),
-      ]),
-    ),
-    membershipId: Type.Optional(Type.String({ format: 'uuid' })),
-    period: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-12'] })),
+    ...ChargeFilterFields,
     before: Type.Optional(Type.String({ format: 'uuid', description: 'The last id of the previous page' })),
     limit: Type.Optional(PageLimit(200, 50)),
   },
   { additionalProperties: false },
 );
+
+export const ChargesExportQuery = Type.Object(ChargeFilterFields, { additionalProperties: false });
+
+const Total = Type.Object({ count: Type.Integer(), amountCentavos: Type.Integer() });
+
+export const ChargeTotals = Type.Object({
+  ...Total.properties,
+  byStatus: Type.Array(Type.Object({ status: ChargeStatus, ...Total.properties })),
+});
 
 export const RefundBody = Type.Object(
   {

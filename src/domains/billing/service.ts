@@ -8,8 +8,10 @@ import type { AuditService } from '../audit/service.ts';
 import type { MembersService } from '../members/service.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { ChargeAttempts } from './attempts.ts';
+import type { ChargeFilterQuery } from './charge-filter.ts';
 import { ChargesService } from './charges.ts';
 import { ChargesRepository } from './charges-repository.ts';
+import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
 import type { BillingMessages } from './messages.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
@@ -64,6 +66,7 @@ export class BillingService {
   private readonly runsRepository = new BillingRunsRepository();
   private readonly attempts: ChargeAttempts;
   private readonly charges: ChargesService;
+  private readonly finance: FinanceCharges;
   private readonly refunds: RefundsService;
 
   constructor(
@@ -81,6 +84,13 @@ export class BillingService {
     this.attempts = new ChargeAttempts(db, repository, gateway, clock, messages, options);
     const chargesRepository = new ChargesRepository();
     this.charges = new ChargesService(db, chargesRepository, members, this.attempts, audit, clock);
+    this.finance = new FinanceCharges(
+      db,
+      chargesRepository,
+      this.charges,
+      audit,
+      Math.min(options.batchSize, EXPORT_BATCH),
+    );
     this.refunds = new RefundsService(
       db,
       new RefundsRepository(),
@@ -303,12 +313,17 @@ export class BillingService {
     return this.charges.chargesOfMembership(actor, membershipId);
   }
 
-  /** Finance's list: by status (failed payments), membership or period, newest first. */
+  /** Finance's list: filtered by status, membership, period and days; with the filter's totals. */
   async list(
     actor: Actor,
-    filter: { status?: string; membershipId?: string; periodKey?: string; before?: string; limit: number },
-  ): Promise<ChargeView[]> {
-    return this.charges.list(actor, filter);
+    query: ChargeFilterQuery & { before?: string | undefined; limit: number },
+  ): Promise<{ data: ChargeView[]; totals: ChargeTotals }> {
+    return this.finance.list(actor, query);
+  }
+
+  /** The same filter as CSV text, streamed batch by batch (audited). */
+  async exportCsv(actor: Actor, query: ChargeFilterQuery): Promise<AsyncGenerator<string>> {
+    return this.finance.exportCsv(actor, query);
   }
 
   /** Finance tries a declined charge again now, with the card on file. */

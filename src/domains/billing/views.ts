@@ -17,7 +17,7 @@ export const DECLINE_LABELS: Record<string, { es: string; en: string }> = {
   expired_card: { es: 'Tarjeta vencida', en: 'Card expired' },
 };
 
-const STATUS_LABELS: Record<string, { es: string; en: string }> = {
+export const STATUS_LABELS: Record<string, { es: string; en: string }> = {
   pending: { es: 'En proceso', en: 'Processing' },
   succeeded: { es: 'Pagado', en: 'Paid' },
   failed: { es: 'Rechazado', en: 'Declined' },
@@ -91,9 +91,9 @@ export function presentCharge(
     refunds: refunds.map(presentRefund),
     // A receipt exists once the money was collected.
     receipt:
-      c.status === 'succeeded' && c.paidAt
+      c.status === 'succeeded' && c.paidAt && c.receiptFolio
         ? {
-            folio: c.id,
+            folio: c.receiptFolio,
             issuedAt: c.paidAt.toISOString(),
             description: {
               es: `Asistencia Libra Plus, membresía ${membershipNumber}, periodo ${period.label.es}`,

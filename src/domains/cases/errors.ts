@@ -83,6 +83,24 @@ export const CaseErrors = defineErrors({
     es: 'Este enlace ya caducó. Pide a tu agente un enlace nuevo.',
     en: 'This link has expired. Ask your agent for a new one.',
   },
+  /** Only a completed case is rated: the service has to have been given. */
+  CASE_NOT_RATEABLE: {
+    status: 409,
+    es: 'Podrás calificar el servicio cuando haya concluido.',
+    en: 'You can rate the service once it has been completed.',
+  },
+  /** A case is rated once; the rating is not changed afterwards. */
+  CASE_ALREADY_RATED: {
+    status: 409,
+    es: 'Ya calificaste este servicio. Gracias por tu opinión.',
+    en: 'You already rated this service. Thank you for your feedback.',
+  },
+  /** The unit is told while the provider holds the job: after accepting and before completing. */
+  CASE_UNIT_NOT_OPEN: {
+    status: 409,
+    es: 'La unidad solo se registra mientras el servicio está asignado y en curso.',
+    en: 'The unit can only be set while the job is assigned and under way.',
+  },
   /** The SLA target needs whole minutes greater than zero. */
   SLA_TARGET_INVALID: {
     status: 422,

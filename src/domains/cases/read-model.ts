@@ -116,3 +116,45 @@ export async function slaCounts(
     .groupBy(cases.serviceCode)
     .orderBy(cases.serviceCode);
 }
+
+/** Ratings given in the window, per provider: how many and their sum (the average is sum / count). */
+export async function ratingsByProvider(
+  executor: Executor,
+  window: { from: Date; to: Date },
+): Promise<{ providerId: string; count: number; sum: number }[]> {
+  return rows<{ providerId: string; count: number; sum: number }>(
+    executor,
+    sql`select provider_id as "providerId", count(*)::int as count, sum(rating_score)::int as sum
+        from cases
+        where rated_at >= ${window.from} and rated_at < ${window.to} and provider_id is not null
+        group by provider_id`,
+  );
+}
+
+/** The lowest ratings given in the window (score ≤ `atMost`), newest first: what to look into. */
+export async function lowRatings(
+  executor: Executor,
+  window: { from: Date; to: Date },
+  atMost: number,
+  limit: number,
+): Promise<
+  {
+    caseId: string;
+    caseNumber: string;
+    providerId: string;
+    score: number;
+    comment: string | null;
+    ratedAt: Date;
+  }[]
+> {
+  return rows(
+    executor,
+    sql`select id as "caseId", number as "caseNumber", provider_id as "providerId", rating_score as score,
+          rating_comment as comment, rated_at as "ratedAt"
+        from cases
+        where rated_at >= ${window.from} and rated_at < ${window.to} and provider_id is not null
+          and rating_score <= ${atMost}
+        order by rated_at desc, id
+        limit ${limit}`,
+  );
+}

@@ -134,6 +134,12 @@ export function newCaseRow(args: {
     arrivalDueAt: sla?.arrivalMinutes ? new Date(now.getTime() + sla.arrivalMinutes * MINUTE_MS) : null,
     lastSeq: 0,
     openedBy: eventActor(args.actor).actorName,
+    unitDriverName: null,
+    unitVehicle: null,
+    unitPlates: null,
+    ratingScore: null,
+    ratingComment: null,
+    ratedAt: null,
     updatedAt: now,
   };
 }

@@ -16,6 +16,7 @@ import {
   CaseParams,
   CaseView,
   PlaceBody,
+  RatingBody,
   SlaTargetBody,
   SlaTargetView,
 } from './schemas.ts';
@@ -222,6 +223,23 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       },
     },
     async (request) => cases.cancel(actorOf(request), request.params.id, request.body.reason),
+  );
+
+  app.post(
+    '/v1/cases/:id/rating',
+    {
+      config: { policy: { allow: ['customer'], record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'The customer rates a completed case of their own: 1–5 and an optional comment, once (409 `CASE_ALREADY_RATED` after)',
+        params: CaseParams,
+        body: RatingBody,
+        response: { 201: CaseView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await cases.rate(actorOf(request), request.params.id, request.body)),
   );
 
   app.put(

@@ -262,6 +262,22 @@ export const CaseView = Type.Object({
   completedAt: Nullable(Type.String({ format: 'date-time' })),
   closedAt: Nullable(Type.String({ format: 'date-time' })),
   closeReason: Nullable(Type.String()),
+  unit: Nullable(
+    Type.Object(
+      { driverName: Type.String(), vehicle: Type.String(), plates: Type.String() },
+      {
+        description:
+          'The unit on its way. Staff read the driver’s full name; the customer reads the first name and the surname’s initial, and only between dispatch and completion',
+      },
+    ),
+  ),
+  rating: Nullable(
+    Type.Object({
+      score: Type.Integer({ minimum: 1, maximum: 5 }),
+      comment: Nullable(Type.String()),
+      ratedAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
   timeline: Type.Optional(Type.Array(CaseEventView)),
   appointment: Type.Optional(
     Type.Object({
@@ -324,6 +340,7 @@ export const ProviderJobView = Type.Object({
   quoteCentavos: Nullable(Type.Integer()),
   excessAccepted: Type.Boolean(),
   finalCostCentavos: Nullable(Type.Integer({ description: 'Set when the job is completed' })),
+  unit: Nullable(Type.Object({ driverName: Type.String(), vehicle: Type.String(), plates: Type.String() })),
 });
 
 export const CaseListQuery = Type.Object(
@@ -426,3 +443,24 @@ export const SharedLocationBody = Type.Object(
 );
 
 export const SharedLocationAnswer = Type.Object({ status: Type.Literal('used') });
+
+export const RatingBody = Type.Object(
+  {
+    score: Type.Integer({ minimum: 1, maximum: 5, description: '1 (bad) to 5 (excellent)' }),
+    comment: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UnitBody = Type.Object(
+  {
+    driverName: Type.String({ minLength: 2, maxLength: 80, examples: ['Juan Pérez Soto'] }),
+    vehicle: Type.String({ minLength: 2, maxLength: 80, examples: ['Grúa plataforma Ford F-450 blanca'] }),
+    plates: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$',
+      description: 'As painted on the plate: letters, digits, spaces or hyphens',
+      examples: ['NLA-12-34'],
+    }),
+  },
+  { additionalProperties: false },
+);

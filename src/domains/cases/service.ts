@@ -239,6 +239,29 @@ export class CasesService {
   }
 
   /**
+   * The customer rates a completed case, once: the score (and comment) stay as given, so a
+   * provider's average never moves under it afterwards. Anything to add goes to a complaint.
+   */
+  async rate(actor: Actor, caseId: string, input: { score: number; comment?: string | undefined }) {
+    return this.db.transaction(async (tx) => {
+      const kase = await this.kernel.lock(tx, caseId);
+      await this.kernel.authorize(tx, actor, kase);
+      if (kase.state !== 'completed') throw new AppError('CASE_NOT_RATEABLE');
+      if (kase.ratedAt) throw new AppError('CASE_ALREADY_RATED');
+      const now = this.clock.now();
+      const comment = input.comment?.trim() || null;
+      await this.kernel.update(tx, caseId, {
+        ratingScore: input.score,
+        ratingComment: comment,
+        ratedAt: now,
+        updatedAt: now,
+      });
+      await this.kernel.append(tx, actor, kase, 'rated', 'completed', null, { score: input.score });
+      return this.kernel.viewAfter(tx, caseId, isStaff(actor.principal));
+    });
+  }
+
+  /**
    * An agent corrects the case's place (the console's pin, dragged to where the person is). The
    * point is what the agent placed: `exact`, unless a reported accuracy says it is coarser.
    */

@@ -47,6 +47,8 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   document_added: { es: 'Documento agregado a la reclamación', en: 'Document added to the claim' },
   approved: { es: 'Reembolso aprobado', en: 'Reimbursement approved' },
   place_updated: { es: 'Ubicación actualizada', en: 'Location updated' },
+  unit_set: { es: 'El proveedor registró la unidad', en: 'The provider set the unit' },
+  rated: { es: 'Servicio calificado', en: 'Service rated' },
 };
 
 export interface CaseEventView {
@@ -135,6 +137,8 @@ export interface CaseView {
   completedAt: string | null;
   closedAt: string | null;
   closeReason: string | null;
+  unit: { driverName: string; vehicle: string; plates: string } | null;
+  rating: { score: number; comment: string | null; ratedAt: string } | null;
   timeline?: CaseEventView[];
   appointment?: AppointmentView;
   claim?: ClaimView;
@@ -274,9 +278,34 @@ export function presentCase(
     completedAt: iso(c.completedAt),
     closedAt: iso(c.closedAt),
     closeReason: c.closeReason,
+    unit: unitFor(c, audience.staff),
+    rating:
+      c.ratingScore !== null && c.ratedAt
+        ? { score: c.ratingScore, comment: c.ratingComment, ratedAt: c.ratedAt.toISOString() }
+        : null,
     ...(events ? { timeline: events.map((e) => presentEvent(e, audience)) } : {}),
     ...parts,
   };
+}
+
+/** While the unit is on its way or working: what the customer needs to know the truck that comes. */
+export const UNIT_SHOWN_STATES: readonly string[] = ['dispatched', 'en_route', 'on_site'];
+
+/** "Juan Pérez Soto" → "Juan P.": enough to greet the driver and check it is them. */
+export function driverShortName(fullName: string): string {
+  const [first = '', second] = fullName.trim().split(/\s+/);
+  return second ? `${first} ${second.charAt(0).toLocaleUpperCase('es-MX')}.` : first;
+}
+
+/**
+ * The unit: staff read all of it, always; the customer reads it only while it is coming or there,
+ * with the driver's first name and initial (the plates in full: they are how one checks the truck).
+ */
+function unitFor(c: CaseRow, staff: boolean): CaseView['unit'] {
+  if (!c.unitDriverName || !c.unitVehicle || !c.unitPlates) return null;
+  if (staff) return { driverName: c.unitDriverName, vehicle: c.unitVehicle, plates: c.unitPlates };
+  if (!UNIT_SHOWN_STATES.includes(c.state)) return null;
+  return { driverName: driverShortName(c.unitDriverName), vehicle: c.unitVehicle, plates: c.unitPlates };
 }
 
 /**
@@ -296,6 +325,7 @@ export interface ProviderJobView {
   quoteCentavos: number | null;
   excessAccepted: boolean;
   finalCostCentavos: number | null;
+  unit: { driverName: string; vehicle: string; plates: string } | null;
 }
 
 /** "María José García López" → "María": the first word of the name. */
@@ -317,5 +347,9 @@ export function presentJob(c: CaseRow): ProviderJobView {
     quoteCentavos: c.quoteCentavos,
     excessAccepted: c.excessAcceptedAt !== null,
     finalCostCentavos: c.finalCostCentavos,
+    unit:
+      c.unitDriverName && c.unitVehicle && c.unitPlates
+        ? { driverName: c.unitDriverName, vehicle: c.unitVehicle, plates: c.unitPlates }
+        : null,
   };
 }

@@ -28,3 +28,13 @@ export async function providerPhones(
     .where(inArray(providers.id, [...new Set(providerIds)]));
   return new Map(found.map((r) => [r.id, r.phone]));
 }
+
+/** Each provider's name, by id: reports label their figures with it. */
+export async function providerNames(executor: Executor, providerIds: string[]): Promise<Map<string, string>> {
+  if (providerIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: providers.id, name: providers.name })
+    .from(providers)
+    .where(inArray(providers.id, [...new Set(providerIds)]));
+  return new Map(found.map((r) => [r.id, r.name]));
+}

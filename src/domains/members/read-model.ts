@@ -63,6 +63,15 @@ export async function membershipNumbers(
   return new Map(found.map((r) => [r.id, r.number]));
 }
 
+/** A membership's id by its number (`LM-26-000123`), for filters that name it. */
+export async function membershipIdOfNumber(executor: Executor, number: string): Promise<string | undefined> {
+  const [row] = await executor
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(eq(memberships.number, number));
+  return row?.id;
+}
+
 /** Each membership's number and titular account, by id, for presenting records of several memberships. */
 export async function membershipSummaries(
   executor: Executor,

@@ -7,7 +7,7 @@ import type { Actor } from '../../platform/principal.ts';
 import type { CaseKernel } from '../cases/kernel.ts';
 import { ASSIGNED_STATES, type CaseState, canMove, type ProviderStatus } from '../cases/lifecycle.ts';
 import type { CaseRow } from '../cases/repository.ts';
-import { type ProviderJobView, presentJob } from '../cases/views.ts';
+import { type ProviderJobView, presentJob, UNIT_SHOWN_STATES } from '../cases/views.ts';
 import { SETUP_MINUTES } from '../dispatch/geo.ts';
 import type { DispatchService } from '../dispatch/service.ts';
 import { tellProgress } from './messages.ts';
@@ -15,6 +15,12 @@ import type { OfferView } from './schemas.ts';
 
 /** An offer as the provider decides on it: the job's place and need beside the offer's terms. */
 export type OfferToDecide = Static<typeof OfferView>;
+
+/** The provider itself (a person of the provider or its key), not an agent acting for it. */
+function isProvider(actor: Actor): boolean {
+  const p = actor.principal;
+  return (p?.kind === 'user' && p.role === 'provider') || (p?.kind === 'api_key' && p.role === 'provider');
+}
 
 /**
  * The provider's side of its cases: the offers waiting for it, its jobs, the progress it reports
@@ -81,9 +87,7 @@ export class ProviderJobsService {
     caseId: string,
     input: { status: ProviderStatus; finalCostCentavos?: number | undefined; note?: string | undefined },
   ): Promise<ProviderJobView> {
-    const p = actor.principal;
-    const asProvider =
-      (p?.kind === 'user' && p.role === 'provider') || (p?.kind === 'api_key' && p.role === 'provider');
+    const asProvider = isProvider(actor);
     return this.db.transaction(async (tx) => {
       const kase = await this.kernel.lock(tx, caseId);
       if (asProvider && kase.providerId !== this.dispatch.providerIdOf(actor))
@@ -123,6 +127,37 @@ export class ProviderJobsService {
       if (input.status === 'en_route' || input.status === 'on_site' || input.status === 'completed')
         await tellProgress(this.kernel, tx, { ...kase, ...changes }, input.status, now);
       await this.kernel.auditAction(tx, actor, `case.${input.status}`, caseId);
+      return presentJob({ ...kase, ...changes });
+    });
+  }
+
+  /**
+   * The unit going to the job (driver, vehicle, plates), told by the provider when accepting or on
+   * the way, or by an agent on its behalf; it can be corrected until the job is done.
+   */
+  async setUnit(
+    actor: Actor,
+    caseId: string,
+    unit: { driverName: string; vehicle: string; plates: string },
+  ): Promise<ProviderJobView> {
+    return this.db.transaction(async (tx) => {
+      const kase = await this.kernel.lock(tx, caseId);
+      if (isProvider(actor) && kase.providerId !== this.dispatch.providerIdOf(actor))
+        throw new AppError('CASE_NOT_ASSIGNED_TO_YOU');
+      if (!kase.providerId || !UNIT_SHOWN_STATES.includes(kase.state))
+        throw new AppError('CASE_UNIT_NOT_OPEN');
+      const now = this.clock.now();
+      const changes: Partial<CaseRow> = {
+        unitDriverName: unit.driverName.trim().replace(/\s+/g, ' '),
+        unitVehicle: unit.vehicle.trim(),
+        unitPlates: unit.plates.trim().toUpperCase(),
+        updatedAt: now,
+      };
+      await this.kernel.update(tx, caseId, changes);
+      // The event carries nothing of the driver: followers read the case again for what the
+      // audience may see of the unit.
+      await this.kernel.append(tx, actor, kase, 'unit_set', kase.state as CaseState);
+      await this.kernel.auditAction(tx, actor, 'case.unit_set', caseId);
       return presentJob({ ...kase, ...changes });
     });
   }

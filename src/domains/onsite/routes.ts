@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { REQUESTERS } from '../cases/policies.ts';
-import { CaseParams, CaseView, ProviderJobView } from '../cases/schemas.ts';
+import { CaseParams, CaseView, ProviderJobView, UnitBody } from '../cases/schemas.ts';
 import { CandidateView, Point } from '../dispatch/schemas.ts';
 import type { ProviderJobsService } from './provider-jobs.ts';
 import { AssignmentBody, ExcessBody, OfferView, StatusBody } from './schemas.ts';
@@ -187,5 +187,23 @@ export const onsiteRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => jobs.reportStatus(actorOf(request), request.params.id, request.body),
+  );
+
+  app.put(
+    '/v1/cases/:id/unit',
+    {
+      config: {
+        policy: { allow: ['provider', 'scope:provider:jobs', 'agent', 'supervisor'], record: 'job' },
+      },
+      schema: {
+        tags: ['provider'],
+        summary:
+          'The unit going to the job: driver, vehicle, plates (from acceptance until completion; the customer sees the driver’s first name and initial)',
+        params: CaseParams,
+        body: UnitBody,
+        response: { 200: ProviderJobView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => jobs.setUnit(actorOf(request), request.params.id, request.body),
   );
 };

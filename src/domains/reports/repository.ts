@@ -1,8 +1,9 @@
 import type { Executor } from '../../db/client.ts';
 import { chargesAttemptedByStatus } from '../billing/read-model.ts';
-import { casesPerHour, slaCounts } from '../cases/read-model.ts';
+import { casesPerHour, lowRatings, ratingsByProvider, slaCounts } from '../cases/read-model.ts';
 import { serviceNames } from '../catalog/read-model.ts';
 import { complaintBacklog } from '../complaints/read-model.ts';
+import { providerNames } from '../dispatch/read-model.ts';
 import { membershipCountsByState } from '../members/read-model.ts';
 
 export interface HourCount {
@@ -25,7 +26,8 @@ export interface Window {
 }
 
 /**
- * The supervisors' reports: counts only, never a person's data. Reports own no table; each count
+ * The supervisors' reports: counts, and the low ratings' comments (what customers wrote about a
+ * service; no name, only the case number). Reports own no table; each count
  * is asked of the read model of the domain whose table it counts, inside the report's transaction.
  */
 export class ReportsRepository {
@@ -52,6 +54,20 @@ export class ReportsRepository {
   /** Memberships not cancelled, by state, now. */
   async membershipsByState(executor: Executor): Promise<{ state: string; memberships: number }[]> {
     return membershipCountsByState(executor);
+  }
+
+  /** Ratings given in the window, per provider (count and sum). */
+  async ratingsByProvider(executor: Executor, window: Window) {
+    return ratingsByProvider(executor, window);
+  }
+
+  /** The low ratings of the window, with their comments, newest first. */
+  async lowRatings(executor: Executor, window: Window, atMost: number, limit: number) {
+    return lowRatings(executor, window, atMost, limit);
+  }
+
+  async providerNames(executor: Executor, ids: string[]) {
+    return providerNames(executor, ids);
   }
 
   async serviceNames(executor: Executor, codes: string[]) {

@@ -91,6 +91,40 @@ export const OperationsReport = Type.Object(
       },
       { additionalProperties: false },
     ),
+    ratings: Type.Object(
+      {
+        count: Type.Integer({ minimum: 0 }),
+        /** 1–5; null when nothing was rated in the window. */
+        average: Nullable(Type.Number({ minimum: 1, maximum: 5 })),
+        byProvider: Type.Array(
+          Type.Object(
+            {
+              providerId: Type.String(),
+              name: Type.String(),
+              count: Type.Integer({ minimum: 1 }),
+              average: Type.Number({ minimum: 1, maximum: 5 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        /** Ratings of 1 or 2 with their comments, newest first (at most 20). */
+        low: Type.Array(
+          Type.Object(
+            {
+              caseId: Type.String(),
+              caseNumber: Type.String(),
+              providerId: Type.String(),
+              providerName: Type.String(),
+              score: Type.Integer({ minimum: 1, maximum: 5 }),
+              comment: Nullable(Type.String()),
+              ratedAt: Type.String({ format: 'date-time' }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
     memberships: Type.Object(
       {
         total: Type.Integer({ minimum: 0 }),

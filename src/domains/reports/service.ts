@@ -13,6 +13,9 @@ type Report = Static<typeof OperationsReport>;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 export const MAX_WINDOW_DAYS = 31;
+/** A rating this low or lower is listed with its comment for the supervisor to look into. */
+const LOW_RATING = 2;
+const LOW_RATINGS_SHOWN = 20;
 
 function share(within: number, measured: number) {
   return { measured, within, share: measured === 0 ? null : within / measured };
@@ -49,13 +52,19 @@ export class ReportsService {
   ): Promise<Report> {
     const window = this.windowOf(query);
     const now = this.clock.now();
-    const [hours, sla, backlog, charged, states] = await this.db.transaction(async (tx) => [
+    const [hours, sla, backlog, charged, states, rated, low] = await this.db.transaction(async (tx) => [
       await this.repository.casesPerHour(tx, window),
       await this.repository.sla(tx, window, now),
       await this.repository.complaintBacklog(tx, now),
       await this.repository.chargesAttempted(tx, window),
       await this.repository.membershipsByState(tx),
+      await this.repository.ratingsByProvider(tx, window),
+      await this.repository.lowRatings(tx, window, LOW_RATING, LOW_RATINGS_SHOWN),
     ]);
+    const providers = await this.repository.providerNames(
+      this.db,
+      rated.map((r) => r.providerId),
+    );
     const codes = [...new Set([...hours.map((h) => h.serviceCode), ...sla.map((s) => s.serviceCode)])].sort();
     const names = await this.repository.serviceNames(this.db, codes);
     await this.audit.recordRead(actor, {
@@ -108,6 +117,7 @@ export class ReportsService {
         unknown,
         successRate: attempted === 0 ? null : succeeded / attempted,
       },
+      ratings: ratingsOf(rated, low, providers),
       memberships: {
         total: states.reduce((total, s) => total + s.memberships, 0),
         trial: byState.trial ?? 0,
@@ -142,4 +152,39 @@ function denseHours(
     hour.total += row.cases;
   }
   return out;
+}
+
+/** Averages per provider (best first; two decimals) and the low ratings, named. */
+function ratingsOf(
+  rated: { providerId: string; count: number; sum: number }[],
+  low: {
+    caseId: string;
+    caseNumber: string;
+    providerId: string;
+    score: number;
+    comment: string | null;
+    ratedAt: Date;
+  }[],
+  names: Map<string, string>,
+): Report['ratings'] {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const count = rated.reduce((n, r) => n + r.count, 0);
+  const sum = rated.reduce((n, r) => n + r.sum, 0);
+  return {
+    count,
+    average: count === 0 ? null : round(sum / count),
+    byProvider: rated
+      .map((r) => ({
+        providerId: r.providerId,
+        name: names.get(r.providerId) ?? '—',
+        count: r.count,
+        average: round(r.sum / r.count),
+      }))
+      .sort((a, b) => b.average - a.average || b.count - a.count || a.name.localeCompare(b.name)),
+    low: low.map((l) => ({
+      ...l,
+      providerName: names.get(l.providerId) ?? '—',
+      ratedAt: l.ratedAt.toISOString(),
+    })),
+  };
 }

@@ -37,6 +37,8 @@ const EVENT_TYPES = [
   'paid',
   'rejected',
   'place_updated',
+  'unit_set',
+  'rated',
 ] as const;
 
 /** Reading the whole case again after a burst of events: once, shortly after the last. */

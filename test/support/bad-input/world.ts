@@ -188,6 +188,12 @@ export async function buildWorld(): Promise<World> {
       quoteCentavos: 50_000,
     },
     'POST /v1/cases/{id}/status': { status: 'en_route', note: 'Saliendo' },
+    'POST /v1/cases/{id}/rating': { score: 4, comment: 'Llegó a tiempo.' },
+    'PUT /v1/cases/{id}/unit': {
+      driverName: 'Juan Pérez Soto',
+      vehicle: 'Grúa plataforma',
+      plates: 'NLA-12-34',
+    },
     'POST /v1/cases/{id}/location-links': { phone: '33 1234 5678' },
     'POST /v1/location-links/{token}': { lat: 20.6736, lng: -103.344, accuracyM: 25 },
     'PUT /v1/cases/{id}/place': {

@@ -97,6 +97,25 @@ export function CaseFacts({ kase }: { kase: Case }) {
             </>
           ),
         },
+        !!kase.unit && {
+          key: 'unit',
+          label: t('agent.case.unit'),
+          value: t('agent.case.unitValue', {
+            driver: kase.unit.driverName,
+            vehicle: kase.unit.vehicle,
+            plates: kase.unit.plates,
+          }),
+        },
+        !!kase.rating && {
+          key: 'rating',
+          label: t('agent.case.rating'),
+          value: (
+            <>
+              {t('agent.case.ratingValue', { score: kase.rating.score })}
+              {kase.rating.comment && <span className="agent-sub">{kase.rating.comment}</span>}
+            </>
+          ),
+        },
         !!kase.closeReason && {
           key: 'closeReason',
           label: t('agent.case.closeReason'),

@@ -15,10 +15,16 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
+import {
+  ChargesFilters,
+  ChargesTotals,
+  type ChargeTotals,
+  chargeFilterOf,
+  chargeQueryOf,
+} from '../queues/ChargesFilters.tsx';
 import { type BillingRun, type Charge, pesosToCentavos, retryOnce, useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
-const STATUSES = ['failed', 'succeeded', 'pending', 'unknown'] as const;
 const TONES: Record<string, Tone> = {
   succeeded: 'good',
   failed: 'alert',
@@ -33,20 +39,16 @@ export default function ChargesPage() {
   const problemText = useProblemText();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const status = params.get('estado') ?? '';
-  const membershipId = params.get('membresia') ?? '';
-  const period = params.get('periodo') ?? '';
-  const [draft, setDraft] = useState({ membershipId, period });
+  const filter = chargeFilterOf(params);
   const [before, setBefore] = useState<string[]>([]);
-  const query = new URLSearchParams({ limit: '50' });
-  if (status) query.set('status', status);
-  if (membershipId) query.set('membershipId', membershipId);
-  if (period) query.set('period', period);
+  const filterQuery = chargeQueryOf(filter);
+  const query = new URLSearchParams(filterQuery);
+  query.set('limit', '50');
   const cursor = before.at(-1);
   if (cursor) query.set('before', cursor);
   const charges = useQuery({
     queryKey: ['queues', 'charges', query.toString()],
-    queryFn: () => getJson<{ data: Charge[] }>(`/v1/charges?${query}`, lang),
+    queryFn: () => getJson<{ data: Charge[]; totals: ChargeTotals }>(`/v1/charges?${query}`, lang),
     retry: retryOnce,
   });
   const mayMoveMoney = user?.role === 'finance';
@@ -58,15 +60,6 @@ export default function ChargesPage() {
   const [amountError, setAmountError] = useState<string | undefined>();
   const [toast, setToast] = useState<string | null>(null);
 
-  const apply = (next: { estado?: string; membresia?: string; periodo?: string }) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setBefore([]);
-    setParams(p, { replace: true });
-  };
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['queues', 'charges'] });
 
   async function refund() {
@@ -92,39 +85,16 @@ export default function ChargesPage() {
       <div className="queues-head">
         <h1 id="page-heading">{t('staff.nav.charges')}</h1>
       </div>
-      <form
-        className="queues-filters"
-        aria-label={t('queues.filters')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply({ membresia: draft.membershipId.trim(), periodo: draft.period.trim() });
-        }}
-      >
-        <div className="field">
-          <label htmlFor="charges-status">{t('queues.charges.status')}</label>
-          <select id="charges-status" value={status} onChange={(e) => apply({ estado: e.target.value })}>
-            <option value="">{t('queues.charges.allStatuses')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`queues.chargeStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Field label={t('queues.charges.membershipId')} hint={t('queues.charges.membershipIdHint')}>
-          <input
-            value={draft.membershipId}
-            onChange={(e) => setDraft({ ...draft, membershipId: e.target.value })}
-            className="mono"
-          />
-        </Field>
-        <Field label={t('queues.charges.period')} hint={t('queues.charges.periodHint')}>
-          <input value={draft.period} onChange={(e) => setDraft({ ...draft, period: e.target.value })} />
-        </Field>
-        <Button type="submit" variant="secondary">
-          {t('queues.filter')}
-        </Button>
-      </form>
+      <ChargesFilters
+        key={params.toString()}
+        filter={filter}
+        params={params}
+        setParams={setParams}
+        onApply={() => setBefore([])}
+      />
+      {charges.data && (
+        <ChargesTotals totals={charges.data.totals} csvHref={`/v1/charges/export?${filterQuery}`} />
+      )}
       <QueryView
         query={charges}
         loading={t('staff.loading')}

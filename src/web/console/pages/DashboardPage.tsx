@@ -8,6 +8,7 @@ import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { Donut, PALETTE, SimpleBars, StackedBars } from '../supervision/Charts.tsx';
 import { hourOf, percentOf } from '../supervision/format.ts';
+import { RatingsPanel } from '../supervision/RatingsPanel.tsx';
 import type { OperationsReport } from '../supervision/types.ts';
 import '../supervision/supervision.css';
 
@@ -57,6 +58,7 @@ export default function DashboardPage() {
             <ComplaintsPanel report={data} />
             <ChargesPanel report={data} />
             <MembershipsPanel report={data} />
+            <RatingsPanel report={data} />
           </div>
         )}
       </QueryView>

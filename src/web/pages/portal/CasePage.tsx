@@ -33,6 +33,7 @@ import './assistance.css';
 import { CancelDialog } from './CaseCancelDialog.tsx';
 import { ExcessPanel } from './CaseExcessPanel.tsx';
 import { ProviderPanel } from './CaseProviderPanel.tsx';
+import { RatingPanel } from './CaseRatingPanel.tsx';
 import { useMembership } from './outlet.ts';
 
 /** `/app/casos/:caseId`: one request, followed live — provider, arrival, excess, timeline, cancel. */
@@ -126,6 +127,8 @@ function CaseView({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
       )}
 
       {kase.provider && <ProviderPanel kase={kase} timeline={timeline} />}
+
+      {kase.state === 'completed' && <RatingPanel kase={kase} />}
 
       {/* Where help is needed, on a map where a style is configured (else nothing: the card above
           keeps the distance and the ETA). The provider's position is the staff's, not shown here. */}

@@ -30,6 +30,22 @@ export function ProviderPanel({ kase, timeline }: { kase: Case; timeline: CaseEv
           phone={{ display: provider.phone, tel: digits.startsWith('+') ? digits : `+52${digits}` }}
         />
       </p>
+      {kase.unit && (
+        <dl className="provider-unit" data-testid="provider-unit">
+          <div>
+            <dt>{t('assistance.unit.driver')}</dt>
+            <dd>{kase.unit.driverName}</dd>
+          </div>
+          <div>
+            <dt>{t('assistance.unit.vehicle')}</dt>
+            <dd>{kase.unit.vehicle}</dd>
+          </div>
+          <div>
+            <dt>{t('assistance.unit.plates')}</dt>
+            <dd className="number">{kase.unit.plates}</dd>
+          </div>
+        </dl>
+      )}
       {coming && minutes !== undefined && (
         <p className="eta" data-testid="eta">
           {minutes > 0

@@ -33,6 +33,7 @@ import {
   useServices,
 } from '../provider-data.ts';
 import { stateTone } from '../provider-words.ts';
+import { UnitForm } from '../UnitForm.tsx';
 import '../provider.css';
 
 /** `/proveedor/trabajos/:caseId`: one job — who, where, what — and its progress, step by step. */
@@ -102,6 +103,10 @@ export default function JobPage() {
       <StateNote job={data} cap={cap} />
 
       <StepButtons job={data} onDone={setToast} />
+
+      {['dispatched', 'en_route', 'on_site'].includes(data.state) && (
+        <UnitForm key={data.unit?.plates ?? 'new'} job={data} onDone={setToast} />
+      )}
 
       {data.state === 'en_route' && <SharingPanel sharing={sharing} />}
       {data.state === 'dispatched' && <p className="provider-muted">{t('provider.share.later')}</p>}
