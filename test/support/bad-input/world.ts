@@ -38,6 +38,7 @@ const PREFERENCE: UserRole[] = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  'privacy',
   'customer',
 ];
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
