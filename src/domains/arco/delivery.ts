@@ -63,7 +63,7 @@ const SECTIONS: [keyof Delivery, string][] = [
   ['opposedPurposes', 'Finalidades a las que te opusiste'],
 ];
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -77,27 +77,27 @@ function render(value: unknown): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return '<span class="none">Ninguno</span>';
     if (value.every((v) => typeof v !== 'object' || v === null))
-      return escape(value.map((v) => String(v)).join(', '));
+      return escapeHtml(value.map((v) => String(v)).join(', '));
     return `<ol>${value.map((v) => `<li>${render(v)}</li>`).join('')}</ol>`;
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    return `<dl>${entries.map(([k, v]) => `<dt>${escape(label(k))}</dt><dd>${render(v)}</dd>`).join('')}</dl>`;
+    return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(label(k))}</dt><dd>${render(v)}</dd>`).join('')}</dl>`;
   }
-  return escape(String(value));
+  return escapeHtml(String(value));
 }
 
 /** The same data as the JSON, as a page a person can read and print (to PDF from the browser). */
 export function deliveryHtml(delivery: Delivery): string {
   const body = SECTIONS.map(
-    ([key, title]) => `<section><h2>${escape(title)}</h2>${render(delivery[key])}</section>`,
+    ([key, title]) => `<section><h2>${escapeHtml(title)}</h2>${render(delivery[key])}</section>`,
   ).join('\n');
   return `<!doctype html>
 <html lang="es-MX">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Tus datos personales · ${escape(delivery.folio)}</title>
+<title>Tus datos personales · ${escapeHtml(delivery.folio)}</title>
 <style>
 body{font-family:system-ui,sans-serif;color:#10213a;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 h1{color:#0b3a6f}h2{color:#0b3a6f;border-bottom:2px solid #0f8b8d;padding-bottom:.25rem;margin-top:2rem}
@@ -109,7 +109,7 @@ dt{font-weight:600}dd{margin:0}ol{padding-left:1.25rem}li{margin:.5rem 0;border-
 <body>
 <main>
 <h1>Tus datos personales</h1>
-<p>Respuesta a tu solicitud de acceso <strong>${escape(delivery.folio)}</strong>, generada el ${escape(formatDateTime(new Date(delivery.generatedAt)))} (hora de la Ciudad de México). Es la información que tenemos de ti y de tu membresía. Guarda o imprime esta página.</p>
+<p>Respuesta a tu solicitud de acceso <strong>${escapeHtml(delivery.folio)}</strong>, generada el ${escapeHtml(formatDateTime(new Date(delivery.generatedAt)))} (hora de la Ciudad de México). Es la información que tenemos de ti y de tu membresía. Guarda o imprime esta página.</p>
 ${body}
 </main>
 </body>
