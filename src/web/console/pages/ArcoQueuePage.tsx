@@ -28,26 +28,29 @@ const FILTERS = ['pending', 'overdue', 'all'] as const;
 type Filter = (typeof FILTERS)[number];
 const QUERY: Record<Filter, string> = { pending: '?status=received', overdue: '?overdue=true', all: '' };
 const FILTER_WORDS = {
-  pending: 'arco.queue.pending',
-  overdue: 'arco.queue.overdueOnly',
-  all: 'arco.queue.all',
+  pending: 'arcoDesk.queue.pending',
+  overdue: 'arcoDesk.queue.overdueOnly',
+  all: 'arcoDesk.queue.all',
 } as const;
 
 /** The business-day clock of an unanswered request, in words. */
 function clockWords(t: StaffTranslate, left: number): string {
-  if (left === 0) return t('arco.queue.left.zero');
-  if (left === 1) return t('arco.queue.left.one');
-  if (left > 1) return t('arco.queue.left.other', { count: left });
-  if (left === -1) return t('arco.queue.late.one');
-  return t('arco.queue.late.other', { count: -left });
+  if (left === 0) return t('arcoDesk.queue.left.zero');
+  if (left === 1) return t('arcoDesk.queue.left.one');
+  if (left > 1) return t('arcoDesk.queue.left.other', { count: left });
+  if (left === -1) return t('arcoDesk.queue.late.one');
+  return t('arcoDesk.queue.late.other', { count: -left });
 }
 
 /** What the request asks beyond its right: the correction, or the purpose opposed. */
 function asks(t: StaffTranslate, r: ArcoRequest): string | null {
   if (r.type === 'rectification' && r.field)
-    return t('arco.answer.correction', { field: t(`arco.field.${r.field}`), value: r.correction ?? '' });
+    return t('arcoDesk.answer.correction', {
+      field: t(`arcoDesk.field.${r.field}`),
+      value: r.correction ?? '',
+    });
   if (r.type === 'opposition' && r.purpose)
-    return t('arco.answer.purpose', { purpose: t(`arco.purpose.${r.purpose}`) });
+    return t('arcoDesk.answer.purpose', { purpose: t(`arcoDesk.purpose.${r.purpose}`) });
   return null;
 }
 
@@ -76,7 +79,7 @@ export default function ArcoQueuePage() {
   async function answer() {
     if (!answering) return;
     await api('POST', `/v1/arco-requests/${answering.id}/answer`, { lang, body: { decision, reason } });
-    setToast(t('arco.answer.done', { number: answering.number }));
+    setToast(t('arcoDesk.answer.done', { number: answering.number }));
     await queryClient.invalidateQueries({ queryKey: ['queues', 'arco'] });
   }
 
@@ -87,7 +90,7 @@ export default function ArcoQueuePage() {
       </div>
       <form className="queues-filters" aria-label={t('queues.filters')} onSubmit={(e) => e.preventDefault()}>
         <div className="field">
-          <label htmlFor="arco-filter">{t('arco.queue.status')}</label>
+          <label htmlFor="arco-filter">{t('arcoDesk.queue.status')}</label>
           <select
             id="arco-filter"
             value={filter}
@@ -111,34 +114,34 @@ export default function ArcoQueuePage() {
         errorTitle={t('staff.error.title')}
         errorDetail={(error) => problemText(error)}
         isEmpty={() => rows.length === 0}
-        empty={<EmptyState title={t('arco.queue.empty')} />}
+        empty={<EmptyState title={t('arcoDesk.queue.empty')} />}
       >
         {() => (
           <div className="queues-scroll">
             <DataTable
               caption={
                 rows.length === 1
-                  ? t('arco.queue.caption.one')
-                  : t('arco.queue.caption.other', { count: rows.length })
+                  ? t('arcoDesk.queue.caption.one')
+                  : t('arcoDesk.queue.caption.other', { count: rows.length })
               }
               rows={rows}
               rowKey={(r) => r.id}
               rowClassName={(r) => (r.overdue ? 'is-late' : undefined)}
               testId="arco-queue"
               columns={[
-                { header: t('arco.queue.number'), cell: (r) => r.number, className: 'mono' },
+                { header: t('arcoDesk.queue.number'), cell: (r) => r.number, className: 'mono' },
                 {
-                  header: t('arco.queue.type'),
+                  header: t('arcoDesk.queue.type'),
                   cell: (r) => (
                     <>
-                      {t(`arco.type.${r.type}`)}
+                      {t(`arcoDesk.type.${r.type}`)}
                       {asks(t, r) && <div className="muted">{asks(t, r)}</div>}
                     </>
                   ),
                 },
-                { header: t('arco.queue.person'), cell: (r) => r.requesterName ?? '' },
+                { header: t('arcoDesk.queue.person'), cell: (r) => r.requesterName ?? '' },
                 {
-                  header: t('arco.queue.member'),
+                  header: t('arcoDesk.queue.member'),
                   cell: (r) =>
                     membersOpen ? (
                       <Link className="mono" to={`/console/miembros/${r.membershipId}`}>
@@ -148,9 +151,9 @@ export default function ArcoQueuePage() {
                       <span className="mono">{r.membershipNumber}</span>
                     ),
                 },
-                { header: t('arco.queue.received'), cell: (r) => <DateTime value={r.receivedAt} /> },
+                { header: t('arcoDesk.queue.received'), cell: (r) => <DateTime value={r.receivedAt} /> },
                 {
-                  header: t('arco.queue.due'),
+                  header: t('arcoDesk.queue.due'),
                   cell: (r) => (
                     <>
                       {formatDate(r.dueDate, lang)}
@@ -163,30 +166,30 @@ export default function ArcoQueuePage() {
                   ),
                 },
                 {
-                  header: t('arco.queue.status'),
+                  header: t('arcoDesk.queue.status'),
                   cell: (r) => (
-                    <StatusBadge tone={TONES[r.status]}>{t(`arco.status.${r.status}`)}</StatusBadge>
+                    <StatusBadge tone={TONES[r.status]}>{t(`arcoDesk.status.${r.status}`)}</StatusBadge>
                   ),
                 },
                 {
-                  header: t('arco.queue.answerCol'),
+                  header: t('arcoDesk.queue.answerCol'),
                   cell: (r) =>
                     r.status === 'received' ? (
                       <button
                         type="button"
                         className="button button-secondary"
-                        aria-label={t('arco.queue.open.aria', { number: r.number })}
+                        aria-label={t('arcoDesk.queue.open.aria', { number: r.number })}
                         onClick={() => {
                           setDecision('accepted');
                           setReason('');
                           setAnswering(r);
                         }}
                       >
-                        {t('arco.queue.open')}
+                        {t('arcoDesk.queue.open')}
                       </button>
                     ) : r.deliveryReady ? (
                       <a href={`/v1/arco-requests/${r.id}/delivery?format=html`} download>
-                        {t('arco.queue.download')}
+                        {t('arcoDesk.queue.download')}
                       </a>
                     ) : (
                       <span className="muted">{r.answer}</span>
@@ -200,25 +203,25 @@ export default function ArcoQueuePage() {
       {answering && (
         <ActionDialog
           open
-          title={t('arco.answer.title', { number: answering.number })}
-          submitLabel={t('arco.answer.submit')}
+          title={t('arcoDesk.answer.title', { number: answering.number })}
+          submitLabel={t('arcoDesk.answer.submit')}
           onClose={() => setAnswering(null)}
           onSubmit={answer}
           intro={
             <>
               <p>
-                <strong>{t('arco.answer.asks')}:</strong> {t(`arco.type.${answering.type}`)}
+                <strong>{t('arcoDesk.answer.asks')}:</strong> {t(`arcoDesk.type.${answering.type}`)}
                 {asks(t, answering) && ` — ${asks(t, answering)}`}
               </p>
               <p className="queues-quote">{answering.details}</p>
-              <p className="muted">{t(`arco.answer.effect.${answering.type}`)}</p>
+              <p className="muted">{t(`arcoDesk.answer.effect.${answering.type}`)}</p>
             </>
           }
         >
           {(problem) => (
             <>
               <fieldset className="field">
-                <legend>{t('arco.answer.decision')}</legend>
+                <legend>{t('arcoDesk.answer.decision')}</legend>
                 {(['accepted', 'refused'] as const).map((d) => (
                   <label key={d}>
                     <input
@@ -228,13 +231,13 @@ export default function ArcoQueuePage() {
                       checked={decision === d}
                       onChange={() => setDecision(d)}
                     />{' '}
-                    {t(`arco.answer.${d}`)}
+                    {t(`arcoDesk.answer.${d}`)}
                   </label>
                 ))}
               </fieldset>
               <Field
-                label={t('arco.answer.reason')}
-                hint={t('arco.answer.reasonHint')}
+                label={t('arcoDesk.answer.reason')}
+                hint={t('arcoDesk.answer.reasonHint')}
                 error={fieldError(problem, 'reason')}
               >
                 <textarea value={reason} onChange={(e) => setReason(e.target.value)} />
