@@ -451,6 +451,7 @@ export function buildServices(
     new PersonalDataService(membersRepository, membershipRecords, audit, clock),
     notifier,
     audit,
+    idempotency,
     clock,
     mexicanHolidayCalendar([...ELECTION_DAYS, ...options.extraHolidays]),
     {

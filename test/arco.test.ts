@@ -89,6 +89,23 @@ describe('filing an ARCO request', () => {
     expect(message?.body_en).toContain('December 11, 2026');
   });
 
+  it('answers the first request again to the same Idempotency-Key and body', async () => {
+    const session = await sessionOf(users.customer);
+    const send = (details: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/arco-requests',
+        headers: { ...session.write, 'idempotency-key': 'arco-retry-1' },
+        payload: { type: 'access', details },
+      });
+    const first = await send(DETAILS);
+    const again = await send(DETAILS);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
+    expect((await send(`${DETAILS} Otra vez.`)).statusCode).toBe(422);
+  });
+
   it('from a weekend counts from the next business day, and over the year end', async () => {
     clock.set(mexicoCityTime('2026-12-19T12:00')); // Saturday
     const r = await filed('customer', { type: 'opposition', details: DETAILS, purpose: 'marketing' });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../platform/auth.ts';
+import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import {
   ArcoAnswerBody,
@@ -29,11 +30,16 @@ export const arcoRoutes: FastifyPluginAsyncTypebox<{ arco: ArcoService }> = asyn
         tags: ['privacy'],
         summary:
           'File an ARCO request (access, rectification, cancellation, opposition) on my data; answered within 20 business days',
+        headers: IdempotencyHeaders,
         body: ArcoBody,
         response: { 201: ArcoRequestView, ...problemResponses(400, 401, 403, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(await arco.file(actorOf(request), request.body)),
+    async (request, reply) => {
+      const result = await arco.file(actorOf(request), request.body, request.headers['idempotency-key']);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(201).send(result.body);
+    },
   );
 
   app.get(

@@ -4,6 +4,7 @@ import { businessDaysLeft, businessTerm, type HolidayCalendar } from '../../lib/
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, validationFailed } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { PersonalDataService, RectifiableField } from '../members/personal-data.ts';
@@ -41,13 +42,21 @@ export class ArcoService {
     private readonly personalData: PersonalDataService,
     private readonly notifier: Notifier,
     private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
     private readonly holidays: HolidayCalendar,
     private readonly sources: DeliverySources,
   ) {}
 
-  /** Files a request for the signed-in titular, on their newest membership. */
-  async file(actor: Actor, input: ArcoInput): Promise<ArcoRequestViewType> {
+  /**
+   * Files a request for the signed-in titular, on their newest membership. The same
+   * Idempotency-Key and body answer the first request again.
+   */
+  async file(
+    actor: Actor,
+    input: ArcoInput,
+    idempotencyKey: string | undefined,
+  ): Promise<Replayable<ArcoRequestViewType>> {
     const p = actor.principal;
     if (p?.kind !== 'user' || p.role !== 'customer') throw new AppError('FORBIDDEN');
     const details = input.details.trim();
@@ -66,41 +75,56 @@ export class ArcoService {
     const own = await this.members.mine(actor);
     const membership = own.find((m) => m.state !== 'cancelled') ?? own[0];
     if (!membership) throw new AppError('ARCO_NO_MEMBERSHIP');
-    return this.db.transaction(async (tx) => {
-      const now = this.clock.now();
-      const term = businessTerm(now, ARCO_TERM_BUSINESS_DAYS, this.holidays);
-      const row: ArcoRequestRow = {
-        id: newId(),
-        number: await nextHumanNumber(tx, 'AR', now),
-        userId: p.userId,
-        requesterName: p.name,
-        membershipId: membership.id,
-        type: input.type,
-        details,
-        field: input.type === 'rectification' ? (input.field ?? null) : null,
-        correction: input.type === 'rectification' ? (input.correction?.trim() ?? null) : null,
-        purpose: input.type === 'opposition' ? (input.purpose ?? null) : null,
-        status: 'received',
-        receivedAt: now,
-        dueDate: term.dueDate,
-        dueAt: term.dueAt,
-        answer: null,
-        answeredAt: null,
-        answeredById: null,
-        answeredByName: null,
-        delivery: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await this.repository.insert(tx, row);
-      await this.notifier.toMember(tx, {
-        kind: 'arco_received',
-        membershipId: row.membershipId,
-        subjectKey: subjectKey(row.id, 'received'),
-        params: { requestNumber: row.number, type: input.type, dueAt: term.dueAt },
-      });
-      return (await this.present(tx, [row], actor))[0] as ArcoRequestViewType;
+    return this.db.transaction((tx) =>
+      this.idempotency.run(
+        tx,
+        actor,
+        { key: idempotencyKey, operation: 'POST /v1/arco-requests', body: input },
+        () => this.record(tx, actor, p, membership.id, input),
+      ),
+    );
+  }
+
+  private async record(
+    tx: Transaction,
+    actor: Actor,
+    p: { userId: string; name: string },
+    membershipId: string,
+    input: ArcoInput,
+  ): Promise<{ status: number; body: ArcoRequestViewType }> {
+    const now = this.clock.now();
+    const term = businessTerm(now, ARCO_TERM_BUSINESS_DAYS, this.holidays);
+    const row: ArcoRequestRow = {
+      id: newId(),
+      number: await nextHumanNumber(tx, 'AR', now),
+      userId: p.userId,
+      requesterName: p.name,
+      membershipId,
+      type: input.type,
+      details: input.details.trim(),
+      field: input.type === 'rectification' ? (input.field ?? null) : null,
+      correction: input.type === 'rectification' ? (input.correction?.trim() ?? null) : null,
+      purpose: input.type === 'opposition' ? (input.purpose ?? null) : null,
+      status: 'received',
+      receivedAt: now,
+      dueDate: term.dueDate,
+      dueAt: term.dueAt,
+      answer: null,
+      answeredAt: null,
+      answeredById: null,
+      answeredByName: null,
+      delivery: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.repository.insert(tx, row);
+    await this.notifier.toMember(tx, {
+      kind: 'arco_received',
+      membershipId: row.membershipId,
+      subjectKey: subjectKey(row.id, 'received'),
+      params: { requestNumber: row.number, type: input.type, dueAt: term.dueAt },
     });
+    return { status: 201, body: (await this.present(tx, [row], actor))[0] as ArcoRequestViewType };
   }
 
   /** A customer: their own, newest first. Staff: the queue, unanswered by due date (audited). */

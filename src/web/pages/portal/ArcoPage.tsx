@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { ArcoRequestViewType } from '../../../domains/arco/schemas.ts';
-import { ApiProblem, api, getJson, problemText } from '../../api.ts';
+import { ApiProblem, api, getJson, newIdempotencyKey, problemText } from '../../api.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -83,6 +83,8 @@ function ArcoForm({ onFiled }: { onFiled: (request: ArcoRequest) => void }) {
   const [problems, setProblems] = useState<Problems>({});
   const [apiProblem, setApiProblem] = useState<ApiProblem | null>(null);
   const [sending, setSending] = useState(false);
+  // One key per intent: sending the same request again (a retry after a lost answer) files it once.
+  const intent = useRef<{ key: string; body: string } | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -101,10 +103,17 @@ function ArcoForm({ onFiled }: { onFiled: (request: ArcoRequest) => void }) {
       ...(type === 'rectification' ? { field, correction: correction.trim() } : {}),
       ...(type === 'opposition' ? { purpose } : {}),
     };
+    const serialized = JSON.stringify(body);
+    if (intent.current?.body !== serialized) intent.current = { key: newIdempotencyKey(), body: serialized };
     setSending(true);
     try {
-      const request = await api<ArcoRequest>('POST', '/v1/arco-requests', { lang, body });
+      const request = await api<ArcoRequest>('POST', '/v1/arco-requests', {
+        lang,
+        body,
+        idempotencyKey: intent.current.key,
+      });
       onFiled(request);
+      intent.current = null;
       setType('');
       setField('');
       setCorrection('');
