@@ -377,6 +377,7 @@ export async function billingBenchmark(say: Printer): Promise<Record<string, unk
       },
       sandboxLatencyMs: 0,
       complaintSlaBusinessDays: 5,
+      extraHolidays: [],
       demoAccounts: false,
     };
     const services = buildServices(database, systemClock, options);

@@ -10,6 +10,10 @@ import { AppointmentFulfilment } from './domains/appointments/fulfilment.ts';
 import { AppointmentsRepository } from './domains/appointments/repository.ts';
 import { appointmentsRoutes } from './domains/appointments/routes.ts';
 import { AppointmentsService } from './domains/appointments/service.ts';
+import { opposedPurposes } from './domains/arco/read-model.ts';
+import { ArcoRepository } from './domains/arco/repository.ts';
+import { arcoRoutes } from './domains/arco/routes.ts';
+import { ArcoService } from './domains/arco/service.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
@@ -55,7 +59,8 @@ import { SessionsService } from './domains/identity/sessions.ts';
 import { SignInThrottle } from './domains/identity/throttle.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
-import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
+import { PersonalDataService } from './domains/members/personal-data.ts';
+import { consentsOf, membershipCountsByPlanVersion } from './domains/members/read-model.ts';
 import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
@@ -90,6 +95,7 @@ import { RemoteService } from './domains/remote/service.ts';
 import { ReportsRepository } from './domains/reports/repository.ts';
 import { reportsRoutes } from './domains/reports/routes.ts';
 import { ReportsService } from './domains/reports/service.ts';
+import { ELECTION_DAYS, mexicanHolidayCalendar } from './lib/business-days.ts';
 import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { newId } from './lib/ids.ts';
@@ -141,6 +147,7 @@ export interface Services {
   catalog: CatalogService;
   claims: ClaimsService;
   complaints: ComplaintsService;
+  arco: ArcoService;
   dispatch: DispatchService;
   entitlements: EntitlementsService;
   /** People's accounts. */
@@ -198,6 +205,8 @@ export interface ServiceOptions {
   sandboxLatencyMs: number;
   /** Business days from a complaint's filing to its due date. */
   complaintSlaBusinessDays: number;
+  /** Rest days besides the official ones (election days), for the ARCO term. */
+  extraHolidays: string[];
   /** Demo data is allowed (LIBRA_SEED_DEMO): the demo seed may give its accounts the demo password. */
   demoAccounts: boolean;
   /** Email over SMTP; unset, no email channel (messages are kept, marked unconfigured). */
@@ -226,6 +235,7 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   },
   sandboxLatencyMs: 0,
   complaintSlaBusinessDays: 5,
+  extraHolidays: [],
   demoAccounts: false,
   publicUrl: 'http://localhost:3000',
 };
@@ -245,6 +255,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
+    extraHolidays: config.extraHolidays,
     demoAccounts: config.seedDemo,
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     ...(config.smtpUrl ? { smtp: { url: config.smtpUrl, from: config.mailFrom } } : {}),
@@ -432,6 +443,28 @@ export function buildServices(
     },
   );
   complaints.registerJobs(jobs);
+  const arcoRepository = new ArcoRepository();
+  const arco: ArcoService = new ArcoService(
+    db,
+    arcoRepository,
+    members,
+    new PersonalDataService(membersRepository, membershipRecords, audit, clock),
+    notifier,
+    audit,
+    idempotency,
+    clock,
+    mexicanHolidayCalendar([...ELECTION_DAYS, ...options.extraHolidays]),
+    {
+      membership: (actor, id) => members.get(actor, id),
+      charges: (actor, id) => billing.chargesOfMembership(actor, id),
+      cases: (actor, id) => cases.list(actor, { membershipId: id, limit: 1000 }),
+      complaints: async (actor, id) => (await complaints.list(actor, { membershipId: id, limit: 500 })).data,
+      messages: async (actor, id) => (await notificationsService.messagesOf(actor, id, 'es', 500)).data,
+      consents: (id) => consentsOf(db, id),
+      arcoRequests: (userId): Promise<unknown[]> => arco.ofUser(userId),
+      oppositions: (id) => opposedPurposes(db, id),
+    },
+  );
   outbox.registerJobs(jobs);
   for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));
   return {
@@ -446,6 +479,7 @@ export function buildServices(
     catalog: new CatalogService(db, catalogRepository, clock, audit, idempotency),
     claims,
     complaints,
+    arco,
     dispatch,
     entitlements,
     identity,
@@ -592,6 +626,7 @@ export async function buildApp({
   await app.register(billingRoutes, { billing: services.billing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });
+  await app.register(arcoRoutes, { arco: services.arco });
   await app.register(notificationsRoutes, { notifications: services.notifications });
   await app.register(dispatchRoutes, { dispatch: services.dispatch });
   await app.register(onsiteRoutes, { onsite: services.onsite, jobs: services.providerJobs });

@@ -57,6 +57,11 @@ export interface Config {
   sandboxLatencyMs: number;
   /** Business days (Monday–Friday, Mexico City) staff have to resolve a complaint before it escalates. */
   complaintSlaBusinessDays: number;
+  /**
+   * Rest days besides the official ones (LFT art. 74): election days the electoral laws set, or a
+   * day the authorities declare; the ARCO term does not count them.
+   */
+  extraHolidays: string[];
   /** The SMTP server email goes through (`smtp://user:pass@host:port`); undefined: email is not sent. */
   smtpUrl: string | undefined;
   /** The From of every email. */
@@ -97,6 +102,17 @@ function retryDays(env: Env): number[] {
       `BILLING_RETRY_DAYS must be increasing whole days between 1 and 60, comma-separated (like 1,3,7), got "${raw}"`,
     );
   }
+  return days;
+}
+
+function extraHolidays(env: Env): string[] {
+  const raw = read(env, 'EXTRA_HOLIDAYS');
+  if (!raw) return [];
+  const days = raw.split(',').map((d) => d.trim());
+  if (days.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T12:00:00Z`))))
+    throw new ConfigError(
+      `EXTRA_HOLIDAYS must be dates YYYY-MM-DD, comma-separated (like 2027-06-07), got "${raw}"`,
+    );
   return days;
 }
 
@@ -340,6 +356,7 @@ export function loadConfig(env: Env = process.env): Config {
     billingHeartbeatSeconds: integerBetween(env, 'BILLING_HEARTBEAT_SECONDS', 5, 1, 60, 'seconds'),
     sandboxLatencyMs: nonNegativeInteger(env, 'SANDBOX_LATENCY_MS', 0),
     complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
+    extraHolidays: extraHolidays(env),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: mailFrom(env),
     smppUrl: smppUrl(env),
@@ -470,6 +487,12 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '5',
     description:
       "Business days (Monday–Friday, Mexico City; 1–60) from filing to a complaint's due date; past it, the complaint escalates to supervisors.",
+  },
+  {
+    name: 'EXTRA_HOLIDAYS',
+    default: '(unset)',
+    description:
+      'Rest days besides the official ones (LFT art. 74) and the known election days, comma-separated YYYY-MM-DD (a local election day, a declared day); the ARCO 20-business-day term skips them.',
   },
   {
     name: 'SMTP_URL',

@@ -29,6 +29,7 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = 
     name: 'Dr. Tomás Ibarra (supervisión médica)',
     role: 'medical_supervisor',
   },
+  { email: 'privacidad@demo.libra.mx', name: 'Mtra. Laura Ortiz (protección de datos)', role: 'privacy' },
 ];
 
 export const DEMO_API_KEY_NAME = 'Demo partner (banco)';

@@ -22,6 +22,7 @@ type Caller =
   | 'doctor'
   | 'lawyer'
   | 'medical_supervisor'
+  | 'privacy'
   | 'partner'
   | 'metrics';
 const CALLERS: Caller[] = [
@@ -35,6 +36,7 @@ const CALLERS: Caller[] = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  'privacy',
   'partner',
   'metrics',
 ];
@@ -48,6 +50,7 @@ const USER_CALLERS = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  'privacy',
 ] as const;
 
 interface Check {
@@ -71,6 +74,7 @@ let t: TestApp;
 const credentials = new Map<Caller, () => Promise<Record<string, string>>>();
 const accounts = new Map<Caller, TestUser>();
 let strangerSessionId: string;
+let arcoStranger: TestUser;
 let ownMembershipId: string;
 let matrixProviderId: string;
 let otherMembershipId: string;
@@ -101,6 +105,9 @@ beforeAll(async () => {
   credentials.set('anonymous', async () => ({}));
   const stranger = await createUser(t, 'customer');
   strangerSessionId = (await signIn(t, stranger)).sessionId;
+  // Another customer with a membership of their own, whose ARCO requests the customer must not reach.
+  arcoStranger = await createUser(t, 'customer');
+  await buildMembership(t, { by: (await signIn(t, arcoStranger)).write });
 
   // The customer's own membership, and someone else's (contracted by phone).
   const customer = await signIn(t, accounts.get('customer') as TestUser);
@@ -248,6 +255,35 @@ const complaintFor = (caller: Caller) => complaintOn(membershipFor(caller));
 const COMPLAINT_FILERS: Caller[] = ['customer', 'agent', 'supervisor', 'partner'];
 const COMPLAINT_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'admin', 'partner'];
 const COMPLAINT_WORKERS: Caller[] = ['agent', 'supervisor'];
+
+/** ARCO requests: the customer's own, and another customer's (the stranger's), filed afresh. */
+const arcoBody = { type: 'access', details: 'Quiero saber qué datos tienen de mí.' };
+const arcoOf = async (user: TestUser) => {
+  const session = await signIn(t, user);
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/arco-requests',
+    headers: session.write,
+    payload: arcoBody,
+  });
+  return res.json().id as string;
+};
+const ownArco = () => arcoOf(accounts.get('customer') as TestUser);
+const othersArco = () => arcoOf(arcoStranger);
+/** An answered access request of the stranger: its data may be downloaded. */
+const answeredArco = async () => {
+  const id = await othersArco();
+  const privacy = await signIn(t, accounts.get('privacy') as TestUser);
+  await t.app.inject({
+    method: 'POST',
+    url: `/v1/arco-requests/${id}/answer`,
+    headers: privacy.write,
+    payload: { decision: 'accepted', reason: 'Te entregamos tus datos.' },
+  });
+  return id;
+};
+const ARCO_READERS: Caller[] = ['customer', 'privacy', 'supervisor'];
+const ARCO_WORKERS: Caller[] = ['privacy', 'supervisor'];
 
 /** A message to someone else's membership, kept unsent (no channel in tests): one staff may re-send. */
 let keptMessage: Promise<string> | undefined;
@@ -1102,6 +1138,42 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: `/v1/admin/api-keys/${await throwawayKey()}` }),
     expected: only(['admin'], 204),
   },
+  // ARCO rights: the titular files and reads their own; the privacy office and supervisors work them.
+  'POST /v1/arco-requests': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/arco-requests', payload: arcoBody }),
+    expected: only(['customer'], 201),
+  },
+  'GET /v1/arco-requests': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/arco-requests' }),
+    expected: only(ARCO_READERS, 200),
+  },
+  'GET /v1/arco-requests/{id}': {
+    method: 'GET',
+    request: async (caller) => ({
+      url: `/v1/arco-requests/${caller === 'customer' ? await ownArco() : await othersArco()}`,
+    }),
+    expected: only(ARCO_READERS, 200),
+  },
+  'GET /v1/arco-requests/{id} (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/arco-requests/${await othersArco()}` }),
+    expected: othersAreHidden(only(ARCO_READERS, 200)),
+  },
+  'POST /v1/arco-requests/{id}/answer': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/arco-requests/${await othersArco()}/answer`,
+      payload: { decision: 'refused', reason: 'No acreditaste tu identidad.' },
+    }),
+    expected: only(ARCO_WORKERS, 200),
+  },
+  'GET /v1/arco-requests/{id}/delivery (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/arco-requests/${await answeredArco()}/delivery` }),
+    expected: othersAreHidden(only(ARCO_READERS, 200)),
+  },
   // Address entry: every signed-in person and partners' keys (not the metrics key).
   'GET /v1/places/postal-codes/{cp}': {
     method: 'GET',
@@ -1122,6 +1194,7 @@ const CHECKS: Record<string, Check> = {
         'doctor',
         'lawyer',
         'medical_supervisor',
+        'privacy',
         'partner',
       ],
       200,

@@ -6,11 +6,11 @@ import { onlineCustomer, seriousViolations, startWeb, type WebHarness } from './
 /** The staff apps' frame: sign-in in place, navigation by role, and the doors each role may not open. */
 describe('staff apps: sign-in and what each role is shown', () => {
   let web: WebHarness;
-  const users = {} as Record<'agent' | 'supervisor' | 'finance' | 'admin' | 'provider', TestUser>;
+  const users = {} as Record<'agent' | 'supervisor' | 'finance' | 'admin' | 'provider' | 'privacy', TestUser>;
 
   beforeAll(async () => {
     web = await startWeb();
-    for (const role of ['agent', 'supervisor', 'finance', 'admin', 'provider'] as const)
+    for (const role of ['agent', 'supervisor', 'finance', 'admin', 'provider', 'privacy'] as const)
       users[role] = await staffUser(web, role);
   }, 120_000);
   afterAll(async () => web?.close());
@@ -43,8 +43,9 @@ describe('staff apps: sign-in and what each role is shown', () => {
   it('shows each role only the sections its API allows', async () => {
     const expected = {
       agent: ['Buscar miembro', 'Casos', 'Quejas'],
-      supervisor: ['Buscar miembro', 'Casos', 'Quejas', 'Tablero', 'Auditoría'],
+      supervisor: ['Buscar miembro', 'Casos', 'Quejas', 'Derechos ARCO', 'Tablero', 'Auditoría'],
       finance: ['Buscar miembro', 'Cobros'],
+      privacy: ['Derechos ARCO'],
       admin: [
         'Buscar miembro',
         'Quejas',

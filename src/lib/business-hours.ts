@@ -1,5 +1,11 @@
-import type { DateTime } from 'luxon';
-import { inMexicoCity } from './clock.ts';
+import { DateTime } from 'luxon';
+import {
+  addBusinessDaysToDate,
+  type HolidayCalendar,
+  isBusinessDay,
+  WEEKENDS_ONLY,
+} from './business-days.ts';
+import { inMexicoCity, MEXICO_CITY } from './clock.ts';
 
 /**
  * Opening hours in Mexico City wall-clock time, by ISO weekday (1 = Monday … 7 = Sunday).
@@ -48,23 +54,25 @@ export function nextOpening(hours: WeeklyHours, instant: Date): Date {
 }
 
 /**
- * `instant` plus `days` business days (Monday–Friday, Mexico City wall clock): the same time of day
- * on the `days`-th weekday after the instant's day, so a Friday 10:00 filing with 5 days is due the
- * next Friday at 10:00. The business clock stands still over the weekend: an instant on Saturday or
- * Sunday counts from the end of Friday, so it is due at the end of the `days`-th weekday (00:00 of
- * the next day). Public holidays are not taken out.
+ * `instant` plus `days` business days (Monday–Friday, Mexico City wall clock, less the calendar's
+ * holidays): the same time of day on the `days`-th business day after the instant's day, so a
+ * Friday 10:00 filing with 5 days is due the next Friday at 10:00. The business clock stands still
+ * on rest days: an instant on a weekend (or holiday) counts from the end of the business day before,
+ * so it is due at the end of the `days`-th business day (00:00 of the next day). The complaints'
+ * clock uses weekends only; ARCO's day-granular term is `businessTerm` (business-days.ts).
  */
-export function addBusinessDays(instant: Date, days: number): Date {
+export function addBusinessDays(
+  instant: Date,
+  days: number,
+  calendar: HolidayCalendar = WEEKENDS_ONLY,
+): Date {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number ≥ 0: ${days}`);
   const local = inMexicoCity(instant);
-  const weekend = local.weekday > 5;
-  // On a weekend, the business day the clock stopped at: the Friday before.
-  let day = weekend ? local.minus({ days: local.weekday - 5 }).startOf('day') : local.startOf('day');
-  for (let left = days; left > 0; ) {
-    day = day.plus({ days: 1 });
-    if (day.weekday <= 5) left--;
-  }
-  if (weekend) return day.plus({ days: 1 }).startOf('day').toJSDate();
+  const resting = !isBusinessDay(local.toISODate() as string, calendar);
+  const day = DateTime.fromISO(addBusinessDaysToDate(local.toISODate() as string, days, calendar), {
+    zone: MEXICO_CITY,
+  });
+  if (resting) return day.plus({ days: 1 }).startOf('day').toJSDate();
   return day
     .set({ hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond })
     .toJSDate();

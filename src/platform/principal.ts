@@ -10,6 +10,8 @@ export const USER_ROLES = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  // Works the ARCO requests (LFPDPPP): the person's data, its corrections and blocks.
+  'privacy',
 ] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
@@ -22,6 +24,7 @@ export const STAFF_ROLES: readonly UserRole[] = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  'privacy',
 ];
 
 /** Kinds of API key, each a role of its own for authorization. */

@@ -24,6 +24,7 @@ const ReceiptPage = lazy(() => import('./pages/portal/ReceiptPage.tsx'));
 const ComplaintsPage = lazy(() => import('./pages/portal/ComplaintsPage.tsx'));
 const CancelPage = lazy(() => import('./pages/portal/CancelPage.tsx'));
 const AccountPage = lazy(() => import('./pages/portal/AccountPage.tsx'));
+const ArcoPage = lazy(() => import('./pages/portal/ArcoPage.tsx'));
 // The staff apps are their own chunks, with their own message catalogue: none of it reaches the public pages.
 const ConsoleApp = lazy(() => import('./console/ConsoleApp.tsx'));
 const ProviderApp = lazy(() => import('./provider/ProviderApp.tsx'));
@@ -87,6 +88,7 @@ function CustomerSite() {
             <Route path="quejas" element={<ComplaintsPage />} />
             <Route path="cancelar" element={<CancelPage />} />
             <Route path="cuenta" element={<AccountPage />} />
+            <Route path="derechos-arco" element={<ArcoPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

@@ -28,7 +28,7 @@ export const users = pgTable(
   (t) => [
     check(
       'users_role',
-      sql`${t.role} in ('customer','agent','supervisor','finance','admin','provider','doctor','lawyer','medical_supervisor')`,
+      sql`${t.role} in ('customer','agent','supervisor','finance','admin','provider','doctor','lawyer','medical_supervisor','privacy')`,
     ),
     check('users_status', sql`${t.status} in ('active','disabled')`),
   ],

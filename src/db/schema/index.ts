@@ -1,4 +1,5 @@
 export * from './appointments.ts';
+export * from './arco.ts';
 export * from './audit.ts';
 export * from './billing.ts';
 export * from './cancellation.ts';

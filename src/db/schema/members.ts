@@ -52,6 +52,11 @@ export const memberships = pgTable(
     // When the next period falls due is billing's: `billing_schedule`, one narrow row each.
     /** After a cancellation: services go on until then (the period already paid), exclusive. */
     coverageEndsAt: timestamp('coverage_ends_at', { withTimezone: true }),
+    /**
+     * Set when an ARCO cancellation was accepted: the titular's personal data is blocked, kept only
+     * for the legal obligations (billing and tax records) and no longer shown or searched.
+     */
+    personalDataBlockedAt: timestamp('personal_data_blocked_at', { withTimezone: true }),
     /** Lower-case, unaccented name, email, phone, number and card last 4, for trigram search. */
     searchText: text('search_text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

@@ -24,6 +24,7 @@ export const SESSION_LIFETIMES: Record<UserRole, { idleMs: number; absoluteMs: n
   doctor: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
   lawyer: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
   medical_supervisor: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+  privacy: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
   customer: { idleMs: 1 * DAY, absoluteMs: 30 * DAY },
   provider: { idleMs: 7 * DAY, absoluteMs: 30 * DAY },
 };

@@ -1,6 +1,6 @@
 import { count, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { memberships } from '../../db/schema/index.ts';
+import { consents, memberships } from '../../db/schema/index.ts';
 
 /**
  * What other domains may read of memberships, named by members (the table's owner), so that a
@@ -154,4 +154,21 @@ export async function membershipContacts(
     .from(memberships)
     .where(inArray(memberships.id, [...new Set(membershipIds)]));
   return new Map(found.map(({ id, ...contact }) => [id, contact]));
+}
+
+/** The documents the titular accepted (terms, privacy notice): which version, when, by which channel. */
+export async function consentsOf(
+  executor: Executor,
+  membershipId: string,
+): Promise<{ document: string; version: string; acceptedAt: Date; channel: string }[]> {
+  return executor
+    .select({
+      document: consents.document,
+      version: consents.version,
+      acceptedAt: consents.acceptedAt,
+      channel: consents.channel,
+    })
+    .from(consents)
+    .where(eq(consents.membershipId, membershipId))
+    .orderBy(consents.acceptedAt);
 }

@@ -119,6 +119,15 @@ export interface MessageParams {
   claim_rejected: { caseNumber: string; reason: string };
   complaint_received: { complaintNumber: string; dueAt: Date };
   complaint_resolution: { complaintNumber: string; resolution: string };
+  arco_received: { requestNumber: string; type: ArcoRight; dueAt: Date };
+  arco_answered: {
+    requestNumber: string;
+    type: ArcoRight;
+    accepted: boolean;
+    answer: string;
+    /** An accepted access request: the person's data waits in the portal. */
+    downloadReady: boolean;
+  };
   cancellation_confirmation: {
     membershipNumber: string;
     cancellationNumber: string;
@@ -146,6 +155,15 @@ export interface MessageParams {
 }
 
 export type MessageKind = keyof MessageParams;
+
+/** The four ARCO rights (LFPDPPP art. 28), as the messages name them. */
+export type ArcoRight = 'access' | 'rectification' | 'cancellation' | 'opposition';
+const ARCO_RIGHT: Record<ArcoRight, Bilingual> = {
+  access: { es: 'acceso', en: 'access' },
+  rectification: { es: 'rectificación', en: 'rectification' },
+  cancellation: { es: 'cancelación', en: 'cancellation' },
+  opposition: { es: 'oposición', en: 'objection' },
+};
 
 function eta(minutes: number | null, language: Language): string {
   if (minutes === null) return '';
@@ -400,6 +418,30 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     body: {
       es: (p) => `Resolvimos tu queja ${p.complaintNumber}. Nuestra respuesta: ${p.resolution}`,
       en: (p) => `We have resolved your complaint ${p.complaintNumber}. Our answer: ${p.resolution}`,
+    },
+  },
+  arco_received: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Recibimos tu solicitud de derechos ARCO', en: 'We received your ARCO request' },
+    body: {
+      es: (p) =>
+        `Recibimos tu solicitud de ${ARCO_RIGHT[p.type].es} ${p.requestNumber}. Te responderemos a más tardar el ${formatDay(new Date(p.dueAt.getTime() - 1), 'es')}. Puedes seguirla en tu cuenta, en Mis derechos ARCO.`,
+      en: (p) =>
+        `We received your ${ARCO_RIGHT[p.type].en} request ${p.requestNumber}. We will answer by ${formatDay(new Date(p.dueAt.getTime() - 1), 'en')}. You can follow it in your account, under My ARCO rights.`,
+    },
+  },
+  arco_answered: {
+    audience: 'member',
+    defaults: ['email'],
+    live: false,
+    subject: { es: 'Respuesta a tu solicitud de derechos ARCO', en: 'Answer to your ARCO request' },
+    body: {
+      es: (p) =>
+        `${p.accepted ? 'Aceptamos' : 'No procede'} tu solicitud de ${ARCO_RIGHT[p.type].es} ${p.requestNumber}. ${p.answer}${p.downloadReady ? ' Descarga tus datos en tu cuenta, en Mis derechos ARCO.' : ''}`,
+      en: (p) =>
+        `${p.accepted ? 'We accepted' : 'We could not grant'} your ${ARCO_RIGHT[p.type].en} request ${p.requestNumber}. ${p.answer}${p.downloadReady ? ' Download your data in your account, under My ARCO rights.' : ''}`,
     },
   },
   cancellation_confirmation: {

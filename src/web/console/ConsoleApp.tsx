@@ -15,6 +15,7 @@ const CasePage = lazy(() => import('./pages/CasePage.tsx'));
 const CaseBoardPage = lazy(() => import('./pages/CaseBoardPage.tsx'));
 const ComplaintsPage = lazy(() => import('./pages/ComplaintsPage.tsx'));
 const ChargesPage = lazy(() => import('./pages/ChargesPage.tsx'));
+const ArcoQueuePage = lazy(() => import('./pages/ArcoQueuePage.tsx'));
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const UsersPage = lazy(() => import('./pages/UsersPage.tsx'));
@@ -73,6 +74,7 @@ function ConsoleFrame() {
             <Route path="casos/:caseId" element={guard('miembros', <CasePage />)} />
             <Route path="quejas" element={guard('quejas', <ComplaintsPage />)} />
             <Route path="cobros" element={guard('cobros', <ChargesPage />)} />
+            <Route path="derechos-arco" element={guard('derechos-arco', <ArcoQueuePage />)} />
             <Route path="tablero" element={guard('tablero', <DashboardPage />)} />
             <Route path="auditoria" element={guard('auditoria', <AuditPage />)} />
             <Route path="admin/cuentas" element={guard('admin/cuentas', <UsersPage />)} />

@@ -2,7 +2,7 @@ import type { UserRole } from '../../platform/principal.ts';
 import type { StaffMessageKey } from '../staff/i18n/messages.ts';
 
 /** The roles that may open the console at all: everyone on staff whose work is in it. */
-export const CONSOLE_ROLES: readonly UserRole[] = ['agent', 'supervisor', 'finance', 'admin'];
+export const CONSOLE_ROLES: readonly UserRole[] = ['agent', 'supervisor', 'finance', 'admin', 'privacy'];
 
 export interface ConsoleSection {
   /** Path under /console. */
@@ -27,6 +27,7 @@ export const SECTIONS: readonly ConsoleSection[] = [
   },
   { path: 'casos', label: 'staff.nav.cases', roles: ['agent', 'supervisor'], key: 'c' },
   { path: 'quejas', label: 'staff.nav.complaints', roles: ['agent', 'supervisor', 'admin'], key: 'q' },
+  { path: 'derechos-arco', label: 'staff.nav.arco', roles: ['privacy', 'supervisor'], key: 'r' },
   { path: 'cobros', label: 'staff.nav.charges', roles: ['finance', 'admin'], key: 'f' },
   { path: 'tablero', label: 'staff.nav.dashboard', roles: ['supervisor', 'admin'], key: 't' },
   { path: 'auditoria', label: 'staff.nav.audit', roles: ['supervisor', 'admin'], key: 'a' },

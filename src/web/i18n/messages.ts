@@ -4,6 +4,7 @@
  * The English catalogue must have exactly the Spanish keys (i18n.test.ts checks it). Each area's
  * file (areas/*.ts) exports `es` and `en` the same way.
  */
+import * as arco from './areas/arco.ts';
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
@@ -127,6 +128,7 @@ export const es = {
   ...notices.es,
   ...location.es,
   ...maps.es,
+  ...arco.es,
 };
 
 export type MessageKey = keyof typeof es;
@@ -245,6 +247,7 @@ export const en: Messages = {
   ...notices.en,
   ...location.en,
   ...maps.en,
+  ...arco.en,
 };
 
 export const catalogues = { es, en } as const;

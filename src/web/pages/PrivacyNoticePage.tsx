@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { Link } from 'react-router';
 import type { LegalView } from '../../domains/members/schemas.ts';
 import { getJson } from '../api.ts';
 import { PHONE } from '../i18n/format.ts';
@@ -41,6 +42,11 @@ export default function PrivacyNoticePage() {
           {section.body.map((key) => (
             <p key={key}>{t(key, { phone: PHONE.display })}</p>
           ))}
+          {section.heading === 'privacy.arco.heading' && (
+            <p>
+              <Link to="/app/derechos-arco">{t('arco.noticeLink')}</Link>
+            </p>
+          )}
         </section>
       ))}
     </article>

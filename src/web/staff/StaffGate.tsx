@@ -66,6 +66,7 @@ const ROLE_KEYS = {
   'staff.role.doctor': 1,
   'staff.role.lawyer': 1,
   'staff.role.medical_supervisor': 1,
+  'staff.role.privacy': 1,
   'staff.role.customer': 1,
 } as const;
 

@@ -4,7 +4,7 @@ import { type RoutePolicy, SYSTEM_ACTOR, type UserRole } from '../../../src/plat
 import { buildTestApp, type TestApp } from '../app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from '../auth.ts';
 import { contractByPhone, createProviderUser, registerProvider, towRequest, ZOCALO } from '../dispatch.ts';
-import { contractBody, tokenize } from '../factories.ts';
+import { buildMembership, contractBody, tokenize } from '../factories.ts';
 
 /**
  * The records and callers the bad-input suite sends its requests with, made as the access matrix
@@ -38,6 +38,7 @@ const PREFERENCE: UserRole[] = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  'privacy',
   'customer',
 ];
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
@@ -72,6 +73,15 @@ export async function buildWorld(): Promise<World> {
 
   const agent = await signIn(t, users.get('agent') as TestUser);
   const membershipId = await contractByPhone(t, agent.write);
+  // The customer's own membership (online), so their ARCO request reaches its rules.
+  const customer = await signIn(t, users.get('customer') as TestUser);
+  await buildMembership(t, { by: customer.write });
+  const arco = await t.app.inject({
+    method: 'POST',
+    url: '/v1/arco-requests',
+    headers: customer.write,
+    payload: { type: 'access', details: 'Quiero saber qué datos tienen de mí.' },
+  });
   const beneficiary = await t.services.beneficiaries.addBeneficiary(SYSTEM_ACTOR, membershipId, {
     kind: 'child',
     fullName: 'Hija de Prueba López',
@@ -229,6 +239,13 @@ export async function buildWorld(): Promise<World> {
       channel: 'phone',
       text: 'La grúa llegó dos horas tarde y nadie avisó.',
     },
+    'POST /v1/arco-requests': {
+      type: 'rectification',
+      details: 'Mi nombre está mal escrito.',
+      field: 'name',
+      correction: 'María López Ávila',
+    },
+    'POST /v1/arco-requests/{id}/answer': { decision: 'refused', reason: 'No acreditaste tu identidad.' },
     'POST /v1/complaints/{id}/notes': note,
     'POST /v1/complaints/{id}/resolve': { resolution: 'Se reembolsa el cobro del mes.' },
     'POST /v1/complaints/{id}/escalate': note,
@@ -266,6 +283,7 @@ export async function buildWorld(): Promise<World> {
     charges: charge.id,
     runs: run.runId,
     complaints: complaint.body.id,
+    'arco-requests': arco.json().id,
     messages: messageId,
     providers: providerId,
     offers: offer.id,

@@ -23,6 +23,7 @@ const STAFF_ROLES = [
   'doctor',
   'lawyer',
   'medical_supervisor',
+  'privacy',
 ] as const;
 const EMPTY = { name: '', email: '', role: 'agent', password: '' };
 

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { ApiProblem, api } from '../../api.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -42,6 +43,13 @@ export default function AccountPage() {
       <MessagesSection membershipId={membership.id} />
       <ChangePassword onChanged={setNotice} />
       <Sessions onEnded={setNotice} />
+      <section className="section narrow" aria-labelledby="account-arco">
+        <h2 id="account-arco">{t('arco.heading')}</h2>
+        <p>{t('arco.accountBody')}</p>
+        <p>
+          <Link to="/app/derechos-arco">{t('arco.noticeLink')}</Link>
+        </p>
+      </section>
     </>
   );
 }

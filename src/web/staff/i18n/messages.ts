@@ -9,6 +9,7 @@ import * as agent from './agent.ts';
 import * as dashboard from './dashboard.ts';
 import * as maps from './maps.ts';
 import * as messages from './messages-area.ts';
+import * as privacy from './privacy.ts';
 import * as provider from './provider.ts';
 import * as queues from './queues.ts';
 import * as shell from './shell.ts';
@@ -22,6 +23,7 @@ export const es = {
   ...provider.es,
   ...messages.es,
   ...maps.es,
+  ...privacy.es,
 };
 export type StaffMessageKey = keyof typeof es;
 
@@ -34,6 +36,7 @@ export const en: Record<StaffMessageKey, string> = {
   ...provider.en,
   ...messages.en,
   ...maps.en,
+  ...privacy.en,
 };
 
 export const staffCatalogues = { es, en } as const;

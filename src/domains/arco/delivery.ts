@@ -1,0 +1,118 @@
+import { formatDateTime } from '../../lib/clock.ts';
+import type { Actor } from '../../platform/principal.ts';
+
+/**
+ * The person's data for an accepted access request (LFPDPPP art. 33: delivered as copies or
+ * electronic documents): assembled from each owning domain through its own reads — which check
+ * who may reach the membership and audit staff reads — and kept with the answer as delivered.
+ */
+export interface DeliverySources {
+  membership(actor: Actor, membershipId: string): Promise<unknown>;
+  charges(actor: Actor, membershipId: string): Promise<unknown[]>;
+  cases(actor: Actor, membershipId: string): Promise<unknown[]>;
+  complaints(actor: Actor, membershipId: string): Promise<unknown[]>;
+  messages(actor: Actor, membershipId: string): Promise<unknown[]>;
+  consents(membershipId: string): Promise<unknown[]>;
+  arcoRequests(userId: string): Promise<unknown[]>;
+  oppositions(membershipId: string): Promise<string[]>;
+}
+
+export interface Delivery {
+  folio: string;
+  generatedAt: string;
+  membership: unknown;
+  charges: unknown[];
+  cases: unknown[];
+  complaints: unknown[];
+  messages: unknown[];
+  consents: unknown[];
+  arcoRequests: unknown[];
+  opposedPurposes: string[];
+}
+
+/** One read after the other: each source runs its own transaction (PGlite has one connection). */
+export async function assembleDelivery(
+  sources: DeliverySources,
+  actor: Actor,
+  request: { number: string; membershipId: string; userId: string },
+  now: Date,
+): Promise<Delivery> {
+  const id = request.membershipId;
+  return {
+    folio: request.number,
+    generatedAt: now.toISOString(),
+    membership: await sources.membership(actor, id),
+    charges: await sources.charges(actor, id),
+    cases: await sources.cases(actor, id),
+    complaints: await sources.complaints(actor, id),
+    messages: await sources.messages(actor, id),
+    consents: await sources.consents(id),
+    arcoRequests: await sources.arcoRequests(request.userId),
+    opposedPurposes: await sources.oppositions(id),
+  };
+}
+
+const SECTIONS: [keyof Delivery, string][] = [
+  ['membership', 'Membresía, titular y personas cubiertas'],
+  ['charges', 'Cobros (de la tarjeta solo la marca y los últimos 4 dígitos)'],
+  ['cases', 'Asistencias'],
+  ['complaints', 'Quejas'],
+  ['messages', 'Mensajes enviados'],
+  ['consents', 'Consentimientos (términos y aviso de privacidad)'],
+  ['arcoRequests', 'Solicitudes de derechos ARCO'],
+  ['opposedPurposes', 'Finalidades a las que te opusiste'],
+];
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/** `titularName` → `titular name`: the JSON's own names, readable, same as in the JSON download. */
+const label = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+function render(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '<span class="none">—</span>';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '<span class="none">Ninguno</span>';
+    if (value.every((v) => typeof v !== 'object' || v === null))
+      return escapeHtml(value.map((v) => String(v)).join(', '));
+    return `<ol>${value.map((v) => `<li>${render(v)}</li>`).join('')}</ol>`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(label(k))}</dt><dd>${render(v)}</dd>`).join('')}</dl>`;
+  }
+  return escapeHtml(String(value));
+}
+
+/** The same data as the JSON, as a page a person can read and print (to PDF from the browser). */
+export function deliveryHtml(delivery: Delivery): string {
+  const body = SECTIONS.map(
+    ([key, title]) => `<section><h2>${escapeHtml(title)}</h2>${render(delivery[key])}</section>`,
+  ).join('\n');
+  return `<!doctype html>
+<html lang="es-MX">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tus datos personales · ${escapeHtml(delivery.folio)}</title>
+<style>
+body{font-family:system-ui,sans-serif;color:#10213a;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{color:#0b3a6f}h2{color:#0b3a6f;border-bottom:2px solid #0f8b8d;padding-bottom:.25rem;margin-top:2rem}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.25rem 0}
+dt{font-weight:600}dd{margin:0}ol{padding-left:1.25rem}li{margin:.5rem 0;border-left:3px solid #d6e3f0;padding-left:.5rem}
+.none{color:#4a5a70}
+</style>
+</head>
+<body>
+<main>
+<h1>Tus datos personales</h1>
+<p>Respuesta a tu solicitud de acceso <strong>${escapeHtml(delivery.folio)}</strong>, generada el ${escapeHtml(formatDateTime(new Date(delivery.generatedAt)))} (hora de la Ciudad de México). Es la información que tenemos de ti y de tu membresía. Guarda o imprime esta página.</p>
+${body}
+</main>
+</body>
+</html>
+`;
+}
