@@ -47,6 +47,10 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   document_added: { es: 'Documento agregado a la reclamación', en: 'Document added to the claim' },
   approved: { es: 'Reembolso aprobado', en: 'Reimbursement approved' },
   place_updated: { es: 'Ubicación actualizada', en: 'Location updated' },
+  offer_withdrawn: {
+    es: 'Oferta retirada: la ubicación cambió y otro proveedor llega antes',
+    en: 'Offer withdrawn: the location changed and another provider arrives sooner',
+  },
 };
 
 export interface CaseEventView {

@@ -16,6 +16,7 @@ import {
   type PostalData,
   postalData,
 } from './postal-data.ts';
+import { stateAtPoint } from './state-at.ts';
 import { findState, type MexicanState } from './states.ts';
 
 /**
@@ -34,6 +35,10 @@ import { findState, type MexicanState } from './states.ts';
  */
 export class OfflineGeocoder implements Geocoder {
   constructor(private readonly data: () => PostalData = postalData) {}
+
+  async stateAt(point: Point): Promise<string | null> {
+    return stateAtPoint(this.data(), point);
+  }
 
   async postalCode(postalCode: string): Promise<PostalCodeInfo | null> {
     const entry = this.data().codes.get(postalCode.trim());
