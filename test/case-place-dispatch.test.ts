@@ -54,7 +54,11 @@ describe('moving the place of a case waiting for a provider', () => {
     expect(moved.statusCode, moved.body).toBe(200);
     const view = moved.json();
     expect(view.place).toMatchObject({ ...north(PUEBLA, -12), stateCode: 'PUE', precision: 'exact' });
-    expect(typesAfter(view.timeline, 'place_updated')).toEqual(['place_updated', 'offer_withdrawn', 'offered']);
+    expect(typesAfter(view.timeline, 'place_updated')).toEqual([
+      'place_updated',
+      'offer_withdrawn',
+      'offered',
+    ]);
     const withdrawn = view.timeline.find((e: Event) => e.type === 'offer_withdrawn');
     expect(withdrawn).toMatchObject({
       label: { es: 'Oferta retirada: la ubicación cambió y otro proveedor llega antes' },
@@ -69,7 +73,10 @@ describe('moving the place of a case waiting for a provider', () => {
 
   it('keeps the offer with a provider still the soonest, its distance and ETA from the new place', async () => {
     const QUERETARO = { lat: 20.5931, lng: -100.3927 };
-    const only = await registerProvider(t, { location: north(QUERETARO, 2), coverage: radius(QUERETARO, 30) });
+    const only = await registerProvider(t, {
+      location: north(QUERETARO, 2),
+      coverage: radius(QUERETARO, 30),
+    });
     const kase = await openAt({ ...QUERETARO, stateCode: 'QUE' });
     const [before] = (await read(kase.id)).offers as Offer[];
     expect(before).toMatchObject({ providerId: only, status: 'pending' });
@@ -79,7 +86,7 @@ describe('moving the place of a case waiting for a provider', () => {
     const view = moved.json();
     expect(view.timeline.at(-1).type).toBe('place_updated');
     expect(view.offers).toHaveLength(1);
-    const [after] = view.offers as Offer[];
+    const after = view.offers[0] as Offer;
     expect(after).toMatchObject({ providerId: only, status: 'pending' });
     expect(after.distanceKm).toBeCloseTo(distanceKm(north(QUERETARO, 2), north(QUERETARO, -8)), 1);
     expect(after.distanceKm).toBeGreaterThan((before as Offer).distanceKm + 5);
@@ -133,7 +140,10 @@ describe('moving the place of a dispatched case', () => {
     });
     expect(accepted.statusCode, accepted.body).toBe(200);
     // A provider right at the new place appears: it would be first for a new case, not for this one.
-    const nearer = await registerProvider(t, { location: north(MONTERREY, 20), coverage: radius(MONTERREY, 40) });
+    const nearer = await registerProvider(t, {
+      location: north(MONTERREY, 20),
+      coverage: radius(MONTERREY, 40),
+    });
     const before = await read(kase.id);
     expect(before).toMatchObject({ state: 'dispatched', provider: { id: assigned.id } });
 

@@ -45,7 +45,9 @@ beforeAll(async () => {
         }),
       );
     } else {
-      response.end(JSON.stringify({ code: 'Ok', routes: [{ distance: 9_000, duration: ROAD_SECONDS }], points }));
+      response.end(
+        JSON.stringify({ code: 'Ok', routes: [{ distance: 9_000, duration: ROAD_SECONDS }], points }),
+      );
     }
   });
   await new Promise<void>((resolve) => osrm.listen(0, '127.0.0.1', resolve));
@@ -85,7 +87,10 @@ async function routerCallsOf(act: () => Promise<unknown>) {
   await act();
   const made = calls.slice(from);
   expect(made.length, 'the act asks the router').toBeGreaterThan(0);
-  expect(made.filter((c) => c.inTransaction), 'router calls made inside a transaction').toEqual([]);
+  expect(
+    made.filter((c) => c.inTransaction),
+    'router calls made inside a transaction',
+  ).toEqual([]);
   return made;
 }
 
@@ -120,7 +125,11 @@ describe('the router is never called inside a transaction', () => {
       expect(declined.statusCode).toBe(204);
     });
     const afterDecline = (await get(`/v1/cases/${caseId}`, agent.read)).json();
-    expect(afterDecline.offers.at(-1)).toMatchObject({ providerId: far.id, status: 'pending', etaMinutes: 25 });
+    expect(afterDecline.offers.at(-1)).toMatchObject({
+      providerId: far.id,
+      status: 'pending',
+      etaMinutes: 25,
+    });
 
     await routerCallsOf(async () => {
       const moved = await put(`/v1/cases/${caseId}/place`, agent.write, { lat: 19.45, lng: -99.14 });

@@ -88,7 +88,11 @@ export interface Candidate {
 
 /** Sooner to arrive first; then nearer; then by name (a stable order). */
 function sooner(a: Candidate, b: Candidate): number {
-  return a.etaMinutes - b.etaMinutes || a.distanceKm - b.distanceKm || a.provider.name.localeCompare(b.provider.name);
+  return (
+    a.etaMinutes - b.etaMinutes ||
+    a.distanceKm - b.distanceKm ||
+    a.provider.name.localeCompare(b.provider.name)
+  );
 }
 
 /** A provider seen from a job (the dispatch board): how far, how soon, and whether it can go now. */

@@ -67,6 +67,10 @@ export function tripsFromPlan(
 ): { km: number; eta: number; road: number }[] {
   return providers.map((p) => {
     const road = plan.minutesFor(p, place) ?? travel.estimate(p, place).minutes;
-    return { km: Math.round(distanceKm(p, place) * 100) / 100, eta: etaMinutes(road), road: Math.max(0, Math.ceil(road)) };
+    return {
+      km: Math.round(distanceKm(p, place) * 100) / 100,
+      eta: etaMinutes(road),
+      road: Math.max(0, Math.ceil(road)),
+    };
   });
 }

@@ -137,7 +137,11 @@ export class ProviderJobsService {
     // moved meanwhile (or a new job) gets the road estimate inside it.
     const planned = new Map<string, { lat: number; lng: number; road: number }>();
     for (const job of await this.kernel.jobsOfProvider(this.db, providerId, ['dispatched', 'en_route'])) {
-      planned.set(job.id, { lat: job.lat, lng: job.lng, road: await this.dispatch.travelMinutes(location, job) });
+      planned.set(job.id, {
+        lat: job.lat,
+        lng: job.lng,
+        road: await this.dispatch.travelMinutes(location, job),
+      });
     }
     return this.db.transaction(async (tx) => {
       await this.dispatch.moveTo(tx, providerId, location);

@@ -50,7 +50,10 @@ export class OnsiteService {
     // After the transaction: the travel times may come from a router over the network.
     const plan = await this.dispatch.plan(kase.serviceCode, kase);
     // The platform's "now" goes with the list: the board counts an offer down against it.
-    return { data: await this.dispatch.survey(this.db, jobOf(kase), plan), asOf: this.clock.now().toISOString() };
+    return {
+      data: await this.dispatch.survey(this.db, jobOf(kase), plan),
+      asOf: this.clock.now().toISOString(),
+    };
   }
 
   /**
@@ -96,7 +99,9 @@ export class OnsiteService {
     const providerId = this.dispatch.providerIdOf(actor);
     const before = await this.dispatch.offer(this.db, offerId);
     const plan =
-      before?.providerId === providerId && before.status === 'pending' ? await this.planFor(before.caseId) : NO_PLAN;
+      before?.providerId === providerId && before.status === 'pending'
+        ? await this.planFor(before.caseId)
+        : NO_PLAN;
     await this.db.transaction(async (tx) => {
       const seen = await this.dispatch.offer(tx, offerId);
       if (!seen || seen.providerId !== providerId) throw new AppError('OFFER_NOT_FOUND');

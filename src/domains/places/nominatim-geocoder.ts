@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.ts';
+import type { Point } from '../../lib/geo.ts';
 import {
   type AddressQuery,
   finer,
@@ -8,7 +9,6 @@ import {
   type Precision,
   REFUSALS,
 } from './geocoder.ts';
-import type { Point } from '../../lib/geo.ts';
 import { tidy } from './names.ts';
 import type { OfflineGeocoder } from './offline-geocoder.ts';
 import { postalData } from './postal-data.ts';

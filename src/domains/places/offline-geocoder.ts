@@ -8,7 +8,7 @@ import {
   type Precision,
   REFUSALS,
 } from './geocoder.ts';
-import { normaliseName, tidy } from './names.ts';
+import { municipalityAlias, normaliseName, tidy } from './names.ts';
 import {
   type Municipality,
   municipalityKey,
@@ -203,14 +203,27 @@ function infoOf(entry: PostalCodeEntry): PostalCodeInfo {
   };
 }
 
-/** The municipality named, in the state when one is known; by name alone only when no other state has it. */
+/**
+ * The municipality named, in the state when one is known; by name alone only when no other state
+ * has it. A short name people use (`municipalityAlias`: "Tlaquepaque") is tried when the name as
+ * spelled finds nothing — in the state given, or, without one, only when no municipality anywhere
+ * is called so.
+ */
 function findMunicipality(
   data: PostalData,
   name: string,
   state: MexicanState | undefined,
 ): Municipality | undefined {
-  if (state) return data.municipalityByKey.get(municipalityKey(state.code, name));
+  const alias = municipalityAlias(name);
+  const aliased = alias
+    ? data.municipalityByKey.get(municipalityKey(alias.stateCode, alias.name))
+    : undefined;
+  if (state) {
+    const named = data.municipalityByKey.get(municipalityKey(state.code, name));
+    return named ?? (aliased?.stateCode === state.code ? aliased : undefined);
+  }
   const all = data.municipalitiesByName.get(normaliseName(name)) ?? [];
+  if (all.length === 0) return aliased;
   return all.length === 1 ? all[0] : undefined;
 }
 
