@@ -47,6 +47,7 @@ export class ProviderJobsService {
         addressText: kase.addressText,
         lat: kase.lat,
         lng: kase.lng,
+        precision: kase.placePrecision as OfferToDecide['precision'],
         description: kase.description,
         details: kase.details as Record<string, unknown>,
         distanceKm: o.distanceKm,
