@@ -3,7 +3,7 @@ import { distanceKm, type Point } from '../src/lib/geo.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { contractByPhone, registerProvider, signedInProvider } from './support/dispatch.ts';
-import { buildCase } from './support/factories.ts';
+import { buildCase, buildMembership } from './support/factories.ts';
 import { http } from './support/http.ts';
 
 /**
@@ -158,5 +158,47 @@ describe('moving the place of a dispatched case', () => {
     expect(eta.data.etaMinutes).toBeGreaterThan(before.eta.minutes);
     expect(view.eta.minutes).toBe(eta.data.etaMinutes);
     expect(view.offers.map((o: Offer) => o.providerId)).not.toContain(nearer);
+  });
+});
+
+describe("what the customer reads of the provider's position", () => {
+  it('nothing before dispatch, nothing while a quote waits, the unit once dispatched', async () => {
+    const OAXACA = { lat: 17.0654, lng: -96.7237 };
+    const unit = north(OAXACA, 2);
+    const provider = await signedInProvider(t, { location: unit, coverage: radius(OAXACA, 30) });
+    const account = { password: 'mi contraseña segura' };
+    const own = await buildMembership(t, { account });
+    const customer = await signIn(t, { email: own.body.titular.email, password: account.password });
+    const open = async () =>
+      (
+        await buildCase(t, {
+          membershipId: own.id,
+          by: agent.write,
+          request: { place: { address: 'Centro, Oaxaca', ...OAXACA, stateCode: 'OAX' } },
+        })
+      ).id;
+    const asCustomer = async (id: string) => (await get(`/v1/cases/${id}`, customer.read)).json();
+    const offerOf = async (id: string) => ((await read(id)).offers as { id: string }[]).at(-1)?.id;
+
+    // Offered, not accepted: no provider at all.
+    const waiting = await open();
+    expect((await asCustomer(waiting)).provider).toBeNull();
+
+    // A quote above the tow's cap waits for the customer: the provider is named, its unit is not.
+    const quoted = await open();
+    await post(`/v1/offers/${await offerOf(quoted)}/accept`, provider.session.write, { quoteCentavos: 250_000 });
+    const pending = await asCustomer(quoted);
+    expect(pending.state).toBe('awaiting_excess_acceptance');
+    expect(pending.provider).toMatchObject({ id: provider.id, location: null });
+
+    // Dispatched: the unit's last reported point.
+    const accepted = await post(`/v1/offers/${await offerOf(waiting)}/accept`, provider.session.write, {
+      quoteCentavos: 80_000,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const sent = await asCustomer(waiting);
+    expect(sent.state).toBe('dispatched');
+    expect(sent.provider.location).toMatchObject(unit);
+    expect(typeof sent.provider.location.updatedAt).toBe('string');
   });
 });
