@@ -186,7 +186,9 @@ describe("what the customer reads of the provider's position", () => {
 
     // A quote above the tow's cap waits for the customer: the provider is named, its unit is not.
     const quoted = await open();
-    await post(`/v1/offers/${await offerOf(quoted)}/accept`, provider.session.write, { quoteCentavos: 250_000 });
+    await post(`/v1/offers/${await offerOf(quoted)}/accept`, provider.session.write, {
+      quoteCentavos: 250_000,
+    });
     const pending = await asCustomer(quoted);
     expect(pending.state).toBe('awaiting_excess_acceptance');
     expect(pending.provider).toMatchObject({ id: provider.id, location: null });
