@@ -62,7 +62,8 @@ export function CaseMap(props: CaseMapProps) {
     );
 
   // Never finer than the place's point (precision.ts): "3" for a postal code's, none for a state's.
-  const shown = props.distanceKm === undefined ? null : shownKm(props.distanceKm, props.place.precision as Precision);
+  const shown =
+    props.distanceKm === undefined ? null : shownKm(props.distanceKm, props.place.precision as Precision);
   const distance =
     shown === null
       ? undefined

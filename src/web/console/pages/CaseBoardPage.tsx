@@ -195,7 +195,9 @@ export default function CaseBoardPage() {
                         // The point is an area's (a postal code, a municipality, a state): every
                         // distance and ETA from it is approximate, and the row says so.
                         <span className="queues-approx">
-                          {t(`queues.board.approx.${c.place.precision as 'postal_code' | 'municipality' | 'state'}`)}
+                          {t(
+                            `queues.board.approx.${c.place.precision as 'postal_code' | 'municipality' | 'state'}`,
+                          )}
                         </span>
                       )}
                     </>
