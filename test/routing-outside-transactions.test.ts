@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.ts';
 import type { Router } from '../src/domains/places/routing.ts';
+import type { ManualClock } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { contractByPhone, signedInProvider, ZOCALO } from './support/dispatch.ts';
@@ -102,7 +103,7 @@ describe('the router is never called inside a transaction', () => {
     calls.splice(from);
   });
 
-  it('opening a case, the board, a decline, an assignment, a moved place, a provider moving', async () => {
+  it('opening a case, the board, a decline, a moved place, an expiry, an assignment, a shared position, a provider moving', async () => {
     const membershipId = await contractByPhone(t, agent.write);
     let caseId = '';
     await routerCallsOf(async () => {
@@ -136,6 +137,13 @@ describe('the router is never called inside a transaction', () => {
       expect(moved.statusCode).toBe(200);
     });
 
+    // The far provider's offer runs out (the expiry job, run here at once): nobody left to ask.
+    const pending = (await get(`/v1/cases/${caseId}`, agent.read)).json().offers.at(-1);
+    expect(pending).toMatchObject({ providerId: far.id, status: 'pending' });
+    (t.clock as ManualClock).set(new Date(Date.parse(pending.expiresAt) + 1_000));
+    await routerCallsOf(() => t.services.onsite.expireOffer(pending.id));
+    expect((await get(`/v1/cases/${caseId}`, agent.read)).json().needsManualDispatch).toBe(true);
+
     await routerCallsOf(async () => {
       const assigned = await post(`/v1/cases/${caseId}/assignment`, agent.write, {
         providerId: near.id,
@@ -144,6 +152,19 @@ describe('the router is never called inside a transaction', () => {
       });
       expect(assigned.statusCode, assigned.body).toBe(200);
       expect(assigned.json()).toMatchObject({ state: 'dispatched', eta: { minutes: 25 } });
+    });
+
+    // The caller shares the phone's position through the agent's link: the ETA is refigured.
+    const link = await post(`/v1/cases/${caseId}/location-links`, agent.write, {});
+    expect(link.statusCode, link.body).toBe(201);
+    const token = link.json().url.split('/').at(-1);
+    await routerCallsOf(async () => {
+      const shared = await post(
+        `/v1/location-links/${token}`,
+        {},
+        { lat: 19.43, lng: -99.13, accuracyM: 20 },
+      );
+      expect(shared.statusCode, shared.body).toBe(200);
     });
 
     await routerCallsOf(async () => {
