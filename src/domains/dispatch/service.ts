@@ -7,9 +7,21 @@ import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
 import type { Point } from '../../lib/geo.ts';
-import { type Coverage, covers, etaMinutes, MEXICAN_STATES, type TravelTimes } from './geo.ts';
+import { covers, etaMinutes, MEXICAN_STATES, type TravelTimes } from './geo.ts';
+import {
+  type Candidate,
+  type CandidateView,
+  coverageOf,
+  type ProviderInput,
+  type ProviderView,
+  present,
+  sooner,
+} from './providers.ts';
 import type { DispatchRepository, OfferRow, ProviderRow } from './repository.ts';
 import { planTravel, type TravelPlan, tripsFromPlan } from './travel-plan.ts';
+
+export type { Candidate, CandidateView, ProviderInput, ProviderView } from './providers.ts';
+export { coverageOf } from './providers.ts';
 
 export const OFFER_EXPIRY_QUEUE = 'dispatch-offer-expiry';
 
@@ -32,82 +44,6 @@ export interface ProviderLoad {
 }
 
 export type PendingOffer = OfferRow & { providerName: string };
-
-export interface ProviderInput {
-  name: string;
-  phone: string;
-  services: string[];
-  coverage: { kind: 'radius'; center: Point; radiusKm: number } | { kind: 'states'; states: string[] };
-  location: Point;
-  available?: boolean | undefined;
-  capacity: number;
-}
-
-export interface ProviderView {
-  id: string;
-  name: string;
-  phone: string;
-  services: string[];
-  coverage: Coverage;
-  location: Point & { updatedAt: string };
-  available: boolean;
-  capacity: number;
-  activeJobs: number;
-}
-
-export function coverageOf(p: ProviderRow): Coverage {
-  return p.coverageKind === 'radius'
-    ? {
-        kind: 'radius',
-        center: { lat: p.coverageCenterLat as number, lng: p.coverageCenterLng as number },
-        radiusKm: p.coverageRadiusKm as number,
-      }
-    : { kind: 'states', states: p.coverageStates ?? [] };
-}
-
-function present(p: ProviderRow, activeJobs: number): ProviderView {
-  return {
-    id: p.id,
-    name: p.name,
-    phone: p.phone,
-    services: p.services,
-    coverage: coverageOf(p),
-    location: { lat: p.lat, lng: p.lng, updatedAt: p.locationUpdatedAt.toISOString() },
-    available: p.available,
-    capacity: p.capacity,
-    activeJobs,
-  };
-}
-
-/** A provider that could take a job now, with how far it is. */
-export interface Candidate {
-  provider: ProviderRow;
-  distanceKm: number;
-  etaMinutes: number;
-}
-
-/** Sooner to arrive first; then nearer; then by name (a stable order). */
-function sooner(a: Candidate, b: Candidate): number {
-  return (
-    a.etaMinutes - b.etaMinutes ||
-    a.distanceKm - b.distanceKm ||
-    a.provider.name.localeCompare(b.provider.name)
-  );
-}
-
-/** A provider seen from a job (the dispatch board): how far, how soon, and whether it can go now. */
-export interface CandidateView {
-  providerId: string;
-  name: string;
-  phone: string;
-  distanceKm: number;
-  etaMinutes: number;
-  covers: boolean;
-  available: boolean;
-  activeJobs: number;
-  capacity: number;
-  canTake: boolean;
-}
 
 /**
  * The provider network and the offers made to it. Choosing who goes is `rank()`: the soonest to
