@@ -388,6 +388,7 @@ export function buildServices(
     notificationsService,
     idempotency,
     clock,
+    geocoder,
   );
   const onsite = new OnsiteService(db, kernel, onsiteFulfilment, dispatch, entitlements, clock);
   onsite.registerJobs(jobs);

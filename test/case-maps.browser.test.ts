@@ -160,9 +160,11 @@ describe.skipIf(!hasChromium)('case maps with a style (MAP_STYLE_URL)', SLOW, ()
     const panel = await mapDrawn(page);
     expect(style.state.requests).toBeGreaterThan(0);
 
-    // The place only: the provider's position is the staff's.
+    // The place and, the tow being dispatched, the provider's unit (given to the customer only now).
     expect(await panel.locator('.maplibregl-marker.case-map-place').count()).toBe(1);
-    expect(await panel.locator('.case-map-provider').count()).toBe(0);
+    const unit = panel.locator('.maplibregl-marker.case-map-provider');
+    await unit.waitFor();
+    expect(await unit.getAttribute('aria-label')).toBe(`Proveedor: ${providerName}`);
     expect(await panel.locator('.case-map-place').getAttribute('aria-label')).toBe('Lugar de la asistencia');
     expect(await panel.locator('canvas').getAttribute('aria-label')).toBe('Mapa del lugar de la asistencia');
 
@@ -187,6 +189,23 @@ describe.skipIf(!hasChromium)('case maps with a style (MAP_STYLE_URL)', SLOW, ()
     await panel.locator('.maplibregl-ctrl-attrib').getByText(ATTRIBUTION).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Español' }).click();
+    expect(failures).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the customer no provider before the tow is dispatched', async () => {
+    const customerApi = await signIn(web.t, customer);
+    const opened = await web.t.app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      headers: customerApi.write,
+      payload: towRequest(customer.membershipId),
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const { page, failures } = await openSignedIn(web, customer, `/app/casos/${opened.json().id}`);
+    const panel = await mapDrawn(page);
+    await panel.locator('.maplibregl-marker.case-map-place').waitFor();
+    expect(await panel.locator('.case-map-provider').count()).toBe(0);
     expect(failures).toEqual([]);
     await page.context().close();
   });

@@ -47,12 +47,14 @@ describe('PUT /v1/cases/{id}/place', () => {
     expect(view.place).toEqual({
       address: 'Plaza de la Constitución s/n, Centro, CDMX',
       ...GUADALAJARA,
-      stateCode: 'CMX',
+      // The state follows the point (the Zócalo's CMX became Jalisco).
+      stateCode: 'JAL',
       country: 'MX',
       precision: 'exact',
       accuracyM: null,
     });
-    const event = view.timeline.at(-1);
+    // The place's event, then dispatch's (the CDMX provider no longer covers the place).
+    const event = view.timeline.find((e: { type: string }) => e.type === 'place_updated');
     expect(event).toMatchObject({
       type: 'place_updated',
       label: { es: 'Ubicación actualizada', en: 'Location updated' },
@@ -63,7 +65,8 @@ describe('PUT /v1/cases/{id}/place', () => {
         ...GUADALAJARA,
         precision: 'exact',
         accuracyM: null,
-        previous: { lat: 19.4326, lng: -99.1332, precision: null },
+        stateCode: 'JAL',
+        previous: { lat: 19.4326, lng: -99.1332, precision: null, stateCode: 'CMX' },
       },
     });
     const audited = await t.database.handle.db
@@ -91,7 +94,7 @@ describe('PUT /v1/cases/{id}/place', () => {
       precision: 'street',
       accuracyM: 350,
     });
-    expect(res.json().timeline.at(-1).data).toMatchObject({
+    expect(res.json().timeline.find((e: { type: string }) => e.type === 'place_updated').data).toMatchObject({
       address: 'Av. Juárez 976, Centro, Guadalajara, Jal.',
       precision: 'street',
     });

@@ -1,4 +1,5 @@
 import type { Transaction } from '../../db/client.ts';
+import type { Point } from '../../lib/geo.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { CaseRow } from './repository.ts';
 import type { CaseDetails } from './request.ts';
@@ -31,8 +32,20 @@ export interface FulfilmentModule {
   readonly measuredAgainstSla: boolean;
   /** Refuses details this kind cannot work with, before anything is written (throws an AppError). */
   checkRequest(details: CaseDetails | undefined, now: Date): void;
+  /**
+   * Work this kind does for a case at a place BEFORE the case's transaction, because it may wait on
+   * the network (dispatch: every provider's travel time from the routing port). What it answers is
+   * handed back, untouched, to `opened` and `placeMoved` in the transaction.
+   */
+  prepare?(request: { serviceCode: string; place: Point }): Promise<unknown>;
   /** An allowed case was just opened (and its `requested` event written): set it going. */
-  opened(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void>;
+  opened(tx: Transaction, actor: Actor, kase: CaseRow, prepared?: unknown): Promise<void>;
+  /**
+   * The case's place moved (the kernel has written it and its `place_updated` event): keep what
+   * this kind holds consistent with the new place (dispatch: re-rank and re-offer, or refigure the
+   * assigned provider's ETA). `prepared` is `prepare`'s answer for the new place.
+   */
+  placeMoved?(tx: Transaction, actor: Actor, kase: CaseRow, prepared: unknown): Promise<void>;
   /** The case is being cancelled: give back what this kind holds for it (the kernel frees the use). */
   cancelled(tx: Transaction, kase: CaseRow): Promise<void>;
   /** The service was given (completed, attended, no-show): tidy what this kind still has pending. */

@@ -1,6 +1,7 @@
 import type { Executor, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { Point } from '../../lib/geo.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { ProviderRow } from '../dispatch/repository.ts';
@@ -165,11 +166,24 @@ export class CaseKernel {
   }
 
   /**
+   * What the case's kind works out for a new place before the move's transaction (dispatch: the
+   * travel times, maybe over the network); handed to `movePlace`. Nothing for an unknown case.
+   */
+  async prepareMove(executor: Executor, caseId: string, point: Point): Promise<unknown> {
+    const kase = await this.repository.byId(executor, caseId);
+    if (!kase || isClosed(kase.state as CaseState)) return undefined;
+    return this.moduleOf(kase.fulfilment).prepare?.({ serviceCode: kase.serviceCode, place: point });
+  }
+
+  /**
    * Moves the case's place (an agent's correction, the caller's shared location): locks the case,
-   * refuses a closed one (CASE_PLACE_NOT_CHANGEABLE), writes the point with its precision and
-   * accuracy, appends `place_updated` (who, how, the point before) and records it in the audit log
-   * whoever did it — the caller's link is anonymous, so it is audited here rather than through
-   * `auditAction`. The caller has checked that `actor` may reach the case.
+   * refuses a closed one (CASE_PLACE_NOT_CHANGEABLE), writes the point with its precision,
+   * accuracy and state, appends `place_updated` (who, how, the point before) and records it in the
+   * audit log whoever did it — the caller's link is anonymous, so it is audited here rather than
+   * through `auditAction`. Then the case's kind follows the place (dispatch re-ranks a case still
+   * waiting for a provider, or refigures the assigned one's ETA), with `prepared`, what
+   * `prepareMove` answered for this point before the transaction. The caller has checked that
+   * `actor` may reach the case.
    */
   async movePlace(
     tx: Transaction,
@@ -178,6 +192,7 @@ export class CaseKernel {
     place: PlaceChange,
     source: PlaceSource,
     details: Record<string, unknown> = {},
+    prepared: unknown = undefined,
   ): Promise<CaseRow> {
     const kase = await this.lock(tx, caseId);
     if (isClosed(kase.state as CaseState)) throw new AppError('CASE_PLACE_NOT_CHANGEABLE');
@@ -189,6 +204,7 @@ export class CaseKernel {
       addressText: address,
       placePrecision: place.precision,
       placeAccuracyM: place.accuracyM,
+      stateCode: place.stateCode,
       updatedAt: now,
     });
     const data = {
@@ -197,8 +213,9 @@ export class CaseKernel {
       lng: place.lng,
       precision: place.precision,
       accuracyM: place.accuracyM,
+      stateCode: place.stateCode,
       ...(address !== kase.addressText ? { address } : {}),
-      previous: { lat: kase.lat, lng: kase.lng, precision: kase.placePrecision },
+      previous: { lat: kase.lat, lng: kase.lng, precision: kase.placePrecision, stateCode: kase.stateCode },
     };
     await this.append(tx, actor, kase, 'place_updated', kase.state as CaseState, null, data);
     await this.audit.record(tx, actor, {
@@ -207,15 +224,18 @@ export class CaseKernel {
       recordId: kase.id,
       details: { ...data, ...details },
     });
-    return {
+    const moved: CaseRow = {
       ...kase,
       lat: place.lat,
       lng: place.lng,
       addressText: address,
       placePrecision: place.precision,
       placeAccuracyM: place.accuracyM,
+      stateCode: place.stateCode,
       updatedAt: now,
     };
+    await this.moduleOf(kase.fulfilment).placeMoved?.(tx, actor, moved, prepared);
+    return moved;
   }
 
   /** The case ends unserved: its kind gives back what it holds, the use comes back, the timeline says why. */

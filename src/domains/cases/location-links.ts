@@ -9,6 +9,7 @@ import type { Actor } from '../../platform/principal.ts';
 import { normaliseMexicanPhone } from '../members/identity-documents.ts';
 import type { ChannelKind } from '../notifications/channels.ts';
 import type { Notifier } from '../notifications/notifier.ts';
+import type { Geocoder } from '../places/geocoder.ts';
 import './errors.ts';
 import type { CaseKernel } from './kernel.ts';
 import { type CaseState, isClosed } from './lifecycle.ts';
@@ -51,6 +52,8 @@ export class LocationLinksService {
     private readonly sms: AddressForecast,
     private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
+    /** The state of a shared position (the geocoder's `stateAt`). */
+    private readonly places: Pick<Geocoder, 'stateAt'>,
   ) {}
 
   /**
@@ -150,6 +153,12 @@ export class LocationLinksService {
     position: { lat: number; lng: number; accuracyM: number },
   ): Promise<{ status: 'used' }> {
     const tokenHash = hashToken(token);
+    // The state and what the case's kind needs from the network come before the transaction; the
+    // link is read again under the case's lock below.
+    const point = { lat: position.lat, lng: position.lng };
+    const seen = await this.repository.byTokenHash(this.db, tokenHash);
+    const stateCode = seen ? await this.places.stateAt(point) : null;
+    const prepared = seen ? await this.kernel.prepareMove(this.db, seen.caseId, point) : undefined;
     return this.db.transaction(async (tx) => {
       const found = await this.repository.byTokenHash(tx, tokenHash);
       if (!found) throw new AppError('LOCATION_LINK_NOT_FOUND');
@@ -170,9 +179,11 @@ export class LocationLinksService {
           lng: position.lng,
           precision: precisionOfAccuracy(accuracyM),
           accuracyM,
+          stateCode,
         },
         'location_link',
         { linkId: link.id },
+        prepared,
       );
       await this.repository.markUsed(tx, link.id, this.clock.now());
       // Its SMS, if it never went, has nothing left to ask.

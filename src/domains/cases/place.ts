@@ -30,4 +30,9 @@ export interface PlaceChange {
   address?: string | undefined;
   precision: PlacePrecision;
   accuracyM: number | null;
+  /**
+   * The state the new point is in (from the bundled postal-code data: `Geocoder.stateAt`); dispatch's
+   * state coverage reads it. Null when the point is in no state the data knows.
+   */
+  stateCode: string | null;
 }

@@ -237,7 +237,26 @@ export const CaseView = Type.Object({
   description: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
   decision: DecisionView,
-  provider: Nullable(Type.Object({ id: Type.String(), name: Type.String(), phone: Type.String() })),
+  provider: Nullable(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      phone: Type.String(),
+      location: Nullable(
+        Type.Object(
+          {
+            lat: Type.Number(),
+            lng: Type.Number(),
+            updatedAt: Type.String({ format: 'date-time' }),
+          },
+          {
+            description:
+              "The assigned provider's unit, as last reported, while the case is dispatched, en route or on site; null before dispatch and once it ends",
+          },
+        ),
+      ),
+    }),
+  ),
   eta: Eta,
   cost: Type.Object({
     quoteCentavos: Nullable(Type.Integer()),

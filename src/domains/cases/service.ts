@@ -96,6 +96,8 @@ export class CasesService {
     const fulfilment = this.kernel.moduleOf(service.fulfilment);
     fulfilment.checkRequest(input.details, this.clock.now());
     const place = await this.resolvePlace(input.place);
+    // What the kind needs from the network (dispatch: the travel times) comes before the transaction.
+    const prepared = await fulfilment.prepare?.({ serviceCode: input.serviceCode, place });
     return this.db.transaction((tx) =>
       this.idempotency.run(
         tx,
@@ -133,7 +135,7 @@ export class CasesService {
             channel: kase.channel,
           });
           if (decision.allowed) {
-            await fulfilment.opened(tx, actor, kase);
+            await fulfilment.opened(tx, actor, kase, prepared);
           } else {
             await this.kernel.append(tx, SYSTEM_ACTOR, kase, 'refused', 'refused', null, {
               reasons: decision.reasons.filter((r) => !r.ok).map((r) => r.code),
@@ -263,13 +265,18 @@ export class CasesService {
 
   /**
    * An agent corrects the case's place (the console's pin, dragged to where the person is). The
-   * point is what the agent placed: `exact`, unless a reported accuracy says it is coarser.
+   * point is what the agent placed: `exact`, unless a reported accuracy says it is coarser. Its
+   * state and what the case's kind needs (dispatch's travel times) are worked out before the
+   * transaction.
    */
   async movePlace(
     actor: Actor,
     caseId: string,
     input: { lat: number; lng: number; address?: string | undefined; accuracyM?: number | undefined },
   ): Promise<CaseView> {
+    const point = { lat: input.lat, lng: input.lng };
+    const stateCode = await this.geocoder.stateAt(point);
+    const prepared = await this.kernel.prepareMove(this.db, caseId, point);
     return this.db.transaction(async (tx) => {
       const kase = await this.kernel.lock(tx, caseId);
       await this.kernel.authorize(tx, actor, kase);
@@ -284,8 +291,11 @@ export class CasesService {
           address: input.address,
           precision: accuracyM === null ? 'exact' : precisionOfAccuracy(accuracyM),
           accuracyM,
+          stateCode,
         },
         'agent',
+        {},
+        prepared,
       );
       return this.kernel.viewAfter(tx, caseId, isStaff(actor.principal));
     });

@@ -49,6 +49,10 @@ export const EVENT_LABELS: Record<string, { es: string; en: string }> = {
   place_updated: { es: 'Ubicación actualizada', en: 'Location updated' },
   unit_set: { es: 'El proveedor registró la unidad', en: 'The provider set the unit' },
   rated: { es: 'Servicio calificado', en: 'Service rated' },
+  offer_withdrawn: {
+    es: 'Oferta retirada: la ubicación cambió y otro proveedor llega antes',
+    en: 'Offer withdrawn: the location changed and another provider arrives sooner',
+  },
 };
 
 export interface CaseEventView {
@@ -111,7 +115,12 @@ export interface CaseView {
   description: string;
   details: Record<string, unknown>;
   decision: Decision;
-  provider: { id: string; name: string; phone: string } | null;
+  provider: {
+    id: string;
+    name: string;
+    phone: string;
+    location: { lat: number; lng: number; updatedAt: string } | null;
+  } | null;
   eta: { minutes: number; at: string } | null;
   cost: {
     quoteCentavos: number | null;
@@ -223,6 +232,13 @@ function breaches(c: CaseRow, now: Date): string[] {
   return out;
 }
 
+/**
+ * The states in which the case shows where its provider's unit is: sent and not yet done. Before
+ * dispatch (an offer, a quote waiting for the customer) and after the end, the unit's position is
+ * the provider's own business.
+ */
+const ON_THE_WAY: readonly CaseState[] = ['dispatched', 'en_route', 'on_site'];
+
 export function presentCase(
   c: CaseRow,
   events: CaseEventRow[] | null,
@@ -253,7 +269,16 @@ export function presentCase(
     description: c.description,
     details: c.details as Record<string, unknown>,
     decision: c.decision as Decision,
-    provider: provider ? { id: provider.id, name: provider.name, phone: provider.phone } : null,
+    provider: provider
+      ? {
+          id: provider.id,
+          name: provider.name,
+          phone: provider.phone,
+          location: ON_THE_WAY.includes(c.state as CaseState)
+            ? { lat: provider.lat, lng: provider.lng, updatedAt: provider.locationUpdatedAt.toISOString() }
+            : null,
+        }
+      : null,
     eta: c.etaMinutes !== null && c.etaAt ? { minutes: c.etaMinutes, at: c.etaAt.toISOString() } : null,
     cost: {
       quoteCentavos: c.quoteCentavos,

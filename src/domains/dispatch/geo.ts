@@ -20,7 +20,10 @@ export interface Trip {
  * router, or the road estimate), which dispatch never imports.
  */
 export interface TravelTimes {
+  /** May ask a router over the network: never call it inside a database transaction. */
   table(from: readonly Point[], to: Point): Promise<Trip[]>;
+  /** The road estimate, at once and without the network (safe inside a transaction). */
+  estimate(from: Point, to: Point): Trip;
 }
 
 /** Minutes from acceptance to arrival for a unit whose trip takes `travel` minutes on the road. */

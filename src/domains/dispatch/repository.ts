@@ -44,7 +44,11 @@ export class DispatchRepository {
     return new Map(found.map((r) => [r.id, r]));
   }
 
-  /** Available providers that give the service, except those already asked about this job. */
+  /**
+   * Available providers that give the service, except those already asked about this job. An
+   * offer withdrawn (the job's place moved and someone else was sooner) was no answer: that
+   * provider may be asked again.
+   */
   async candidates(executor: Executor, serviceCode: string, jobId: string): Promise<ProviderRow[]> {
     return executor
       .select()
@@ -53,7 +57,7 @@ export class DispatchRepository {
         and(
           eq(providers.available, true),
           sql`${providers.services} @> array[${serviceCode}]::text[]`,
-          sql`not exists (select 1 from ${dispatchOffers} o where o.case_id = ${jobId} and o.provider_id = ${providers.id})`,
+          sql`not exists (select 1 from ${dispatchOffers} o where o.case_id = ${jobId} and o.provider_id = ${providers.id} and o.status <> 'withdrawn')`,
         ),
       );
   }

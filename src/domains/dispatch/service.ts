@@ -6,9 +6,22 @@ import type { Jobs } from '../../platform/jobs.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
-import { distanceKm, type Point } from '../../lib/geo.ts';
-import { type Coverage, covers, etaMinutes, MEXICAN_STATES, type TravelTimes } from './geo.ts';
+import type { Point } from '../../lib/geo.ts';
+import { covers, etaMinutes, MEXICAN_STATES, type TravelTimes } from './geo.ts';
+import {
+  type Candidate,
+  type CandidateView,
+  coverageOf,
+  type ProviderInput,
+  type ProviderView,
+  present,
+  sooner,
+} from './providers.ts';
 import type { DispatchRepository, OfferRow, ProviderRow } from './repository.ts';
+import { planTravel, type TravelPlan, tripsFromPlan } from './travel-plan.ts';
+
+export type { Candidate, CandidateView, ProviderInput, ProviderView } from './providers.ts';
+export { coverageOf } from './providers.ts';
 
 export const OFFER_EXPIRY_QUEUE = 'dispatch-offer-expiry';
 
@@ -32,73 +45,6 @@ export interface ProviderLoad {
 
 export type PendingOffer = OfferRow & { providerName: string };
 
-export interface ProviderInput {
-  name: string;
-  phone: string;
-  services: string[];
-  coverage: { kind: 'radius'; center: Point; radiusKm: number } | { kind: 'states'; states: string[] };
-  location: Point;
-  available?: boolean | undefined;
-  capacity: number;
-}
-
-export interface ProviderView {
-  id: string;
-  name: string;
-  phone: string;
-  services: string[];
-  coverage: Coverage;
-  location: Point & { updatedAt: string };
-  available: boolean;
-  capacity: number;
-  activeJobs: number;
-}
-
-export function coverageOf(p: ProviderRow): Coverage {
-  return p.coverageKind === 'radius'
-    ? {
-        kind: 'radius',
-        center: { lat: p.coverageCenterLat as number, lng: p.coverageCenterLng as number },
-        radiusKm: p.coverageRadiusKm as number,
-      }
-    : { kind: 'states', states: p.coverageStates ?? [] };
-}
-
-function present(p: ProviderRow, activeJobs: number): ProviderView {
-  return {
-    id: p.id,
-    name: p.name,
-    phone: p.phone,
-    services: p.services,
-    coverage: coverageOf(p),
-    location: { lat: p.lat, lng: p.lng, updatedAt: p.locationUpdatedAt.toISOString() },
-    available: p.available,
-    capacity: p.capacity,
-    activeJobs,
-  };
-}
-
-/** A provider that could take a job now, with how far it is. */
-export interface Candidate {
-  provider: ProviderRow;
-  distanceKm: number;
-  etaMinutes: number;
-}
-
-/** A provider seen from a job (the dispatch board): how far, how soon, and whether it can go now. */
-export interface CandidateView {
-  providerId: string;
-  name: string;
-  phone: string;
-  distanceKm: number;
-  etaMinutes: number;
-  covers: boolean;
-  available: boolean;
-  activeJobs: number;
-  capacity: number;
-  canTake: boolean;
-}
-
 /**
  * The provider network and the offers made to it. Choosing who goes is `rank()`: the soonest to
  * arrive (road time from the routing port, then straight distance) of the available providers that gives the service, covers the place and has room for one more job.
@@ -116,24 +62,22 @@ export class DispatchService {
   ) {}
 
   /**
-   * Distance and ETA from each provider's unit to the place, in one call to the routing port
-   * (a router's table, or the estimate). The distance shown is the straight line, rounded to
-   * 10 m (the screens round it further to the place's precision); the ETA is setting out plus the
-   * road time.
+   * The routing port's road minutes from every provider giving the service to the place: call it
+   * before the transaction that ranks (`rank`, `survey`, `offerNext`, `checkCanServe` take the plan
+   * and never call the router themselves).
    */
-  private async trips(
-    providers: readonly ProviderRow[],
-    place: Point,
-  ): Promise<{ km: number; eta: number }[]> {
-    if (providers.length === 0) return [];
-    const trips = await this.travel.table(
-      providers.map((p) => ({ lat: p.lat, lng: p.lng })),
-      { lat: place.lat, lng: place.lng },
-    );
-    return providers.map((p, i) => ({
-      km: Math.round(distanceKm(p, place) * 100) / 100,
-      eta: etaMinutes(trips[i]?.minutes ?? 0),
-    }));
+  async plan(serviceCode: string, place: Point): Promise<TravelPlan> {
+    const found = await this.repository.listProviders(this.db, serviceCode);
+    return planTravel(this.travel, found, place);
+  }
+
+  /** Distance, ETA and road minutes from each unit to the place, by the plan: no network. */
+  tripsOf(providers: readonly ProviderRow[], place: Point, plan: TravelPlan) {
+    return tripsFromPlan(this.travel, plan, providers, place);
+  }
+
+  private trips(providers: readonly ProviderRow[], place: Point, plan: TravelPlan) {
+    return this.tripsOf(providers, place, plan);
   }
 
   private checkInput(input: ProviderInput): void {
@@ -248,7 +192,7 @@ export class DispatchService {
    * Providers that could take the job now, soonest to arrive first: available, giving the service, covering
    * the place, with room for another job, and not asked about this job before.
    */
-  async rank(executor: Executor, job: DispatchJob): Promise<Candidate[]> {
+  async rank(executor: Executor, job: DispatchJob, plan: TravelPlan): Promise<Candidate[]> {
     const found = await this.repository.candidates(executor, job.serviceCode, job.id);
     const jobs = await this.load.activeJobs(
       executor,
@@ -256,19 +200,14 @@ export class DispatchService {
     );
     const place = job.place;
     const able = found.filter((p) => covers(coverageOf(p), place) && (jobs.get(p.id) ?? 0) < p.capacity);
-    const trips = await this.trips(able, place);
+    const trips = this.trips(able, place, plan);
     return able
       .map((p, i) => ({
         provider: p,
         distanceKm: trips[i]?.km ?? 0,
         etaMinutes: trips[i]?.eta ?? etaMinutes(0),
       }))
-      .sort(
-        (a, b) =>
-          a.etaMinutes - b.etaMinutes ||
-          a.distanceKm - b.distanceKm ||
-          a.provider.name.localeCompare(b.provider.name),
-      );
+      .sort(sooner);
   }
 
   /**
@@ -277,14 +216,14 @@ export class DispatchService {
    * the place, available, room for another job). Those who could come first, nearest first. Unlike
    * `rank()` it keeps the ones already asked and the ones that cannot go, with why.
    */
-  async survey(executor: Executor, job: DispatchJob): Promise<CandidateView[]> {
+  async survey(executor: Executor, job: DispatchJob, plan: TravelPlan): Promise<CandidateView[]> {
     const found = await this.repository.listProviders(executor, job.serviceCode);
     const jobs = await this.load.activeJobs(
       executor,
       found.map((p) => p.id),
     );
     const place = job.place;
-    const trips = await this.trips(found, place);
+    const trips = this.trips(found, place, plan);
     return found
       .map((p, i) => {
         const active = jobs.get(p.id) ?? 0;
@@ -316,8 +255,8 @@ export class DispatchService {
    * Offers the job to the nearest candidate, with a job that expires the offer if it is not
    * answered in time; both commit with the caller's transaction. Null when nobody can take it.
    */
-  async offerNext(tx: Transaction, job: DispatchJob): Promise<PendingOffer | null> {
-    const [best] = await this.rank(tx, job);
+  async offerNext(tx: Transaction, job: DispatchJob, plan: TravelPlan): Promise<PendingOffer | null> {
+    const [best] = await this.rank(tx, job, plan);
     if (!best) return null;
     const previous = await this.repository.offersOfJob(tx, job.id);
     const now = this.clock.now();
@@ -352,7 +291,12 @@ export class DispatchService {
   }
 
   /** Whether the provider can take the job by hand (an agent's assignment). */
-  async checkCanServe(executor: Executor, providerId: string, job: DispatchJob): Promise<Candidate> {
+  async checkCanServe(
+    executor: Executor,
+    providerId: string,
+    job: DispatchJob,
+    plan: TravelPlan,
+  ): Promise<Candidate> {
     const p = await this.repository.providerById(executor, providerId);
     if (!p) throw new AppError('PROVIDER_NOT_FOUND');
     const place = job.place;
@@ -360,14 +304,55 @@ export class DispatchService {
       throw new AppError('PROVIDER_CANNOT_SERVE');
     const jobs = await this.load.activeJobs(executor, [providerId]);
     if (!p.available || (jobs.get(providerId) ?? 0) >= p.capacity) throw new AppError('PROVIDER_UNAVAILABLE');
-    const [trip] = await this.trips([p], place);
+    const [trip] = this.trips([p], place, plan);
     return { provider: p, distanceKm: trip?.km ?? 0, etaMinutes: trip?.eta ?? etaMinutes(0) };
   }
 
-  /** Road minutes from a unit to a place (a provider moving updates its jobs' ETAs with it). */
+  /**
+   * Road minutes from a unit to a place (a provider moving updates its jobs' ETAs with it). It may
+   * ask the router over the network: outside any transaction; inside one, `estimatedMinutes`.
+   */
   async travelMinutes(from: Point, to: Point): Promise<number> {
     const [trip] = await this.travel.table([from], to);
-    return Math.max(0, Math.ceil(trip?.minutes ?? 0));
+    return Math.max(0, Math.ceil(trip?.minutes ?? this.travel.estimate(from, to).minutes));
+  }
+
+  /** The road estimate from a unit to a place: no network (what a transaction uses when a plan is stale). */
+  estimatedMinutes(from: Point, to: Point): number {
+    return Math.max(0, Math.ceil(this.travel.estimate(from, to).minutes));
+  }
+
+  /**
+   * The job's place moved while its offer waits for an answer. The offered provider keeps it when it
+   * still covers the new place and nobody not yet asked would arrive sooner (the offer's distance
+   * and ETA are then refigured from the new place); otherwise the offer is withdrawn, for the
+   * caller to offer the job again. No pending offer: `none`.
+   */
+  async reconsiderPending(
+    tx: Transaction,
+    job: DispatchJob,
+    plan: TravelPlan,
+  ): Promise<{ outcome: 'none' } | { outcome: 'kept' | 'withdrawn'; offer: OfferRow }> {
+    const pending = await this.repository.pendingOfferOf(tx, job.id);
+    if (!pending) return { outcome: 'none' };
+    const offered = await this.repository.providerById(tx, pending.providerId);
+    const [best] = await this.rank(tx, job, plan);
+    if (offered?.available && covers(coverageOf(offered), job.place)) {
+      const [trip] = this.trips([offered], job.place, plan);
+      const still = { provider: offered, distanceKm: trip?.km ?? 0, etaMinutes: trip?.eta ?? etaMinutes(0) };
+      // A tie keeps the provider already asked: only a sooner (or as soon and nearer) one takes it.
+      const beaten =
+        best !== undefined &&
+        (best.etaMinutes < still.etaMinutes ||
+          (best.etaMinutes === still.etaMinutes && best.distanceKm < still.distanceKm));
+      if (!beaten) {
+        const figures = { distanceKm: still.distanceKm, etaMinutes: still.etaMinutes };
+        await this.repository.updateOffer(tx, pending.id, figures);
+        return { outcome: 'kept', offer: { ...pending, ...figures } };
+      }
+    }
+    await this.repository.updateOffer(tx, pending.id, { status: 'withdrawn', respondedAt: this.clock.now() });
+    return { outcome: 'withdrawn', offer: pending };
   }
 
   /** The caller's offers waiting for an answer, newest first (the job's owner says what each is). */

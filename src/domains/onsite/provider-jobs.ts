@@ -53,6 +53,7 @@ export class ProviderJobsService {
         addressText: kase.addressText,
         lat: kase.lat,
         lng: kase.lng,
+        precision: kase.placePrecision as OfferToDecide['precision'],
         description: kase.description,
         details: kase.details as Record<string, unknown>,
         distanceKm: o.distanceKm,
@@ -168,6 +169,16 @@ export class ProviderJobsService {
    */
   async providerMoved(actor: Actor, location: Point): Promise<{ updated: number }> {
     const providerId = this.dispatch.providerIdOf(actor);
+    // Road minutes to each job's place, from the router, before the transaction; a job whose place
+    // moved meanwhile (or a new job) gets the road estimate inside it.
+    const planned = new Map<string, { lat: number; lng: number; road: number }>();
+    for (const job of await this.kernel.jobsOfProvider(this.db, providerId, ['dispatched', 'en_route'])) {
+      planned.set(job.id, {
+        lat: job.lat,
+        lng: job.lng,
+        road: await this.dispatch.travelMinutes(location, job),
+      });
+    }
     return this.db.transaction(async (tx) => {
       await this.dispatch.moveTo(tx, providerId, location);
       const jobs = await this.kernel.jobsOfProvider(tx, providerId, ['dispatched', 'en_route']);
@@ -176,7 +187,11 @@ export class ProviderJobsService {
       for (const job of jobs) {
         const kase = await this.kernel.lock(tx, job.id);
         const km = distanceKm(location, kase);
-        const road = await this.dispatch.travelMinutes(location, kase);
+        const plan = planned.get(kase.id);
+        const road =
+          plan && plan.lat === kase.lat && plan.lng === kase.lng
+            ? plan.road
+            : this.dispatch.estimatedMinutes(location, kase);
         const minutes = kase.state === 'en_route' ? road : SETUP_MINUTES + road;
         const etaAt = new Date(now.getTime() + minutes * MINUTE_MS);
         if (kase.etaAt && Math.abs(etaAt.getTime() - kase.etaAt.getTime()) < MINUTE_MS) continue;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Centavos } from '../cases/schemas.ts';
+import { Centavos, PlacePrecision } from '../cases/schemas.ts';
 
 export const ExcessBody = Type.Object(
   {
@@ -46,6 +46,10 @@ export const OfferView = Type.Object({
   addressText: Type.String(),
   lat: Type.Number(),
   lng: Type.Number(),
+  precision: Type.Union([PlacePrecision, Type.Null()], {
+    description:
+      "How near the place's point is known (the case's `place.precision`): the app never shows the distance finer than it",
+  }),
   description: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
   distanceKm: Type.Number(),

@@ -9,6 +9,7 @@ import type { CaseRow } from '../cases/repository.ts';
 import { eventActor } from '../cases/request.ts';
 import type { CaseView } from '../cases/views.ts';
 import { type CandidateView, type DispatchService, OFFER_EXPIRY_QUEUE } from '../dispatch/service.ts';
+import { NO_PLAN, type TravelPlan } from '../dispatch/travel-plan.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import { jobOf, type OnsiteFulfilment } from './fulfilment.ts';
@@ -39,14 +40,30 @@ export class OnsiteService {
    * dispatch board), with the platform's clock at the time of the answer.
    */
   async candidates(actor: Actor, id: string): Promise<{ data: CandidateView[]; asOf: string }> {
-    return this.db.transaction(async (tx) => {
-      const kase = await this.kernel.find(tx, id);
-      if (!kase) throw new AppError('CASE_NOT_FOUND');
-      await this.kernel.authorize(tx, actor, kase);
+    const kase = await this.db.transaction(async (tx) => {
+      const found = await this.kernel.find(tx, id);
+      if (!found) throw new AppError('CASE_NOT_FOUND');
+      await this.kernel.authorize(tx, actor, found);
       await this.kernel.auditAction(tx, actor, 'case.candidates', id);
-      // The platform's "now" goes with the list: the board counts an offer down against it.
-      return { data: await this.dispatch.survey(tx, jobOf(kase)), asOf: this.clock.now().toISOString() };
+      return found;
     });
+    // After the transaction: the travel times may come from a router over the network.
+    const plan = await this.dispatch.plan(kase.serviceCode, kase);
+    // The platform's "now" goes with the list: the board counts an offer down against it.
+    return {
+      data: await this.dispatch.survey(this.db, jobOf(kase), plan),
+      asOf: this.clock.now().toISOString(),
+    };
+  }
+
+  /**
+   * Travel times from the providers to a case's place, asked of the routing port before the
+   * transaction that will rank them (which re-checks them: a place or a unit that moved meanwhile
+   * gets the road estimate). No such case: nothing planned.
+   */
+  private async planFor(caseId: string): Promise<TravelPlan> {
+    const kase = await this.kernel.find(this.db, caseId);
+    return kase ? this.dispatch.plan(kase.serviceCode, kase) : NO_PLAN;
   }
 
   async acceptOffer(
@@ -80,6 +97,11 @@ export class OnsiteService {
 
   async declineOffer(actor: Actor, offerId: string, reason: string | undefined): Promise<void> {
     const providerId = this.dispatch.providerIdOf(actor);
+    const before = await this.dispatch.offer(this.db, offerId);
+    const plan =
+      before?.providerId === providerId && before.status === 'pending'
+        ? await this.planFor(before.caseId)
+        : NO_PLAN;
     await this.db.transaction(async (tx) => {
       const seen = await this.dispatch.offer(tx, offerId);
       if (!seen || seen.providerId !== providerId) throw new AppError('OFFER_NOT_FOUND');
@@ -92,12 +114,15 @@ export class OnsiteService {
         providerId,
       });
       await this.kernel.auditAction(tx, actor, 'case.offer_decline', kase.id, { offerId });
-      await this.fulfilment.offerNext(tx, kase);
+      await this.fulfilment.offerNext(tx, kase, plan);
     });
   }
 
   /** The offer-expiry job: an unanswered offer expires and the case goes to the next nearest. */
   async expireOffer(offerId: string): Promise<void> {
+    const before = await this.dispatch.offer(this.db, offerId);
+    if (!before || before.status !== 'pending') return;
+    const plan = this.clock.now() < before.expiresAt ? NO_PLAN : await this.planFor(before.caseId);
     await this.db.transaction(async (tx) => {
       const seen = await this.dispatch.offer(tx, offerId);
       if (!seen || seen.status !== 'pending') return;
@@ -114,7 +139,7 @@ export class OnsiteService {
         offerId,
         providerId: offer.providerId,
       });
-      await this.fulfilment.offerNext(tx, kase);
+      await this.fulfilment.offerNext(tx, kase, plan);
     });
   }
 
@@ -129,6 +154,7 @@ export class OnsiteService {
       quoteCentavos?: number | undefined;
     },
   ): Promise<CaseView> {
+    const plan = await this.planFor(caseId);
     return this.db.transaction(async (tx) => {
       const kase = await this.kernel.lock(tx, caseId);
       if (kase.state !== 'requested')
@@ -137,7 +163,7 @@ export class OnsiteService {
             ? 'CASE_ALREADY_DISPATCHED'
             : 'CASE_TRANSITION_INVALID',
         );
-      const candidate = await this.dispatch.checkCanServe(tx, input.providerId, jobOf(kase));
+      const candidate = await this.dispatch.checkCanServe(tx, input.providerId, jobOf(kase), plan);
       const quote = this.checkQuote(kase, input.quoteCentavos);
       await this.dispatch.withdrawPending(tx, kase.id);
       await this.dispatch.recordHandAssignment(tx, kase.id, candidate, quote);

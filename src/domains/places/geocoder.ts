@@ -79,6 +79,11 @@ export interface Geocoder {
   geocode(address: AddressQuery): Promise<GeocodeResult>;
   /** The postal code's facts; null when the code does not exist. */
   postalCode(postalCode: string): Promise<PostalCodeInfo | null>;
+  /**
+   * The state a point is in (a case's place moved to a pin or a phone's position), from the bundled
+   * data in every adapter (no network); null when no state is near (`state-at.ts`).
+   */
+  stateAt(point: Point): Promise<string | null>;
 }
 
 export const REFUSALS = {

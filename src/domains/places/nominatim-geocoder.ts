@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.ts';
+import type { Point } from '../../lib/geo.ts';
 import {
   type AddressQuery,
   finer,
@@ -10,6 +11,8 @@ import {
 } from './geocoder.ts';
 import { tidy } from './names.ts';
 import type { OfflineGeocoder } from './offline-geocoder.ts';
+import { postalData } from './postal-data.ts';
+import { stateAtPoint } from './state-at.ts';
 import { findState, stateByCode } from './states.ts';
 import './errors.ts';
 
@@ -100,6 +103,11 @@ export class NominatimGeocoder implements Geocoder {
         text: place.display_name ?? tidy(address.text),
       },
     };
+  }
+
+  /** From the bundled data, as every adapter: a pin's state needs no network call. */
+  async stateAt(point: Point): Promise<string | null> {
+    return stateAtPoint(postalData(), point);
   }
 
   /** Nominatim has the code's point but not its colonias: `colonias` is empty. */
@@ -217,6 +225,10 @@ export class FallbackGeocoder implements Geocoder {
 
   async postalCode(postalCode: string): Promise<PostalCodeInfo | null> {
     return this.offline.postalCode(postalCode);
+  }
+
+  async stateAt(point: Point): Promise<string | null> {
+    return this.offline.stateAt(point);
   }
 
   async geocode(address: AddressQuery): Promise<GeocodeResult> {

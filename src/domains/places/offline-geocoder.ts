@@ -8,7 +8,7 @@ import {
   type Precision,
   REFUSALS,
 } from './geocoder.ts';
-import { normaliseName, tidy } from './names.ts';
+import { municipalityAlias, normaliseName, tidy } from './names.ts';
 import {
   type Municipality,
   municipalityKey,
@@ -16,6 +16,7 @@ import {
   type PostalData,
   postalData,
 } from './postal-data.ts';
+import { stateAtPoint } from './state-at.ts';
 import { findState, type MexicanState } from './states.ts';
 
 /**
@@ -35,6 +36,10 @@ import { findState, type MexicanState } from './states.ts';
  */
 export class OfflineGeocoder implements Geocoder {
   constructor(private readonly data: () => PostalData = postalData) {}
+
+  async stateAt(point: Point): Promise<string | null> {
+    return stateAtPoint(this.data(), point);
+  }
 
   async postalCode(postalCode: string): Promise<PostalCodeInfo | null> {
     const entry = this.data().codes.get(postalCode.trim());
@@ -206,14 +211,27 @@ function infoOf(entry: PostalCodeEntry): PostalCodeInfo {
   };
 }
 
-/** The municipality named, in the state when one is known; by name alone only when no other state has it. */
+/**
+ * The municipality named, in the state when one is known; by name alone only when no other state
+ * has it. A short name people use (`municipalityAlias`: "Tlaquepaque") is tried when the name as
+ * spelled finds nothing — in the state given, or, without one, only when no municipality anywhere
+ * is called so.
+ */
 function findMunicipality(
   data: PostalData,
   name: string,
   state: MexicanState | undefined,
 ): Municipality | undefined {
-  if (state) return data.municipalityByKey.get(municipalityKey(state.code, name));
+  const alias = municipalityAlias(name);
+  const aliased = alias
+    ? data.municipalityByKey.get(municipalityKey(alias.stateCode, alias.name))
+    : undefined;
+  if (state) {
+    const named = data.municipalityByKey.get(municipalityKey(state.code, name));
+    return named ?? (aliased?.stateCode === state.code ? aliased : undefined);
+  }
   const all = data.municipalitiesByName.get(normaliseName(name)) ?? [];
+  if (all.length === 0) return aliased;
   return all.length === 1 ? all[0] : undefined;
 }
 

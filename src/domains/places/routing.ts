@@ -19,6 +19,11 @@ export interface Router {
   route(from: Point, to: Point): Promise<RouteEstimate>;
   /** One estimate per origin, in the origins' order, to the same destination. */
   table(from: readonly Point[], to: Point): Promise<RouteEstimate[]>;
+  /**
+   * The road estimate alone, at once and without the network: what a caller inside a database
+   * transaction uses when a router's answer worked out before it no longer fits (a unit moved).
+   */
+  estimate(from: Point, to: Point): RouteEstimate;
 }
 
 /**
@@ -55,6 +60,10 @@ export function estimateRoute(from: Point, to: Point): RouteEstimate {
 }
 
 export class EstimateRouter implements Router {
+  estimate(from: Point, to: Point): RouteEstimate {
+    return estimateRoute(from, to);
+  }
+
   async route(from: Point, to: Point): Promise<RouteEstimate> {
     return estimateRoute(from, to);
   }
@@ -102,6 +111,10 @@ export class OsrmRouter implements Router {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.profile = options.profile ?? 'driving';
     this.onFallback = options.onFallback ?? (() => {});
+  }
+
+  estimate(from: Point, to: Point): RouteEstimate {
+    return estimateRoute(from, to);
   }
 
   async route(from: Point, to: Point): Promise<RouteEstimate> {

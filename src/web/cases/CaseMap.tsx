@@ -2,6 +2,7 @@ import { Component, lazy, type ReactNode, Suspense, useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useWebConfig } from '../web-config.ts';
 import './case-map.css';
+import { type Precision, shownKm } from './precision.ts';
 
 /** MapLibre and the canvas: a chunk of its own, downloaded only where a map is drawn. */
 const MapCanvas = lazy(() => import('./MapCanvas.tsx'));
@@ -25,7 +26,7 @@ export interface MapProvider {
 
 export interface CaseMapProps {
   place: MapPlace;
-  /** Where the provider is now; only where the reader may already see it (staff). */
+  /** Where the provider is now; only where the reader may see it (staff; the customer once dispatched). */
   provider?: MapProvider | null;
   /** The provider's distance the page already shows (timeline), for the text alternative. */
   distanceKm?: number;
@@ -60,12 +61,15 @@ export function CaseMap(props: CaseMapProps) {
       </p>,
     );
 
+  // Never finer than the place's point (precision.ts): "3" for a postal code's, none for a state's.
+  const shown =
+    props.distanceKm === undefined ? null : shownKm(props.distanceKm, props.place.precision as Precision);
   const distance =
-    props.distanceKm === undefined
+    shown === null
       ? undefined
-      : new Intl.NumberFormat(lang === 'es' ? 'es-MX' : 'en-US', { maximumFractionDigits: 1 }).format(
-          props.distanceKm,
-        );
+      : `${shown.approximate ? '~' : ''}${new Intl.NumberFormat(lang === 'es' ? 'es-MX' : 'en-US', {
+          maximumFractionDigits: 1,
+        }).format(shown.km)}`;
   const alternative = [
     t('map.alt.place', { address: props.place.address }),
     COARSE.includes(props.place.precision ?? '') ? t('map.alt.approximate') : '',

@@ -15,6 +15,7 @@ const EVENT_TYPES = [
   'offer_accepted',
   'offer_declined',
   'offer_expired',
+  'offer_withdrawn',
   'no_provider_available',
   'assigned_by_hand',
   'excess_pending',

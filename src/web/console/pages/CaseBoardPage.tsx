@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
-import { formatEta } from '../../cases/precision.ts';
+import { formatEta, isCoarse } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
@@ -189,6 +189,15 @@ export default function CaseBoardPage() {
                         <span className="queues-target">
                           {t('queues.board.eta', { minutes: formatEta(c.eta.minutes) })} ·{' '}
                           <DateTime value={c.eta.at} />
+                        </span>
+                      )}
+                      {isCoarse(c.place.precision) && (
+                        // The point is an area's (a postal code, a municipality, a state): every
+                        // distance and ETA from it is approximate, and the row says so.
+                        <span className="queues-approx">
+                          {t(
+                            `queues.board.approx.${c.place.precision as 'postal_code' | 'municipality' | 'state'}`,
+                          )}
                         </span>
                       )}
                     </>

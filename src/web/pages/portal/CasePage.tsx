@@ -131,10 +131,16 @@ function CaseView({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
       {kase.state === 'completed' && <RatingPanel kase={kase} />}
 
       {/* Where help is needed, on a map where a style is configured (else nothing: the card above
-          keeps the distance and the ETA). The provider's position is the staff's, not shown here. */}
+          keeps the distance and the ETA), with the provider's unit once it is sent: the API gives
+          its position only then (dispatched, en route, on site), never before. */}
       {kase.fulfilment === 'dispatch' && (
         <CaseMap
           place={kase.place}
+          provider={
+            kase.provider?.location
+              ? { lat: kase.provider.location.lat, lng: kase.provider.location.lng, name: kase.provider.name }
+              : null
+          }
           distanceKm={kase.provider ? distanceOf(kase, timeline) : undefined}
           frame={(content) => (
             <section className="panel" aria-labelledby="map-heading" data-testid="case-map-panel">

@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiProblem, api, newIdempotencyKey, type PlanService, problemText } from '../../api.ts';
 import { useSecondsSince } from '../../cases/case-live.ts';
-import { formatEta } from '../../cases/precision.ts';
+import { distanceText, formatEta, isCoarse } from '../../cases/precision.ts';
 import { formatMoney } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -289,6 +289,8 @@ function OfferCard({
   }
 
   const excess = cap !== undefined && quoteCentavos !== undefined ? Math.max(0, quoteCentavos - cap) : 0;
+  // Never finer than the place's point: "~3 km" for a postal code's, none for a state's.
+  const distance = distanceText(offer.distanceKm, offer.precision);
   return (
     <article className="provider-card provider-offer" aria-labelledby={headingId}>
       <header className="provider-card-head">
@@ -300,11 +302,11 @@ function OfferCard({
       <p className="mono provider-number">{offer.caseNumber}</p>
       <p className="provider-place">{offer.addressText}</p>
       <p className="provider-distance">
-        {t('provider.offer.distance', {
-          km: offer.distanceKm.toFixed(1),
-          minutes: formatEta(offer.etaMinutes),
-        })}
+        {distance === null
+          ? t('provider.offer.distanceUnknown', { minutes: formatEta(offer.etaMinutes) })
+          : t('provider.offer.distance', { distance, minutes: formatEta(offer.etaMinutes) })}
       </p>
+      {isCoarse(offer.precision) && <p className="provider-approx">{t('provider.offer.approx')}</p>}
       <p>{offer.description}</p>
       <Details details={details} />
       <form onSubmit={askAccept} noValidate className="provider-offer-form">

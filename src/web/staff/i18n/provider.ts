@@ -25,7 +25,9 @@ export const es = {
     'La oferta {number} ya no está disponible: se canceló o se asignó a otro proveedor.',
 
   'provider.offer.expiresIn': 'Vence en {time}',
-  'provider.offer.distance': 'A {km} km · llegas en ~{minutes}',
+  'provider.offer.distance': 'A {distance} · llegas en ~{minutes}',
+  'provider.offer.distanceUnknown': 'Llegas en ~{minutes} (solo se conoce el estado)',
+  'provider.offer.approx': 'aprox. · ubicación aproximada: confirma la dirección con el cliente',
   'provider.offer.quote': 'Tu cotización, en pesos',
   'provider.offer.quote.hint':
     'La asistencia cubre hasta {cap}. Lo que pase de eso lo paga el cliente, y debe aceptarlo antes de que salgas.',
@@ -158,7 +160,9 @@ export const en: Record<keyof typeof es, string> = {
     'Offer {number} is no longer open: it was cancelled or given to another provider.',
 
   'provider.offer.expiresIn': 'Expires in {time}',
-  'provider.offer.distance': '{km} km away · you arrive in ~{minutes}',
+  'provider.offer.distance': '{distance} away · you arrive in ~{minutes}',
+  'provider.offer.distanceUnknown': 'You arrive in ~{minutes} (only the state is known)',
+  'provider.offer.approx': 'approx. · approximate location: confirm the address with the customer',
   'provider.offer.quote': 'Your quote, in pesos',
   'provider.offer.quote.hint':
     'The assistance covers up to {cap}. The customer pays anything above that, and must accept it before you set off.',
