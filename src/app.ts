@@ -8,6 +8,9 @@ import type { Config } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
 import { AppointmentFulfilment } from './domains/appointments/fulfilment.ts';
 import { AppointmentsRepository } from './domains/appointments/repository.ts';
+import { ActivationRepository } from './domains/activation/repository.ts';
+import { activationRoutes } from './domains/activation/routes.ts';
+import { ActivationService } from './domains/activation/service.ts';
 import { appointmentsRoutes } from './domains/appointments/routes.ts';
 import { AppointmentsService } from './domains/appointments/service.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
@@ -145,6 +148,8 @@ export interface Services {
   entitlements: EntitlementsService;
   /** People's accounts. */
   identity: IdentityService;
+  /** "Activa tu cuenta": phone and bank members get the titular's account with a one-time code. */
+  activation: ActivationService;
   /** Signing in and out, sessions, the CSRF token, changing one's own password. */
   sessions: SessionsService;
   /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
@@ -449,6 +454,17 @@ export function buildServices(
     dispatch,
     entitlements,
     identity,
+    activation: new ActivationService(
+      db,
+      new ActivationRepository(),
+      members,
+      identity,
+      sessions,
+      throttle,
+      notifier,
+      audit,
+      clock,
+    ),
     sessions,
     apiKeys,
     members,
@@ -579,6 +595,7 @@ export async function buildApp({
     sessions: services.sessions,
     apiKeys: services.apiKeys,
   });
+  await app.register(activationRoutes, { activation: services.activation });
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(membersRoutes, {
     members: services.members,

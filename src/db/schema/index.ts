@@ -1,3 +1,4 @@
+export * from './activation.ts';
 export * from './appointments.ts';
 export * from './audit.ts';
 export * from './billing.ts';
