@@ -4,7 +4,7 @@ import { rows } from '../src/db/client.ts';
 import type { ManualClock } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser } from './support/auth.ts';
-import { buildMembership, type BuiltMembership } from './support/factories.ts';
+import { type BuiltMembership, buildMembership } from './support/factories.ts';
 import { mailboxOf, startSmtpServer, type TestSmtpServer } from './support/smtp.ts';
 
 /**
@@ -24,7 +24,11 @@ let ip = '203.0.113.1';
 beforeAll(async () => {
   smtp = await startSmtpServer();
   t = await buildTestApp({
-    env: { SMTP_URL: smtp.url, MAIL_FROM: 'Libra <avisos@libra.test>', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' },
+    env: {
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Libra <avisos@libra.test>',
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    },
   });
   clock = t.clock as ManualClock;
 });
@@ -114,7 +118,11 @@ describe('activa tu cuenta', () => {
     expect(twice.json().code).toBe('MEMBERSHIP_HAS_ACCOUNT');
 
     expect(await auditActions(m.id)).toEqual(
-      expect.arrayContaining(['account_activation.start', 'account_activation.confirm', 'membership.account_link']),
+      expect.arrayContaining([
+        'account_activation.start',
+        'account_activation.confirm',
+        'membership.account_link',
+      ]),
     );
   });
 
@@ -211,7 +219,10 @@ describe('activa tu cuenta', () => {
   it('answers CANCELLATION_BY_PHONE_ONLY to a phone member who cancels online from the new account', async () => {
     const m = await buildMembership(t);
     const started = (await start(facts(m))).json();
-    const done = await confirm(started.id, { code: await codeSentTo(m.body.titular.email), password: PASSWORD });
+    const done = await confirm(started.id, {
+      code: await codeSentTo(m.body.titular.email),
+      password: PASSWORD,
+    });
     const cookie = String(done.headers['set-cookie']).split(';')[0] as string;
     const headers = { cookie, 'x-csrf-token': done.json().csrfToken };
     const cancel = await t.app.inject({

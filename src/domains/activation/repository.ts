@@ -21,7 +21,9 @@ export class ActivationRepository {
     const [row] = await executor
       .select({ n: count() })
       .from(accountActivations)
-      .where(and(eq(accountActivations.membershipId, membershipId), gte(accountActivations.createdAt, since)));
+      .where(
+        and(eq(accountActivations.membershipId, membershipId), gte(accountActivations.createdAt, since)),
+      );
     return Number(row?.n ?? 0);
   }
 

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Actor } from '../../platform/principal.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { IdentityService } from '../identity/service.ts';
 import type { SessionsService, SignedIn } from '../identity/sessions.ts';
@@ -84,7 +84,10 @@ export class ActivationService {
     if (titular.hasAccount) throw new AppError('MEMBERSHIP_HAS_ACCOUNT');
 
     const since = new Date(now.getTime() - 60 * MINUTE);
-    if ((await this.repository.startedSince(this.db, titular.membershipId, since)) >= ACTIVATION_RULES.codesPerHour) {
+    if (
+      (await this.repository.startedSince(this.db, titular.membershipId, since)) >=
+      ACTIVATION_RULES.codesPerHour
+    ) {
       throw new AppError('ACTIVATION_THROTTLED', {
         headers: { 'retry-after': String(60 * 60) },
         extensions: { retryAfterSeconds: 60 * 60 },
@@ -161,7 +164,8 @@ export class ActivationService {
         });
         return { signedIn: null, left: Math.max(0, ACTIVATION_RULES.maxWrongCodes - failures) };
       }
-      const { membership } = await this.members.load(tx, actor, activation.membershipId);
+      // The code is the proof: whoever holds it reaches the membership, whatever session they bring.
+      const { membership } = await this.members.load(tx, SYSTEM_ACTOR, activation.membershipId);
       const account = await this.identity.createUserIn(
         tx,
         actor,

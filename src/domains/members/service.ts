@@ -178,7 +178,12 @@ export class MembersService {
    * Gives the titular's new account the membership, in the caller's transaction (the account's
    * creation). A membership that has an account keeps it: MEMBERSHIP_HAS_ACCOUNT.
    */
-  async linkTitularAccount(tx: Transaction, actor: Actor, membershipId: string, userId: string): Promise<void> {
+  async linkTitularAccount(
+    tx: Transaction,
+    actor: Actor,
+    membershipId: string,
+    userId: string,
+  ): Promise<void> {
     const found = await this.repository.byId(tx, membershipId, true);
     if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
     if (found.membership.titularUserId) throw new AppError('MEMBERSHIP_HAS_ACCOUNT');
