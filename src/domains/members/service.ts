@@ -31,8 +31,23 @@ export interface ActivationTitular {
   phone: string;
 }
 
-/** Called after a new card is on file (billing retries what the old card could not pay). */
-export type CardReplacedListener = (actor: Actor, membershipId: string) => Promise<void>;
+/** A charge the old card could not pay, tried on the new one, and what the processor answered. */
+export interface OutstandingChargeRetried {
+  chargeId: string;
+  amountCentavos: number;
+  status: 'succeeded' | 'failed' | 'unknown';
+  declineCode: string | null;
+  declineLabel: { es: string; en: string } | null;
+}
+
+/**
+ * Called after a new card is on file: billing charges what the old card could not pay to it, once,
+ * and says how each charge went.
+ */
+export type CardReplacedListener = (
+  actor: Actor,
+  membershipId: string,
+) => Promise<OutstandingChargeRetried[]>;
 
 /**
  * A membership once contracted: reading it (one, the customer's own, its events, staff search),
@@ -104,14 +119,22 @@ export class MembersService {
 
   /**
    * Replaces the card on file with a new processor token. Then what the old card could not pay is
-   * charged to the new one (listeners), and the answer shows the membership as that left it.
+   * charged to the new one (listeners), in this request, and the answer shows the membership as
+   * that left it with each charge tried and its outcome (`outstanding`, empty when nothing was owed).
    */
-  async replaceCard(actor: Actor, membershipId: string, cardToken: string): Promise<MembershipView> {
+  async replaceCard(
+    actor: Actor,
+    membershipId: string,
+    cardToken: string,
+  ): Promise<MembershipView & { outstanding: OutstandingChargeRetried[] }> {
     await this.replaceCardOnFile(actor, membershipId, cardToken);
-    for (const listener of this.cardReplacedListeners) await listener(actor, membershipId);
+    const outstanding: OutstandingChargeRetried[] = [];
+    for (const listener of this.cardReplacedListeners)
+      outstanding.push(...(await listener(actor, membershipId)));
     return this.db.transaction(async (tx) => {
       const found = await this.load(tx, actor, membershipId);
-      return this.present(found, await this.repository.beneficiariesOf(tx, [membershipId], false));
+      const view = this.present(found, await this.repository.beneficiariesOf(tx, [membershipId], false));
+      return { ...view, outstanding };
     });
   }
 
