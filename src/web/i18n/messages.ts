@@ -4,6 +4,7 @@
  * The English catalogue must have exactly the Spanish keys (i18n.test.ts checks it). Each area's
  * file (areas/*.ts) exports `es` and `en` the same way.
  */
+import * as access from './areas/access.ts';
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
@@ -122,6 +123,7 @@ export const es = {
   ...site,
   ...contract.es,
   ...portal.es,
+  ...access.es,
   ...assistance.es,
   ...legal.es,
   ...notices.es,
@@ -240,6 +242,7 @@ export const en: Messages = {
   ...siteEn,
   ...contract.en,
   ...portal.en,
+  ...access.en,
   ...assistance.en,
   ...legal.en,
   ...notices.en,
