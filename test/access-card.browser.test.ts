@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)('account access and card update in the portal', ()
     const refused =
       'Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)';
     expect(failures.filter((f) => !f.includes('401'))).toEqual([refused, refused]);
-  });
+  }, 180_000);
 
   it('lets a past-due member change the card and be active again', async () => {
     // A phone member whose first charge was declined, who then activated an account.
@@ -187,5 +187,5 @@ describe.skipIf(!hasChromium)('account access and card update in the portal', ()
     await page.getByText('Activa', { exact: true }).first().waitFor();
     expect(await page.getByRole('link', { name: 'Actualiza tu tarjeta' }).count()).toBe(0);
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 });
