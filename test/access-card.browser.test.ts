@@ -162,20 +162,20 @@ describe.skipIf(!hasChromium)('account access and card update in the portal', ()
     await axeClean(page, 'card-update');
 
     // The same card form as contracting: first a card whose bank declines the charge.
-    async function useCard(number: string) {
+    async function payWith(number: string) {
       await page.getByLabel('Número de tarjeta').fill(number);
       await page.getByLabel('Mes', { exact: true }).selectOption('12');
       await page.getByLabel('Año', { exact: true }).selectOption('2030');
       await page.getByLabel('Código de seguridad (CVV)').fill('123');
       await page.getByRole('button', { name: 'Usar esta tarjeta' }).click();
     }
-    await useCard(TEST_CARD.insufficientFunds);
+    await payWith(TEST_CARD.insufficientFunds);
     const outcome = page.getByTestId('card-outcome');
     await outcome.getByRole('heading', { name: 'Tu banco rechazó el cobro' }).waitFor();
     expect(await outcome.innerText()).toContain('Fondos insuficientes');
     await axeClean(page, 'card-update-declined');
 
-    await useCard(TEST_CARD.mastercardCredit);
+    await payWith(TEST_CARD.mastercardCredit);
     await outcome.getByRole('heading', { name: 'Listo' }).waitFor();
     expect(await outcome.innerText()).toContain(
       'Pagamos $218.00 con tu tarjeta terminada en 4444. Tu membresía está activa de nuevo.',
