@@ -6,6 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
+import { ActivationRepository } from './domains/activation/repository.ts';
+import { activationRoutes } from './domains/activation/routes.ts';
+import { ActivationService } from './domains/activation/service.ts';
 import { AppointmentFulfilment } from './domains/appointments/fulfilment.ts';
 import { AppointmentsRepository } from './domains/appointments/repository.ts';
 import { appointmentsRoutes } from './domains/appointments/routes.ts';
@@ -152,6 +155,8 @@ export interface Services {
   entitlements: EntitlementsService;
   /** People's accounts. */
   identity: IdentityService;
+  /** "Activa tu cuenta": phone and bank members get the titular's account with a one-time code. */
+  activation: ActivationService;
   /** Signing in and out, sessions, the CSRF token, changing one's own password. */
   sessions: SessionsService;
   /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
@@ -484,6 +489,17 @@ export function buildServices(
     dispatch,
     entitlements,
     identity,
+    activation: new ActivationService(
+      db,
+      new ActivationRepository(),
+      members,
+      identity,
+      sessions,
+      throttle,
+      notifier,
+      audit,
+      clock,
+    ),
     sessions,
     apiKeys,
     members,
@@ -614,6 +630,7 @@ export async function buildApp({
     sessions: services.sessions,
     apiKeys: services.apiKeys,
   });
+  await app.register(activationRoutes, { activation: services.activation });
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(membersRoutes, {
     members: services.members,

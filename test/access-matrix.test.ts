@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../src/db/client.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
@@ -127,6 +129,23 @@ const throwawayKey = async () =>
       scopes: ['metrics:read'],
     })
   ).apiKey.id;
+
+/** The three facts of a new membership contracted by phone (no account yet). */
+async function activationFacts() {
+  const m = await buildMembership(t);
+  return { membershipNumber: m.number, cardLast4: '4242', birthDate: m.body.titular.birthDate };
+}
+/** An activation under way and its code, read from the message the member is owed. */
+async function startedActivation(): Promise<{ id: string; code: string }> {
+  const facts = await activationFacts();
+  const started = await t.app.inject({ method: 'POST', url: '/v1/account-activations', payload: facts });
+  const { id } = started.json();
+  const [message] = await rows<{ body: string }>(
+    t.database.handle.db,
+    sql`select body_es as body from notifications where subject_key = ${`account-activation:${id}`}`,
+  );
+  return { id, code: /es (\d{6})\./.exec(message?.body ?? '')?.[1] ?? '' };
+}
 
 /** The customer acts on their own membership; everyone else on someone else's (staff see any). */
 const membershipFor = (caller: Caller) => (caller === 'customer' ? ownMembershipId : otherMembershipId);
@@ -1030,6 +1049,23 @@ const CHECKS: Record<string, Check> = {
     request: async () => {
       const account = accounts.get('customer') as TestUser;
       return { url: '/v1/auth/login', payload: { email: account.email, password: account.password } };
+    },
+    expected: everyone(200),
+  },
+  // Account activation is anyone's to start: the facts and the code are the proof, not a session.
+  'POST /v1/account-activations': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/account-activations', payload: await activationFacts() }),
+    expected: everyone(201),
+  },
+  'POST /v1/account-activations/{id}/confirm': {
+    method: 'POST',
+    request: async () => {
+      const { id, code } = await startedActivation();
+      return {
+        url: `/v1/account-activations/${id}/confirm`,
+        payload: { code, password: 'una frase de acceso larga y mía' },
+      };
     },
     expected: everyone(200),
   },

@@ -119,7 +119,7 @@ describe('charges', () => {
       `Tu banco rechazó el cargo de $218.00 de tu membresía ${declined.number}`,
     );
     expect(decline?.text).toContain('Lo intentaremos de nuevo el 26 de noviembre de 2026.');
-    expect(decline?.text).toContain('actualízala en https://libra.test/app/cobros');
+    expect(decline?.text).toContain('actualízala en https://libra.test/app/tarjeta');
     // The decline goes by SMS too, by default; no SMS channel here, so it is kept, not pretended.
     const sms = (await messagesOf(declined.id)).find(
       (n) => n.kind === 'charge_failed' && n.channel === 'sms',

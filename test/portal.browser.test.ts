@@ -492,9 +492,12 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       const { page, failures } = await signedIn(decliner, '/app');
       await page.getByText('Pago pendiente', { exact: true }).waitFor();
       await page
-        .getByText(/No pudimos hacer tu último cobro.*Actualiza tu tarjeta: llámanos al 55 5480 0900/)
+        .getByText(/No pudimos hacer tu último cobro.*Actualiza tu tarjeta aquí o llámanos al 55 5480 0900/)
         .waitFor();
       expect(await page.locator('main a[href="tel:+525554800900"]').count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'Actualiza tu tarjeta' }).getAttribute('href')).toBe(
+        '/app/tarjeta',
+      );
       expect(await seriousViolations(page)).toEqual([]);
       await page.getByRole('link', { name: 'Ver el cobro pendiente' }).click();
       const row = page.getByTestId('charges').locator('tbody tr');

@@ -14,6 +14,7 @@ export const WEB_PAGES = [
   '/',
   '/contratar',
   '/entrar',
+  '/activar',
   '/aviso-de-privacidad',
   '/app',
   '/app/*',

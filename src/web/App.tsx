@@ -11,6 +11,7 @@ import { LoadingState } from './ui/States.tsx';
 // The plan page is in the first bundle (it is the landing page); other pages load when visited.
 const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
+const ActivatePage = lazy(() => import('./pages/ActivatePage.tsx'));
 const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
 // The page a caller opens from an agent's SMS: its own small chunk, nothing of the portal.
 const LocationPage = lazy(() => import('./pages/location/LocationPage.tsx'));
@@ -25,6 +26,7 @@ const ComplaintsPage = lazy(() => import('./pages/portal/ComplaintsPage.tsx'));
 const CancelPage = lazy(() => import('./pages/portal/CancelPage.tsx'));
 const AccountPage = lazy(() => import('./pages/portal/AccountPage.tsx'));
 const ArcoPage = lazy(() => import('./pages/portal/ArcoPage.tsx'));
+const CardPage = lazy(() => import('./pages/portal/CardPage.tsx'));
 // The staff apps are their own chunks, with their own message catalogue: none of it reaches the public pages.
 const ConsoleApp = lazy(() => import('./console/ConsoleApp.tsx'));
 const ProviderApp = lazy(() => import('./provider/ProviderApp.tsx'));
@@ -69,6 +71,7 @@ function CustomerSite() {
           <Route path="/" element={<PlanPage />} />
           <Route path="/contratar" element={<ContractPage />} />
           <Route path="/entrar" element={<SignInPage />} />
+          <Route path="/activar" element={<ActivatePage />} />
           <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
           <Route path="/ubicacion/:token" element={<LocationPage />} />
           <Route
@@ -89,6 +92,7 @@ function CustomerSite() {
             <Route path="cancelar" element={<CancelPage />} />
             <Route path="cuenta" element={<AccountPage />} />
             <Route path="derechos-arco" element={<ArcoPage />} />
+            <Route path="tarjeta" element={<CardPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

@@ -15,6 +15,8 @@ interface Session {
   /** undefined while asking the API, null when nobody is signed in. */
   user: SignedInUser | null | undefined;
   signIn(email: string, password: string): Promise<SignedInUser>;
+  /** A session the API opened otherwise (account activation): the same as signing in. */
+  signedIn(answer: Static<typeof LoginResult>): SignedInUser;
   signOut(): Promise<void>;
 }
 
@@ -58,18 +60,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     retry: 1,
   });
 
-  const signIn = useCallback(
-    async (email: string, password: string) => {
-      const answer = await api<Static<typeof LoginResult>>('POST', '/v1/auth/login', {
-        lang,
-        body: { email, password },
-      });
+  const signedIn = useCallback(
+    (answer: Static<typeof LoginResult>) => {
       setCsrfToken(answer.csrfToken);
       forgetOthers(queryClient);
       queryClient.setQueryData(ME, answer.user);
       return answer.user;
     },
-    [lang, queryClient],
+    [queryClient],
+  );
+
+  const signIn = useCallback(
+    async (email: string, password: string) =>
+      signedIn(
+        await api<Static<typeof LoginResult>>('POST', '/v1/auth/login', { lang, body: { email, password } }),
+      ),
+    [lang, signedIn],
   );
 
   const signOut = useCallback(async () => {
@@ -83,8 +89,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [lang, queryClient]);
 
   const value = useMemo<Session>(
-    () => ({ activate, user: me.isError ? null : me.data, signIn, signOut }),
-    [activate, me.data, me.isError, signIn, signOut],
+    () => ({ activate, user: me.isError ? null : me.data, signIn, signedIn, signOut }),
+    [activate, me.data, me.isError, signIn, signedIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -1,3 +1,4 @@
+export * from './activation.ts';
 export * from './appointments.ts';
 export * from './arco.ts';
 export * from './audit.ts';

@@ -3,10 +3,10 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
-import type { MembersService } from '../members/service.ts';
+import type { MembersService, OutstandingChargeRetried } from '../members/service.ts';
 import type { ChargeAttempts } from './attempts.ts';
 import type { ChargeRecord, ChargesRepository } from './charges-repository.ts';
-import { type ChargeView, presentCharge } from './views.ts';
+import { type ChargeView, DECLINE_LABELS, presentCharge } from './views.ts';
 
 /**
  * Charges one at a time: who may see which (a customer their own), their views with attempts and
@@ -104,9 +104,29 @@ export class ChargesService {
     return this.db.transaction(async (tx) => this.view(tx, await this.loadCharge(tx, actor, id)));
   }
 
-  /** After a new card: what the old one could not pay is charged to it at once. */
-  async retryAfterCardReplaced(membershipId: string): Promise<void> {
-    await this.attempts.retryNow(await this.repository.failedChargeIds(this.db, membershipId));
+  /**
+   * After a new card: what the old one could not pay (its declined charges) is charged to it at
+   * once, each charge once: the claim takes it from `failed` to `pending` under
+   * `for update skip locked`, so a second card change meanwhile finds nothing to charge. A charge
+   * whose answer is `unknown` is not tried again (reconciliation asks the processor about it).
+   */
+  async retryAfterCardReplaced(membershipId: string): Promise<OutstandingChargeRetried[]> {
+    const settled = await this.attempts.retryNow(
+      await this.repository.failedChargeIds(this.db, membershipId),
+    );
+    const outcomes: OutstandingChargeRetried[] = [];
+    for (const s of settled) {
+      const charge = await this.repository.chargeById(this.db, s.id);
+      const declineCode = charge?.declineCode ?? null;
+      outcomes.push({
+        chargeId: s.id,
+        amountCentavos: s.amountCentavos,
+        status: s.status,
+        declineCode,
+        declineLabel: declineCode ? (DECLINE_LABELS[declineCode] ?? null) : null,
+      });
+    }
+    return outcomes;
   }
 
   /** Stops retrying a membership's declines (it was cancelled), inside the caller's transaction. */

@@ -61,7 +61,7 @@ export class BillingMessages {
             amountCentavos: c.amountCentavos,
             cardLast4: c.cardLast4,
             nextRetryAt: c.retryAt,
-            cardUrl: links.charges(),
+            cardUrl: links.card(),
           },
         });
     }

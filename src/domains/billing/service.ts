@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
-import type { MembersService } from '../members/service.ts';
+import type { MembersService, OutstandingChargeRetried } from '../members/service.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { ChargeAttempts } from './attempts.ts';
 import type { ChargeFilterQuery } from './charge-filter.ts';
@@ -332,8 +332,8 @@ export class BillingService {
   }
 
   /** After a new card: what the old one could not pay is charged to it at once. */
-  async retryAfterCardReplaced(_actor: Actor, membershipId: string): Promise<void> {
-    await this.charges.retryAfterCardReplaced(membershipId);
+  async retryAfterCardReplaced(_actor: Actor, membershipId: string): Promise<OutstandingChargeRetried[]> {
+    return this.charges.retryAfterCardReplaced(membershipId);
   }
 
   /** Stops retrying a membership's declines (it was cancelled), inside the caller's transaction. */

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.ts';
+import type { Database, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -78,28 +78,61 @@ export class SessionsService {
       throw new AppError('INVALID_CREDENTIALS');
     }
 
+    return this.db.transaction(async (tx) => {
+      await this.repository.recordLoginAttempt(tx, { id: newId(), at: now, email, ip, succeeded: true });
+      return this.openSession(tx, actor, user, input.userAgent, now);
+    });
+  }
+
+  /**
+   * Signs a just-made account in, inside the transaction that made it (account activation): the
+   * account, its link and its first session commit together or not at all.
+   */
+  async signInNewAccount(
+    tx: Transaction,
+    actor: Actor,
+    userId: string,
+    userAgent: string | undefined,
+  ): Promise<SignedIn> {
+    const user = await this.repository.userById(tx, userId);
+    if (!user) throw new Error('the new account vanished in its own transaction');
+    const now = this.clock.now();
+    await this.repository.recordLoginAttempt(tx, {
+      id: newId(),
+      at: now,
+      email: user.email,
+      ip: actor.ip ?? 'unknown',
+      succeeded: true,
+    });
+    return this.openSession(tx, actor, user, userAgent, now);
+  }
+
+  private async openSession(
+    tx: Transaction,
+    actor: Actor,
+    user: UserRecord,
+    userAgent: string | undefined,
+    now: Date,
+  ): Promise<SignedIn> {
     const role = user.role as UserRole;
     const token = newSecretToken();
     const sessionId = newId();
     const absoluteExpiresAt = new Date(now.getTime() + SESSION_LIFETIMES[role].absoluteMs);
-    await this.db.transaction(async (tx) => {
-      await this.repository.recordLoginAttempt(tx, { id: newId(), at: now, email, ip, succeeded: true });
-      await this.repository.insertSession(tx, {
-        id: sessionId,
-        tokenHash: hashToken(token),
-        userId: user.id,
-        createdAt: now,
-        lastSeenAt: now,
-        absoluteExpiresAt,
-        ip,
-        userAgent: input.userAgent?.slice(0, 300) ?? null,
-      });
-      await this.audit.record(
-        tx,
-        { ...actor, principal: this.principalOf(user, sessionId, absoluteExpiresAt) },
-        { action: 'session.create', recordType: 'session', recordId: sessionId },
-      );
+    await this.repository.insertSession(tx, {
+      id: sessionId,
+      tokenHash: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      absoluteExpiresAt,
+      ip: actor.ip ?? 'unknown',
+      userAgent: userAgent?.slice(0, 300) ?? null,
     });
+    await this.audit.record(
+      tx,
+      { ...actor, principal: this.principalOf(user, sessionId, absoluteExpiresAt) },
+      { action: 'session.create', recordType: 'session', recordId: sessionId },
+    );
     return {
       token,
       csrfToken: csrfTokenFor(token),

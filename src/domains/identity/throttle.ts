@@ -65,7 +65,7 @@ export class SignInThrottle {
    */
   async refuseIfThrottled(
     attempt: { email: string; ip: string; now: Date; unlockedAt: Date | null },
-    code: 'LOGIN_THROTTLED' | 'PASSWORD_CHANGE_THROTTLED' = 'LOGIN_THROTTLED',
+    code: 'LOGIN_THROTTLED' | 'PASSWORD_CHANGE_THROTTLED' | 'ACTIVATION_THROTTLED' = 'LOGIN_THROTTLED',
   ): Promise<void> {
     const { email, ip, now, unlockedAt } = attempt;
     const { pair, account, address, knownPairMs } = SIGN_IN_THROTTLE;

@@ -13,6 +13,12 @@ export const MemberErrors = defineErrors({
     es: 'Ya tienes una membresía vigente. Consulta tu portal o llámanos al 55 5480 0900.',
     en: 'There is already a live membership for this titular. Check the portal or call 55 5480 0900.',
   },
+  /** Account activation: the membership already has a portal account; sign in to it instead. */
+  MEMBERSHIP_HAS_ACCOUNT: {
+    status: 409,
+    es: 'Esta membresía ya tiene una cuenta. Inicia sesión con ella o, si no recuerdas tu contraseña, llámanos al 55 5480 0900.',
+    en: 'This membership already has an account. Sign in with it or, if you do not remember your password, call us at +52 55 5480 0900.',
+  },
   /** The membership is cancelled: it cannot be changed. */
   MEMBERSHIP_CANCELLED: {
     status: 409,

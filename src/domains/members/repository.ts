@@ -125,6 +125,12 @@ export class MembersRepository {
     return 'account';
   }
 
+  /** A membership by its human number (`LM-26-000123`), for the titular's account activation. */
+  async byNumber(executor: Executor, number: string): Promise<MembershipRecord | undefined> {
+    const [found] = await executor.select().from(memberships).where(eq(memberships.number, number)).limit(1);
+    return found;
+  }
+
   async update(
     executor: Executor,
     id: string,

@@ -14,6 +14,7 @@ import {
   BeneficiaryBody,
   BeneficiaryParams,
   CardBody,
+  CardReplacedView,
   ContactBody,
   ContractBody,
   ContractCheckBody,
@@ -181,10 +182,11 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: WRITERS, record: 'membership' } },
       schema: {
         tags: ['memberships'],
-        summary: 'Replace the card on file with a new processor token',
+        summary:
+          'Replace the card on file with a new processor token; what the old card could not pay is charged to the new one at once',
         params: MembershipParams,
         body: CardBody,
-        response: { 200: MembershipView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: { 200: CardReplacedView, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request) => members.replaceCard(actorOf(request), request.params.id, request.body.cardToken),

@@ -162,6 +162,25 @@ export const CardBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The membership after a card change, with what the new card was asked to pay at once. */
+export const CardReplacedView = Type.Object({
+  ...MembershipView.properties,
+  outstanding: Type.Array(
+    Type.Object({
+      chargeId: Type.String({ format: 'uuid' }),
+      amountCentavos: Type.Integer({ minimum: 0 }),
+      /** `succeeded` paid; `failed` declined (`declineCode` says why); `unknown` the bank has not answered yet. */
+      status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('unknown')]),
+      declineCode: Type.Union([Type.String(), Type.Null()]),
+      declineLabel: Type.Union([Type.Object({ es: Type.String(), en: Type.String() }), Type.Null()]),
+    }),
+    {
+      description:
+        'Each declined charge tried on the new card in this request, once; empty when nothing was owed',
+    },
+  ),
+});
+
 export const SearchQuery = Type.Object(
   {
     q: Type.String({

@@ -20,8 +20,34 @@ export { MEMBERSHIP_TRANSITIONS } from './lifecycle.ts';
 export { assertMayReach } from './records.ts';
 export { TITULAR_PERSON_ID } from './views.ts';
 
-/** Called after a new card is on file (billing retries what the old card could not pay). */
-export type CardReplacedListener = (actor: Actor, membershipId: string) => Promise<void>;
+/** What account activation needs of a membership whose facts matched. */
+export interface ActivationTitular {
+  membershipId: string;
+  number: string;
+  channel: 'online' | 'phone' | 'bank';
+  hasAccount: boolean;
+  name: string;
+  email: string;
+  phone: string;
+}
+
+/** A charge the old card could not pay, tried on the new one, and what the processor answered. */
+export interface OutstandingChargeRetried {
+  chargeId: string;
+  amountCentavos: number;
+  status: 'succeeded' | 'failed' | 'unknown';
+  declineCode: string | null;
+  declineLabel: { es: string; en: string } | null;
+}
+
+/**
+ * Called after a new card is on file: billing charges what the old card could not pay to it, once,
+ * and says how each charge went.
+ */
+export type CardReplacedListener = (
+  actor: Actor,
+  membershipId: string,
+) => Promise<OutstandingChargeRetried[]>;
 
 /**
  * A membership once contracted: reading it (one, the customer's own, its events, staff search),
@@ -93,14 +119,22 @@ export class MembersService {
 
   /**
    * Replaces the card on file with a new processor token. Then what the old card could not pay is
-   * charged to the new one (listeners), and the answer shows the membership as that left it.
+   * charged to the new one (listeners), in this request, and the answer shows the membership as
+   * that left it with each charge tried and its outcome (`outstanding`, empty when nothing was owed).
    */
-  async replaceCard(actor: Actor, membershipId: string, cardToken: string): Promise<MembershipView> {
+  async replaceCard(
+    actor: Actor,
+    membershipId: string,
+    cardToken: string,
+  ): Promise<MembershipView & { outstanding: OutstandingChargeRetried[] }> {
     await this.replaceCardOnFile(actor, membershipId, cardToken);
-    for (const listener of this.cardReplacedListeners) await listener(actor, membershipId);
+    const outstanding: OutstandingChargeRetried[] = [];
+    for (const listener of this.cardReplacedListeners)
+      outstanding.push(...(await listener(actor, membershipId)));
     return this.db.transaction(async (tx) => {
       const found = await this.load(tx, actor, membershipId);
-      return this.present(found, await this.repository.beneficiariesOf(tx, [membershipId], false));
+      const view = this.present(found, await this.repository.beneficiariesOf(tx, [membershipId], false));
+      return { ...view, outstanding };
     });
   }
 
@@ -134,6 +168,59 @@ export class MembersService {
         recordType: 'membership',
         recordId: membershipId,
       });
+    });
+  }
+
+  /**
+   * The membership whose number, card's last 4 and titular's birth date are these, or undefined
+   * when any of them differs (the caller answers the same whichever did: no fact is confirmed
+   * alone). For the titular's account activation; no access check, no audit of its own.
+   */
+  async matchTitularFacts(
+    executor: Executor,
+    facts: { membershipNumber: string; cardLast4: string; birthDate: string },
+  ): Promise<ActivationTitular | undefined> {
+    const number = parseHumanNumber(facts.membershipNumber.trim());
+    const formatted = number
+      ? `${number.prefix}-${String(number.year % 100).padStart(2, '0')}-${String(number.sequence).padStart(6, '0')}`
+      : null;
+    const m = formatted ? await this.repository.byNumber(executor, formatted) : undefined;
+    if (!m || m.cardLast4 !== facts.cardLast4 || m.titularBirthDate !== facts.birthDate) return undefined;
+    return {
+      membershipId: m.id,
+      number: m.number,
+      channel: m.channel as ActivationTitular['channel'],
+      hasAccount: m.titularUserId !== null,
+      name: m.titularName,
+      email: m.titularEmail,
+      phone: m.titularPhone,
+    };
+  }
+
+  /**
+   * Gives the titular's new account the membership, in the caller's transaction (the account's
+   * creation). A membership that has an account keeps it: MEMBERSHIP_HAS_ACCOUNT.
+   */
+  async linkTitularAccount(
+    tx: Transaction,
+    actor: Actor,
+    membershipId: string,
+    userId: string,
+  ): Promise<void> {
+    const found = await this.repository.byId(tx, membershipId, true);
+    if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
+    if (found.membership.titularUserId) throw new AppError('MEMBERSHIP_HAS_ACCOUNT');
+    await this.repository.update(tx, membershipId, { titularUserId: userId, updatedAt: this.clock.now() });
+    await this.records.event(tx, actor, membershipId, {
+      type: 'account_activated',
+      reason: 'El titular activó su cuenta en línea',
+      details: { userId },
+    });
+    await this.audit.record(tx, actor, {
+      action: 'membership.account_link',
+      recordType: 'membership',
+      recordId: membershipId,
+      details: { userId },
     });
   }
 

@@ -50,9 +50,10 @@ interface Template<P> {
   /**
    * Who reads it: a member (the titular), a provider's dispatch phone, or a caller — whoever is on
    * the phone about a member's case, at a number the agent was given (no preferences apply to it,
-   * and it carries nothing of the membership).
+   * and it carries nothing of the membership); or a person proving who they are with a one-time
+   * code (`account`: to the contact on file, whatever the preferences, and no one chooses it off).
    */
-  audience: 'member' | 'provider' | 'caller';
+  audience: 'member' | 'provider' | 'caller' | 'account';
   /** Channels used when the person has not chosen. */
   defaults: ChannelKind[];
   /** About a case under way: sent at once, night or day (quiet hours do not hold it). */
@@ -146,6 +147,11 @@ export interface MessageParams {
     distanceKm?: number;
     expiresAt: Date;
     jobsUrl: string;
+  };
+  account_activation_code: {
+    /** Six digits, typed on the activation page. */
+    code: string;
+    expiresAt: Date;
   };
   location_request: {
     /** The one-time page that asks the phone for its position. */
@@ -488,6 +494,20 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
         `Libra: nuevo servicio ${p.caseNumber}, ${service(p.serviceName.es)}${p.place ? ` en ${p.place}` : ''}${p.distanceKm !== undefined ? `, a ${km(p.distanceKm)} de tu unidad` : ''}. Acéptalo antes de las ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} en ${p.jobsUrl}`,
       en: (p) =>
         `Libra: new job ${p.caseNumber}, ${service(p.serviceName.en)}${p.place ? ` in ${p.place}` : ''}${p.distanceKm !== undefined ? `, ${km(p.distanceKm)} from your unit` : ''}. Accept it before ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).toFormat('HH:mm')} at ${p.jobsUrl}`,
+    },
+  },
+  // The code is all it carries besides the line to call: whoever did not ask for it learns nothing
+  // of the membership, and is told what to do.
+  account_activation_code: {
+    audience: 'account',
+    defaults: ['email'],
+    live: true,
+    subject: { es: 'Tu código para activar tu cuenta', en: 'Your code to activate your account' },
+    body: {
+      es: (p) =>
+        `Asistencia Libra Plus: tu código para activar tu cuenta es ${p.code}. Caduca a las ${clockTime(p.expiresAt)}. Si no lo pediste, ignora este mensaje o llámanos al ${OPERATOR_PHONE.es}.`,
+      en: (p) =>
+        `Asistencia Libra Plus: your code to activate your account is ${p.code}. It expires at ${clockTime(p.expiresAt)}. If you did not ask for it, ignore this message or call us at ${OPERATOR_PHONE.en}.`,
     },
   },
   // Texted to whoever is calling: no case number, no name, no service — the link is all it carries,

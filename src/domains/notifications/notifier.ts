@@ -44,6 +44,10 @@ export class MessageLinks {
   charges(): string {
     return this.at('/app/cobros');
   }
+  /** Where a member changes the card (a declined charge is paid with the new one at once). */
+  card(): string {
+    return this.at('/app/tarjeta');
+  }
   cancel(): string {
     return this.at('/app/cancelar');
   }

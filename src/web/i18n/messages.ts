@@ -5,6 +5,7 @@
  * file (areas/*.ts) exports `es` and `en` the same way.
  */
 import * as arco from './areas/arco.ts';
+import * as access from './areas/access.ts';
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
@@ -123,6 +124,7 @@ export const es = {
   ...site,
   ...contract.es,
   ...portal.es,
+  ...access.es,
   ...assistance.es,
   ...legal.es,
   ...notices.es,
@@ -242,6 +244,7 @@ export const en: Messages = {
   ...siteEn,
   ...contract.en,
   ...portal.en,
+  ...access.en,
   ...assistance.en,
   ...legal.en,
   ...notices.en,

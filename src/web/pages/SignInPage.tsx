@@ -76,6 +76,9 @@ export default function SignInPage() {
         </Button>
       </form>
       <p>
+        {t('signin.activate')} <Link to="/activar">{t('signin.activateLink')}</Link>
+      </p>
+      <p>
         {t('signin.noAccount')} <Link to="/contratar">{t('signin.contract')}</Link>
       </p>
     </section>

@@ -43,6 +43,11 @@ const PREFERENCE: UserRole[] = [
 ];
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
 
+async function activationFactsOf(t: TestApp, membershipId: string) {
+  const m = await t.services.members.get(SYSTEM_ACTOR, membershipId);
+  return { membershipNumber: m.number, cardLast4: '4242', birthDate: m.titular.birthDate };
+}
+
 export async function buildWorld(): Promise<World> {
   // The suite sends thousands of requests from one address, one person per role and one key.
   const t = await buildTestApp({
@@ -145,6 +150,15 @@ export async function buildWorld(): Promise<World> {
   const contract = contractBody(cardToken, { account: { password: 'mi contraseña segura' } });
   const { cardToken: _token, consent: _consent, ...contractCheck } = contract;
   const note = { note: 'Llamé a la clienta; espera respuesta.' };
+  // A phone member's three facts, and an activation of another one under way (its code unknown).
+  const activationFacts = await activationFactsOf(t, membershipId);
+  const activationId = (
+    await t.services.activation.start(
+      SYSTEM_ACTOR,
+      await activationFactsOf(t, await contractByPhone(t, agent.write)),
+    )
+  ).id;
+
   const bodies: Record<string, unknown> = {
     'POST /v1/admin/plans/{code}/versions': {
       priceTotalCentavos: 9_900,
@@ -264,6 +278,11 @@ export async function buildWorld(): Promise<World> {
     'PUT /v1/provider/availability': { available: true },
     'POST /v1/cases/{id}/outcome': { note: 'Se orientó a la clienta por teléfono.' },
     'POST /v1/places/geocode': { street: 'Av. Insurgentes Sur', number: '1602', postalCode: '03940' },
+    'POST /v1/account-activations': activationFacts,
+    'POST /v1/account-activations/{id}/confirm': {
+      code: '000000',
+      password: 'una frase de acceso larga y mía',
+    },
     'POST /v1/sandbox/card-tokens': {
       number: '4242424242424242',
       expMonth: 12,
@@ -294,6 +313,7 @@ export async function buildWorld(): Promise<World> {
     'sla-targets': 'tow-truck',
     'postal-codes': '03940',
     'location-links': linkToken,
+    'account-activations': activationId,
   };
 
   const tables = await rows<{ name: string }>(

@@ -45,6 +45,7 @@ export const es = {
   'notices.kind.cancellation_confirmation': 'Confirmación de cancelación',
   'notices.kind.refund_issued': 'Reembolso a tu tarjeta',
   'notices.kind.location_request': 'Enlace para compartir tu ubicación',
+  'notices.kind.account_activation_code': 'Código para activar tu cuenta',
   'notices.messages.heading': 'Mensajes',
   'notices.messages.intro':
     'Lo que te hemos escrito y si salió. Si un mensaje no se envió, aquí tienes su texto.',
@@ -110,6 +111,7 @@ export const en: Record<keyof typeof es, string> = {
   'notices.kind.cancellation_confirmation': 'Cancellation confirmation',
   'notices.kind.refund_issued': 'Refund to your card',
   'notices.kind.location_request': 'Link to share your location',
+  'notices.kind.account_activation_code': 'Code to activate your account',
   'notices.messages.heading': 'Messages',
   'notices.messages.intro':
     'What we have written to you and whether it went. If a message was not sent, its text is here.',

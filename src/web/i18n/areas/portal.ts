@@ -57,9 +57,9 @@ export const es = {
     'Estás en tus meses gratis hasta el {date}. Ya puedes usar todas tus asistencias.',
   'portal.state.active.body': 'Estás al corriente. Puedes usar todas tus asistencias.',
   'portal.state.past_due.body':
-    'No pudimos hacer tu último cobro y tus asistencias están en pausa. Actualiza tu tarjeta: llámanos al {phone}. En cuanto se pague, vuelven a estar activas.',
+    'No pudimos hacer tu último cobro y tus asistencias están en pausa. Actualiza tu tarjeta aquí o llámanos al {phone}: en cuanto se pague, vuelven a estar activas.',
   'portal.state.suspended.body':
-    'Suspendimos tu membresía porque no pudimos cobrar después de varios intentos. Actualiza tu tarjeta llamando al {phone}; se reactiva en cuanto se pague.',
+    'Suspendimos tu membresía porque no pudimos cobrar después de varios intentos. Actualiza tu tarjeta aquí o llámanos al {phone}: se reactiva en cuanto se pague.',
   'portal.state.cancelled.body':
     'Cancelaste tu membresía el {date}. Tu cobertura llega hasta el {end} y no habrá más cobros.',
   'portal.state.seeCharges': 'Ver el cobro pendiente',
@@ -285,9 +285,9 @@ export const en: Record<keyof typeof es, string> = {
   'portal.state.trial.body': 'You are in your free months until {date}. You can already use every service.',
   'portal.state.active.body': 'You are up to date. You can use every service.',
   'portal.state.past_due.body':
-    'We could not take your last payment and your services are on hold. Update your card: call us on {phone}. Once it is paid, they are active again.',
+    'We could not take your last payment and your services are on hold. Update your card here or call us on {phone}: once it is paid, they are active again.',
   'portal.state.suspended.body':
-    'We suspended your membership because we could not take payment after several attempts. Update your card by calling {phone}; it is active again once paid.',
+    'We suspended your membership because we could not take payment after several attempts. Update your card here or call us on {phone}: it is active again once paid.',
   'portal.state.cancelled.body':
     'You cancelled your membership on {date}. Your cover runs until {end} and there will be no more charges.',
   'portal.state.seeCharges': 'See the charge due',

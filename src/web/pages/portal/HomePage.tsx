@@ -98,9 +98,12 @@ function StateExplained({ membership }: { membership: Membership }) {
           <p>
             <PhoneLink />
           </p>
-          <Button to="/app/cobros" variant="secondary">
-            {t('portal.state.seeCharges')}
-          </Button>
+          <div className="actions">
+            <Button to="/app/tarjeta">{t('card.updateNow')}</Button>
+            <Button to="/app/cobros" variant="secondary">
+              {t('portal.state.seeCharges')}
+            </Button>
+          </div>
         </div>
       );
     case 'cancelled': {
@@ -163,6 +166,12 @@ function PaymentsCard({ membership }: { membership: Membership }) {
       </dl>
       <p>
         <Link to="/app/cobros">{t('portal.home.allCharges')}</Link>
+        {membership.state !== 'cancelled' && (
+          <>
+            {' · '}
+            <Link to="/app/tarjeta">{t('card.change')}</Link>
+          </>
+        )}
       </p>
     </section>
   );

@@ -74,6 +74,7 @@ export const es = {
   'messages.kind.refund_issued': 'Reembolso emitido',
   'messages.kind.provider_offer': 'Oferta al proveedor',
   'messages.kind.location_request': 'Enlace de ubicación',
+  'messages.kind.account_activation_code': 'Código para activar la cuenta',
 };
 
 export const en: Record<keyof typeof es, string> = {
@@ -147,4 +148,5 @@ export const en: Record<keyof typeof es, string> = {
   'messages.kind.refund_issued': 'Refund issued',
   'messages.kind.provider_offer': 'Offer to the provider',
   'messages.kind.location_request': 'Location link',
+  'messages.kind.account_activation_code': 'Account activation code',
 };
