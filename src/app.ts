@@ -60,6 +60,8 @@ import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
+import { VerificationRepository } from './domains/members/verification-repository.ts';
+import { VerificationsService } from './domains/members/verifications.ts';
 import { type Channel, SmtpChannel } from './domains/notifications/channels.ts';
 import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
 import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
@@ -154,6 +156,8 @@ export interface Services {
   contracting: ContractingService;
   /** The people a membership covers besides its titular. */
   beneficiaries: BeneficiariesService;
+  /** Agents' identity checks of callers before a membership's details. */
+  verifications: VerificationsService;
   payments: PaymentGateway;
   jobs: Jobs;
   /** Delivers the messages owed to people through the configured channels. */
@@ -275,8 +279,17 @@ export function buildServices(
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
   const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
-  const membershipRecords = new MembershipRecords(membersRepository, audit, clock);
+  const verificationRepository = new VerificationRepository();
+  const membershipRecords = new MembershipRecords(membersRepository, audit, clock, verificationRepository);
   const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
+  const verifications = new VerificationsService(
+    db,
+    verificationRepository,
+    membersRepository,
+    membershipRecords,
+    audit,
+    clock,
+  );
   // Messages owed to people are the notifications domain's: others write them through its Notifier.
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
   const notifications = new NotificationsRepository();
@@ -454,6 +467,7 @@ export function buildServices(
     members,
     contracting,
     beneficiaries,
+    verifications,
     payments,
     jobs,
     outbox,
@@ -584,6 +598,7 @@ export async function buildApp({
     members: services.members,
     contracting: services.contracting,
     beneficiaries: services.beneficiaries,
+    verifications: services.verifications,
   });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });
