@@ -8,6 +8,7 @@ import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, sessionsAt } from './support/auth.ts';
 import { buildMembership, contractBody, tokenize } from './support/factories.ts';
+import { clearForDetails } from './support/members.ts';
 import { TEST_CARD } from './support/payments.ts';
 import { mailboxOf, type ParsedMail, startSmtpServer, type TestSmtpServer } from './support/smtp.ts';
 
@@ -394,6 +395,7 @@ describe('delivery guarantees', () => {
 
     // Until the address changes: the new one is reached.
     const agent = await staff('agent');
+    await clearForDetails(t, agent.write, m.id);
     const changed = await t.app.inject({
       method: 'PUT',
       url: `/v1/memberships/${m.id}/contact`,

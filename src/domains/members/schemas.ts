@@ -236,6 +236,10 @@ export const VerificationView = Type.Object({
 });
 
 export const VerificationStatus = Type.Object({
+  number: Type.String({
+    description: 'The membership number, to read back to the caller',
+    examples: ['LM-26-000123'],
+  }),
   required: Type.Boolean({ description: 'Whether this caller must check before reading the details' }),
   current: Type.Union([VerificationView, Type.Null()], {
     description: 'The caller’s check in force for this membership',

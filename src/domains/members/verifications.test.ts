@@ -76,7 +76,7 @@ describe('before an agent sees a member’s details', () => {
     });
     expect(change.json().code).toBe('VERIFICATION_REQUIRED');
     const status = await get(agent.read, `/v1/memberships/${m.id}/verification`);
-    expect(status.json()).toEqual({ required: true, current: null, attemptsLeft: 3 });
+    expect(status.json()).toEqual({ number: m.number, required: true, current: null, attemptsLeft: 3 });
     // Nothing of the member was audited as read.
     expect((await auditOf(m.id)).filter((e) => e.action === 'membership.read')).toEqual([]);
   });
@@ -187,7 +187,7 @@ describe('before an agent sees a member’s details', () => {
       { birthDate: m.body.titular.birthDate, cardLast4: '4242', skipReason: 'no quiere contestar' },
       {},
       { skipReason: '   x   ' },
-    ]) {
+    ] as Record<string, string>[]) {
       const res = await verify(agent.write, m.id, payload);
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');

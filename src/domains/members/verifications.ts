@@ -90,12 +90,13 @@ export class VerificationsService {
   /** Whether this caller must check, the check in force if any, and the attempts left. */
   async status(actor: Actor, membershipId: string) {
     return this.db.transaction(async (tx) => {
-      await this.records.load(tx, actor, membershipId);
+      const found = await this.records.load(tx, actor, membershipId);
       const staff = staffUserOf(actor);
       const now = this.clock.now();
       const current = staff ? await this.repository.current(tx, membershipId, staff.userId, now) : undefined;
       const failures = await this.repository.failuresSince(tx, membershipId, this.windowStart(now));
       return {
+        number: found.membership.number,
         required: !!staff && MUST_VERIFY.has(staff.role),
         current: current ? present(current) : null,
         attemptsLeft: Math.max(0, VERIFICATION_ATTEMPTS - failures),

@@ -66,10 +66,11 @@ export function serviceLabel(plans: PlanView[] | undefined, code: string, lang: 
   return code;
 }
 
-export function useMember(id: string) {
+export function useMember(id: string, enabled = true) {
   const { lang } = useStaffI18n();
   return useQuery({
     queryKey: memberKey(id),
+    enabled,
     queryFn: () => getJson<Membership>(`/v1/memberships/${id}`, lang),
     retry: retryUnlessRefused,
     staleTime: 5_000,
