@@ -111,7 +111,7 @@ import { problemPlugin } from './platform/problem.ts';
 import { rateLimitSettings } from './platform/rate-limits.ts';
 import { textGuardPlugin } from './platform/text-guard.ts';
 import { buildValidator } from './platform/validation.ts';
-import { webRoutes } from './platform/web.ts';
+import { browserNotFound, webRoutes } from './platform/web.ts';
 import { WEB_DIST_DIR } from './platform/web-build.ts';
 import { webConfigRoutes } from './platform/web-config.ts';
 
@@ -565,7 +565,7 @@ export async function buildApp({
     await services.jobs.stop();
     await services.outbox.close();
   });
-  await app.register(problemPlugin);
+  await app.register(problemPlugin, { browserNotFound: browserNotFound(webDir) });
   await app.register(cacheControlPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(authPlugin, {
@@ -584,6 +584,8 @@ export async function buildApp({
   await app.register(webConfigRoutes, {
     mapStyleUrl: config.mapStyleUrl,
     mapAttribution: config.mapAttribution,
+    // Only the sandbox processor exists today; a real one (PAYMENT_GATEWAY) will answer 'live'.
+    paymentMode: config.paymentGateway === 'sandbox' ? 'sandbox' : 'live',
   });
 
   // Domains.

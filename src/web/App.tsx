@@ -12,6 +12,7 @@ import { LoadingState } from './ui/States.tsx';
 const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
 const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
+const TermsPage = lazy(() => import('./pages/TermsPage.tsx'));
 // The page a caller opens from an agent's SMS: its own small chunk, nothing of the portal.
 const LocationPage = lazy(() => import('./pages/location/LocationPage.tsx'));
 const PortalLayout = lazy(() => import('./pages/portal/PortalLayout.tsx'));
@@ -69,6 +70,7 @@ function CustomerSite() {
           <Route path="/contratar" element={<ContractPage />} />
           <Route path="/entrar" element={<SignInPage />} />
           <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
+          <Route path="/terminos" element={<TermsPage />} />
           <Route path="/ubicacion/:token" element={<LocationPage />} />
           <Route
             path="/app"

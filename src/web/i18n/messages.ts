@@ -11,6 +11,7 @@ import * as location from './areas/location.ts';
 import * as maps from './areas/maps.ts';
 import * as notices from './areas/notices.ts';
 import * as portal from './areas/portal.ts';
+import * as sitePublic from './areas/site-public.ts';
 
 const site = {
   'site.title': 'Asistencia Libra Plus',
@@ -127,6 +128,7 @@ export const es = {
   ...notices.es,
   ...location.es,
   ...maps.es,
+  ...sitePublic.es,
 };
 
 export type MessageKey = keyof typeof es;
@@ -245,6 +247,7 @@ export const en: Messages = {
   ...notices.en,
   ...location.en,
   ...maps.en,
+  ...sitePublic.en,
 };
 
 export const catalogues = { es, en } as const;
