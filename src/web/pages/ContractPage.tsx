@@ -243,7 +243,7 @@ export default function ContractPage() {
   }
 
   return (
-    <section aria-labelledby="contract-heading" className="contract">
+    <section aria-labelledby="contract-heading" className="contract" data-payment-mode={paymentMode}>
       <h1 id="contract-heading">{t('contract.heading')}</h1>
       {paymentMode === 'sandbox' && (
         <p className="sandbox-notice" data-testid="sandbox-notice">
