@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
     await page.getByRole('button', { name: 'Español' }).click();
 
     // A wrong birth date: refused, with the attempts left, and still no details.
-    await step.getByLabel('Fecha de nacimiento').fill('1990-01-01');
+    await step.getByLabel('Fecha de nacimiento', { exact: true }).fill('1990-01-01');
     await step.getByLabel('Últimos 4 dígitos de la tarjeta').fill('4242');
     await step.getByRole('button', { name: 'Verificar' }).click();
     const alert = step.getByRole('alert');
@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
 
     // The other pair: membership number and birth date.
     await step.getByRole('radio', { name: 'Número de membresía y fecha de nacimiento' }).check();
-    await step.getByLabel('Fecha de nacimiento').fill('1985-03-15');
+    await step.getByLabel('Fecha de nacimiento', { exact: true }).fill('1985-03-15');
     await step.getByLabel('Número de membresía').fill(m.number);
     await step.getByRole('button', { name: 'Verificar' }).click();
     await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
       verification: { by: 'facts', facts: ['birthDate', 'membershipNumber'], person: 'titular' },
     });
     expect(JSON.stringify(entries)).not.toContain('1990-01-01');
-  });
+  }, 180_000);
 
   it('lets the agent skip the check only with a reason, which the details and the audit log show', async () => {
     const m = await member();
@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
     expect(entries.find((e) => e.action === 'membership.read')?.details).toMatchObject({
       verification: { by: 'skipped', reason: 'Emergencia médica: la persona no puede hablar' },
     });
-  });
+  }, 180_000);
 
   it('shows a supervisor the details at once', async () => {
     const m = await member();
@@ -133,5 +133,5 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
     await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
     expect(await page.locator('.agent-verify').count()).toBe(0);
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 });

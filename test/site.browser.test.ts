@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('the public site', () => {
     await page.getByRole('button', { name: 'Español' }).click();
     await mine.click();
     await page.getByRole('navigation', { name: 'Tu membresía' }).waitFor();
-  });
+  }, 180_000);
 
   it('shows every plan on sale with its price, and contracts the one chosen', async () => {
     expect(plans.map((p) => p.code).sort()).toEqual(['libra-one', 'libra-plus']);
@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('the public site', () => {
     expect(await page.getByRole('radio', { name: /Libra One/ }).isChecked()).toBe(true);
     // Contracting asks who is signed in (a newcomer's answer is 401); nothing else may fail.
     expect(failures.filter((f) => !f.includes('status of 401'))).toEqual([]);
-  });
+  }, 180_000);
 
   it('serves our own Terms and Conditions at /terminos, the page contracting links to', async () => {
     const legal = (await web.t.app.inject({ method: 'GET', url: '/v1/legal' })).json();
@@ -118,7 +118,7 @@ describe.skipIf(!hasChromium)('the public site', () => {
     await page.getByRole('link', { name: 'Leer el Aviso de Privacidad' }).click();
     await page.getByRole('heading', { level: 1, name: 'Aviso de Privacidad' }).waitFor();
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 
   it('says test cards only on /contratar while payments are the sandbox, and nothing when live', async () => {
     const { page, failures } = await web.open('/contratar');
@@ -137,7 +137,7 @@ describe.skipIf(!hasChromium)('the public site', () => {
     await live.page.goto(`${web.base}/contratar`);
     await live.page.locator('[data-payment-mode="live"]').waitFor();
     expect(await live.page.getByTestId('sandbox-notice').count()).toBe(0);
-  });
+  }, 180_000);
 
   it('answers an unknown URL with the designed 404 page and status 404', async () => {
     const { page, failures } = await web.open('/');
@@ -154,5 +154,5 @@ describe.skipIf(!hasChromium)('the public site', () => {
     await page.getByTestId('benefits').waitFor();
     // Chromium logs the 404 of the document itself; nothing else may fail.
     expect(failures.filter((f) => !f.includes('status of 404'))).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -60,12 +60,12 @@ describe('the customer web', () => {
   const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
   it.each(['/no-existe', '/contratar/otra', '/app-vieja'])(
-    'GET %s from a browser answers the app (its 404 page) with status 404, never cached',
+    'GET %s from a browser answers the app (its 404 page) with status 404, never stored',
     async (url) => {
       const res = await t.app.inject({ method: 'GET', url, headers: { accept: BROWSER } });
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers.vary).toContain('Accept');
       expect(res.body).toContain('<div id="root">');
     },

@@ -140,13 +140,9 @@ export const problemPlugin = fp(
     app.setNotFoundHandler(async (request, reply) => {
       const page = await browserNotFound?.(request);
       if (page === undefined) return sendProblem(reply, request, new AppError('ROUTE_NOT_FOUND'));
-      // The same 404, in the form a person reads: the app shows its "page not found" there.
-      return reply
-        .status(404)
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .header('vary', 'Accept')
-        .send(page);
+      // The same 404, in the form a person reads: the app shows its "page not found" there. Like
+      // every refusal it is no-store (cache-control.ts); it varies with what the caller accepts.
+      return reply.status(404).type('text/html; charset=utf-8').header('vary', 'Accept').send(page);
     });
   },
   { name: 'problem' },

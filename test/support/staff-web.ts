@@ -89,7 +89,7 @@ export async function passVerification(
 ): Promise<void> {
   const step = page.locator('.agent-verify');
   await step.getByRole('heading', { level: 1, name: 'Verifica la identidad de quien llama' }).waitFor();
-  await step.getByLabel('Fecha de nacimiento').fill(facts.birthDate);
+  await step.getByLabel('Fecha de nacimiento', { exact: true }).fill(facts.birthDate);
   await step.getByLabel('Últimos 4 dígitos de la tarjeta').fill(facts.cardLast4);
   await step.getByRole('button', { name: 'Verificar' }).click();
   await step.waitFor({ state: 'detached' });
