@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
 
     // A wrong birth date: refused, with the attempts left, and still no details.
     await step.getByLabel('Fecha de nacimiento', { exact: true }).fill('1990-01-01');
-    await step.getByLabel('Últimos 4 dígitos de la tarjeta').fill('4242');
+    await step.getByLabel('Últimos 4 dígitos de la tarjeta', { exact: true }).fill('4242');
     await step.getByRole('button', { name: 'Verificar' }).click();
     const alert = step.getByRole('alert');
     await alert.getByText(/Los datos no coinciden con la membresía.*Intentos restantes: 2\./).waitFor();
@@ -68,7 +68,7 @@ describe.skipIf(!hasChromium)('console: verifying who is calling', () => {
     // The other pair: membership number and birth date.
     await step.getByRole('radio', { name: 'Número de membresía y fecha de nacimiento' }).check();
     await step.getByLabel('Fecha de nacimiento', { exact: true }).fill('1985-03-15');
-    await step.getByLabel('Número de membresía').fill(m.number);
+    await step.getByLabel('Número de membresía', { exact: true }).fill(m.number);
     await step.getByRole('button', { name: 'Verificar' }).click();
     await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
     await page

@@ -67,7 +67,10 @@ describe.skipIf(!hasChromium)('the public site', () => {
     await mine.waitFor();
     expect(await account(page).getByRole('link', { name: 'Entrar' }).count()).toBe(0);
     await page.getByRole('button', { name: 'English' }).click();
-    await account(page).getByRole('link', { name: 'My account' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Your account' })
+      .getByRole('link', { name: 'My account' })
+      .waitFor();
     await page.getByRole('button', { name: 'Español' }).click();
     await mine.click();
     await page.getByRole('navigation', { name: 'Tu membresía' }).waitFor();
