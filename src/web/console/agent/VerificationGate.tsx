@@ -9,10 +9,9 @@ import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
-import { problemWords } from './data.ts';
+import { problemWords, verificationKey } from './data.ts';
 
 export type Verification = Static<typeof VerificationStatus>;
-export const verificationKey = (id: string) => ['staff', 'verification', id] as const;
 
 /** Only agents must check who is calling (docs/decisions-pending/console-site.md). */
 const mustCheck = (role: string | undefined) => role === 'agent';
