@@ -40,7 +40,7 @@ export function PlanChoice() {
                 <p>{plan.summary[lang]}</p>
                 <ul>
                   {plan.onlineTrialMonths > 0 && (
-                    <li>{t('plan.trial', { months: plan.onlineTrialMonths })}</li>
+                    <li>{t('contract.plan.trial', { months: plan.onlineTrialMonths })}</li>
                   )}
                   <li>{legal ? t('plans.legal') : t('plans.noLegal')}</li>
                   {[...new Set(plan.services.map((s) => pageCategoryOf(s.category)).filter(Boolean))].map(
