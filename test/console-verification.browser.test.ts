@@ -4,7 +4,7 @@ import { rows } from '../src/db/client.ts';
 import type { TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import { buildMembership } from './support/factories.ts';
-import { CONSOLE_VIEWPORT, openAsStaff, passVerification, staffUser } from './support/staff-web.ts';
+import { CONSOLE_VIEWPORT, openAsStaff, staffUser } from './support/staff-web.ts';
 import { fitsWidth, screenshot, seriousViolations, startWeb, type WebHarness } from './support/web.ts';
 
 /**

@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
-import type { Executor, MembershipRecords } from './records.ts';
+import type { MembershipRecords } from './records.ts';
 import type { MembersRepository } from './repository.ts';
 import type { VerificationRecord, VerificationRepository } from './verification-repository.ts';
 

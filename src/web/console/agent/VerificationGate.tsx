@@ -104,6 +104,11 @@ function VerificationStep({ membershipId, status }: { membershipId: string; stat
   const [sending, setSending] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
 
+  function showSkip(shown: boolean) {
+    setSkipping(shown);
+    setMessage(undefined);
+  }
+
   async function send(body: Record<string, string>) {
     setSending(true);
     setMessage(undefined);
@@ -148,7 +153,7 @@ function VerificationStep({ membershipId, status }: { membershipId: string; stat
             <Button type="submit" disabled={sending}>
               {sending ? t('verify.sending') : t('verify.skipSubmit')}
             </Button>
-            <Button variant="secondary" onClick={() => (setSkipping(false), setMessage(undefined))}>
+            <Button variant="secondary" onClick={() => showSkip(false)}>
               {t('verify.skipBack')}
             </Button>
           </div>
@@ -164,7 +169,10 @@ function VerificationStep({ membershipId, status }: { membershipId: string; stat
                   name="verify-pair"
                   value={p}
                   checked={pair === p}
-                  onChange={() => (setPair(p), setOther(''))}
+                  onChange={() => {
+                    setPair(p);
+                    setOther('');
+                  }}
                 />{' '}
                 {t(`verify.pair.${p}`)}
               </label>
@@ -199,7 +207,7 @@ function VerificationStep({ membershipId, status }: { membershipId: string; stat
             <Button type="submit" disabled={sending}>
               {sending ? t('verify.sending') : t('verify.submit')}
             </Button>
-            <Button variant="secondary" onClick={() => (setSkipping(true), setMessage(undefined))}>
+            <Button variant="secondary" onClick={() => showSkip(true)}>
               {t('verify.skip')}
             </Button>
           </div>
