@@ -68,6 +68,8 @@ import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
 import { MembersService } from './domains/members/service.ts';
+import { VerificationRepository } from './domains/members/verification-repository.ts';
+import { VerificationsService } from './domains/members/verifications.ts';
 import { type Channel, SmtpChannel } from './domains/notifications/channels.ts';
 import { registerOutboxMetrics } from './domains/notifications/metrics.ts';
 import { MessageLinks, Notifier } from './domains/notifications/notifier.ts';
@@ -118,7 +120,7 @@ import { problemPlugin } from './platform/problem.ts';
 import { rateLimitSettings } from './platform/rate-limits.ts';
 import { textGuardPlugin } from './platform/text-guard.ts';
 import { buildValidator } from './platform/validation.ts';
-import { webRoutes } from './platform/web.ts';
+import { browserNotFound, webRoutes } from './platform/web.ts';
 import { WEB_DIST_DIR } from './platform/web-build.ts';
 import { webConfigRoutes } from './platform/web-config.ts';
 
@@ -166,6 +168,8 @@ export interface Services {
   contracting: ContractingService;
   /** The people a membership covers besides its titular. */
   beneficiaries: BeneficiariesService;
+  /** Agents' identity checks of callers before a membership's details. */
+  verifications: VerificationsService;
   payments: PaymentGateway;
   jobs: Jobs;
   /** Delivers the messages owed to people through the configured channels. */
@@ -291,8 +295,17 @@ export function buildServices(
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
   const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
-  const membershipRecords = new MembershipRecords(membersRepository, audit, clock);
+  const verificationRepository = new VerificationRepository();
+  const membershipRecords = new MembershipRecords(membersRepository, audit, clock, verificationRepository);
   const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
+  const verifications = new VerificationsService(
+    db,
+    verificationRepository,
+    membersRepository,
+    membershipRecords,
+    audit,
+    clock,
+  );
   // Messages owed to people are the notifications domain's: others write them through its Notifier.
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
   const notifications = new NotificationsRepository();
@@ -505,6 +518,7 @@ export function buildServices(
     members,
     contracting,
     beneficiaries,
+    verifications,
     payments,
     jobs,
     outbox,
@@ -602,7 +616,7 @@ export async function buildApp({
     await services.jobs.stop();
     await services.outbox.close();
   });
-  await app.register(problemPlugin);
+  await app.register(problemPlugin, { browserNotFound: browserNotFound(webDir) });
   await app.register(cacheControlPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(authPlugin, {
@@ -621,6 +635,8 @@ export async function buildApp({
   await app.register(webConfigRoutes, {
     mapStyleUrl: config.mapStyleUrl,
     mapAttribution: config.mapAttribution,
+    // Only the sandbox processor exists today; a real one (PAYMENT_GATEWAY) will answer 'live'.
+    paymentMode: config.paymentGateway === 'sandbox' ? 'sandbox' : 'live',
   });
 
   // Domains.
@@ -636,6 +652,7 @@ export async function buildApp({
     members: services.members,
     contracting: services.contracting,
     beneficiaries: services.beneficiaries,
+    verifications: services.verifications,
   });
   await app.register(entitlementsRoutes, { entitlements: services.entitlements });
   await app.register(casesRoutes, { cases: services.cases, hub });

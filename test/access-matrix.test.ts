@@ -875,6 +875,19 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: `/v1/memberships/${otherMembershipId}` }),
     expected: othersAreHidden(only(READERS, 200)),
   },
+  'GET /v1/memberships/{id}/verification': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/verification` }),
+    expected: only(['agent', 'supervisor'], 200),
+  },
+  'POST /v1/memberships/{id}/verifications': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/verifications`,
+      payload: { skipReason: 'Matriz de acceso: quien llama no recuerda los datos' },
+    }),
+    expected: only(['agent', 'supervisor'], 201),
+  },
   'POST /v1/eligibility/checks': {
     method: 'POST',
     request: async (caller) => ({

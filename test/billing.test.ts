@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, sessionsOf, signIn, type TestUser } from './support/auth.ts';
 import { onPostgres } from './support/database.ts';
 import { buildMembership, contractBody, tokenize } from './support/factories.ts';
+import { clearForDetails } from './support/members.ts';
 import { TEST_CARD } from './support/payments.ts';
 
 let t: TestApp;
@@ -64,12 +65,15 @@ async function chargesOf(membershipId: string, headers?: Record<string, string>)
   return res.json().data as ChargeView[];
 }
 
+/** The agent reads the member as on a call, days apart: each read after its own identity check. */
 async function membership(id: string) {
+  await clearForDetails(t, await agent.write, id);
   const res = await t.app.inject({ method: 'GET', url: `/v1/memberships/${id}`, headers: await agent.read });
   return res.json();
 }
 
 async function events(id: string) {
+  await clearForDetails(t, await agent.write, id);
   const res = await t.app.inject({
     method: 'GET',
     url: `/v1/memberships/${id}/events`,
@@ -231,6 +235,7 @@ describe('declines, retries and suspension', () => {
 
     // A new card that pays: charged at once, active again.
     clock.set(mexicoCityTime('2026-12-10T11:00'));
+    await clearForDetails(t, await agent.write, m.id);
     const res = await t.app.inject({
       method: 'PUT',
       url: `/v1/memberships/${m.id}/card`,

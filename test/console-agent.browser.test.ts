@@ -4,7 +4,7 @@ import type { ManualClock } from '../src/lib/clock.ts';
 import { type Session, signIn, type TestUser } from './support/auth.ts';
 import { registerProvider, towRequest } from './support/dispatch.ts';
 import { contractBody, tokenize } from './support/factories.ts';
-import { checkStaffPage, openAsStaff, staffUser } from './support/staff-web.ts';
+import { checkStaffPage, openAsStaff, passVerification, staffUser } from './support/staff-web.ts';
 import { startWeb, type WebHarness } from './support/web.ts';
 
 /**
@@ -30,6 +30,8 @@ describe('console: the agent on a call', () => {
     agent = await staffUser(web, 'agent');
     supervisor = await staffUser(web, 'supervisor');
     agentApi = await signIn(web.t, agent);
+    // Another agent sold the membership by phone: the one on this call must verify the caller.
+    const seller = await signIn(web.t, await staffUser(web, 'agent'));
     // Two tow companies: one a kilometre north of the Zócalo, the other eight.
     await registerProvider(web.t, { name: 'Grúas Norte Cercanas', kmNorth: 1, capacity: 5 });
     await registerProvider(web.t, { name: 'Grúas del Sur Lejanas', kmNorth: 8, capacity: 5 });
@@ -39,7 +41,7 @@ describe('console: the agent on a call', () => {
     const contracted = await web.t.app.inject({
       method: 'POST',
       url: '/v1/memberships',
-      headers: agentApi.write,
+      headers: seller.write,
       payload: body,
     });
     expect(contracted.statusCode, contracted.body).toBe(201);
@@ -48,7 +50,7 @@ describe('console: the agent on a call', () => {
     const spouse = await web.t.app.inject({
       method: 'POST',
       url: `/v1/memberships/${membershipId}/beneficiaries`,
-      headers: agentApi.write,
+      headers: seller.write,
       payload: { kind: 'spouse', fullName: SPOUSE },
     });
     expect(spouse.statusCode, spouse.body).toBe(201);
@@ -84,9 +86,14 @@ describe('console: the agent on a call', () => {
     expect(new URL(page.url()).searchParams.get('q')).toBe('5577881234');
     await box.press('Enter');
 
-    // The member's whole picture.
+    // Who is calling is checked first (birth date and card's last 4), then the member's whole picture.
     await page.waitForURL(`**/console/miembros/${membershipId}`);
+    await passVerification(page);
     await h1(page, NAME);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Identidad verificada hasta las \d\d:\d\d/ })
+      .waitFor();
     await page.getByText(/Libra Plus, versión \d+/).waitFor();
     const people = page.getByRole('region', { name: 'Personas cubiertas' });
     await people.getByRole('cell', { name: SPOUSE }).waitFor();
@@ -207,6 +214,8 @@ describe('console: the agent on a call', () => {
     clock.set('2026-11-26T04:00:00Z');
     try {
       const late = await openAsStaff(web, agent, `/console/miembros/${membershipId}`);
+      // Hours later, a new call: the caller is checked again.
+      await passVerification(late.page);
       await h1(late.page, NAME);
       await late.page.getByRole('button', { name: 'Cancelar membresía' }).click();
       const cancel = late.page.getByRole('dialog', { name: 'Cancelación por teléfono' });

@@ -7,6 +7,7 @@ import { contractBody, tokenize } from './support/factories.ts';
 import {
   CONSOLE_VIEWPORT,
   PROVIDER_VIEWPORT,
+  passVerification,
   signInThroughStaffForm,
   staffUser,
 } from './support/staff-web.ts';
@@ -38,10 +39,12 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
     await registerProvider(web.t, { name: 'Grúas Lejanas del Norte', kmNorth: 12, capacity: 3 });
     driver = await createProviderUser(web.t, near);
     const body = contractBody(await tokenize(web.t), { titular: { fullName: NAME, phone: PHONE } as never });
+    // Sold earlier by another agent: this call starts by verifying who is calling.
+    const seller = await signIn(web.t, await staffUser(web, 'agent'));
     const contracted = await web.t.app.inject({
       method: 'POST',
       url: '/v1/memberships',
-      headers: agentApi.write,
+      headers: seller.write,
       payload: body,
     });
     expect(contracted.statusCode, contracted.body).toBe(201);
@@ -98,6 +101,7 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
     await call.getByRole('link', { name: NAME }).waitFor();
     await box.press('Enter');
     await call.waitForURL(`**/console/miembros/${membershipId}`);
+    await passVerification(call);
     await call.getByRole('heading', { name: NAME, level: 1 }).waitFor();
 
     // "Nueva asistencia": a tow, quoted within the cap, with the answer before sending.

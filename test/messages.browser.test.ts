@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn, type TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
-import { checkStaffPage, openAsStaff, staffUser } from './support/staff-web.ts';
+import { checkStaffPage, openAsStaff, passVerification, staffUser } from './support/staff-web.ts';
 import {
   checkSignedInPage,
   type OnlineCustomer,
@@ -55,6 +55,11 @@ describe.skipIf(!hasChromium)('a member’s messages in the console and the port
 
   it('shows the agent a message kept unsent, in words, and re-sends it after a confirmation', async () => {
     const path = `/console/miembros/${customer.membershipId}`;
+    // The caller is verified first (the check holds for this agent for 30 minutes).
+    const call = await openAsStaff(web, agent, path);
+    await passVerification(call.page);
+    await messagesPanel(call.page).getByRole('table').waitFor();
+    await call.context.close();
     await checkStaffPage(web, agent, path, 'console-member-messages', async (page) => {
       await messagesPanel(page).getByRole('table').waitFor();
     });

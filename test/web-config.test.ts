@@ -35,7 +35,7 @@ describe('GET /v1/web-config and the map in the Content-Security-Policy', () => 
   it('says there is no map when no style is configured, and opens nothing', async () => {
     const res = await plain.app.inject({ method: 'GET', url: '/v1/web-config' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ mapStyleUrl: null, mapAttribution: null });
+    expect(res.json()).toEqual({ mapStyleUrl: null, mapAttribution: null, paymentMode: 'sandbox' });
     expect(res.headers['cache-control']).toBe('public, max-age=300');
     const policy = csp((await plain.app.inject({ method: 'GET', url: '/' })).headers);
     expect(policy['connect-src']).toBeUndefined();
@@ -49,6 +49,7 @@ describe('GET /v1/web-config and the map in the Content-Security-Policy', () => 
     expect(res.json()).toEqual({
       mapStyleUrl: 'https://mapas.libra.mx/styles/libra.json',
       mapAttribution: '© OpenStreetMap contributors',
+      paymentMode: 'sandbox',
     });
     const policy = csp((await mapped.app.inject({ method: 'GET', url: '/app' })).headers);
     expect(policy['connect-src']).toEqual(["'self'", 'https://mapas.libra.mx', 'https://tiles.libra.mx']);

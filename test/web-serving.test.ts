@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('the customer web', () => {
-  it.each(['/', '/contratar', '/entrar', '/aviso-de-privacidad', '/app', '/app/casos/123'])(
+  it.each(['/', '/contratar', '/entrar', '/aviso-de-privacidad', '/terminos', '/app', '/app/casos/123'])(
     'GET %s answers the app, never cached',
     async (url) => {
       const res = await t.app.inject({ method: 'GET', url });
@@ -56,6 +56,53 @@ describe('the customer web', () => {
     },
   );
 
+  // What Chromium sends when a person opens a URL, and what API clients send.
+  const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
+  it.each(['/no-existe', '/contratar/otra', '/app-vieja'])(
+    'GET %s from a browser answers the app (its 404 page) with status 404, never stored',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url, headers: { accept: BROWSER } });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers.vary).toContain('Accept');
+      expect(res.body).toContain('<div id="root">');
+    },
+  );
+
+  it.each([
+    ['an API client', 'application/json'],
+    ['a problem+json client', 'application/problem+json'],
+    ['curl', '*/*'],
+    ['a client preferring JSON', 'application/json, text/html;q=0.5'],
+    ['nobody saying', undefined],
+  ])('GET /no-existe from %s is problem+json 404', async (_who, accept) => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/no-existe',
+      headers: accept ? { accept } : {},
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it.each(['/v1/nothing-here', '/assets/missing.js', '/docs/nothing', '/health/nothing'])(
+    'GET %s stays problem+json even to a browser: the API’s paths are never pages',
+    async (url) => {
+      const res = await t.app.inject({ method: 'GET', url, headers: { accept: BROWSER } });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    },
+  );
+
+  it('a POST to an unknown URL is problem+json whatever it accepts', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/no-existe', headers: { accept: BROWSER } });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('says how to build the web when it is not built', async () => {
     const unbuilt = await buildTestApp({ webDir: path.join(dir, 'missing') });
     try {
@@ -63,6 +110,14 @@ describe('the customer web', () => {
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json().detail).toContain('npm run build');
+      // With no page to show, a browser's unknown URL is problem+json too (still a 404).
+      const missing = await unbuilt.app.inject({
+        method: 'GET',
+        url: '/no-existe',
+        headers: { accept: 'text/html' },
+      });
+      expect(missing.statusCode).toBe(404);
+      expect(missing.headers['content-type']).toContain('application/problem+json');
     } finally {
       await unbuilt.close();
     }

@@ -91,7 +91,8 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
     const { page } = await open('/');
     await planLoaded(page);
     await page.getByRole('button', { name: 'English' }).click();
-    await page.getByText('VAT (IVA) included').waitFor();
+    // The plan's own price (every plan on sale below says it too).
+    await page.getByTestId('price').getByText('VAT (IVA) included').waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed')).toBe('true');
     for (const category of ['Medical', 'Home', 'Roadside', 'Legal and paperwork'])

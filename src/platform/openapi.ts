@@ -32,6 +32,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported content type',
   422: 'Not processable',
+  428: 'A precondition is missing (VERIFICATION_REQUIRED: verify the caller first)',
   429: 'Too many requests (see Retry-After)',
   503: 'Unavailable',
 };

@@ -116,9 +116,15 @@ export function toAppError(error: unknown): AppError {
   return new AppError('INTERNAL_ERROR', { cause: error });
 }
 
-/** The one mapping from errors to HTTP, and the problem+json answer for unknown routes. */
+/**
+ * What an unknown URL answers a browser instead of problem+json: the web's own 404 page (HTML),
+ * or undefined to answer problem+json after all (an API path, a client that wants JSON, no build).
+ */
+export type BrowserNotFound = (request: FastifyRequest) => Promise<string | undefined>;
+
+/** The one mapping from errors to HTTP, and the answer for unknown routes (problem+json, or the web's 404 page to a browser). */
 export const problemPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, { browserNotFound }: { browserNotFound?: BrowserNotFound } = {}) => {
     app.setErrorHandler(async (error, request, reply) => {
       const appError = toAppError(error);
       if (appError.status >= 500) {
@@ -131,7 +137,13 @@ export const problemPlugin = fp(
       await drainUnreadBody(request, reply);
       return sendProblem(reply, request, appError);
     });
-    app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('ROUTE_NOT_FOUND')));
+    app.setNotFoundHandler(async (request, reply) => {
+      const page = await browserNotFound?.(request);
+      if (page === undefined) return sendProblem(reply, request, new AppError('ROUTE_NOT_FOUND'));
+      // The same 404, in the form a person reads: the app shows its "page not found" there. Like
+      // every refusal it is no-store (cache-control.ts); it varies with what the caller accepts.
+      return reply.status(404).type('text/html; charset=utf-8').header('vary', 'Accept').send(page);
+    });
   },
   { name: 'problem' },
 );

@@ -13,6 +13,7 @@ const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
 const ActivatePage = lazy(() => import('./pages/ActivatePage.tsx'));
 const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
+const TermsPage = lazy(() => import('./pages/TermsPage.tsx'));
 // The page a caller opens from an agent's SMS: its own small chunk, nothing of the portal.
 const LocationPage = lazy(() => import('./pages/location/LocationPage.tsx'));
 const PortalLayout = lazy(() => import('./pages/portal/PortalLayout.tsx'));
@@ -73,6 +74,7 @@ function CustomerSite() {
           <Route path="/entrar" element={<SignInPage />} />
           <Route path="/activar" element={<ActivatePage />} />
           <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
+          <Route path="/terminos" element={<TermsPage />} />
           <Route path="/ubicacion/:token" element={<LocationPage />} />
           <Route
             path="/app"

@@ -23,6 +23,22 @@ interface Session {
 const ME = ['me'] as const;
 
 /**
+ * The browser remembers that a customer signed in here, so the public pages — which never ask
+ * GET /v1/me (no request, no 401, for people who are not signed in) — can offer "Mi cuenta"
+ * rather than "Entrar". Only a hint: /app still asks, and sends an expired session to /entrar.
+ */
+const SIGNED_IN_HINT = 'libra.signedIn';
+
+function rememberSignedIn(user: SignedInUser | null | undefined) {
+  try {
+    if (user?.role === 'customer') localStorage.setItem(SIGNED_IN_HINT, '1');
+    else if (user !== undefined) localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // Storage refused (private mode): the header offers "Entrar", which still works.
+  }
+}
+
+/**
  * Whatever the previous person saw is not the next one's. The session query itself stays (its
  * observer would not see a new one), and is set to the new person.
  */
@@ -47,10 +63,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const answer = await api<Static<typeof Me>>('GET', '/v1/me', { lang });
         if (answer.kind !== 'user') return null;
         setCsrfToken(answer.csrfToken);
+        rememberSignedIn(answer.user);
         return answer.user;
       } catch (error) {
         if (error instanceof ApiProblem && error.status === 401) {
           setCsrfToken(undefined);
+          rememberSignedIn(null);
           return null;
         }
         throw error;
@@ -65,6 +83,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setCsrfToken(answer.csrfToken);
       forgetOthers(queryClient);
       queryClient.setQueryData(ME, answer.user);
+      rememberSignedIn(answer.user);
       return answer.user;
     },
     [queryClient],
@@ -85,6 +104,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setCsrfToken(undefined);
       forgetOthers(queryClient);
       queryClient.setQueryData(ME, null);
+      rememberSignedIn(null);
     }
   }, [lang, queryClient]);
 
@@ -101,6 +121,21 @@ export function useSession(): Session {
   const { activate } = session;
   useEffect(() => activate(), [activate]);
   return session;
+}
+
+/**
+ * Whether the site's header offers "Mi cuenta" (a customer is, or was last seen, signed in here)
+ * or "Entrar" — without asking the API, as the public pages never do.
+ */
+export function useSignedInHint(): boolean {
+  const session = useContext(SessionContext);
+  const user = session?.user;
+  if (user !== undefined) return user?.role === 'customer';
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === '1';
+  } catch {
+    return false;
+  }
 }
 
 /** The portal's pages: a signed-in customer, or the sign-in page that brings them back here. */

@@ -31,3 +31,17 @@ export async function memberRowCounts(t: TestApp) {
   );
   return row;
 }
+
+/**
+ * Clears an agent (by their session's headers) for a membership's details, as the console's
+ * "Omitir" does, for tests about something else; the check itself is verifications.test.ts's.
+ */
+export async function clearForDetails(t: TestApp, headers: Record<string, string>, membershipId: string) {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/v1/memberships/${membershipId}/verifications`,
+    headers,
+    payload: { skipReason: 'Prueba: verificación fuera de este caso' },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+}

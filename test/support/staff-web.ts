@@ -75,3 +75,22 @@ export async function checkStaffPage(
     await context.close();
   }
 }
+
+/** The facts of a membership contracted with support/factories.ts's defaults (Visa 4242). */
+export const DEFAULT_FACTS = { birthDate: '1985-03-15', cardLast4: '4242' } as const;
+
+/**
+ * The console's identity check before a member's details, passed as an agent does on a call: the
+ * caller's birth date and card's last 4, then "Verificar"; waits until the check is gone.
+ */
+export async function passVerification(
+  page: Page,
+  facts: { birthDate: string; cardLast4: string } = DEFAULT_FACTS,
+): Promise<void> {
+  const step = page.locator('.agent-verify');
+  await step.getByRole('heading', { level: 1, name: 'Verifica la identidad de quien llama' }).waitFor();
+  await step.getByLabel('Fecha de nacimiento', { exact: true }).fill(facts.birthDate);
+  await step.getByLabel('Últimos 4 dígitos de la tarjeta').fill(facts.cardLast4);
+  await step.getByRole('button', { name: 'Verificar' }).click();
+  await step.waitFor({ state: 'detached' });
+}

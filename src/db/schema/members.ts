@@ -133,3 +133,33 @@ export const consents = pgTable(
   },
   (t) => [check('consents_document', sql`${t.document} in ('terms','privacy_notice')`)],
 );
+
+/**
+ * An agent's check of who is on the line before they see or change a membership's details: the
+ * facts asked (their names, never the values given), whether they matched, or the reason the
+ * check was skipped. A passed or skipped check clears that staff member for that membership until
+ * `expires_at`; failed ones count towards the attempts limit.
+ */
+export const memberVerifications = pgTable(
+  'member_verifications',
+  {
+    id: uuid('id').primaryKey(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    outcome: text('outcome').notNull(),
+    facts: jsonb('facts').$type<string[]>().notNull().default([]),
+    /** Whose birth date matched: `titular`, or the beneficiary's kind. */
+    person: text('person'),
+    skipReason: text('skip_reason'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('member_verifications_outcome', sql`${t.outcome} in ('verified','failed','skipped')`),
+    index('member_verifications_lookup_idx').on(t.membershipId, t.userId, t.at),
+  ],
+);

@@ -35,9 +35,9 @@ export class BeneficiariesService {
     includeRemoved: boolean,
   ): Promise<PersonView[]> {
     return this.db.transaction(async (tx) => {
-      await this.records.load(tx, actor, membershipId);
+      const { verification } = await this.records.loadDetail(tx, actor, membershipId);
       const people = await this.repository.beneficiariesOf(tx, [membershipId], includeRemoved);
-      await this.records.auditRead(tx, actor, membershipId, 'beneficiary.list');
+      await this.records.auditRead(tx, actor, membershipId, 'beneficiary.list', verification);
       const now = this.clock.now();
       return people.map((b) => presentBeneficiary(b, now));
     });
@@ -68,7 +68,7 @@ export class BeneficiariesService {
       }
     }
     return this.db.transaction(async (tx) => {
-      const found = await this.records.load(tx, actor, membershipId, true);
+      const { found, verification } = await this.records.loadDetail(tx, actor, membershipId, true);
       if (found.membership.state === 'cancelled') throw new AppError('MEMBERSHIP_CANCELLED');
       if (input.kind === 'spouse' && (await this.repository.activeSpouse(tx, membershipId))) {
         throw new AppError('BENEFICIARY_SPOUSE_EXISTS');
@@ -95,7 +95,7 @@ export class BeneficiariesService {
         action: 'beneficiary.create',
         recordType: 'membership',
         recordId: membershipId,
-        details: { beneficiaryId: id, kind: input.kind },
+        details: { beneficiaryId: id, kind: input.kind, ...(verification ? { verification } : {}) },
       });
       return presentBeneficiary(row, now);
     });
@@ -103,7 +103,7 @@ export class BeneficiariesService {
 
   async removeBeneficiary(actor: Actor, membershipId: string, beneficiaryId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const found = await this.records.load(tx, actor, membershipId, true);
+      const { found, verification } = await this.records.loadDetail(tx, actor, membershipId, true);
       if (!(await this.repository.removeBeneficiary(tx, membershipId, beneficiaryId, this.clock.now()))) {
         throw new AppError('BENEFICIARY_NOT_FOUND');
       }
@@ -117,7 +117,7 @@ export class BeneficiariesService {
         action: 'beneficiary.remove',
         recordType: 'membership',
         recordId: membershipId,
-        details: { beneficiaryId },
+        details: { beneficiaryId, ...(verification ? { verification } : {}) },
       });
     });
   }

@@ -201,6 +201,8 @@ export class ContractingService {
             recordId: id,
             details: { channel, plan: version.code },
           });
+          // The agent who contracts on the call took the titular's details from them just now.
+          await this.records.clearByContracting(tx, actor, id);
           await this.welcome(tx, {
             membershipId: id,
             membershipNumber: number,

@@ -109,6 +109,27 @@ export const MemberErrors = defineErrors({
     es: 'No encontramos ese beneficiario.',
     en: 'We could not find that beneficiary.',
   },
+  /**
+   * An agent asked for a membership's details (or to change them) without checking, in the last
+   * 30 minutes, who is on the line: POST /v1/memberships/{id}/verifications first.
+   */
+  VERIFICATION_REQUIRED: {
+    status: 428,
+    es: 'Antes de ver o cambiar los datos de la membresía, verifica la identidad de quien llama.',
+    en: 'Verify the caller’s identity before seeing or changing the membership’s details.',
+  },
+  /** The facts given do not match the membership; `attemptsLeft` says how many tries remain. */
+  VERIFICATION_FAILED: {
+    status: 422,
+    es: 'Los datos no coinciden con la membresía. Pide a quien llama que los revise.',
+    en: 'The details do not match the membership. Ask the caller to check them.',
+  },
+  /** Too many wrong answers for this membership lately: facts are refused for a while (skip with a reason). */
+  VERIFICATION_LOCKED: {
+    status: 429,
+    es: 'Demasiados intentos fallidos con esta membresía. Espera 30 minutos u omite la verificación con un motivo.',
+    en: 'Too many failed attempts for this membership. Wait 30 minutes or skip the check with a reason.',
+  },
 });
 
 declare module '../../lib/errors.ts' {

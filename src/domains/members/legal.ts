@@ -5,7 +5,8 @@
 export const CURRENT_TERMS = {
   document: 'terms' as const,
   version: '2024-01',
-  url: 'https://www.citibanamexlibraplus.com/TYC.pdf',
+  // Our own page (src/web/pages/TermsPage.tsx), not the bank's PDF.
+  url: '/terminos',
 };
 
 export const CURRENT_PRIVACY_NOTICE = {

@@ -1,5 +1,5 @@
 import type { Transaction } from '../../db/client.ts';
-import type { Clock } from '../../lib/clock.ts';
+import { type Clock, MINUTE_MS } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
@@ -13,6 +13,14 @@ import type {
   MembershipWithPlan,
   MembersRepository,
 } from './repository.ts';
+import type { VerificationRepository } from './verification-repository.ts';
+import {
+  MUST_VERIFY,
+  noteOf,
+  staffUserOf,
+  VERIFICATION_MINUTES,
+  type VerificationNote,
+} from './verifications.ts';
 
 export type Executor = Parameters<MembersRepository['byId']>[0];
 
@@ -63,6 +71,7 @@ export class MembershipRecords {
     private readonly repository: MembersRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly verifications: VerificationRepository,
   ) {}
 
   /**
@@ -74,6 +83,51 @@ export class MembershipRecords {
     if (!found) throw new AppError('MEMBERSHIP_NOT_FOUND');
     assertMayReach(actor, found.membership.titularUserId);
     return found;
+  }
+
+  /**
+   * For reads and changes of a membership's details: the identity check that clears this staff
+   * member (noted on the audit entry), null for callers who need none, VERIFICATION_REQUIRED for
+   * an agent without one in force. Runs in the caller's transaction, after the membership loads.
+   */
+  async clearance(tx: Executor, actor: Actor, membershipId: string): Promise<VerificationNote | null> {
+    const staff = staffUserOf(actor);
+    if (!staff) return null;
+    const current = await this.verifications.current(tx, membershipId, staff.userId, this.clock.now());
+    if (current) return noteOf(current);
+    if (MUST_VERIFY.has(staff.role)) throw new AppError('VERIFICATION_REQUIRED');
+    return null;
+  }
+
+  /**
+   * A membership contracted by a staff member on a call clears them for it, as a check would:
+   * they took every detail from the caller moments ago.
+   */
+  async clearByContracting(tx: Transaction, actor: Actor, membershipId: string): Promise<void> {
+    const staff = staffUserOf(actor);
+    if (!staff) return;
+    const now = this.clock.now();
+    await this.verifications.insert(tx, {
+      id: newId(),
+      membershipId,
+      userId: staff.userId,
+      outcome: 'verified',
+      facts: ['contracting'],
+      person: 'titular',
+      at: now,
+      expiresAt: new Date(now.getTime() + VERIFICATION_MINUTES * MINUTE_MS),
+    });
+  }
+
+  /** `load` for a read or change of the details: the membership and the check that cleared it. */
+  async loadDetail(
+    tx: Executor,
+    actor: Actor,
+    id: string,
+    forUpdate = false,
+  ): Promise<{ found: MembershipWithPlan; verification: VerificationNote | null }> {
+    const found = await this.load(tx, actor, id, forUpdate);
+    return { found, verification: await this.clearance(tx, actor, id) };
   }
 
   async event(tx: Transaction, actor: Actor, membershipId: string, event: MembershipEvent): Promise<void> {
@@ -93,11 +147,22 @@ export class MembershipRecords {
   }
 
   /** Reads by anyone but the titular are reads of someone's personal data: audited. */
-  async auditRead(tx: Transaction, actor: Actor, membershipId: string, action: string): Promise<void> {
+  async auditRead(
+    tx: Transaction,
+    actor: Actor,
+    membershipId: string,
+    action: string,
+    verification: VerificationNote | null = null,
+  ): Promise<void> {
     const p = actor.principal;
     const own = p?.kind === 'user' && p.role === 'customer';
     if (!own && (isStaff(p) || p?.kind === 'api_key')) {
-      await this.audit.record(tx, actor, { action, recordType: 'membership', recordId: membershipId });
+      await this.audit.record(tx, actor, {
+        action,
+        recordType: 'membership',
+        recordId: membershipId,
+        ...(verification ? { details: { verification } } : {}),
+      });
     }
   }
 

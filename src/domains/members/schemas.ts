@@ -220,3 +220,48 @@ export const LegalView = Type.Object({
   terms: Type.Object({ version: Type.String(), url: Type.String() }),
   privacyNotice: Type.Object({ version: Type.String(), url: Type.String() }),
 });
+
+/** An agent's identity check on a call: two facts of the membership, or a reason to skip it. */
+export const VerificationBody = Type.Object(
+  {
+    birthDate: Type.Optional(IsoDate),
+    cardLast4: Type.Optional(Type.String({ pattern: '^\\d{4}$', examples: ['4242'] })),
+    membershipNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 20, examples: ['LM-26-000123'] })),
+    skipReason: Type.Optional(
+      Type.String({
+        minLength: 5,
+        maxLength: 500,
+        description: 'Why the check is skipped (an emergency, a caller who cannot answer); recorded',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Exactly two of birthDate, cardLast4, membershipNumber — or skipReason alone',
+  },
+);
+
+export const VerificationView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  membershipId: Type.String({ format: 'uuid' }),
+  outcome: Type.Union([Type.Literal('verified'), Type.Literal('skipped')]),
+  facts: Type.Array(Type.String(), { description: 'The facts checked (names only, never the values)' }),
+  person: Type.Union([Type.String(), Type.Null()], {
+    description: 'Whose birth date matched: titular, spouse, child, additional_cardholder',
+  }),
+  skipReason: Type.Union([Type.String(), Type.Null()]),
+  at: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+export const VerificationStatus = Type.Object({
+  number: Type.String({
+    description: 'The membership number, to read back to the caller',
+    examples: ['LM-26-000123'],
+  }),
+  required: Type.Boolean({ description: 'Whether this caller must check before reading the details' }),
+  current: Type.Union([VerificationView, Type.Null()], {
+    description: 'The caller’s check in force for this membership',
+  }),
+  attemptsLeft: Type.Integer({ minimum: 0, description: 'Wrong answers left before facts are locked' }),
+});

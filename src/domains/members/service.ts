@@ -84,9 +84,9 @@ export class MembersService {
 
   async get(actor: Actor, id: string): Promise<MembershipView> {
     return this.db.transaction(async (tx) => {
-      const found = await this.load(tx, actor, id);
+      const { found, verification } = await this.records.loadDetail(tx, actor, id);
       const people = await this.repository.beneficiariesOf(tx, [id], false);
-      await this.records.auditRead(tx, actor, id, 'membership.read');
+      await this.records.auditRead(tx, actor, id, 'membership.read', verification);
       return this.present(found, people);
     });
   }
@@ -142,7 +142,7 @@ export class MembersService {
     const now = this.clock.now();
     const card = await usableCard(this.payments, cardToken, now);
     await this.db.transaction(async (tx) => {
-      const found = await this.load(tx, actor, membershipId, true);
+      const { found, verification } = await this.records.loadDetail(tx, actor, membershipId, true);
       if (found.membership.state === 'cancelled') throw new AppError('MEMBERSHIP_CANCELLED');
       const changes = {
         ...cardColumns(card),
@@ -167,6 +167,7 @@ export class MembersService {
         action: 'membership.card_replace',
         recordType: 'membership',
         recordId: membershipId,
+        ...(verification ? { details: { verification } } : {}),
       });
     });
   }
@@ -241,7 +242,7 @@ export class MembersService {
       throw validationFailed('body', 'must name an email, a phone or both');
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
-      const found = await this.load(tx, actor, membershipId, true);
+      const { found, verification } = await this.records.loadDetail(tx, actor, membershipId, true);
       const m = found.membership;
       const changes = {
         ...(email !== undefined ? { titularEmail: email } : {}),
@@ -266,7 +267,7 @@ export class MembersService {
         action: 'membership.contact_change',
         recordType: 'membership',
         recordId: membershipId,
-        details: { fields: changed },
+        details: { fields: changed, ...(verification ? { verification } : {}) },
       });
       const after = await this.load(tx, actor, membershipId);
       return this.present(after, people);
@@ -319,8 +320,8 @@ export class MembersService {
 
   async events(actor: Actor, membershipId: string) {
     return this.db.transaction(async (tx) => {
-      await this.load(tx, actor, membershipId);
-      await this.records.auditRead(tx, actor, membershipId, 'membership.events_read');
+      const { verification } = await this.records.loadDetail(tx, actor, membershipId);
+      await this.records.auditRead(tx, actor, membershipId, 'membership.events_read', verification);
       return (await this.repository.eventsOf(tx, membershipId)).map((e) => ({
         id: e.id,
         at: e.at.toISOString(),

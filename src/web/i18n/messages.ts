@@ -13,6 +13,7 @@ import * as location from './areas/location.ts';
 import * as maps from './areas/maps.ts';
 import * as notices from './areas/notices.ts';
 import * as portal from './areas/portal.ts';
+import * as sitePublic from './areas/site-public.ts';
 
 const site = {
   'site.title': 'Asistencia Libra Plus',
@@ -131,6 +132,7 @@ export const es = {
   ...location.es,
   ...maps.es,
   ...arco.es,
+  ...sitePublic.es,
 };
 
 export type MessageKey = keyof typeof es;
@@ -251,6 +253,7 @@ export const en: Messages = {
   ...location.en,
   ...maps.en,
   ...arco.en,
+  ...sitePublic.en,
 };
 
 export const catalogues = { es, en } as const;

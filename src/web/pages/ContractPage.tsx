@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useSession } from '../session.tsx';
 import { Button } from '../ui/Button.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../ui/States.tsx';
+import { useWebConfig } from '../web-config.ts';
 import { CardStep } from './contract/CardStep.tsx';
 import { DoneStep, type SignInState } from './contract/DoneStep.tsx';
 import {
@@ -39,6 +40,8 @@ const asProblem = (error: unknown) =>
  */
 export default function ContractPage() {
   const { t, lang } = useI18n();
+  // The processor's test mode (GET /v1/web-config): a quiet line says only test cards work.
+  const paymentMode = useWebConfig().data?.paymentMode;
   const { user, signIn, signOut } = useSession();
   const [params, setParams] = useSearchParams();
   const plans = useQuery({
@@ -240,8 +243,13 @@ export default function ContractPage() {
   }
 
   return (
-    <section aria-labelledby="contract-heading" className="contract">
+    <section aria-labelledby="contract-heading" className="contract" data-payment-mode={paymentMode}>
       <h1 id="contract-heading">{t('contract.heading')}</h1>
+      {paymentMode === 'sandbox' && (
+        <p className="sandbox-notice" data-testid="sandbox-notice">
+          {t('sandbox.banner')}
+        </p>
+      )}
       {!membership && step !== 'listo' && plan && !(user && user.role !== 'customer') && (
         <StepList current={step} />
       )}

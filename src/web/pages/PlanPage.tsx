@@ -9,6 +9,7 @@ import { Money } from '../ui/Money.tsx';
 import { PhoneLink } from '../ui/PhoneLink.tsx';
 import { QueryView } from '../ui/QueryView.tsx';
 import { EmptyState } from '../ui/States.tsx';
+import { PlanChoice } from './PlanChoice.tsx';
 import { describeLimit, describePerEvent, PAGE_CATEGORIES, pageCategoryOf } from './plan-rules.ts';
 
 /** The plan the public page sells. Everything else on the page comes from the catalog API. */
@@ -81,6 +82,8 @@ function Plan({ plan, t, lang }: { plan: PlanView; t: Translate; lang: 'es' | 'e
           </Button>
         </div>
       </section>
+
+      <PlanChoice />
 
       <section className="section" aria-labelledby="categories-heading">
         <h2 id="categories-heading">{t('categories.heading')}</h2>

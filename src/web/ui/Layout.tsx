@@ -2,13 +2,15 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Lang } from '../i18n/messages.ts';
+import { useSignedInHint } from '../session.tsx';
 import { PhoneLink } from './PhoneLink.tsx';
 
 const LANGS: Lang[] = ['es', 'en'];
 
-/** Header (brand, language switch), main landmark with a skip link, footer with the phone line. */
+/** Header (brand, "Entrar" or "Mi cuenta", language switch), main landmark with a skip link, footer with the phone line. */
 export function Layout({ children }: { children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
+  const signedIn = useSignedInHint();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -19,6 +21,13 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/" className="layout-brand" aria-label={t('site.home')}>
             {t('site.brand')}
           </Link>
+          <nav className="layout-account" aria-label={t('header.nav')}>
+            {signedIn ? (
+              <Link to="/app">{t('header.account')}</Link>
+            ) : (
+              <Link to="/entrar">{t('header.signIn')}</Link>
+            )}
+          </nav>
           <fieldset className="lang-switch">
             <legend className="visually-hidden">{t('site.language')}</legend>
             {LANGS.map((code) => (

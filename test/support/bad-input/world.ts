@@ -195,6 +195,7 @@ export async function buildWorld(): Promise<World> {
     'POST /v1/memberships': contract,
     'POST /v1/memberships/validation': contractCheck,
     'PUT /v1/memberships/{id}/card': { cardToken },
+    'POST /v1/memberships/{id}/verifications': { birthDate: '1985-03-15', cardLast4: '4242' },
     'PUT /v1/memberships/{id}/contact': { email: 'contacto.nuevo@test.libra.mx', phone: '55 1111 2222' },
     'POST /v1/memberships/{id}/beneficiaries': {
       kind: 'child',

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { ComplaintPage } from '../../../domains/complaints/schemas.ts';
 import type { CandidateView } from '../../../domains/dispatch/schemas.ts';
@@ -23,10 +23,11 @@ export const memberKey = (id: string) => ['staff', 'membership', id] as const;
 export const memberCasesKey = (id: string) => ['staff', 'membership-cases', id] as const;
 export const memberComplaintsKey = (id: string) => ['staff', 'membership-complaints', id] as const;
 export const candidatesKey = (caseId: string) => ['staff', 'candidates', caseId] as const;
+export const verificationKey = (id: string) => ['staff', 'verification', id] as const;
 
 /** Not found (or not allowed) is not going to change by asking again. */
 const retryUnlessRefused = (count: number, error: unknown) =>
-  !(error instanceof ApiProblem && [400, 403, 404].includes(error.status)) && count < 1;
+  !(error instanceof ApiProblem && [400, 403, 404, 428].includes(error.status)) && count < 1;
 
 /** The problem's own words (problem+json `detail`), or the catalogue's "no connection" sentence. */
 export function problemWords(error: unknown, network: string): string {
@@ -66,11 +67,22 @@ export function serviceLabel(plans: PlanView[] | undefined, code: string, lang: 
   return code;
 }
 
-export function useMember(id: string) {
+export function useMember(id: string, enabled = true) {
   const { lang } = useStaffI18n();
+  const queryClient = useQueryClient();
   return useQuery({
     queryKey: memberKey(id),
-    queryFn: () => getJson<Membership>(`/v1/memberships/${id}`, lang),
+    enabled,
+    queryFn: async () => {
+      try {
+        return await getJson<Membership>(`/v1/memberships/${id}`, lang);
+      } catch (error) {
+        // The caller's check lapsed during the call: the page asks for it again.
+        if (error instanceof ApiProblem && error.code === 'VERIFICATION_REQUIRED')
+          void queryClient.invalidateQueries({ queryKey: verificationKey(id) });
+        throw error;
+      }
+    },
     retry: retryUnlessRefused,
     staleTime: 5_000,
   });

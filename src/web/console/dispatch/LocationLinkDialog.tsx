@@ -11,6 +11,7 @@ import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
 import { LoadingState } from '../../ui/States.tsx';
 import { problemWords, useMember } from '../agent/data.ts';
+import { useDetailsCleared } from '../agent/VerificationGate.tsx';
 
 type Created = Static<typeof LocationLinkCreated>;
 
@@ -39,7 +40,8 @@ export function LocationLinkDialog({
   onClose: () => void;
 }) {
   const { t, lang } = useStaffI18n();
-  const member = useMember(kase.membershipId);
+  // The titular's phone prefills the field once the caller is verified; before, the agent types it.
+  const member = useMember(kase.membershipId, useDetailsCleared(kase.membershipId));
   const [phone, setPhone] = useState<string | undefined>(undefined);
   const [missing, setMissing] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);

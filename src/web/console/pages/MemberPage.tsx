@@ -32,15 +32,26 @@ import {
   UsageSection,
 } from '../agent/MemberSections.tsx';
 import { MessagesSection } from '../agent/MessagesSection.tsx';
+import { VerificationGate } from '../agent/VerificationGate.tsx';
 
 /**
  * `/console/miembros/:membershipId`: the member's whole picture on one screen, for an agent on a
  * call — plan and version, state and payment standing, the people covered, usage left, cases,
  * charges, complaints, the membership's history and the messages written to the member — with the call's actions: a new assistance
- * (`n`), a complaint (`q`) and a phone cancellation.
+ * (`n`), a complaint (`q`) and a phone cancellation. An agent first verifies who is calling
+ * (VerificationGate: two facts, or a reason to skip).
  */
 export default function MemberPage() {
   const { membershipId = '' } = useParams();
+  return (
+    <VerificationGate membershipId={membershipId}>
+      <MemberDetails membershipId={membershipId} />
+    </VerificationGate>
+  );
+}
+
+/** The details, read only once the caller is verified (an agent) or for roles that need no check. */
+function MemberDetails({ membershipId }: { membershipId: string }) {
   const { t } = useStaffI18n();
   const member = useMember(membershipId);
 

@@ -5,6 +5,7 @@ import { bothOf, QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { problemWords, useMember, usePlans } from '../agent/data.ts';
 import { NewCaseForm } from '../agent/NewCaseForm.tsx';
+import { VerificationGate } from '../agent/VerificationGate.tsx';
 import '../agent/agent.css';
 
 /**
@@ -15,6 +16,14 @@ import '../agent/agent.css';
  */
 export default function NewCasePage() {
   const { membershipId = '' } = useParams();
+  return (
+    <VerificationGate membershipId={membershipId}>
+      <NewCase membershipId={membershipId} />
+    </VerificationGate>
+  );
+}
+
+function NewCase({ membershipId }: { membershipId: string }) {
   const { t } = useStaffI18n();
   const member = useMember(membershipId);
   const plans = usePlans();

@@ -13,6 +13,7 @@ import * as privacy from './privacy.ts';
 import * as provider from './provider.ts';
 import * as queues from './queues.ts';
 import * as shell from './shell.ts';
+import * as verify from './verify.ts';
 
 export const es = {
   ...shell.es,
@@ -24,6 +25,7 @@ export const es = {
   ...messages.es,
   ...maps.es,
   ...privacy.es,
+  ...verify.es,
 };
 export type StaffMessageKey = keyof typeof es;
 
@@ -37,6 +39,7 @@ export const en: Record<StaffMessageKey, string> = {
   ...messages.en,
   ...maps.en,
   ...privacy.en,
+  ...verify.en,
 };
 
 export const staffCatalogues = { es, en } as const;
