@@ -22,7 +22,6 @@ export function useCharge(chargeId: string) {
     queryKey: ['charge', chargeId],
     queryFn: () => getJson<Charge>(`/v1/charges/${chargeId}`, lang),
     // Someone else's (or no) charge answers 404 at once: asking again changes nothing.
-    retry: (count, error) => !(error instanceof ApiProblem && error.status === 404) && count < 2,
   });
 }
 
