@@ -1,3 +1,5 @@
+import { formatPhone, toE164 } from '../../lib/phone.ts';
+
 /** Formats the program's way (UI.md "Formats"), the same in both languages. */
 
 const amount = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -11,6 +13,12 @@ export function formatMoney(centavos: number): string {
 /** The program's phone line, as people read it and as a `tel:` link dials it. */
 export const PHONE = { display: '55 5480 0900', tel: '+525554800900' } as const;
 export const PHONE_INTERNATIONAL = { display: '+52 55 5480 0900', tel: '+525554800900' } as const;
+
+/** Any phone as people read it (`81 8765 4321`) and as a `tel:` link dials it (libphonenumber-js). */
+export function phoneOf(raw: string): { display: string; tel: string } {
+  return { display: formatPhone(raw), tel: toE164(raw) ?? raw.replace(/[^\d+]/g, '') };
+}
+export { formatPhone };
 
 /** Fills `{name}` placeholders. */
 export function interpolate(text: string, values: Record<string, string | number> = {}): string {

@@ -122,7 +122,7 @@ function UsageLine({ usage, lang }: { usage: ServiceUsage; lang: 'es' | 'en' }) 
         .join(', ')
     : '';
   return (
-    <UsageBar label={usage.name[lang]} used={limit.used} total={limit.limit}>
+    <UsageBar label={usage.name[lang]} used={limit.used} total={limit.limit} about="member">
       {perKey && <p className="agent-sub">{t('agent.usage.perKey', { used: perKey })}</p>}
     </UsageBar>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import { useCharges } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -180,7 +181,7 @@ function MemberPicture({ member }: { member: Membership }) {
       <section className="agent-facts" aria-label={t('agent.member.facts')}>
         <dl className="agent-dl">
           <dt>{t('agent.member.phone')}</dt>
-          <dd className="mono">{member.titular.phone}</dd>
+          <dd className="mono">{formatPhone(member.titular.phone)}</dd>
           <dt>{t('agent.member.email')}</dt>
           <dd>{member.titular.email}</dd>
           <dt>{t('agent.member.birthDate')}</dt>

@@ -114,7 +114,8 @@ export const es = {
   'assistance.eligibility.reasonNo': 'No cumple',
   'assistance.eligibility.left': 'Lo que te queda:',
 
-  'assistance.eligibility.count': 'te quedan {remaining} de {limit} este año de membresía.',
+  'assistance.eligibility.count':
+    '{remaining, plural, one {te queda #} other {te quedan #}} de {limit} este año de membresía.',
   'assistance.eligibility.resets': 'Se renueva el',
 
   'assistance.mine.heading': 'Tus asistencias',
