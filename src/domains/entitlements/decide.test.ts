@@ -80,7 +80,7 @@ describe('every service of every seeded plan', () => {
           const d = decide(input({ plan, serviceCode: service.code, request, usage }));
           expect(codes(d)).toEqual(['ENTITLEMENT_EXHAUSTED']);
           expect(d.usage?.limit).toMatchObject({ kind: 'count', limit, used: limit, remaining: 0 });
-          expect(d.reasons.find((r) => !r.ok)?.es).toContain('se renueva el 2027-03-15');
+          expect(d.reasons.find((r) => !r.ok)?.es).toContain('se renueva el 15 de marzo de 2027');
         });
         it(`${plan.code} · ${service.code}: allowed one short of the limit, with what is left`, () => {
           const usage =

@@ -1,4 +1,5 @@
 import { formatPhone, toE164 } from '../../lib/phone.ts';
+import { lastCoveredInstant } from '../../lib/words.ts';
 
 /** Formats the program's way (UI.md "Formats"), the same in both languages. */
 
@@ -74,6 +75,15 @@ export function formatDate(value: string, lang: 'es' | 'en'): string {
     ? { year: Number(calendar[1]), month: Number(calendar[2]), day: Number(calendar[3]) }
     : inMexicoCity(new Date(value));
   return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year}`;
+}
+
+/**
+ * The last day a period ending (exclusively) at `exclusiveEnd` covers — the free months, a paid
+ * period, a cancelled membership's cover — as `3 feb 2027`. The one way every screen says it, so
+ * the contract's done page, the portal, the cancel page and the console agree (issue 23).
+ */
+export function formatCoveredThrough(exclusiveEnd: string, lang: 'es' | 'en'): string {
+  return formatDate(lastCoveredInstant(exclusiveEnd).toISOString(), lang);
 }
 
 /** Whole minutes from `from` to `to` (negative when `to` is earlier). */

@@ -6,7 +6,7 @@ import { useCharges } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
-import { DateTime } from '../../ui/DateTime.tsx';
+import { CoveredThrough, DateTime } from '../../ui/DateTime.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
@@ -204,7 +204,7 @@ function MemberPicture({ member }: { member: Membership }) {
             <>
               <dt>{t('agent.member.trialEnds')}</dt>
               <dd>
-                <DateTime value={member.trialEndsAt} dateOnly />
+                <CoveredThrough end={member.trialEndsAt} />
               </dd>
             </>
           )}

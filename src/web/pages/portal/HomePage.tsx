@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatDate, PHONE } from '../../i18n/format.ts';
+import { formatCoveredThrough, formatDate, PHONE } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import type { Lang } from '../../i18n/messages.ts';
 import type { Membership } from '../../members/membership.ts';
@@ -84,7 +84,7 @@ function StateExplained({ membership }: { membership: Membership }) {
       return (
         <p>
           {t('portal.state.trial.body', {
-            date: membership.trialEndsAt ? formatDate(lastCoveredInstant(membership.trialEndsAt), lang) : '',
+            date: membership.trialEndsAt ? formatCoveredThrough(membership.trialEndsAt, lang) : '',
           })}
         </p>
       );
@@ -111,7 +111,7 @@ function StateExplained({ membership }: { membership: Membership }) {
         <p>
           {t('portal.state.cancelled.body', {
             date: cancelledAt,
-            end: formatDate(lastCoveredInstant(endsAt), lang),
+            end: formatCoveredThrough(endsAt, lang),
           })}
         </p>
       );
@@ -130,7 +130,7 @@ function PaymentsCard({ membership }: { membership: Membership }) {
         {trial && membership.trialEndsAt && (
           <div>
             <dt>{t('portal.home.freeUntil')}</dt>
-            <dd data-testid="free-until">{formatDate(lastCoveredInstant(membership.trialEndsAt), lang)}</dd>
+            <dd data-testid="free-until">{formatCoveredThrough(membership.trialEndsAt, lang)}</dd>
           </div>
         )}
         <div>
@@ -189,7 +189,7 @@ function YearCard({ membership }: { membership: Membership }) {
       <p>
         {t('portal.home.yearRange', {
           from: formatDate(year.startsAt, lang),
-          to: formatDate(lastCoveredInstant(year.endsAt), lang),
+          to: formatCoveredThrough(year.endsAt, lang),
         })}
       </p>
       <p>{t('portal.home.resets', { date: formatDate(year.resetsOn, lang) })}</p>

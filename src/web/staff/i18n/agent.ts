@@ -236,7 +236,8 @@ export const es = {
   'agent.new.checking': 'Revisando…',
   'agent.new.allowed': 'Procede',
   'agent.new.refused': 'No procede',
-  'agent.new.left': '{remaining, plural, one {Le queda #} other {Le quedan #}} de {limit} este año; se renueva el',
+  'agent.new.left':
+    '{remaining, plural, one {Le queda #} other {Le quedan #}} de {limit} este año; se renueva el',
   'agent.new.cap': 'Tope por evento',
   'agent.new.estimate': 'Cotización',
   'agent.new.covered': 'Cubrimos',
