@@ -101,7 +101,7 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     const said = await answer.innerText();
     expect(said).toContain('María Fernanda López Ruiz');
     expect(said).toContain('Cubierto hasta $1,000.00 por evento');
-    expect(said).toContain('Uso ilimitado; llevas 0 este año de membresía');
+    expect(said).toContain('Uso ilimitado; 0 usos este año de membresía');
     await screenshot(page, 'assistance-request-filled', VIEWPORTS[0]);
 
     await page.getByRole('button', { name: 'Enviar solicitud' }).click();

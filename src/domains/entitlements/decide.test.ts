@@ -131,7 +131,7 @@ describe('specialist consultations: 4 a year, at most 1 per specialty', () => {
     );
     expect(d.allowed).toBe(true);
     expect(d.reasons.find((r) => r.code === 'WITHIN_LIMIT')?.es).toBe(
-      '2 de 4 usos de consulta en hospitales de prestigio con médicos especialistas este año de membresía; ya usadas: cardiologia, dermatologia; te quedan 2.',
+      '2 de 4 usos de consulta en hospitales de prestigio con médicos especialistas este año de membresía; ya usadas: cardiologia, dermatologia; quedan 2.',
     );
     expect(d.usage?.limit).toMatchObject({
       limit: 4,

@@ -252,7 +252,7 @@ export function decide(input: DecisionInput): Decision {
     reasons.push({
       code: 'WITHIN_LIMIT',
       ok: true,
-      es: `Uso ilimitado; llevas ${usage.limit.used} este año de membresía.`,
+      es: `Uso ilimitado; ${usage.limit.used} ${plural(usage.limit.used, 'uso', 'usos')} este año de membresía.`,
       en: `Unlimited; ${usage.limit.used} used this membership year.`,
     });
   } else if (usage.limit.kind === 'count') {
@@ -291,7 +291,7 @@ export function decide(input: DecisionInput): Decision {
         reasons.push({
           code: 'WITHIN_LIMIT',
           ok: true,
-          es: `${counted}${already}; te ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
+          es: `${counted}${already}; ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
           en: `${countedEn}${alreadyEn}; ${remaining} left.`,
         });
       }
@@ -299,7 +299,7 @@ export function decide(input: DecisionInput): Decision {
       reasons.push({
         code: 'WITHIN_LIMIT',
         ok: true,
-        es: `${counted}; te ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
+        es: `${counted}; ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
         en: `${countedEn}; ${remaining} left.`,
       });
     }

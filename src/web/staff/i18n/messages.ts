@@ -12,6 +12,7 @@ import * as messages from './messages-area.ts';
 import * as provider from './provider.ts';
 import * as queues from './queues.ts';
 import * as shell from './shell.ts';
+import * as words from './staff-words.ts';
 
 export const es = {
   ...shell.es,
@@ -22,6 +23,7 @@ export const es = {
   ...provider.es,
   ...messages.es,
   ...maps.es,
+  ...words.es,
 };
 export type StaffMessageKey = keyof typeof es;
 
@@ -34,6 +36,7 @@ export const en: Record<StaffMessageKey, string> = {
   ...provider.en,
   ...messages.en,
   ...maps.en,
+  ...words.en,
 };
 
 export const staffCatalogues = { es, en } as const;
