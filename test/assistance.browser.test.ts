@@ -85,6 +85,10 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
       .click();
     await page.getByRole('heading', { level: 1, name: 'Solicitar asistencia' }).waitFor();
 
+    // The kind of help first, then its services (a short list on a phone).
+
+    await page.getByRole('radio', { name: 'Vial', exact: true }).check();
+
     await page.getByLabel('Envío de grúa').check();
     await page.getByLabel('Persona').selectOption('titular');
     await page.getByRole('button', { name: 'Usar mi ubicación' }).click();
@@ -204,6 +208,8 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     claimId = claim.json().id;
 
     const { page } = await openAs(customer, '/app/asistencia');
+    // The kind of help first, then its services (a short list on a phone).
+    await page.getByRole('radio', { name: 'Legal y gestoría', exact: true }).check();
     await page.getByLabel('Retiros protegidos en ATM por robo').check();
     const answer = page.getByTestId('eligibility');
     await answer.getByRole('heading', { name: 'No procede' }).waitFor();

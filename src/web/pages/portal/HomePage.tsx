@@ -24,20 +24,23 @@ export default function HomePage() {
   return (
     <>
       <h1>{t('portal.home.heading')}</h1>
+      {/* What people come for first, above everything on a phone; cancelling is a plain link at the end. */}
+      <p className="portal-request">
+        <Button to="/app/asistencia" className="button-large">
+          {t('portal.home.request')}
+        </Button>
+      </p>
       <div className="portal-cards">
         <MembershipCard membership={membership} />
         <PaymentsCard membership={membership} />
         <YearCard membership={membership} />
       </div>
-      <div className="actions">
-        <Button to="/app/asistencia">{t('portal.home.request')}</Button>
-        {membership.state !== 'cancelled' && (
-          <Button to="/app/cancelar" variant="secondary">
-            {t('portal.home.cancel')}
-          </Button>
-        )}
-      </div>
       <UsageSection membership={membership} />
+      {membership.state !== 'cancelled' && (
+        <p className="portal-cancel">
+          <Link to="/app/cancelar">{t('portal.home.cancel')}</Link>
+        </p>
+      )}
     </>
   );
 }
