@@ -84,11 +84,8 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
       .getByRole('link', { name: 'Solicitar asistencia' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Solicitar asistencia' }).waitFor();
-
     // The kind of help first, then its services (a short list on a phone).
-
     await page.getByRole('radio', { name: 'Vial', exact: true }).check();
-
     await page.getByLabel('Envío de grúa').check();
     await page.getByLabel('Persona').selectOption('titular');
     await page.getByRole('button', { name: 'Usar mi ubicación' }).click();
