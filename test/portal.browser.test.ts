@@ -179,7 +179,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       expect(await nurseBar.getAttribute('aria-valuemax')).toBe('1');
       expect(await nurseBar.getAttribute('aria-valuetext')).toBe('1 de 1 usado; Ya no te quedan este año');
       const nurseItem = usageList.locator('li[data-service="home-nurse"]');
-      expect(await nurseItem.innerText()).toContain('1 de 1 usados');
+      expect(await nurseItem.innerText()).toContain('1 de 1 usado');
       expect(await nurseItem.innerText()).toContain('Ya no te quedan este año');
 
       const specialists = usageList.locator('li[data-service="specialist-consultation"]');
