@@ -151,7 +151,7 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
           </h1>
           <p className="agent-head-meta">
             <StatusBadge tone={stateTone(kase.state)}>{caseStateWords(kase, tOr, lang)}</StatusBadge>
-            <span>{tOr(`agent.channel.${kase.channel}`, kase.channel)}</span>
+            <span>{tOr(`staff.caseChannel.${kase.channel}`, kase.channel)}</span>
             <span className="agent-live" role="status">
               {open
                 ? live.status === 'live'

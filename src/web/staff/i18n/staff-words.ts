@@ -22,6 +22,11 @@ export const es = {
   'staff.caseState.cancelled': 'Cancelado',
   'staff.caseState.refused': 'No procede',
 
+  /** How a case came in (a membership's channel words say "Contratada…", wrong for a case). */
+  'staff.caseChannel.online': 'Solicitado en línea',
+  'staff.caseChannel.phone': 'Solicitado por teléfono',
+  'staff.caseChannel.bank': 'Solicitado por el banco',
+
   /** Who did a step: the name, then what they are (the role is never part of the name). */
   'staff.actor.withRole': '{name} · {role}',
   'staff.actor.apiKey': 'Integración',
@@ -69,6 +74,10 @@ export const en: Record<keyof typeof es, string> = {
   'staff.caseState.rejected': 'Claim rejected',
   'staff.caseState.cancelled': 'Cancelled',
   'staff.caseState.refused': 'Refused',
+
+  'staff.caseChannel.online': 'Requested online',
+  'staff.caseChannel.phone': 'Requested by phone',
+  'staff.caseChannel.bank': 'Requested through the bank',
 
   'staff.actor.withRole': '{name} · {role}',
   'staff.actor.apiKey': 'Integration',
