@@ -20,12 +20,9 @@ if (!hasChromium) process.stdout.write(`${INSTALL_CHROMIUM}\n`);
 
 const PHONE = VIEWPORTS[0];
 
-/** Top of an element on the page, in CSS pixels from the top of the document. */
-const top = (page: Page, selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+/** Top of an element (CSS pixels; both compared at the same scroll). */
+const top = async (page: Page, selector: string) =>
+  (await page.locator(selector).first().boundingBox())?.y ?? 0;
 
 describe.skipIf(!hasChromium)('layout and states on a phone', () => {
   let web: WebHarness;
