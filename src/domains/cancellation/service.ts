@@ -104,12 +104,12 @@ export class CancellationService {
             code: 'WITHIN_REFUND_WINDOW',
             ok: true,
             es: formatMessage(
-              'Contrataste el {contracted}: {days, plural, one {va # día} other {van # días}} de los {window} días naturales para cancelar con reembolso.',
+              'Contrataste el {contracted}: {days, plural, one {va #} other {van #}} de los {window} días naturales para cancelar con reembolso.',
               { contracted, days, window: REFUND_WINDOW_DAYS },
               'es',
             ),
             en: formatMessage(
-              'You contracted on {contracted}: {days, plural, one {# day} other {# days}} of the {window} calendar days to cancel with a refund {days, plural, one {has} other {have}} passed.',
+              'You contracted on {contracted}: {days} of the {window} calendar days to cancel with a refund {days, plural, one {has} other {have}} passed.',
               { contracted: contractedEn, days, window: REFUND_WINDOW_DAYS },
               'en',
             ),
