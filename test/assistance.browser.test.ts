@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDateTime } from '../src/web/i18n/format.ts';
+import { formatCoveredThrough, formatDateTime } from '../src/web/i18n/format.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM, UI_WAIT_MS } from './support/browser.ts';
 import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
@@ -344,7 +344,9 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     });
     expect(made.confirmationNumber).toMatch(/^LC-\d{2}-\d{6}$/);
     expect(await page.getByTestId('confirmation-number').innerText()).toBe(made.confirmationNumber);
-    expect(await done.innerText()).toContain(formatDateTime(made.coverageEndsAt, 'es'));
+    // The cover's end is said as its last covered day, as the portal home and the messages say it.
+    expect(await done.innerText()).toContain(formatCoveredThrough(made.coverageEndsAt, 'es'));
+    expect(await done.innerText()).not.toContain('00:00');
     await screenshot(page, 'cancel-done', VIEWPORTS[0]);
     expect(failures).toEqual([]);
     await page.context().close();
