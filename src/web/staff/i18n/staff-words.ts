@@ -46,7 +46,7 @@ export const es = {
   'staff.run.counter.takenOver': 'Retomados',
   'staff.run.counter.retried': 'Reintentos',
   'staff.run.counter.reconciled': 'Conciliados',
-  'staff.run.counter.succeeded': 'Pagados',
+  'staff.run.counter.succeeded': 'Cobrados',
   'staff.run.counter.declined': 'Rechazados',
   'staff.run.counter.unknown': 'En verificación',
   'staff.run.counter.pastDue': 'Pasaron a vencidas',
