@@ -25,8 +25,8 @@ export function actorWords(actor: { kind: string; name: string }, t: StaffTransl
   return role ? t('staff.actor.withRole', { name: actor.name, role }) : actor.name;
 }
 
-/** A billing run's counters in words (`Pagados: 12 · Duración: 2 min`), zeros left out. */
-export function runSummaryWords(summary: Record<string, number>, t: StaffTranslate, tOr: Or): string {
+/** A billing run's counters in words (`Cobrados: 12 · Duración: 2 min`), zeros left out. */
+export function runSummaryWords(summary: Record<string, number>, tOr: Or): string {
   return Object.entries(summary)
     .filter(([, v]) => v !== 0)
     .map(([k, v]) => {

@@ -440,7 +440,7 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
                 {
                   header: t('queues.runs.summary'),
                   // What happened, in words, not every counter at zero.
-                  cell: (r) => runSummaryWords(r.summary, t, tOr) || t('queues.none'),
+                  cell: (r) => runSummaryWords(r.summary, tOr) || t('queues.none'),
                 },
                 {
                   header: t('queues.runs.finished'),

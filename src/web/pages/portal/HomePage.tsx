@@ -13,7 +13,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
 import { useMembership } from './outlet.ts';
-import { lastCoveredInstant, problemDetail, useCancellation, usePlan } from './portal-data.ts';
+import { problemDetail, useCancellation, usePlan } from './portal-data.ts';
 import { cardSummary, perKeyName, perKeyValue, STATE_TONE, stateOf } from './portal-words.ts';
 import './portal.css';
 
