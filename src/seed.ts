@@ -15,18 +15,19 @@ import type { BeneficiaryInput, ContractInput } from './domains/members/service.
 import { mexicoCityDate, mexicoCityTime } from './lib/clock.ts';
 import { type Actor, type Principal, SYSTEM_ACTOR, type UserRole } from './platform/principal.ts';
 
+// Names as people are called: the screens add the role themselves ("Grúas Reforma · Proveedor").
 export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole }[] = [
   { email: 'cliente@demo.libra.mx', name: 'María Fernanda López Ruiz', role: 'customer' },
-  { email: 'agente@demo.libra.mx', name: 'Jorge Ramírez (agente)', role: 'agent' },
-  { email: 'supervisor@demo.libra.mx', name: 'Ana Sofía Herrera (supervisora)', role: 'supervisor' },
-  { email: 'finanzas@demo.libra.mx', name: 'Luis Mendoza (finanzas)', role: 'finance' },
+  { email: 'agente@demo.libra.mx', name: 'Jorge Ramírez', role: 'agent' },
+  { email: 'supervisor@demo.libra.mx', name: 'Ana Sofía Herrera', role: 'supervisor' },
+  { email: 'finanzas@demo.libra.mx', name: 'Luis Mendoza', role: 'finance' },
   { email: 'admin@demo.libra.mx', name: 'Administración Libra', role: 'admin' },
-  { email: 'proveedor@demo.libra.mx', name: 'Grúas Reforma (proveedor)', role: 'provider' },
-  { email: 'medico@demo.libra.mx', name: 'Dra. Carmen Villaseñor (médica)', role: 'doctor' },
-  { email: 'abogado@demo.libra.mx', name: 'Lic. Andrés Fuentes (abogado)', role: 'lawyer' },
+  { email: 'proveedor@demo.libra.mx', name: 'Grúas Reforma', role: 'provider' },
+  { email: 'medico@demo.libra.mx', name: 'Dra. Carmen Villaseñor', role: 'doctor' },
+  { email: 'abogado@demo.libra.mx', name: 'Lic. Andrés Fuentes', role: 'lawyer' },
   {
     email: 'supervision.medica@demo.libra.mx',
-    name: 'Dr. Tomás Ibarra (supervisión médica)',
+    name: 'Dr. Tomás Ibarra',
     role: 'medical_supervisor',
   },
   { email: 'privacidad@demo.libra.mx', name: 'Mtra. Laura Ortiz (protección de datos)', role: 'privacy' },

@@ -39,6 +39,8 @@ describe.skipIf(!hasChromium)('the portal’s address entry', () => {
       height: 844,
     });
     await page.getByRole('heading', { level: 1, name: 'Solicitar asistencia' }).waitFor();
+    // The kind of help first, then its services (a short list on a phone).
+    await page.getByRole('radio', { name: 'Vial', exact: true }).check();
     await page.getByLabel('Envío de grúa').check();
     await page.getByLabel('Persona').selectOption('titular');
 

@@ -51,6 +51,9 @@ const SHARED_WITH_WEB: { matches: (file: string) => boolean; name: string; code:
   { name: 'src/platform/web-config.ts', matches: (f) => f === 'src/platform/web-config.ts', code: false },
   // ETAs read the same on every screen as in the server's messages ("1 h 40 min", issue 22).
   { name: 'src/lib/duration.ts', matches: (f) => f === 'src/lib/duration.ts', code: true },
+  // One message library and one phone parser for the server and the web (issue 23).
+  { name: 'src/lib/words.ts', matches: (f) => f === 'src/lib/words.ts', code: true },
+  { name: 'src/lib/phone.ts', matches: (f) => f === 'src/lib/phone.ts', code: true },
   {
     name: 'src/domains/complaints/lifecycle.ts',
     matches: (f) => f === 'src/domains/complaints/lifecycle.ts',

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDateTime } from '../src/web/i18n/format.ts';
+import { formatCoveredThrough, formatDateTime } from '../src/web/i18n/format.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM, UI_WAIT_MS } from './support/browser.ts';
 import { contractByPhone, createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
@@ -84,7 +84,8 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
       .getByRole('link', { name: 'Solicitar asistencia' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Solicitar asistencia' }).waitFor();
-
+    // The kind of help first, then its services (a short list on a phone).
+    await page.getByRole('radio', { name: 'Vial', exact: true }).check();
     await page.getByLabel('Envío de grúa').check();
     await page.getByLabel('Persona').selectOption('titular');
     await page.getByRole('button', { name: 'Usar mi ubicación' }).click();
@@ -101,7 +102,7 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     const said = await answer.innerText();
     expect(said).toContain('María Fernanda López Ruiz');
     expect(said).toContain('Cubierto hasta $1,000.00 por evento');
-    expect(said).toContain('Uso ilimitado; llevas 0 este año de membresía');
+    expect(said).toContain('Uso ilimitado; 0 usos este año de membresía');
     await screenshot(page, 'assistance-request-filled', VIEWPORTS[0]);
 
     await page.getByRole('button', { name: 'Enviar solicitud' }).click();
@@ -204,6 +205,8 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     claimId = claim.json().id;
 
     const { page } = await openAs(customer, '/app/asistencia');
+    // The kind of help first, then its services (a short list on a phone).
+    await page.getByRole('radio', { name: 'Legal y gestoría', exact: true }).check();
     await page.getByLabel('Retiros protegidos en ATM por robo').check();
     const answer = page.getByTestId('eligibility');
     await answer.getByRole('heading', { name: 'No procede' }).waitFor();
@@ -341,7 +344,9 @@ describe.skipIf(!hasChromium)('getting help in the portal', () => {
     });
     expect(made.confirmationNumber).toMatch(/^LC-\d{2}-\d{6}$/);
     expect(await page.getByTestId('confirmation-number').innerText()).toBe(made.confirmationNumber);
-    expect(await done.innerText()).toContain(formatDateTime(made.coverageEndsAt, 'es'));
+    // The cover's end is said as its last covered day, as the portal home and the messages say it.
+    expect(await done.innerText()).toContain(formatCoveredThrough(made.coverageEndsAt, 'es'));
+    expect(await done.innerText()).not.toContain('00:00');
     await screenshot(page, 'cancel-done', VIEWPORTS[0]);
     expect(failures).toEqual([]);
     await page.context().close();

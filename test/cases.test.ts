@@ -216,8 +216,14 @@ describe('the tow excess', () => {
     expect(answer.json().cost.excessAcceptedAt).toBe(t.clock.now().toISOString());
     expect(answer.json().cost.excessAcceptedBy).toMatch(/^agent:/);
     expect(await ledgerOf(kase.id)).toMatchObject([{ status: 'reserved' }]);
-    const types = (await getCase(kase.id)).timeline.map((e: { type: string }) => e.type);
-    expect(types.slice(-3)).toEqual(['excess_pending', 'excess_accepted', 'dispatched']);
+    const timeline = (await getCase(kase.id)).timeline as { type: string; actor: { kind: string } }[];
+    expect(timeline.slice(-3).map((e) => e.type)).toEqual([
+      'excess_pending',
+      'excess_accepted',
+      'dispatched',
+    ]);
+    // Each step is credited to who did it: the agent accepted; the dispatch that follows is Libra's.
+    expect(timeline.slice(-3).map((e) => e.actor.kind)).toEqual(['system', 'agent', 'system']);
 
     const again = await post(`/v1/cases/${kase.id}/excess-acceptance`, agent.write, { accept: true });
     expect(again.json().code).toBe('CASE_NO_EXCESS_PENDING');

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
-import { formatDate } from '../src/web/i18n/format.ts';
+import { formatCoveredThrough, formatDate } from '../src/web/i18n/format.ts';
 import { signIn } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import {
@@ -262,7 +262,9 @@ describe.skipIf(!hasChromium)('contracting online in Chromium', () => {
     expect(await done.locator('.number').innerText()).toBe(membership.number);
     expect(membership.number).toMatch(/^LM-\d{2}-\d{6}$/);
     const text = await done.innerText();
-    expect(text).toContain(`Tus meses gratis terminan el\n${formatDate(membership.trialEndsAt, 'es')}`);
+    // The last free day, said as the portal and the cancel page say it (trialEndsAt is exclusive).
+    expect(text).toContain(`Meses gratis hasta el\n${formatCoveredThrough(membership.trialEndsAt, 'es')}`);
+    expect(formatCoveredThrough(membership.trialEndsAt, 'es')).toBe('24 ene 2027');
     expect(text).toContain(formatDate(membership.nextChargeOn, 'es'));
     expect(formatDate(membership.nextChargeOn, 'es')).toBe('25 ene 2027');
     expect(text).toContain('Visa de crédito terminada en 4242');

@@ -110,6 +110,8 @@ describe.skipIf(!hasChromium)('a newcomer from the plan page to cancelling, at 3
       // A tow at the Zócalo for the titular: the eligibility answer before sending.
       await section(page, 'Solicitar asistencia');
       await h1(page, 'Solicitar asistencia');
+      // The kind of help first, then its services (a short list on a phone).
+      await page.getByRole('radio', { name: 'Vial', exact: true }).check();
       await page.getByLabel('Envío de grúa').check();
       await page.getByLabel('Persona').selectOption('titular');
       await page.getByRole('button', { name: 'Usar mi ubicación' }).click();

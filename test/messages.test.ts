@@ -72,7 +72,7 @@ describe('the welcome', () => {
     expect(mail?.subject).toBe('Welcome to Asistencia Libra Plus');
     expect(mail?.language).toBe('en');
     expect(mail?.text).toContain(`Your membership ${res.json().number} on the Libra Plus plan`);
-    expect(mail?.text).toMatch(/Your free months end on \w+ \d+, 20\d\d\./);
+    expect(mail?.text).toMatch(/Your free months last through \w+ \d+, 20\d\d\./);
     expect(mail?.text).toContain('The first charge of $218.00 will be on');
     expect(mail?.text).toContain(
       'Terms and conditions version 2024-01 and the Privacy notice version 2024-01',
@@ -290,7 +290,7 @@ describe('complaints and cancellation', () => {
     const mail = (await delivered(m.body.titular.email)).find((x) => x.subject === 'Membership cancellation');
     expect(mail?.language).toBe('en');
     expect(mail?.text).toContain(
-      `We cancelled your membership ${m.number} (confirmation ${cancellation.confirmationNumber}). There will be no more charges. You stay covered until January 25, 2027.`,
+      `We cancelled your membership ${m.number} (confirmation ${cancellation.confirmationNumber}). There will be no more charges. You stay covered through January 24, 2027.`,
     );
   });
 

@@ -177,9 +177,9 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       const nurseBar = usageList.getByRole('meter', { name: nurse?.name.es });
       expect(await nurseBar.getAttribute('aria-valuenow')).toBe('1');
       expect(await nurseBar.getAttribute('aria-valuemax')).toBe('1');
-      expect(await nurseBar.getAttribute('aria-valuetext')).toBe('1 de 1 usados; Ya no te quedan este año');
+      expect(await nurseBar.getAttribute('aria-valuetext')).toBe('1 de 1 usado; Ya no te quedan este año');
       const nurseItem = usageList.locator('li[data-service="home-nurse"]');
-      expect(await nurseItem.innerText()).toContain('1 de 1 usados');
+      expect(await nurseItem.innerText()).toContain('1 de 1 usado');
       expect(await nurseItem.innerText()).toContain('Ya no te quedan este año');
 
       const specialists = usageList.locator('li[data-service="specialist-consultation"]');

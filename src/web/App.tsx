@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { RETRY_DELAY_MS, retryPolicy } from './api.ts';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PlanPage } from './pages/PlanPage.tsx';
@@ -33,7 +34,14 @@ const ConsoleApp = lazy(() => import('./console/ConsoleApp.tsx'));
 const ProviderApp = lazy(() => import('./provider/ProviderApp.tsx'));
 
 const queryClient = new QueryClient({
-  defaultOptions: { queries: { staleTime: 60_000, refetchOnWindowFocus: false } },
+  defaultOptions: {
+    queries: {
+      staleTime: 60_000,
+      refetchOnWindowFocus: false,
+      retry: retryPolicy,
+      retryDelay: RETRY_DELAY_MS,
+    },
+  },
 });
 
 function Pages() {

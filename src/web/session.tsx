@@ -75,7 +75,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       }
     },
     staleTime: 5 * 60_000,
-    retry: 1,
   });
 
   const signedIn = useCallback(

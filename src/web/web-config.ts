@@ -13,6 +13,5 @@ export function useWebConfig() {
     queryKey: ['web-config'],
     queryFn: () => getJson<WebConfig>('/v1/web-config', 'es-MX'),
     staleTime: Number.POSITIVE_INFINITY,
-    retry: 1,
   });
 }

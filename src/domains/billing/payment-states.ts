@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { MEXICO_CITY } from '../../lib/clock.ts';
+import { formatLongDate } from '../../lib/words.ts';
 import { MEMBERSHIP_TRANSITIONS } from '../members/service.ts';
 import type { SettledCharge, StateChange } from './repository.ts';
 import { DECLINE_LABELS } from './views.ts';
@@ -10,7 +9,7 @@ export const BILLING_MOVES: [string, string][] = Object.entries(MEMBERSHIP_TRANS
 );
 
 function mexicoCityDay(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: MEXICO_CITY }).toFormat('dd/MM/yyyy');
+  return formatLongDate(at, 'es');
 }
 
 /**

@@ -3,10 +3,11 @@ import { DateTime } from 'luxon';
 import type { Database, Executor } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
 import { CANCELLATION_LINE_HOURS, isOpen } from '../../lib/business-hours.ts';
-import { type Clock, formatDateTime, MEXICO_CITY } from '../../lib/clock.ts';
+import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { formatMoney } from '../../lib/money.ts';
+import { formatLongDate, formatMessage } from '../../lib/words.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
@@ -93,8 +94,8 @@ export class CancellationService {
   /** The refund decision, with every reason, as it stands at `at`. */
   private async decide(executor: Executor, m: MembershipRecord, at: Date): Promise<RefundDecision> {
     const days = naturalDaysSince(m.contractedAt, at);
-    const contracted = formatDateTime(m.contractedAt).split(',')[0] ?? '';
-    const contractedEn = formatDateTime(m.contractedAt, 'en').split(',')[0] ?? '';
+    const contracted = formatLongDate(m.contractedAt, 'es');
+    const contractedEn = formatLongDate(m.contractedAt, 'en');
     const within = days <= REFUND_WINDOW_DAYS;
     const used = await this.repository.assistanceUsed(executor, m.id);
     const reasons: Reason[] = [
@@ -102,8 +103,16 @@ export class CancellationService {
         ? {
             code: 'WITHIN_REFUND_WINDOW',
             ok: true,
-            es: `Contrataste el ${contracted}: van ${days} de los ${REFUND_WINDOW_DAYS} días naturales para cancelar con reembolso.`,
-            en: `You contracted on ${contractedEn}: ${days} of the ${REFUND_WINDOW_DAYS} natural days to cancel with a refund have passed.`,
+            es: formatMessage(
+              'Contrataste el {contracted}: {days, plural, one {va #} other {van #}} de los {window} días naturales para cancelar con reembolso.',
+              { contracted, days, window: REFUND_WINDOW_DAYS },
+              'es',
+            ),
+            en: formatMessage(
+              'You contracted on {contracted}: {days} of the {window} calendar days to cancel with a refund {days, plural, one {has} other {have}} passed.',
+              { contracted: contractedEn, days, window: REFUND_WINDOW_DAYS },
+              'en',
+            ),
           }
         : {
             code: 'REFUND_WINDOW_PASSED',

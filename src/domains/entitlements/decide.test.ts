@@ -80,7 +80,7 @@ describe('every service of every seeded plan', () => {
           const d = decide(input({ plan, serviceCode: service.code, request, usage }));
           expect(codes(d)).toEqual(['ENTITLEMENT_EXHAUSTED']);
           expect(d.usage?.limit).toMatchObject({ kind: 'count', limit, used: limit, remaining: 0 });
-          expect(d.reasons.find((r) => !r.ok)?.es).toContain('se renueva el 2027-03-15');
+          expect(d.reasons.find((r) => !r.ok)?.es).toContain('se renueva el 15 de marzo de 2027');
         });
         it(`${plan.code} · ${service.code}: allowed one short of the limit, with what is left`, () => {
           const usage =
@@ -131,7 +131,7 @@ describe('specialist consultations: 4 a year, at most 1 per specialty', () => {
     );
     expect(d.allowed).toBe(true);
     expect(d.reasons.find((r) => r.code === 'WITHIN_LIMIT')?.es).toBe(
-      '2 de 4 usos de consulta en hospitales de prestigio con médicos especialistas este año de membresía; ya usadas: cardiologia, dermatologia; te quedan 2.',
+      '2 de 4 usos de consulta en hospitales de prestigio con médicos especialistas este año de membresía; ya usadas: cardiologia, dermatologia; quedan 2.',
     );
     expect(d.usage?.limit).toMatchObject({
       limit: 4,

@@ -1,6 +1,6 @@
-import { formatDateTime } from '../../lib/clock.ts';
 import { formatMoney } from '../../lib/money.ts';
 import type { ServiceRules } from '../../lib/service-rules.ts';
+import { formatLongDate, lastCoveredInstant } from '../../lib/words.ts';
 import {
   type CoveredPerson,
   coverageOf,
@@ -185,12 +185,12 @@ export function decide(input: DecisionInput): Decision {
   const stateWords = STATE_WORDS[state];
   const coverageEndsAt = input.membership.coverageEndsAt;
   if (state === 'cancelled' && coverageEndsAt && input.at.getTime() < coverageEndsAt.getTime()) {
-    const until = formatDateTime(coverageEndsAt);
+    const until = formatLongDate(lastCoveredInstant(coverageEndsAt), 'es');
     reasons.push({
       code: 'MEMBERSHIP_CURRENT',
       ok: true,
       es: `La membresía está cancelada; su cobertura sigue hasta el ${until} (periodo ya pagado).`,
-      en: `The membership is cancelled; it stays covered until ${formatDateTime(coverageEndsAt, 'en')} (the period already paid).`,
+      en: `The membership is cancelled; it stays covered through ${formatLongDate(lastCoveredInstant(coverageEndsAt), 'en')} (the period already paid).`,
     });
   } else if (CURRENT_STATES.includes(state)) {
     reasons.push({
@@ -252,7 +252,7 @@ export function decide(input: DecisionInput): Decision {
     reasons.push({
       code: 'WITHIN_LIMIT',
       ok: true,
-      es: `Uso ilimitado; llevas ${usage.limit.used} este año de membresía.`,
+      es: `Uso ilimitado; ${usage.limit.used} ${plural(usage.limit.used, 'uso', 'usos')} este año de membresía.`,
       en: `Unlimited; ${usage.limit.used} used this membership year.`,
     });
   } else if (usage.limit.kind === 'count') {
@@ -263,8 +263,8 @@ export function decide(input: DecisionInput): Decision {
       reasons.push({
         code: 'ENTITLEMENT_EXHAUSTED',
         ok: false,
-        es: `Ya se usaron ${counted}; se renueva el ${year.resetsOn}.`,
-        en: `${countedEn}: none left; renews on ${year.resetsOn}.`,
+        es: `Ya se usaron ${counted}; se renueva el ${formatLongDate(year.resetsOn, 'es')}.`,
+        en: `${countedEn}: none left; renews on ${formatLongDate(year.resetsOn, 'en')}.`,
       });
     } else if (rules.limit.kind === 'per_year_per_key') {
       const keyValue = input.request.specialty ? usageKey(input.request.specialty) : null;
@@ -284,14 +284,14 @@ export function decide(input: DecisionInput): Decision {
         reasons.push({
           code: 'SPECIALTY_ALREADY_USED',
           ok: false,
-          es: `${counted}; ${keyValue} ya se usó este año (${rules.limit.perKey} por especialidad). Se renueva el ${year.resetsOn}.`,
-          en: `${countedEn}; ${keyValue} already used this year (${rules.limit.perKey} per specialty). Renews on ${year.resetsOn}.`,
+          es: `${counted}; ${keyValue} ya se usó este año (${rules.limit.perKey} por especialidad). Se renueva el ${formatLongDate(year.resetsOn, 'es')}.`,
+          en: `${countedEn}; ${keyValue} already used this year (${rules.limit.perKey} per specialty). Renews on ${formatLongDate(year.resetsOn, 'en')}.`,
         });
       } else {
         reasons.push({
           code: 'WITHIN_LIMIT',
           ok: true,
-          es: `${counted}${already}; te ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
+          es: `${counted}${already}; ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
           en: `${countedEn}${alreadyEn}; ${remaining} left.`,
         });
       }
@@ -299,7 +299,7 @@ export function decide(input: DecisionInput): Decision {
       reasons.push({
         code: 'WITHIN_LIMIT',
         ok: true,
-        es: `${counted}; te ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
+        es: `${counted}; ${plural(remaining, 'queda', 'quedan')} ${remaining}.`,
         en: `${countedEn}; ${remaining} left.`,
       });
     }

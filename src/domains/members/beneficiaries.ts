@@ -12,6 +12,13 @@ import type { MembershipRecords } from './records.ts';
 import type { MembersRepository } from './repository.ts';
 import { type PersonView, presentBeneficiary } from './views.ts';
 
+/** A beneficiary's kind in the event's words (staff read them in the member's history). */
+const BENEFICIARY_KIND_WORDS: Record<string, string> = {
+  spouse: 'cónyuge',
+  child: 'hijo o hija',
+  additional_cardholder: 'tarjetahabiente adicional',
+};
+
 export interface BeneficiaryInput {
   kind: Exclude<PersonKind, 'titular'>;
   fullName: string;
@@ -88,7 +95,7 @@ export class BeneficiariesService {
       await this.records.refreshSearchText(tx, found.membership);
       await this.records.event(tx, actor, membershipId, {
         type: 'beneficiary_added',
-        reason: `Alta de beneficiario (${input.kind})`,
+        reason: `Alta de beneficiario (${BENEFICIARY_KIND_WORDS[input.kind]})`,
         details: { beneficiaryId: id, kind: input.kind },
       });
       await this.audit.record(tx, actor, {

@@ -29,6 +29,13 @@ import { type MembershipRecords, searchTextOf } from './records.ts';
 import type { MembersRepository } from './repository.ts';
 import { type MembershipView, presentMembership } from './views.ts';
 
+/** How the membership was contracted, in the event's words ("Contratación por el banco"). */
+const CHANNEL_WORDS: Record<string, string> = {
+  online: 'en línea',
+  phone: 'por teléfono',
+  bank: 'por el banco',
+};
+
 export interface ContractInput {
   planCode: string;
   titular: {
@@ -191,8 +198,8 @@ export class ContractingService {
             type: 'contracted',
             toState: state,
             reason: trialEndsAt
-              ? `Contratación ${channel}; ${trialMonths} meses sin costo`
-              : `Contratación ${channel}`,
+              ? `Contratación ${CHANNEL_WORDS[channel]}; ${trialMonths} meses sin costo`
+              : `Contratación ${CHANNEL_WORDS[channel]}`,
             details: { plan: version.code, planVersion: version.version, channel },
           });
           await this.audit.record(tx, actor, {

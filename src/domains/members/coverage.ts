@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { MEXICO_CITY } from '../../lib/clock.ts';
+import { formatLongDate } from '../../lib/words.ts';
 
 /**
  * Who is covered, and the membership year, as pure functions of plain data and an instant. Both
@@ -91,8 +92,8 @@ export function coverageOf(person: CoveredPerson, at: Date): Coverage {
         covered: false,
         code: 'CHILD_AGED_OUT',
         reason: {
-          es: `Los hijos están cubiertos hasta un día antes de cumplir ${CHILD_AGE_LIMIT} años; la cobertura terminó el ${lastDay}.`,
-          en: `Children are covered until the day before they turn ${CHILD_AGE_LIMIT}; cover ended on ${lastDay}.`,
+          es: `Los hijos están cubiertos hasta un día antes de cumplir ${CHILD_AGE_LIMIT} años; la cobertura terminó el ${formatLongDate(lastDay, 'es')}.`,
+          en: `Children are covered until the day before they turn ${CHILD_AGE_LIMIT}; cover ended on ${formatLongDate(lastDay, 'en')}.`,
         },
         coveredUntil: lastDay,
       };
@@ -101,8 +102,8 @@ export function coverageOf(person: CoveredPerson, at: Date): Coverage {
       covered: true,
       code: 'COVERED',
       reason: {
-        es: `Hijo o hija cubierto hasta el ${lastDay}, un día antes de cumplir ${CHILD_AGE_LIMIT} años.`,
-        en: `Child covered until ${lastDay}, the day before turning ${CHILD_AGE_LIMIT}.`,
+        es: `Hijo o hija cubierto hasta el ${formatLongDate(lastDay, 'es')}, un día antes de cumplir ${CHILD_AGE_LIMIT} años.`,
+        en: `Child covered until ${formatLongDate(lastDay, 'en')}, the day before turning ${CHILD_AGE_LIMIT}.`,
       },
       coveredUntil: lastDay,
     };

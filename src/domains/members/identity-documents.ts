@@ -2,20 +2,19 @@
  * Mexican identity formats, validated as the authorities define them, so a typo is caught while
  * the customer is still on the line. Pure functions; each returns a normalised value or null.
  */
+import { formatPhone, parseMexicanPhone } from '../../lib/phone.ts';
 
-/** Mexican mobile numbers are 10 digits (since 2019, no 044/045 prefixes); +52 and spacing allowed. */
+/**
+ * A Mexican phone as typed → its 10 national digits, or null; parsed and validated by
+ * libphonenumber-js (`src/lib/phone.ts`), the same parser the web's forms use.
+ */
 export function normaliseMexicanPhone(input: string): string | null {
-  let digits = input.replace(/[\s().-]/g, '');
-  if (digits.startsWith('+52')) digits = digits.slice(3);
-  else if (digits.startsWith('0052')) digits = digits.slice(4);
-  if (digits.startsWith('1') && digits.length === 11) digits = digits.slice(1); // old mobile "+52 1"
-  return /^[1-9]\d{9}$/.test(digits) ? digits : null;
+  return parseMexicanPhone(input);
 }
 
-/** `55 5480 0900`, as UI.md formats phones. */
+/** `55 5480 0900`, as UI.md formats phones (libphonenumber's national format). */
 export function formatMexicanPhone(digits: string): string {
-  if (/^(55|56|33|81)/.test(digits)) return `${digits.slice(0, 2)} ${digits.slice(2, 6)} ${digits.slice(6)}`;
-  return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
+  return formatPhone(digits);
 }
 
 function validDate(yy: string, mm: string, dd: string): boolean {

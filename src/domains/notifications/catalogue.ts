@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { formatDateTime, MEXICO_CITY } from '../../lib/clock.ts';
 import { formatEta } from '../../lib/duration.ts';
 import { formatMoney } from '../../lib/money.ts';
+import { formatLongDate, lastCoveredInstant } from '../../lib/words.ts';
 import type { ChannelKind } from './channels.ts';
 
 /**
@@ -17,12 +18,9 @@ export type Bilingual = Record<Language, string>;
 /** The operator's 24-hour line, as the plan page and the apps show it. */
 export const OPERATOR_PHONE = { es: '55 5480 0900', en: '+52 55 5480 0900' } as const;
 
-/** `5 de enero de 2027` / `January 5, 2027`, in Mexico City. */
+/** `5 de enero de 2027` / `January 5, 2027`, in Mexico City (src/lib/words.ts, as every sentence). */
 export function formatDay(instant: Date, language: Language): string {
-  const dt = DateTime.fromJSDate(instant, { zone: MEXICO_CITY });
-  return language === 'es'
-    ? dt.setLocale('es-MX').toFormat("d 'de' LLLL 'de' yyyy")
-    : dt.setLocale('en-US').toFormat('LLLL d, yyyy');
+  return formatLongDate(instant, language);
 }
 
 function when(instant: Date, language: Language): string {
@@ -187,7 +185,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
     body: {
       es: (p) =>
         `Tu membresía ${p.membershipNumber} del plan ${p.planName} está activa desde hoy.\n\n` +
-        (p.freeUntil ? `Tus meses sin costo terminan el ${formatDay(p.freeUntil, 'es')}. ` : '') +
+        (p.freeUntil
+          ? `Tus meses sin costo cubren hasta el ${formatDay(lastCoveredInstant(p.freeUntil), 'es')}. `
+          : '') +
         (p.firstChargeAt
           ? p.freeUntil
             ? `El primer cargo de ${money(p.monthlyCentavos)} será el ${formatDay(p.firstChargeAt, 'es')}; te avisaremos 5 días antes.`
@@ -196,7 +196,9 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
         `\n\nAceptaste los Términos y condiciones versión ${p.termsVersion} y el Aviso de privacidad versión ${p.privacyVersion}.`,
       en: (p) =>
         `Your membership ${p.membershipNumber} on the ${p.planName} plan is active from today.\n\n` +
-        (p.freeUntil ? `Your free months end on ${formatDay(p.freeUntil, 'en')}. ` : '') +
+        (p.freeUntil
+          ? `Your free months last through ${formatDay(lastCoveredInstant(p.freeUntil), 'en')}. `
+          : '') +
         (p.firstChargeAt
           ? p.freeUntil
             ? `The first charge of ${money(p.monthlyCentavos)} will be on ${formatDay(p.firstChargeAt, 'en')}; we will tell you 5 days before.`
@@ -462,14 +464,14 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
           ? (p.refundCentavos > 0
               ? `Te reembolsamos ${money(p.refundCentavos)} a tu tarjeta terminada en ${p.cardLast4}; `
               : 'No hubo cargos que reembolsar; ') + 'tu cobertura terminó al cancelar.'
-          : `Tu cobertura sigue hasta el ${formatDay(p.coverageEndsAt, 'es')}.`),
+          : `Tu cobertura sigue hasta el ${formatDay(lastCoveredInstant(p.coverageEndsAt), 'es')}.`),
       en: (p) =>
         `We cancelled your membership ${p.membershipNumber} (confirmation ${p.cancellationNumber}). There will be no more charges. ` +
         (p.refundEligible
           ? (p.refundCentavos > 0
               ? `We refunded ${money(p.refundCentavos)} to your card ending in ${p.cardLast4}; `
               : 'There were no charges to refund; ') + 'your coverage ended on cancelling.'
-          : `You stay covered until ${formatDay(p.coverageEndsAt, 'en')}.`),
+          : `You stay covered through ${formatDay(lastCoveredInstant(p.coverageEndsAt), 'en')}.`),
     },
   },
   refund_issued: {

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MEXICO_CITY } from '../../lib/clock.ts';
+import { toE164 } from '../../lib/phone.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Language, subjectOf } from './catalogue.ts';
 import type { Channel, ChannelKind, Delivery, Receipt } from './channels.ts';
@@ -38,13 +39,8 @@ export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type Claimed = NotificationRow & { address: string | null; undeliverable: boolean };
 
-/** A Mexican phone as SMS needs it (E.164): `55 1234 5678` → `+525512345678`; null if it is not one. */
-export function toE164(phone: string): string | null {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length === 10) return `+52${digits}`;
-  if (digits.length === 12 && digits.startsWith('52')) return `+${digits}`;
-  return null;
-}
+/** A phone as SMS needs it (E.164): `55 1234 5678` → `+525512345678`; null if it is not one. */
+export { toE164 };
 
 /** Where this message goes on its channel, or null when the person has no usable address there. */
 function addressOf(

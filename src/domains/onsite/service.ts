@@ -203,7 +203,9 @@ export class OnsiteService {
           input.note ?? null,
           { excessCentavos: kase.excessCentavos },
         );
-        await this.dispatchNow(tx, actor, { ...kase, excessAcceptedAt: now });
+        // The dispatch that follows is Libra's (the provider was assigned before): the timeline
+        // credits the customer with the acceptance only, not with "Proveedor asignado".
+        await this.dispatchNow(tx, actor, { ...kase, excessAcceptedAt: now }, SYSTEM_ACTOR);
       } else {
         await this.kernel.cancel(tx, actor, kase, 'excess_declined', input.note ?? null);
       }
@@ -292,7 +294,12 @@ export class OnsiteService {
    * membership's lock). A refusal now — the last use taken meanwhile, the membership fallen past
    * due — closes the case as refused with its reasons, and the provider is released.
    */
-  private async dispatchNow(tx: Transaction, actor: Actor, kase: CaseRow): Promise<void> {
+  private async dispatchNow(
+    tx: Transaction,
+    actor: Actor,
+    kase: CaseRow,
+    creditedTo: Actor = actor,
+  ): Promise<void> {
     const reservationId = await this.kernel.reserveOrRefuse(tx, actor, kase, kase.quoteCentavos ?? undefined);
     if (!reservationId) return;
     const now = this.clock.now();
@@ -302,7 +309,7 @@ export class OnsiteService {
       dispatchedAt: now,
       updatedAt: now,
     });
-    await this.kernel.append(tx, actor, kase, 'dispatched', 'dispatched', null, {
+    await this.kernel.append(tx, creditedTo, kase, 'dispatched', 'dispatched', null, {
       providerId: kase.providerId,
       etaMinutes: kase.etaMinutes,
       etaAt: kase.etaAt?.toISOString() ?? null,

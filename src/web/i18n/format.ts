@@ -1,3 +1,6 @@
+import { formatPhone, toE164 } from '../../lib/phone.ts';
+import { lastCoveredInstant } from '../../lib/words.ts';
+
 /** Formats the program's way (UI.md "Formats"), the same in both languages. */
 
 const amount = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -11,6 +14,12 @@ export function formatMoney(centavos: number): string {
 /** The program's phone line, as people read it and as a `tel:` link dials it. */
 export const PHONE = { display: '55 5480 0900', tel: '+525554800900' } as const;
 export const PHONE_INTERNATIONAL = { display: '+52 55 5480 0900', tel: '+525554800900' } as const;
+
+/** Any phone as people read it (`81 8765 4321`) and as a `tel:` link dials it (libphonenumber-js). */
+export function phoneOf(raw: string): { display: string; tel: string } {
+  return { display: formatPhone(raw), tel: toE164(raw) ?? raw.replace(/[^\d+]/g, '') };
+}
+export { formatPhone };
 
 /** Fills `{name}` placeholders. */
 export function interpolate(text: string, values: Record<string, string | number> = {}): string {
@@ -66,6 +75,15 @@ export function formatDate(value: string, lang: 'es' | 'en'): string {
     ? { year: Number(calendar[1]), month: Number(calendar[2]), day: Number(calendar[3]) }
     : inMexicoCity(new Date(value));
   return `${c.day} ${MONTHS[lang][c.month - 1]} ${c.year}`;
+}
+
+/**
+ * The last day a period ending (exclusively) at `exclusiveEnd` covers — the free months, a paid
+ * period, a cancelled membership's cover — as `3 feb 2027`. The one way every screen says it, so
+ * the contract's done page, the portal, the cancel page and the console agree (issue 23).
+ */
+export function formatCoveredThrough(exclusiveEnd: string, lang: 'es' | 'en'): string {
+  return formatDate(lastCoveredInstant(exclusiveEnd).toISOString(), lang);
 }
 
 /** Whole minutes from `from` to `to` (negative when `to` is earlier). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageArguments } from '../../lib/words.ts';
 import { formatDate, formatDateTime, formatMoney, interpolate, parsePesos } from './format.ts';
 import { en, es } from './messages.ts';
 
@@ -9,9 +10,12 @@ describe('message catalogue', () => {
   });
 
   it('uses the same placeholders in both languages', () => {
-    const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const key of Object.keys(es) as (keyof typeof es)[])
+    // ICU arguments, plurals included; null (a failure) if a text is not valid ICU.
+    const names = (text: string) => messageArguments(text);
+    for (const key of Object.keys(es) as (keyof typeof es)[]) {
+      expect(names(es[key]), key).not.toBeNull();
       expect(names(en[key]), key).toEqual(names(es[key]));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { interpolate } from './format.ts';
+import { formatMessage } from '../../lib/words.ts';
 import { catalogues, type Lang, type MessageKey } from './messages.ts';
 
 const STORAGE_KEY = 'libra.lang';
@@ -38,7 +38,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = HTML_LANG[lang];
   }, [lang]);
   const value = useMemo<I18n>(
-    () => ({ lang, setLang, t: (key, values) => interpolate(catalogues[lang][key], values) }),
+    () => ({ lang, setLang, t: (key, values) => formatMessage(catalogues[lang][key], values, lang) }),
     [lang, setLang],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

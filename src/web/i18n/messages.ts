@@ -1,6 +1,8 @@
 /**
  * Every string the customer web shows, in es-MX (first) and English. Components never write text
- * inline: they call `t('key')`. `{name}` placeholders are filled by `t('key', { name })`.
+ * inline: they call `t('key')`. Texts are ICU MessageFormat (src/lib/words.ts): `{name}`
+ * placeholders are filled by `t('key', { name })`, and a count says its own words with
+ * `{count, plural, one {# resultado} other {# resultados}}` — never "resultado(s)".
  * The English catalogue must have exactly the Spanish keys (i18n.test.ts checks it). Each area's
  * file (areas/*.ts) exports `es` and `en` the same way.
  */

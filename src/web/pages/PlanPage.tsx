@@ -22,7 +22,6 @@ export function PlanPage() {
     queryKey: ['plan', PLAN_CODE],
     queryFn: () => getJson<PlanView>(`/v1/plans/${PLAN_CODE}`, lang),
     // A plan that does not exist will not appear by asking again.
-    retry: (count, error) => !(error instanceof ApiProblem && error.status === 404) && count < 1,
   });
 
   useEffect(() => {

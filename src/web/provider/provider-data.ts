@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import type { ProviderJobView } from '../../domains/cases/schemas.ts';
 import type { OfferView } from '../../domains/onsite/schemas.ts';
-import { ApiProblem, getJson, type PlanService, type PlanView } from '../api.ts';
+import { getJson, type PlanService, type PlanView, retryPolicy } from '../api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** The API's shapes, from the schemas that also validate and document it. */
@@ -30,9 +30,7 @@ export const jobKey = (id: string) => ['provider', 'job', id] as const;
 export const OFFERS_POLL_MS = 5_000;
 export const JOB_POLL_MS = 10_000;
 
-/** Not found is not going to appear by asking again. */
-const retryUnlessMissing = (count: number, error: unknown) =>
-  !(error instanceof ApiProblem && (error.status === 404 || error.status === 403)) && count < 1;
+const retryUnlessMissing = retryPolicy;
 
 export function useOffers() {
   const { lang } = useI18n();

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { interpolate } from '../i18n/format.ts';
+import { formatMessage } from '../../lib/words.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { Lang } from '../i18n/messages.ts';
 import { isStaffMessageKey, type StaffMessageKey, staffCatalogues } from './i18n/messages.ts';
@@ -14,7 +14,7 @@ export type StaffTranslate = (key: StaffMessageKey, values?: Record<string, stri
 export function useStaffI18n() {
   const { lang, setLang, t: tc } = useI18n();
   return useMemo(() => {
-    const t: StaffTranslate = (key, values) => interpolate(staffCatalogues[lang][key], values);
+    const t: StaffTranslate = (key, values) => formatMessage(staffCatalogues[lang][key], values, lang);
     /** A key built from data (a role, a state) with a fallback when the catalogue has none. */
     const tOr = (key: string, fallback: string, values?: Record<string, string | number>) =>
       isStaffMessageKey(key) ? t(key, values) : fallback;

@@ -18,7 +18,7 @@ export function Button(
     ),
 ) {
   const { variant = 'primary', children } = props;
-  const className = `button button-${variant}`;
+  const className = `button button-${variant}${props.className ? ` ${props.className}` : ''}`;
   if (props.to !== undefined)
     return (
       <Link className={className} to={props.to}>

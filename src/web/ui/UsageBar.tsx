@@ -13,8 +13,11 @@ export function UsageBar({
   used,
   total,
   children,
+  about = 'self',
 }: {
   label: string;
+  /** Who the words are about: the customer reading ("Te queda 1") or the member staff serve ("Le queda 1"). */
+  about?: 'self' | 'member';
   used: number;
   total: number;
   /** More about this limit (e.g. which specialties were already used), under the bar. */
@@ -27,12 +30,7 @@ export function UsageBar({
   const exhausted = remaining === 0;
   const percent = total > 0 ? Math.round((shown / total) * 100) : 100;
   const count = t('usage.count', { used: shown, total });
-  const left =
-    remaining === 0
-      ? t('usage.left.none')
-      : remaining === 1
-        ? t('usage.left.one')
-        : t('usage.left.many', { remaining });
+  const left = t(about === 'member' ? 'usage.left.member' : 'usage.left', { remaining });
   return (
     <div className={`usage-bar${exhausted ? ' usage-bar-exhausted' : ''}`}>
       <div className="usage-bar-head">

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { type ApiProblem, api, newIdempotencyKey } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { caseStateWords } from '../../staff/words.ts';
 import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
 import { type Complaint, memberComplaintsKey, problemWords, useMemberCases } from './data.ts';
@@ -26,7 +27,7 @@ export function ComplaintDialog({
   onClose: () => void;
   onFiled: (number: string) => void;
 }) {
-  const { t, lang } = useStaffI18n();
+  const { t, tOr, lang } = useStaffI18n();
   const queryClient = useQueryClient();
   const cases = useMemberCases(membershipId);
   const [category, setCategory] = useState('service_quality');
@@ -109,7 +110,7 @@ export function ComplaintDialog({
               <option value="">{t('agent.complaint.noCase')}</option>
               {(cases.data ?? []).map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.number} · {c.stateLabel[lang]}
+                  {c.number} · {caseStateWords(c, tOr, lang)}
                 </option>
               ))}
             </select>

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { isOpen, stateTone } from '../../cases/case-data.ts';
 import { type ServiceUsage, type useCharges, useUsage } from '../../members/membership-data.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { caseStateWords } from '../../staff/words.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -122,14 +123,14 @@ function UsageLine({ usage, lang }: { usage: ServiceUsage; lang: 'es' | 'en' }) 
         .join(', ')
     : '';
   return (
-    <UsageBar label={usage.name[lang]} used={limit.used} total={limit.limit}>
+    <UsageBar label={usage.name[lang]} used={limit.used} total={limit.limit} about="member">
       {perKey && <p className="agent-sub">{t('agent.usage.perKey', { used: perKey })}</p>}
     </UsageBar>
   );
 }
 
 export function CasesSection({ membershipId }: { membershipId: string }) {
-  const { t, lang } = useStaffI18n();
+  const { t, tOr, lang } = useStaffI18n();
   const cases = useMemberCases(membershipId);
   const plans = usePlans();
   return (
@@ -162,7 +163,9 @@ export function CasesSection({ membershipId }: { membershipId: string }) {
               { header: t('agent.col.person'), cell: (c) => c.person.name },
               {
                 header: t('agent.col.state'),
-                cell: (c) => <StatusBadge tone={stateTone(c.state)}>{c.stateLabel[lang]}</StatusBadge>,
+                cell: (c) => (
+                  <StatusBadge tone={stateTone(c.state)}>{caseStateWords(c, tOr, lang)}</StatusBadge>
+                ),
               },
               { header: t('agent.col.provider'), cell: (c) => c.provider?.name ?? '—' },
               {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ComplaintPage } from '../../../domains/complaints/schemas.ts';
 import type { CandidateView } from '../../../domains/dispatch/schemas.ts';
 import type { MembershipEventView, SearchResult } from '../../../domains/members/schemas.ts';
-import { ApiProblem, getJson, type PlanService, type PlanView } from '../../api.ts';
+import { ApiProblem, getJson, type PlanService, type PlanView, retryPolicy } from '../../api.ts';
 import { type Case, isOpen } from '../../cases/case-data.ts';
 import type { Complaint, Membership, Preview } from '../../members/membership.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -26,8 +26,7 @@ export const candidatesKey = (caseId: string) => ['staff', 'candidates', caseId]
 export const verificationKey = (id: string) => ['staff', 'verification', id] as const;
 
 /** Not found (or not allowed) is not going to change by asking again. */
-const retryUnlessRefused = (count: number, error: unknown) =>
-  !(error instanceof ApiProblem && [400, 403, 404, 428].includes(error.status)) && count < 1;
+const retryUnlessRefused = retryPolicy;
 
 /** The problem's own words (problem+json `detail`), or the catalogue's "no connection" sentence. */
 export function problemWords(error: unknown, network: string): string {

@@ -1,5 +1,6 @@
 import type { Case } from '../../cases/case-data.ts';
 import { formatEta } from '../../cases/precision.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
@@ -51,7 +52,7 @@ export function Candidates({
               cell: (c) => (
                 <>
                   {c.name}
-                  <span className="agent-sub mono">{c.phone}</span>
+                  <span className="agent-sub mono">{formatPhone(c.phone)}</span>
                 </>
               ),
             },

@@ -34,7 +34,6 @@ export function CaseMapPanel({ kase }: { kase: Case }) {
     queryKey: ['staff', 'provider', providerId],
     enabled: following,
     queryFn: () => getJson<Provider>(`/v1/providers/${providerId}`, lang),
-    retry: 1,
   });
 
   const events = kase.timeline?.length ?? 0;

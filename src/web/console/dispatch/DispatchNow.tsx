@@ -1,5 +1,6 @@
 import type { Case } from '../../cases/case-data.ts';
 import { formatEta } from '../../cases/precision.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -28,7 +29,7 @@ export function DispatchNow({
       <div className="agent-offer">
         <p className="agent-offer-name">{kase.provider.name}</p>
         <p>
-          {t('agent.dispatch.phone')} <span className="mono">{kase.provider.phone}</span>
+          {t('agent.dispatch.phone')} <span className="mono">{formatPhone(kase.provider.phone)}</span>
         </p>
         {kase.eta && (
           <p>

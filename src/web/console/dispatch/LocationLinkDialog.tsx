@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { LocationLinkCreated } from '../../../domains/cases/schemas.ts';
 import { api, newIdempotencyKey } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
-import { formatTime } from '../../i18n/format.ts';
+import { formatPhone, formatTime } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DialogActions } from '../../ui/Dialog.tsx';
@@ -16,13 +16,7 @@ import { useDetailsCleared } from '../agent/VerificationGate.tsx';
 type Created = Static<typeof LocationLinkCreated>;
 
 /** `+523312345678` or `3312345678` → `33 1234 5678`, as UI.md writes phones. */
-function phoneWords(phone: string): string {
-  const digits = phone.replace(/^\+52/, '').replace(/\D/g, '');
-  if (digits.length !== 10) return phone;
-  return /^(55|56|33|81)/.test(digits)
-    ? `${digits.slice(0, 2)} ${digits.slice(2, 6)} ${digits.slice(6)}`
-    : `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
-}
+const phoneWords = formatPhone;
 
 /**
  * "Pedir ubicación por SMS": the agent texts whoever is calling a one-time link that shares their

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { getJson } from '../../api.ts';
 import { formatEta, isCoarse } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { caseStateWords } from '../../staff/words.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
@@ -37,7 +38,7 @@ function runningTarget(c: BoardCase): { kind: 'dispatch' | 'arrival'; due: strin
 
 /** `/console/casos`: every open case, its time against its SLA, live. */
 export default function CaseBoardPage() {
-  const { t, lang } = useStaffI18n();
+  const { t, tOr, lang } = useStaffI18n();
   const problemText = useProblemText();
   const [params, setParams] = useSearchParams();
   const service = params.get('servicio') ?? '';
@@ -150,7 +151,9 @@ export default function CaseBoardPage() {
                   header: t('queues.board.state'),
                   cell: (c) => (
                     <>
-                      <StatusBadge tone={TONES[c.state] ?? 'neutral'}>{c.stateLabel[lang]}</StatusBadge>
+                      <StatusBadge tone={TONES[c.state] ?? 'neutral'}>
+                        {caseStateWords(c, tOr, lang)}
+                      </StatusBadge>
                       {c.needsManualDispatch && (
                         <span className="queues-flag">{t('queues.board.manual')}</span>
                       )}

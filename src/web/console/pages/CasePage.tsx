@@ -16,6 +16,7 @@ import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
 import { formatEta, type Precision } from '../../cases/precision.ts';
 import { useSession } from '../../session.tsx';
 import { type StaffTranslate, useStaffI18n } from '../../staff/i18n.ts';
+import { actorWords, caseStateWords } from '../../staff/words.ts';
 import { Button } from '../../ui/Button.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
@@ -149,8 +150,8 @@ function DispatchBoard({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
             {t('agent.case.heading')} <span className="mono">{kase.number}</span>
           </h1>
           <p className="agent-head-meta">
-            <StatusBadge tone={stateTone(kase.state)}>{kase.stateLabel[lang]}</StatusBadge>
-            <span>{tOr(`agent.channel.${kase.channel}`, kase.channel)}</span>
+            <StatusBadge tone={stateTone(kase.state)}>{caseStateWords(kase, tOr, lang)}</StatusBadge>
+            <span>{tOr(`staff.caseChannel.${kase.channel}`, kase.channel)}</span>
             <span className="agent-live" role="status">
               {open
                 ? live.status === 'live'
@@ -330,8 +331,7 @@ function timelineItem(
   const note = [parts.join(' · '), typeof e.note === 'string' ? e.note.trim() : '']
     .filter(Boolean)
     .join(' — ');
-  return caseTimelineItem(e, lang, {
-    actor: e.actor.kind === 'system' ? t('agent.actor.system') : e.actor.name,
-    note: note || undefined,
-  });
+  const item = caseTimelineItem(e, lang, { actor: actorWords(e.actor, t, tOr), note: note || undefined });
+  // A step named after a state reads as staff say it ("…que el cliente acepte…").
+  return { ...item, title: tOr(`staff.caseState.${e.type}`, item.title) };
 }

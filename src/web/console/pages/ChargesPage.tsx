@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, getJson, newIdempotencyKey } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
+import { runSummaryWords } from '../../staff/words.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
@@ -279,7 +280,7 @@ export default function ChargesPage() {
 
 /** A charge's receipt data: base, IVA, total, card, period and every attempt. */
 function ChargeDetails({ charge }: { charge: Charge }) {
-  const { t, lang } = useStaffI18n();
+  const { t, tOr, lang } = useStaffI18n();
   const amount = charge.receipt ?? charge.amount;
   return (
     <>
@@ -333,7 +334,11 @@ function ChargeDetails({ charge }: { charge: Charge }) {
         <ul>
           {charge.attempts.map((a) => (
             <li key={a.number}>
-              {t('queues.charges.attempt', { number: a.number, status: a.status, last4: a.cardLast4 })}{' '}
+              {t('queues.charges.attempt', {
+                number: a.number,
+                status: tOr(`staff.attempt.${a.status}`, a.status),
+                last4: a.cardLast4,
+              })}{' '}
               <DateTime value={a.at} />
               {a.declineCode && <span className="mono"> · {a.declineCode}</span>}
             </li>
@@ -346,7 +351,7 @@ function ChargeDetails({ charge }: { charge: Charge }) {
 
 /** The billing runs, newest first, and starting one now (finance). */
 function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: string) => void }) {
-  const { t, lang } = useStaffI18n();
+  const { t, tOr, lang } = useStaffI18n();
   const problemText = useProblemText();
   const queryClient = useQueryClient();
   const [starting, setStarting] = useState(false);
@@ -383,7 +388,10 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
                   header: t('queues.runs.at'),
                   cell: (r) => <DateTime value={r.at} />,
                 },
-                { header: t('queues.runs.trigger'), cell: (r) => r.trigger },
+                {
+                  header: t('queues.runs.trigger'),
+                  cell: (r) => tOr(`staff.run.trigger.${r.trigger}`, r.trigger),
+                },
                 {
                   header: t('queues.runs.status'),
                   cell: (r) => (
@@ -401,13 +409,8 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
                 },
                 {
                   header: t('queues.runs.summary'),
-                  cell: (r) =>
-                    Object.entries(r.summary)
-                      // What happened, not every counter at zero.
-                      .filter(([, v]) => v !== 0)
-                      .map(([k, v]) => `${k}: ${v}`)
-                      .join(' · ') || t('queues.none'),
-                  className: 'mono',
+                  // What happened, in words, not every counter at zero.
+                  cell: (r) => runSummaryWords(r.summary, tOr) || t('queues.none'),
                 },
                 {
                   header: t('queues.runs.finished'),

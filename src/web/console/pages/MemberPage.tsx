@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem } from '../../api.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import { useCharges } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
-import { DateTime } from '../../ui/DateTime.tsx';
+import { CoveredThrough, DateTime } from '../../ui/DateTime.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
@@ -191,7 +192,7 @@ function MemberPicture({ member }: { member: Membership }) {
       <section className="agent-facts" aria-label={t('agent.member.facts')}>
         <dl className="agent-dl">
           <dt>{t('agent.member.phone')}</dt>
-          <dd className="mono">{member.titular.phone}</dd>
+          <dd className="mono">{formatPhone(member.titular.phone)}</dd>
           <dt>{t('agent.member.email')}</dt>
           <dd>{member.titular.email}</dd>
           <dt>{t('agent.member.birthDate')}</dt>
@@ -214,7 +215,7 @@ function MemberPicture({ member }: { member: Membership }) {
             <>
               <dt>{t('agent.member.trialEnds')}</dt>
               <dd>
-                <DateTime value={member.trialEndsAt} dateOnly />
+                <CoveredThrough end={member.trialEndsAt} />
               </dd>
             </>
           )}

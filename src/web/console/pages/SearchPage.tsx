@@ -1,5 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { formatPhone } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
@@ -162,7 +163,7 @@ export default function SearchPage() {
                             {tOr(`agent.membership.${m.state}`, m.state)}
                           </StatusBadge>
                         </td>
-                        <td className="mono">{m.titularPhone}</td>
+                        <td className="mono">{formatPhone(m.titularPhone)}</td>
                         <td>{m.titularEmail}</td>
                         <td className="mono">
                           <span className="visually-hidden">{t('agent.card.endsIn')} </span>

@@ -6,7 +6,7 @@ import type { CaseView } from '../../../domains/cases/schemas.ts';
 import type { PlanList } from '../../../domains/catalog/schemas.ts';
 import type { ComplaintPage, ComplaintView } from '../../../domains/complaints/schemas.ts';
 import type { ApiKeyView, CreatedApiKey, UserView } from '../../../domains/identity/schemas.ts';
-import { ApiProblem, getJson } from '../../api.ts';
+import { ApiProblem, getJson, retryPolicy } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 
 /** The API's shapes, from the schemas that also validate and document it. */
@@ -57,8 +57,7 @@ export function useProblemText() {
 }
 
 /** Not found or forbidden is not going to change by asking again. */
-export const retryOnce = (count: number, error: unknown) =>
-  !(error instanceof ApiProblem && error.status >= 400 && error.status < 500) && count < 1;
+export const retryOnce = retryPolicy;
 
 /** Every service of the plans on sale, by code, with its name in both languages. */
 export function useServiceNames() {

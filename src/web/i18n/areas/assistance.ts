@@ -18,6 +18,7 @@ export const es = {
     'Elige la asistencia, la persona y el lugar. Revisamos si procede mientras llenas el formulario.',
   'assistance.form.noServices': 'Tu plan no tiene asistencias para solicitar en línea. Llámanos.',
   'assistance.form.service': '¿Qué necesitas?',
+  'assistance.form.category': 'Tipo de asistencia',
   'assistance.form.who': '¿Para quién?',
   'assistance.form.person': 'Persona',
   'assistance.form.where': '¿Dónde?',
@@ -115,7 +116,8 @@ export const es = {
   'assistance.eligibility.reasonNo': 'No cumple',
   'assistance.eligibility.left': 'Lo que te queda:',
 
-  'assistance.eligibility.count': 'te quedan {remaining} de {limit} este año de membresía.',
+  'assistance.eligibility.count':
+    '{remaining, plural, one {te queda #} other {te quedan #}} de {limit} este año de membresía.',
   'assistance.eligibility.resets': 'Se renueva el',
 
   'assistance.mine.heading': 'Tus asistencias',
@@ -403,6 +405,7 @@ export const en: Record<keyof typeof es, string> = {
     'Choose the service, the person and the place. We check whether it is covered as you fill in the form.',
   'assistance.form.noServices': 'Your plan has no services to request online. Call us.',
   'assistance.form.service': 'What do you need?',
+  'assistance.form.category': 'Kind of help',
   'assistance.form.who': 'For whom?',
   'assistance.form.person': 'Person',
   'assistance.form.where': 'Where?',

@@ -90,10 +90,11 @@ export const es = {
   'portal.specialty.oftalmologia': 'oftalmología',
   'portal.specialty.neurologia': 'neurología',
   'portal.specialty.ortopedia': 'ortopedia',
-  'usage.count': '{used} de {total} usados',
-  'usage.left.none': 'Ya no te quedan este año',
-  'usage.left.one': 'Te queda 1',
-  'usage.left.many': 'Te quedan {remaining}',
+  'usage.count': '{used} de {total, plural, one {# usado} other {# usados}}',
+  'usage.left': '{remaining, plural, =0 {Ya no te quedan este año} one {Te queda #} other {Te quedan #}}',
+  /** The same bar on a staff screen, about the member. */
+  'usage.left.member':
+    '{remaining, plural, =0 {Ya no le quedan este año} one {Le queda #} other {Le quedan #}}',
 
   'portal.people.heading': 'Personas cubiertas',
   'portal.people.intro':
@@ -319,9 +320,8 @@ export const en: Record<keyof typeof es, string> = {
   'portal.specialty.neurologia': 'neurology',
   'portal.specialty.ortopedia': 'orthopaedics',
   'usage.count': '{used} of {total} used',
-  'usage.left.none': 'None left this year',
-  'usage.left.one': '1 left',
-  'usage.left.many': '{remaining} left',
+  'usage.left': '{remaining, plural, =0 {None left this year} other {# left}}',
+  'usage.left.member': '{remaining, plural, =0 {None left this year} other {# left}}',
 
   'portal.people.heading': 'People covered',
   'portal.people.intro':

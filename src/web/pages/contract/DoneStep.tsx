@@ -1,7 +1,7 @@
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { CardSummary } from '../../ui/CardField.tsx';
-import { DateTime } from '../../ui/DateTime.tsx';
+import { CoveredThrough, DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import type { Membership } from './flow.ts';
 import { StepHeading } from './StepHeading.tsx';
@@ -41,7 +41,7 @@ export function DoneStep({
           <div>
             <dt>{t('contract.done.trialEnds')}</dt>
             <dd>
-              <DateTime value={membership.trialEndsAt} dateOnly />
+              <CoveredThrough end={membership.trialEndsAt} />
             </dd>
           </div>
         )}

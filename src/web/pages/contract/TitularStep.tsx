@@ -1,6 +1,8 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { parseMexicanPhone } from '../../../lib/phone.ts';
 import { ApiProblem, api } from '../../api.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
@@ -121,6 +123,11 @@ export function TitularStep({
           autoComplete="tel-national"
           value={draft.titular.phone}
           onChange={set('phone')}
+          onBlur={() => {
+            // Shown back as people read it (`81 8765 4321`) once libphonenumber recognises it.
+            const digits = parseMexicanPhone(draft.titular.phone);
+            if (digits) setDraft((d) => ({ ...d, titular: { ...d.titular, phone: formatPhone(digits) } }));
+          }}
         />
       </Field>
       <Field

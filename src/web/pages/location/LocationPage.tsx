@@ -49,8 +49,6 @@ export default function LocationPage() {
   const link = useQuery({
     queryKey: ['location-link', token],
     queryFn: () => getJson<LinkState>(`/v1/location-links/${encodeURIComponent(token)}`, lang),
-    retry: (count, error) =>
-      !(error instanceof ApiProblem && error.status >= 400 && error.status < 500) && count < 1,
     staleTime: 0,
   });
 

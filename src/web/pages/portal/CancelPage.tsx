@@ -6,7 +6,7 @@ import { PHONE_INTERNATIONAL } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import type { Cancellation, CancellationLine, Preview } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
-import { DateTime } from '../../ui/DateTime.tsx';
+import { CoveredThrough, DateTime } from '../../ui/DateTime.tsx';
 import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -172,7 +172,7 @@ function Online({
               t('cancel.what.endsNow')
             ) : (
               <>
-                {t('cancel.what.coverageUntil')} <DateTime value={preview.coverageEndsAt} />.
+                {t('cancel.what.coverageUntil')} <CoveredThrough end={preview.coverageEndsAt} />.
               </>
             )}
           </li>
@@ -224,7 +224,7 @@ function Online({
               t('cancel.dialog.endsNow')
             ) : (
               <>
-                {t('cancel.dialog.until')} <DateTime value={preview.coverageEndsAt} />.
+                {t('cancel.dialog.until')} <CoveredThrough end={preview.coverageEndsAt} />.
               </>
             )}
           </p>
@@ -303,7 +303,7 @@ function Done({ cancellation: c, already = false }: { cancellation: Cancellation
         <div>
           <dt>{t('cancel.done.coverage')}</dt>
           <dd>
-            <DateTime value={c.coverageEndsAt} />
+            <CoveredThrough end={c.coverageEndsAt} />
           </dd>
         </div>
         <div>

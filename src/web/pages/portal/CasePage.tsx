@@ -17,6 +17,7 @@ import { useCaseLive, useSecondsSince } from '../../cases/case-live.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { FactList } from '../../cases/FactList.tsx';
 import { approxOf } from '../../cases/precision.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey } from '../../i18n/messages.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -285,7 +286,7 @@ function CaseDetails({ kase }: { kase: Case }) {
         !!details.callbackPhone && {
           key: 'callback',
           label: t('assistance.form.callback'),
-          value: details.callbackPhone,
+          value: formatPhone(details.callbackPhone),
         },
         !!vehicle && { key: 'vehicle', label: t('assistance.form.vehicle'), value: vehicle },
         !!details.destination?.address && {

@@ -1,6 +1,7 @@
 import type { Case, CaseEvent } from '../../cases/case-data.ts';
 import { distanceOf, useEtaMinutes } from '../../cases/case-facts.ts';
 import { formatEta, shownKm } from '../../cases/precision.ts';
+import { phoneOf } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PhoneLink } from '../../ui/PhoneLink.tsx';
 
@@ -12,7 +13,6 @@ export function ProviderPanel({ kase, timeline }: { kase: Case; timeline: CaseEv
   const coming = kase.state === 'dispatched' || kase.state === 'en_route';
   const provider = kase.provider;
   if (!provider) return null;
-  const digits = provider.phone.replace(/[^\d+]/g, '');
   // Never finer than the case's point: rounded for a postal code or a municipality, none for a state.
   const shown = km === undefined ? null : shownKm(km, kase.place.precision);
   const distance = shown
@@ -25,10 +25,7 @@ export function ProviderPanel({ kase, timeline }: { kase: Case; timeline: CaseEv
       <h2 id="provider-heading">{t('assistance.provider.heading')}</h2>
       <p className="provider-name">{provider.name}</p>
       <p>
-        {t('assistance.provider.phone')}{' '}
-        <PhoneLink
-          phone={{ display: provider.phone, tel: digits.startsWith('+') ? digits : `+52${digits}` }}
-        />
+        {t('assistance.provider.phone')} <PhoneLink phone={phoneOf(provider.phone)} />
       </p>
       {kase.unit && (
         <dl className="provider-unit" data-testid="provider-unit">

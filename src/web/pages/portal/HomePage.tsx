@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatDate, PHONE } from '../../i18n/format.ts';
+import { formatCoveredThrough, formatDate, PHONE } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import type { Lang } from '../../i18n/messages.ts';
 import type { Membership } from '../../members/membership.ts';
@@ -13,7 +13,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
 import { useMembership } from './outlet.ts';
-import { lastCoveredInstant, problemDetail, useCancellation, usePlan } from './portal-data.ts';
+import { problemDetail, useCancellation, usePlan } from './portal-data.ts';
 import { cardSummary, perKeyName, perKeyValue, STATE_TONE, stateOf } from './portal-words.ts';
 import './portal.css';
 
@@ -24,20 +24,23 @@ export default function HomePage() {
   return (
     <>
       <h1>{t('portal.home.heading')}</h1>
+      {/* What people come for first, above everything on a phone; cancelling is a plain link at the end. */}
+      <p className="portal-request">
+        <Button to="/app/asistencia" className="button-large">
+          {t('portal.home.request')}
+        </Button>
+      </p>
       <div className="portal-cards">
         <MembershipCard membership={membership} />
         <PaymentsCard membership={membership} />
         <YearCard membership={membership} />
       </div>
-      <div className="actions">
-        <Button to="/app/asistencia">{t('portal.home.request')}</Button>
-        {membership.state !== 'cancelled' && (
-          <Button to="/app/cancelar" variant="secondary">
-            {t('portal.home.cancel')}
-          </Button>
-        )}
-      </div>
       <UsageSection membership={membership} />
+      {membership.state !== 'cancelled' && (
+        <p className="portal-cancel">
+          <Link to="/app/cancelar">{t('portal.home.cancel')}</Link>
+        </p>
+      )}
     </>
   );
 }
@@ -84,7 +87,7 @@ function StateExplained({ membership }: { membership: Membership }) {
       return (
         <p>
           {t('portal.state.trial.body', {
-            date: membership.trialEndsAt ? formatDate(lastCoveredInstant(membership.trialEndsAt), lang) : '',
+            date: membership.trialEndsAt ? formatCoveredThrough(membership.trialEndsAt, lang) : '',
           })}
         </p>
       );
@@ -114,7 +117,7 @@ function StateExplained({ membership }: { membership: Membership }) {
         <p>
           {t('portal.state.cancelled.body', {
             date: cancelledAt,
-            end: formatDate(lastCoveredInstant(endsAt), lang),
+            end: formatCoveredThrough(endsAt, lang),
           })}
         </p>
       );
@@ -133,7 +136,7 @@ function PaymentsCard({ membership }: { membership: Membership }) {
         {trial && membership.trialEndsAt && (
           <div>
             <dt>{t('portal.home.freeUntil')}</dt>
-            <dd data-testid="free-until">{formatDate(lastCoveredInstant(membership.trialEndsAt), lang)}</dd>
+            <dd data-testid="free-until">{formatCoveredThrough(membership.trialEndsAt, lang)}</dd>
           </div>
         )}
         <div>
@@ -198,7 +201,7 @@ function YearCard({ membership }: { membership: Membership }) {
       <p>
         {t('portal.home.yearRange', {
           from: formatDate(year.startsAt, lang),
-          to: formatDate(lastCoveredInstant(year.endsAt), lang),
+          to: formatCoveredThrough(year.endsAt, lang),
         })}
       </p>
       <p>{t('portal.home.resets', { date: formatDate(year.resetsOn, lang) })}</p>

@@ -206,6 +206,14 @@ export function RequestForm({ membership, services }: { membership: Membership; 
       })).filter((c) => c.services.length > 0),
     [services],
   );
+  // The chosen kind of help: the customer's pick, or the chosen service's own kind.
+  const [category, setCategory] = useState<string | undefined>(undefined);
+  const shownCategory = category ?? (service ? pageCategoryOf(service.category) : undefined);
+  const chosen = byCategory.find((c) => c.key === shownCategory);
+  const pickCategory = (key: string) => {
+    setCategory(key);
+    if (service && pageCategoryOf(service.category) !== key) set('serviceCode', '');
+  };
   const fieldProblem = (path: string) => apiProblem?.fieldMessage(path);
   const formMessage =
     apiProblem && apiProblem.fields.length === 0
@@ -224,13 +232,45 @@ export function RequestForm({ membership, services }: { membership: Membership; 
       </div>
 
       <fieldset className="request-group">
+        <legend>{t('assistance.form.who')}</legend>
+        <PersonSelect
+          label={t('assistance.form.person')}
+          people={membership.people}
+          value={form.personId}
+          onChange={(personId) => set('personId', personId)}
+          optionLabel={(p) => personLabel(p, t, lang)}
+          error={problems.personId ?? fieldProblem('personId')}
+        />
+      </fieldset>
+
+      <fieldset className="request-group">
         <legend>{t('assistance.form.service')}</legend>
         {problems.serviceCode && <p className="field-error">{problems.serviceCode}</p>}
-        {byCategory.map((category) => (
-          <fieldset key={category.key} className="service-group">
-            <legend>{t(`category.${category.key}`)}</legend>
+        {/* A short list: the kind of help first, then only that kind's services (issue 23). */}
+        <fieldset className="service-group">
+          <legend>{t('assistance.form.category')}</legend>
+          <ul className="category-options">
+            {byCategory.map((c) => (
+              <li key={c.key}>
+                <label className="service-option">
+                  <input
+                    type="radio"
+                    name="category"
+                    value={c.key}
+                    checked={shownCategory === c.key}
+                    onChange={() => pickCategory(c.key)}
+                  />
+                  <span className="service-option-name">{t(`category.${c.key}`)}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        {chosen && (
+          <fieldset className="service-group">
+            <legend>{t(`category.${chosen.key}`)}</legend>
             <ul className="service-options">
-              {category.services.map((s) => (
+              {chosen.services.map((s) => (
                 <li key={s.code}>
                   <label className="service-option">
                     <input
@@ -250,7 +290,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
               ))}
             </ul>
           </fieldset>
-        ))}
+        )}
         {service && (
           <p className="service-how">
             {isMessageKey(`assistance.how.${service.fulfilment}`)
@@ -258,18 +298,6 @@ export function RequestForm({ membership, services }: { membership: Membership; 
               : service.description[lang]}
           </p>
         )}
-      </fieldset>
-
-      <fieldset className="request-group">
-        <legend>{t('assistance.form.who')}</legend>
-        <PersonSelect
-          label={t('assistance.form.person')}
-          people={membership.people}
-          value={form.personId}
-          onChange={(personId) => set('personId', personId)}
-          optionLabel={(p) => personLabel(p, t, lang)}
-          error={problems.personId ?? fieldProblem('personId')}
-        />
       </fieldset>
 
       <fieldset className="request-group">

@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import type { CancellationPreview } from '../../../domains/cancellation/schemas.ts';
 import type { SessionView } from '../../../domains/identity/schemas.ts';
+import { lastCoveredInstant as coveredUntil } from '../../../lib/words.ts';
 import { ApiProblem, getJson, type PlanView } from '../../api.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -22,7 +23,6 @@ export function useCharge(chargeId: string) {
     queryKey: ['charge', chargeId],
     queryFn: () => getJson<Charge>(`/v1/charges/${chargeId}`, lang),
     // Someone else's (or no) charge answers 404 at once: asking again changes nothing.
-    retry: (count, error) => !(error instanceof ApiProblem && error.status === 404) && count < 2,
   });
 }
 
@@ -75,7 +75,7 @@ export function formProblem(problem: ApiProblem | null, fields: string[], t: Tra
   return problem.detail ?? t('state.error.network');
 }
 
-/** The last instant an exclusive end still covers, for "hasta el …" (its Mexico City day). */
+/** The last instant an exclusive end still covers, for "hasta el …" (its Mexico City day; src/lib/words.ts). */
 export function lastCoveredInstant(exclusiveEnd: string): string {
-  return new Date(new Date(exclusiveEnd).getTime() - 1).toISOString();
+  return coveredUntil(exclusiveEnd).toISOString();
 }

@@ -214,6 +214,8 @@ function AvailabilitySwitch() {
               disabled={change.isPending}
               onClick={() => change.mutate(!on)}
             >
+              {/* The switch shows its state at a glance, not only to screen readers (aria-pressed). */}
+              {on && <span aria-hidden="true">✓ </span>}
               {t('provider.availability.switch')}
             </button>
             {change.isError && (

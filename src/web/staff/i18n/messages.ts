@@ -14,6 +14,7 @@ import * as provider from './provider.ts';
 import * as queues from './queues.ts';
 import * as shell from './shell.ts';
 import * as verify from './verify.ts';
+import * as words from './staff-words.ts';
 
 export const es = {
   ...shell.es,
@@ -26,6 +27,7 @@ export const es = {
   ...maps.es,
   ...privacy.es,
   ...verify.es,
+  ...words.es,
 };
 export type StaffMessageKey = keyof typeof es;
 
@@ -40,6 +42,7 @@ export const en: Record<StaffMessageKey, string> = {
   ...maps.en,
   ...privacy.en,
   ...verify.en,
+  ...words.en,
 };
 
 export const staffCatalogues = { es, en } as const;
