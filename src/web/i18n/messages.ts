@@ -6,8 +6,9 @@
  * The English catalogue must have exactly the Spanish keys (i18n.test.ts checks it). Each area's
  * file (areas/*.ts) exports `es` and `en` the same way.
  */
-import * as arco from './areas/arco.ts';
+
 import * as access from './areas/access.ts';
+import * as arco from './areas/arco.ts';
 import * as assistance from './areas/assistance.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';

@@ -13,8 +13,8 @@ import * as privacy from './privacy.ts';
 import * as provider from './provider.ts';
 import * as queues from './queues.ts';
 import * as shell from './shell.ts';
-import * as verify from './verify.ts';
 import * as words from './staff-words.ts';
+import * as verify from './verify.ts';
 
 export const es = {
   ...shell.es,
