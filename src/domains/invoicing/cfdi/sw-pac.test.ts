@@ -116,6 +116,19 @@ describe('SW Sapien PAC adapter (against a local server in its documented format
     expect(retried.uuid).toBe(held.uuid);
   });
 
+  it('a repeat answered "CFDI3307" with the stamp of this XML is also the first stamp', async () => {
+    server.mode = 'ok';
+    const pac = withToken();
+    const xml = invoice(13);
+    const first = await pac.stamp({ documentId: 'inv-13', xml });
+    server.repeatAnswer = 'CFDI3307';
+    try {
+      expect((await pac.stamp({ documentId: 'inv-13', xml })).uuid).toBe(first.uuid);
+    } finally {
+      server.repeatAnswer = '307';
+    }
+  });
+
   it('the same document id with another XML is PAC_CONFLICT', async () => {
     server.mode = 'ok';
     const pac = withToken();

@@ -73,11 +73,13 @@ export class SwPac implements PacPort {
         body: form,
       });
     });
+    if (body.status === 'success') return stampOf(body.data);
     const code = errorCode(body.message);
-    if (body.status === 'success' || (code === '307' && body.data?.cfdi)) {
-      return stampOf(body.data);
-    }
-    if (code === 'CFDI3307' || code === '307') {
+    if (code === '307' || code === 'CFDI3307') {
+      // Stamped before under this customid: ours when the stamp seals this very XML.
+      const previous = typeof body.data?.cfdi === 'string' ? stampOf(body.data) : undefined;
+      if (previous && previous.selloCfd === attributeOf(request.xml, 'cfdi:Comprobante', 'Sello'))
+        return previous;
       throw new CfdiError(
         'PAC_CONFLICT',
         'Este documento ya se timbró con otro contenido o el PAC no devolvió su timbre',

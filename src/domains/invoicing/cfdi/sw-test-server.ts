@@ -24,6 +24,8 @@ export interface SwTestServer {
   mode: SwMode;
   /** Milliseconds a `slow` answer waits (it still stamps, as a real PAC past the client's timeout). */
   slowMs: number;
+  /** How a repeated customid with the same XML is answered (SW's pages show both, with the stamp). */
+  repeatAnswer: '307' | 'CFDI3307';
   /** Every request seen, as "METHOD path". */
   calls: string[];
   /** Temporary tokens issued so far; revoke them to make the next call a 401. */
@@ -56,6 +58,7 @@ export async function startSwTestServer(clock: Clock, originalStringOf: (xml: st
   const state = {
     mode: 'ok' as SwMode,
     slowMs: 1500,
+    repeatAnswer: '307' as '307' | 'CFDI3307',
     calls: [] as string[],
     tokens: new Set<string>(),
   };
