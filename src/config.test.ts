@@ -147,6 +147,50 @@ describe('loadConfig', () => {
     );
   });
 
+  it('stamps with the sandbox PAC by default; PAC=sw takes a URL and a token or a user and password', () => {
+    expect(loadConfig({}).pac).toEqual({ name: 'sandbox' });
+    expect(
+      loadConfig({ PAC: 'sw', PAC_URL: 'https://services.test.sw.com.mx', PAC_TOKEN: 'T2lY' }).pac,
+    ).toEqual({ name: 'sw', url: 'https://services.test.sw.com.mx', token: 'T2lY', timeoutMs: 30_000 });
+    expect(
+      loadConfig({
+        PAC: 'sw',
+        PAC_URL: 'https://services.sw.com.mx',
+        PAC_USER: 'facturas@libra.mx',
+        PAC_PASSWORD: 's3cret',
+        PAC_TIMEOUT_SECONDS: '10',
+      }).pac,
+    ).toEqual({
+      name: 'sw',
+      url: 'https://services.sw.com.mx',
+      user: 'facturas@libra.mx',
+      password: 's3cret',
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('refuses a PAC setting that cannot work, without echoing secrets', () => {
+    const sw = { PAC: 'sw', PAC_URL: 'https://services.sw.com.mx' };
+    expect(() => loadConfig({ PAC: 'finkok' })).toThrow('PAC must be one of sandbox, sw, got "finkok"');
+    expect(() => loadConfig({ PAC: 'sw', PAC_TOKEN: 'x' })).toThrow('PAC=sw needs PAC_URL');
+    expect(() => loadConfig(sw)).toThrow('PAC=sw needs PAC_TOKEN, or both PAC_USER and PAC_PASSWORD');
+    expect(() => loadConfig({ ...sw, PAC_USER: 'u' })).toThrow('both PAC_USER and PAC_PASSWORD');
+    expect(() => loadConfig({ ...sw, PAC_TOKEN: 't', PAC_PASSWORD: 's3cret' })).toThrow(
+      'PAC_TOKEN and PAC_USER/PAC_PASSWORD are exclusive',
+    );
+    expect(() => loadConfig({ PAC_TOKEN: 's3cret' })).toThrow('PAC_TOKEN needs PAC=sw');
+    expect(() => loadConfig({ ...sw, PAC_TOKEN: 't', PAC_TIMEOUT_SECONDS: '0' })).toThrow(
+      'PAC_TIMEOUT_SECONDS must be a whole number of seconds between 1 and 120',
+    );
+    try {
+      loadConfig({ ...sw, PAC_TOKEN: 's3cret', PAC_USER: 'u', PAC_PASSWORD: 's3cret' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(String(error)).not.toContain('s3cret');
+    }
+  });
+
   it('does not load demo data in production or on PostgreSQL by default', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/libra' }).seedDemo).toBe(false);

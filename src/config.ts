@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { PacSettings } from './domains/invoicing/cfdi/pacs.ts';
 import { parseSmppUrl, senderAddressOf } from './domains/notifications/smpp.ts';
 import { isStorableText } from './lib/text.ts';
 import { API_KEY_RATE_LIMIT_RANGE } from './platform/principal.ts';
@@ -83,6 +84,8 @@ export interface Config {
   mapConnectSrc: string[];
   /** Text credited on every map beside the style's own attribution (e.g. © OpenStreetMap contributors). */
   mapAttribution: string | undefined;
+  /** The PAC that stamps and cancels CFDI (docs/invoicing.md). */
+  pac: PacSettings;
 }
 
 export class ConfigError extends Error {
@@ -305,6 +308,45 @@ function mapSettings(env: Env): MapSettings {
   return { mapStyleUrl, mapConnectSrc, mapAttribution };
 }
 
+/** A real PAC needs its URL and credentials; they are refused with the sandbox rather than ignored. */
+function pacSettings(env: Env): PacSettings {
+  const name = oneOf(env, 'PAC', ['sandbox', 'sw'] as const, 'sandbox');
+  const pacUrl = url(env, 'PAC_URL', ['http:', 'https:']);
+  const token = read(env, 'PAC_TOKEN');
+  const user = read(env, 'PAC_USER');
+  const password = read(env, 'PAC_PASSWORD');
+  const timeoutMs = integerBetween(env, 'PAC_TIMEOUT_SECONDS', 30, 1, 120, 'seconds') * 1000;
+  if (name === 'sandbox') {
+    for (const [variable, given] of [
+      ['PAC_URL', pacUrl],
+      ['PAC_TOKEN', token],
+      ['PAC_USER', user],
+      ['PAC_PASSWORD', password],
+    ] as const) {
+      if (given !== undefined)
+        throw new ConfigError(`${variable} needs PAC=sw: the sandbox PAC takes no URL or credentials`);
+    }
+    return { name };
+  }
+  if (pacUrl === undefined) {
+    throw new ConfigError(
+      'PAC=sw needs PAC_URL (https://services.test.sw.com.mx or https://services.sw.com.mx)',
+    );
+  }
+  if (token !== undefined && (user !== undefined || password !== undefined)) {
+    throw new ConfigError('PAC_TOKEN and PAC_USER/PAC_PASSWORD are exclusive: give one of them');
+  }
+  if (token === undefined && (user === undefined || password === undefined)) {
+    throw new ConfigError('PAC=sw needs PAC_TOKEN, or both PAC_USER and PAC_PASSWORD');
+  }
+  return {
+    name,
+    url: pacUrl,
+    timeoutMs,
+    ...(token !== undefined ? { token } : { user, password }),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -364,6 +406,7 @@ export function loadConfig(env: Env = process.env): Config {
     geocoderUrl: url(env, 'GEOCODER_URL', ['http:', 'https:']),
     routingUrl: url(env, 'ROUTING_URL', ['http:', 'https:']),
     ...mapSettings(env),
+    pac: pacSettings(env),
   };
 }
 
@@ -546,5 +589,36 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '(unset)',
     description:
       "Plain text credited on every map beside the style's own attribution, e.g. `© OpenStreetMap contributors`. Needs MAP_STYLE_URL.",
+  },
+  {
+    name: 'PAC',
+    default: 'sandbox',
+    description:
+      "Who stamps and cancels CFDI: `sandbox` (a local TimbreFiscalDigital signed by a test key, without fiscal validity) or `sw` (SW Sapien's REST API).",
+  },
+  {
+    name: 'PAC_URL',
+    default: '(unset)',
+    description:
+      'PAC=sw only: `https://services.test.sw.com.mx` (tests) or `https://services.sw.com.mx`. Required with PAC=sw.',
+  },
+  {
+    name: 'PAC_TOKEN',
+    default: '(unset)',
+    description:
+      'PAC=sw only: the account\'s fixed token ("token infinito"). Or PAC_USER and PAC_PASSWORD, not both.',
+  },
+  {
+    name: 'PAC_USER',
+    default: '(unset)',
+    description:
+      "PAC=sw only: the account's user (with PAC_PASSWORD), for two-hour tokens renewed as needed.",
+  },
+  { name: 'PAC_PASSWORD', default: '(unset)', description: 'PAC=sw only: the password of PAC_USER.' },
+  {
+    name: 'PAC_TIMEOUT_SECONDS',
+    default: '30',
+    description:
+      'Longest wait (1–120 s) for one PAC call; past it the stamp is retried later with the same document id, never stamped twice.',
   },
 ];

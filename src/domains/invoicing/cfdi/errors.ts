@@ -15,6 +15,7 @@ export type CfdiErrorCode =
   | 'PAC_REJECTED'
   | 'PAC_CONFLICT'
   | 'PAC_NOT_FOUND'
+  | 'PAC_AUTH_FAILED'
   | 'PAC_UNAVAILABLE';
 
 export class CfdiError extends Error {

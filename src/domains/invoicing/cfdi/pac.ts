@@ -3,7 +3,8 @@
  * sandbox adapter (sandbox-pac.ts) implements it locally; a real PAC's REST adapter implements the
  * same interface. Adapters throw CfdiError: PAC_REJECTED (the document or request is wrong, do not
  * retry as is), PAC_CONFLICT (the document id was stamped with another XML), PAC_NOT_FOUND (unknown
- * UUID), PAC_UNAVAILABLE (timeout or outage: retry with the same documentId and XML).
+ * UUID), PAC_AUTH_FAILED (the PAC refused our credentials: fix the configuration, retrying will
+ * not help), PAC_UNAVAILABLE (timeout or outage: retry with the same documentId and XML).
  */
 import type { CancellationReason } from './catalogues.ts';
 
