@@ -108,8 +108,10 @@ describe.skipIf(!hasChromium)('account access and card update in the portal', ()
       .getByRole('link', { name: 'Solicitar asistencia' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Solicitar asistencia' }).waitFor();
-    await page.getByLabel('Envío de grúa').check();
+    // Who first, then the kind of help and its services (the request form's order).
     await page.getByLabel('Persona').selectOption('titular');
+    await page.getByRole('radio', { name: 'Vial', exact: true }).check();
+    await page.getByLabel('Envío de grúa').check();
     await page.getByRole('button', { name: 'Usar mi ubicación' }).click();
     await page.getByLabel('Dirección').fill('Plaza de la Constitución s/n, frente a la Catedral');
     await page.getByLabel('Marca').fill('Nissan');

@@ -44,13 +44,13 @@ describe.skipIf(!hasChromium)('the portal’s address entry', () => {
     await page.getByLabel('Envío de grúa').check();
     await page.getByLabel('Persona').selectOption('titular');
 
-    await page.getByLabel('Código postal', { exact: true }).fill('45010');
+    await page.getByLabel('Código postal', { exact: true }).fill('03100');
     const colonia = page.getByLabel('Colonia', { exact: true });
-    await colonia.locator('option', { hasText: 'Ciudad Granja' }).waitFor({ state: 'attached' });
-    await colonia.selectOption('Ciudad Granja');
-    await page.getByLabel('Calle', { exact: true }).fill('Av. Patria');
-    await page.getByLabel('Número', { exact: true }).fill('1200');
-    await page.getByTestId('address-precision').getByText('Ubicación aproximada: C.P. 45010').waitFor();
+    await colonia.locator('option', { hasText: 'Del Valle Centro' }).waitFor({ state: 'attached' });
+    await colonia.selectOption('Del Valle Centro');
+    await page.getByLabel('Calle', { exact: true }).fill('Av. Insurgentes Sur');
+    await page.getByLabel('Número', { exact: true }).fill('1602');
+    await page.getByTestId('address-precision').getByText('Ubicación aproximada: C.P. 03100').waitFor();
     await page.getByRole('link', { name: 'Códigos postales: GeoNames (geonames.org), CC BY 4.0' }).waitFor();
     await page
       .getByRole('link', { name: 'Colonias de Monterrey: CONAPO (datos.gob.mx), Libre Uso MX' })
@@ -68,8 +68,8 @@ describe.skipIf(!hasChromium)('the portal’s address entry', () => {
       url: `/v1/cases/${caseId}`,
       headers: customerApi.read,
     });
-    expect(stored.json().place).toMatchObject({ precision: 'postal_code', stateCode: 'JAL' });
-    await page.getByTestId('place-approx').getByText('aprox. · ubicación aproximada: C.P. 45010').waitFor();
+    expect(stored.json().place).toMatchObject({ precision: 'postal_code', stateCode: 'CMX' });
+    await page.getByTestId('place-approx').getByText('aprox. · ubicación aproximada: C.P. 03100').waitFor();
     expect(failures).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
   let web: WebHarness;
   let customer: OnlineCustomer;
   let agentUser: TestUser;
+  // Reads a membership's details as the back office does: a supervisor has no caller to verify.
+  let supervisorUser: TestUser;
   let providerUser: TestUser;
   /** Sessions that stay valid while a test moves the clock (charges are billed two months on). */
   let sessionOf: ReturnType<typeof sessionsAt>;
@@ -43,6 +45,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     customer = await onlineCustomer(web.t);
     sessionOf = sessionsAt(web.t);
     agentUser = await createUser(web.t, 'agent');
+    supervisorUser = await createUser(web.t, 'supervisor');
     // A clinic for the appointment services: a home nurse visit and specialist consultations.
     const clinic = await registerProvider(web.t, {
       name: 'Clínica de prueba del portal',
@@ -138,7 +141,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     }, 60_000);
 
     it("shows the state, the free months' end, the first charge and what is left, from the API", async () => {
-      const membership = await api('GET', `/v1/memberships/${family.membershipId}`, agentUser);
+      const membership = await api('GET', `/v1/memberships/${family.membershipId}`, supervisorUser);
       const usage = (await api('GET', `/v1/memberships/${family.membershipId}/usage`, agentUser))
         .services as Usage[];
       const { page, failures } = await signedIn(family, '/app');
@@ -253,7 +256,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       expect(await card.innerText()).toContain('Cubierto hasta el 9 jun 2036');
       expect(await card.innerText()).toContain('Hijo o hija');
       // The API agrees: the day before the 21st birthday.
-      const membership = await api('GET', `/v1/memberships/${family.membershipId}`, agentUser);
+      const membership = await api('GET', `/v1/memberships/${family.membershipId}`, supervisorUser);
       const child = membership.people.find((p: { fullName: string }) => p.fullName === 'Sofía López Ruiz');
       expect(child).toMatchObject({ covered: true, coverage: { coveredUntil: '2036-06-09' } });
       expect(await card.innerText()).toContain(child.coverage.reason.es);
@@ -266,7 +269,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       await card.getByRole('button', { name: 'Sí, dar de baja' }).click();
       await page.getByRole('status').getByText('Dimos de baja a Sofía López Ruiz.').waitFor();
       await card.waitFor({ state: 'detached' });
-      const after = await api('GET', `/v1/memberships/${family.membershipId}`, agentUser);
+      const after = await api('GET', `/v1/memberships/${family.membershipId}`, supervisorUser);
       expect(after.people.map((p: { fullName: string }) => p.fullName)).not.toContain('Sofía López Ruiz');
       expect(failures).toEqual([]);
     });
@@ -418,7 +421,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     it('says when the first charge comes during the free months', async () => {
       payer = await onlineCustomer(web.t);
       decliner = await onlineCustomer(web.t, '4000000000000341');
-      const membership = await api('GET', `/v1/memberships/${payer.membershipId}`, agentUser);
+      const membership = await api('GET', `/v1/memberships/${payer.membershipId}`, supervisorUser);
       const { page, failures } = await signedIn(payer, '/app/cobros');
       await page.getByRole('heading', { level: 2, name: 'Aún no tienes cobros' }).waitFor();
       await page.getByText(`Tu primer cobro será el ${formatDate(membership.nextChargeOn, 'es')}.`).waitFor();
@@ -430,7 +433,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
 
     it('lists a paid charge with its receipt: base 187.93 + IVA 30.07 = 218.00, CFDI data, printable', async () => {
       // Bill the day the free months end, as the daily run does.
-      const membership = await api('GET', `/v1/memberships/${payer.membershipId}`, agentUser);
+      const membership = await api('GET', `/v1/memberships/${payer.membershipId}`, supervisorUser);
       const at = mexicoCityTime(`${membership.nextChargeOn}T09:00`);
       (web.t.clock as ManualClock).set(at);
       await web.t.services.billing.run({ at, trigger: 'test' });
@@ -484,7 +487,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     });
 
     it('a declined charge: the home says "Pago pendiente" and what to do; the charge says why and when we retry', async () => {
-      const membership = await api('GET', `/v1/memberships/${decliner.membershipId}`, agentUser);
+      const membership = await api('GET', `/v1/memberships/${decliner.membershipId}`, supervisorUser);
       expect(membership.state).toBe('past_due');
       const [charge] = (await api('GET', `/v1/memberships/${decliner.membershipId}/charges`, agentUser)).data;
       expect(charge).toMatchObject({ status: 'failed', declineCode: 'card_declined' });
