@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { type Config, invoicingSettings } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
 import { AppointmentFulfilment } from './domains/appointments/fulfilment.ts';
 import { AppointmentsRepository } from './domains/appointments/repository.ts';
@@ -53,6 +53,10 @@ import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
 import { SessionsService } from './domains/identity/sessions.ts';
 import { SignInThrottle } from './domains/identity/throttle.ts';
+import { type PacPort, prepareIssuer, SandboxPac } from './domains/invoicing/cfdi/index.ts';
+import { InvoicingRepository } from './domains/invoicing/repository.ts';
+import { invoicingRoutes } from './domains/invoicing/routes.ts';
+import { InvoicingService } from './domains/invoicing/service.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
 import { membershipCountsByPlanVersion } from './domains/members/read-model.ts';
@@ -150,6 +154,8 @@ export interface Services {
   /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
   apiKeys: ApiKeysService;
   members: MembersService;
+  /** CFDI invoices, credit notes, the global invoice and the customer's fiscal data. */
+  invoicing: InvoicingService;
   /** Contracting a membership, and checking a contracting request first. */
   contracting: ContractingService;
   /** The people a membership covers besides its titular. */
@@ -210,6 +216,10 @@ export interface ServiceOptions {
   geocoderUrl?: string;
   /** A self-hosted OSRM; unset, travel is estimated from the straight line. */
   routingUrl?: string;
+  /** The CFDI issuer and its CSD (config); unset, the demo issuer with the SAT's test CSD. */
+  invoicing?: Config['invoicing'];
+  /** The PAC stamping documents; unset, the sandbox (tests hand in one that times out). */
+  pac?: PacPort;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -251,6 +261,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     ...(config.smppUrl ? { smpp: { url: config.smppUrl, senderId: config.smsSenderId } } : {}),
     ...(config.geocoderUrl ? { geocoderUrl: config.geocoderUrl } : {}),
     ...(config.routingUrl ? { routingUrl: config.routingUrl } : {}),
+    invoicing: config.invoicing,
   };
 }
 
@@ -406,6 +417,20 @@ export function buildServices(
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);
+  const invoicingSetup = options.invoicing ?? invoicingSettings({});
+  const invoicing = new InvoicingService(
+    db,
+    new InvoicingRepository(),
+    billing,
+    members,
+    options.pac ?? new SandboxPac({ clock }),
+    { prepared: prepareIssuer(invoicingSetup.issuer, invoicingSetup.csd, clock), jobs },
+    audit,
+    clock,
+  );
+  // Every succeeded refund writes its credit note in the refund's transaction.
+  billing.onRefundSucceeded((tx, refund) => invoicing.creditNoteFor(tx, refund).then(() => undefined));
+  invoicing.registerJobs(jobs);
   const cancellation = new CancellationService(
     db,
     new CancellationRepository(),
@@ -452,6 +477,7 @@ export function buildServices(
     sessions,
     apiKeys,
     members,
+    invoicing,
     contracting,
     beneficiaries,
     payments,
@@ -590,6 +616,7 @@ export async function buildApp({
   await app.register(locationLinksRoutes, { locationLinks: services.locationLinks });
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
+  await app.register(invoicingRoutes, { invoicing: services.invoicing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });
   await app.register(notificationsRoutes, { notifications: services.notifications });
