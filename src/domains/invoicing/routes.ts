@@ -63,7 +63,7 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
         summary:
           'The CFDI invoice of a paid charge, stamped (once per charge: asking again answers the same invoice)',
         params: ChargeParams,
-        body: Type.Optional(InvoiceRequestBody),
+        body: InvoiceRequestBody,
         response: {
           200: InvoiceView,
           201: InvoiceView,
@@ -75,7 +75,7 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
       const result = await invoicing.invoiceCharge(
         actorOf(request),
         request.params.id,
-        requestedData(request.body ?? undefined),
+        requestedData(request.body),
       );
       return reply.status(result.created ? 201 : 200).send(result.invoice);
     },
@@ -140,7 +140,7 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
         tags: ['invoicing'],
         summary:
           'Issue a month’s global invoice of the paid charges nobody invoiced (once per month; the job does it on the 1st)',
-        body: Type.Optional(GlobalInvoiceBody),
+        body: GlobalInvoiceBody,
         response: {
           200: Type.Object({ invoice: Type.Union([InvoiceView, Type.Null()]) }),
           201: Type.Object({ invoice: InvoiceView }),
@@ -149,7 +149,7 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
       },
     },
     async (request, reply) => {
-      const result = await invoicing.global.issue(actorOf(request), request.body?.period);
+      const result = await invoicing.global.issue(actorOf(request), request.body.period);
       if (!result) return reply.status(200).send({ invoice: null });
       const view = presentInvoice(result.invoice, []);
       return reply

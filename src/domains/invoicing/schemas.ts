@@ -90,5 +90,5 @@ export const InvoiceView = Type.Object({
   links: Type.Object({ self: Type.String(), xml: Nullable(Type.String()) }),
 });
 
-/** The invoice request: the five fields, or none (an empty or absent body) to use the stored data. */
+/** The invoice request: the five fields, or none (`{}`) to use the stored data. */
 export const InvoiceRequestBody = Type.Partial(FiscalDataBody, { additionalProperties: false });
