@@ -81,7 +81,7 @@ async function expectValidCfdi(xml: string) {
   expect(checked.ok).toBe(true);
 }
 
-const invoice = (chargeId: string, headers: Record<string, string>, payload?: unknown) =>
+const invoice = (chargeId: string, headers: Record<string, string>, payload?: Record<string, string>) =>
   t.app.inject({ method: 'POST', url: `/v1/charges/${chargeId}/invoice`, headers, payload: payload ?? {} });
 
 async function phoneCharge(card: string = TEST_CARD.visaCredit) {
@@ -301,7 +301,7 @@ describe('refunds and cancellation', () => {
   it('finance cancels with the SAT’s reasons; the charge may then be invoiced again', async () => {
     const charge = await phoneCharge();
     const inv = (await invoice(charge.id, finance.write, PERSON)).json();
-    const cancel = (payload: unknown, headers = finance.write) =>
+    const cancel = (payload: Record<string, string>, headers = finance.write) =>
       t.app.inject({ method: 'POST', url: `/v1/invoices/${inv.id}/cancellation`, headers, payload });
     expect((await cancel({ reason: '02' }, agent.write)).statusCode).toBe(403);
     const noSubstitute = await cancel({ reason: '01' });
