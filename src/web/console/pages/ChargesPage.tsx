@@ -16,6 +16,7 @@ import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
 import { type BillingRun, type Charge, pesosToCentavos, retryOnce, useProblemText } from '../queues/data.ts';
+import { ChargeInvoice } from './ChargeInvoice.tsx';
 import '../queues/queues.css';
 
 const STATUSES = ['failed', 'succeeded', 'pending', 'unknown'] as const;
@@ -238,6 +239,7 @@ export default function ChargesPage() {
         title={receipt ? t('queues.charges.receipt.title', { number: receipt.membershipNumber }) : ''}
       >
         {receipt && <ChargeDetails charge={receipt} />}
+        {receipt && <ChargeInvoice charge={receipt} />}
         <DialogActions>
           <Button variant="secondary" onClick={() => setReceipt(null)} data-autofocus>
             {t('queues.close')}
