@@ -428,8 +428,15 @@ export function buildServices(
     audit,
     clock,
   );
-  // Every succeeded refund writes its credit note in the refund's transaction.
-  billing.onRefundSucceeded((tx, refund) => invoicing.creditNoteFor(tx, refund).then(() => undefined));
+  // Every succeeded refund writes its credit note in the refund's transaction, in a savepoint: the
+  // money went back already, so a credit note that cannot be made must not undo the refund's record.
+  billing.onRefundSucceeded(async (tx, refund) => {
+    try {
+      await tx.transaction((savepoint) => invoicing.creditNoteFor(savepoint, refund));
+    } catch (error) {
+      process.emitWarning(`invoicing: no credit note for refund ${refund.id}: ${(error as Error).message}`);
+    }
+  });
   invoicing.registerJobs(jobs);
   const cancellation = new CancellationService(
     db,

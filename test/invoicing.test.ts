@@ -277,6 +277,8 @@ describe('refunds and cancellation', () => {
         status: 'stamped',
         relatedUuid: inv.uuid,
         relatedInvoiceId: inv.id,
+        // A company's credit note: G02 (devoluciones), the receiver as stamped.
+        receiver: { rfc: COMPANY.rfc, cfdiUse: 'G02' },
       });
       expect(note.baseCentavos + note.ivaCentavos).toBe(note.totalCentavos);
       const xml = await t.app.inject({

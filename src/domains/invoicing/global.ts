@@ -7,14 +7,14 @@ import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import { chargesPaidBetween } from '../billing/read-model.ts';
 import { membershipNumbers } from '../members/read-model.ts';
-import { buildGlobalInvoice, PUBLIC_NAME, RFC_PUBLIC } from './cfdi/index.ts';
+import { buildGlobalInvoice } from './cfdi/index.ts';
 import type { Issuing } from './issuing.ts';
 import { chargeLine } from './lines.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 
 export const GLOBAL_QUEUE = 'invoicing-global-monthly';
 
-/** Thrown inside the transaction to give back the folio when another process issued the month. */
+/** Thrown inside the transaction to roll it back when another process issued the month. */
 class AlreadyIssued extends Error {
   constructor(readonly invoice: InvoiceRecord) {
     super('already issued');
@@ -25,8 +25,8 @@ class AlreadyIssued extends Error {
  * The monthly global invoice to PUBLICO EN GENERAL: the charges paid in the month (Mexico City)
  * that no invoice holds, issued once per month. The job runs at 00:30 on the 1st, within the
  * SAT's 24 hours after the period closes; finance may trigger it by hand (API or CLI). Exactly
- * once across processes: the G series' counter row is locked first, so issuers of one month take
- * turns and the later one finds the earlier's document (and gives its folio back).
+ * once across processes: a transaction-scoped advisory lock makes issuers take turns, the later
+ * one finds the month's document, and a partial unique index on the period stands behind both.
  */
 export class GlobalInvoices {
   constructor(
@@ -66,8 +66,8 @@ export class GlobalInvoices {
     let outcome: { invoice: InvoiceRecord; created: boolean } | null;
     try {
       outcome = await this.db.transaction(async (tx) => {
-        // Taken first: the lock that makes issuers of a month take turns.
-        await this.repository.nextFolio(tx, 'G-lock');
+        // Taken first: issuers take turns, and a later one finds the earlier's document.
+        await this.repository.lockGlobalIssuing(tx);
         const existing = await this.repository.globalOf(tx, key);
         if (existing) throw new AlreadyIssued(existing);
         const paid = await chargesPaidBetween(tx, start.toJSDate(), end.toJSDate());
@@ -93,13 +93,6 @@ export class GlobalInvoices {
             }),
           membershipId: null,
           periodKey: key,
-          receiver: {
-            rfc: RFC_PUBLIC,
-            name: PUBLIC_NAME,
-            fiscalRegime: '616',
-            postalCode: this.issuing.prepared.issuer.postalCode,
-            cfdiUse: 'S01',
-          },
           chargeIds: charges.map((c) => c.id),
         });
         await this.audit.record(tx, actor, {

@@ -27,7 +27,6 @@ export interface DraftInput {
   membershipId: string | null;
   refundId?: string;
   periodKey?: string;
-  receiver: ReceiverSnapshot;
   related?: { invoiceId: string; uuid: string };
   chargeIds: string[];
 }
@@ -71,6 +70,15 @@ export class Issuing {
       throw problemOf(error);
     }
     const totals = sealed.comprobante.totals;
+    const r = sealed.comprobante.receptor;
+    // As stamped (a credit note's CFDI use is its own, not its invoice's).
+    const receiver: ReceiverSnapshot = {
+      rfc: r.rfc,
+      name: r.nombre,
+      fiscalRegime: r.regimenFiscal,
+      postalCode: r.domicilioFiscal,
+      cfdiUse: r.usoCfdi,
+    };
     const record: InvoiceRecord = {
       id: newId(),
       type: input.kind === 'credit_note' ? 'E' : 'I',
@@ -80,7 +88,7 @@ export class Issuing {
       membershipId: input.membershipId,
       refundId: input.refundId ?? null,
       periodKey: input.periodKey ?? null,
-      receiver: input.receiver,
+      receiver,
       status: 'draft',
       uuid: null,
       xml: sealed.xml,

@@ -24,6 +24,14 @@ export class InvoicingRepository {
     return Number(row.folio);
   }
 
+  /**
+   * Makes issuers of a global invoice take turns until the caller's transaction ends (a
+   * transaction-scoped advisory lock: released by commit or rollback, whatever happens).
+   */
+  async lockGlobalIssuing(tx: Executor): Promise<void> {
+    await rows(tx, sql`select pg_advisory_xact_lock(hashtext('libra:invoicing:global'))`);
+  }
+
   async insert(tx: Executor, invoice: NewInvoice, chargeIds: string[]): Promise<void> {
     await tx.insert(invoices).values(invoice);
     if (chargeIds.length > 0) {

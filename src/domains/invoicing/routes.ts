@@ -16,7 +16,6 @@ import {
   InvoiceView,
 } from './schemas.ts';
 import type { InvoicingService } from './service.ts';
-import { presentInvoice } from './views.ts';
 
 /** Who may ask for a charge's invoice: the charge's customer, agents, finance and the bank (its channel). */
 const INVOICE_REQUESTERS = ['customer', 'agent', 'finance', 'scope:memberships:write'] as const;
@@ -151,10 +150,8 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
     async (request, reply) => {
       const result = await invoicing.global.issue(actorOf(request), request.body.period);
       if (!result) return reply.status(200).send({ invoice: null });
-      const view = presentInvoice(result.invoice, []);
-      return reply
-        .status(result.created ? 201 : 200)
-        .send({ invoice: await invoicing.invoice(actorOf(request), view.id) });
+      const invoice = await invoicing.invoice(actorOf(request), result.invoice.id);
+      return reply.status(result.created ? 201 : 200).send({ invoice });
     },
   );
 

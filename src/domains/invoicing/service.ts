@@ -168,7 +168,6 @@ export class InvoicingService {
         build: (numbering) =>
           buildInvoice({ issuer: this.issuing.prepared.issuer, receiver: data, charges: [line], numbering }),
         membershipId: charge.membershipId,
-        receiver: data,
         chargeIds: [chargeId],
       });
       await this.auditStaff(tx, actor, 'charge.invoice', 'charge', chargeId, { invoiceId: record.id });
@@ -264,7 +263,6 @@ export class InvoicingService {
         }),
       membershipId: charge.membershipId,
       refundId: refund.id,
-      receiver: held.receiver,
       related: { invoiceId: held.id, uuid },
       chargeIds: [],
     });
