@@ -300,6 +300,38 @@ describe('refunds and cancellation', () => {
     expect(sum('ivaCentavos')).toBe(inv.ivaCentavos);
   });
 
+  it('a refund made before the invoice gets its credit note once the invoice is stamped', async () => {
+    const charge = await phoneCharge();
+    const refunded = await t.app.inject({
+      method: 'POST',
+      url: `/v1/charges/${charge.id}/refunds`,
+      headers: finance.write,
+      payload: { reason: 'Cobro duplicado', amountCentavos: 2_500 },
+    });
+    expect(refunded.statusCode).toBe(201);
+    const before = await t.app.inject({
+      method: 'GET',
+      url: `/v1/memberships/${charge.membershipId}/invoices`,
+      headers: finance.read,
+    });
+    expect(before.json().data).toEqual([]);
+    const inv = (await invoice(charge.id, finance.write, PERSON)).json();
+    const after = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v1/memberships/${charge.membershipId}/invoices`,
+        headers: finance.read,
+      })
+    ).json().data;
+    const note = after.find((i: { kind: string }) => i.kind === 'credit_note');
+    expect(note).toMatchObject({
+      status: 'stamped',
+      relatedUuid: inv.uuid,
+      totalCentavos: 2_500,
+      receiver: { cfdiUse: 'S01' },
+    });
+  });
+
   it('finance cancels with the SAT’s reasons; the charge may then be invoiced again', async () => {
     const charge = await phoneCharge();
     const inv = (await invoice(charge.id, finance.write, PERSON)).json();
