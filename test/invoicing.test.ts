@@ -35,8 +35,16 @@ class FlakyPac implements PacPort {
   readonly name = 'sandbox';
   readonly uuids = new Map<string, number>();
   loseNextAnswers = 0;
+  rejectNext = false;
   constructor(private readonly inner: SandboxPac) {}
   async stamp(request: Parameters<PacPort['stamp']>[0]): Promise<Stamp> {
+    if (this.rejectNext) {
+      this.rejectNext = false;
+      throw new CfdiError(
+        'PAC_REJECTED',
+        'CFDI40147: el RFC del receptor no está en la lista de RFC inscritos',
+      );
+    }
     const stamp = await this.inner.stamp(request);
     this.uuids.set(stamp.uuid, (this.uuids.get(stamp.uuid) ?? 0) + 1);
     if (this.loseNextAnswers > 0) {
@@ -217,6 +225,26 @@ describe('a charge’s invoice', () => {
       headers: finance.read,
     });
     expect(ofMembership.json().data).toHaveLength(1);
+  });
+
+  it('a refused stamp keeps its folio, recorded as rejected, and the charge may be invoiced again', async () => {
+    const charge = await phoneCharge();
+    pac.rejectNext = true;
+    const refused = await invoice(charge.id, finance.write, PERSON);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'INVOICE_REJECTED', pacCode: 'PAC_REJECTED' });
+    const [rejected] = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v1/memberships/${charge.membershipId}/invoices`,
+        headers: finance.read,
+      })
+    ).json().data;
+    expect(rejected).toMatchObject({ status: 'rejected', uuid: null, chargeIds: [] });
+    const again = await invoice(charge.id, finance.write, PERSON);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toMatchObject({ status: 'stamped', series: 'F' });
+    expect(again.json().folio).toBeGreaterThan(rejected.folio);
   });
 
   it('refuses a charge that is not paid', async () => {
