@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { type Config, invoicingSettings } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
 import { ActivationRepository } from './domains/activation/repository.ts';
 import { activationRoutes } from './domains/activation/routes.ts';
@@ -60,6 +60,10 @@ import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
 import { SessionsService } from './domains/identity/sessions.ts';
 import { SignInThrottle } from './domains/identity/throttle.ts';
+import { createPac, type PacPort, type PacSettings, prepareIssuer } from './domains/invoicing/cfdi/index.ts';
+import { InvoicingRepository } from './domains/invoicing/repository.ts';
+import { invoicingRoutes } from './domains/invoicing/routes.ts';
+import { InvoicingService } from './domains/invoicing/service.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
 import { PersonalDataService } from './domains/members/personal-data.ts';
@@ -164,6 +168,8 @@ export interface Services {
   /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
   apiKeys: ApiKeysService;
   members: MembersService;
+  /** CFDI invoices, credit notes, the global invoice and the customer's fiscal data. */
+  invoicing: InvoicingService;
   /** Contracting a membership, and checking a contracting request first. */
   contracting: ContractingService;
   /** The people a membership covers besides its titular. */
@@ -228,6 +234,12 @@ export interface ServiceOptions {
   geocoderUrl?: string;
   /** A self-hosted OSRM; unset, travel is estimated from the straight line. */
   routingUrl?: string;
+  /** The CFDI issuer and its CSD (config); unset, the demo issuer with the SAT's test CSD. */
+  invoicing?: Config['invoicing'];
+  /** The PAC stamping documents; unset, the one `pacSettings` names (tests hand in one that times out). */
+  pac?: PacPort;
+  /** Which PAC (config PAC, PAC_URL…); unset, the sandbox. */
+  pacSettings?: PacSettings;
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -271,6 +283,8 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     ...(config.smppUrl ? { smpp: { url: config.smppUrl, senderId: config.smsSenderId } } : {}),
     ...(config.geocoderUrl ? { geocoderUrl: config.geocoderUrl } : {}),
     ...(config.routingUrl ? { routingUrl: config.routingUrl } : {}),
+    invoicing: config.invoicing,
+    pacSettings: config.pac,
   };
 }
 
@@ -436,6 +450,27 @@ export function buildServices(
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
   billing.registerJobs(jobs, options.billing.schedule);
+  const invoicingSetup = options.invoicing ?? invoicingSettings({});
+  const invoicing = new InvoicingService(
+    db,
+    new InvoicingRepository(),
+    billing,
+    members,
+    options.pac ?? createPac(options.pacSettings ?? { name: 'sandbox' }, { clock }),
+    { prepared: prepareIssuer(invoicingSetup.issuer, invoicingSetup.csd, clock), jobs },
+    audit,
+    clock,
+  );
+  // Every succeeded refund writes its credit note in the refund's transaction, in a savepoint: the
+  // money went back already, so a credit note that cannot be made must not undo the refund's record.
+  billing.onRefundSucceeded(async (tx, refund) => {
+    try {
+      await tx.transaction((savepoint) => invoicing.creditNoteFor(savepoint, refund));
+    } catch (error) {
+      process.emitWarning(`invoicing: no credit note for refund ${refund.id}: ${(error as Error).message}`);
+    }
+  });
+  invoicing.registerJobs(jobs);
   const cancellation = new CancellationService(
     db,
     new CancellationRepository(),
@@ -516,6 +551,7 @@ export function buildServices(
     sessions,
     apiKeys,
     members,
+    invoicing,
     contracting,
     beneficiaries,
     verifications,
@@ -659,6 +695,7 @@ export async function buildApp({
   await app.register(locationLinksRoutes, { locationLinks: services.locationLinks });
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
+  await app.register(invoicingRoutes, { invoicing: services.invoicing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });
   await app.register(arcoRoutes, { arco: services.arco });

@@ -209,3 +209,41 @@ describe('libra serve with a bad setting', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('the CFDI issuer', () => {
+  const csd = (name: string) => path.resolve('src/domains/invoicing/sat/csd-test', name);
+  const issuer = {
+    ISSUER_RFC: 'EKU9003173C9',
+    ISSUER_NAME: 'ESCUELA KEMPER URGATE',
+    ISSUER_FISCAL_REGIME: '601',
+    ISSUER_POSTAL_CODE: '42501',
+    CSD_CERTIFICATE_PATH: csd('EKU9003173C9.cer'),
+    CSD_KEY_PATH: csd('EKU9003173C9.key'),
+    CSD_PASSWORD: '12345678a',
+  };
+
+  it('defaults to the SAT test taxpayer and its test CSD, marked as a demo, with the sandbox PAC', () => {
+    const config = loadConfig({});
+    expect(config.invoicing.issuer.rfc).toBe('EKU9003173C9');
+    expect(config.invoicing.demo).toBe(true);
+    expect(config.pac).toEqual({ name: 'sandbox' });
+  });
+
+  it('loads a CSD as the SAT ships it (.cer, encrypted .key, password) and checks it at start', () => {
+    const config = loadConfig(issuer);
+    expect(config.invoicing.issuer.name).toBe('ESCUELA KEMPER URGATE');
+    expect(config.invoicing.demo).toBe(true);
+  });
+
+  it('refuses a partial issuer, a wrong password, a regime not for the RFC and an unreadable file', () => {
+    const { CSD_PASSWORD: _password, ...partial } = issuer;
+    expect(() => loadConfig(partial)).toThrow(/missing CSD_PASSWORD/);
+    expect(() => loadConfig({ ...issuer, CSD_PASSWORD: 'otra' })).toThrow(/CSD_PASSWORD_WRONG/);
+    expect(() => loadConfig({ ...issuer, ISSUER_FISCAL_REGIME: '605' })).toThrow(/issuer\.fiscalRegime/);
+    expect(() => loadConfig({ ...issuer, CSD_KEY_PATH: '/nonexistent.key' })).toThrow(
+      /CSD_KEY_PATH must name a readable file/,
+    );
+    expect(() => loadConfig({ ...issuer, ISSUER_RFC: 'GODE561231GR8' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PAC: 'otro' })).toThrow(/PAC/);
+  });
+});

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CfdiError, type CsdSource, type Issuer, prepareIssuer } from './domains/invoicing/cfdi/index.ts';
 import type { PacSettings } from './domains/invoicing/cfdi/pacs.ts';
+import { SAT_FILES } from './domains/invoicing/cfdi/sat-files.ts';
 import { parseSmppUrl, senderAddressOf } from './domains/notifications/smpp.ts';
+import { systemClock } from './lib/clock.ts';
 import { isStorableText } from './lib/text.ts';
 import { API_KEY_RATE_LIMIT_RANGE } from './platform/principal.ts';
 
@@ -86,6 +90,12 @@ export interface Config {
   mapAttribution: string | undefined;
   /** The PAC that stamps and cancels CFDI (docs/invoicing.md). */
   pac: PacSettings;
+  /**
+   * The operator as CFDI issuer and its seal certificate (CSD), checked at start with
+   * `prepareIssuer`. `demo`: the SAT's test taxpayer and CSD (EKU9003173C9), every document
+   * "sin validez fiscal".
+   */
+  invoicing: { issuer: Issuer; csd: CsdSource; demo: boolean };
 }
 
 export class ConfigError extends Error {
@@ -407,7 +417,75 @@ export function loadConfig(env: Env = process.env): Config {
     routingUrl: url(env, 'ROUTING_URL', ['http:', 'https:']),
     ...mapSettings(env),
     pac: pacSettings(env),
+    invoicing: invoicingSettings(env),
   };
+}
+
+const ISSUER_VARIABLES = [
+  'ISSUER_RFC',
+  'ISSUER_NAME',
+  'ISSUER_FISCAL_REGIME',
+  'ISSUER_POSTAL_CODE',
+  'CSD_CERTIFICATE_PATH',
+  'CSD_KEY_PATH',
+  'CSD_PASSWORD',
+] as const;
+
+/** The SAT's public test taxpayer: the embedded demo issuer. */
+const DEMO_ISSUER: Issuer = {
+  rfc: 'EKU9003173C9',
+  name: 'ESCUELA KEMPER URGATE',
+  fiscalRegime: '601',
+  postalCode: '42501',
+};
+
+function readCsdFile(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new ConfigError(`${name} must name a readable file, got "${file}"`);
+  }
+}
+
+/** The issuer: all of ISSUER_* and CSD_* or none (the demo, with the SAT's test CSD); checked now. */
+export function invoicingSettings(env: Env): Config['invoicing'] {
+  const given = ISSUER_VARIABLES.filter((name) => read(env, name) !== undefined);
+  let issuer = DEMO_ISSUER;
+  let csd: CsdSource = {
+    certificate: readFileSync(SAT_FILES.testCsdCertificate, 'utf8'),
+    key: readFileSync(SAT_FILES.testCsdKey, 'utf8'),
+  };
+  if (given.length > 0) {
+    const missing = ISSUER_VARIABLES.filter((name) => read(env, name) === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `The CFDI issuer needs all of ${ISSUER_VARIABLES.join(', ')}; missing ${missing.join(', ')}`,
+      );
+    }
+    const value = (name: (typeof ISSUER_VARIABLES)[number]) => read(env, name) ?? '';
+    issuer = {
+      rfc: value('ISSUER_RFC'),
+      name: value('ISSUER_NAME'),
+      fiscalRegime: value('ISSUER_FISCAL_REGIME'),
+      postalCode: value('ISSUER_POSTAL_CODE'),
+    };
+    csd = {
+      certificate: readCsdFile('CSD_CERTIFICATE_PATH', value('CSD_CERTIFICATE_PATH')),
+      key: readCsdFile('CSD_KEY_PATH', value('CSD_KEY_PATH')),
+      password: value('CSD_PASSWORD'),
+    };
+  }
+  try {
+    const prepared = prepareIssuer(issuer, csd, systemClock);
+    return { issuer: prepared.issuer, csd, demo: prepared.demo };
+  } catch (error) {
+    if (error instanceof CfdiError) {
+      throw new ConfigError(
+        `The CFDI issuer is not valid (${error.code}${error.field ? `, ${error.field}` : ''}): ${error.message}`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** A description of every variable, used by the README and by `libra config`. */
@@ -590,6 +668,39 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     description:
       "Plain text credited on every map beside the style's own attribution, e.g. `© OpenStreetMap contributors`. Needs MAP_STYLE_URL.",
   },
+  {
+    name: 'ISSUER_RFC',
+    default: '(demo: EKU9003173C9)',
+    description:
+      'The operator\'s RFC as CFDI issuer. ISSUER_* and CSD_* go together; unset, the SAT\'s test taxpayer and test CSD: every document says "sin validez fiscal".',
+  },
+  {
+    name: 'ISSUER_NAME',
+    default: '(demo)',
+    description: "The issuer's name as in its certificate of tax status, without the company type.",
+  },
+  {
+    name: 'ISSUER_FISCAL_REGIME',
+    default: '(demo: 601)',
+    description: "The issuer's fiscal regime (c_RegimenFiscal), checked against its RFC.",
+  },
+  {
+    name: 'ISSUER_POSTAL_CODE',
+    default: '(demo: 42501)',
+    description: 'Expedition postal code (LugarExpedicion).',
+  },
+  {
+    name: 'CSD_CERTIFICATE_PATH',
+    default: '(demo)',
+    description:
+      'The CSD certificate (.cer DER or PEM); checked at start: the RFC, valid now, the key matches.',
+  },
+  {
+    name: 'CSD_KEY_PATH',
+    default: '(demo)',
+    description: 'The CSD private key (.key, PKCS#8 DER encrypted, or PEM).',
+  },
+  { name: 'CSD_PASSWORD', default: '(demo)', description: "The CSD key's password." },
   {
     name: 'PAC',
     default: 'sandbox',

@@ -4,6 +4,7 @@ import { buildApp, buildServices, type Services, serviceOptionsOf, VERSION } fro
 import { registerAdminCommands } from './cli/admin.ts';
 import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
+import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
@@ -173,6 +174,7 @@ program
 
 registerAdminCommands(program, withDatabase, say);
 registerBillingCommands(program, withDatabase, say);
+registerInvoiceCommands(program, withDatabase, say);
 
 try {
   await program.parseAsync(process.argv);

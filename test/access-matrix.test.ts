@@ -256,6 +256,47 @@ const billedOnce = () => {
 };
 const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
 
+const MATRIX_FISCAL_DATA = {
+  rfc: 'GODE561231GR8',
+  name: 'DIEGO GÓMEZ DE LA O',
+  fiscalRegime: '605',
+  postalCode: '06600',
+  cfdiUse: 'S01',
+};
+const INVOICE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'partner'];
+let bankMembership: Promise<string> | undefined;
+/** A membership the bank contracted (bank channel): the partner key's own. */
+const bankMembershipId = () => {
+  bankMembership ??= createApiKey(t, 'partner', ['memberships:write']).then(
+    async (key) => (await buildMembership(t, { by: bearer(key.key) })).id,
+  );
+  return bankMembership;
+};
+/** A fresh paid charge each call (a new invoice each time). */
+const bankPaidCharge = async () =>
+  (await buildCharge(t, { membershipId: await freshBankMembership() })).charge.id;
+const freshBankMembership = async () => {
+  const key = await createApiKey(t, 'partner', ['memberships:write']);
+  return (await buildMembership(t, { by: bearer(key.key) })).id;
+};
+const invoiceOf = async (chargeId: string) =>
+  (await t.services.invoicing.invoiceCharge(SYSTEM_ACTOR, chargeId, MATRIX_FISCAL_DATA)).invoice.id;
+let bankInvoice: Promise<string> | undefined;
+/**
+ * An invoice of the bank's channel: the bank and staff reach it, a customer does not (their own
+ * invoices, after the online trial's months, are test/invoicing.test.ts's).
+ */
+const bankChannelInvoice = async () => {
+  bankInvoice ??= bankMembershipId().then(async (id) =>
+    invoiceOf((await buildCharge(t, { membershipId: id })).charge.id),
+  );
+  return bankInvoice;
+};
+const invoiceMembershipFor = async (caller: Caller) =>
+  caller === 'customer' ? ownMembershipId : await bankMembershipId();
+const othersInvoice = async () => invoiceOf((await billedOnce()).chargeId);
+const freshInvoice = async () => invoiceOf(await bankPaidCharge());
+
 /** A phone membership of its own, for a check that cancels it. */
 const freshPhoneMembership = async () => {
   const agent = await signIn(t, accounts.get('agent') as TestUser);
@@ -474,6 +515,72 @@ const CHECKS: Record<string, Check> = {
       payload: { amountCentavos: 1, reason: 'matriz' },
     }),
     expected: only(['finance'], 201),
+  },
+  // Invoices: a charge's customer, agents, finance and the bank (its channel) ask for it.
+  'POST /v1/charges/{id}/invoice': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/charges/${await bankPaidCharge()}/invoice`,
+      payload: MATRIX_FISCAL_DATA,
+    }),
+    // A customer's own charge is invoiced in test/invoicing.test.ts (it is paid after the trial).
+    expected: { ...only(['customer', 'agent', 'finance', 'partner'], 201), customer: 404 },
+  },
+  'POST /v1/charges/{id}/invoice (someone else’s)': {
+    method: 'POST',
+    request: async () => {
+      // Invoiced already: asking again answers the same invoice (200) to whoever may reach it.
+      await othersInvoice();
+      return { url: `/v1/charges/${(await billedOnce()).chargeId}/invoice`, payload: {} };
+    },
+    // The phone channel's charge: the bank's key reaches only its own channel's.
+    expected: { ...only(['customer', 'agent', 'finance', 'partner'], 200), customer: 404, partner: 404 },
+  },
+  'GET /v1/invoices/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/invoices/${await bankChannelInvoice()}` }),
+    expected: othersAreHidden(only(INVOICE_READERS, 200)),
+  },
+  'GET /v1/invoices/{id} (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/invoices/${await othersInvoice()}` }),
+    expected: { ...only(INVOICE_READERS, 200), customer: 404, partner: 404 },
+  },
+  'GET /v1/invoices/{id}/xml': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/invoices/${await bankChannelInvoice()}/xml` }),
+    expected: othersAreHidden(only(INVOICE_READERS, 200)),
+  },
+  'POST /v1/invoices/{id}/cancellation': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/invoices/${await freshInvoice()}/cancellation`,
+      payload: { reason: '02' },
+    }),
+    expected: only(['finance'], 200),
+  },
+  'POST /v1/invoices/global': {
+    method: 'POST',
+    request: async () => ({ url: '/v1/invoices/global', payload: { period: '2026-10' } }),
+    expected: only(['finance'], 200),
+  },
+  'GET /v1/memberships/{id}/invoices': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${await invoiceMembershipFor(caller)}/invoices` }),
+    expected: only(INVOICE_READERS, 200),
+  },
+  'GET /v1/memberships/{id}/fiscal-data': {
+    method: 'GET',
+    request: async (caller) => ({ url: `/v1/memberships/${await invoiceMembershipFor(caller)}/fiscal-data` }),
+    expected: only(INVOICE_READERS, 200),
+  },
+  'PUT /v1/memberships/{id}/fiscal-data': {
+    method: 'PUT',
+    request: async (caller) => ({
+      url: `/v1/memberships/${await invoiceMembershipFor(caller)}/fiscal-data`,
+      payload: MATRIX_FISCAL_DATA,
+    }),
+    expected: only(['customer', 'agent', 'supervisor', 'finance', 'partner'], 200),
   },
   'POST /v1/billing/runs': {
     method: 'POST',

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, buildServices, type Services, serviceOptionsOf } from '../../src/app.ts';
+import {
+  buildApp,
+  buildServices,
+  type ServiceOptions,
+  type Services,
+  serviceOptionsOf,
+} from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Clock, ManualClock } from '../../src/lib/clock.ts';
 import { seed } from '../../src/seed.ts';
@@ -25,6 +31,8 @@ export async function buildTestApp(
     logStream?: { write(line: string): void };
     /** The built customer web to serve (default dist/web, which may not exist). */
     webDir?: string;
+    /** Service options over the config's (e.g. a PAC that times out). */
+    serviceOptions?: Partial<ServiceOptions>;
   } = {},
 ): Promise<TestApp> {
   // Job workers only where a test asks for them (offer expiry): each polls the database.
@@ -36,7 +44,10 @@ export async function buildTestApp(
   });
   const clock = options.clock ?? new ManualClock('2026-11-25T20:05:00Z');
   const database = await freshDatabase();
-  const services = buildServices(database.handle, clock, serviceOptionsOf(config));
+  const services = buildServices(database.handle, clock, {
+    ...serviceOptionsOf(config),
+    ...options.serviceOptions,
+  });
   await seed(services, { demo: false });
   const app = await buildApp({
     config,

@@ -11,6 +11,7 @@ export * from './complaints.ts';
 export * from './dispatch.ts';
 export * from './entitlements.ts';
 export * from './identity.ts';
+export * from './invoicing.ts';
 export * from './members.ts';
 export * from './notifications.ts';
 export * from './payments.ts';

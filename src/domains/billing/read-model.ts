@@ -1,6 +1,6 @@
-import { and, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { chargeAttempts, charges } from '../../db/schema/index.ts';
+import { chargeAttempts, charges, refunds } from '../../db/schema/index.ts';
 
 /**
  * What other domains may read of billing's tables, named by billing (their owner). Other
@@ -36,4 +36,63 @@ export async function chargesAttemptedByStatus(
     .from(charges)
     .where(sql`exists (${attempted})`)
     .groupBy(charges.status);
+}
+
+/** A charge as invoicing reads it (its stored split, payment form and state). */
+export type ChargeForInvoice = Pick<
+  typeof charges.$inferSelect,
+  | 'id'
+  | 'membershipId'
+  | 'periodKey'
+  | 'amountCentavos'
+  | 'baseCentavos'
+  | 'ivaCentavos'
+  | 'status'
+  | 'paidAt'
+  | 'paymentForm'
+  | 'refundedCentavos'
+>;
+
+const invoiceColumns = {
+  id: charges.id,
+  membershipId: charges.membershipId,
+  periodKey: charges.periodKey,
+  amountCentavos: charges.amountCentavos,
+  baseCentavos: charges.baseCentavos,
+  ivaCentavos: charges.ivaCentavos,
+  status: charges.status,
+  paidAt: charges.paidAt,
+  paymentForm: charges.paymentForm,
+  refundedCentavos: charges.refundedCentavos,
+};
+
+export async function chargesForInvoice(executor: Executor, ids: string[]): Promise<ChargeForInvoice[]> {
+  if (ids.length === 0) return [];
+  return executor.select(invoiceColumns).from(charges).where(inArray(charges.id, ids)).orderBy(charges.id);
+}
+
+/** Charges paid in [from, to), oldest first: what a month's global invoice may hold. */
+export async function chargesPaidBetween(
+  executor: Executor,
+  from: Date,
+  to: Date,
+): Promise<ChargeForInvoice[]> {
+  return executor
+    .select(invoiceColumns)
+    .from(charges)
+    .where(and(eq(charges.status, 'succeeded'), gte(charges.paidAt, from), lt(charges.paidAt, to)))
+    .orderBy(charges.paidAt, charges.id);
+}
+
+/** Succeeded refunds of the charges, oldest first (credit notes owed for them). */
+export async function succeededRefundsOf(
+  executor: Executor,
+  chargeIds: string[],
+): Promise<{ id: string; chargeId: string; amountCentavos: number }[]> {
+  if (chargeIds.length === 0) return [];
+  return executor
+    .select({ id: refunds.id, chargeId: refunds.chargeId, amountCentavos: refunds.amountCentavos })
+    .from(refunds)
+    .where(and(inArray(refunds.chargeId, chargeIds), eq(refunds.status, 'succeeded')))
+    .orderBy(refunds.completedAt, refunds.id);
 }

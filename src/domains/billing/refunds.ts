@@ -11,6 +11,19 @@ import type { BillingMessages } from './messages.ts';
 import type { RefundsRepository } from './refunds-repository.ts';
 import { presentRefund, type RefundView } from './views.ts';
 
+/** A refund the processor accepted, as told to listeners inside the transaction that records it. */
+export interface SucceededRefund {
+  id: string;
+  chargeId: string;
+  amountCentavos: number;
+}
+
+/**
+ * Told of every succeeded refund inside the transaction that records it (invoicing writes the
+ * refund's credit note there), so the refund and what follows from it commit together.
+ */
+export type RefundSucceededListener = (tx: Executor, refund: SucceededRefund) => Promise<void>;
+
 /**
  * Refunds: finance's (all or part of a charge) and the 30-day cancellation's (everything paid),
  * each recorded before the processor is asked, and finished later when the answer never came.
@@ -26,6 +39,7 @@ export class RefundsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly messages: BillingMessages,
+    private readonly listeners: readonly RefundSucceededListener[] = [],
   ) {}
 
   /** What the membership has paid and not had back: what a full refund would return. */
@@ -157,7 +171,11 @@ export class RefundsService {
         this.clock.now(),
       );
       if (!done) return false;
-      if (outcome.status === 'succeeded') await this.tellRefund(tx, done.chargeId, id, amountCentavos);
+      if (outcome.status === 'succeeded') {
+        await this.tellRefund(tx, done.chargeId, id, amountCentavos);
+        for (const listener of this.listeners)
+          await listener(tx, { id, chargeId: done.chargeId, amountCentavos });
+      }
       return true;
     });
   }

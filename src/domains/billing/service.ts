@@ -10,13 +10,13 @@ import type { PaymentGateway } from '../payments/gateway.ts';
 import { ChargeAttempts } from './attempts.ts';
 import type { ChargeFilterQuery } from './charge-filter.ts';
 import { ChargesService } from './charges.ts';
-import { ChargesRepository } from './charges-repository.ts';
+import { type ChargeRecord, ChargesRepository } from './charges-repository.ts';
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
 import type { BillingMessages } from './messages.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
 import { RunLivenessRepository } from './liveness-repository.ts';
-import { RefundsService } from './refunds.ts';
+import { type RefundSucceededListener, RefundsService } from './refunds.ts';
 import { RefundsRepository } from './refunds-repository.ts';
 import type { BillingRepository } from './repository.ts';
 import {
@@ -68,6 +68,7 @@ export class BillingService {
   private readonly charges: ChargesService;
   private readonly finance: FinanceCharges;
   private readonly refunds: RefundsService;
+  private readonly refundListeners: RefundSucceededListener[] = [];
 
   constructor(
     private readonly db: Database,
@@ -100,7 +101,18 @@ export class BillingService {
       audit,
       clock,
       messages,
+      this.refundListeners,
     );
+  }
+
+  /** Listens to every succeeded refund, inside the transaction that records it (credit notes). */
+  onRefundSucceeded(listener: RefundSucceededListener): void {
+    this.refundListeners.push(listener);
+  }
+
+  /** A charge the caller may see (a customer: their own), optionally locked, or CHARGE_NOT_FOUND. */
+  async loadCharge(executor: Executor, actor: Actor, id: string, forUpdate = false): Promise<ChargeRecord> {
+    return this.charges.loadCharge(executor, actor, id, forUpdate);
   }
 
   /**

@@ -118,6 +118,16 @@ export async function buildWorld(): Promise<World> {
   });
   const run = await t.services.billing.run({ at: t.clock.now(), trigger: 'test' });
   const [charge] = await t.services.billing.chargesOfMembership(SYSTEM_ACTOR, membershipId);
+  const fiscalData = {
+    rfc: 'GODE561231GR8',
+    name: 'DIEGO GÓMEZ DE LA O',
+    fiscalRegime: '605',
+    postalCode: '06600',
+    cfdiUse: 'S01',
+  };
+  const invoice = charge
+    ? (await t.services.invoicing.invoiceCharge(SYSTEM_ACTOR, charge.id, fiscalData)).invoice
+    : undefined;
   const complaint = await t.services.complaints.file(
     SYSTEM_ACTOR,
     { membershipId, category: 'service_quality', text: 'La grúa llegó dos horas tarde.' } as never,
@@ -143,7 +153,7 @@ export async function buildWorld(): Promise<World> {
   const throwaway = await createUser(t, 'agent');
   const key = await createApiKey(t, 'metrics', ['metrics:read']);
   const stranger = await signIn(t, await createUser(t, 'customer'));
-  if (!offer || !charge || !messageId || !linkToken)
+  if (!offer || !charge || !messageId || !linkToken || !invoice)
     throw new Error('the world lacks an offer, a charge, a message or a location link');
 
   const cardToken = await tokenize(t);
@@ -241,6 +251,13 @@ export async function buildWorld(): Promise<World> {
     },
     'POST /v1/charges/{id}/refunds': { amountCentavos: 1, reason: 'Cobro duplicado' },
     'POST /v1/billing/runs': { at: '2026-11-25T14:00:00-06:00' },
+    'POST /v1/charges/{id}/invoice': fiscalData,
+    'PUT /v1/memberships/{id}/fiscal-data': fiscalData,
+    'POST /v1/invoices/{id}/cancellation': {
+      reason: '01',
+      substituteUuid: '5fb2822e-396d-4725-8521-cdc4bdd20ccf',
+    },
+    'POST /v1/invoices/global': { period: '2026-10' },
     'POST /v1/memberships/{id}/cancellation': { reason: 'Ya no la necesita' },
     'PUT /v1/memberships/{id}/notification-preferences': {
       language: 'es',
@@ -301,6 +318,7 @@ export async function buildWorld(): Promise<World> {
     jobs: dispatched.id,
     documents: document.id,
     charges: charge.id,
+    invoices: invoice.id,
     runs: run.runId,
     complaints: complaint.body.id,
     'arco-requests': arco.json().id,

@@ -24,6 +24,7 @@ import {
   chargeQueryOf,
 } from '../queues/ChargesFilters.tsx';
 import { type BillingRun, type Charge, pesosToCentavos, retryOnce, useProblemText } from '../queues/data.ts';
+import { ChargeInvoice } from './ChargeInvoice.tsx';
 import '../queues/queues.css';
 
 const TONES: Record<string, Tone> = {
@@ -209,6 +210,7 @@ export default function ChargesPage() {
         title={receipt ? t('queues.charges.receipt.title', { number: receipt.membershipNumber }) : ''}
       >
         {receipt && <ChargeDetails charge={receipt} />}
+        {receipt && <ChargeInvoice charge={receipt} />}
         <DialogActions>
           <Button variant="secondary" onClick={() => setReceipt(null)} data-autofocus>
             {t('queues.close')}

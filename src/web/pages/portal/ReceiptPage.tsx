@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/States.tsx';
+import { InvoicePanel } from './InvoicePanel.tsx';
 import { useMembership } from './outlet.ts';
 import { problemDetail, useCharge } from './portal-data.ts';
 import { cardSummary, chargeStatus, periodText, refundText } from './portal-words.ts';
@@ -192,6 +193,7 @@ function ReceiptView({ charge, receipt }: { charge: Charge; receipt: Receipt }) 
           </div>
         </dl>
       </article>
+      <InvoicePanel membershipId={charge.membershipId} chargeId={charge.id} />
       <div className="actions no-print">
         <Button onClick={() => window.print()}>{t('portal.receipt.print')}</Button>
         <Button to="/app/cobros" variant="secondary">

@@ -1,0 +1,157 @@
+import { AppError, type CodesOf, defineErrors } from '../../lib/errors.ts';
+import { CfdiError } from './cfdi/index.ts';
+
+export const InvoicingErrors = defineErrors({
+  /** No invoice or credit note with that id, or one the caller may not see. */
+  INVOICE_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos esa factura.',
+    en: 'We could not find that invoice.',
+  },
+  /** Only a charge that was paid is invoiced. */
+  CHARGE_NOT_INVOICEABLE: {
+    status: 409,
+    es: 'Ese cargo no está pagado, así que todavía no se puede facturar.',
+    en: 'That charge is not paid, so it cannot be invoiced yet.',
+  },
+  /**
+   * The charge is already in the global invoice of a closed month: the SAT does not allow a second
+   * invoice of the same operation (docs/invoicing.md).
+   */
+  CHARGE_IN_GLOBAL_INVOICE: {
+    status: 409,
+    es: 'Ese cargo ya se incluyó en la factura global del mes, que está cerrado; ya no se puede facturar a tu nombre.',
+    en: 'That charge is already in the closed month’s global invoice; it can no longer be invoiced to your name.',
+  },
+  /** The fiscal data breaks a SAT rule; `errors` names each field and what to fix. */
+  FISCAL_DATA_INVALID: {
+    status: 422,
+    es: 'Tus datos fiscales no son válidos. Revisa los campos marcados.',
+    en: 'The fiscal data is not valid. Check the listed fields.',
+  },
+  /** The request brought no fiscal data and the membership has none stored. */
+  FISCAL_DATA_MISSING: {
+    status: 422,
+    es: 'Para facturar necesitamos tus datos fiscales: RFC, nombre, régimen fiscal, código postal y uso del CFDI.',
+    en: 'To invoice we need the fiscal data: RFC, name, fiscal regime, postal code and CFDI use.',
+  },
+  /** The PAC did not answer; the invoice is kept numbered and sealed, and asking again stamps it. */
+  INVOICE_STAMP_PENDING: {
+    status: 503,
+    es: 'El servicio de timbrado no respondió. Tu factura quedó registrada; vuelve a solicitarla en unos minutos.',
+    en: 'The stamping service did not answer. The invoice is recorded; ask for it again in a few minutes.',
+  },
+  /** The PAC refused the document; its folio is recorded as rejected and not reused. */
+  INVOICE_REJECTED: {
+    status: 422,
+    es: 'El servicio de timbrado rechazó la factura. Revisa los datos fiscales e inténtalo de nuevo.',
+    en: 'The stamping service refused the invoice. Check the fiscal data and try again.',
+  },
+  /** Only a stamped invoice or credit note can be cancelled, and only once. */
+  INVOICE_NOT_CANCELLABLE: {
+    status: 409,
+    es: 'Ese comprobante no se puede cancelar: solo se cancelan comprobantes timbrados y vigentes.',
+    en: 'That document cannot be cancelled: only stamped documents in force can.',
+  },
+  /** Reason 01 needs the UUID of the document that replaces it; the other reasons take none. */
+  CANCELLATION_SUBSTITUTE_INVALID: {
+    status: 422,
+    es: 'El motivo 01 necesita el UUID del comprobante que sustituye a este; los motivos 02, 03 y 04 no llevan sustituto.',
+    en: 'Reason 01 needs the UUID of the replacing document; reasons 02, 03 and 04 take none.',
+  },
+  /** The month of a global invoice has not ended yet. */
+  GLOBAL_PERIOD_OPEN: {
+    status: 422,
+    es: 'La factura global de un mes se emite cuando el mes termina.',
+    en: 'A month’s global invoice is issued once the month has ended.',
+  },
+  // The CFDI core's codes (CfdiError), as problems.
+  /** An amount breaks the SAT's rules (IVA outside its bounds for the base, a refund beyond the charge). */
+  CFDI_AMOUNT_INVALID: {
+    status: 422,
+    es: 'Un importe del comprobante no cumple las reglas del SAT.',
+    en: 'An amount of the document breaks the SAT’s rules.',
+  },
+  /** The document could not be built as the SAT requires. */
+  CFDI_DOCUMENT_INVALID: {
+    status: 422,
+    es: 'El comprobante no cumple las reglas del SAT.',
+    en: 'The document breaks the SAT’s rules.',
+  },
+  /** Fiscal data refused by the core (the field is named). */
+  CFDI_FISCAL_DATA_INVALID: {
+    status: 422,
+    es: 'Los datos fiscales no son válidos.',
+    en: 'The fiscal data is not valid.',
+  },
+  /** The issuer's seal certificate could not be used (configuration). */
+  CSD_INVALID: {
+    status: 500,
+    es: 'El certificado de sello del emisor no es válido.',
+    en: 'The issuer’s seal certificate is not valid.',
+  },
+  CSD_PASSWORD_WRONG: {
+    status: 500,
+    es: 'La contraseña del certificado de sello no es correcta.',
+    en: 'The seal certificate’s password is wrong.',
+  },
+  CSD_RFC_MISMATCH: {
+    status: 500,
+    es: 'El certificado de sello no es del RFC del emisor.',
+    en: 'The seal certificate is not the issuer’s RFC’s.',
+  },
+  CSD_EXPIRED: {
+    status: 500,
+    es: 'El certificado de sello del emisor venció.',
+    en: 'The issuer’s seal certificate has expired.',
+  },
+  CSD_KEY_MISMATCH: {
+    status: 500,
+    es: 'La llave no corresponde al certificado de sello.',
+    en: 'The key does not match the seal certificate.',
+  },
+  /** The PAC refused the request as it is. */
+  PAC_REJECTED: {
+    status: 422,
+    es: 'El servicio de timbrado rechazó la solicitud.',
+    en: 'The stamping service refused the request.',
+  },
+  /** The PAC already stamped that document id with another content. */
+  PAC_CONFLICT: {
+    status: 409,
+    es: 'El servicio de timbrado ya tiene ese documento con otro contenido.',
+    en: 'The stamping service already holds that document with other content.',
+  },
+  /** The PAC does not know the UUID. */
+  PAC_NOT_FOUND: {
+    status: 404,
+    es: 'El servicio de timbrado no conoce ese UUID.',
+    en: 'The stamping service does not know that UUID.',
+  },
+  /** The PAC refused the operator's credentials (PAC_TOKEN, PAC_USER/PAC_PASSWORD): configuration to fix. */
+  PAC_AUTH_FAILED: {
+    status: 502,
+    es: 'El servicio de timbrado rechazó las credenciales de Libra; avisa a sistemas.',
+    en: "The stamping service refused Libra's credentials; tell the systems team.",
+  },
+  /** The PAC did not answer; try again later. */
+  PAC_UNAVAILABLE: {
+    status: 503,
+    es: 'El servicio de timbrado no respondió; inténtalo más tarde.',
+    en: 'The stamping service did not answer; try again later.',
+  },
+});
+
+declare module '../../lib/errors.ts' {
+  interface ErrorCodes extends CodesOf<typeof InvoicingErrors> {}
+}
+
+/** A CfdiError as the problem of its code, with the core's Spanish sentence and its field. */
+export function problemOf(error: unknown): unknown {
+  if (!(error instanceof CfdiError)) return error;
+  return new AppError(error.code, {
+    localisedDetail: { es: error.message, en: error.message },
+    ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}),
+    cause: error,
+  });
+}

@@ -1,0 +1,190 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { type Executor, rows } from '../../db/client.ts';
+import { invoiceCharges, invoices, membershipFiscalData } from '../../db/schema/index.ts';
+import type { FiscalData } from './cfdi/index.ts';
+
+export type InvoiceRecord = typeof invoices.$inferSelect;
+export type NewInvoice = typeof invoices.$inferInsert;
+
+/** Invoicing's SQL: documents, the charges they hold, the series' counters, fiscal data. */
+export class InvoicingRepository {
+  /**
+   * The series' next folio, taken inside the caller's transaction: the counter row stays locked
+   * until it commits, so concurrent documents of one series queue here and a rollback gives the
+   * folio back (no gap).
+   */
+  async nextFolio(tx: Executor, series: string): Promise<number> {
+    const [row] = await rows<{ folio: number }>(
+      tx,
+      sql`insert into invoice_series (series, next_folio) values (${series}, 2)
+          on conflict (series) do update set next_folio = invoice_series.next_folio + 1
+          returning next_folio - 1 as folio`,
+    );
+    if (!row) throw new Error('no folio');
+    return Number(row.folio);
+  }
+
+  /**
+   * Makes issuers of a global invoice take turns until the caller's transaction ends (a
+   * transaction-scoped advisory lock: released by commit or rollback, whatever happens).
+   */
+  async lockGlobalIssuing(tx: Executor): Promise<void> {
+    await rows(tx, sql`select pg_advisory_xact_lock(hashtext('libra:invoicing:global'))`);
+  }
+
+  async insert(tx: Executor, invoice: NewInvoice, chargeIds: string[]): Promise<void> {
+    await tx.insert(invoices).values(invoice);
+    if (chargeIds.length > 0) {
+      await tx
+        .insert(invoiceCharges)
+        .values(chargeIds.map((chargeId) => ({ chargeId, invoiceId: invoice.id })));
+    }
+  }
+
+  async byId(executor: Executor, id: string, forUpdate = false): Promise<InvoiceRecord | undefined> {
+    const query = executor.select().from(invoices).where(eq(invoices.id, id));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    return row;
+  }
+
+  /** The live invoice (draft or stamped) holding a charge, if any. */
+  async holdingCharge(executor: Executor, chargeId: string): Promise<InvoiceRecord | undefined> {
+    const [row] = await executor
+      .select({ invoice: invoices })
+      .from(invoiceCharges)
+      .innerJoin(invoices, eq(invoices.id, invoiceCharges.invoiceId))
+      .where(eq(invoiceCharges.chargeId, chargeId));
+    return row?.invoice;
+  }
+
+  async chargeIdsOf(executor: Executor, invoiceId: string): Promise<string[]> {
+    const found = await executor
+      .select({ chargeId: invoiceCharges.chargeId })
+      .from(invoiceCharges)
+      .where(eq(invoiceCharges.invoiceId, invoiceId))
+      .orderBy(asc(invoiceCharges.chargeId));
+    return found.map((r) => r.chargeId);
+  }
+
+  /** Of these charges, those some live invoice already holds. */
+  async heldCharges(executor: Executor, chargeIds: string[]): Promise<Set<string>> {
+    if (chargeIds.length === 0) return new Set();
+    const found = await executor
+      .select({ chargeId: invoiceCharges.chargeId })
+      .from(invoiceCharges)
+      .where(inArray(invoiceCharges.chargeId, chargeIds));
+    return new Set(found.map((r) => r.chargeId));
+  }
+
+  /** Lets the charges go (a cancelled or rejected document): they may be invoiced again. */
+  async releaseCharges(tx: Executor, invoiceId: string): Promise<void> {
+    await tx.delete(invoiceCharges).where(eq(invoiceCharges.invoiceId, invoiceId));
+  }
+
+  async byRefund(executor: Executor, refundId: string): Promise<InvoiceRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.refundId, refundId), sql`${invoices.status} <> 'rejected'`));
+    return row;
+  }
+
+  /** Credit notes already written against an invoice (their splits add up to what was refunded). */
+  async creditNotesOf(executor: Executor, relatedInvoiceId: string): Promise<InvoiceRecord[]> {
+    return executor
+      .select()
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.relatedInvoiceId, relatedInvoiceId),
+          eq(invoices.kind, 'credit_note'),
+          sql`${invoices.status} in ('draft','stamped')`,
+        ),
+      );
+  }
+
+  async globalOf(executor: Executor, periodKey: string): Promise<InvoiceRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.periodKey, periodKey),
+          eq(invoices.kind, 'global'),
+          sql`${invoices.status} in ('draft','stamped')`,
+        ),
+      );
+    return row;
+  }
+
+  async ofMembership(executor: Executor, membershipId: string): Promise<InvoiceRecord[]> {
+    return executor
+      .select()
+      .from(invoices)
+      .where(eq(invoices.membershipId, membershipId))
+      .orderBy(desc(invoices.createdAt), desc(invoices.id));
+  }
+
+  async drafts(executor: Executor, limit: number): Promise<InvoiceRecord[]> {
+    return executor
+      .select()
+      .from(invoices)
+      .where(eq(invoices.status, 'draft'))
+      .orderBy(asc(invoices.createdAt))
+      .limit(limit);
+  }
+
+  async markStamped(tx: Executor, id: string, stamp: { uuid: string; xml: string }, at: Date) {
+    await tx
+      .update(invoices)
+      .set({ status: 'stamped', uuid: stamp.uuid, xml: stamp.xml, stampedAt: at })
+      .where(and(eq(invoices.id, id), eq(invoices.status, 'draft')));
+  }
+
+  async markRejected(tx: Executor, id: string, rejection: string) {
+    await tx
+      .update(invoices)
+      .set({ status: 'rejected', rejection })
+      .where(and(eq(invoices.id, id), eq(invoices.status, 'draft')));
+  }
+
+  async markCancelled(
+    tx: Executor,
+    id: string,
+    cancellation: { reason: string; substituteUuid: string | null },
+    at: Date,
+  ) {
+    await tx
+      .update(invoices)
+      .set({
+        status: 'cancelled',
+        cancellationReason: cancellation.reason,
+        substituteUuid: cancellation.substituteUuid,
+        cancelledAt: at,
+      })
+      .where(eq(invoices.id, id));
+  }
+
+  async fiscalData(executor: Executor, membershipId: string): Promise<FiscalData | undefined> {
+    const [row] = await executor
+      .select()
+      .from(membershipFiscalData)
+      .where(eq(membershipFiscalData.membershipId, membershipId));
+    return row
+      ? {
+          rfc: row.rfc,
+          name: row.name,
+          fiscalRegime: row.fiscalRegime,
+          postalCode: row.postalCode,
+          cfdiUse: row.cfdiUse,
+        }
+      : undefined;
+  }
+
+  async saveFiscalData(tx: Executor, membershipId: string, data: FiscalData, at: Date): Promise<void> {
+    await tx
+      .insert(membershipFiscalData)
+      .values({ membershipId, ...data, updatedAt: at })
+      .onConflictDoUpdate({ target: membershipFiscalData.membershipId, set: { ...data, updatedAt: at } });
+  }
+}

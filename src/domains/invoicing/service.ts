@@ -1,0 +1,364 @@
+import { DateTime } from 'luxon';
+import type { Database, Executor } from '../../db/client.ts';
+import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Jobs } from '../../platform/jobs.ts';
+import { type Actor, isStaff } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/service.ts';
+import { chargesForInvoice, succeededRefundsOf } from '../billing/read-model.ts';
+import type { SucceededRefund } from '../billing/refunds.ts';
+import type { BillingService } from '../billing/service.ts';
+import { membershipNumbers } from '../members/read-model.ts';
+import type { MembersService } from '../members/service.ts';
+import {
+  buildCreditNote,
+  buildInvoice,
+  type CancellationReason,
+  type FiscalData,
+  normalizeFiscalData,
+  type PacPort,
+  type PaymentForm,
+  refundSplit,
+  sumSplits,
+  validateFiscalData,
+} from './cfdi/index.ts';
+import { problemOf } from './errors.ts';
+import { GlobalInvoices } from './global.ts';
+import { Issuing, STAMP_QUEUE } from './issuing.ts';
+import { chargeLine } from './lines.ts';
+import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
+import { type InvoiceView, presentInvoice } from './views.ts';
+
+function fiscalProblem(issues: ReturnType<typeof validateFiscalData>): AppError {
+  return new AppError('FISCAL_DATA_INVALID', {
+    errors: issues.map((i) => ({
+      field: `body/${i.field}`,
+      message: i.en,
+      localised: { es: i.es, en: i.en },
+    })),
+    extensions: { fields: issues.map((i) => ({ field: i.field, code: i.code })) },
+  });
+}
+
+/**
+ * Invoices as a product: a customer's invoice of a paid charge (once per charge, whoever asks and
+ * however often), the titular's fiscal data, the credit note of every refund, cancellation, the
+ * monthly global invoice (global.ts) and the reads. Documents are made by `Issuing`.
+ */
+export class InvoicingService {
+  readonly issuing: Issuing;
+  readonly global: GlobalInvoices;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repository: InvoicingRepository,
+    private readonly billing: BillingService,
+    private readonly members: MembersService,
+    private readonly pac: PacPort,
+    issuing: { prepared: Issuing['prepared']; jobs?: Jobs },
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {
+    this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs);
+    this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
+      this.stampAndFollow(id),
+    );
+  }
+
+  /** The stamp queue (drafts left behind) and the monthly global invoice. */
+  registerJobs(jobs: Jobs): void {
+    jobs.handle(STAMP_QUEUE, async () => void (await this.stampDrafts()), {
+      policy: 'singleton',
+      expireInSeconds: 3600,
+      schedule: { cron: '*/5 * * * *', tz: MEXICO_CITY },
+    });
+    this.global.registerJobs(jobs);
+  }
+
+  /** The membership a caller may reach; a partner key only the bank channel's. */
+  private async reach(
+    tx: Executor,
+    actor: Actor,
+    membershipId: string,
+    notFound: 'INVOICE_NOT_FOUND' | 'CHARGE_NOT_FOUND' | 'MEMBERSHIP_NOT_FOUND',
+  ) {
+    try {
+      const found = await this.members.load(tx, actor, membershipId);
+      if (actor.principal?.kind === 'api_key' && found.membership.channel !== 'bank')
+        throw new AppError(notFound);
+      return found;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'MEMBERSHIP_NOT_FOUND') throw new AppError(notFound);
+      throw error;
+    }
+  }
+
+  private async auditStaff(
+    tx: Executor,
+    actor: Actor,
+    action: string,
+    recordType: string,
+    recordId: string,
+    details?: Record<string, unknown>,
+  ) {
+    if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
+      await this.audit.record(tx, actor, { action, recordType, recordId, ...(details ? { details } : {}) });
+    }
+  }
+
+  // Fiscal data ---------------------------------------------------------------------------------
+
+  async fiscalData(actor: Actor, membershipId: string): Promise<FiscalData | null> {
+    return this.db.transaction(async (tx) => {
+      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.auditStaff(tx, actor, 'membership.fiscal_data_read', 'membership', membershipId);
+      return (await this.repository.fiscalData(tx, membershipId)) ?? null;
+    });
+  }
+
+  async saveFiscalData(actor: Actor, membershipId: string, input: FiscalData): Promise<FiscalData> {
+    const issues = validateFiscalData(input);
+    if (issues.length > 0) throw fiscalProblem(issues);
+    const data = normalizeFiscalData(input);
+    return this.db.transaction(async (tx) => {
+      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.repository.saveFiscalData(tx, membershipId, data, this.clock.now());
+      await this.auditStaff(tx, actor, 'membership.fiscal_data_change', 'membership', membershipId);
+      return data;
+    });
+  }
+
+  // A customer's invoice ------------------------------------------------------------------------
+
+  /**
+   * The invoice of a paid charge. The charge row is locked first, so two requests at once queue
+   * and the second finds the first's document (answered as it is, `created` false); the document
+   * is written numbered and sealed before the PAC is asked, so a retry after a timeout stamps that
+   * same draft and never a second invoice.
+   */
+  async invoiceCharge(
+    actor: Actor,
+    chargeId: string,
+    input: FiscalData | undefined,
+  ): Promise<{ invoice: InvoiceView; created: boolean }> {
+    if (input) {
+      const issues = validateFiscalData(input);
+      if (issues.length > 0) throw fiscalProblem(issues);
+    }
+    const { record, created } = await this.db.transaction(async (tx) => {
+      const charge = await this.billing.loadCharge(tx, actor, chargeId, true);
+      const { membership } = await this.reach(tx, actor, charge.membershipId, 'CHARGE_NOT_FOUND');
+      const held = await this.repository.holdingCharge(tx, chargeId);
+      if (held?.kind === 'global')
+        throw new AppError('CHARGE_IN_GLOBAL_INVOICE', { extensions: { invoiceId: held.id } });
+      if (held) return { record: held, created: false };
+      if (charge.status !== 'succeeded') throw new AppError('CHARGE_NOT_INVOICEABLE');
+      const stored = await this.repository.fiscalData(tx, charge.membershipId);
+      const data = input ? normalizeFiscalData(input) : stored;
+      if (!data) throw new AppError('FISCAL_DATA_MISSING');
+      // The titular's own request keeps the data for next time; staff's and the bank's do not overwrite it.
+      if (input && (!stored || (actor.principal?.kind === 'user' && actor.principal.role === 'customer'))) {
+        await this.repository.saveFiscalData(tx, charge.membershipId, data, this.clock.now());
+      }
+      const [row] = await chargesForInvoice(tx, [chargeId]);
+      if (!row) throw new AppError('CHARGE_NOT_FOUND');
+      const line = chargeLine(row, membership.number);
+      const record = await this.issuing.draft(tx, {
+        kind: 'invoice',
+        build: (numbering) =>
+          buildInvoice({ issuer: this.issuing.prepared.issuer, receiver: data, charges: [line], numbering }),
+        membershipId: charge.membershipId,
+        chargeIds: [chargeId],
+      });
+      await this.auditStaff(tx, actor, 'charge.invoice', 'charge', chargeId, { invoiceId: record.id });
+      return { record, created: true };
+    });
+    const stamped = record.status === 'draft' ? await this.stampAndFollow(record.id) : record;
+    return { invoice: await this.view(stamped), created };
+  }
+
+  /** Stamps a document, then writes the credit notes owed for refunds of its charges made before it. */
+  async stampAndFollow(id: string): Promise<InvoiceRecord> {
+    const stamped = await this.issuing.stamp(id);
+    if (stamped.status === 'stamped' && stamped.kind !== 'credit_note') {
+      const chargeIds = await this.repository.chargeIdsOf(this.db, stamped.id);
+      const owed = await succeededRefundsOf(this.db, chargeIds);
+      for (const refund of owed) {
+        const note = await this.db.transaction((tx) => this.creditNoteFor(tx, refund));
+        if (note?.status === 'draft') {
+          await this.issuing.stamp(note.id).catch((error) => {
+            // Left as a draft: the stamp queue finishes it.
+            if (!(error instanceof AppError)) throw error;
+          });
+        }
+      }
+    }
+    return stamped;
+  }
+
+  async stampDrafts(): Promise<number> {
+    let stamped = 0;
+    for (const draft of await this.repository.drafts(this.db, 200)) {
+      try {
+        if ((await this.stampAndFollow(draft.id)).status === 'stamped') stamped++;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (error.code === 'INVOICE_STAMP_PENDING') break;
+      }
+    }
+    return stamped;
+  }
+
+  // Credit notes --------------------------------------------------------------------------------
+
+  /**
+   * The refund's credit note, inside the refund's transaction (billing's listener): related to the
+   * stamped invoice or global invoice holding the charge. A charge no stamped document holds yet
+   * gets its credit notes when its invoice is stamped (`stampAndFollow`). Stamped by the queue.
+   */
+  async creditNoteFor(tx: Executor, refund: SucceededRefund): Promise<InvoiceRecord | undefined> {
+    const earlier = await this.repository.byRefund(tx, refund.id);
+    if (earlier) return earlier;
+    const held = await this.repository.holdingCharge(tx, refund.chargeId);
+    if (held?.status !== 'stamped' || !held.uuid) return undefined;
+    const [charge] = await chargesForInvoice(tx, [refund.chargeId]);
+    if (!charge) return undefined;
+    const refundIds = new Set((await succeededRefundsOf(tx, [refund.chargeId])).map((r) => r.id));
+    const before = (await this.repository.creditNotesOf(tx, held.id)).filter(
+      (n) => n.refundId && refundIds.has(n.refundId),
+    );
+    const already = sumSplits(
+      before.map((n) => ({ base: n.baseCentavos, iva: n.ivaCentavos, total: n.totalCentavos })),
+    );
+    let split: ReturnType<typeof refundSplit>;
+    try {
+      split = refundSplit(
+        { base: charge.baseCentavos, iva: charge.ivaCentavos, total: charge.amountCentavos },
+        already,
+        refund.amountCentavos,
+      );
+    } catch (error) {
+      throw problemOf(error);
+    }
+    const numbers = await membershipNumbers(tx, [charge.membershipId]);
+    const line = chargeLine(charge, numbers.get(charge.membershipId) ?? '');
+    const uuid = held.uuid;
+    const [year, month] = (held.periodKey ?? '').split('-').map(Number);
+    return this.issuing.draft(tx, {
+      kind: 'credit_note',
+      build: (numbering) =>
+        buildCreditNote({
+          issuer: this.issuing.prepared.issuer,
+          related:
+            held.kind === 'global'
+              ? { kind: 'global-invoice', uuid, period: { year: year ?? 0, month: month ?? 0 } }
+              : { kind: 'invoice', uuid, receiver: held.receiver },
+          refund: {
+            reference: line.reference,
+            description: `Devolución: ${line.description}`,
+            split,
+            paymentForm: charge.paymentForm as PaymentForm,
+          },
+          numbering,
+        }),
+      membershipId: charge.membershipId,
+      refundId: refund.id,
+      related: { invoiceId: held.id, uuid },
+      chargeIds: [],
+    });
+  }
+
+  // Cancellation --------------------------------------------------------------------------------
+
+  /**
+   * Finance cancels a stamped document with one of the SAT's reasons (01 with the substitute's
+   * UUID). The PAC is asked first; the charges it held are then let go (they may be invoiced again,
+   * e.g. by the substitute).
+   */
+  async cancel(
+    actor: Actor,
+    id: string,
+    input: { reason: CancellationReason; substituteUuid?: string | undefined },
+  ): Promise<InvoiceView> {
+    const invoice = await this.repository.byId(this.db, id);
+    if (!invoice) throw new AppError('INVOICE_NOT_FOUND');
+    if (invoice.status !== 'stamped' || !invoice.uuid) throw new AppError('INVOICE_NOT_CANCELLABLE');
+    if ((input.reason === '01') !== (input.substituteUuid !== undefined))
+      throw new AppError('CANCELLATION_SUBSTITUTE_INVALID');
+    try {
+      await this.pac.cancel({
+        issuerRfc: this.issuing.prepared.issuer.rfc,
+        uuid: invoice.uuid,
+        reason: input.reason,
+        ...(input.substituteUuid ? { substituteUuid: input.substituteUuid.toUpperCase() } : {}),
+      });
+    } catch (error) {
+      throw problemOf(error);
+    }
+    await this.db.transaction(async (tx) => {
+      await this.repository.markCancelled(
+        tx,
+        id,
+        { reason: input.reason, substituteUuid: input.substituteUuid?.toUpperCase() ?? null },
+        this.clock.now(),
+      );
+      await this.repository.releaseCharges(tx, id);
+      await this.audit.record(tx, actor, {
+        action: 'invoice.cancel',
+        recordType: 'invoice',
+        recordId: id,
+        details: { reason: input.reason, substituteUuid: input.substituteUuid ?? null },
+      });
+    });
+    return this.view(await this.mustFind(id));
+  }
+
+  // Reads ---------------------------------------------------------------------------------------
+
+  private async mustFind(id: string): Promise<InvoiceRecord> {
+    const found = await this.repository.byId(this.db, id);
+    if (!found) throw new AppError('INVOICE_NOT_FOUND');
+    return found;
+  }
+
+  private async view(record: InvoiceRecord): Promise<InvoiceView> {
+    return presentInvoice(record, await this.repository.chargeIdsOf(this.db, record.id));
+  }
+
+  /** A document the caller may see: a customer their own, the bank its channel's, staff any (audited). */
+  private async readable(actor: Actor, id: string): Promise<InvoiceRecord> {
+    return this.db.transaction(async (tx) => {
+      const record = await this.repository.byId(tx, id);
+      if (!record) throw new AppError('INVOICE_NOT_FOUND');
+      if (record.membershipId) await this.reach(tx, actor, record.membershipId, 'INVOICE_NOT_FOUND');
+      else if (!isStaff(actor.principal)) throw new AppError('INVOICE_NOT_FOUND');
+      await this.auditStaff(tx, actor, 'invoice.read', 'invoice', id);
+      return record;
+    });
+  }
+
+  async invoice(actor: Actor, id: string): Promise<InvoiceView> {
+    return this.view(await this.readable(actor, id));
+  }
+
+  /** The XML as stamped (a draft's sealed XML is not a CFDI yet: not found until stamped). */
+  async xml(actor: Actor, id: string): Promise<{ xml: string; fileName: string; demo: boolean }> {
+    const record = await this.readable(actor, id);
+    if (record.status === 'draft' || record.status === 'rejected') throw new AppError('INVOICE_NOT_FOUND');
+    return { xml: record.xml, fileName: `${record.series}-${record.folio}.xml`, demo: record.demo };
+  }
+
+  async ofMembership(actor: Actor, membershipId: string): Promise<InvoiceView[]> {
+    const found = await this.db.transaction(async (tx) => {
+      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.auditStaff(tx, actor, 'membership.invoices_read', 'membership', membershipId);
+      return this.repository.ofMembership(tx, membershipId);
+    });
+    return Promise.all(found.map((r) => this.view(r)));
+  }
+}
+
+/** The month (Mexico City) before the instant, as `YYYY-MM`. */
+export function previousMonth(at: Date): string {
+  return DateTime.fromJSDate(at, { zone: MEXICO_CITY }).minus({ months: 1 }).toFormat('yyyy-MM');
+}

@@ -1,0 +1,79 @@
+import type { Static } from '@sinclair/typebox';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { InvoiceView } from '../../../domains/invoicing/schemas.ts';
+import { api, getJson } from '../../api.ts';
+import { useStaffI18n } from '../../staff/i18n.ts';
+import { Button } from '../../ui/Button.tsx';
+import { FormError } from '../../ui/Field.tsx';
+import { type Charge, useProblemText } from '../queues/data.ts';
+
+type Invoice = Static<typeof InvoiceView>;
+
+/**
+ * A paid charge's CFDI in finance's receipt: the invoice or global invoice holding it and its
+ * credit notes, each with its XML, or "Facturar" with the fiscal data kept on the membership (the
+ * API says what is missing or wrong).
+ */
+export function ChargeInvoice({ charge }: { charge: Charge }) {
+  const { t, lang } = useStaffI18n();
+  const problemText = useProblemText();
+  const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<string>();
+  const [sending, setSending] = useState(false);
+  const key = ['invoices', charge.membershipId];
+  const invoices = useQuery({
+    queryKey: key,
+    queryFn: () => getJson<{ data: Invoice[] }>(`/v1/memberships/${charge.membershipId}/invoices`, lang),
+    select: (answer) =>
+      answer.data.filter((i) => i.chargeIds.includes(charge.id) || i.kind === 'credit_note'),
+  });
+  if (charge.status !== 'succeeded' || !invoices.data) return null;
+  const own = invoices.data.filter((i) => i.chargeIds.includes(charge.id));
+  const live = own.find((i) => i.status === 'stamped' || i.status === 'draft');
+  const notes = invoices.data.filter(
+    (i) => i.kind === 'credit_note' && live && i.relatedInvoiceId === live.id,
+  );
+
+  async function issue() {
+    setSending(true);
+    setProblem(undefined);
+    try {
+      await api('POST', `/v1/charges/${charge.id}/invoice`, { lang, body: {} });
+      await queryClient.invalidateQueries({ queryKey: key });
+    } catch (error) {
+      setProblem(problemText(error));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <section aria-label={t('queues.charges.invoice.heading')} data-testid="charge-invoice">
+      <h3>{t('queues.charges.invoice.heading')}</h3>
+      {[...own, ...notes].map((doc) => (
+        <p key={doc.id}>
+          {t('queues.charges.invoice.document', {
+            series: doc.series,
+            folio: String(doc.folio),
+            status: doc.status,
+            uuid: doc.uuid ?? '—',
+          })}{' '}
+          {doc.links.xml && (
+            <a href={doc.links.xml} download>
+              {t('queues.charges.invoice.xml')}
+            </a>
+          )}
+        </p>
+      ))}
+      {!live && (
+        <>
+          <FormError message={problem} />
+          <Button onClick={() => void issue()} disabled={sending}>
+            {t('queues.charges.invoice.issue')}
+          </Button>
+        </>
+      )}
+    </section>
+  );
+}

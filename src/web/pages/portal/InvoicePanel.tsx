@@ -1,0 +1,121 @@
+import type { Static } from '@sinclair/typebox';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import type { FiscalDataBody, InvoiceView } from '../../../domains/invoicing/schemas.ts';
+import { ApiProblem, api, getJson } from '../../api.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { Button } from '../../ui/Button.tsx';
+import { Field, FormError } from '../../ui/Field.tsx';
+import { problemDetail } from './portal-data.ts';
+
+type Invoice = Static<typeof InvoiceView>;
+type FiscalData = Static<typeof FiscalDataBody>;
+
+const FIELDS = ['rfc', 'name', 'fiscalRegime', 'postalCode', 'cfdiUse'] as const;
+const EMPTY: FiscalData = { rfc: '', name: '', fiscalRegime: '', postalCode: '', cfdiUse: '' };
+
+/**
+ * The charge's CFDI on the receipt: the stamped invoice (or the global one's credit notes) with
+ * its XML to download, or "Solicitar factura": the fiscal data form, prefilled with the data kept
+ * on the membership, whose field errors are the API's.
+ */
+export function InvoicePanel({ membershipId, chargeId }: { membershipId: string; chargeId: string }) {
+  const { t, lang } = useI18n();
+  const invoices = useQuery({
+    queryKey: ['invoices', membershipId],
+    queryFn: () => getJson<{ data: Invoice[] }>(`/v1/memberships/${membershipId}/invoices`, lang),
+    select: (answer) => answer.data.filter((i) => i.chargeIds.includes(chargeId) && i.status !== 'rejected'),
+  });
+  if (invoices.isPending) return <p>{t('portal.invoice.loading')}</p>;
+  if (invoices.isError) return <FormError message={problemDetail(invoices.error, t)} />;
+  const invoice = invoices.data.find((i) => i.kind === 'invoice' && i.status !== 'cancelled');
+  return (
+    <section aria-labelledby="invoice-heading" data-testid="invoice-panel" className="no-print">
+      <h2 id="invoice-heading">{t('portal.invoice.heading')}</h2>
+      {invoice ? (
+        <InvoiceLinks invoice={invoice} />
+      ) : (
+        <InvoiceRequest membershipId={membershipId} chargeId={chargeId} />
+      )}
+    </section>
+  );
+}
+
+function InvoiceLinks({ invoice }: { invoice: Invoice }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p>
+        {t('portal.invoice.stamped', {
+          series: invoice.series,
+          folio: String(invoice.folio),
+          uuid: invoice.uuid ?? '',
+        })}
+      </p>
+      {invoice.demo && <p className="field-hint">{t('portal.invoice.demo')}</p>}
+      {invoice.links.xml && (
+        <a href={invoice.links.xml} download data-testid="invoice-xml">
+          {t('portal.invoice.downloadXml')}
+        </a>
+      )}
+    </>
+  );
+}
+
+function InvoiceRequest({ membershipId, chargeId }: { membershipId: string; chargeId: string }) {
+  const { t, lang } = useI18n();
+  const queryClient = useQueryClient();
+  const stored = useQuery({
+    queryKey: ['fiscal-data', membershipId],
+    queryFn: () => getJson<{ data: FiscalData | null }>(`/v1/memberships/${membershipId}/fiscal-data`, lang),
+  });
+  const [edited, setEdited] = useState<Partial<FiscalData>>({});
+  const [problem, setProblem] = useState<unknown>();
+  const [sending, setSending] = useState(false);
+  const data: FiscalData = { ...EMPTY, ...(stored.data?.data ?? {}), ...edited };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSending(true);
+    setProblem(undefined);
+    try {
+      await api<Invoice>('POST', `/v1/charges/${chargeId}/invoice`, { lang, body: data });
+      await queryClient.invalidateQueries({ queryKey: ['invoices', membershipId] });
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const fieldError = (name: string) =>
+    problem instanceof ApiProblem ? problem.fieldMessage(name) : undefined;
+  const general =
+    problem && !(problem instanceof ApiProblem && problem.fields.length > 0)
+      ? problemDetail(problem, t)
+      : undefined;
+  return (
+    <form onSubmit={submit} noValidate data-testid="invoice-form">
+      <p>{t('portal.invoice.intro')}</p>
+      <FormError message={general} />
+      {FIELDS.map((name) => (
+        <Field
+          key={name}
+          label={t(`portal.invoice.field.${name}`)}
+          hint={t(`portal.invoice.hint.${name}`)}
+          error={fieldError(name)}
+        >
+          <input
+            name={name}
+            value={data[name]}
+            autoComplete="off"
+            onChange={(e) => setEdited((before) => ({ ...before, [name]: e.target.value }))}
+          />
+        </Field>
+      ))}
+      <Button type="submit" disabled={sending}>
+        {sending ? t('portal.invoice.sending') : t('portal.invoice.request')}
+      </Button>
+    </form>
+  );
+}
