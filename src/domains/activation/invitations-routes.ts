@@ -14,7 +14,7 @@ import {
   InviteBody,
   MembershipPathParams,
   TokenParams,
-} from './invitations-schemas.ts';
+} from './schemas.ts';
 
 // The titular only: the service answers MEMBERSHIP_NOT_FOUND to any other customer (a beneficiary's own account too).
 const TITULAR = { allow: ['customer'], record: 'membership' } as const;

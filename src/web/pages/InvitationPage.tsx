@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import type { InvitationAccepted } from '../../domains/activation/invitations-schemas.ts';
+import type { InvitationAccepted } from '../../domains/activation/schemas.ts';
 import { ApiProblem, api } from '../api.ts';
 import { PHONE } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
