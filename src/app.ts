@@ -6,6 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Config, invoicingSettings } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
+import { InvitationsService } from './domains/activation/invitations.ts';
+import { InvitationsRepository } from './domains/activation/invitations-repository.ts';
+import { invitationRoutes } from './domains/activation/invitations-routes.ts';
 import { ActivationRepository } from './domains/activation/repository.ts';
 import { activationRoutes } from './domains/activation/routes.ts';
 import { ActivationService } from './domains/activation/service.ts';
@@ -66,6 +69,8 @@ import { invoicingRoutes } from './domains/invoicing/routes.ts';
 import { InvoicingService } from './domains/invoicing/service.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
+import { PersonAccounts } from './domains/members/person-accounts.ts';
+import { PersonAccountsRepository } from './domains/members/person-accounts-repository.ts';
 import { PersonalDataService } from './domains/members/personal-data.ts';
 import { consentsOf, membershipCountsByPlanVersion } from './domains/members/read-model.ts';
 import { MembershipRecords } from './domains/members/records.ts';
@@ -163,6 +168,7 @@ export interface Services {
   identity: IdentityService;
   /** "Activa tu cuenta": phone and bank members get the titular's account with a one-time code. */
   activation: ActivationService;
+  invitations: InvitationsService;
   /** Signing in and out, sessions, the CSRF token, changing one's own password. */
   sessions: SessionsService;
   /** API keys: the key behind a bearer token; creating, listing and revoking keys. */
@@ -548,6 +554,16 @@ export function buildServices(
       audit,
       clock,
     ),
+    invitations: new InvitationsService(
+      db,
+      new InvitationsRepository(),
+      new PersonAccounts(new PersonAccountsRepository(), membershipRecords, audit, clock),
+      identity,
+      sessions,
+      notifier,
+      audit,
+      clock,
+    ),
     sessions,
     apiKeys,
     members,
@@ -683,6 +699,7 @@ export async function buildApp({
     apiKeys: services.apiKeys,
   });
   await app.register(activationRoutes, { activation: services.activation });
+  await app.register(invitationRoutes, { invitations: services.invitations });
   await app.register(auditRoutes, { audit: services.audit });
   await app.register(membersRoutes, {
     members: services.members,

@@ -147,6 +147,36 @@ async function startedActivation(): Promise<{ id: string; code: string }> {
   return { id, code: /es (\d{6})\./.exec(message?.body ?? '')?.[1] ?? '' };
 }
 
+/** An adult on a membership, made once per membership: who the titular may invite. */
+const adults = new Map<string, Promise<string>>();
+const adultOn = (membershipId: string) => {
+  let found = adults.get(membershipId);
+  if (!found) {
+    found = t.services.beneficiaries
+      .addBeneficiary(SYSTEM_ACTOR, membershipId, {
+        kind: 'spouse',
+        fullName: 'Jorge Ramírez Soto',
+        birthDate: '1984-07-20',
+      })
+      .then((p) => p.id);
+    adults.set(membershipId, found);
+  }
+  return found;
+};
+/** A fresh invitation's token (a new membership each time: accepting gives the person an account). */
+async function invitationToken(): Promise<string> {
+  const m = await buildMembership(t);
+  const adult = await adultOn(m.id);
+  const sent = await t.services.invitations.invite(SYSTEM_ACTOR, m.id, adult, {
+    email: `invitado-${++serial}@test.libra.mx`,
+  });
+  const [message] = await rows<{ body: string }>(
+    t.database.handle.db,
+    sql`select body_es as body from notifications where subject_key = ${`beneficiary-invitation:${adult}:${sent.id}`}`,
+  );
+  return /\/invitacion\/([A-Za-z0-9_-]+)/.exec(message?.body ?? '')?.[1] ?? '';
+}
+
 /** The customer acts on their own membership; everyone else on someone else's (staff see any). */
 const membershipFor = (caller: Caller) => (caller === 'customer' ? ownMembershipId : otherMembershipId);
 const READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'partner'];
@@ -1187,6 +1217,59 @@ const CHECKS: Record<string, Check> = {
         payload: { code, password: 'una frase de acceso larga y mía' },
       };
     },
+    expected: everyone(200),
+  },
+  // Beneficiary invitations: the titular's own (customers only; staff work by phone).
+  'POST /v1/memberships/{id}/beneficiaries/{beneficiaryId}/invitations': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/memberships/${ownMembershipId}/beneficiaries/${await adultOn(ownMembershipId)}/invitations`,
+      payload: { email: `invitado-${++serial}@test.libra.mx` },
+    }),
+    expected: only(['customer'], 201),
+  },
+  'POST /v1/memberships/{id}/beneficiaries/{beneficiaryId}/invitations (someone else’s)': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/beneficiaries/${await adultOn(otherMembershipId)}/invitations`,
+      payload: { email: `invitado-${++serial}@test.libra.mx` },
+    }),
+    expected: othersAreHidden(only(['customer'], 201)),
+  },
+  'GET /v1/memberships/{id}/beneficiary-access': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${ownMembershipId}/beneficiary-access` }),
+    expected: only(['customer'], 200),
+  },
+  'GET /v1/memberships/{id}/beneficiary-access (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/memberships/${otherMembershipId}/beneficiary-access` }),
+    expected: othersAreHidden(only(['customer'], 200)),
+  },
+  'DELETE /v1/memberships/{id}/beneficiaries/{beneficiaryId}/access': {
+    method: 'DELETE',
+    request: async () => ({
+      url: `/v1/memberships/${ownMembershipId}/beneficiaries/${await adultOn(ownMembershipId)}/access`,
+    }),
+    expected: only(['customer'], 204),
+  },
+  'DELETE /v1/memberships/{id}/beneficiaries/{beneficiaryId}/access (someone else’s)': {
+    method: 'DELETE',
+    request: async () => ({
+      url: `/v1/memberships/${otherMembershipId}/beneficiaries/${await adultOn(otherMembershipId)}/access`,
+    }),
+    expected: othersAreHidden(only(['customer'], 204)),
+  },
+  // The link is the proof, as with an activation code: anyone holding it may accept.
+  'POST /v1/beneficiary-invitations/{token}/accept': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/beneficiary-invitations/${await invitationToken()}/accept`,
+      payload: {
+        email: `beneficiario-${++serial}@test.libra.mx`,
+        password: 'una frase de acceso larga y mía',
+      },
+    }),
     expected: everyone(200),
   },
   'POST /v1/auth/logout': {

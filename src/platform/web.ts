@@ -25,6 +25,7 @@ export const WEB_PAGES = [
   '/proveedor',
   '/proveedor/*',
   '/ubicacion/*',
+  '/invitacion/*',
 ] as const;
 export const WEB_ASSETS = '/assets/*';
 

@@ -13,6 +13,7 @@ import { LoadingState } from './ui/States.tsx';
 const ContractPage = lazy(() => import('./pages/ContractPage.tsx'));
 const SignInPage = lazy(() => import('./pages/SignInPage.tsx'));
 const ActivatePage = lazy(() => import('./pages/ActivatePage.tsx'));
+const InvitationPage = lazy(() => import('./pages/InvitationPage.tsx'));
 const PrivacyNoticePage = lazy(() => import('./pages/PrivacyNoticePage.tsx'));
 const TermsPage = lazy(() => import('./pages/TermsPage.tsx'));
 // The page a caller opens from an agent's SMS: its own small chunk, nothing of the portal.
@@ -81,6 +82,7 @@ function CustomerSite() {
           <Route path="/contratar" element={<ContractPage />} />
           <Route path="/entrar" element={<SignInPage />} />
           <Route path="/activar" element={<ActivatePage />} />
+          <Route path="/invitacion/:token" element={<InvitationPage />} />
           <Route path="/aviso-de-privacidad" element={<PrivacyNoticePage />} />
           <Route path="/terminos" element={<TermsPage />} />
           <Route path="/ubicacion/:token" element={<LocationPage />} />

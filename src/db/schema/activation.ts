@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
-import { memberships } from './members.ts';
+import { beneficiaries, memberships } from './members.ts';
 
 /**
  * "Activa tu cuenta": a member contracted by phone or through the bank proved who they are (the
@@ -39,5 +39,40 @@ export const accountActivations = pgTable(
       sql`${t.closedReason} is null or ${t.closedReason} in ('used','superseded','spent')`,
     ),
     index('account_activations_membership_idx').on(t.membershipId, t.createdAt),
+  ],
+);
+
+/**
+ * The titular invites a beneficiary of age to a portal account of their own: a one-time link (only
+ * its hash kept) sent to the email or phone given. It expires, works once, and a newer invitation
+ * of the same person supersedes the older; the titular may revoke it.
+ */
+export const beneficiaryInvitations = pgTable(
+  'beneficiary_invitations',
+  {
+    id: uuid('id').primaryKey(),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    beneficiaryId: uuid('beneficiary_id')
+      .notNull()
+      .references(() => beneficiaries.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    channel: text('channel').notNull(),
+    /** Where the link went, masked. */
+    sentTo: text('sent_to').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedReason: text('closed_reason'),
+    userId: uuid('user_id').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check('beneficiary_invitations_channel', sql`${t.channel} in ('email','sms')`),
+    check(
+      'beneficiary_invitations_closed_reason',
+      sql`${t.closedReason} is null or ${t.closedReason} in ('used','superseded','revoked')`,
+    ),
+    index('beneficiary_invitations_person_idx').on(t.beneficiaryId, t.createdAt),
   ],
 );

@@ -163,3 +163,29 @@ export const memberVerifications = pgTable(
     index('member_verifications_lookup_idx').on(t.membershipId, t.userId, t.at),
   ],
 );
+
+/**
+ * A beneficiary of age with a portal account of their own, invited by the titular. The account is
+ * a customer's; what it may reach is this person on this membership (their own help requests and
+ * cases), never the titular's charges, card or people. Revoked by the titular: the row stays.
+ */
+export const beneficiaryAccounts = pgTable(
+  'beneficiary_accounts',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id),
+    membershipId: uuid('membership_id')
+      .notNull()
+      .references(() => memberships.id),
+    beneficiaryId: uuid('beneficiary_id')
+      .notNull()
+      .references(() => beneficiaries.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    // One live account per person.
+    uniqueIndex('beneficiary_accounts_one_live').on(t.beneficiaryId).where(sql`${t.revokedAt} is null`),
+  ],
+);

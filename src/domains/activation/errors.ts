@@ -37,6 +37,36 @@ export const ActivationErrors = defineErrors({
     es: 'El código no es correcto. Revisa el mensaje que te enviamos.',
     en: 'The code is not correct. Check the message we sent you.',
   },
+  /** The person has no birth date on file or is under 18 at today's date: no account of their own. */
+  BENEFICIARY_NOT_OF_AGE: {
+    status: 422,
+    es: 'Solo puedes invitar a beneficiarios mayores de edad.',
+    en: 'You can only invite beneficiaries who are of age.',
+  },
+  /** Neither an email nor a phone was given to send the invitation to. */
+  INVITATION_CONTACT_MISSING: {
+    status: 422,
+    es: 'Escribe el correo o el celular al que enviaremos la invitación.',
+    en: 'Give the email or mobile number to send the invitation to.',
+  },
+  /** The person already has an account of their own; revoke it first to invite again. */
+  BENEFICIARY_HAS_ACCOUNT: {
+    status: 409,
+    es: 'Esta persona ya tiene su propia cuenta.',
+    en: 'This person already has an account of their own.',
+  },
+  /** No invitation with that link. */
+  INVITATION_NOT_FOUND: {
+    status: 404,
+    es: 'No encontramos esa invitación. Pide al titular que te invite de nuevo.',
+    en: 'We could not find that invitation. Ask the titular to invite you again.',
+  },
+  /** The link was used, replaced by a newer one, revoked, or is past its date (`reason`). */
+  INVITATION_EXPIRED: {
+    status: 410,
+    es: 'Esta invitación ya no sirve. Pide al titular una nueva.',
+    en: 'This invitation no longer works. Ask the titular for a new one.',
+  },
 });
 
 declare module '../../lib/errors.ts' {

@@ -80,6 +80,10 @@ export class CaseKernel {
     return kase;
   }
 
+  async personGrantOf(executor: Executor, userId: string) {
+    return this.repository.personGrantOf(executor, userId);
+  }
+
   async list(executor: Executor, filter: CaseFilter): Promise<CaseRow[]> {
     return this.repository.list(executor, filter);
   }
@@ -113,6 +117,11 @@ export class CaseKernel {
       throw new AppError('CASE_NOT_FOUND');
     if (p?.kind === 'user' && p.role === 'customer') {
       const owner = await this.repository.titularUserOf(tx, kase.membershipId);
+      // A beneficiary's own account reaches that person's cases on that membership, nobody else's.
+      if (owner !== p.userId) {
+        const grant = await this.repository.personGrantOf(tx, p.userId);
+        if (grant?.membershipId === kase.membershipId && grant.personId === kase.personId) return;
+      }
       try {
         assertMayReach(actor, owner);
       } catch {

@@ -1,7 +1,12 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { caseEvents, cases, slaTargets } from '../../db/schema/index.ts';
-import { membershipFacts, membershipIdsOfTitular } from '../members/read-model.ts';
+import {
+  membershipFacts,
+  membershipIdsOfTitular,
+  type PersonGrant,
+  personGrantOf,
+} from '../members/read-model.ts';
 import type { CaseState } from './lifecycle.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -19,6 +24,8 @@ export interface CaseFilter {
   membershipIds?: string[] | undefined;
   /** Only cases of memberships whose titular is this user (a customer's own). */
   titularUserId?: string | undefined;
+  /** Only this person's cases (a beneficiary's own account). */
+  personId?: string | undefined;
   /** Open cases past their dispatch or arrival target at `now`. */
   overdueAt?: Date | undefined;
   limit: number;
@@ -45,6 +52,11 @@ export class CasesRepository {
 
   async titularUserOf(executor: Executor, membershipId: string): Promise<string | null> {
     return (await membershipFacts(executor, membershipId, false))?.titularUserId ?? null;
+  }
+
+  /** The person a beneficiary's own account stands for, or null. */
+  async personGrantOf(executor: Executor, userId: string): Promise<PersonGrant | null> {
+    return personGrantOf(executor, userId);
   }
 
   async update(executor: Executor, id: string, changes: Partial<typeof cases.$inferInsert>): Promise<void> {
@@ -105,6 +117,7 @@ export class CasesRepository {
     }
     if (filter.titularUserId)
       conditions.push(inArray(cases.membershipId, membershipIdsOfTitular(executor, filter.titularUserId)));
+    if (filter.personId) conditions.push(eq(cases.personId, filter.personId));
     if (filter.overdueAt) {
       const now = filter.overdueAt;
       conditions.push(

@@ -179,11 +179,14 @@ export class CasesService {
     return this.db.transaction(async (tx) => {
       const p = actor.principal;
       const own = p?.kind === 'user' && p.role === 'customer';
+      // A beneficiary's own account lists that person's cases; a titular's, the memberships' cases.
+      const grant = own ? await this.kernel.personGrantOf(tx, p.userId) : null;
       const found = await this.kernel.list(tx, {
         states: filter.states,
         fulfilment: p?.kind === 'user' && p.role === 'finance' ? FINANCE_READS : filter.fulfilment,
-        membershipIds: filter.membershipId ? [filter.membershipId] : undefined,
-        titularUserId: own ? p.userId : undefined,
+        membershipIds: grant ? [grant.membershipId] : filter.membershipId ? [filter.membershipId] : undefined,
+        titularUserId: own && !grant ? p.userId : undefined,
+        personId: grant?.personId,
         overdueAt: filter.overdue ? this.clock.now() : undefined,
         limit: filter.limit,
       });

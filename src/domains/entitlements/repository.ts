@@ -2,7 +2,13 @@ import { and, count, eq, gte, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { memberships, usageLedger } from '../../db/schema/index.ts';
 import { planOfVersion } from '../catalog/read-model.ts';
-import { MEMBERSHIP_FACT_COLUMNS, type MembershipFacts, membershipFacts } from '../members/read-model.ts';
+import {
+  MEMBERSHIP_FACT_COLUMNS,
+  type MembershipFacts,
+  membershipFacts,
+  type PersonGrant,
+  personGrantOf,
+} from '../members/read-model.ts';
 import type { UsageCount } from './decide.ts';
 
 export type LedgerEntry = typeof usageLedger.$inferSelect;
@@ -44,6 +50,11 @@ const hot = preparedPer((db: Database) => ({
 }));
 
 export class EntitlementsRepository {
+  /** The person a beneficiary's own account stands for, or null. */
+  async personGrantOf(executor: Executor, userId: string): Promise<PersonGrant | null> {
+    return personGrantOf(executor, userId);
+  }
+
   /**
    * The eligibility question's reads in one prepared statement (no transaction, no lock): the
    * membership's facts and its counting uses reserved since `since`. Rows of every membership year

@@ -133,7 +133,8 @@ export class EntitlementsService {
       membership = await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
     }
     if (!membership) throw new AppError('MEMBERSHIP_NOT_FOUND');
-    assertMayReach(actor, membership.titularUserId);
+    if (!(await this.asOwnPerson(executor, actor, membership, question.personId)))
+      assertMayReach(actor, membership.titularUserId);
     const year = membershipYearAt(membership.contractedAt, now);
     const facts = membership;
     const [plan, counted, people] = await Promise.all([
@@ -313,5 +314,21 @@ export class EntitlementsService {
       details: { reservationId, ...(reason ? { reason } : {}) },
     });
     return { ...entry, ...changes };
+  }
+
+  /**
+   * A beneficiary's own account asks about (and requests help for) that person on that membership
+   * only; anything else goes through the titular's check and answers as a missing membership.
+   */
+  private async asOwnPerson(
+    executor: Executor,
+    actor: Actor,
+    membership: { id: string; titularUserId: string | null },
+    personId: string,
+  ): Promise<boolean> {
+    const p = actor.principal;
+    if (p?.kind !== 'user' || p.role !== 'customer' || membership.titularUserId === p.userId) return false;
+    const grant = await this.repository.personGrantOf(executor, p.userId);
+    return grant?.membershipId === membership.id && grant.personId === personId;
   }
 }

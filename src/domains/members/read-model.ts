@@ -1,6 +1,6 @@
-import { count, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { consents, memberships } from '../../db/schema/index.ts';
+import { beneficiaries, beneficiaryAccounts, consents, memberships } from '../../db/schema/index.ts';
 
 /**
  * What other domains may read of memberships, named by members (the table's owner), so that a
@@ -171,4 +171,29 @@ export async function consentsOf(
     .from(consents)
     .where(eq(consents.membershipId, membershipId))
     .orderBy(consents.acceptedAt);
+}
+
+/** What a beneficiary's own account may reach: that person on that membership. */
+export interface PersonGrant {
+  membershipId: string;
+  personId: string;
+}
+
+/**
+ * The person a customer account stands for when it is not a titular's: a beneficiary invited by
+ * the titular, not revoked and still on the membership. Null for everyone else.
+ */
+export async function personGrantOf(executor: Executor, userId: string): Promise<PersonGrant | null> {
+  const [row] = await executor
+    .select({ membershipId: beneficiaryAccounts.membershipId, personId: beneficiaryAccounts.beneficiaryId })
+    .from(beneficiaryAccounts)
+    .innerJoin(beneficiaries, eq(beneficiaries.id, beneficiaryAccounts.beneficiaryId))
+    .where(
+      and(
+        eq(beneficiaryAccounts.userId, userId),
+        isNull(beneficiaryAccounts.revokedAt),
+        isNull(beneficiaries.removedAt),
+      ),
+    );
+  return row ?? null;
 }

@@ -151,6 +151,13 @@ export interface MessageParams {
     code: string;
     expiresAt: Date;
   };
+  beneficiary_invitation: {
+    /** Who invites: the titular's name. */
+    titularName: string;
+    /** The one-time page where the beneficiary opens their account. */
+    url: string;
+    expiresAt: Date;
+  };
   location_request: {
     /** The one-time page that asks the phone for its position. */
     url: string;
@@ -510,6 +517,19 @@ export const CATALOGUE: { [K in MessageKind]: Template<MessageParams[K]> } = {
         `Asistencia Libra Plus: tu código para activar tu cuenta es ${p.code}. Caduca a las ${clockTime(p.expiresAt)}. Si no lo pediste, ignora este mensaje o llámanos al ${OPERATOR_PHONE.es}.`,
       en: (p) =>
         `Asistencia Libra Plus: your code to activate your account is ${p.code}. It expires at ${clockTime(p.expiresAt)}. If you did not ask for it, ignore this message or call us at ${OPERATOR_PHONE.en}.`,
+    },
+  },
+  // The link is the invitation: who invites, and until when; nothing of the membership's money.
+  beneficiary_invitation: {
+    audience: 'account',
+    defaults: ['email'],
+    live: true,
+    subject: { es: 'Te invitan a Asistencia Libra Plus', en: 'You are invited to Asistencia Libra Plus' },
+    body: {
+      es: (p) =>
+        `Asistencia Libra Plus: ${p.titularName} te invita a abrir tu propia cuenta para pedir asistencia. La invitación vence el ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).setLocale('es-MX').toFormat("d 'de' LLLL")}. Ábrela en ${p.url}`,
+      en: (p) =>
+        `Asistencia Libra Plus: ${p.titularName} invites you to open your own account to request assistance. The invitation expires on ${DateTime.fromJSDate(p.expiresAt, { zone: MEXICO_CITY }).setLocale('en').toFormat('LLLL d')}. Open it at ${p.url}`,
     },
   },
   // Texted to whoever is calling: no case number, no name, no service — the link is all it carries,

@@ -57,6 +57,10 @@ export class MessageLinks {
   providerJobs(): string {
     return this.at('/proveedor');
   }
+  /** The page where an invited beneficiary opens their own account. */
+  invitation(token: string): string {
+    return this.at(`/invitacion/${token}`);
+  }
   /** The page where whoever holds a one-time location link shares their position. */
   location(token: string): string {
     return this.at(`/ubicacion/${token}`);

@@ -301,6 +301,13 @@ export async function buildWorld(): Promise<World> {
       code: '000000',
       password: 'una frase de acceso larga y mía',
     },
+    'POST /v1/memberships/{id}/beneficiaries/{beneficiaryId}/invitations': {
+      email: 'invitado@test.libra.mx',
+    },
+    'POST /v1/beneficiary-invitations/{token}/accept': {
+      email: 'beneficiario@test.libra.mx',
+      password: 'una frase de acceso larga y mía',
+    },
     'POST /v1/sandbox/card-tokens': {
       number: '4242424242424242',
       expMonth: 12,
@@ -333,6 +340,8 @@ export async function buildWorld(): Promise<World> {
     'postal-codes': '03940',
     'location-links': linkToken,
     'account-activations': activationId,
+    // A link of the right shape that was never sent: the mutations reach the token's own checks.
+    'beneficiary-invitations': 'x'.repeat(43),
   };
 
   const tables = await rows<{ name: string }>(

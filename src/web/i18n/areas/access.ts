@@ -51,6 +51,14 @@ export const es = {
   'card.change': 'Cambiar tarjeta',
   'card.updateNow': 'Actualiza tu tarjeta',
   'card.declineReason': 'el banco no dio el motivo',
+  'invitation.heading': 'Abre tu cuenta de Asistencia Libra Plus',
+  'invitation.intro':
+    'El titular de la membresía te invitó. Con tu propia cuenta puedes solicitar asistencia para ti y seguir tus servicios.',
+  'invitation.email': 'Tu correo para entrar',
+  'invitation.password': 'Crea una contraseña',
+  'invitation.password.hint': 'Al menos 12 caracteres. Una frase que recuerdes es lo mejor.',
+  'invitation.accept': 'Abrir mi cuenta',
+  'invitation.accepting': 'Abriendo…',
 };
 
 export const en: typeof es = {
@@ -103,4 +111,12 @@ export const en: typeof es = {
   'card.change': 'Change card',
   'card.updateNow': 'Update your card',
   'card.declineReason': 'the bank gave no reason',
+  'invitation.heading': 'Open your Asistencia Libra Plus account',
+  'invitation.intro':
+    'The membership’s titular invited you. With an account of your own you can request assistance for yourself and follow your services.',
+  'invitation.email': 'Your email to sign in',
+  'invitation.password': 'Choose a password',
+  'invitation.password.hint': 'At least 12 characters. A phrase you remember is best.',
+  'invitation.accept': 'Open my account',
+  'invitation.accepting': 'Opening…',
 };

@@ -46,6 +46,7 @@ export const es = {
   'notices.kind.refund_issued': 'Reembolso a tu tarjeta',
   'notices.kind.location_request': 'Enlace para compartir tu ubicación',
   'notices.kind.account_activation_code': 'Código para activar tu cuenta',
+  'notices.kind.beneficiary_invitation': 'Invitación a un beneficiario',
   'notices.messages.heading': 'Mensajes',
   'notices.messages.intro':
     'Lo que te hemos escrito y si salió. Si un mensaje no se envió, aquí tienes su texto.',
@@ -112,6 +113,7 @@ export const en: Record<keyof typeof es, string> = {
   'notices.kind.refund_issued': 'Refund to your card',
   'notices.kind.location_request': 'Link to share your location',
   'notices.kind.account_activation_code': 'Code to activate your account',
+  'notices.kind.beneficiary_invitation': 'Invitation to a beneficiary',
   'notices.messages.heading': 'Messages',
   'notices.messages.intro':
     'What we have written to you and whether it went. If a message was not sent, its text is here.',

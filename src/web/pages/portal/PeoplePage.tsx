@@ -7,6 +7,7 @@ import type { Person } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
+import { InvitePerson, isAdult } from './InvitePerson.tsx';
 import { MY_MEMBERSHIPS } from './membership.ts';
 import { useMembership } from './outlet.ts';
 import { fieldProblem, formProblem } from './portal-data.ts';
@@ -108,6 +109,9 @@ function PersonCard({
         </p>
       )}
       <p>{person.coverage.reason[lang]}</p>
+      {canRemove && !confirming && isAdult(person.birthDate) && (
+        <InvitePerson person={person} membershipId={membershipId} onSent={onRemoved} />
+      )}
       {canRemove && !confirming && (
         <Button variant="secondary" onClick={() => setConfirming(true)}>
           {t('portal.people.remove')}

@@ -83,6 +83,9 @@ export const es = {
   'agent.event.beneficiary_removed': 'Baja de beneficiario',
   'agent.event.card_replaced': 'Cambio de tarjeta',
   'agent.event.account_activated': 'El titular activó su cuenta en línea',
+  'agent.event.beneficiary_account_linked':
+    'Un beneficiario abrió su propia cuenta por invitación del titular',
+  'agent.event.beneficiary_account_revoked': 'El titular retiró el acceso de un beneficiario',
   'agent.event.contact_changed': 'Cambio de datos de contacto',
   'agent.offer.pending': 'Esperando respuesta',
   'agent.offer.accepted': 'Aceptada',
@@ -456,6 +459,9 @@ export const en: Record<keyof typeof es, string> = {
   'agent.event.beneficiary_removed': 'Beneficiary removed',
   'agent.event.card_replaced': 'Card replaced',
   'agent.event.account_activated': 'The titular activated their online account',
+  'agent.event.beneficiary_account_linked':
+    'A beneficiary opened their own account on the titular’s invitation',
+  'agent.event.beneficiary_account_revoked': 'The titular took a beneficiary’s access away',
   'agent.event.contact_changed': 'Contact details changed',
   'agent.offer.pending': 'Waiting for an answer',
   'agent.offer.accepted': 'Accepted',

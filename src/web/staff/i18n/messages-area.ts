@@ -75,6 +75,7 @@ export const es = {
   'messages.kind.provider_offer': 'Oferta al proveedor',
   'messages.kind.location_request': 'Enlace de ubicación',
   'messages.kind.account_activation_code': 'Código para activar la cuenta',
+  'messages.kind.beneficiary_invitation': 'Invitación a un beneficiario',
 };
 
 export const en: Record<keyof typeof es, string> = {
@@ -149,4 +150,5 @@ export const en: Record<keyof typeof es, string> = {
   'messages.kind.provider_offer': 'Offer to the provider',
   'messages.kind.location_request': 'Location link',
   'messages.kind.account_activation_code': 'Account activation code',
+  'messages.kind.beneficiary_invitation': 'Invitation to a beneficiary',
 };

@@ -1,0 +1,200 @@
+import type { Database } from '../../db/client.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { parseMexicanPhone } from '../../lib/phone.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { IdentityService } from '../identity/service.ts';
+import type { SessionsService, SignedIn } from '../identity/sessions.ts';
+import { hashToken, newSecretToken } from '../identity/tokens.ts';
+import type { PersonAccounts } from '../members/person-accounts.ts';
+import type { Notifier } from '../notifications/notifier.ts';
+import './errors.ts';
+import type { InvitationRecord, InvitationsRepository } from './invitations-repository.ts';
+import { maskEmail, maskPhone } from './service.ts';
+
+const DAY = 24 * 60 * 60_000;
+
+/** An invitation's link works once, for a week. */
+export const INVITATION_RULES = { lifetimeMs: 7 * DAY } as const;
+
+export type InvitationState = 'open' | 'used' | 'superseded' | 'revoked' | 'expired';
+
+export interface InvitationView {
+  id: string;
+  beneficiaryId: string;
+  channel: 'email' | 'sms';
+  sentTo: string;
+  state: InvitationState;
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface BeneficiaryAccessView {
+  invitations: InvitationView[];
+  /** The people with a live account of their own. */
+  accounts: { beneficiaryId: string; since: string }[];
+}
+
+/**
+ * The titular invites a beneficiary of age to an account of their own (SPEC: a beneficiary requests
+ * assistance under the titular's membership). The link goes through the Notifier in the
+ * invitation's transaction; accepting it makes the account, links it to the person and signs it
+ * in, in one transaction: any refusal leaves nothing written and the link usable.
+ */
+export class InvitationsService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: InvitationsRepository,
+    private readonly people: PersonAccounts,
+    private readonly identity: IdentityService,
+    private readonly sessions: SessionsService,
+    private readonly notifier: Notifier,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async invite(
+    actor: Actor,
+    membershipId: string,
+    beneficiaryId: string,
+    contact: { email?: string | undefined; phone?: string | undefined },
+  ): Promise<InvitationView> {
+    const to = addressOf(contact);
+    return this.db.transaction(async (tx) => {
+      const now = this.clock.now();
+      const person = await this.people.adultPerson(tx, actor, membershipId, beneficiaryId);
+      const live = await this.people.liveAccounts(tx, membershipId);
+      if (live.some((a) => a.beneficiaryId === beneficiaryId)) throw new AppError('BENEFICIARY_HAS_ACCOUNT');
+      const id = newId();
+      const token = newSecretToken();
+      const expiresAt = new Date(now.getTime() + INVITATION_RULES.lifetimeMs);
+      const row = {
+        id,
+        membershipId,
+        beneficiaryId,
+        tokenHash: hashToken(token),
+        channel: to.channel,
+        sentTo: to.channel === 'email' ? maskEmail(to.address) : maskPhone(to.address),
+        expiresAt,
+        createdAt: now,
+      };
+      // The newer link replaces the older, and an older one not sent yet is not sent at all.
+      await this.repository.closeOpen(tx, beneficiaryId, 'superseded', now);
+      await this.notifier.withdraw(tx, `beneficiary-invitation:${beneficiaryId}:`);
+      await this.repository.insert(tx, row);
+      await this.notifier.toMember(tx, {
+        kind: 'beneficiary_invitation',
+        membershipId,
+        params: { titularName: person.titularName, url: this.notifier.links.invitation(token), expiresAt },
+        to,
+        subjectKey: `beneficiary-invitation:${beneficiaryId}:${id}`,
+      });
+      await this.audit.record(tx, actor, {
+        action: 'beneficiary_invitation.create',
+        recordType: 'membership',
+        recordId: membershipId,
+        details: { invitationId: id, beneficiaryId, channel: to.channel, sentTo: row.sentTo },
+      });
+      return viewOf({ ...row, closedAt: null, closedReason: null, userId: null }, now);
+    });
+  }
+
+  async list(actor: Actor, membershipId: string): Promise<BeneficiaryAccessView> {
+    return this.db.transaction(async (tx) => {
+      await this.people.reach(tx, actor, membershipId);
+      const now = this.clock.now();
+      const [invitations, accounts] = await Promise.all([
+        this.repository.ofMembership(tx, membershipId),
+        this.people.liveAccounts(tx, membershipId),
+      ]);
+      return {
+        invitations: invitations.map((i) => viewOf(i, now)),
+        accounts: accounts.map((a) => ({ beneficiaryId: a.beneficiaryId, since: a.createdAt.toISOString() })),
+      };
+    });
+  }
+
+  /** Open invitations closed and the live account cut off; audited even when there was nothing. */
+  async revoke(actor: Actor, membershipId: string, beneficiaryId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.people.reach(tx, actor, membershipId);
+      await this.repository.closeOpen(tx, beneficiaryId, 'revoked', this.clock.now());
+      await this.notifier.withdraw(tx, `beneficiary-invitation:${beneficiaryId}:`);
+      await this.people.revoke(tx, actor, membershipId, beneficiaryId);
+    });
+  }
+
+  async accept(
+    actor: Actor,
+    token: string,
+    input: { email: string; password: string; userAgent?: string | undefined },
+  ): Promise<SignedIn & { membershipId: string; personId: string }> {
+    return this.db.transaction(async (tx) => {
+      const invitation = await this.repository.byTokenHash(tx, hashToken(token));
+      if (!invitation) throw new AppError('INVITATION_NOT_FOUND');
+      const now = this.clock.now();
+      const state = stateOf(invitation, now);
+      if (state !== 'open') throw new AppError('INVITATION_EXPIRED', { extensions: { reason: state } });
+      // The link is the proof: the titular chose who receives it. Still of age, still on the membership.
+      const person = await this.people.adultPerson(
+        tx,
+        SYSTEM_ACTOR,
+        invitation.membershipId,
+        invitation.beneficiaryId,
+      );
+      const account = await this.identity.createUserIn(
+        tx,
+        actor,
+        { email: input.email, name: person.fullName, role: 'customer', password: input.password },
+        'system',
+      );
+      await this.people.link(tx, actor, person, account.id);
+      await this.repository.markUsed(tx, invitation.id, account.id, now);
+      await this.audit.record(tx, actor, {
+        action: 'beneficiary_invitation.accept',
+        recordType: 'membership',
+        recordId: invitation.membershipId,
+        details: { invitationId: invitation.id, beneficiaryId: invitation.beneficiaryId, userId: account.id },
+      });
+      const signedIn = await this.sessions.signInNewAccount(tx, actor, account.id, input.userAgent);
+      return { ...signedIn, membershipId: invitation.membershipId, personId: invitation.beneficiaryId };
+    });
+  }
+}
+
+function addressOf(contact: { email?: string | undefined; phone?: string | undefined }): {
+  channel: 'email' | 'sms';
+  address: string;
+} {
+  const email = contact.email?.trim().toLowerCase();
+  if (email) return { channel: 'email', address: email };
+  if (contact.phone?.trim()) {
+    const phone = parseMexicanPhone(contact.phone);
+    if (!phone) {
+      throw new AppError('INVITATION_CONTACT_MISSING', {
+        errors: [{ field: 'body/phone', message: 'is not a Mexican phone number' }],
+      });
+    }
+    return { channel: 'sms', address: `+52${phone}` };
+  }
+  throw new AppError('INVITATION_CONTACT_MISSING');
+}
+
+function stateOf(i: InvitationRecord, now: Date): InvitationState {
+  if (i.closedReason) return i.closedReason as InvitationState;
+  return i.expiresAt.getTime() <= now.getTime() ? 'expired' : 'open';
+}
+
+function viewOf(i: InvitationRecord, now: Date): InvitationView {
+  return {
+    id: i.id,
+    beneficiaryId: i.beneficiaryId,
+    channel: i.channel as 'email' | 'sms',
+    sentTo: i.sentTo,
+    state: stateOf(i, now),
+    expiresAt: i.expiresAt.toISOString(),
+    createdAt: i.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,52 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { beneficiaries, beneficiaryAccounts } from '../../db/schema/index.ts';
+
+/** Beneficiaries' own accounts: the only SQL of them. */
+export class PersonAccountsRepository {
+  async person(executor: Executor, membershipId: string, beneficiaryId: string) {
+    const [row] = await executor
+      .select()
+      .from(beneficiaries)
+      .where(
+        and(
+          eq(beneficiaries.id, beneficiaryId),
+          eq(beneficiaries.membershipId, membershipId),
+          isNull(beneficiaries.removedAt),
+        ),
+      );
+    return row;
+  }
+
+  async insert(executor: Executor, row: typeof beneficiaryAccounts.$inferInsert): Promise<void> {
+    await executor.insert(beneficiaryAccounts).values(row);
+  }
+
+  async liveOf(executor: Executor, membershipId: string) {
+    return executor
+      .select()
+      .from(beneficiaryAccounts)
+      .where(and(eq(beneficiaryAccounts.membershipId, membershipId), isNull(beneficiaryAccounts.revokedAt)));
+  }
+
+  /** Revokes the person's live account; its user id, or null when there was none. */
+  async revoke(
+    executor: Executor,
+    membershipId: string,
+    beneficiaryId: string,
+    at: Date,
+  ): Promise<string | null> {
+    const [row] = await executor
+      .update(beneficiaryAccounts)
+      .set({ revokedAt: at })
+      .where(
+        and(
+          eq(beneficiaryAccounts.membershipId, membershipId),
+          eq(beneficiaryAccounts.beneficiaryId, beneficiaryId),
+          isNull(beneficiaryAccounts.revokedAt),
+        ),
+      )
+      .returning({ userId: beneficiaryAccounts.userId });
+    return row?.userId ?? null;
+  }
+}
