@@ -581,6 +581,11 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: `/v1/invoices/${await bankChannelInvoice()}/xml` }),
     expected: othersAreHidden(only(INVOICE_READERS, 200)),
   },
+  'GET /v1/invoices/{id}/pdf': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/invoices/${await bankChannelInvoice()}/pdf` }),
+    expected: othersAreHidden(only(INVOICE_READERS, 200)),
+  },
   'POST /v1/invoices/{id}/cancellation': {
     method: 'POST',
     request: async () => ({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAT_FILES } from '../src/domains/invoicing/cfdi/sat-files.ts';
 import { xmllintSchema } from '../src/domains/invoicing/cfdi/sat-tools.ts';
+import { pdfPages, squeezed } from '../src/domains/invoicing/pdf/pdf-text.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
@@ -74,6 +75,16 @@ describe.skipIf(!hasChromium)('invoices in the portal, in Chromium', () => {
     expect(xml).toContain('Rfc="GODE561231GR8"');
     const checked = await xmllintSchema(SAT_FILES.stampedSchema, xml);
     expect(checked.ok, checked.messages).toBe(true);
+
+    // And its printed representation, the PDF, with the same UUID as the XML.
+    const [pdfDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('invoice-pdf').click(),
+    ]);
+    expect(pdfDownload.suggestedFilename()).toMatch(/^F-\d+\.pdf$/);
+    const pdfText = (await pdfPages(await readFile(await pdfDownload.path()))).join('\n');
+    const uuid = /UUID="([^"]+)"/.exec(xml)?.[1] ?? 'no uuid in the XML';
+    expect(squeezed(pdfText)).toContain(squeezed(uuid));
 
     // Back on the receipt later, the form is gone: the invoice and its link are shown.
     await page.reload();

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amountInWords } from '../src/domains/invoicing/cfdi/amount-words.ts';
 import { CfdiError, type PacPort, SandboxPac, type Stamp } from '../src/domains/invoicing/cfdi/index.ts';
 import { SAT_FILES } from '../src/domains/invoicing/cfdi/sat-files.ts';
 import { xmllintSchema } from '../src/domains/invoicing/cfdi/sat-tools.ts';
+import { pdfPages, qrCodesOn, squeezed } from '../src/domains/invoicing/pdf/pdf-text.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, type Session, signIn, type TestUser } from './support/auth.ts';
@@ -130,6 +132,22 @@ describe('a charge’s invoice', () => {
     expect(xml.body).toContain(`UUID="${body.uuid}"`);
     expect(xml.body).toContain(`Total="${(charge.amount.totalCentavos / 100).toFixed(2)}"`);
     await expectValidCfdi(xml.body);
+
+    // The printed representation, read back: what was stamped, the demo legend, the QR's link.
+    const pdf = await t.app.inject({
+      method: 'GET',
+      url: `/v1/invoices/${body.id}/pdf`,
+      headers: finance.read,
+    });
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain(`F-${body.folio}.pdf`);
+    const pages = (await pdfPages(pdf.rawPayload)).join('\n');
+    expect(squeezed(pages)).toContain(squeezed(body.uuid));
+    expect(pages).toContain('SIN VALIDEZ FISCAL');
+    expect(pages).toContain(amountInWords(charge.amount.totalCentavos));
+    expect((await qrCodesOn(pdf.rawPayload))[0]).toContain(`id=${body.uuid}`);
+
     const listed = await t.app.inject({
       method: 'GET',
       url: `/v1/memberships/${charge.membershipId}/invoices`,

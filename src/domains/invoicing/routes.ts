@@ -115,6 +115,31 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
     },
   );
 
+  app.get(
+    '/v1/invoices/:id/pdf',
+    {
+      config: { policy: { allow: INVOICE_READERS, record: 'invoice' } },
+      schema: {
+        tags: ['invoicing'],
+        summary:
+          "The printed representation of the stamped CFDI (PDF: QR with the SAT's verification data, the stamp's original string, the amount in words)",
+        params: InvoiceParams,
+        produces: ['application/pdf'],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+          ...problemResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { pdf, fileName } = await invoicing.pdf(actorOf(request), request.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(pdf);
+    },
+  );
+
   app.post(
     '/v1/invoices/:id/cancellation',
     {

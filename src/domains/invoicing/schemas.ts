@@ -87,7 +87,7 @@ export const InvoiceView = Type.Object({
   ),
   createdAt: Instant,
   stampedAt: Nullable(Instant),
-  links: Type.Object({ self: Type.String(), xml: Nullable(Type.String()) }),
+  links: Type.Object({ self: Type.String(), xml: Nullable(Type.String()), pdf: Nullable(Type.String()) }),
 });
 
 /** The invoice request: the five fields, or none (`{}`) to use the stored data. */

@@ -26,6 +26,7 @@ import { problemOf } from './errors.ts';
 import { GlobalInvoices } from './global.ts';
 import { Issuing, STAMP_QUEUE } from './issuing.ts';
 import { chargeLine } from './lines.ts';
+import { renderInvoicePdf } from './pdf/index.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 import { type InvoiceView, presentInvoice } from './views.ts';
 
@@ -346,6 +347,12 @@ export class InvoicingService {
     const record = await this.readable(actor, id);
     if (record.status === 'draft' || record.status === 'rejected') throw new AppError('INVOICE_NOT_FOUND');
     return { xml: record.xml, fileName: `${record.series}-${record.folio}.xml`, demo: record.demo };
+  }
+
+  /** The printed representation of the stamped CFDI (PDF), read from the XML as stamped. */
+  async pdf(actor: Actor, id: string): Promise<{ pdf: Buffer; fileName: string }> {
+    const { xml, fileName, demo } = await this.xml(actor, id);
+    return { pdf: await renderInvoicePdf(xml, { demo }), fileName: fileName.replace(/\.xml$/, '.pdf') };
   }
 
   async ofMembership(actor: Actor, membershipId: string): Promise<InvoiceView[]> {

@@ -30,7 +30,7 @@ export interface InvoiceView {
   cancellation: { reason: string; substituteUuid: string | null; cancelledAt: string } | null;
   createdAt: string;
   stampedAt: string | null;
-  links: { self: string; xml: string | null };
+  links: { self: string; xml: string | null; pdf: string | null };
 }
 
 export function presentInvoice(r: InvoiceRecord, chargeIds: string[]): InvoiceView {
@@ -69,6 +69,7 @@ export function presentInvoice(r: InvoiceRecord, chargeIds: string[]): InvoiceVi
     links: {
       self: `/v1/invoices/${r.id}`,
       xml: r.status === 'stamped' || r.status === 'cancelled' ? `/v1/invoices/${r.id}/xml` : null,
+      pdf: r.status === 'stamped' || r.status === 'cancelled' ? `/v1/invoices/${r.id}/pdf` : null,
     },
   };
 }

@@ -63,6 +63,11 @@ export function ChargeInvoice({ charge }: { charge: Charge }) {
             <a href={doc.links.xml} download>
               {t('queues.charges.invoice.xml')}
             </a>
+          )}{' '}
+          {doc.links.pdf && (
+            <a href={doc.links.pdf} download>
+              {t('queues.charges.invoice.pdf')}
+            </a>
           )}
         </p>
       ))}

@@ -226,6 +226,7 @@ export const es = {
   'portal.invoice.stamped': 'Factura {series}-{folio} timbrada. Folio fiscal (UUID): {uuid}.',
   'portal.invoice.demo': 'Sin validez fiscal: documento de demostración.',
   'portal.invoice.downloadXml': 'Descargar XML',
+  'portal.invoice.downloadPdf': 'Descargar PDF',
 
   'portal.account.heading': 'Tu cuenta',
   'portal.account.you': 'Entraste como {email}.',
@@ -479,6 +480,7 @@ export const en: Record<keyof typeof es, string> = {
   'portal.invoice.stamped': 'Invoice {series}-{folio} stamped. Fiscal folio (UUID): {uuid}.',
   'portal.invoice.demo': 'No fiscal validity: a demo document.',
   'portal.invoice.downloadXml': 'Download XML',
+  'portal.invoice.downloadPdf': 'Download PDF',
 
   'portal.account.heading': 'Your account',
   'portal.account.you': 'Signed in as {email}.',

@@ -57,6 +57,11 @@ function InvoiceLinks({ invoice }: { invoice: Invoice }) {
         <a href={invoice.links.xml} download data-testid="invoice-xml">
           {t('portal.invoice.downloadXml')}
         </a>
+      )}{' '}
+      {invoice.links.pdf && (
+        <a href={invoice.links.pdf} download data-testid="invoice-pdf">
+          {t('portal.invoice.downloadPdf')}
+        </a>
       )}
     </>
   );
