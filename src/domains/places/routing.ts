@@ -27,7 +27,7 @@ export interface Router {
 }
 
 /**
- * The estimate without a router (docs/decisions-pending/issue22-places.md; figures and sources in
+ * The estimate without a router (docs/decisions.md; figures and sources in
  * docs/places-data.md):
  * - road km = straight line × 1.3 for the first 30 km (city streets wind: circuity of urban trips is
  *   about 1.2–1.3) and × 1.2 beyond (trunk roads are straighter);

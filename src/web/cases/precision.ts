@@ -5,7 +5,7 @@ export { formatEta };
 /**
  * How near a case's point is known to be (the API's `place.precision`), and what a screen may say
  * of it. Coarser than `street` the place reads "aprox." with the area it is known to; a distance
- * is never shown finer than the point (docs/decisions-pending/issue22-dispatch-places.md):
+ * is never shown finer than the point (docs/decisions.md):
  * - exact, street, or not stated (coordinates given by a request): to 0.1 km;
  * - postal_code: to the whole km (at least 1 km);
  * - municipality: to 5 km (at least 5 km);

@@ -1,5 +1,5 @@
 /**
- * The PAC port over SW Sapien's REST API (developers.sw.com.mx; docs/decisions-pending/pac-pdf.md
+ * The PAC port over SW Sapien's REST API (developers.sw.com.mx; docs/decisions.md
  * says why this PAC). Stamping is "Timbrado V4 – CustomID": the sealed XML goes as multipart
  * form field `xml`, with a `customid` header the PAC keeps for 72 hours, so a retry after a timeout
  * answers "307. El comprobante contiene un timbre previo." with the first stamp instead of a second

@@ -1,7 +1,7 @@
 /**
  * Requesting assistance, following a case live, complaints and cancellation (portal).
  * Over 500 lines on purpose: flat data (one key a line, es-MX then English), no logic; splitting it would
- * only scatter one area's words (docs/decisions-pending/issue20-web.md).
+ * only scatter one area's words (docs/decisions.md).
  */
 export const es = {
   // Requesting assistance (/app/asistencia)

@@ -1,7 +1,7 @@
 /**
  * The staff apps' strings for the agent area (keys start with `agent.`): search, member, new case, dispatch board.
  * Over 500 lines on purpose: flat data (one key a line, es-MX then English), no logic; splitting it would
- * only scatter one area's words (docs/decisions-pending/issue20-web.md).
+ * only scatter one area's words (docs/decisions.md).
  */
 export const es = {
   'agent.none': '—',
