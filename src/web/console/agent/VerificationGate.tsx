@@ -13,7 +13,7 @@ import { problemWords, verificationKey } from './data.ts';
 
 export type Verification = Static<typeof VerificationStatus>;
 
-/** Only agents must check who is calling (docs/decisions-pending/console-site.md). */
+/** Only agents must check who is calling (docs/decisions.md). */
 const mustCheck = (role: string | undefined) => role === 'agent';
 
 /** The agent's check in force for the membership (GET /v1/memberships/{id}/verification). */

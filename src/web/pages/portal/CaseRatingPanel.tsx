@@ -10,7 +10,7 @@ const SCORES = [5, 4, 3, 2, 1] as const;
 
 /**
  * After a completed case: the customer rates it once (1–5, a comment if they like), and then
- * reads the rating they gave. A rating is not changed later (docs/decisions-pending).
+ * reads the rating they gave. A rating is not changed later (docs/decisions.md).
  */
 export function RatingPanel({ kase }: { kase: Case }) {
   const { t, lang } = useI18n();
