@@ -106,5 +106,3 @@ export function problemText(error: unknown, network: string): string {
 export const retryPolicy = (failures: number, error: unknown) =>
   !(error instanceof ApiProblem && error.status >= 400 && error.status < 500) && failures < 1;
 export const RETRY_DELAY_MS = 400;
-/** Kept for the reads that name it; the same as the default. */
-export const retryUnlessMissing = retryPolicy;

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import type { CaseView } from '../../domains/cases/schemas.ts';
-import { getJson, type PlanService, retryUnlessMissing } from '../api.ts';
+import { getJson, type PlanService } from '../api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { isMessageKey, type MessageKey } from '../i18n/messages.ts';
 import type { Tone } from '../ui/StatusBadge.tsx';
@@ -34,7 +34,6 @@ export function useCase(id: string) {
   return useQuery({
     queryKey: caseKey(id),
     queryFn: () => getJson<Case>(`/v1/cases/${id}`, lang),
-    retry: retryUnlessMissing,
     staleTime: 5_000,
   });
 }

@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import type { ProviderJobView } from '../../domains/cases/schemas.ts';
 import type { OfferView } from '../../domains/onsite/schemas.ts';
-import { getJson, type PlanService, type PlanView, retryPolicy } from '../api.ts';
+import { getJson, type PlanService, type PlanView } from '../api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /** The API's shapes, from the schemas that also validate and document it. */
@@ -29,8 +29,6 @@ export const jobKey = (id: string) => ['provider', 'job', id] as const;
 /** How often the lists are read again: offers expire in minutes, so every few seconds. */
 export const OFFERS_POLL_MS = 5_000;
 export const JOB_POLL_MS = 10_000;
-
-const retryUnlessMissing = retryPolicy;
 
 export function useOffers() {
   const { lang } = useI18n();
@@ -59,7 +57,6 @@ export function useJob(id: string) {
     queryKey: jobKey(id),
     queryFn: () => getJson<Job>(`/v1/provider/jobs/${id}`, lang),
     refetchInterval: JOB_POLL_MS,
-    retry: retryUnlessMissing,
     staleTime: 0,
   });
 }

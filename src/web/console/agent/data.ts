@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ComplaintPage } from '../../../domains/complaints/schemas.ts';
 import type { CandidateView } from '../../../domains/dispatch/schemas.ts';
 import type { MembershipEventView, SearchResult } from '../../../domains/members/schemas.ts';
-import { ApiProblem, getJson, type PlanService, type PlanView, retryPolicy } from '../../api.ts';
+import { ApiProblem, getJson, type PlanService, type PlanView } from '../../api.ts';
 import { type Case, isOpen } from '../../cases/case-data.ts';
 import type { Complaint, Membership, Preview } from '../../members/membership.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -25,9 +25,6 @@ export const memberComplaintsKey = (id: string) => ['staff', 'membership-complai
 export const candidatesKey = (caseId: string) => ['staff', 'candidates', caseId] as const;
 export const verificationKey = (id: string) => ['staff', 'verification', id] as const;
 
-/** Not found (or not allowed) is not going to change by asking again. */
-const retryUnlessRefused = retryPolicy;
-
 /** The problem's own words (problem+json `detail`), or the catalogue's "no connection" sentence. */
 export function problemWords(error: unknown, network: string): string {
   return error instanceof ApiProblem && error.status !== 0 && error.detail ? error.detail : network;
@@ -42,7 +39,6 @@ export function useMemberSearch(q: string) {
     queryFn: () => getJson<{ data: Found[] }>(`/v1/memberships?q=${encodeURIComponent(term)}&limit=20`, lang),
     select: (answer) => answer.data,
     staleTime: 10_000,
-    retry: retryUnlessRefused,
   });
 }
 
@@ -82,7 +78,6 @@ export function useMember(id: string, enabled = true) {
         throw error;
       }
     },
-    retry: retryUnlessRefused,
     staleTime: 5_000,
   });
 }
@@ -93,7 +88,6 @@ export function useMembershipEvents(id: string) {
     queryKey: ['staff', 'membership-events', id],
     queryFn: () => getJson<{ data: MembershipEvent[] }>(`/v1/memberships/${id}/events`, lang),
     select: (answer) => answer.data,
-    retry: retryUnlessRefused,
   });
 }
 
@@ -104,7 +98,6 @@ export function useMemberCases(id: string) {
     queryKey: memberCasesKey(id),
     queryFn: () => getJson<{ data: Case[] }>(`/v1/cases?membershipId=${id}&limit=50`, lang),
     select: (answer) => answer.data,
-    retry: retryUnlessRefused,
     staleTime: 0,
     refetchInterval: (query) => ((query.state.data?.data ?? []).some((c) => isOpen(c.state)) ? 5_000 : false),
   });
@@ -118,7 +111,6 @@ export function useMemberComplaints(id: string, enabled: boolean) {
     enabled,
     queryFn: () => getJson<Static<typeof ComplaintPage>>(`/v1/complaints?membershipId=${id}&limit=50`, lang),
     select: (answer) => answer.data,
-    retry: retryUnlessRefused,
   });
 }
 
@@ -128,7 +120,6 @@ export function useCancellationPreview(id: string, enabled: boolean) {
     queryKey: ['staff', 'cancellation', id],
     enabled,
     queryFn: () => getJson<Preview>(`/v1/memberships/${id}/cancellation`, lang),
-    retry: retryUnlessRefused,
     staleTime: 0,
   });
 }
@@ -150,7 +141,6 @@ export function useCandidates(caseId: string, enabled: boolean) {
       );
       return { ...answer, receivedAt: Date.now() };
     },
-    retry: retryUnlessRefused,
     staleTime: 0,
   });
 }

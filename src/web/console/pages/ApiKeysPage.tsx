@@ -12,7 +12,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
-import { type ApiKey, type NewApiKey, retryOnce, useProblemText } from '../queues/data.ts';
+import { type ApiKey, type NewApiKey, useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
 /** Keys an admin makes here: the bank's (partner) and a metrics scraper's (provider keys come with a provider). */
@@ -27,7 +27,6 @@ export default function ApiKeysPage() {
   const keys = useQuery({
     queryKey: ['queues', 'api-keys'],
     queryFn: () => getJson<{ data: ApiKey[] }>('/v1/admin/api-keys', lang),
-    retry: retryOnce,
   });
   const [name, setName] = useState('');
   const [kind, setKind] = useState<(typeof KINDS)[number]>('partner');

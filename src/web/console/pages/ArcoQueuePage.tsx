@@ -15,7 +15,7 @@ import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { mayOpen } from '../nav.ts';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
-import { retryOnce, useProblemText } from '../queues/data.ts';
+import { useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
 type ArcoRequest = ArcoRequestViewType;
@@ -67,7 +67,6 @@ export default function ArcoQueuePage() {
   const list = useQuery({
     queryKey: ['queues', 'arco', filter],
     queryFn: () => getJson<{ data: ArcoRequest[] }>(`/v1/arco-requests${QUERY[filter]}`, lang),
-    retry: retryOnce,
   });
   const [answering, setAnswering] = useState<ArcoRequest | null>(null);
   const [decision, setDecision] = useState<'accepted' | 'refused'>('accepted');

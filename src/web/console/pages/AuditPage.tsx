@@ -9,7 +9,7 @@ import { DateTime } from '../../ui/DateTime.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
-import { type AuditEntry, mexicoCityInstant, retryOnce, useProblemText } from '../queues/data.ts';
+import { type AuditEntry, mexicoCityInstant, useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
 /** The filters, as the address keeps them, and the API's names for them. */
@@ -49,7 +49,6 @@ export default function AuditPage() {
   const log = useQuery({
     queryKey: ['queues', 'audit', query.toString()],
     queryFn: () => getJson<{ data: AuditEntry[]; nextBefore: string | null }>(`/v1/audit?${query}`, lang),
-    retry: retryOnce,
   });
 
   const submit = (event: FormEvent) => {

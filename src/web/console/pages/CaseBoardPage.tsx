@@ -14,7 +14,6 @@ import {
   type BoardCase,
   formatMinutes,
   OPEN_CASE_STATES,
-  retryOnce,
   useNow,
   useProblemText,
   useServiceNames,
@@ -53,7 +52,6 @@ export default function CaseBoardPage() {
         `/v1/cases?${states.map((s) => `state=${s}`).join('&')}&limit=200`,
         lang,
       ),
-    retry: retryOnce,
   });
   const live = useBoardLive(['queues', 'board']);
   const now = useNow(1000);

@@ -23,7 +23,7 @@ import {
   chargeFilterOf,
   chargeQueryOf,
 } from '../queues/ChargesFilters.tsx';
-import { type BillingRun, type Charge, pesosToCentavos, retryOnce, useProblemText } from '../queues/data.ts';
+import { type BillingRun, type Charge, pesosToCentavos, useProblemText } from '../queues/data.ts';
 import { ChargeInvoice } from './ChargeInvoice.tsx';
 import '../queues/queues.css';
 
@@ -51,7 +51,6 @@ export default function ChargesPage() {
   const charges = useQuery({
     queryKey: ['queues', 'charges', query.toString()],
     queryFn: () => getJson<{ data: Charge[]; totals: ChargeTotals }>(`/v1/charges?${query}`, lang),
-    retry: retryOnce,
   });
   const mayMoveMoney = user?.role === 'finance';
   const [receipt, setReceipt] = useState<Charge | null>(null);
@@ -360,7 +359,6 @@ function BillingRuns({ mayStart, onToast }: { mayStart: boolean; onToast: (m: st
   const runs = useQuery({
     queryKey: ['queues', 'runs'],
     queryFn: () => getJson<{ data: BillingRun[] }>('/v1/billing/runs?limit=20', lang),
-    retry: retryOnce,
     refetchInterval: (q) => (q.state.data?.data.some((r) => r.status === 'running') ? 3000 : false),
   });
   return (

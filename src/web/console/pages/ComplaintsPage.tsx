@@ -13,7 +13,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { ActionDialog, fieldError } from '../queues/ActionDialog.tsx';
-import { type Complaint, type ComplaintList, retryOnce, useProblemText } from '../queues/data.ts';
+import { type Complaint, type ComplaintList, useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
 const QUEUE_STATUSES = ['open', 'in_progress', 'escalated'] as const;
@@ -49,7 +49,6 @@ export default function ComplaintsPage() {
         `/v1/complaints?${statuses.map((s) => `status=${s}`).join('&')}&limit=200`,
         lang,
       ),
-    retry: retryOnce,
   });
   const [acting, setActing] = useState<{ action: Action; complaint: Complaint } | null>(null);
   const [text, setText] = useState('');

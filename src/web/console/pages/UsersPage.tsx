@@ -11,7 +11,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { Toast } from '../../ui/Toast.tsx';
 import { fieldError } from '../queues/ActionDialog.tsx';
-import { retryOnce, type StaffAccount, useProblemText } from '../queues/data.ts';
+import { type StaffAccount, useProblemText } from '../queues/data.ts';
 import '../queues/queues.css';
 
 /** The roles an admin gives here (provider accounts belong to a provider: made with it). */
@@ -35,7 +35,6 @@ export default function UsersPage() {
   const users = useQuery({
     queryKey: ['queues', 'users'],
     queryFn: () => getJson<{ data: StaffAccount[] }>('/v1/admin/users', lang),
-    retry: retryOnce,
   });
   const [form, setForm] = useState(EMPTY);
   const [problem, setProblem] = useState<ApiProblem | null>(null);

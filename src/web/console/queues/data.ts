@@ -6,7 +6,7 @@ import type { CaseView } from '../../../domains/cases/schemas.ts';
 import type { PlanList } from '../../../domains/catalog/schemas.ts';
 import type { ComplaintPage, ComplaintView } from '../../../domains/complaints/schemas.ts';
 import type { ApiKeyView, CreatedApiKey, UserView } from '../../../domains/identity/schemas.ts';
-import { ApiProblem, getJson, retryPolicy } from '../../api.ts';
+import { ApiProblem, getJson } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 
 /** The API's shapes, from the schemas that also validate and document it. */
@@ -56,9 +56,6 @@ export function useProblemText() {
       : tc('state.error.network');
 }
 
-/** Not found or forbidden is not going to change by asking again. */
-export const retryOnce = retryPolicy;
-
 /** Every service of the plans on sale, by code, with its name in both languages. */
 export function useServiceNames() {
   const { lang } = useStaffI18n();
@@ -66,7 +63,6 @@ export function useServiceNames() {
     queryKey: ['plans', 'all'],
     queryFn: () => getJson<Static<typeof PlanList>>('/v1/plans', lang),
     staleTime: 10 * 60_000,
-    retry: retryOnce,
   });
   const names = new Map<string, { es: string; en: string }>();
   for (const plan of plans.data?.data ?? []) for (const s of plan.services) names.set(s.code, s.name);

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { useQuery } from '@tanstack/react-query';
 import type { ComplaintPage } from '../../../domains/complaints/schemas.ts';
-import { getJson, type PlanView, retryUnlessMissing } from '../../api.ts';
+import { getJson, type PlanView } from '../../api.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 /** The customer's own reads around assistance: the plan's services, complaints, the cancellation preview. */
@@ -15,7 +15,6 @@ export function usePlan(code: string) {
   return useQuery({
     queryKey: ['plan', code],
     queryFn: () => getJson<PlanView>(`/v1/plans/${code}`, lang),
-    retry: retryUnlessMissing,
     staleTime: 10 * 60_000,
   });
 }
