@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api.ts';
+import { api, problemText } from '../../api.ts';
 import { ReasonList } from '../../cases/EligibilityAnswer.tsx';
 import type { Cancellation } from '../../members/membership.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -9,7 +9,7 @@ import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
 import { Money } from '../../ui/Money.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
-import { memberKey, problemWords, useCancellationPreview } from './data.ts';
+import { memberKey, useCancellationPreview } from './data.ts';
 
 /**
  * A cancellation by phone: what it would do — the 30-day refund decision with its reasons, when
@@ -52,7 +52,7 @@ export function CancelMembershipDialog({
       title={t('agent.cancel.title')}
       formClassName="agent-form"
       testId="cancel-preview"
-      message={(problem) => (problem ? problemWords(problem, t('agent.error.network')) : undefined)}
+      message={(problem) => (problem ? problemText(problem, t('agent.error.network')) : undefined)}
       submitLabel={t('agent.cancel.confirm')}
       sendingLabel={t('agent.sending')}
       cancelLabel={t('agent.cancel.keep')}
@@ -70,7 +70,7 @@ export function CancelMembershipDialog({
             query={preview}
             loading={t('agent.cancel.loading')}
             errorTitle={t('agent.cancel.error')}
-            errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+            errorDetail={(error) => problemText(error, t('agent.error.network'))}
           >
             {() => null}
           </QueryView>

@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { type ApiProblem, api, newIdempotencyKey } from '../../api.ts';
+import { type ApiProblem, api, newIdempotencyKey, problemText } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { caseStateWords } from '../../staff/words.ts';
 import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
-import { type Complaint, memberComplaintsKey, problemWords, useMemberCases } from './data.ts';
+import { type Complaint, memberComplaintsKey, useMemberCases } from './data.ts';
 
 /** The categories POST /v1/complaints takes (complaints/lifecycle.ts), in the order agents pick them. */
 const CATEGORIES = ['service_quality', 'provider_conduct', 'charge', 'cancellation', 'data_privacy', 'other'];
@@ -73,7 +73,7 @@ export function ComplaintDialog({
       title={t('agent.complaint.title')}
       formClassName="agent-form"
       message={(problem) =>
-        problem && !problem.fieldMessage('text') ? problemWords(problem, t('agent.error.network')) : undefined
+        problem && !problem.fieldMessage('text') ? problemText(problem, t('agent.error.network')) : undefined
       }
       submitLabel={t('agent.complaint.submit')}
       sendingLabel={t('agent.sending')}

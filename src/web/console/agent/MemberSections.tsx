@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { problemText } from '../../api.ts';
 import { isOpen, stateTone } from '../../cases/case-data.ts';
 import { type ServiceUsage, type useCharges, useUsage } from '../../members/membership-data.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -12,7 +13,6 @@ import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { UsageBar } from '../../ui/UsageBar.tsx';
 import {
   type Membership,
-  problemWords,
   serviceLabel,
   useMemberCases,
   useMemberComplaints,
@@ -84,7 +84,7 @@ export function UsageSection({ membershipId }: { membershipId: string }) {
         query={usage}
         loading={t('agent.usage.loading')}
         errorTitle={t('agent.usage.error')}
-        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        errorDetail={(error) => problemText(error, t('agent.error.network'))}
         isEmpty={(data) => data.services.length === 0}
         empty={<EmptyState title={t('agent.usage.none')} />}
       >
@@ -140,7 +140,7 @@ export function CasesSection({ membershipId }: { membershipId: string }) {
         query={cases}
         loading={t('agent.cases.loading')}
         errorTitle={t('agent.cases.error')}
-        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        errorDetail={(error) => problemText(error, t('agent.error.network'))}
         isEmpty={(data) => data.length === 0}
         empty={<EmptyState title={t('agent.cases.none')} />}
       >
@@ -189,7 +189,7 @@ export function ChargesSection({ charges }: { charges: ReturnType<typeof useChar
         query={charges}
         loading={t('agent.charges.loading')}
         errorTitle={t('agent.charges.error')}
-        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        errorDetail={(error) => problemText(error, t('agent.error.network'))}
         isEmpty={(data) => data.length === 0}
         empty={<EmptyState title={t('agent.charges.none')} />}
       >
@@ -240,7 +240,7 @@ export function ComplaintsSection({ membershipId }: { membershipId: string }) {
         query={complaints}
         loading={t('agent.complaints.loading')}
         errorTitle={t('agent.complaints.error')}
-        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        errorDetail={(error) => problemText(error, t('agent.error.network'))}
         isEmpty={(data) => data.length === 0}
         empty={<EmptyState title={t('agent.complaints.none')} />}
       >
@@ -282,7 +282,7 @@ export function HistorySection({ events }: { events: ReturnType<typeof useMember
         query={events}
         loading={t('agent.history.loading')}
         errorTitle={t('agent.history.error')}
-        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        errorDetail={(error) => problemText(error, t('agent.error.network'))}
         isEmpty={(data) => data.length === 0}
         empty={<EmptyState title={t('agent.history.none')} />}
       >

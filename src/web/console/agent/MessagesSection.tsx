@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { api, newIdempotencyKey } from '../../api.ts';
+import { api, newIdempotencyKey, problemText } from '../../api.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import {
   type AddressState,
@@ -18,7 +18,6 @@ import { FormDialog } from '../../ui/FormDialog.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { problemWords } from './data.ts';
 
 type Tr = ReturnType<typeof useStaffI18n>;
 
@@ -60,7 +59,7 @@ export function MessagesSection({ membershipId, mayResend }: { membershipId: str
         query={messages}
         loading={t('messages.loading')}
         errorTitle={t('messages.error')}
-        errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+        errorDetail={(error) => problemText(error, t('agent.error.network'))}
       >
         {(data) => (
           <>
@@ -255,7 +254,7 @@ function ResendDialog({
       onClose={onClose}
       title={t('messages.resend.title')}
       testId="resend-dialog"
-      message={(problem) => (problem ? problemWords(problem, t('agent.error.network')) : undefined)}
+      message={(problem) => (problem ? problemText(problem, t('agent.error.network')) : undefined)}
       submitLabel={t('messages.resend.confirm')}
       sendingLabel={t('agent.sending')}
       cancelLabel={t('messages.resend.keep')}

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import type { PlanService } from '../../api.ts';
+import { problemText } from '../../api.ts';
 import { AddressFields, type AddressParts, addressPlace, EMPTY_ADDRESS } from '../../cases/AddressFields.tsx';
 import {
   caseRequestBody,
@@ -20,7 +21,7 @@ import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { DecisionPanel } from './DecisionPanel.tsx';
-import { centavosOf, type Membership, memberCasesKey, problemWords } from './data.ts';
+import { centavosOf, type Membership, memberCasesKey } from './data.ts';
 import { Kbd } from './Kbd.tsx';
 import { stateName } from './words.ts';
 
@@ -152,7 +153,7 @@ export function NewCaseForm({ member, services }: { member: Membership; services
   const apiField = (path: string) => (apiProblem?.fieldMessage(path) ? apiProblem.detail : undefined);
   const formMessage = apiProblem
     ? apiProblem.fields.length === 0
-      ? problemWords(apiProblem, t('agent.error.network'))
+      ? problemText(apiProblem, t('agent.error.network'))
       : t('agent.new.error.fix')
     : request.hasProblems
       ? t('agent.new.error.fix')
@@ -340,7 +341,7 @@ export function NewCaseForm({ member, services }: { member: Membership; services
             words={{
               pick: t('agent.new.eligibilityPick'),
               checking: t('agent.new.checking'),
-              error: (error) => problemWords(error, t('agent.error.network')),
+              error: (error) => problemText(error, t('agent.error.network')),
               retry: t('agent.retry'),
             }}
             answer={(d) => <DecisionPanel decision={d} />}

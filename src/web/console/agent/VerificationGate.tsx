@@ -2,14 +2,14 @@ import type { Static } from '@sinclair/typebox';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type { VerificationStatus } from '../../../domains/members/schemas.ts';
-import { ApiProblem, api, getJson } from '../../api.ts';
+import { ApiProblem, api, getJson, problemText } from '../../api.ts';
 import { formatTime } from '../../i18n/format.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
-import { problemWords, verificationKey } from './data.ts';
+import { verificationKey } from './data.ts';
 
 export type Verification = Static<typeof VerificationStatus>;
 
@@ -57,7 +57,7 @@ export function VerificationGate({ membershipId, children }: { membershipId: str
       query={status}
       loading={t('verify.loading')}
       errorTitle={t('verify.error')}
-      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      errorDetail={(error) => problemText(error, t('agent.error.network'))}
       frame={(state) => (
         <section className="agent" aria-labelledby="page-heading">
           <h1 id="page-heading">{t('verify.title')}</h1>
@@ -117,7 +117,7 @@ function VerificationStep({ membershipId, status }: { membershipId: string; stat
       await queryClient.invalidateQueries({ queryKey: verificationKey(membershipId) });
     } catch (error) {
       const left = error instanceof ApiProblem ? error.body.attemptsLeft : undefined;
-      const words = problemWords(error, t('agent.error.network'));
+      const words = problemText(error, t('agent.error.network'));
       setMessage(typeof left === 'number' ? `${words} ${t('verify.attemptsLeft', { count: left })}` : words);
     } finally {
       setSending(false);

@@ -25,11 +25,6 @@ export const memberComplaintsKey = (id: string) => ['staff', 'membership-complai
 export const candidatesKey = (caseId: string) => ['staff', 'candidates', caseId] as const;
 export const verificationKey = (id: string) => ['staff', 'verification', id] as const;
 
-/** The problem's own words (problem+json `detail`), or the catalogue's "no connection" sentence. */
-export function problemWords(error: unknown, network: string): string {
-  return error instanceof ApiProblem && error.status !== 0 && error.detail ? error.detail : network;
-}
-
 export function useMemberSearch(q: string) {
   const { lang } = useStaffI18n();
   const term = q.trim();

@@ -1,11 +1,11 @@
 import { useLayoutEffect, useState } from 'react';
-import { api } from '../../api.ts';
+import { api, problemText } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
 import { formatEta } from '../../cases/precision.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
-import { type Candidate, centavosOf, problemWords } from '../agent/data.ts';
+import { type Candidate, centavosOf } from '../agent/data.ts';
 import { km } from '../agent/words.ts';
 
 /** Assignment by hand: a provider who can take it, the agent's reason, and the ETA or quote they gave by phone. */
@@ -78,7 +78,7 @@ export function AssignDialog({
       onClose={onClose}
       title={t('agent.assign.title', { number: kase.number })}
       formClassName="agent-form"
-      message={(problem) => (problem ? problemWords(problem, t('agent.error.network')) : undefined)}
+      message={(problem) => (problem ? problemText(problem, t('agent.error.network')) : undefined)}
       submitLabel={t('agent.assign.submit')}
       sendingLabel={t('agent.sending')}
       cancelLabel={t('agent.close')}

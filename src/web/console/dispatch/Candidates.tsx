@@ -1,3 +1,4 @@
+import { problemText } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
 import { formatEta } from '../../cases/precision.ts';
 import { formatPhone } from '../../i18n/format.ts';
@@ -7,7 +8,7 @@ import { DataTable } from '../../ui/DataTable.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { type Candidate, problemWords, type useCandidates } from '../agent/data.ts';
+import type { Candidate, useCandidates } from '../agent/data.ts';
 import { km, stateName } from '../agent/words.ts';
 import type { Offer } from './DispatchNow.tsx';
 
@@ -37,7 +38,7 @@ export function Candidates({
       query={query}
       loading={t('agent.candidates.loading')}
       errorTitle={t('agent.candidates.error')}
-      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      errorDetail={(error) => problemText(error, t('agent.error.network'))}
       isEmpty={(data) => data.data.length === 0}
       empty={<EmptyState title={t('agent.candidates.none')} />}
     >

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiProblem, api } from '../../api.ts';
+import { ApiProblem, api, problemText } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -7,7 +7,6 @@ import { Dialog, DialogActions } from '../../ui/Dialog.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
 import { Money } from '../../ui/Money.tsx';
-import { problemWords } from '../agent/data.ts';
 
 /** The case called off on the caller's word, with the reason said. */
 export function CancelCaseDialog({
@@ -40,7 +39,7 @@ export function CancelCaseDialog({
       onClose={onClose}
       title={t('agent.cancelCase.title', { number: kase.number })}
       formClassName="agent-form"
-      message={(problem) => (problem ? problemWords(problem, t('agent.error.network')) : undefined)}
+      message={(problem) => (problem ? problemText(problem, t('agent.error.network')) : undefined)}
       submitLabel={t('agent.cancelCase.submit')}
       sendingLabel={t('agent.sending')}
       cancelLabel={t('agent.cancelCase.keep')}
@@ -105,7 +104,7 @@ export function ExcessDialog({
 
   return (
     <Dialog open={open} onClose={onClose} title={t('agent.excess.title')}>
-      <FormError message={problem ? problemWords(problem, t('agent.error.network')) : undefined} />
+      <FormError message={problem ? problemText(problem, t('agent.error.network')) : undefined} />
       <dl className="agent-dl">
         <dt>{t('agent.dispatch.quote')}</dt>
         <dd>

@@ -2,14 +2,14 @@ import type { Static } from '@sinclair/typebox';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { ProviderView } from '../../../domains/dispatch/schemas.ts';
-import { api, getJson } from '../../api.ts';
+import { api, getJson, problemText } from '../../api.ts';
 import { CaseMap } from '../../cases/CaseMap.tsx';
 import { type Case, caseKey, isOpen } from '../../cases/case-data.ts';
 import { distanceOf } from '../../cases/case-facts.ts';
 import { useSession } from '../../session.tsx';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { FormDialog } from '../../ui/FormDialog.tsx';
-import { candidatesKey, problemWords } from '../agent/data.ts';
+import { candidatesKey } from '../agent/data.ts';
 
 type Provider = Static<typeof ProviderView>;
 
@@ -85,7 +85,7 @@ export function CaseMapPanel({ kase }: { kase: Case }) {
         open={asking !== null}
         onClose={() => settle(false)}
         title={t('agent.map.confirm.title')}
-        message={(problem) => (problem ? problemWords(problem, t('agent.error.network')) : undefined)}
+        message={(problem) => (problem ? problemText(problem, t('agent.error.network')) : undefined)}
         submitLabel={t('agent.map.confirm.yes')}
         sendingLabel={t('agent.map.confirm.sending')}
         cancelLabel={t('agent.map.confirm.no')}

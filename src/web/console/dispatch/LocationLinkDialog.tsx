@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { useState } from 'react';
 import type { LocationLinkCreated } from '../../../domains/cases/schemas.ts';
-import { api, newIdempotencyKey } from '../../api.ts';
+import { api, newIdempotencyKey, problemText } from '../../api.ts';
 import type { Case } from '../../cases/case-data.ts';
 import { formatPhone, formatTime } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -10,7 +10,7 @@ import { DialogActions } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { FormDialog } from '../../ui/FormDialog.tsx';
 import { LoadingState } from '../../ui/States.tsx';
-import { problemWords, useMember } from '../agent/data.ts';
+import { useMember } from '../agent/data.ts';
 import { useDetailsCleared } from '../agent/VerificationGate.tsx';
 
 type Created = Static<typeof LocationLinkCreated>;
@@ -126,7 +126,7 @@ export function LocationLinkDialog({
       intro={<p>{t('agent.location.intro')}</p>}
       message={(problem) =>
         problem && problem.code !== 'PHONE_INVALID'
-          ? problemWords(problem, t('agent.error.network'))
+          ? problemText(problem, t('agent.error.network'))
           : undefined
       }
       submitLabel={t('agent.location.submit')}
@@ -153,7 +153,7 @@ export function LocationLinkDialog({
             missing
               ? t('agent.location.phoneMissing')
               : problem?.code === 'PHONE_INVALID'
-                ? problemWords(problem, t('agent.error.network'))
+                ? problemText(problem, t('agent.error.network'))
                 : undefined
           }
         >

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiProblem } from '../../api.ts';
+import { ApiProblem, problemText } from '../../api.ts';
 import {
   type Case,
   type CaseEvent,
@@ -26,7 +26,6 @@ import {
   type Candidate,
   candidatesKey,
   memberCasesKey,
-  problemWords,
   serviceLabel,
   useCandidates,
   useKeyShortcuts,
@@ -63,7 +62,7 @@ export default function CasePage() {
       query={kase}
       loading={t('agent.case.loading')}
       errorTitle={t('agent.case.error')}
-      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      errorDetail={(error) => problemText(error, t('agent.error.network'))}
       missing={{
         when: (error) => error instanceof ApiProblem && [400, 404].includes(error.status),
         view: <EmptyState title={t('agent.case.notFound')} />,

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiProblem } from '../../api.ts';
+import { ApiProblem, problemText } from '../../api.ts';
 import { formatPhone } from '../../i18n/format.ts';
 import { useCharges } from '../../members/membership-data.ts';
 import { useSession } from '../../session.tsx';
@@ -12,14 +12,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { CancelMembershipDialog } from '../agent/CancelMembershipDialog.tsx';
 import { ComplaintDialog } from '../agent/ComplaintDialog.tsx';
-import {
-  type Membership,
-  problemWords,
-  useKeyShortcuts,
-  useMember,
-  useMembershipEvents,
-  usePlans,
-} from '../agent/data.ts';
+import { type Membership, useKeyShortcuts, useMember, useMembershipEvents, usePlans } from '../agent/data.ts';
 import { Kbd } from '../agent/Kbd.tsx';
 import { membershipTone, owes } from '../agent/words.ts';
 import { mayOpen } from '../nav.ts';
@@ -65,7 +58,7 @@ function MemberDetails({ membershipId }: { membershipId: string }) {
       query={member}
       loading={t('agent.member.loading')}
       errorTitle={t('agent.member.error')}
-      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      errorDetail={(error) => problemText(error, t('agent.error.network'))}
       missing={{
         when: (error) => error instanceof ApiProblem && (error.status === 404 || error.status === 400),
         view: (

@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
+import { problemText } from '../../api.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { bothOf, QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
-import { problemWords, useMember, usePlans } from '../agent/data.ts';
+import { useMember, usePlans } from '../agent/data.ts';
 import { NewCaseForm } from '../agent/NewCaseForm.tsx';
 import { VerificationGate } from '../agent/VerificationGate.tsx';
 import '../agent/agent.css';
@@ -37,7 +38,7 @@ function NewCase({ membershipId }: { membershipId: string }) {
       query={bothOf(member, plans)}
       loading={t('agent.new.loading')}
       errorTitle={t('agent.new.error')}
-      errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+      errorDetail={(error) => problemText(error, t('agent.error.network'))}
       frame={(state) => (
         <section className="agent" aria-labelledby="page-heading">
           <h1 id="page-heading">{t('agent.new.title')}</h1>

@@ -1,11 +1,12 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { problemText } from '../../api.ts';
 import { formatPhone } from '../../i18n/format.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { problemWords, useMemberSearch, usePlans } from '../agent/data.ts';
+import { useMemberSearch, usePlans } from '../agent/data.ts';
 import { membershipTone } from '../agent/words.ts';
 import '../agent/agent.css';
 
@@ -124,7 +125,7 @@ export default function SearchPage() {
             query={found}
             loading={t('agent.search.searching')}
             errorTitle={t('agent.search.error')}
-            errorDetail={(error) => problemWords(error, t('agent.error.network'))}
+            errorDetail={(error) => problemText(error, t('agent.error.network'))}
             isEmpty={(data) => data.length === 0}
             empty={
               <EmptyState title={t('agent.search.none', { q: term })}>
