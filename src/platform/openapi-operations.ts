@@ -173,21 +173,38 @@ export function operationKey(method: string, url: string): string {
   return `${method.toUpperCase()} ${url.replace(/:(\w+)/g, '{$1}')}`;
 }
 
-const VERBS: Record<string, string> = {
-  GET: 'get',
-  POST: 'create',
-  PUT: 'set',
-  DELETE: 'delete',
-  PATCH: 'update',
-};
+const pascal = (words: string) =>
+  words
+    .split(/[-_]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
-/** A readable camelCase id for a route missing from the table: what the failing test proposes. */
+/**
+ * A readable camelCase id for a route missing from the table, what the failing test proposes:
+ * `GET /v1/complaints/{id}` getComplaint, `GET /v1/memberships/{id}/charges` listMembershipCharges,
+ * `POST /v1/complaints/{id}/escalate` escalateComplaint. A proposal: the table decides.
+ */
 export function suggestOperationId(key: string): string {
   const [method = 'GET', path = '/'] = key.split(' ');
-  const words = path
-    .split('/')
-    .filter((part) => part && part !== 'v1' && !part.startsWith('{'))
-    .flatMap((part) => part.split(/[-_]/));
-  const verb = VERBS[method] ?? method.toLowerCase();
-  return [verb, ...words].map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+  const parts = path.split('/').filter((part) => part && part !== 'v1');
+  const isParam = (part: string | undefined) => part?.startsWith('{') ?? false;
+  const singular = (word: string) => word.replace(/ies$/, 'y').replace(/([^su])s$/, '$1');
+  // A collection followed by a parameter names one record of it.
+  const nouns = parts.flatMap((part, i) =>
+    isParam(part) ? [] : [isParam(parts[i + 1]) ? singular(part) : part],
+  );
+  const last = parts.at(-1) ?? '';
+  const onRecord = isParam(parts.at(-2)) && !isParam(last);
+  if (method === 'POST' && onRecord && singular(last) === last) {
+    // An action on a record (`/complaints/{id}/escalate`), not a collection under it.
+    return `${last.split(/[-_]/)[0]}${pascal(last.split(/[-_]/).slice(1).join('-'))}${pascal(nouns.slice(0, -1).join('-'))}`;
+  }
+  const verb =
+    method === 'GET'
+      ? isParam(last)
+        ? 'get'
+        : 'list'
+      : ({ POST: 'create', PUT: 'set', PATCH: 'update', DELETE: 'delete' }[method] ?? method.toLowerCase());
+  const object = method === 'POST' && !isParam(last) ? [...nouns.slice(0, -1), singular(last)] : nouns;
+  return `${verb}${pascal(object.join('-'))}`;
 }
