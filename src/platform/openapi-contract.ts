@@ -151,10 +151,12 @@ export function platformProblems(f: RouteFacts): Map<number, string[]> {
   return codes;
 }
 
+type NamedExamples = Record<string, { summary: string; value: unknown }>;
+
 /** The shared problem document, `components.schemas.Problem` (registered by the OpenAPI plugin). */
 export const PROBLEM_REF = { $ref: 'Problem#' } as const;
 
-function problemResponse(status: number, codes: string[], declared: boolean) {
+function problemResponse(status: number, codes: string[], declared: boolean, examples?: NamedExamples) {
   const known =
     codes.length > 0
       ? ` Codes: ${list(code(codes))}${declared ? ', or one of this operation’s own' : ''}.`
@@ -168,7 +170,7 @@ function problemResponse(status: number, codes: string[], declared: boolean) {
           headers: { 'retry-after': { type: 'integer', description: 'Seconds to wait before trying again' } },
         }
       : {}),
-    content: { 'application/problem+json': { schema: PROBLEM_REF } },
+    content: { 'application/problem+json': { schema: PROBLEM_REF, ...(examples ? { examples } : {}) } },
   };
 }
 
@@ -211,14 +213,16 @@ export function describeRoute({
     hasIdempotencyKey: headers?.properties?.['idempotency-key'] !== undefined,
     declared,
   };
+  const examples = OPERATION_EXAMPLES[key];
   for (const [status, codes] of platformProblems(facts)) {
     // A 401 of a route that needs credentials is always the platform's; a public one may have its own.
     const own = declared.includes(status) && !(status === 401 && policy && policy.allow !== 'public');
-    response[status] = problemResponse(status, [...new Set(codes)], own);
+    response[status] = problemResponse(status, [...new Set(codes)], own, examples?.responses?.[status]);
   }
-  const examples = OPERATION_EXAMPLES[key];
+  // @fastify/swagger moves `x-examples` of a JSON answer's schema into its media type's examples.
   for (const [status, named] of Object.entries(examples?.responses ?? {})) {
-    if (response[status]) response[status] = { ...response[status], 'x-examples': named };
+    if (Number(status) < 400 && response[status])
+      response[status] = { ...response[status], 'x-examples': named };
   }
   const callers = `**Who may call:** ${callersOf(policy, key)}`;
   const operationId = OPERATION_IDS[key];
