@@ -5,9 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TYPES_FILE, apiTypesOf } from '../scripts/api-types.ts';
+import { SCOPES_BY_KIND } from '../src/domains/identity/api-keys.ts';
 import { registeredErrorCodes } from '../src/lib/errors.ts';
 import { TAGS } from '../src/platform/openapi.ts';
-import { OPERATION_IDS, suggestOperationId } from '../src/platform/openapi-operations.ts';
+import { OPERATION_IDS, operationKey, suggestOperationId } from '../src/platform/openapi-operations.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 
 /**
@@ -97,6 +98,19 @@ describe('the OpenAPI description', () => {
       { sessionCookie: ['customer', 'agent', 'supervisor', 'finance', 'admin'] },
     ]);
     expect(security('GET /v1/me')).toEqual([{ apiKey: [] }, { sessionCookie: [] }]);
+    // The docs page sends a pasted partner key to every operation a partner key may call.
+    const partnerScopes = new Set<string>(SCOPES_BY_KIND.partner);
+    const unreachable: string[] = [];
+    for (const route of t.app.registeredRoutes) {
+      const allow = route.policy?.allow;
+      // HEAD is Fastify's own twin of each GET, not an operation of the description.
+      if (!Array.isArray(allow) || route.method === 'HEAD') continue;
+      const scopes = allow.filter((g) => partnerScopes.has(g.replace(/^scope:/, '')));
+      const key = operationKey(route.method, route.url);
+      for (const scope of scopes.map((g) => g.replace(/^scope:/, '')))
+        if (!security(key)?.some((r) => r.apiKey?.includes(scope))) unreachable.push(`${key} (${scope})`);
+    }
+    expect(unreachable).toEqual([]);
     expect(security('POST /v1/me/password')).toEqual([{ sessionCookie: [], csrfToken: [] }]);
   });
 

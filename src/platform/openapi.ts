@@ -169,7 +169,12 @@ export const openApiPlugin = fp(
       docs.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), policy: PUBLIC };
       });
-      await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+      await docs.register(swaggerUi, {
+        routePrefix: '/docs',
+        staticCSP: true,
+        // A partner finds an operation by tag or by the operationId its generated client uses.
+        uiConfig: { displayOperationId: true, filter: true },
+      });
     });
 
     app.get(
