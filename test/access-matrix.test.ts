@@ -284,7 +284,7 @@ const billedOnce = () => {
   }));
   return billed;
 };
-const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin'];
+const CHARGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance', 'admin', 'partner'];
 
 const MATRIX_FISCAL_DATA = {
   rfc: 'GODE561231GR8',

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, errorDefinition, registeredErrorCodes } from '../lib/errors.ts';
+import { describeRoute, SECURITY_SCHEMES } from './openapi-contract.ts';
 import { PUBLIC } from './principal.ts';
 
 /** RFC 9457 problem document as every error response is shaped. */
@@ -52,9 +53,95 @@ export function problemResponses(...statuses: number[]) {
   return responses;
 }
 
+/**
+ * The domains' tags, in the order the docs page shows them (what a partner reads first, first).
+ * Every tag an operation uses is declared here with its description (test/openapi-contract.test.ts).
+ */
+export const TAGS = [
+  {
+    name: 'memberships',
+    description:
+      'Contracting (online, by phone, by the bank), the membership and its history, its card, contact and beneficiaries, member search',
+  },
+  { name: 'entitlements', description: 'May this person use this service now? Usage this membership year' },
+  {
+    name: 'cases',
+    description:
+      'Assistance cases: opening one (eligibility decided and stored), following it live, cancelling it, its place, SLA targets',
+  },
+  { name: 'billing', description: 'Charges, their attempts, receipts and refunds; billing runs' },
+  { name: 'invoicing', description: 'CFDI 4.0 invoices, credit notes, the global invoice, fiscal data' },
+  { name: 'cancellation', description: 'Cancelling a membership, and the 30-day refund' },
+  {
+    name: 'complaints',
+    description: 'Complaints: filing, the staff who work them, due dates in business days, escalation',
+  },
+  { name: 'catalog', description: 'Plans, versions, services and their limits' },
+  { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
+  {
+    name: 'places',
+    description: 'Mexican postal codes and addresses placed on the map, with their precision',
+  },
+  { name: 'claims', description: 'Reimbursement claims: their documents, review and payout' },
+  {
+    name: 'appointments',
+    description: 'Published slots of appointment services, and booking a case into one',
+  },
+  {
+    name: 'remote',
+    description: 'Remote consultations: the on-duty professionals’ queue, taking one, its notes',
+  },
+  {
+    name: 'providers',
+    description: 'The provider network as staff see it: providers, availability, candidates',
+  },
+  {
+    name: 'provider',
+    description: "A provider's own side: offers to answer, jobs, progress, position, slots",
+  },
+  {
+    name: 'messages',
+    description:
+      "Messages to members: their delivery state, re-sending one, and the member's choice of language, channels and quiet hours",
+  },
+  {
+    name: 'privacy',
+    description: 'ARCO requests (access, rectification, cancellation, opposition) and their answers',
+  },
+  {
+    name: 'identity',
+    description: 'Sign-in, sessions, who am I, activating an account, accepting an invitation',
+  },
+  { name: 'admin', description: 'Staff accounts, API keys and the plan catalog' },
+  { name: 'audit', description: 'The append-only audit log' },
+  { name: 'reports', description: "Supervisors' figures of the operation (no personal data)" },
+  { name: 'platform', description: 'Health and the web apps’ run-time settings' },
+];
+
+/** The problem document as the description shows it: every stable code listed in `code`. */
+function problemDocument() {
+  return {
+    ...ProblemSchema,
+    $id: 'Problem',
+    description:
+      'RFC 9457 problem details, the body of every 4xx and 5xx answer (`application/problem+json`). Switch on `code`; `GET {type}` describes a code and `GET /problems` lists every code with its status and sentences.',
+    properties: {
+      ...ProblemSchema.properties,
+      code: {
+        type: 'string',
+        description:
+          'Stable machine-readable code, e.g. PLAN_NOT_FOUND: one of these, and new ones may be added.',
+        enum: registeredErrorCodes(),
+      },
+    },
+  };
+}
+
 /** OpenAPI 3.1 generated from the route schemas, served at /openapi.json, and browsable at /docs. */
 export const openApiPlugin = fp(
   async (app: FastifyInstance, { version }: { version: string }) => {
+    // Every domain's errors.ts is loaded by now (app.ts imports the routes), so the list is whole.
+    app.addSchema(problemDocument());
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -62,32 +149,19 @@ export const openApiPlugin = fp(
           title: 'Libra API',
           version,
           description:
-            'The platform behind the Asistencia Libra Plus program. Money is integer centavos (MXN, IVA included unless said otherwise); times are ISO 8601 instants; errors are RFC 9457 problem+json with a stable `code`.',
+            'The platform behind the Asistencia Libra Plus program. Money is integer centavos (MXN, IVA included unless said otherwise); times are ISO 8601 instants; errors are RFC 9457 problem+json with a stable `code` (`components.schemas.Problem` lists them). Systems authenticate with an API key (`Authorization: Bearer …`, the **Authorize** button here); people with the session cookie and, on writes, its CSRF token. Each operation says who may call it.',
+          license: { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Libra-Proprietary' },
         },
-        tags: [
-          { name: 'catalog', description: 'Plans, versions, services and their limits' },
-          { name: 'platform', description: 'Health, metrics, API description' },
-          { name: 'identity', description: 'Sign-in, sessions, who am I' },
-          { name: 'admin', description: 'Staff accounts, API keys and the plan catalog' },
-          { name: 'reports', description: "Supervisors' figures of the operation (no personal data)" },
-          { name: 'audit', description: 'The append-only audit log' },
-          { name: 'memberships', description: 'Contracting, beneficiaries, cards, member search' },
-          {
-            name: 'entitlements',
-            description: 'May this person use this service now? Usage this membership year',
-          },
-          { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
-          {
-            name: 'complaints',
-            description:
-              'Complaints: filing, the staff who work them, due dates in business days, escalation',
-          },
-          {
-            name: 'messages',
-            description:
-              "Messages to members: their delivery state, re-sending one, and the member's choice of language, channels and quiet hours",
-          },
-        ],
+        // Relative: the server that serves this description, whatever its address (docs/decisions.md).
+        servers: [{ url: '/', description: 'This Libra server' }],
+        components: { securitySchemes: SECURITY_SCHEMES },
+        tags: TAGS,
+      },
+      transform: describeRoute as never,
+      // Shared schemas keep their own names (`components.schemas.Problem`), not `def-0`.
+      refResolver: {
+        buildLocalReference: (json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) =>
+          typeof json.$id === 'string' ? json.$id : `def-${i}`,
       },
     });
     // The docs UI registers its own routes; they are public, declared here since it cannot.
@@ -95,7 +169,12 @@ export const openApiPlugin = fp(
       docs.addHook('onRoute', (route) => {
         route.config = { ...(route.config ?? {}), policy: PUBLIC };
       });
-      await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+      await docs.register(swaggerUi, {
+        routePrefix: '/docs',
+        staticCSP: true,
+        // A partner finds an operation by tag or by the operationId its generated client uses.
+        uiConfig: { displayOperationId: true, filter: true },
+      });
     });
 
     app.get(

@@ -21,8 +21,19 @@ import {
 } from './schemas.ts';
 import type { BillingService } from './service.ts';
 
-/** A customer reads their own charges; staff who serve members read anyone's (audited). */
-const CHARGE_READERS = ['customer', 'agent', 'supervisor', 'finance', 'admin'] as const;
+/**
+ * A customer reads their own charges; staff who serve members read anyone's (audited); the bank,
+ * which carries the money, reads them with the keys that read memberships.
+ */
+const CHARGE_READERS = [
+  'customer',
+  'agent',
+  'supervisor',
+  'finance',
+  'admin',
+  'scope:memberships:read',
+  'scope:memberships:write',
+] as const;
 /** Money moves only by finance's hand. */
 const FINANCE = ['finance'] as const;
 const BILLING_VIEWERS = ['finance', 'admin'] as const;
