@@ -18,10 +18,11 @@ import {
 /**
  * Issue 23 in Chromium at 390×844, Spanish: the titular invites the spouse from Personas (the
  * access list says "pending"), the spouse accepts the emailed link, signs in, finds "Solicitar
- * asistencia" first with their own cover and what they may use, requests a tow for themselves
- * (no choice of other people) and sees the case; the titular's sections are not theirs. Then the
- * titular sees the spouse's account in the access list and takes it away after confirming: the
- * spouse's next page load is signed out, and signing in again says the access ended. Axe clean.
+ * asistencia" first with their own cover and what they may use, requests a tow for themselves (no
+ * choice of other people), sees the case and complains about it; the titular's sections are not
+ * theirs. Then the titular sees the spouse's account in the access list and takes it away after
+ * confirming: the spouse's next page load is signed out, and signing in again says the access
+ * ended. Axe clean.
  */
 if (!hasChromium) process.stdout.write(`${INSTALL_CHROMIUM}\n`);
 
@@ -129,6 +130,20 @@ describe.skipIf(!hasChromium)('a beneficiary’s own portal, and the titular’s
     await page.getByRole('heading', { level: 1, name: 'Envío de grúa' }).waitFor();
     await page.getByTestId('case-status').waitFor();
     await axeClean(page, 'beneficiary-case');
+    const caseId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+
+    // A complaint about it: only their own cases to choose from, nothing about charges.
+    await page.getByRole('link', { name: 'Presentar una queja' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quejas' }).waitFor();
+    expect(await page.getByLabel('Asistencia relacionada').inputValue()).toBe(caseId);
+    const topics = await page.getByLabel('Tema').locator('option').allInnerTexts();
+    expect(topics).not.toContain('Cobro');
+    await page.getByLabel('Tema').selectOption({ label: 'Trato del proveedor' });
+    await page.getByLabel('¿Qué pasó?').fill('El operador de la grúa fue grosero al llegar.');
+    await page.getByRole('button', { name: 'Enviar queja' }).click();
+    await page.getByTestId('complaint-filed').waitFor();
+    await page.getByTestId('my-complaints').getByRole('listitem').first().waitFor();
+    await axeClean(page, 'beneficiary-complaints');
 
     // Back home, the case is there to follow; the titular's sections answer that they are the titular's.
     await nav.getByRole('link', { name: 'Resumen' }).click();
