@@ -345,6 +345,8 @@ export function buildServices(
     welcomeMessenger(notifier, notifications, clock),
   );
   const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
+  // Beneficiaries' own accounts: invitations link them, entitlements and complaints ask who they stand for.
+  const personAccounts = new PersonAccounts(new PersonAccountsRepository(), membershipRecords, audit, clock);
   const entitlements = new EntitlementsService(
     db,
     new EntitlementsRepository(),
@@ -353,6 +355,7 @@ export function buildServices(
     catalogRepository,
     audit,
     clock,
+    personAccounts,
   );
   const channels: Channel[] = options.smtp ? [new SmtpChannel(options.smtp)] : [];
   if (options.smpp) {
@@ -557,7 +560,7 @@ export function buildServices(
     invitations: new InvitationsService(
       db,
       new InvitationsRepository(),
-      new PersonAccounts(new PersonAccountsRepository(), membershipRecords, audit, clock),
+      personAccounts,
       identity,
       sessions,
       notifier,

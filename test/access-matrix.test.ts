@@ -1007,6 +1007,12 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: '/v1/me/memberships' }),
     expected: only(['customer'], 200),
   },
+  // A beneficiary's own account only (test/beneficiary-portal.test.ts): the matrix's customer is a titular.
+  'GET /v1/me/coverage': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/me/coverage' }),
+    expected: only(['customer'], 404),
+  },
   'GET /v1/memberships/{id}': {
     method: 'GET',
     request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}` }),

@@ -281,7 +281,7 @@ describe('a beneficiary’s own account', () => {
 
   it('is cut off when the titular revokes it (audited), and may be invited again', async () => {
     const f = await family();
-    const { session } = await spouseAccount(f);
+    const { session, email } = await spouseAccount(f);
     const opened = await t.app.inject({
       method: 'POST',
       url: '/v1/cases',
@@ -295,16 +295,24 @@ describe('a beneficiary’s own account', () => {
       headers: f.titular.write,
     });
     expect(revoked.statusCode, revoked.body).toBe(204);
-    const gone = await t.app.inject({
+    // Its sessions ended with the grant; signed in again, the account reaches nothing.
+    const ended = await t.app.inject({
       method: 'GET',
       url: `/v1/cases/${opened.json().id}`,
       headers: session.read,
+    });
+    expect(ended.statusCode).toBe(401);
+    const again = await signIn(t, { email, password: PASSWORD });
+    const gone = await t.app.inject({
+      method: 'GET',
+      url: `/v1/cases/${opened.json().id}`,
+      headers: again.read,
     });
     expect(gone.statusCode).toBe(404);
     const noMore = await t.app.inject({
       method: 'POST',
       url: '/v1/cases',
-      headers: session.write,
+      headers: again.write,
       payload: towRequest(f.membershipId, { personId: f.spouseId }),
     });
     expect(noMore.statusCode).toBe(404);

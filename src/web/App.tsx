@@ -19,6 +19,9 @@ const TermsPage = lazy(() => import('./pages/TermsPage.tsx'));
 // The page a caller opens from an agent's SMS: its own small chunk, nothing of the portal.
 const LocationPage = lazy(() => import('./pages/location/LocationPage.tsx'));
 const PortalLayout = lazy(() => import('./pages/portal/PortalLayout.tsx'));
+const TitularOnly = lazy(() =>
+  import('./pages/portal/PortalLayout.tsx').then((m) => ({ default: m.TitularOnly })),
+);
 const HomePage = lazy(() => import('./pages/portal/HomePage.tsx'));
 const AssistancePage = lazy(() => import('./pages/portal/AssistancePage.tsx'));
 const CasePage = lazy(() => import('./pages/portal/CasePage.tsx'));
@@ -94,17 +97,21 @@ function CustomerSite() {
               </RequireCustomer>
             }
           >
+            {/* Both the titular and a beneficiary's own account. */}
             <Route index element={<HomePage />} />
             <Route path="asistencia" element={<AssistancePage />} />
             <Route path="casos/:caseId" element={<CasePage />} />
-            <Route path="personas" element={<PeoplePage />} />
-            <Route path="cobros" element={<ChargesPage />} />
-            <Route path="cobros/:chargeId" element={<ReceiptPage />} />
             <Route path="quejas" element={<ComplaintsPage />} />
-            <Route path="cancelar" element={<CancelPage />} />
             <Route path="cuenta" element={<AccountPage />} />
-            <Route path="derechos-arco" element={<ArcoPage />} />
-            <Route path="tarjeta" element={<CardPage />} />
+            {/* The titular's alone. */}
+            <Route element={<TitularOnly />}>
+              <Route path="personas" element={<PeoplePage />} />
+              <Route path="cobros" element={<ChargesPage />} />
+              <Route path="cobros/:chargeId" element={<ReceiptPage />} />
+              <Route path="cancelar" element={<CancelPage />} />
+              <Route path="derechos-arco" element={<ArcoPage />} />
+              <Route path="tarjeta" element={<CardPage />} />
+            </Route>
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

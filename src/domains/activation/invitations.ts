@@ -116,13 +116,18 @@ export class InvitationsService {
     });
   }
 
-  /** Open invitations closed and the live account cut off; audited even when there was nothing. */
+  /**
+   * Open invitations closed and the live account cut off at once: its sessions end with the grant,
+   * so the person's next request answers 401 (and, signed in again, 403 BENEFICIARY_ACCESS_REVOKED).
+   * Audited even when there was nothing.
+   */
   async revoke(actor: Actor, membershipId: string, beneficiaryId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.people.reach(tx, actor, membershipId);
       await this.repository.closeOpen(tx, beneficiaryId, 'revoked', this.clock.now());
       await this.notifier.withdraw(tx, `beneficiary-invitation:${beneficiaryId}:`);
-      await this.people.revoke(tx, actor, membershipId, beneficiaryId);
+      const userId = await this.people.revoke(tx, actor, membershipId, beneficiaryId);
+      if (userId) await this.sessions.endAllIn(tx, userId);
     });
   }
 

@@ -17,6 +17,18 @@ export async function membershipOfCase(executor: Executor, caseId: string): Prom
   return row?.membershipId;
 }
 
+/** Whose case it is: its membership and the person it is for (`titular` or a beneficiary id). */
+export async function caseSubject(
+  executor: Executor,
+  caseId: string,
+): Promise<{ membershipId: string; personId: string } | undefined> {
+  const [row] = await executor
+    .select({ membershipId: cases.membershipId, personId: cases.personId })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  return row;
+}
+
 /** Case numbers by id, for presenting records that concern cases. */
 export async function caseNumbers(executor: Executor, caseIds: string[]): Promise<Map<string, string>> {
   if (caseIds.length === 0) return new Map();

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, PageLimit } from '../../platform/schemas.ts';
-import { DecisionView } from '../entitlements/routes.ts';
+import { DecisionView } from '../entitlements/schemas.ts';
 import { CASE_STATES } from './lifecycle.ts';
 import { PLACE_PRECISIONS } from './place.ts';
 

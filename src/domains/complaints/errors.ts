@@ -37,6 +37,12 @@ export const ComplaintErrors = defineErrors({
     es: 'Ese caso no pertenece a la membresía de la queja.',
     en: 'That case does not belong to the complaint’s membership.',
   },
+  /** A beneficiary's own account complains about a case of theirs: name it (not a charge, not nothing). */
+  COMPLAINT_CASE_REQUIRED: {
+    status: 422,
+    es: 'Elige la asistencia de la que quieres quejarte.',
+    en: 'Choose the assistance your complaint is about.',
+  },
   /** The charge named is not one of the membership's. */
   COMPLAINT_CHARGE_MISMATCH: {
     status: 422,

@@ -2,8 +2,14 @@ import { and, asc, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from 'dri
 import { type Executor, rows } from '../../db/client.ts';
 import { complaintEvents, complaints } from '../../db/schema/index.ts';
 import { membershipOfCharge } from '../billing/read-model.ts';
-import { caseNumbers, membershipOfCase } from '../cases/read-model.ts';
-import { membershipIdsOfTitular, membershipSummaries } from '../members/read-model.ts';
+import { caseNumbers, caseSubject, membershipOfCase } from '../cases/read-model.ts';
+import { userEmailOf } from '../identity/read-model.ts';
+import {
+  membershipIdsOfTitular,
+  membershipSummaries,
+  type PersonGrant,
+  personGrantOf,
+} from '../members/read-model.ts';
 
 export type { NotificationRow } from '../notifications/repository.ts';
 
@@ -25,6 +31,8 @@ export interface ComplaintFilter {
   ownerId?: string | undefined;
   /** Only the complaints of memberships whose titular is this user (a customer's own). */
   titularUserId?: string | undefined;
+  /** Only the complaints this account filed (a beneficiary's own). */
+  filedById?: string | undefined;
   /** Overdue (true) or not (false) at `now`: not resolved and past the due date. */
   overdue?: { now: Date; value: boolean } | undefined;
   /** Paging, newest first: complaints older than this id. */
@@ -107,6 +115,7 @@ export class ComplaintsRepository {
     if (filter.categories?.length) conditions.push(inArray(complaints.category, filter.categories));
     if (filter.membershipId) conditions.push(eq(complaints.membershipId, filter.membershipId));
     if (filter.ownerId) conditions.push(eq(complaints.ownerId, filter.ownerId));
+    if (filter.filedById) conditions.push(eq(complaints.filedById, filter.filedById));
     if (filter.titularUserId)
       conditions.push(
         inArray(complaints.membershipId, membershipIdsOfTitular(executor, filter.titularUserId)),
@@ -131,6 +140,21 @@ export class ComplaintsRepository {
   /** The membership a case belongs to, if the case exists (the cases domain's read model). */
   async membershipOfCase(executor: Executor, caseId: string): Promise<string | undefined> {
     return membershipOfCase(executor, caseId);
+  }
+
+  /** Whose case it is: its membership and person (the cases domain's read model). */
+  async caseSubject(executor: Executor, caseId: string) {
+    return caseSubject(executor, caseId);
+  }
+
+  /** The person a beneficiary's own account stands for, or null (members' read model). */
+  async personGrantOf(executor: Executor, userId: string): Promise<PersonGrant | null> {
+    return personGrantOf(executor, userId);
+  }
+
+  /** Where an account's own messages go: its sign-in email (identity's read model). */
+  async userEmailOf(executor: Executor, userId: string): Promise<string | undefined> {
+    return userEmailOf(executor, userId);
   }
 
   /** The membership a charge belongs to, if the charge exists (billing's read model). */

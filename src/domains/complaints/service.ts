@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
+import { audienceOf, Complainants, channelOf, eventActor } from './complainants.ts';
 import './errors.ts';
 import {
   type ComplaintAction,
@@ -62,25 +63,6 @@ export interface ComplaintsOptions {
 
 type Worker = Extract<Principal, { kind: 'user' }> & { role: 'agent' | 'supervisor' };
 
-function eventActor(actor: Actor): { actorType: string; actorId: string | null; actorName: string } {
-  const p = actor.principal;
-  if (!p) return { actorType: 'system', actorId: null, actorName: 'Libra' };
-  if (p.kind === 'user') return { actorType: p.role, actorId: p.userId, actorName: p.name };
-  return { actorType: `api_key:${p.role}`, actorId: p.apiKeyId, actorName: p.name };
-}
-
-/** Customers file online and partners through the API; staff say how it came in (phone by default). */
-function channelOf(actor: Actor, requested: ComplaintInput['channel']): string {
-  const p = actor.principal;
-  if (p?.kind === 'api_key') return 'api';
-  if (p?.kind === 'user' && p.role === 'customer') return 'online';
-  return requested ?? 'phone';
-}
-
-function audienceOf(actor: Actor): Audience {
-  return isStaff(actor.principal) ? 'staff' : 'member';
-}
-
 /**
  * Complaints (quejas): filed 24/7 by the customer (portal), staff (phone, email, in person) or the
  * bank (API), each with a category, the case or charge it concerns, a due date in business days, an
@@ -101,7 +83,10 @@ export class ComplaintsService {
   ) {
     if (!Number.isInteger(options.slaBusinessDays) || options.slaBusinessDays < 1)
       throw new RangeError('slaBusinessDays must be a whole number ≥ 1');
+    this.complainants = new Complainants(repository);
   }
+
+  private readonly complainants: Complainants;
 
   /** The escalation sweep, on a cron in Mexico City time, run by whichever process has workers. */
   registerJobs(jobs: Jobs): void {
@@ -163,13 +148,15 @@ export class ComplaintsService {
     return presentComplaint(record, this.clock.now(), audience, { events, notifications });
   }
 
-  /** A complaint the caller may see: a customer only their own memberships'; anyone else's is not found. */
+  /**
+   * A complaint the caller may see: a customer only their own memberships' (a beneficiary's own
+   * account, only those it filed); anyone else's is not found.
+   */
   private async load(tx: Transaction, actor: Actor, id: string, forUpdate = false): Promise<ComplaintRecord> {
     const record = await this.repository.byId(tx, id, forUpdate);
     if (!record) throw new AppError('COMPLAINT_NOT_FOUND');
     const p = actor.principal;
-    if (p?.kind === 'user' && p.role === 'customer' && record.titularUserId !== p.userId)
-      throw new AppError('COMPLAINT_NOT_FOUND');
+    if (!(await this.complainants.mayRead(tx, actor, record))) throw new AppError('COMPLAINT_NOT_FOUND');
     if (p?.kind === 'user' && !isStaff(p) && p.role !== 'customer') throw new AppError('COMPLAINT_NOT_FOUND');
     return record;
   }
@@ -195,7 +182,9 @@ export class ComplaintsService {
         actor,
         { key: idempotencyKey, operation: 'POST /v1/complaints', body: input },
         async () => {
-          await this.members.load(tx, actor, input.membershipId);
+          // A beneficiary's own account files about a case of theirs; everyone else on a membership they reach.
+          const beneficiary = await this.complainants.beneficiaryFiling(tx, actor, input);
+          if (!beneficiary) await this.members.load(tx, actor, input.membershipId);
           if (
             input.caseId &&
             (await this.repository.membershipOfCase(tx, input.caseId)) !== input.membershipId
@@ -241,6 +230,7 @@ export class ComplaintsService {
             caseId: row.caseId,
             subjectKey: complaintSubjectKey(row.id, 'received'),
             params: { complaintNumber: row.number, dueAt: row.dueAt },
+            to: beneficiary?.recipient,
           });
           await this.auditAction(tx, actor, 'complaint.file', row.id, {
             membershipId: row.membershipId,
@@ -276,10 +266,11 @@ export class ComplaintsService {
         categories: filter.categories,
         membershipId: filter.membershipId,
         ownerId: filter.ownerId,
-        titularUserId: own,
         overdue: filter.overdue === undefined ? undefined : { now, value: filter.overdue },
         before: filter.before,
         limit: filter.limit,
+        // A customer's own, whatever else the query asks: their memberships', or a beneficiary's own.
+        ...(own ? await this.complainants.listScope(tx, own) : {}),
       };
       const found = await this.repository.list(tx, query);
       if (!own)
@@ -307,9 +298,10 @@ export class ComplaintsService {
     actor: Actor,
     id: string,
     action: ComplaintAction,
-  ): Promise<{ complaint: ComplaintRow; worker: Worker; to: ComplaintStatus }> {
+  ): Promise<{ record: ComplaintRecord; complaint: ComplaintRow; worker: Worker; to: ComplaintStatus }> {
     const worker = this.workerOf(actor);
-    const { complaint } = await this.load(tx, actor, id, true);
+    const record = await this.load(tx, actor, id, true);
+    const { complaint } = record;
     const status = complaint.status as ComplaintStatus;
     const result = move(status, action, worker.role as ComplaintWorker, complaint.ownerId === worker.userId);
     if ('refused' in result)
@@ -319,7 +311,7 @@ export class ComplaintsService {
           ...(complaint.ownerName ? { owner: complaint.ownerName } : {}),
         },
       });
-    return { complaint, worker, to: result.to };
+    return { record, complaint, worker, to: result.to };
   }
 
   /** The caller takes the complaint: in progress, and theirs. */
@@ -361,7 +353,7 @@ export class ComplaintsService {
     const text = resolution.trim();
     if ([...text].length < 10) throw validationFailed('body/resolution', 'must have at least 10 characters');
     return this.db.transaction(async (tx) => {
-      const { complaint, worker, to } = await this.moving(tx, actor, id, 'resolve');
+      const { record, complaint, worker, to } = await this.moving(tx, actor, id, 'resolve');
       const now = this.clock.now();
       await this.repository.update(tx, id, {
         status: to,
@@ -386,6 +378,7 @@ export class ComplaintsService {
         caseId: complaint.caseId,
         subjectKey: complaintSubjectKey(id, 'resolution'),
         params: { complaintNumber: complaint.number, resolution: text },
+        to: await this.complainants.recipientOf(tx, record),
       });
       await this.auditAction(tx, actor, 'complaint.resolve', id, { from: complaint.status });
       return this.view(tx, id, 'staff');

@@ -152,6 +152,27 @@ describe('specialist consultations: 4 a year, at most 1 per specialty', () => {
   it('needs the specialty to decide', () => {
     expect(codes(decide(input({ serviceCode: 'specialist-consultation' })))).toEqual(['SPECIALTY_REQUIRED']);
   });
+
+  it('a beneficiary’s own answer counts the uses without naming the specialties others used', () => {
+    const hidden = (specialty?: string) =>
+      decide(
+        input({
+          serviceCode: 'specialist-consultation',
+          request: specialty ? { specialty } : {},
+          usage: used,
+          usedKeys: 'hidden',
+        }),
+      );
+    const open = hidden('Pediatría');
+    expect(open.allowed).toBe(true);
+    expect(open.reasons.find((r) => r.code === 'WITHIN_LIMIT')?.es).toBe(
+      '2 de 4 usos de consulta en hospitales de prestigio con médicos especialistas este año de membresía; quedan 2.',
+    );
+    expect(open.usage?.limit).toMatchObject({ used: 2, remaining: 2, perKey: { limit: 1, used: {} } });
+    expect(JSON.stringify(hidden())).not.toContain('cardiologia');
+    // The specialty asked about is still refused when used: the count is kept, only the names go.
+    expect(codes(hidden('Cardiología'))).toEqual(['SPECIALTY_ALREADY_USED']);
+  });
 });
 
 describe('tow truck: covered up to $1,000.00, the excess is the customer’s', () => {

@@ -49,6 +49,12 @@ export interface DecisionInput {
   serviceCode: string;
   request: EntitlementRequest;
   usage: UsageCount[];
+  /**
+   * Whether the answer names which keys (specialties) were already used. A beneficiary's own
+   * account is told counts only: which specialties the family used is other people's health data.
+   * `named` when absent.
+   */
+  usedKeys?: 'named' | 'hidden';
 }
 
 export type ReasonCode =
@@ -146,9 +152,18 @@ function usesOf(usage: UsageCount[], serviceCode: string): { total: number; byKe
   return { total, byKey };
 }
 
-/** Used, limit and remaining for one service this membership year. */
-export function serviceUsage(service: PlanService, usage: UsageCount[], year: MembershipYear): ServiceUsage {
-  const { total, byKey } = usesOf(usage, service.code);
+/**
+ * Used, limit and remaining for one service this membership year. With `usedKeys: 'hidden'` a
+ * per-key limit keeps its count and its cap per key but not which keys were used.
+ */
+export function serviceUsage(
+  service: PlanService,
+  usage: UsageCount[],
+  year: MembershipYear,
+  usedKeys: 'named' | 'hidden' = 'named',
+): ServiceUsage {
+  const { total, byKey: named } = usesOf(usage, service.code);
+  const byKey = usedKeys === 'named' ? named : {};
   const limit = service.rules.limit;
   let status: LimitStatus;
   if (limit.kind === 'unlimited') status = { kind: 'unlimited', used: total };
@@ -245,7 +260,7 @@ export function decide(input: DecisionInput): Decision {
   });
 
   // 4. Limits this membership year.
-  const usage = serviceUsage(service, input.usage, year);
+  const usage = serviceUsage(service, input.usage, year, input.usedKeys);
   const rules = service.rules;
   const nameEs = service.name.es.toLowerCase();
   if (rules.limit.kind === 'unlimited') {
@@ -280,7 +295,8 @@ export function decide(input: DecisionInput): Decision {
           es: `Indica la especialidad: hay ${rules.limit.perKey} por especialidad (${counted}${already}).`,
           en: `Say which specialty: ${rules.limit.perKey} per specialty (${countedEn}${alreadyEn}).`,
         });
-      } else if ((usage.limit.perKey?.used[keyValue] ?? 0) >= rules.limit.perKey) {
+      } else if ((usesOf(input.usage, service.code).byKey[keyValue] ?? 0) >= rules.limit.perKey) {
+        // Counted from every use, whether or not the answer may name the keys used.
         reasons.push({
           code: 'SPECIALTY_ALREADY_USED',
           ok: false,

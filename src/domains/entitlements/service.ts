@@ -6,6 +6,7 @@ import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import { membershipYearAt } from '../members/coverage.ts';
+import type { PersonAccounts } from '../members/person-accounts.ts';
 import type { MembersRepository } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
 import { assertMayReach, TITULAR_PERSON_ID } from '../members/service.ts';
@@ -22,6 +23,7 @@ import {
   usageKey,
 } from './decide.ts';
 import './errors.ts';
+import { type OwnCoverageView, ownCoverageView } from './own-coverage.ts';
 import type { DecisionFacts, EntitlementsRepository, LedgerEntry } from './repository.ts';
 
 const DAY_MS = 86_400_000;
@@ -84,6 +86,7 @@ export class EntitlementsService {
     private readonly catalog: CatalogRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly people: PersonAccounts,
   ) {}
 
   private async planOf(executor: Executor, planVersionId: string) {
@@ -133,8 +136,8 @@ export class EntitlementsService {
       membership = await this.repository.decisionFacts(executor, question.membershipId, forUpdate);
     }
     if (!membership) throw new AppError('MEMBERSHIP_NOT_FOUND');
-    if (!(await this.asOwnPerson(executor, actor, membership, question.personId)))
-      assertMayReach(actor, membership.titularUserId);
+    const ownPerson = await this.asOwnPerson(executor, actor, membership, question.personId);
+    if (!ownPerson) assertMayReach(actor, membership.titularUserId);
     const year = membershipYearAt(membership.contractedAt, now);
     const facts = membership;
     const [plan, counted, people] = await Promise.all([
@@ -171,6 +174,7 @@ export class EntitlementsService {
       serviceCode: question.serviceCode,
       request: question.request,
       usage: counted,
+      usedKeys: ownPerson ? 'hidden' : 'named',
     });
     return { decision, year, membership, person };
   }
@@ -240,6 +244,29 @@ export class EntitlementsService {
         },
         services: services.map((s) => serviceUsage(s, usage, year)),
       };
+    });
+  }
+
+  /**
+   * A beneficiary's own account (GET /v1/me/coverage): the membership it stands under, the person
+   * and, for every service of the plan, the decision for that person with no request details — the
+   * answer the titular gets asking for them, told in counts (no specialty others used is named).
+   * `available` leaves out what only the request itself can settle (which specialty).
+   */
+  async ownCoverage(actor: Actor): Promise<OwnCoverageView> {
+    const p = actor.principal;
+    if (p?.kind !== 'user' || p.role !== 'customer') throw new AppError('NOT_A_BENEFICIARY_ACCOUNT');
+    return this.db.transaction(async (tx) => {
+      const own = await this.people.ownPerson(tx, p.userId);
+      if (!own) throw new AppError('NOT_A_BENEFICIARY_ACCOUNT');
+      const { membership: found, person } = own;
+      const m = found.membership;
+      const now = this.clock.now();
+      const [plan, usage] = await Promise.all([
+        this.planOf(tx, m.planVersionId),
+        this.repository.usageCounts(tx, m.id, membershipYearAt(m.contractedAt, now).number),
+      ]);
+      return ownCoverageView({ now, membership: found, person, plan, usage });
     });
   }
 

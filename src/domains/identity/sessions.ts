@@ -193,6 +193,14 @@ export class SessionsService {
     });
   }
 
+  /**
+   * Ends every session of an account in the caller's transaction (its access was taken away): the
+   * next request it makes answers 401. The caller audits why.
+   */
+  async endAllIn(tx: Transaction, userId: string): Promise<void> {
+    await this.repository.revokeAllSessions(tx, userId, this.clock.now());
+  }
+
   async listOwnSessions(actor: Actor) {
     const principal = this.requireUser(actor);
     const now = this.clock.now();

@@ -109,6 +109,18 @@ export const MemberErrors = defineErrors({
     es: 'No encontramos ese beneficiario.',
     en: 'We could not find that beneficiary.',
   },
+  /** The signed-in customer account stands for no beneficiary (a titular's, or a stranger's). */
+  NOT_A_BENEFICIARY_ACCOUNT: {
+    status: 404,
+    es: 'Esta cuenta no es la de un beneficiario invitado por el titular.',
+    en: 'This account is not one a titular invited a beneficiary to.',
+  },
+  /** A beneficiary's own account whose access the titular took away, or who is no longer on the membership. */
+  BENEFICIARY_ACCESS_REVOKED: {
+    status: 403,
+    es: 'Tu acceso a la membresía terminó: el titular lo retiró o ya no estás en ella. Si necesitas asistencia, llámanos al 55 5480 0900.',
+    en: 'Your access to the membership has ended: the titular took it away or you are no longer on it. If you need assistance, call us at +52 55 5480 0900.',
+  },
   /**
    * An agent asked for a membership's details (or to change them) without checking, in the last
    * 30 minutes, who is on the line: POST /v1/memberships/{id}/verifications first.

@@ -49,4 +49,19 @@ export class PersonAccountsRepository {
       .returning({ userId: beneficiaryAccounts.userId });
     return row?.userId ?? null;
   }
+
+  /** The account's own row (one per account), with whether its person is still on the membership. */
+  async accountOf(executor: Executor, userId: string) {
+    const [row] = await executor
+      .select({
+        membershipId: beneficiaryAccounts.membershipId,
+        beneficiaryId: beneficiaryAccounts.beneficiaryId,
+        revokedAt: beneficiaryAccounts.revokedAt,
+        removedAt: beneficiaries.removedAt,
+      })
+      .from(beneficiaryAccounts)
+      .innerJoin(beneficiaries, eq(beneficiaries.id, beneficiaryAccounts.beneficiaryId))
+      .where(eq(beneficiaryAccounts.userId, userId));
+    return row;
+  }
 }

@@ -1,12 +1,13 @@
 import type { Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { Actor } from '../../platform/principal.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import { ageOn } from './coverage.ts';
 import './errors.ts';
 import type { PersonAccountsRepository } from './person-accounts-repository.ts';
 import type { MembershipRecords } from './records.ts';
+import type { BeneficiaryRecord, MembershipWithPlan } from './repository.ts';
 
 /** Of age in Mexico: a beneficiary from 18 may hold an account of their own. */
 export const AGE_OF_MAJORITY = 18;
@@ -48,6 +49,24 @@ export class PersonAccounts {
       throw new AppError('BENEFICIARY_NOT_OF_AGE');
     }
     return { membershipId, beneficiaryId, fullName: person.fullName, titularName: membership.titularName };
+  }
+
+  /**
+   * The person a customer account stands for and the membership they are on: null for an account
+   * that never stood for one (a titular's); BENEFICIARY_ACCESS_REVOKED once the titular revoked it
+   * or the person left the membership, so the portal can say so rather than "not found".
+   */
+  async ownPerson(
+    tx: Transaction,
+    userId: string,
+  ): Promise<{ membership: MembershipWithPlan; person: BeneficiaryRecord } | null> {
+    const account = await this.repository.accountOf(tx, userId);
+    if (!account) return null;
+    if (account.revokedAt || account.removedAt) throw new AppError('BENEFICIARY_ACCESS_REVOKED');
+    const membership = await this.records.load(tx, SYSTEM_ACTOR, account.membershipId);
+    const person = await this.repository.person(tx, account.membershipId, account.beneficiaryId);
+    if (!person) throw new AppError('BENEFICIARY_ACCESS_REVOKED');
+    return { membership, person };
   }
 
   /** Only for whoever may reach the membership (a customer: the titular); MEMBERSHIP_NOT_FOUND otherwise. */

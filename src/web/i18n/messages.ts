@@ -10,6 +10,7 @@
 import * as access from './areas/access.ts';
 import * as arco from './areas/arco.ts';
 import * as assistance from './areas/assistance.ts';
+import * as beneficiary from './areas/beneficiary.ts';
 import * as contract from './areas/contract.ts';
 import * as legal from './areas/legal.ts';
 import * as location from './areas/location.ts';
@@ -136,6 +137,7 @@ export const es = {
   ...maps.es,
   ...arco.es,
   ...sitePublic.es,
+  ...beneficiary.es,
 };
 
 export type MessageKey = keyof typeof es;
@@ -257,6 +259,7 @@ export const en: Messages = {
   ...maps.en,
   ...arco.en,
   ...sitePublic.en,
+  ...beneficiary.en,
 };
 
 export const catalogues = { es, en } as const;

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem, api } from '../../api.ts';
-import { formatDateTime } from '../../i18n/format.ts';
+import { formatDateTime, PHONE } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { useSession } from '../../session.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -11,7 +11,7 @@ import { Field, FormError } from '../../ui/Field.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { MessagesSection, NoticesSection } from './NoticesSections.tsx';
-import { useMembership } from './outlet.ts';
+import { usePortalScope } from './outlet.ts';
 import {
   fieldProblem,
   formProblem,
@@ -30,8 +30,10 @@ import './portal.css';
 export default function AccountPage() {
   const { t } = useI18n();
   const { user } = useSession();
-  const membership = useMembership();
+  const scope = usePortalScope();
   const [notice, setNotice] = useState<string | null>(null);
+  // The membership's messages and ARCO requests are the titular's; a beneficiary keeps their sign-in.
+  const titular = scope.kind === 'titular';
   return (
     <>
       <h1>{t('portal.account.heading')}</h1>
@@ -39,16 +41,22 @@ export default function AccountPage() {
       <div role="status" aria-live="polite">
         {notice && <p className="portal-notice">{notice}</p>}
       </div>
-      <NoticesSection membershipId={membership.id} onSaved={setNotice} />
-      <MessagesSection membershipId={membership.id} />
+      {titular && <NoticesSection membershipId={scope.membershipId} onSaved={setNotice} />}
+      {titular && <MessagesSection membershipId={scope.membershipId} />}
       <ChangePassword onChanged={setNotice} />
       <Sessions onEnded={setNotice} />
       <section className="section narrow" aria-labelledby="account-arco">
         <h2 id="account-arco">{t('arco.heading')}</h2>
-        <p>{t('arco.accountBody')}</p>
-        <p>
-          <Link to="/app/derechos-arco">{t('arco.noticeLink')}</Link>
-        </p>
+        {titular ? (
+          <>
+            <p>{t('arco.accountBody')}</p>
+            <p>
+              <Link to="/app/derechos-arco">{t('arco.noticeLink')}</Link>
+            </p>
+          </>
+        ) : (
+          <p>{t('beneficiary.account.arco', { phone: PHONE.display })}</p>
+        )}
       </section>
     </>
   );

@@ -35,7 +35,7 @@ import { CancelDialog } from './CaseCancelDialog.tsx';
 import { ExcessPanel } from './CaseExcessPanel.tsx';
 import { ProviderPanel } from './CaseProviderPanel.tsx';
 import { RatingPanel } from './CaseRatingPanel.tsx';
-import { useMembership } from './outlet.ts';
+import { usePortalScope } from './outlet.ts';
 
 /** `/app/casos/:caseId`: one request, followed live — provider, arrival, excess, timeline, cancel. */
 export default function CasePage() {
@@ -87,8 +87,7 @@ function BackLink() {
 
 function CaseView({ kase, updatedAt }: { kase: Case; updatedAt: number }) {
   const { t, lang } = useI18n();
-  const membership = useMembership();
-  const plan = usePlan(membership.plan.code);
+  const plan = usePlan(usePortalScope().planCode);
   const open = isOpen(kase.state);
   const live = useCaseLive(kase.id, open);
   const [toast, setToast] = useState<string | null>(null);

@@ -17,7 +17,7 @@ import { StatusBadge, type Tone } from '../../ui/StatusBadge.tsx';
 import { Timeline } from '../../ui/Timeline.tsx';
 import { COMPLAINTS, complaintKey, useComplaints, usePlan } from './assistance-data.ts';
 import './assistance.css';
-import { useMembership } from './outlet.ts';
+import { usePortalScope } from './outlet.ts';
 
 /** `/app/quejas`: file a complaint (about a case, or not) and follow the ones filed. */
 export default function ComplaintsPage() {
@@ -68,17 +68,21 @@ function categoryWord(t: Translate, category: string): string {
   return isMessageKey(key) ? t(key) : category;
 }
 
+/** What a beneficiary's own account complains about: a case of theirs, never a charge or the cancellation. */
+const ABOUT_A_CASE = COMPLAINT_CATEGORIES.filter((c) => c !== 'charge' && c !== 'cancellation');
+
 function ComplaintForm({ onFiled }: { onFiled: (complaint: Complaint) => void }) {
   const { t, lang } = useI18n();
-  const membership = useMembership();
-  const plan = usePlan(membership.plan.code);
+  const scope = usePortalScope();
+  const beneficiary = scope.kind === 'beneficiary';
+  const plan = usePlan(scope.planCode);
   const cases = useCases();
   const queryClient = useQueryClient();
   const [params] = useSearchParams();
   const [category, setCategory] = useState('');
   const [caseId, setCaseId] = useState(params.get('caso') ?? '');
   const [text, setText] = useState('');
-  const [problems, setProblems] = useState<{ category?: string; text?: string }>({});
+  const [problems, setProblems] = useState<{ category?: string; caseId?: string; text?: string }>({});
   const [apiProblem, setApiProblem] = useState<ApiProblem | null>(null);
   const [sending, setSending] = useState(false);
   const intent = useRef<{ key: string; body: string } | null>(null);
@@ -88,18 +92,19 @@ function ComplaintForm({ onFiled }: { onFiled: (complaint: Complaint) => void })
     if (params.get('caso') && category === '') setCategory('service_quality');
   }, [params, category]);
 
-  const ownCases = (cases.data?.data ?? []).filter((c) => c.membershipId === membership.id);
+  const ownCases = (cases.data?.data ?? []).filter((c) => c.membershipId === scope.membershipId);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setApiProblem(null);
     const found: typeof problems = {};
     if (!category) found.category = t('complaints.form.error.category');
+    if (beneficiary && !caseId) found.caseId = t('beneficiary.complaints.caseRequired');
     if (text.trim().length < 10) found.text = t('complaints.form.error.text');
     setProblems(found);
-    if (found.category || found.text) return;
+    if (found.category || found.caseId || found.text) return;
     const body = {
-      membershipId: membership.id,
+      membershipId: scope.membershipId,
       category,
       ...(caseId ? { caseId } : {}),
       text: text.trim(),
@@ -130,6 +135,13 @@ function ComplaintForm({ onFiled }: { onFiled: (complaint: Complaint) => void })
     apiProblem && apiProblem.fields.length === 0
       ? (apiProblem.detail ?? t('state.error.network'))
       : undefined;
+  // A beneficiary complains about a case of theirs: with none yet, there is nothing to file about.
+  if (beneficiary && cases.isSuccess && ownCases.length === 0)
+    return (
+      <EmptyState title={t('beneficiary.complaints.noCases')}>
+        <p>{t('beneficiary.complaints.noCasesBody')}</p>
+      </EmptyState>
+    );
   return (
     <form onSubmit={submit} noValidate className="complaint-form">
       <FormError message={formMessage} />
@@ -139,7 +151,7 @@ function ComplaintForm({ onFiled }: { onFiled: (complaint: Complaint) => void })
       >
         <select value={category} onChange={(e) => setCategory(e.target.value)}>
           <option value="">{t('complaints.form.categoryPick')}</option>
-          {COMPLAINT_CATEGORIES.map((c) => (
+          {(beneficiary ? ABOUT_A_CASE : COMPLAINT_CATEGORIES).map((c) => (
             <option key={c} value={c}>
               {categoryWord(t, c)}
             </option>
@@ -148,11 +160,13 @@ function ComplaintForm({ onFiled }: { onFiled: (complaint: Complaint) => void })
       </Field>
       <Field
         label={t('complaints.form.case')}
-        hint={t('complaints.form.caseHint')}
-        error={apiProblem?.fieldMessage('caseId')}
+        hint={t(beneficiary ? 'beneficiary.complaints.caseHint' : 'complaints.form.caseHint')}
+        error={problems.caseId ?? apiProblem?.fieldMessage('caseId')}
       >
         <select value={caseId} onChange={(e) => setCaseId(e.target.value)}>
-          <option value="">{t('complaints.form.noCase')}</option>
+          <option value="">
+            {t(beneficiary ? 'beneficiary.complaints.casePick' : 'complaints.form.noCase')}
+          </option>
           {ownCases.map((c) => (
             <option key={c.id} value={c.id}>
               {c.number} · {serviceName(plan.data?.services, c.serviceCode, lang)}

@@ -1,9 +1,8 @@
 import { Link } from 'react-router';
 import { formatCoveredThrough, formatDate, PHONE } from '../../i18n/format.ts';
-import { type Translate, useI18n } from '../../i18n/i18n.tsx';
-import type { Lang } from '../../i18n/messages.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
 import type { Membership } from '../../members/membership.ts';
-import { type ServiceUsage, useCharges, useUsage } from '../../members/membership-data.ts';
+import { useCharges, useUsage } from '../../members/membership-data.ts';
 import { Button } from '../../ui/Button.tsx';
 import { DateTime } from '../../ui/DateTime.tsx';
 import { Money } from '../../ui/Money.tsx';
@@ -11,16 +10,28 @@ import { PhoneLink } from '../../ui/PhoneLink.tsx';
 import { QueryView } from '../../ui/QueryView.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { UsageBar } from '../../ui/UsageBar.tsx';
-import { useMembership } from './outlet.ts';
+import { BeneficiaryHome } from './BeneficiaryHome.tsx';
+import { usePortalScope } from './outlet.ts';
 import { problemDetail, useCancellation, usePlan } from './portal-data.ts';
-import { cardSummary, perKeyName, perKeyValue, STATE_TONE, stateOf } from './portal-words.ts';
+import { cardSummary, STATE_TONE, stateOf } from './portal-words.ts';
+import { ServiceLeft } from './UsageList.tsx';
 import './portal.css';
 
-/** `/app`: the membership at a glance — state, next charge, card, year, and what is left. */
+/**
+ * `/app`: the membership at a glance — state, next charge, card, year, and what is left; for a
+ * beneficiary's own account, their own home (BeneficiaryHome).
+ */
 export default function HomePage() {
+  const scope = usePortalScope();
+  return scope.kind === 'titular' ? (
+    <TitularHome membership={scope.membership} />
+  ) : (
+    <BeneficiaryHome coverage={scope.coverage} />
+  );
+}
+
+function TitularHome({ membership }: { membership: Membership }) {
   const { t } = useI18n();
-  const membership = useMembership();
   return (
     <>
       <h1>{t('portal.home.heading')}</h1>
@@ -237,35 +248,5 @@ function UsageSection({ membership }: { membership: Membership }) {
         )}
       </QueryView>
     </section>
-  );
-}
-
-/** A counted limit as a bar; an unlimited one in words, never as a bar to infinity. */
-function ServiceLeft({ service, lang, t }: { service: ServiceUsage; lang: Lang; t: Translate }) {
-  const name = service.name[lang];
-  const limit = service.limit;
-  if (limit.kind === 'unlimited')
-    return (
-      <div className="usage-unlimited">
-        <span className="usage-bar-label">{name}</span>
-        <span>{t('portal.usage.unlimitedUsed', { used: limit.used })}</span>
-      </div>
-    );
-  const perKey = limit.perKey;
-  let note: string | undefined;
-  if (perKey) {
-    const used = Object.entries(perKey.used)
-      .filter(([, n]) => n > 0)
-      .map(([value]) => perKeyValue(value, t));
-    const values = { perKey: perKey.limit, key: perKeyName(perKey.key, t) };
-    note =
-      used.length > 0
-        ? t('portal.usage.perKeyUsed', { ...values, values: used.join(', ') })
-        : t('portal.usage.perKey', values);
-  }
-  return (
-    <UsageBar label={name} used={limit.used} total={limit.limit}>
-      {note && <p className="usage-note">{note}</p>}
-    </UsageBar>
   );
 }

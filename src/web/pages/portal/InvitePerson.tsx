@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiProblem, api } from '../../api.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { MessageKey } from '../../i18n/messages.ts';
 import type { Person } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
@@ -20,10 +21,13 @@ export function isAdult(birthDate: string | null | undefined, today = new Date()
 export function InvitePerson({
   person,
   membershipId,
+  label = 'portal.people.invite',
   onSent,
 }: {
   person: Person;
   membershipId: string;
+  /** The button's words: "Invitar", "Reenviar invitación", "Invitar de nuevo". */
+  label?: MessageKey;
   onSent: (notice: string) => void;
 }) {
   const { t, lang } = useI18n();
@@ -59,8 +63,13 @@ export function InvitePerson({
   if (!open) {
     return (
       <Button variant="secondary" onClick={() => setOpen(true)}>
-        {t('portal.people.invite')}
-        <span className="visually-hidden"> {t('portal.people.inviteWho', { name: person.fullName })}</span>
+        {t(label)}
+        <span className="visually-hidden">
+          {' '}
+          {label === 'portal.access.resend'
+            ? t('portal.access.who', { name: person.fullName })
+            : t('portal.people.inviteWho', { name: person.fullName })}
+        </span>
       </Button>
     );
   }

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { ApiProblem, api, newIdempotencyKey } from '../../api.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -7,10 +7,10 @@ import type { Person } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
-import { InvitePerson, isAdult } from './InvitePerson.tsx';
 import { MY_MEMBERSHIPS } from './membership.ts';
 import { useMembership } from './outlet.ts';
-import { fieldProblem, formProblem } from './portal-data.ts';
+import { PersonAccess, useBeneficiaryAccess } from './PersonAccess.tsx';
+import { fieldProblem, formProblem, problemDetail } from './portal-data.ts';
 import type { PersonKind } from './portal-words.ts';
 import './portal.css';
 
@@ -24,6 +24,7 @@ export default function PeoplePage() {
   const membership = useMembership();
   const [notice, setNotice] = useState<string | null>(null);
   const open = membership.state !== 'cancelled';
+  const access = useBeneficiaryAccess(membership.id);
   return (
     <>
       <h1>{t('portal.people.heading')}</h1>
@@ -33,6 +34,16 @@ export default function PeoplePage() {
       </div>
       <section className="section" aria-labelledby="people-list">
         <h2 id="people-list">{t('portal.people.listHeading')}</h2>
+        {access.isError && (
+          <div className="portal-alert">
+            <p>
+              {t('portal.access.error')} {problemDetail(access.error, t)}
+            </p>
+            <Button variant="secondary" onClick={() => void access.refetch()}>
+              {t('state.error.retry')}
+            </Button>
+          </div>
+        )}
         <ul className="people" data-testid="people">
           {membership.people.map((person) => (
             <PersonCard
@@ -41,6 +52,16 @@ export default function PeoplePage() {
               membershipId={membership.id}
               canRemove={open && person.kind !== 'titular'}
               onRemoved={setNotice}
+              access={
+                person.kind !== 'titular' && access.isSuccess ? (
+                  <PersonAccess
+                    person={person}
+                    membershipId={membership.id}
+                    access={access.data}
+                    onNotice={setNotice}
+                  />
+                ) : null
+              }
             />
           ))}
         </ul>
@@ -59,11 +80,14 @@ function PersonCard({
   membershipId,
   canRemove,
   onRemoved,
+  access,
 }: {
   person: Person;
   membershipId: string;
   canRemove: boolean;
   onRemoved: (notice: string) => void;
+  /** Their own account and invitations (PersonAccess), for the people the titular may invite. */
+  access: ReactNode;
 }) {
   const { t, lang } = useI18n();
   const queryClient = useQueryClient();
@@ -109,9 +133,7 @@ function PersonCard({
         </p>
       )}
       <p>{person.coverage.reason[lang]}</p>
-      {canRemove && !confirming && isAdult(person.birthDate) && (
-        <InvitePerson person={person} membershipId={membershipId} onSent={onRemoved} />
-      )}
+      {canRemove && !confirming && access}
       {canRemove && !confirming && (
         <Button variant="secondary" onClick={() => setConfirming(true)}>
           {t('portal.people.remove')}

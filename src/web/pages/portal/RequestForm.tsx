@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { type PlanService, problemText } from '../../api.ts';
 import { AddressFields, type AddressParts, addressPlace, EMPTY_ADDRESS } from '../../cases/AddressFields.tsx';
@@ -20,16 +20,19 @@ import { type Built, useEligibility, useRequestForm, useSettled } from '../../ca
 import { parsePesos } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { isMessageKey, type MessageKey } from '../../i18n/messages.ts';
-import type { Membership, Person } from '../../members/membership.ts';
+import type { Person } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
-import { PAGE_CATEGORIES, pageCategoryOf } from '../plan-rules.ts';
+import { ClaimFields } from './ClaimFields.tsx';
+import { ServicePicker } from './ServicePicker.tsx';
 
 /**
  * The customer's request for assistance. The shared parts (person, state, details, the
  * eligibility answer, sending) are `cases/`'s; the customer's own are the services as cards by
  * category, the browser's location, and the reimbursement claim (filed only here: it needs the
  * customer's evidence).
+ * `people` are whom the signed-in person may ask help for; `self`, a beneficiary's own account,
+ * which asks for themselves only: chosen already, with no "¿Para quién?" choice of other people.
  */
 interface Located {
   lat: number;
@@ -81,12 +84,22 @@ function personLabel(p: Person, t: Translate, lang: 'es' | 'en'): string {
   return p.covered ? base : `${base} — ${t('assistance.person.notCovered')}: ${p.coverage.reason[lang]}`;
 }
 
-export function RequestForm({ membership, services }: { membership: Membership; services: PlanService[] }) {
+export function RequestForm({
+  membershipId,
+  people,
+  self,
+  services,
+}: {
+  membershipId: string;
+  people: Person[];
+  self?: Person | undefined;
+  services: PlanService[];
+}) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const request = useRequestForm({
-    initial: EMPTY,
+    initial: self ? { ...EMPTY, personId: self.id } : EMPTY,
     services,
     lang,
     onCreated: (created) => {
@@ -105,7 +118,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
   const { eligibility, decision, canSend } = useEligibility({
     queryKey: [
       'eligibility',
-      membership.id,
+      membershipId,
       form.personId,
       form.serviceCode,
       needs.specialty ? specialty : '',
@@ -113,7 +126,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
     enabled: form.serviceCode !== '' && form.personId !== '',
     lang,
     body: {
-      membershipId: membership.id,
+      membershipId,
       personId: form.personId,
       serviceCode: form.serviceCode,
       ...(needs.specialty && specialty.length >= 2 ? { specialty } : {}),
@@ -188,7 +201,7 @@ export function RequestForm({ membership, services }: { membership: Membership; 
     return {
       problems: p,
       body: caseRequestBody({
-        membershipId: membership.id,
+        membershipId,
         personId: form.personId,
         serviceCode: service.code,
         place,
@@ -198,22 +211,6 @@ export function RequestForm({ membership, services }: { membership: Membership; 
     };
   }
 
-  const byCategory = useMemo(
-    () =>
-      PAGE_CATEGORIES.map((c) => ({
-        key: c.key,
-        services: services.filter((s) => pageCategoryOf(s.category) === c.key),
-      })).filter((c) => c.services.length > 0),
-    [services],
-  );
-  // The chosen kind of help: the customer's pick, or the chosen service's own kind.
-  const [category, setCategory] = useState<string | undefined>(undefined);
-  const shownCategory = category ?? (service ? pageCategoryOf(service.category) : undefined);
-  const chosen = byCategory.find((c) => c.key === shownCategory);
-  const pickCategory = (key: string) => {
-    setCategory(key);
-    if (service && pageCategoryOf(service.category) !== key) set('serviceCode', '');
-  };
   const fieldProblem = (path: string) => apiProblem?.fieldMessage(path);
   const formMessage =
     apiProblem && apiProblem.fields.length === 0
@@ -233,64 +230,31 @@ export function RequestForm({ membership, services }: { membership: Membership; 
 
       <fieldset className="request-group">
         <legend>{t('assistance.form.who')}</legend>
-        <PersonSelect
-          label={t('assistance.form.person')}
-          people={membership.people}
-          value={form.personId}
-          onChange={(personId) => set('personId', personId)}
-          optionLabel={(p) => personLabel(p, t, lang)}
-          error={problems.personId ?? fieldProblem('personId')}
-        />
+        {self ? (
+          <p data-testid="request-for">
+            {t('beneficiary.request.forYou', { person: personLabel(self, t, lang) })}
+          </p>
+        ) : (
+          <PersonSelect
+            label={t('assistance.form.person')}
+            people={people}
+            value={form.personId}
+            onChange={(personId) => set('personId', personId)}
+            optionLabel={(p) => personLabel(p, t, lang)}
+            error={problems.personId ?? fieldProblem('personId')}
+          />
+        )}
       </fieldset>
 
       <fieldset className="request-group">
         <legend>{t('assistance.form.service')}</legend>
         {problems.serviceCode && <p className="field-error">{problems.serviceCode}</p>}
-        {/* A short list: the kind of help first, then only that kind's services (issue 23). */}
-        <fieldset className="service-group">
-          <legend>{t('assistance.form.category')}</legend>
-          <ul className="category-options">
-            {byCategory.map((c) => (
-              <li key={c.key}>
-                <label className="service-option">
-                  <input
-                    type="radio"
-                    name="category"
-                    value={c.key}
-                    checked={shownCategory === c.key}
-                    onChange={() => pickCategory(c.key)}
-                  />
-                  <span className="service-option-name">{t(`category.${c.key}`)}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        {chosen && (
-          <fieldset className="service-group">
-            <legend>{t(`category.${chosen.key}`)}</legend>
-            <ul className="service-options">
-              {chosen.services.map((s) => (
-                <li key={s.code}>
-                  <label className="service-option">
-                    <input
-                      type="radio"
-                      name="service"
-                      value={s.code}
-                      checked={form.serviceCode === s.code}
-                      onChange={() => set('serviceCode', s.code)}
-                      aria-describedby={`service-${s.code}`}
-                    />
-                    <span className="service-option-name">{s.name[lang]}</span>
-                  </label>
-                  <span id={`service-${s.code}`} className="service-option-summary">
-                    {s.summary[lang]}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </fieldset>
-        )}
+        <ServicePicker
+          services={services}
+          service={service}
+          serviceCode={form.serviceCode}
+          onPick={(code) => set('serviceCode', code)}
+        />
         {service && (
           <p className="service-how">
             {isMessageKey(`assistance.how.${service.fulfilment}`)
@@ -432,73 +396,5 @@ export function RequestForm({ membership, services }: { membership: Membership; 
       </div>
       {decision && !decision.allowed && <p className="muted">{t('assistance.form.refusedHelp')}</p>}
     </form>
-  );
-}
-
-type ClaimField = 'withdrawalAmount' | 'withdrawalAt' | 'withdrawalAtm' | 'cardMaximum';
-
-/** A reimbursement claim's withdrawal (the customer's own: the agent does not file claims). */
-function ClaimFields({
-  form,
-  set,
-  errorOf,
-}: {
-  form: Pick<FormState, ClaimField>;
-  set: (field: ClaimField, value: string) => void;
-  errorOf: (field: ClaimField, apiPath: string) => string | undefined;
-}) {
-  const { t } = useI18n();
-  return (
-    <fieldset className="subgroup">
-      <legend>{t('assistance.form.claim')}</legend>
-      <p className="muted">{t('assistance.form.claimIntro')}</p>
-      <Field
-        label={t('assistance.form.claimAmount')}
-        hint={t('assistance.form.pesosHint')}
-        error={errorOf('withdrawalAmount', 'details/withdrawal/amountCentavos')}
-      >
-        <input
-          type="text"
-          inputMode="decimal"
-          value={form.withdrawalAmount}
-          onChange={(e) => set('withdrawalAmount', e.target.value)}
-        />
-      </Field>
-      <Field
-        label={t('assistance.form.claimWhen')}
-        hint={t('assistance.form.claimWhenHint')}
-        error={errorOf('withdrawalAt', 'details/withdrawal/at')}
-      >
-        <input
-          type="datetime-local"
-          value={form.withdrawalAt}
-          onChange={(e) => set('withdrawalAt', e.target.value)}
-        />
-      </Field>
-      <Field
-        label={t('assistance.form.claimAtm')}
-        hint={t('assistance.form.claimAtmHint')}
-        error={errorOf('withdrawalAtm', 'details/withdrawal/atm')}
-      >
-        <input
-          type="text"
-          value={form.withdrawalAtm}
-          maxLength={300}
-          onChange={(e) => set('withdrawalAtm', e.target.value)}
-        />
-      </Field>
-      <Field
-        label={t('assistance.form.claimMaximum')}
-        hint={t('assistance.form.claimMaximumHint')}
-        error={errorOf('cardMaximum', 'details/cardDailyAtmMaximumCentavos')}
-      >
-        <input
-          type="text"
-          inputMode="decimal"
-          value={form.cardMaximum}
-          onChange={(e) => set('cardMaximum', e.target.value)}
-        />
-      </Field>
-    </fieldset>
   );
 }
