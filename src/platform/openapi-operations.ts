@@ -47,6 +47,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/memberships/validation': 'validateMembership',
   'GET /v1/memberships': 'searchMemberships',
   'GET /v1/me/memberships': 'listMyMemberships',
+  'GET /v1/me/coverage': 'getMyCoverage',
   'GET /v1/memberships/{id}': 'getMembership',
   'GET /v1/memberships/{id}/verification': 'getCallerVerification',
   'POST /v1/memberships/{id}/verifications': 'verifyCaller',
