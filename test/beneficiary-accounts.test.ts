@@ -323,4 +323,52 @@ describe('a beneficiary’s own account', () => {
     ]);
     expect((await invite(f, f.spouseId, { email: newEmail() })).statusCode).toBe(201);
   });
+
+  it('comes back to the same person invited again, proven with its own password; no one else’s account does', async () => {
+    const f = await family();
+    const { session, email } = await spouseAccount(f);
+    const opened = await t.app.inject({
+      method: 'POST',
+      url: '/v1/cases',
+      headers: session.write,
+      payload: towRequest(f.membershipId, { personId: f.spouseId }),
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const revoked = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/memberships/${f.membershipId}/beneficiaries/${f.spouseId}/access`,
+      headers: f.titular.write,
+    });
+    expect(revoked.statusCode).toBe(204);
+    expect((await invite(f, f.spouseId, { email })).statusCode).toBe(201);
+    const token = await linkSentTo(email);
+
+    // The account's email with a wrong password: refused as a sign-in would be, nothing linked.
+    const wrong = await accept(token, { email, password: `${PASSWORD}-no` });
+    expect(wrong.statusCode, wrong.body).toBe(401);
+    expect(wrong.json().code).toBe('INVALID_CREDENTIALS');
+    // Someone else's account is not this person's: its email stays taken, whatever the password.
+    const someoneElse = await createUser(t, 'customer');
+    const other = await accept(token, { email: someoneElse.email, password: someoneElse.password });
+    expect(other.statusCode, other.body).toBe(409);
+    expect(other.json().code).toBe('EMAIL_TAKEN');
+
+    const back = await accept(token, { email, password: PASSWORD });
+    expect(back.statusCode, back.body).toBe(200);
+    const again = await signIn(t, { email, password: PASSWORD });
+    const seen = await t.app.inject({
+      method: 'GET',
+      url: `/v1/cases/${opened.json().id}`,
+      headers: again.read,
+    });
+    expect(seen.statusCode, seen.body).toBe(200);
+    const access = await t.app.inject({
+      method: 'GET',
+      url: `/v1/memberships/${f.membershipId}/beneficiary-access`,
+      headers: f.titular.read,
+    });
+    expect(access.json().accounts.map((a: { beneficiaryId: string }) => a.beneficiaryId)).toEqual([
+      f.spouseId,
+    ]);
+  });
 });

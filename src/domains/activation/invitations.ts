@@ -131,11 +131,34 @@ export class InvitationsService {
     });
   }
 
+  /**
+   * A person whose access was revoked and who accepts a new invitation with the email of their own
+   * account from before: that account comes back, proven with its password (checked under the
+   * sign-in throttle), instead of a second account being refused for a taken email. Any other taken
+   * email is refused by account creation as before. Read before the transaction, as sign-in is.
+   */
+  private async returningAccount(
+    actor: Actor,
+    token: string,
+    input: { email: string; password: string },
+  ): Promise<string | undefined> {
+    const invitation = await this.repository.byTokenHash(this.db, hashToken(token));
+    const user = invitation && (await this.identity.userByEmail(input.email));
+    if (!invitation || !user) return undefined;
+    const former = await this.db.transaction((tx) =>
+      this.people.wasAccountOf(tx, user.id, invitation.beneficiaryId),
+    );
+    if (!former) return undefined;
+    await this.sessions.checkCredentials(input, actor);
+    return user.id;
+  }
+
   async accept(
     actor: Actor,
     token: string,
     input: { email: string; password: string; userAgent?: string | undefined },
   ): Promise<SignedIn & { membershipId: string; personId: string }> {
+    const returning = await this.returningAccount(actor, token, input);
     return this.db.transaction(async (tx) => {
       const invitation = await this.repository.byTokenHash(tx, hashToken(token));
       if (!invitation) throw new AppError('INVITATION_NOT_FOUND');
@@ -149,19 +172,26 @@ export class InvitationsService {
         invitation.membershipId,
         invitation.beneficiaryId,
       );
-      const account = await this.identity.createUserIn(
-        tx,
-        actor,
-        { email: input.email, name: person.fullName, role: 'customer', password: input.password },
-        'system',
-      );
-      await this.people.link(tx, actor, person, account.id);
+      const account = returning
+        ? { id: returning }
+        : await this.identity.createUserIn(
+            tx,
+            actor,
+            { email: input.email, name: person.fullName, role: 'customer', password: input.password },
+            'system',
+          );
+      await this.people.link(tx, actor, person, account.id, !!returning);
       await this.repository.markUsed(tx, invitation.id, account.id, now);
       await this.audit.record(tx, actor, {
         action: 'beneficiary_invitation.accept',
         recordType: 'membership',
         recordId: invitation.membershipId,
-        details: { invitationId: invitation.id, beneficiaryId: invitation.beneficiaryId, userId: account.id },
+        details: {
+          invitationId: invitation.id,
+          beneficiaryId: invitation.beneficiaryId,
+          userId: account.id,
+          returning: !!returning,
+        },
       });
       const signedIn = await this.sessions.signInNewAccount(tx, actor, account.id, input.userAgent);
       return { ...signedIn, membershipId: invitation.membershipId, personId: invitation.beneficiaryId };

@@ -63,6 +63,25 @@ export class SessionsService {
     input: { email: string; password: string; userAgent?: string | undefined },
     actor: Actor,
   ): Promise<SignedIn> {
+    const user = await this.checkCredentials(input, actor);
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      await this.repository.recordLoginAttempt(tx, {
+        id: newId(),
+        at: now,
+        email: user.email,
+        ip: actor.ip ?? 'unknown',
+        succeeded: true,
+      });
+      return this.openSession(tx, actor, user, input.userAgent, now);
+    });
+  }
+
+  /**
+   * An email and password proven, under the sign-in throttle (a failure counts as a failed
+   * sign-in): the account, or INVALID_CREDENTIALS. Outside any transaction, as sign-in is.
+   */
+  async checkCredentials(input: { email: string; password: string }, actor: Actor): Promise<UserRecord> {
     const email = normaliseEmail(input.email);
     const ip = actor.ip ?? 'unknown';
     const now = this.clock.now();
@@ -77,16 +96,12 @@ export class SessionsService {
       await this.throttle.recordFailedAttempt(actor, { email, ip, at: now, user });
       throw new AppError('INVALID_CREDENTIALS');
     }
-
-    return this.db.transaction(async (tx) => {
-      await this.repository.recordLoginAttempt(tx, { id: newId(), at: now, email, ip, succeeded: true });
-      return this.openSession(tx, actor, user, input.userAgent, now);
-    });
+    return user;
   }
 
   /**
-   * Signs a just-made account in, inside the transaction that made it (account activation): the
-   * account, its link and its first session commit together or not at all.
+   * Signs a just-made (or just relinked) account in, inside the transaction that made it (account
+   * activation, an accepted invitation): the account, its link and its session commit together or not at all.
    */
   async signInNewAccount(
     tx: Transaction,

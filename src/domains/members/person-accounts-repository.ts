@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { beneficiaries, beneficiaryAccounts } from '../../db/schema/index.ts';
 
@@ -27,6 +27,29 @@ export class PersonAccountsRepository {
       .select()
       .from(beneficiaryAccounts)
       .where(and(eq(beneficiaryAccounts.membershipId, membershipId), isNull(beneficiaryAccounts.revokedAt)));
+  }
+
+  /** Whether this account once stood for this person (its access since revoked). */
+  async wasRevokedAccountOf(executor: Executor, userId: string, beneficiaryId: string): Promise<boolean> {
+    const [row] = await executor
+      .select({ userId: beneficiaryAccounts.userId })
+      .from(beneficiaryAccounts)
+      .where(
+        and(
+          eq(beneficiaryAccounts.userId, userId),
+          eq(beneficiaryAccounts.beneficiaryId, beneficiaryId),
+          isNotNull(beneficiaryAccounts.revokedAt),
+        ),
+      );
+    return !!row;
+  }
+
+  /** Gives a revoked account its access back (a new invitation accepted by the same person). */
+  async restore(executor: Executor, userId: string, at: Date): Promise<void> {
+    await executor
+      .update(beneficiaryAccounts)
+      .set({ revokedAt: null, createdAt: at })
+      .where(and(eq(beneficiaryAccounts.userId, userId), isNotNull(beneficiaryAccounts.revokedAt)));
   }
 
   /** Revokes the person's live account; its user id, or null when there was none. */

@@ -81,17 +81,33 @@ export class PersonAccounts {
     return this.repository.liveOf(tx, membershipId);
   }
 
-  /** The new account stands for the person; one live account per person (BENEFICIARY_HAS_ACCOUNT). */
-  async link(tx: Transaction, actor: Actor, person: AdultPerson, userId: string): Promise<void> {
+  /** Whether this account is the person's own from before, its access revoked (a returning person). */
+  wasAccountOf(tx: Transaction, userId: string, beneficiaryId: string): Promise<boolean> {
+    return this.repository.wasRevokedAccountOf(tx, userId, beneficiaryId);
+  }
+
+  /**
+   * The account stands for the person: a new one, or the person's own from before given its access
+   * back (`returning`). One live account per person (BENEFICIARY_HAS_ACCOUNT).
+   */
+  async link(
+    tx: Transaction,
+    actor: Actor,
+    person: AdultPerson,
+    userId: string,
+    returning = false,
+  ): Promise<void> {
     const live = await this.repository.liveOf(tx, person.membershipId);
     if (live.some((a) => a.beneficiaryId === person.beneficiaryId))
       throw new AppError('BENEFICIARY_HAS_ACCOUNT');
-    await this.repository.insert(tx, {
-      userId,
-      membershipId: person.membershipId,
-      beneficiaryId: person.beneficiaryId,
-      createdAt: this.clock.now(),
-    });
+    if (returning) await this.repository.restore(tx, userId, this.clock.now());
+    else
+      await this.repository.insert(tx, {
+        userId,
+        membershipId: person.membershipId,
+        beneficiaryId: person.beneficiaryId,
+        createdAt: this.clock.now(),
+      });
     await this.records.event(tx, actor, person.membershipId, {
       type: 'beneficiary_account_linked',
       reason: 'Un beneficiario aceptó la invitación del titular',

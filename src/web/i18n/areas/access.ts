@@ -56,7 +56,8 @@ export const es = {
     'El titular de la membresía te invitó. Con tu propia cuenta puedes solicitar asistencia para ti y seguir tus servicios.',
   'invitation.email': 'Tu correo para entrar',
   'invitation.password': 'Crea una contraseña',
-  'invitation.password.hint': 'Al menos 12 caracteres. Una frase que recuerdes es lo mejor.',
+  'invitation.password.hint':
+    'Al menos 12 caracteres. Una frase que recuerdes es lo mejor. Si ya tuviste cuenta con nosotros, escribe tu correo y tu contraseña de siempre.',
   'invitation.accept': 'Abrir mi cuenta',
   'invitation.accepting': 'Abriendo…',
 };
@@ -116,7 +117,8 @@ export const en: typeof es = {
     'The membership’s titular invited you. With an account of your own you can request assistance for yourself and follow your services.',
   'invitation.email': 'Your email to sign in',
   'invitation.password': 'Choose a password',
-  'invitation.password.hint': 'At least 12 characters. A phrase you remember is best.',
+  'invitation.password.hint':
+    'At least 12 characters. A phrase you remember is best. If you had an account with us before, enter its email and your usual password.',
   'invitation.accept': 'Open my account',
   'invitation.accepting': 'Opening…',
 };
