@@ -23,6 +23,12 @@ export const InvoicingErrors = defineErrors({
     es: 'Ese cargo ya se incluyó en la factura global del mes, que está cerrado; ya no se puede facturar a tu nombre.',
     en: 'That charge is already in the closed month’s global invoice; it can no longer be invoiced to your name.',
   },
+  /** A charge has a receipt once it is paid (declined, pending or unconfirmed charges have none). */
+  RECEIPT_NOT_AVAILABLE: {
+    status: 409,
+    es: 'Ese cobro no está pagado, así que todavía no tiene recibo.',
+    en: 'That charge is not paid, so it has no receipt yet.',
+  },
   /** The fiscal data breaks a SAT rule; `errors` names each field and what to fix. */
   FISCAL_DATA_INVALID: {
     status: 422,

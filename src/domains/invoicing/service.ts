@@ -27,6 +27,7 @@ import { GlobalInvoices } from './global.ts';
 import { Issuing, STAMP_QUEUE } from './issuing.ts';
 import { chargeLine } from './lines.ts';
 import { renderInvoicePdf } from './pdf/index.ts';
+import { Receipts } from './receipts.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 import { type InvoiceView, presentInvoice } from './views.ts';
 
@@ -49,6 +50,7 @@ function fiscalProblem(issues: ReturnType<typeof validateFiscalData>): AppError 
 export class InvoicingService {
   readonly issuing: Issuing;
   readonly global: GlobalInvoices;
+  readonly receipts: Receipts;
 
   constructor(
     private readonly db: Database,
@@ -63,6 +65,18 @@ export class InvoicingService {
     this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs);
     this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
       this.stampAndFollow(id),
+    );
+    const { name, rfc } = issuing.prepared.issuer;
+    this.receipts = new Receipts(
+      db,
+      repository,
+      billing,
+      { name, rfc },
+      {
+        reach: async (tx, actor, membershipId) =>
+          (await this.reach(tx, actor, membershipId, 'CHARGE_NOT_FOUND')).membership,
+        audit: (tx, actor, chargeId) => this.auditStaff(tx, actor, 'charge.receipt_read', 'charge', chargeId),
+      },
     );
   }
 
