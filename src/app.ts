@@ -477,6 +477,11 @@ export function buildServices(
     }
   });
   invoicing.registerJobs(jobs);
+  // The payment email carries the receipt PDF, rendered by invoicing as of the message's writing.
+  outbox.attachWith('charge_receipt', async (chargeId, asOf) => {
+    const { pdf, fileName } = await invoicing.receipts.attachment(chargeId, asOf);
+    return { filename: fileName, contentType: 'application/pdf', content: pdf };
+  });
   const cancellation = new CancellationService(
     db,
     new CancellationRepository(),

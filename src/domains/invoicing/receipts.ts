@@ -20,9 +20,11 @@ export interface ReceiptAccess {
 }
 
 /**
- * What the receipt prints, as the charge stood at `asOf` (default: now): refunds asked for later
- * are left out and one finished later is still "en proceso"; an invoice stamped later is not named.
- * An email's attachment is the receipt as of the message, so sending it again sends the same bytes.
+ * What the receipt prints, as the charge stood at `asOf` (default: now): refunds asked for at or
+ * after it are left out and one finished then or later is still "en proceso"; an invoice stamped
+ * then or later is not named. An email's attachment is the receipt as of the message's writing
+ * (in the transaction that paid the charge, so nothing at that instant came before it): sending it
+ * again sends the same bytes.
  */
 export function receiptPdfData(
   view: ChargeView,
@@ -33,11 +35,11 @@ export function receiptPdfData(
   asOf?: Date,
 ): ReceiptPdfData {
   const by = (iso: string | null | undefined) =>
-    !asOf || (iso !== null && iso !== undefined && new Date(iso) <= asOf);
+    !asOf || (iso !== null && iso !== undefined && new Date(iso) < asOf);
   const named =
     invoice?.status === 'stamped' &&
     invoice.uuid &&
-    (!asOf || (invoice.stampedAt && invoice.stampedAt <= asOf))
+    (!asOf || (invoice.stampedAt && invoice.stampedAt < asOf))
       ? { uuid: invoice.uuid, serie: invoice.series, folio: String(invoice.folio) }
       : null;
   return {
