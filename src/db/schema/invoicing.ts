@@ -56,7 +56,7 @@ export const invoices = pgTable(
     folio: integer('folio').notNull(),
     /** The customer's membership (null for a global invoice). */
     membershipId: uuid('membership_id').references(() => memberships.id),
-    /** A credit note's refund: one credit note per refund. */
+    /** A credit note's refund: one credit note in force per refund. */
     refundId: uuid('refund_id').references(() => refunds.id),
     /** A global invoice's month, `YYYY-MM`: one per month. */
     periodKey: text('period_key'),
@@ -85,7 +85,8 @@ export const invoices = pgTable(
   },
   (t) => [
     uniqueIndex('invoices_series_folio').on(t.series, t.folio),
-    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} <> 'rejected'`),
+    // One credit note in force per refund; a cancelled one leaves room for its replacement.
+    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} in ('draft','stamped')`),
     uniqueIndex('invoices_global_period')
       .on(t.periodKey)
       .where(sql`${t.kind} = 'global' and ${t.status} in ('draft','stamped')`),

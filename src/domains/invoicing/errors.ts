@@ -59,6 +59,15 @@ export const InvoicingErrors = defineErrors({
     es: 'Ese comprobante no se puede cancelar: solo se cancelan comprobantes timbrados y vigentes.',
     en: 'That document cannot be cancelled: only stamped documents in force can.',
   },
+  /**
+   * The SAT does not cancel a CFDI while documents related to it are in force: the credit notes of
+   * its refunds (listed in `creditNotes`) are cancelled first, each on its own (docs/invoicing.md).
+   */
+  INVOICE_HAS_CREDIT_NOTES: {
+    status: 409,
+    es: 'Esta factura tiene notas de crédito vigentes. El SAT no permite cancelarla hasta cancelar antes esas notas de crédito.',
+    en: 'This invoice has credit notes in force. The SAT does not allow cancelling it until those credit notes are cancelled first.',
+  },
   /** Reason 01 needs the UUID of the document that replaces it; the other reasons take none. */
   CANCELLATION_SUBSTITUTE_INVALID: {
     status: 422,
