@@ -66,6 +66,7 @@ import { SignInThrottle } from './domains/identity/throttle.ts';
 import { createPac, type PacPort, type PacSettings, prepareIssuer } from './domains/invoicing/cfdi/index.ts';
 import { InvoicingRepository } from './domains/invoicing/repository.ts';
 import { invoicingRoutes } from './domains/invoicing/routes.ts';
+import { SandboxPacRepository } from './domains/invoicing/sandbox-pac-repository.ts';
 import { InvoicingService } from './domains/invoicing/service.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
@@ -462,7 +463,12 @@ export function buildServices(
     new InvoicingRepository(),
     billing,
     members,
-    options.pac ?? createPac(options.pacSettings ?? { name: 'sandbox' }, { clock }),
+    // The sandbox PAC keeps its stamps in the database: every process, and a restarted one, knows them.
+    options.pac ??
+      createPac(options.pacSettings ?? { name: 'sandbox' }, {
+        clock,
+        sandboxStore: new SandboxPacRepository(db),
+      }),
     { prepared: prepareIssuer(invoicingSetup.issuer, invoicingSetup.csd, clock), jobs },
     audit,
     clock,

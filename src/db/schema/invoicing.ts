@@ -136,3 +136,22 @@ export const membershipFiscalData = pgTable('membership_fiscal_data', {
   cfdiUse: text('cfdi_use').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * What the sandbox PAC (PAC=sandbox) stamped and cancelled, kept as a real PAC keeps it on its
+ * side: every Libra process on the database, and one started after a restart, answers a document
+ * with the stamp it was given first and cancels what any of them stamped. The stamp and the
+ * cancellation are the PAC port's shapes (cfdi/pac.ts), all strings.
+ */
+export const sandboxPacStamps = pgTable(
+  'sandbox_pac_stamps',
+  {
+    documentId: text('document_id').primaryKey(),
+    uuid: text('uuid').notNull(),
+    /** SHA-256 of the sealed XML stamped: another XML under the same document is a conflict. */
+    xmlHash: text('xml_hash').notNull(),
+    stamp: jsonb('stamp').$type<Record<string, string>>().notNull(),
+    cancellation: jsonb('cancellation').$type<Record<string, string>>(),
+  },
+  (t) => [uniqueIndex('sandbox_pac_stamps_uuid').on(t.uuid)],
+);
