@@ -243,6 +243,16 @@ describe('the receipt PDF of a paid charge', () => {
     expect(after).toContain('$50.00 — reembolsado');
   });
 
+  it('is described in the OpenAPI document as a PDF download of the invoicing tag', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const operation = doc.paths['/v1/charges/{id}/receipt.pdf']?.get;
+    expect(operation?.tags).toEqual(['invoicing']);
+    expect(Object.keys(operation?.responses?.['200']?.content ?? {})).toEqual(['application/pdf']);
+    expect(Object.keys(operation?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404', '409']),
+    );
+  });
+
   it('has none for a charge that was not paid', async () => {
     const { charge } = await buildCharge(t, { card: TEST_CARD.alwaysDeclined });
     expect(charge.status).toBe('failed');
