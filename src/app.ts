@@ -66,6 +66,7 @@ import { SignInThrottle } from './domains/identity/throttle.ts';
 import { createPac, type PacPort, type PacSettings, prepareIssuer } from './domains/invoicing/cfdi/index.ts';
 import { InvoicingRepository } from './domains/invoicing/repository.ts';
 import { invoicingRoutes } from './domains/invoicing/routes.ts';
+import { SandboxPacRepository } from './domains/invoicing/sandbox-pac-repository.ts';
 import { InvoicingService } from './domains/invoicing/service.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
@@ -465,7 +466,12 @@ export function buildServices(
     new InvoicingRepository(),
     billing,
     members,
-    options.pac ?? createPac(options.pacSettings ?? { name: 'sandbox' }, { clock }),
+    // The sandbox PAC keeps its stamps in the database: every process, and a restarted one, knows them.
+    options.pac ??
+      createPac(options.pacSettings ?? { name: 'sandbox' }, {
+        clock,
+        sandboxStore: new SandboxPacRepository(db),
+      }),
     { prepared: prepareIssuer(invoicingSetup.issuer, invoicingSetup.csd, clock), jobs },
     audit,
     clock,
@@ -480,6 +486,11 @@ export function buildServices(
     }
   });
   invoicing.registerJobs(jobs);
+  // The payment email carries the receipt PDF, rendered by invoicing as of the message's writing.
+  outbox.attachWith('charge_receipt', async (chargeId, asOf) => {
+    const { pdf, fileName } = await invoicing.receipts.attachment(chargeId, asOf);
+    return { filename: fileName, contentType: 'application/pdf', content: pdf };
+  });
   const cancellation = new CancellationService(
     db,
     new CancellationRepository(),

@@ -322,6 +322,14 @@ const bankChannelInvoice = async () => {
   );
   return bankInvoice;
 };
+let bankCharge: Promise<string> | undefined;
+/** A paid charge of the bank's channel, made once: its receipt is read by every caller. */
+const bankChannelCharge = async () => {
+  bankCharge ??= bankMembershipId().then(
+    async (id) => (await buildCharge(t, { membershipId: id })).charge.id,
+  );
+  return bankCharge;
+};
 const invoiceMembershipFor = async (caller: Caller) =>
   caller === 'customer' ? ownMembershipId : await bankMembershipId();
 const othersInvoice = async () => invoiceOf((await billedOnce()).chargeId);
@@ -585,6 +593,17 @@ const CHECKS: Record<string, Check> = {
     method: 'GET',
     request: async () => ({ url: `/v1/invoices/${await bankChannelInvoice()}/pdf` }),
     expected: othersAreHidden(only(INVOICE_READERS, 200)),
+  },
+  // Any paid charge's receipt as a PDF: who reads invoices reads it (the bank its channel's).
+  'GET /v1/charges/{id}/receipt.pdf': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/charges/${await bankChannelCharge()}/receipt.pdf` }),
+    expected: othersAreHidden(only(INVOICE_READERS, 200)),
+  },
+  'GET /v1/charges/{id}/receipt.pdf (someone else’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/charges/${(await billedOnce()).chargeId}/receipt.pdf` }),
+    expected: { ...only(INVOICE_READERS, 200), customer: 404, partner: 404 },
   },
   'POST /v1/invoices/{id}/cancellation': {
     method: 'POST',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, signIn, type TestUser } from './support/auth.ts';
+import { buildCharge } from './support/factories.ts';
 
 /**
  * `Cache-Control: no-store` on every answer that is not public content (issue 19): whatever route,
@@ -109,6 +110,18 @@ describe('Cache-Control', () => {
     });
     expect(token.statusCode).toBe(201);
     expect(token.headers['cache-control']).toBe('no-store');
+  });
+
+  it('is no-store on personal downloads: a paid charge’s receipt PDF', async () => {
+    const { charge } = await buildCharge(t);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/charges/${charge.id}/receipt.pdf`,
+      headers: (await signIn(t, admin)).read,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it('is no-store on problem+json answers, public routes and unknown paths included', async () => {

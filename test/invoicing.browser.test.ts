@@ -1,20 +1,36 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAT_FILES } from '../src/domains/invoicing/cfdi/sat-files.ts';
 import { xmllintSchema } from '../src/domains/invoicing/cfdi/sat-tools.ts';
 import { pdfPages, squeezed } from '../src/domains/invoicing/pdf/pdf-text.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
+import type { TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
+import { buildMembership } from './support/factories.ts';
+import { CONSOLE_VIEWPORT, openAsStaff, staffUser } from './support/staff-web.ts';
 import {
   type OnlineCustomer,
   onlineCustomer,
   openSignedIn,
+  screenshot,
   seriousViolations,
   startWeb,
   type WebHarness,
 } from './support/web.ts';
 
-/** A customer asks for the invoice of a paid charge from the portal's receipt and downloads its XML. */
+/**
+ * A customer asks for the invoice of a paid charge from the portal's receipt and downloads its XML,
+ * its PDF and the receipt's PDF; finance invoices a paid charge from the console and downloads them.
+ */
+
+const COMPANY = {
+  rfc: 'URE180429TM6',
+  name: 'UNIVERSIDAD ROBOTICA ESPAÑOLA',
+  fiscalRegime: '601',
+  postalCode: '86991',
+  cfdiUse: 'G03',
+};
 if (!hasChromium) process.stdout.write(`${INSTALL_CHROMIUM}\n`);
 
 describe.skipIf(!hasChromium)('invoices in the portal, in Chromium', () => {
@@ -69,7 +85,6 @@ describe.skipIf(!hasChromium)('invoices in the portal, in Chromium', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const path = await download.path();
-    const { readFile } = await import('node:fs/promises');
     const xml = await readFile(path, 'utf8');
     expect(download.suggestedFilename()).toMatch(/^F-\d+\.xml$/);
     expect(xml).toContain('Rfc="GODE561231GR8"');
@@ -92,4 +107,96 @@ describe.skipIf(!hasChromium)('invoices in the portal, in Chromium', () => {
     expect(await page.getByTestId('invoice-form').count()).toBe(0);
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it('downloads the payment receipt as a PDF from the receipt page', async () => {
+    const { page, failures } = await openSignedIn(web, payer, `/app/cobros/${chargeId}`);
+    const folio = (await page.getByTestId('receipt').locator('dd.number').first().textContent()) ?? '';
+    expect(folio).toMatch(/\S/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Descargar recibo (PDF)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`recibo-${folio}.pdf`);
+    const pdf = await readFile(await download.path());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = (await pdfPages(pdf)).join('\n');
+    expect(text).toContain(folio);
+    expect(text).toContain('$218.00 MXN');
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
+
+/** Finance's side: a paid charge found in the console, invoiced with the stored data, downloaded. */
+describe.skipIf(!hasChromium)('invoices in the console, in Chromium', () => {
+  let web: WebHarness;
+  let finance: TestUser;
+  let member: { id: string; number: string };
+
+  beforeAll(async () => {
+    web = await startWeb();
+    finance = await staffUser(web, 'finance');
+    // A phone member billed today, whose fiscal data an agent stored at the titular's request.
+    const built = await buildMembership(web.t);
+    member = { id: built.id, number: built.number };
+    await web.t.services.billing.run({ at: web.t.clock.now(), trigger: 'test' });
+    const [charge] = await web.t.services.billing.chargesOfMembership(SYSTEM_ACTOR, member.id);
+    if (charge?.status !== 'succeeded') throw new Error('the charge was not paid');
+    await web.t.services.invoicing.saveFiscalData(SYSTEM_ACTOR, member.id, COMPANY);
+  }, 120_000);
+
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('finance finds the paid charge, issues its invoice, sees it and downloads its XML, PDF and receipt', async () => {
+    const { page, failures } = await openAsStaff(web, finance, '/console/cobros');
+    await page.getByLabel('Número de membresía').fill(member.number);
+    await page.getByRole('button', { name: 'Filtrar' }).click();
+    const row = page.getByRole('row').filter({ hasText: member.number });
+    await row.waitFor();
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Pagado');
+    await row.getByRole('button', { name: `Ver el recibo del cobro de ${member.number}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Cobro de la membresía ${member.number}` });
+    const panel = dialog.getByTestId('charge-invoice');
+    await panel.getByRole('button', { name: 'Facturar con los datos fiscales guardados' }).click();
+    const document = panel.getByTestId('charge-invoice-document');
+    await document.waitFor();
+    const line = (await document.textContent()) ?? '';
+    expect(line).toMatch(/^Factura F-\d+ · timbrada · UUID [0-9A-F-]{36} · sin validez fiscal \(prueba\)/);
+    const name = /F-\d+/.exec(line)?.[0] ?? 'no folio';
+    const uuid = /UUID ([0-9A-F-]{36})/.exec(line)?.[1] ?? 'no uuid';
+    expect(
+      await panel.getByRole('button', { name: 'Facturar con los datos fiscales guardados' }).count(),
+    ).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'console-charge-invoice', CONSOLE_VIEWPORT);
+
+    const save = async (link: string) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        dialog.getByRole('link', { name: link }).click(),
+      ]);
+      return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+    };
+    const xml = await save(`Descargar el XML de ${name}`);
+    expect(xml.name).toBe(`${name}.xml`);
+    const checked = await xmllintSchema(SAT_FILES.stampedSchema, xml.bytes.toString('utf8'));
+    expect(checked.ok, checked.messages).toBe(true);
+    expect(xml.bytes.toString('utf8')).toContain(`UUID="${uuid}"`);
+    expect(xml.bytes.toString('utf8')).toContain(`Rfc="${COMPANY.rfc}"`);
+
+    const pdf = await save(`Descargar el PDF de ${name}`);
+    expect(pdf.name).toBe(`${name}.pdf`);
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(squeezed((await pdfPages(pdf.bytes)).join(''))).toContain(squeezed(uuid));
+
+    const receipt = await save('Descargar el recibo de pago (PDF)');
+    expect(receipt.name).toMatch(/^recibo-.+\.pdf$/);
+    expect(receipt.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const receiptText = (await pdfPages(receipt.bytes)).join('\n');
+    expect(squeezed(receiptText)).toContain(squeezed(uuid));
+    expect(receiptText).toContain(member.number);
+    expect(failures).toEqual([]);
+  }, 180_000);
 });

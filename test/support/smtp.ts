@@ -82,6 +82,7 @@ export interface ParsedMail {
   text: string;
   html: string;
   language: string | undefined;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 /** A received message decoded as a mail client would show it (quoted-printable, encoded words…). */
@@ -95,6 +96,11 @@ export async function parse(mail: ReceivedMail): Promise<ParsedMail> {
     text: parsed.text ?? '',
     html,
     language: /<html lang="([^"]+)"/.exec(html)?.[1],
+    attachments: parsed.attachments.map((a) => ({
+      filename: a.filename ?? '',
+      contentType: a.contentType,
+      content: a.content,
+    })),
   };
 }
 

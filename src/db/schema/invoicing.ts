@@ -56,7 +56,7 @@ export const invoices = pgTable(
     folio: integer('folio').notNull(),
     /** The customer's membership (null for a global invoice). */
     membershipId: uuid('membership_id').references(() => memberships.id),
-    /** A credit note's refund: one credit note per refund. */
+    /** A credit note's refund: one credit note in force per refund. */
     refundId: uuid('refund_id').references(() => refunds.id),
     /** A global invoice's month, `YYYY-MM`: one per month. */
     periodKey: text('period_key'),
@@ -85,7 +85,8 @@ export const invoices = pgTable(
   },
   (t) => [
     uniqueIndex('invoices_series_folio').on(t.series, t.folio),
-    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} <> 'rejected'`),
+    // One credit note in force per refund; a cancelled one leaves room for its replacement.
+    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} in ('draft','stamped')`),
     uniqueIndex('invoices_global_period')
       .on(t.periodKey)
       .where(sql`${t.kind} = 'global' and ${t.status} in ('draft','stamped')`),
@@ -135,3 +136,22 @@ export const membershipFiscalData = pgTable('membership_fiscal_data', {
   cfdiUse: text('cfdi_use').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * What the sandbox PAC (PAC=sandbox) stamped and cancelled, kept as a real PAC keeps it on its
+ * side: every Libra process on the database, and one started after a restart, answers a document
+ * with the stamp it was given first and cancels what any of them stamped. The stamp and the
+ * cancellation are the PAC port's shapes (cfdi/pac.ts), all strings.
+ */
+export const sandboxPacStamps = pgTable(
+  'sandbox_pac_stamps',
+  {
+    documentId: text('document_id').primaryKey(),
+    uuid: text('uuid').notNull(),
+    /** SHA-256 of the sealed XML stamped: another XML under the same document is a conflict. */
+    xmlHash: text('xml_hash').notNull(),
+    stamp: jsonb('stamp').$type<Record<string, string>>().notNull(),
+    cancellation: jsonb('cancellation').$type<Record<string, string>>(),
+  },
+  (t) => [uniqueIndex('sandbox_pac_stamps_uuid').on(t.uuid)],
+);

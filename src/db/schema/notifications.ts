@@ -17,6 +17,12 @@ import { cases } from './cases.ts';
 import { providers } from './dispatch.ts';
 import { memberships } from './members.ts';
 
+/** A file an email carries, named by what it is of: the owner renders it at send time. */
+export interface AttachmentRef {
+  kind: 'charge_receipt';
+  id: string;
+}
+
 /**
  * Messages owed to a customer (confirmations, reminders): recorded here in the transaction of the
  * change they tell about (the outbox), delivered later by a channel. `pending` waits for its turn
@@ -58,6 +64,12 @@ export const notifications = pgTable(
      */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * Files that go with an email, by reference (`charge_receipt` + the charge's id): rendered by
+     * their owner's resolver when the message is sent, as the record stood when the message was
+     * written, so the outbox keeps no bytes and a re-send carries the same file.
+     */
+    attachments: jsonb('attachments').$type<AttachmentRef[]>(),
   },
   (t) => [
     check('notifications_status', sql`${t.status} in ('pending','sent','cancelled','failed','unconfigured')`),

@@ -49,6 +49,8 @@ export class BillingMessages {
             cardLast4: c.cardLast4,
             receiptUrl: links.receipt(c.id),
           },
+          // The receipt PDF, rendered by invoicing when the email is sent.
+          attachments: [{ kind: 'charge_receipt', id: c.id }],
         });
       else if (c.status === 'failed')
         messages.push({

@@ -325,6 +325,13 @@ export class BillingService {
     return this.charges.chargesOfMembership(actor, membershipId);
   }
 
+  /** A charge loaded by the caller, as its view (receipt, refunds), in the caller's transaction. */
+  async chargeView(executor: Executor, charge: ChargeRecord): Promise<ChargeView> {
+    const [view] = await this.charges.present(executor, [charge]);
+    if (!view) throw new Error('charge view vanished');
+    return view;
+  }
+
   /** Finance's list: filtered by status, membership, period and days; with the filter's totals. */
   async list(
     actor: Actor,

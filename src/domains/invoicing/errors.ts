@@ -23,6 +23,12 @@ export const InvoicingErrors = defineErrors({
     es: 'Ese cargo ya se incluyó en la factura global del mes, que está cerrado; ya no se puede facturar a tu nombre.',
     en: 'That charge is already in the closed month’s global invoice; it can no longer be invoiced to your name.',
   },
+  /** A charge has a receipt once it is paid (declined, pending or unconfirmed charges have none). */
+  RECEIPT_NOT_AVAILABLE: {
+    status: 409,
+    es: 'Ese cobro no está pagado, así que todavía no tiene recibo.',
+    en: 'That charge is not paid, so it has no receipt yet.',
+  },
   /** The fiscal data breaks a SAT rule; `errors` names each field and what to fix. */
   FISCAL_DATA_INVALID: {
     status: 422,
@@ -52,6 +58,15 @@ export const InvoicingErrors = defineErrors({
     status: 409,
     es: 'Ese comprobante no se puede cancelar: solo se cancelan comprobantes timbrados y vigentes.',
     en: 'That document cannot be cancelled: only stamped documents in force can.',
+  },
+  /**
+   * The SAT does not cancel a CFDI while documents related to it are in force: the credit notes of
+   * its refunds (listed in `creditNotes`) are cancelled first, each on its own (docs/invoicing.md).
+   */
+  INVOICE_HAS_CREDIT_NOTES: {
+    status: 409,
+    es: 'Esta factura tiene notas de crédito vigentes. El SAT no permite cancelarla hasta cancelar antes esas notas de crédito.',
+    en: 'This invoice has credit notes in force. The SAT does not allow cancelling it until those credit notes are cancelled first.',
   },
   /** Reason 01 needs the UUID of the document that replaces it; the other reasons take none. */
   CANCELLATION_SUBSTITUTE_INVALID: {

@@ -81,11 +81,15 @@ export class InvoicingRepository {
     await tx.delete(invoiceCharges).where(eq(invoiceCharges.invoiceId, invoiceId));
   }
 
+  /**
+   * A refund's credit note in force (draft or stamped). A rejected or cancelled one does not
+   * count: the refund gets a new one (e.g. related to the invoice that replaced a cancelled one).
+   */
   async byRefund(executor: Executor, refundId: string): Promise<InvoiceRecord | undefined> {
     const [row] = await executor
       .select()
       .from(invoices)
-      .where(and(eq(invoices.refundId, refundId), sql`${invoices.status} <> 'rejected'`));
+      .where(and(eq(invoices.refundId, refundId), sql`${invoices.status} in ('draft','stamped')`));
     return row;
   }
 

@@ -140,6 +140,31 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
     },
   );
 
+  app.get(
+    '/v1/charges/:id/receipt.pdf',
+    {
+      config: { policy: { allow: INVOICE_READERS, record: 'charge' } },
+      schema: {
+        tags: ['invoicing'],
+        summary:
+          'The payment receipt of a paid charge as a PDF, invoiced or not (base, IVA, total, card, refunds, the invoice if any; not a CFDI)',
+        params: ChargeParams,
+        produces: ['application/pdf'],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+          ...problemResponses(401, 403, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { pdf, fileName } = await invoicing.receipts.download(actorOf(request), request.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(pdf);
+    },
+  );
+
   app.post(
     '/v1/invoices/:id/cancellation',
     {

@@ -27,6 +27,7 @@ import { GlobalInvoices } from './global.ts';
 import { Issuing, STAMP_QUEUE } from './issuing.ts';
 import { chargeLine } from './lines.ts';
 import { renderInvoicePdf } from './pdf/index.ts';
+import { Receipts } from './receipts.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 import { type InvoiceView, presentInvoice } from './views.ts';
 
@@ -41,6 +42,26 @@ function fiscalProblem(issues: ReturnType<typeof validateFiscalData>): AppError 
   });
 }
 
+/** INVOICE_HAS_CREDIT_NOTES naming each one (`NC-3`, its UUID once stamped). */
+function creditNotesInForce(notes: InvoiceRecord[]): AppError {
+  const names = notes.map((n) => `${n.series}-${n.folio}`).join(', ');
+  return new AppError('INVOICE_HAS_CREDIT_NOTES', {
+    localisedDetail: {
+      es: `Esta factura tiene notas de crédito vigentes (${names}). El SAT no permite cancelarla hasta cancelar antes esas notas de crédito.`,
+      en: `This invoice has credit notes in force (${names}). The SAT does not allow cancelling it until those credit notes are cancelled first.`,
+    },
+    extensions: {
+      creditNotes: notes.map((n) => ({
+        id: n.id,
+        series: n.series,
+        folio: n.folio,
+        uuid: n.uuid,
+        status: n.status,
+      })),
+    },
+  });
+}
+
 /**
  * Invoices as a product: a customer's invoice of a paid charge (once per charge, whoever asks and
  * however often), the titular's fiscal data, the credit note of every refund, cancellation, the
@@ -49,6 +70,7 @@ function fiscalProblem(issues: ReturnType<typeof validateFiscalData>): AppError 
 export class InvoicingService {
   readonly issuing: Issuing;
   readonly global: GlobalInvoices;
+  readonly receipts: Receipts;
 
   constructor(
     private readonly db: Database,
@@ -63,6 +85,18 @@ export class InvoicingService {
     this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs);
     this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
       this.stampAndFollow(id),
+    );
+    const { name, rfc } = issuing.prepared.issuer;
+    this.receipts = new Receipts(
+      db,
+      repository,
+      billing,
+      { name, rfc },
+      {
+        reach: async (tx, actor, membershipId) =>
+          (await this.reach(tx, actor, membershipId, 'CHARGE_NOT_FOUND')).membership,
+        audit: (tx, actor, chargeId) => this.auditStaff(tx, actor, 'charge.receipt_read', 'charge', chargeId),
+      },
     );
   }
 
@@ -286,6 +320,9 @@ export class InvoicingService {
     if (invoice.status !== 'stamped' || !invoice.uuid) throw new AppError('INVOICE_NOT_CANCELLABLE');
     if ((input.reason === '01') !== (input.substituteUuid !== undefined))
       throw new AppError('CANCELLATION_SUBSTITUTE_INVALID');
+    // The SAT refuses to cancel a CFDI with related documents in force: its credit notes go first.
+    const notes = await this.repository.creditNotesOf(this.db, id);
+    if (notes.length > 0) throw creditNotesInForce(notes);
     try {
       await this.pac.cancel({
         issuerRfc: this.issuing.prepared.issuer.rfc,

@@ -20,6 +20,15 @@ export interface OutgoingMessage {
   subject: string;
   /** The message, plain text, paragraphs separated by a blank line. */
   text: string;
+  /** Files it carries (an email's receipt PDF); channels without attachments are never handed any. */
+  attachments?: Attachment[];
+}
+
+/** A file rendered for one delivery of a message. */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 /**
@@ -111,6 +120,15 @@ export class SmtpChannel implements Channel {
         text,
         html,
         messageId,
+        ...(message.attachments?.length
+          ? {
+              attachments: message.attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                content: a.content,
+              })),
+            }
+          : {}),
       });
       return { outcome: 'sent', providerMessageId: messageId };
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/client.ts';
+import type { AttachmentRef } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { inMexicoCity } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
@@ -79,6 +80,8 @@ export type MemberMessage<K extends MessageKind> = Addressing & {
   kind: K;
   membershipId: string;
   params: MessageParams[K];
+  /** Files its email carries, by reference (rendered when sent); other channels carry none. */
+  attachments?: AttachmentRef[];
   /**
    * An address given for this message instead of the titular's contact (a location link texted to
    * whoever is calling): it goes on that channel only, to that address, in the member's language.
@@ -165,6 +168,7 @@ export class Notifier {
       kind: K;
       params: MessageParams[K];
       to?: { channel: ChannelKind; address: string } | undefined;
+      attachments?: AttachmentRef[] | undefined;
     },
     preferences: Preferences,
     recipient: { membershipId: string } | { providerId: string },
@@ -188,6 +192,7 @@ export class Notifier {
       bodyEn: body.en,
       subjectKey: message.subjectKey ?? null,
       createdAt: now,
+      attachments: channel === 'email' && message.attachments?.length ? message.attachments : null,
     }));
   }
 }

@@ -1,10 +1,11 @@
 import type { Database } from '../../db/client.ts';
+import type { AttachmentRef } from '../../db/schema/index.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MEXICO_CITY } from '../../lib/clock.ts';
 import { toE164 } from '../../lib/phone.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Language, subjectOf } from './catalogue.ts';
-import type { Channel, ChannelKind, Delivery, Receipt } from './channels.ts';
+import type { Attachment, Channel, ChannelKind, Delivery, Receipt } from './channels.ts';
 import type { NotificationRow, NotificationsRepository } from './repository.ts';
 
 export const OUTBOX_QUEUE = 'notifications-deliver';
@@ -34,6 +35,12 @@ export interface DrainSummary {
 }
 
 type Listener = (event: { channel: string; kind: string; outcome: DeliveryOutcome }) => void;
+
+/**
+ * Renders a file a message refers to (its owner's, e.g. invoicing's receipt PDF of a charge) as
+ * the record stood at `asOf`, the message's writing: every attempt renders the same file.
+ */
+export type AttachmentResolver = (id: string, asOf: Date) => Promise<Attachment>;
 
 export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -67,6 +74,7 @@ function addressOf(
 export class Outbox {
   private readonly channels = new Map<string, Channel>();
   private readonly listeners: Listener[] = [];
+  private readonly resolvers = new Map<string, AttachmentResolver>();
   private readonly batchSize: number;
   private jobs: Jobs | null = null;
 
@@ -84,6 +92,14 @@ export class Outbox {
   /** The kinds of channel this process can deliver through. */
   configured(): ChannelKind[] {
     return [...this.channels.keys()] as ChannelKind[];
+  }
+
+  /**
+   * Who renders attachments of a kind (`charge_receipt`): a domain the outbox may not import
+   * registers it when the services are built.
+   */
+  attachWith(kind: AttachmentRef['kind'], resolver: AttachmentResolver): void {
+    this.resolvers.set(kind, resolver);
   }
 
   /** Told of every outcome (the metrics count them). */
@@ -205,16 +221,21 @@ export class Outbox {
       delivery = { outcome: 'permanent_failure', reason: 'address_undeliverable' };
     else {
       // Outside any transaction: a slow server holds no lock and no connection.
-      delivery = await channel
-        .send({
-          id: message.id,
-          kind: message.kind,
-          to: message.address,
-          language,
-          subject: subjectOf(message.kind, language),
-          text: language === 'en' ? message.bodyEn : message.bodyEs,
-        })
-        .catch((error: Error) => ({ outcome: 'temporary_failure' as const, reason: error.message }));
+      const attached = await this.attachments(message);
+      delivery =
+        'outcome' in attached
+          ? attached
+          : await channel
+              .send({
+                id: message.id,
+                kind: message.kind,
+                to: message.address,
+                language,
+                subject: subjectOf(message.kind, language),
+                text: language === 'en' ? message.bodyEn : message.bodyEs,
+                ...(attached.files.length ? { attachments: attached.files } : {}),
+              })
+              .catch((error: Error) => ({ outcome: 'temporary_failure' as const, reason: error.message }));
     }
     const now = this.clock.now();
     let outcome: DeliveryOutcome;
@@ -254,6 +275,33 @@ export class Outbox {
     });
     this.emit(message, outcome);
     return outcome;
+  }
+
+  /**
+   * The message's files, rendered now as of its writing. A file that cannot be rendered holds the
+   * message back like a server that did not answer (it is tried again, then given up): it is never
+   * sent without what it says it carries. A kind nobody renders is a permanent failure.
+   */
+  private async attachments(
+    message: Claimed,
+  ): Promise<
+    { files: Attachment[] } | Extract<Delivery, { outcome: 'temporary_failure' | 'permanent_failure' }>
+  > {
+    const files: Attachment[] = [];
+    for (const ref of message.attachments ?? []) {
+      const resolver = this.resolvers.get(ref.kind);
+      if (!resolver) return { outcome: 'permanent_failure', reason: 'attachment_unknown' };
+      try {
+        files.push(await resolver(ref.id, message.createdAt));
+      } catch (error) {
+        // The log keeps a code people are told in words; the cause goes to the operator's log.
+        process.emitWarning(
+          `outbox: ${ref.kind} ${ref.id} for message ${message.id}: ${(error as Error).message}`,
+        );
+        return { outcome: 'temporary_failure', reason: 'attachment_unavailable' };
+      }
+    }
+    return { files };
   }
 
   /**

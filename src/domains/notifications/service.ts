@@ -52,6 +52,11 @@ const DETAIL_WORDS: Record<string, Record<Language, string>> = {
     es: 'la dirección no recibe mensajes',
     en: 'the address does not take messages',
   },
+  attachment_unavailable: {
+    es: 'no se pudo preparar su archivo adjunto',
+    en: 'its attachment could not be prepared',
+  },
+  attachment_unknown: { es: 'adjunto desconocido', en: 'unknown attachment' },
 };
 
 const RECEIPT_WORDS: Record<string, Record<Language, string>> = {

@@ -8,12 +8,15 @@ interface CommonProps {
   children: ReactNode;
 }
 
-/** A button, or a link that looks like one when given `to` (in-app route) or `href` (tel:, other sites). */
+/**
+ * A button, or a link that looks like one when given `to` (in-app route) or `href` (tel:, other
+ * sites, or a file the API serves: `download` saves it rather than opening it).
+ */
 export function Button(
   props: CommonProps &
     (
       | ({ to: string; href?: never } & { className?: string })
-      | ({ href: string; to?: never } & { className?: string })
+      | ({ href: string; to?: never } & { className?: string; download?: boolean })
       | ({ to?: never; href?: never } & ButtonHTMLAttributes<HTMLButtonElement>)
     ),
 ) {
@@ -27,7 +30,7 @@ export function Button(
     );
   if (props.href !== undefined)
     return (
-      <a className={className} href={props.href}>
+      <a className={className} href={props.href} download={props.download || undefined}>
         {children}
       </a>
     );

@@ -122,6 +122,10 @@ describe('amounts on the documents', () => {
           for (const a of amounts) {
             const split = refundSplit(c, refunded, a);
             expect(split.total).toBe(a);
+            // Its IVA is the IVA of its own base, as the SAT checks it (16 % within its bounds).
+            const bounds = ivaBounds(split.base);
+            expect(split.iva).toBeGreaterThanOrEqual(bounds.min);
+            expect(split.iva).toBeLessThanOrEqual(bounds.max);
             const note = buildCreditNote({
               issuer: TEST_ISSUER,
               related: { kind: 'invoice', uuid: UUID, receiver: COMPANY },

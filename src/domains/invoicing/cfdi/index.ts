@@ -39,7 +39,7 @@ export { originalString, tfdOriginalString } from './original-string.ts';
 export type { Cancellation, CancelRequest, PacPort, Stamp, StampRequest } from './pac.ts';
 export { createPac, type PacSettings } from './pacs.ts';
 export { checkRfc } from './rfc.ts';
-export { memorySandboxStore, SandboxPac, type SandboxPacStore } from './sandbox-pac.ts';
+export { memorySandboxStore, SandboxPac, type SandboxPacStore, type SandboxRecord } from './sandbox-pac.ts';
 export { type SealedDocument, sealComprobante, verifyText } from './seal.ts';
 export { checkCancelRequest, SwPac, type SwPacOptions } from './sw-pac.ts';
 export { verificationUrl } from './verification.ts';

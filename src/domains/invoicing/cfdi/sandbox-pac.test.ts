@@ -86,9 +86,9 @@ describe('sandbox PAC', () => {
     let saves = 0;
     const counting = {
       ...store,
-      save: (r: Parameters<typeof store.save>[0]) => {
+      addStamp: (r: Parameters<typeof store.addStamp>[0]) => {
         saves += 1;
-        return store.save(r);
+        return store.addStamp(r);
       },
     };
     const sandbox = new SandboxPac({ clock, store: counting });

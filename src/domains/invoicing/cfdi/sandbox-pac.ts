@@ -2,7 +2,7 @@
  * The sandbox PAC: stamps locally with a TimbreFiscalDigital 1.1 signed by the repository's test
  * key (sat/sandbox-pac), RfcProvCertif AAA010101AAA and a Leyenda saying it has no validity before
  * the SAT. Like the payment sandbox, it lets the whole flow run without a provider. Idempotent per
- * documentId (and per seal); keeps its stamps in a store the caller may back with the database.
+ * documentId (and per seal); keeps its stamps in a store, backed by the database in the app.
  */
 import { createHash, createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -29,23 +29,36 @@ export interface SandboxRecord {
   cancellation?: Cancellation;
 }
 
-/** Where the sandbox keeps what it stamped; in memory by default. */
+/**
+ * Where the sandbox keeps what it stamped, as a real PAC keeps it on its side: in memory by
+ * default (tests of the core), in the database in the app (invoicing's SandboxPacRepository), so
+ * that every process and a restarted one know each stamp. The first record of a document wins.
+ */
 export interface SandboxPacStore {
   byDocument(documentId: string): Promise<SandboxRecord | undefined>;
   byUuid(uuid: string): Promise<SandboxRecord | undefined>;
-  /** Inserts or replaces the record of record.documentId. */
-  save(record: SandboxRecord): Promise<void>;
+  /** Keeps the document's stamp unless one is kept already; answers the one kept. */
+  addStamp(record: SandboxRecord): Promise<SandboxRecord>;
+  /** Records the document's cancellation unless it has one; answers the record as kept. */
+  addCancellation(documentId: string, cancellation: Cancellation): Promise<SandboxRecord>;
 }
 
 export function memorySandboxStore(): SandboxPacStore {
   const documents = new Map<string, SandboxRecord>();
   const uuids = new Map<string, SandboxRecord>();
+  const keep = (record: SandboxRecord) => {
+    documents.set(record.documentId, record);
+    uuids.set(record.stamp.uuid, record);
+    return record;
+  };
   return {
     byDocument: async (id) => documents.get(id),
     byUuid: async (uuid) => uuids.get(uuid.toUpperCase()),
-    save: async (record) => {
-      documents.set(record.documentId, record);
-      uuids.set(record.stamp.uuid, record);
+    addStamp: async (record) => documents.get(record.documentId) ?? keep(record),
+    addCancellation: async (documentId, cancellation) => {
+      const record = documents.get(documentId);
+      if (!record) throw new Error(`no stamp of ${documentId}`);
+      return record.cancellation ? record : keep({ ...record, cancellation });
     },
   };
 }
@@ -156,8 +169,12 @@ export class SandboxPac implements PacPort {
     const close = '</cfdi:Comprobante>';
     const xml = `${request.xml.slice(0, request.xml.lastIndexOf(close))}<cfdi:Complemento>${tfdXml}</cfdi:Complemento>${close}`;
     const stamp: Stamp = { ...tfd, selloSat, originalString, xml };
-    await this.store.save({ documentId: request.documentId, xmlHash, stamp });
-    return stamp;
+    // Another process may have stamped the document meanwhile: the first stamp is the stamp.
+    const kept = await this.store.addStamp({ documentId: request.documentId, xmlHash, stamp });
+    if (kept.xmlHash !== xmlHash) {
+      throw new CfdiError('PAC_CONFLICT', 'Este documento ya se timbró con otro contenido', 'documentId');
+    }
+    return kept.stamp;
   }
 
   async cancel(request: CancelRequest): Promise<Cancellation> {
@@ -200,8 +217,8 @@ export class SandboxPac implements PacPort {
       ...(request.substituteUuid ? { substituteUuid: request.substituteUuid.toUpperCase() } : {}),
       cancelledAt: this.options.clock.now().toISOString(),
     };
-    await this.store.save({ ...record, cancellation });
-    return cancellation;
+    const kept = await this.store.addCancellation(record.documentId, cancellation);
+    return kept.cancellation ?? cancellation;
   }
 
   /** What a PAC checks before stamping (the subset a sandbox can): shape, and the seal if it can. */

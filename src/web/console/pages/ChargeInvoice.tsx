@@ -16,7 +16,7 @@ type Invoice = Static<typeof InvoiceView>;
  * API says what is missing or wrong).
  */
 export function ChargeInvoice({ charge }: { charge: Charge }) {
-  const { t, lang } = useStaffI18n();
+  const { t, tOr, lang } = useStaffI18n();
   const problemText = useProblemText();
   const queryClient = useQueryClient();
   const [problem, setProblem] = useState<string>();
@@ -51,26 +51,31 @@ export function ChargeInvoice({ charge }: { charge: Charge }) {
   return (
     <section aria-label={t('queues.charges.invoice.heading')} data-testid="charge-invoice">
       <h3>{t('queues.charges.invoice.heading')}</h3>
-      {[...own, ...notes].map((doc) => (
-        <p key={doc.id}>
-          {t('queues.charges.invoice.document', {
-            series: doc.series,
-            folio: String(doc.folio),
-            status: doc.status,
-            uuid: doc.uuid ?? '—',
-          })}{' '}
-          {doc.links.xml && (
-            <a href={doc.links.xml} download>
-              {t('queues.charges.invoice.xml')}
-            </a>
-          )}{' '}
-          {doc.links.pdf && (
-            <a href={doc.links.pdf} download>
-              {t('queues.charges.invoice.pdf')}
-            </a>
-          )}
-        </p>
-      ))}
+      {[...own, ...notes].map((doc) => {
+        const name = `${doc.series}-${doc.folio}`;
+        return (
+          <p key={doc.id} data-testid="charge-invoice-document">
+            {t('queues.charges.invoice.document', {
+              kind: tOr(`queues.charges.invoice.kind.${doc.kind}`, doc.kind),
+              series: doc.series,
+              folio: String(doc.folio),
+              status: tOr(`queues.charges.invoice.status.${doc.status}`, doc.status),
+              uuid: doc.uuid ?? '—',
+            })}
+            {doc.demo && ` · ${t('queues.charges.invoice.demo')}`}{' '}
+            {doc.links.xml && (
+              <a href={doc.links.xml} download aria-label={t('queues.charges.invoice.xml.aria', { name })}>
+                {t('queues.charges.invoice.xml')}
+              </a>
+            )}{' '}
+            {doc.links.pdf && (
+              <a href={doc.links.pdf} download aria-label={t('queues.charges.invoice.pdf.aria', { name })}>
+                {t('queues.charges.invoice.pdf')}
+              </a>
+            )}
+          </p>
+        );
+      })}
       {!live && (
         <>
           <FormError message={problem} />

@@ -328,6 +328,13 @@ function ChargeDetails({ charge }: { charge: Charge }) {
           </>
         )}
       </dl>
+      {charge.receipt && (
+        <p>
+          <a href={`/v1/charges/${charge.id}/receipt.pdf`} download data-testid="receipt-pdf">
+            {t('queues.charges.receipt.pdf')}
+          </a>
+        </p>
+      )}
       <h3>{t('queues.charges.attempts')}</h3>
       {charge.attempts.length === 0 ? (
         <p className="muted">{t('queues.charges.noAttempts')}</p>

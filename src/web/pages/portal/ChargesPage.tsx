@@ -122,13 +122,23 @@ function ChargesTable({ charges }: { charges: Charge[] }) {
           label: t('portal.charges.receipt'),
           cell: (charge) =>
             charge.receipt ? (
-              <Link to={`/app/cobros/${charge.id}`}>
-                {t('portal.charges.viewReceipt')}
-                <span className="visually-hidden">
-                  {' '}
-                  {t('portal.charges.viewReceiptOf', { period: period(charge) })}
-                </span>
-              </Link>
+              <>
+                <Link to={`/app/cobros/${charge.id}`}>
+                  {t('portal.charges.viewReceipt')}
+                  <span className="visually-hidden">
+                    {' '}
+                    {t('portal.charges.viewReceiptOf', { period: period(charge) })}
+                  </span>
+                </Link>{' '}
+                ·{' '}
+                <a href={`/v1/charges/${charge.id}/receipt.pdf`} download>
+                  {t('portal.charges.receiptPdf')}
+                  <span className="visually-hidden">
+                    {' '}
+                    {t('portal.charges.viewReceiptOf', { period: period(charge) })}
+                  </span>
+                </a>
+              </>
             ) : (
               <span className="muted">{t('portal.charges.noReceipt')}</span>
             ),

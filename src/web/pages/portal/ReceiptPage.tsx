@@ -196,6 +196,9 @@ function ReceiptView({ charge, receipt }: { charge: Charge; receipt: Receipt }) 
       <InvoicePanel membershipId={charge.membershipId} chargeId={charge.id} />
       <div className="actions no-print">
         <Button onClick={() => window.print()}>{t('portal.receipt.print')}</Button>
+        <Button href={`/v1/charges/${charge.id}/receipt.pdf`} variant="secondary" download>
+          {t('portal.receipt.downloadPdf')}
+        </Button>
         <Button to="/app/cobros" variant="secondary">
           {t('portal.receipt.back')}
         </Button>
