@@ -89,6 +89,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/charges': 'listCharges',
   'GET /v1/charges/export': 'exportCharges',
   'GET /v1/charges/{id}': 'getCharge',
+  'GET /v1/charges/{id}/receipt.pdf': 'getChargeReceiptPdf',
   'POST /v1/charges/{id}/retry': 'retryCharge',
   'POST /v1/charges/{id}/refunds': 'refundCharge',
   'POST /v1/billing/runs': 'startBillingRun',
