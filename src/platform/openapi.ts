@@ -83,6 +83,16 @@ export const openApiPlugin = fp(
               'Complaints: filing, the staff who work them, due dates in business days, escalation',
           },
           {
+            name: 'events',
+            description:
+              'The event log, in order from a cursor: what happened to memberships, charges, refunds, cases, complaints, cancellations and invoices',
+          },
+          {
+            name: 'webhooks',
+            description:
+              'Endpoints that receive the events signed per Standard Webhooks; their delivery log, replays and secret rotation (docs/webhooks.md)',
+          },
+          {
             name: 'messages',
             description:
               "Messages to members: their delivery state, re-sending one, and the member's choice of language, channels and quiet hours",

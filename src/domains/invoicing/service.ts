@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/service.ts';
 import { chargesForInvoice, succeededRefundsOf } from '../billing/read-model.ts';
 import type { SucceededRefund } from '../billing/refunds.ts';
 import type { BillingService } from '../billing/service.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
 import {
@@ -56,11 +57,11 @@ export class InvoicingService {
     private readonly billing: BillingService,
     private readonly members: MembersService,
     private readonly pac: PacPort,
-    issuing: { prepared: Issuing['prepared']; jobs?: Jobs },
+    issuing: { prepared: Issuing['prepared']; jobs?: Jobs; events?: EventRecorder },
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs);
+    this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs, issuing.events);
     this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
       this.stampAndFollow(id),
     );
