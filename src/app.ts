@@ -756,7 +756,7 @@ export async function buildApp({
   app.addHook('onClose', async () => {
     await unlisten();
     await unlistenEvents();
-    await services.webhookDelivery.settle();
+    await services.webhookDelivery.whenIdle();
     await hub.stop();
     await services.billing.drain();
     await services.jobs.stop();

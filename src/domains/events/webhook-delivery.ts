@@ -97,7 +97,7 @@ export class WebhookDelivery {
   }
 
   /** Waits for a fan-out under way (at shutdown). */
-  async settle(): Promise<void> {
+  async whenIdle(): Promise<void> {
     await this.waking;
   }
 
@@ -112,18 +112,18 @@ export class WebhookDelivery {
         const pass = await this.db.transaction(async (tx) => {
           const endpoints = await this.repository.lockEnabled(tx, afterId, ENDPOINTS_PER_PASS);
           const live = await this.liveKeys(tx, [...new Set(endpoints.map((e) => e.apiKeyId))]);
-          let made = 0;
+          let count = 0;
           let full = false;
           for (const endpoint of endpoints) {
             // A revoked key's endpoints get nothing (and keep their place, should it matter).
             if (!live.has(endpoint.apiKeyId)) continue;
-            const { count, filled } = await this.fanOutTo(tx, endpoint);
-            made += count;
-            full ||= filled;
+            const done = await this.fanOutTo(tx, endpoint);
+            count += done.count;
+            full ||= done.filled;
           }
-          return { last: endpoints.at(-1)?.id ?? null, taken: endpoints.length, made, full };
+          return { last: endpoints.at(-1)?.id ?? null, taken: endpoints.length, count, full };
         });
-        made += pass.made;
+        made += pass.count;
         more ||= pass.full;
         if (pass.taken < ENDPOINTS_PER_PASS || !pass.last) break;
         afterId = pass.last;
@@ -228,7 +228,7 @@ export class WebhookDelivery {
           nextAttemptAt: null,
           outcome: null,
         });
-        await this.repository.updateEndpoint(tx, c.endpointId, { lastSuccessAt: now });
+        await this.repository.touchSuccess(tx, c.endpointId, now);
         return 'succeeded';
       }
       if (c.attempts < c.lastAttempt) {
@@ -270,7 +270,9 @@ export class WebhookDelivery {
   private async disableIfFailing(tx: Executor, c: ClaimedDelivery, now: Date): Promise<void> {
     const endpoint = await this.repository.endpointById(tx, c.endpointId, true);
     if (endpoint?.status !== 'enabled' || endpoint.deletedAt) return;
-    if (endpoint.lastSuccessAt && endpoint.lastSuccessAt >= c.createdAt) return;
+    // Successes are noted at most once a minute: one that close to this delivery's start counts.
+    if (endpoint.lastSuccessAt && endpoint.lastSuccessAt.getTime() >= c.createdAt.getTime() - MINUTE_MS)
+      return;
     const reason = 'persistent_failure';
     await this.repository.updateEndpoint(tx, endpoint.id, {
       status: 'disabled',

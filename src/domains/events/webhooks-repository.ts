@@ -73,6 +73,16 @@ export class WebhooksRepository {
     return row;
   }
 
+  /**
+   * Notes that the endpoint took a delivery. At most once a minute a row: a busy endpoint's
+   * successes would otherwise lock its row all the time (the fan-out skips locked endpoints).
+   */
+  async touchSuccess(executor: Executor, id: string, now: Date): Promise<void> {
+    await executor.execute(sql`
+      update webhook_endpoints set last_success_at = ${now}
+      where id = ${id} and (last_success_at is null or last_success_at < ${now}::timestamptz - interval '1 minute')`);
+  }
+
   async updateEndpoint(executor: Executor, id: string, changes: Partial<EndpointRow>): Promise<void> {
     await executor.update(webhookEndpoints).set(changes).where(eq(webhookEndpoints.id, id));
   }
