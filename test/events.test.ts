@@ -193,6 +193,33 @@ describe('the event log', () => {
     expect(all.filter((e) => e.membershipId === bank.id).map((e) => e.id)).toEqual(seen.map((e) => e.id));
   });
 
+  it('tells an invoice stamped and cancelled', async () => {
+    const start = await head(partner);
+    const bank = await buildMembership(t, { by: partner });
+    await t.services.billing.run({ at: t.clock.now(), trigger: 'test' });
+    const [charge] = await t.services.billing.chargesOfMembership(SYSTEM_ACTOR, bank.id);
+    if (!charge) throw new Error('no charge');
+    const { invoice } = await t.services.invoicing.invoiceCharge(SYSTEM_ACTOR, charge.id, {
+      rfc: 'GODE561231GR8',
+      name: 'DIEGO GÓMEZ DE LA O',
+      fiscalRegime: '605',
+      postalCode: '06600',
+      cfdiUse: 'S01',
+    });
+    const cancelled = await post(`/v1/invoices/${invoice.id}/cancellation`, finance.write, { reason: '02' });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    let seen: Event[] = [];
+    await until('the invoice’s events', async () => {
+      seen = (await pull(partner, start)).filter((e) => e.type.startsWith('invoice.'));
+      return seen.length === 2;
+    });
+    expect(seen.map((e) => [e.type, e.data.invoiceId, e.data.kind])).toEqual([
+      ['invoice.issued', invoice.id, 'invoice'],
+      ['invoice.cancelled', invoice.id, 'invoice'],
+    ]);
+    expect(seen[1]?.data).toMatchObject({ reason: '02', substituteUuid: null, membershipId: bank.id });
+  });
+
   it('pages without gaps or repeats, whatever the page size, and filters by type', async () => {
     const start = await head(finance.read);
     for (let i = 0; i < 3; i++) await buildMembership(t, { by: partner });

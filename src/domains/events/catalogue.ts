@@ -17,7 +17,8 @@ export const EVENT_TYPES = {
   'complaint.created': 'A complaint was filed.',
   'complaint.resolved': 'A complaint was resolved and the customer told.',
   'cancellation.created': 'A membership was cancelled (with the refund decision).',
-  'invoice.issued': 'A CFDI invoice of a charge was stamped.',
+  'invoice.issued': 'A CFDI document (invoice, credit note) was stamped.',
+  'invoice.cancelled': 'A stamped CFDI document was cancelled before the SAT.',
   'webhook_endpoint.disabled':
     'One of your webhook endpoints was disabled after failing for about three days.',
 } as const;

@@ -51,6 +51,8 @@ export class InvoicingService {
   readonly issuing: Issuing;
   readonly global: GlobalInvoices;
 
+  private readonly events: EventRecorder | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly repository: InvoicingRepository,
@@ -61,6 +63,7 @@ export class InvoicingService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
+    this.events = issuing.events;
     this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs, issuing.events);
     this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
       this.stampAndFollow(id),
@@ -305,6 +308,22 @@ export class InvoicingService {
         this.clock.now(),
       );
       await this.repository.releaseCharges(tx, id);
+      await this.events?.record(tx, [
+        {
+          type: 'invoice.cancelled',
+          membershipId: invoice.membershipId,
+          data: {
+            invoiceId: id,
+            kind: invoice.kind,
+            series: invoice.series,
+            folio: invoice.folio,
+            uuid: invoice.uuid,
+            membershipId: invoice.membershipId,
+            reason: input.reason,
+            substituteUuid: input.substituteUuid?.toUpperCase() ?? null,
+          },
+        },
+      ]);
       await this.audit.record(tx, actor, {
         action: 'invoice.cancel',
         recordType: 'invoice',
