@@ -19,7 +19,7 @@ export const WEBHOOK_DELIVER_QUEUE = 'webhooks-deliver';
 /** Every minute: fan out what the log holds, then send what is due (the backstop of both). */
 export const WEBHOOK_TICK_QUEUE = 'webhooks-tick';
 
-const USER_AGENT = 'Libra-Webhooks/1.0 (+https://libra.mx/docs/webhooks)';
+const USER_AGENT = 'Libra-Webhooks/1.0';
 /** Endpoints one fan-out transaction takes, and events it hands each at most. */
 const ENDPOINTS_PER_PASS = 20;
 const EVENTS_PER_ENDPOINT = 500;

@@ -132,9 +132,8 @@ export class WebhooksRepository {
    */
   async claimDue(
     executor: Executor,
-    p: { now: Date; leaseUntil: Date; limit: number; deliveryId?: string },
+    p: { now: Date; leaseUntil: Date; limit: number },
   ): Promise<ClaimedDelivery[]> {
-    const only = p.deliveryId ? sql`and d.id = ${p.deliveryId}::uuid` : sql``;
     return rows<ClaimedDelivery>(
       executor,
       sql`
@@ -142,7 +141,7 @@ export class WebhooksRepository {
         select d.id, d.replay_requested from webhook_deliveries d
         join webhook_endpoints w on w.id = d.endpoint_id and w.status = 'enabled' and w.deleted_at is null
         where d.status = 'pending' and d.next_attempt_at <= ${p.now}
-          and (d.lease_until is null or d.lease_until <= ${p.now}) ${only}
+          and (d.lease_until is null or d.lease_until <= ${p.now})
         order by d.next_attempt_at, d.id
         limit ${p.limit}
         for update of d skip locked
