@@ -57,7 +57,16 @@ import { DispatchService } from './domains/dispatch/service.ts';
 import { EntitlementsRepository } from './domains/entitlements/repository.ts';
 import { entitlementsRoutes } from './domains/entitlements/routes.ts';
 import { EntitlementsService } from './domains/entitlements/service.ts';
+import { EVENTS_CHANNEL, EventLog } from './domains/events/log.ts';
+import { EventsRepository } from './domains/events/repository.ts';
+import { eventsRoutes } from './domains/events/routes.ts';
+import { EventsService } from './domains/events/service.ts';
+import { WebhookDelivery } from './domains/events/webhook-delivery.ts';
+import { WebhookEndpointsService } from './domains/events/webhook-endpoints.ts';
+import { HttpWebhookSender, type WebhookSender } from './domains/events/webhook-http.ts';
+import { WebhooksRepository } from './domains/events/webhooks-repository.ts';
 import { ApiKeysService } from './domains/identity/api-keys.ts';
+import { liveApiKeyIds } from './domains/identity/read-model.ts';
 import { API_KEY_REVOKED_CHANNEL, IdentityRepository } from './domains/identity/repository.ts';
 import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
@@ -73,7 +82,11 @@ import { ContractingService } from './domains/members/contracting.ts';
 import { PersonAccounts } from './domains/members/person-accounts.ts';
 import { PersonAccountsRepository } from './domains/members/person-accounts-repository.ts';
 import { PersonalDataService } from './domains/members/personal-data.ts';
-import { consentsOf, membershipCountsByPlanVersion } from './domains/members/read-model.ts';
+import {
+  consentsOf,
+  membershipChannels,
+  membershipCountsByPlanVersion,
+} from './domains/members/read-model.ts';
 import { MembershipRecords } from './domains/members/records.ts';
 import { MembersRepository } from './domains/members/repository.ts';
 import { membersRoutes } from './domains/members/routes.ts';
@@ -203,6 +216,14 @@ export interface Services {
   routing: Router;
   /** The places API: postal codes and addresses placed. */
   places: PlacesService;
+  /** The event log's writer, handed to every domain that tells partners of its changes. */
+  eventLog: EventLog;
+  /** Reading the event log (`GET /v1/events`). */
+  events: EventsService;
+  /** A partner's webhook endpoints, their delivery log and replays. */
+  webhooks: WebhookEndpointsService;
+  /** Fans the log out to webhook endpoints and sends the deliveries. */
+  webhookDelivery: WebhookDelivery;
   /** The clock every service reads "now" from. */
   clock: Clock;
 }
@@ -247,6 +268,18 @@ export interface ServiceOptions {
   pac?: PacPort;
   /** Which PAC (config PAC, PAC_URL…); unset, the sandbox. */
   pacSettings?: PacSettings;
+  /** Webhook delivery; unset, no loopback or private endpoints and 10 s a delivery. */
+  webhooks?: {
+    /** Endpoints on loopback or private networks are allowed (never in production). */
+    allowPrivate: boolean;
+    /** Only https endpoints (production). */
+    requireHttps: boolean;
+    timeoutMs: number;
+    /** How deliveries are posted; unset, over HTTP (tests may count or fail them). */
+    sender?: WebhookSender;
+    /** The clock `webhook-timestamp` is read from; unset, the system's (receivers check it against theirs). */
+    signingClock?: Clock;
+  };
 }
 
 const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
@@ -266,6 +299,12 @@ const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   extraHolidays: [],
   demoAccounts: false,
   publicUrl: 'http://localhost:3000',
+};
+
+const DEFAULT_WEBHOOKS: NonNullable<ServiceOptions['webhooks']> = {
+  allowPrivate: false,
+  requireHttps: false,
+  timeoutMs: 10_000,
 };
 
 export function serviceOptionsOf(config: Config): ServiceOptions {
@@ -292,6 +331,11 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
     ...(config.routingUrl ? { routingUrl: config.routingUrl } : {}),
     invoicing: config.invoicing,
     pacSettings: config.pac,
+    webhooks: {
+      allowPrivate: config.webhookAllowPrivateUrls,
+      requireHttps: config.nodeEnv === 'production',
+      timeoutMs: config.webhookTimeoutSeconds * 1000,
+    },
   };
 }
 
@@ -318,7 +362,19 @@ export function buildServices(
   const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
   const verificationRepository = new VerificationRepository();
   const membershipRecords = new MembershipRecords(membersRepository, audit, clock, verificationRepository);
-  const members = new MembersService(db, membersRepository, membershipRecords, payments, audit, clock);
+  // The event log every domain writes through in its own transactions; it asks members for each
+  // membership's sales channel (who may read the event).
+  const eventsRepository = new EventsRepository();
+  const eventLog = new EventLog(eventsRepository, clock, membershipChannels);
+  const members = new MembersService(
+    db,
+    membersRepository,
+    membershipRecords,
+    payments,
+    audit,
+    clock,
+    eventLog,
+  );
   const verifications = new VerificationsService(
     db,
     verificationRepository,
@@ -344,6 +400,7 @@ export function buildServices(
     idempotency,
     clock,
     welcomeMessenger(notifier, notifications, clock),
+    eventLog,
   );
   const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
   // Beneficiaries' own accounts: invitations link them, entitlements and complaints ask who they stand for.
@@ -403,6 +460,7 @@ export function buildServices(
     dispatch,
     clock,
     new CaseMessages(notifier, dispatch),
+    eventLog,
   );
   const onsiteFulfilment = new OnsiteFulfilment(kernel, dispatch, clock);
   const appointmentsRepository = new AppointmentsRepository();
@@ -455,6 +513,7 @@ export function buildServices(
     audit,
     clock,
     new BillingMessages(notifier),
+    eventLog,
     options.billing,
   );
   // A new card pays at once what the old one could not.
@@ -472,7 +531,7 @@ export function buildServices(
         clock,
         sandboxStore: new SandboxPacRepository(db),
       }),
-    { prepared: prepareIssuer(invoicingSetup.issuer, invoicingSetup.csd, clock), jobs },
+    { prepared: prepareIssuer(invoicingSetup.issuer, invoicingSetup.csd, clock), jobs, events: eventLog },
     audit,
     clock,
   );
@@ -501,6 +560,7 @@ export function buildServices(
     audit,
     clock,
     notificationsService,
+    eventLog,
   );
   cancellation.registerJobs(jobs);
   const complaints = new ComplaintsService(
@@ -512,6 +572,7 @@ export function buildServices(
     audit,
     idempotency,
     clock,
+    eventLog,
     {
       slaBusinessDays: options.complaintSlaBusinessDays,
     },
@@ -541,6 +602,29 @@ export function buildServices(
   );
   outbox.registerJobs(jobs);
   for (const channel of channels) channel.onReceipt?.((receipt) => outbox.recordReceipt(receipt));
+  const webhookOptions = options.webhooks ?? DEFAULT_WEBHOOKS;
+  const webhooksRepository = new WebhooksRepository();
+  const webhooks = new WebhookEndpointsService(db, webhooksRepository, eventsRepository, audit, clock, {
+    allowPrivate: webhookOptions.allowPrivate,
+    requireHttps: webhookOptions.requireHttps,
+  });
+  webhooks.wakeWith(jobs);
+  const webhookDelivery = new WebhookDelivery(
+    db,
+    webhooksRepository,
+    eventsRepository,
+    eventLog,
+    audit,
+    webhookOptions.sender ??
+      new HttpWebhookSender({
+        timeoutMs: webhookOptions.timeoutMs,
+        allowPrivate: webhookOptions.allowPrivate,
+      }),
+    clock,
+    webhookOptions.signingClock ?? systemClock,
+    liveApiKeyIds,
+  );
+  webhookDelivery.registerJobs(jobs);
   return {
     notifier,
     notifications: notificationsService,
@@ -595,6 +679,10 @@ export function buildServices(
     geocoder,
     routing,
     places: new PlacesService(geocoder),
+    eventLog,
+    events: new EventsService(db, eventsRepository, audit),
+    webhooks,
+    webhookDelivery,
     clock,
   };
 }
@@ -671,12 +759,18 @@ export async function buildApp({
   );
   const hub = new CaseEventsHub();
   await hub.start(database);
+  // Events committed by any process wake this one's webhook fan-out (where it has workers).
+  const unlistenEvents = config.jobWorkers
+    ? await listen(database, EVENTS_CHANNEL, () => services.webhookDelivery.wake())
+    : async () => {};
   // Started before any request: jobs are sent inside requests' transactions, and PGlite's one
   // connection would be held by the transaction that waits for pg-boss to start. Jobs scheduled
   // before a restart (offer expiries) run once workers are back.
   await services.jobs.start();
   app.addHook('onClose', async () => {
     await unlisten();
+    await unlistenEvents();
+    await services.webhookDelivery.whenIdle();
     await hub.stop();
     await services.billing.drain();
     await services.jobs.stop();
@@ -737,6 +831,7 @@ export async function buildApp({
   await app.register(remoteRoutes, { remote: services.remote });
   await app.register(reportsRoutes, { reports: services.reports });
   await app.register(placesRoutes, { places: services.places });
+  await app.register(eventsRoutes, { events: services.events, webhooks: services.webhooks });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(webRoutes, { dir: webDir });
 

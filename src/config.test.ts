@@ -95,6 +95,14 @@ describe('loadConfig', () => {
       { NODE_ENV: 'production', LIBRA_SEED_DEMO: 'true' },
       'LIBRA_SEED_DEMO cannot be true when NODE_ENV=production',
     ],
+    [
+      { NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
+      'WEBHOOK_ALLOW_PRIVATE_URLS cannot be true when NODE_ENV=production',
+    ],
+    [
+      { WEBHOOK_TIMEOUT_SECONDS: '0' },
+      'WEBHOOK_TIMEOUT_SECONDS must be a whole number of seconds between 1 and 60, got "0"',
+    ],
     [{ SMPP_URL: 'smtp://libra:secreto@smsc:2775' }, 'SMPP_URL must start with smpp://'],
     [
       { SMPP_URL: 'smpp://smsc.example.mx:2775' },
@@ -189,6 +197,12 @@ describe('loadConfig', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect(String(error)).not.toContain('s3cret');
     }
+  });
+
+  it('keeps webhooks off private addresses in production, and allows them elsewhere by default', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).webhookAllowPrivateUrls).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).webhookAllowPrivateUrls).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'false' }).webhookAllowPrivateUrls).toBe(false);
   });
 
   it('does not load demo data in production or on PostgreSQL by default', () => {

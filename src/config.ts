@@ -91,6 +91,13 @@ export interface Config {
   /** The PAC that stamps and cancels CFDI (docs/invoicing.md). */
   pac: PacSettings;
   /**
+   * Webhook endpoints may be on loopback or a private network (tests, a developer's machine);
+   * never in production, where only public https addresses receive them (docs/webhooks.md).
+   */
+  webhookAllowPrivateUrls: boolean;
+  /** How long one webhook delivery may take, connection to the end of the answer. */
+  webhookTimeoutSeconds: number;
+  /**
    * The operator as CFDI issuer and its seal certificate (CSD), checked at start with
    * `prepareIssuer`. `demo`: the SAT's test taxpayer and CSD (EKU9003173C9), every document
    * "sin validez fiscal".
@@ -368,6 +375,12 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const corsOrigins = origins(env, 'CORS_ORIGINS', 'https://libra.mx');
+  const webhookAllowPrivateUrls = boolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', nodeEnv !== 'production');
+  if (webhookAllowPrivateUrls && nodeEnv === 'production') {
+    throw new ConfigError(
+      'WEBHOOK_ALLOW_PRIVATE_URLS cannot be true when NODE_ENV=production: a partner could make Libra call its own network',
+    );
+  }
   return {
     nodeEnv,
     host: read(env, 'HOST') ?? 'localhost',
@@ -418,6 +431,8 @@ export function loadConfig(env: Env = process.env): Config {
     ...mapSettings(env),
     pac: pacSettings(env),
     invoicing: invoicingSettings(env),
+    webhookAllowPrivateUrls,
+    webhookTimeoutSeconds: integerBetween(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60, 'seconds'),
   };
 }
 
@@ -614,6 +629,17 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '(unset)',
     description:
       'Rest days besides the official ones (LFT art. 74) and the known election days, comma-separated YYYY-MM-DD (a local election day, a declared day); the ARCO 20-business-day term skips them.',
+  },
+  {
+    name: 'WEBHOOK_ALLOW_PRIVATE_URLS',
+    default: 'true (false in production)',
+    description:
+      'Let webhook endpoints be on loopback or private networks (receivers on this machine). Refused when NODE_ENV=production, where only public https URLs receive webhooks.',
+  },
+  {
+    name: 'WEBHOOK_TIMEOUT_SECONDS',
+    default: '10',
+    description: 'Longest time (1–60 s) one webhook delivery may take, connecting to the end of the answer.',
   },
   {
     name: 'SMTP_URL',

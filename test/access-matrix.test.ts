@@ -80,6 +80,7 @@ let arcoStranger: TestUser;
 let ownMembershipId: string;
 let matrixProviderId: string;
 let otherMembershipId: string;
+let partnerKey: string;
 
 beforeAll(async () => {
   // Every row signs in afresh: more sign-ins than the public per-address limit allows.
@@ -100,7 +101,9 @@ beforeAll(async () => {
     'cases:write',
     'complaints:read',
     'complaints:write',
+    'events:read',
   ]);
+  partnerKey = partner.key;
   const metrics = await createApiKey(t, 'metrics', ['metrics:read']);
   credentials.set('partner', async () => bearer(partner.key));
   credentials.set('metrics', async () => bearer(metrics.key));
@@ -403,7 +406,126 @@ const MESSAGE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance',
 const PREFERENCE_KEEPERS: Caller[] = ['customer', 'agent', 'supervisor'];
 const preferencesBody = { language: 'es', quietHours: true, channels: { charge_failed: ['email', 'sms'] } };
 
+/** Webhook endpoints: the partner's own (made once), another partner key's, and one delivery owed. */
+const makeEndpoint = async (key: string) => {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/webhook-endpoints',
+    headers: bearer(key),
+    payload: { url: 'https://hooks.banco.example/libra' },
+  });
+  if (res.statusCode !== 201) throw new Error(`endpoint: ${res.statusCode} ${res.body}`);
+  return res.json().id as string;
+};
+let ownEndpoint: Promise<string> | undefined;
+const partnerEndpoint = () => {
+  ownEndpoint ??= makeEndpoint(partnerKey);
+  return ownEndpoint;
+};
+let strangerEndpoint: Promise<string> | undefined;
+const otherKeysEndpoint = () => {
+  strangerEndpoint ??= createApiKey(t, 'partner', ['events:read']).then((k) => makeEndpoint(k.key));
+  return strangerEndpoint;
+};
+let owedDelivery: Promise<{ endpointId: string; deliveryId: string }> | undefined;
+const deliveryOwed = () => {
+  owedDelivery ??= (async () => {
+    const endpointId = await partnerEndpoint();
+    await t.database.handle.db.transaction((tx) =>
+      t.services.eventLog.record(tx, [
+        { type: 'complaint.created', channel: 'bank', data: { matrix: true } },
+      ]),
+    );
+    // On PostgreSQL the event may wait a moment for an older transaction elsewhere to end.
+    for (let tries = 0; ; tries++) {
+      await t.services.webhookDelivery.fanOut();
+      const [row] = await rows<{ id: string }>(
+        t.database.handle.db,
+        sql`select id from webhook_deliveries where endpoint_id = ${endpointId} limit 1`,
+      );
+      if (row) return { endpointId, deliveryId: row.id };
+      if (tries > 100) throw new Error('no delivery was made');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return owedDelivery;
+};
+const PARTNER_ONLY = only(['partner'], 200);
+
 const CHECKS: Record<string, Check> = {
+  'GET /v1/events': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/events?limit=5' }),
+    expected: only(['finance', 'supervisor', 'partner'], 200),
+  },
+  'POST /v1/webhook-endpoints': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/webhook-endpoints',
+      payload: { url: 'https://hooks.banco.example/b' },
+    }),
+    expected: only(['partner'], 201),
+  },
+  'GET /v1/webhook-endpoints': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/webhook-endpoints' }),
+    expected: PARTNER_ONLY,
+  },
+  'GET /v1/webhook-endpoints/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/webhook-endpoints/${await partnerEndpoint()}` }),
+    expected: PARTNER_ONLY,
+  },
+  'GET /v1/webhook-endpoints/{id} (another key’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/webhook-endpoints/${await otherKeysEndpoint()}` }),
+    expected: only(['partner'], 404),
+  },
+  'DELETE /v1/webhook-endpoints/{id}': {
+    method: 'DELETE',
+    // The partner's request deletes the endpoint it names: a fresh one.
+    request: async (caller) => ({
+      url: `/v1/webhook-endpoints/${caller === 'partner' ? await makeEndpoint(partnerKey) : await partnerEndpoint()}`,
+    }),
+    expected: only(['partner'], 204),
+  },
+  'POST /v1/webhook-endpoints/{id}/secret-rotations': {
+    method: 'POST',
+    request: async () => ({
+      url: `/v1/webhook-endpoints/${await partnerEndpoint()}/secret-rotations`,
+      payload: { previousSecretHours: 1 },
+    }),
+    expected: PARTNER_ONLY,
+  },
+  'POST /v1/webhook-endpoints/{id}/enable': {
+    method: 'POST',
+    request: async () => ({ url: `/v1/webhook-endpoints/${await partnerEndpoint()}/enable`, payload: {} }),
+    expected: PARTNER_ONLY,
+  },
+  'GET /v1/webhook-endpoints/{id}/deliveries': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/webhook-endpoints/${await partnerEndpoint()}/deliveries` }),
+    expected: PARTNER_ONLY,
+  },
+  'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay': {
+    method: 'POST',
+    request: async () => {
+      const { endpointId, deliveryId } = await deliveryOwed();
+      return { url: `/v1/webhook-endpoints/${endpointId}/deliveries/${deliveryId}/replay`, payload: {} };
+    },
+    expected: only(['partner'], 202),
+  },
+  'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay (another key’s)': {
+    method: 'POST',
+    request: async () => {
+      const { deliveryId } = await deliveryOwed();
+      return {
+        url: `/v1/webhook-endpoints/${await otherKeysEndpoint()}/deliveries/${deliveryId}/replay`,
+        payload: {},
+      };
+    },
+    expected: only(['partner'], 404),
+  },
   'GET /v1/memberships/{id}/messages': {
     method: 'GET',
     request: async (caller) => ({ url: `/v1/memberships/${membershipFor(caller)}/messages` }),

@@ -195,6 +195,7 @@ function billingService(
     t.services.audit,
     clock,
     new BillingMessages(t.services.notifier),
+    t.services.eventLog,
     {
       retryDays: [1, 3, 7],
       batchSize: tuning.batchSize,

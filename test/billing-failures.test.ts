@@ -44,6 +44,7 @@ describe('a billing run whose writes fail', () => {
         t.services.audit,
         t.clock,
         new BillingMessages(t.services.notifier),
+        t.services.eventLog,
         { retryDays: [1, 3, 7], batchSize: 1, concurrency: 4, claimSeconds: 300, heartbeatSeconds: 5 },
       );
       await expect(billing.run({ at: t.clock.now(), trigger: 'test' })).rejects.toThrow(

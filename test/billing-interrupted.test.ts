@@ -76,6 +76,7 @@ function billing(
     t.services.audit,
     clock,
     new BillingMessages(t.services.notifier),
+    t.services.eventLog,
     { retryDays: [1, 3, 7], batchSize, concurrency: 2, claimSeconds: 300, heartbeatSeconds },
   );
 }

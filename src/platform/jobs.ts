@@ -39,10 +39,18 @@ export interface JobsOptions {
 export interface QueueOptions {
   /** How long one job may run before pg-boss gives it up (and retries it). */
   expireInSeconds?: number;
-  /** 'singleton': at most one job of the queue runs at a time (a billing run). */
-  policy?: 'standard' | 'singleton';
+  /**
+   * 'singleton': at most one job of the queue runs at a time (a billing run). 'stately': per
+   * `singletonKey`, at most one job waits and one runs (a webhook delivery: one per event and endpoint).
+   */
+  policy?: 'standard' | 'singleton' | 'stately';
   /** Run on this cron (5 fields) in this time zone, by whichever process has workers. */
   schedule?: { cron: string; tz: string };
+}
+
+export interface SendOptions {
+  /** One job per key waiting at a time (on a 'stately' queue). */
+  singletonKey?: string;
 }
 
 export class Jobs {
@@ -114,14 +122,24 @@ export class Jobs {
     }
   }
 
-  /** Schedules a job inside the caller's transaction, to run at `runAt` or soon after. */
-  async send(executor: Executor, queue: string, data: object, runAt: Date): Promise<void> {
+  /**
+   * Schedules a job inside the caller's transaction, to run at `runAt` or soon after. With a
+   * `singletonKey` on a 'stately' queue, a job already waiting under that key makes this one nothing.
+   */
+  async send(
+    executor: Executor,
+    queue: string,
+    data: object,
+    runAt: Date,
+    options: SendOptions = {},
+  ): Promise<void> {
     // Not started here: inside a transaction on PGlite, starting would wait for that transaction.
     if (!this.boss) throw new Error('jobs must be started before a job is sent');
     await this.boss.send(queue, data, {
       startAfter: runAt,
       retryLimit: 5,
       retryDelay: 5,
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       db: executorDb(executor),
     });
   }
@@ -131,9 +149,15 @@ export class Jobs {
    * Before the jobs start — a seed, a test's services — it does nothing: the queue's schedule or
    * the first drain after start finds the work anyway.
    */
-  async nudge(executor: Executor, queue: string, runAt: Date): Promise<void> {
+  async nudge(
+    executor: Executor,
+    queue: string,
+    runAt: Date,
+    data: object = {},
+    options: SendOptions = {},
+  ): Promise<void> {
     if (!this.boss) return;
-    await this.send(executor, queue, {}, runAt);
+    await this.send(executor, queue, data, runAt, options);
   }
 
   async stop(): Promise<void> {

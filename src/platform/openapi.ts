@@ -73,6 +73,16 @@ export const TAGS = [
   { name: 'invoicing', description: 'CFDI 4.0 invoices, credit notes, the global invoice, fiscal data' },
   { name: 'cancellation', description: 'Cancelling a membership, and the 30-day refund' },
   {
+    name: 'events',
+    description:
+      'The event log, in order from a cursor: what happened to memberships, charges, refunds, cases, complaints, cancellations and invoices',
+  },
+  {
+    name: 'webhooks',
+    description:
+      'Endpoints that receive the events signed per Standard Webhooks; their delivery log, replays and secret rotation (docs/webhooks.md)',
+  },
+  {
     name: 'complaints',
     description: 'Complaints: filing, the staff who work them, due dates in business days, escalation',
   },

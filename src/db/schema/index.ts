@@ -10,6 +10,7 @@ export * from './claims.ts';
 export * from './complaints.ts';
 export * from './dispatch.ts';
 export * from './entitlements.ts';
+export * from './events.ts';
 export * from './identity.ts';
 export * from './invoicing.ts';
 export * from './members.ts';

@@ -3,6 +3,7 @@ import type { Database, Executor } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import type { EventRecorder, NewEvent } from '../events/recorder.ts';
 import type { ChargeOutcome, PaymentGateway } from '../payments/gateway.ts';
 import type { BillingMessages } from './messages.ts';
 import { BILLING_MOVES, stateSteps } from './payment-states.ts';
@@ -15,6 +16,66 @@ import {
   type RunOptions,
   type RunSummary,
 } from './run-options.ts';
+
+/** A membership state move billing made, as the event log tells it. */
+interface StateMove {
+  membershipId: string;
+  fromState: string;
+  toState: string;
+  reason: string;
+  chargeId: string | null;
+}
+
+/**
+ * What a batch of settled charges tells partners: each paid or declined charge (an unknown answer
+ * is nothing yet), then the membership moves it caused, in that order.
+ */
+function chargeEvents(
+  settled: SettledCharge[],
+  declines: Map<string, string | null>,
+  moves: StateMove[],
+): NewEvent[] {
+  const events: NewEvent[] = [];
+  const channels = new Map(settled.map((s) => [s.membershipId, s]));
+  for (const s of settled) {
+    if (s.status === 'unknown') continue;
+    const base = {
+      chargeId: s.id,
+      membershipId: s.membershipId,
+      membershipNumber: s.membershipNumber,
+      periodKey: s.periodKey,
+      amountCentavos: s.amountCentavos,
+      currency: 'MXN',
+      attempt: s.attempts,
+    };
+    events.push({
+      type: s.status === 'succeeded' ? 'charge.succeeded' : 'charge.failed',
+      membershipId: s.membershipId,
+      channel: s.membershipChannel,
+      data:
+        s.status === 'succeeded'
+          ? base
+          : { ...base, declineCode: declines.get(s.id) ?? null, retryAt: s.retryAt?.toISOString() ?? null },
+    });
+  }
+  for (const m of moves) {
+    const charge = channels.get(m.membershipId);
+    events.push({
+      type: 'membership.state_changed',
+      membershipId: m.membershipId,
+      channel: charge?.membershipChannel ?? null,
+      data: {
+        membershipId: m.membershipId,
+        number: charge?.membershipNumber ?? null,
+        fromState: m.fromState,
+        toState: m.toState,
+        reason: m.reason,
+        chargeId: m.chargeId,
+      },
+    });
+  }
+  return events;
+}
 
 /**
  * Charges at the processor: sends the charges a run claimed (bounded concurrency, never inside a
@@ -29,6 +90,7 @@ export class ChargeAttempts {
     private readonly clock: Clock,
     private readonly messages: BillingMessages,
     private readonly options: BillingOptions,
+    private readonly events: EventRecorder,
   ) {}
 
   /** Until when a claim made now holds its charges. */
@@ -243,8 +305,9 @@ export class ChargeAttempts {
         else summary.unknown++;
       }
       const declines = new Map(outcomes.map((o) => [o.id, o.declineCode]));
-      await this.followPayments(tx, settled, declines, now, summary);
+      const moves = await this.followPayments(tx, settled, declines, now, summary);
       await this.messages.chargeOutcomes(tx, settled, now);
+      await this.events.record(tx, chargeEvents(settled, declines, moves));
       return settled;
     });
   }
@@ -256,14 +319,19 @@ export class ChargeAttempts {
     declines: Map<string, string | null>,
     now: Date,
     summary: RunSummary,
-  ): Promise<void> {
+  ): Promise<StateMove[]> {
+    const made: StateMove[] = [];
     for (const step of stateSteps(settled, declines)) {
       const moves = await this.repository.changeStates(tx, step, { now, allowed: BILLING_MOVES });
+      const reasons = new Map(step.map((c) => [c.membershipId, c]));
       for (const m of moves) {
         if (m.toState === 'active' && m.fromState !== 'trial') summary.reactivated++;
         else if (m.toState === 'past_due') summary.pastDue++;
         else if (m.toState === 'suspended') summary.suspended++;
+        const change = reasons.get(m.membershipId);
+        made.push({ ...m, reason: change?.reason ?? '', chargeId: change?.chargeId ?? null });
       }
     }
+    return made;
   }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import type { ChargesService } from './charges.ts';
 import type { ChargesRepository } from './charges-repository.ts';
@@ -39,6 +40,7 @@ export class RefundsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly messages: BillingMessages,
+    private readonly events: EventRecorder,
     private readonly listeners: readonly RefundSucceededListener[] = [],
   ) {}
 
@@ -129,6 +131,20 @@ export class RefundsService {
         completedAt: null,
       };
       await this.repository.insertRefund(tx, refund);
+      await this.events.record(tx, [
+        {
+          type: 'refund.created',
+          membershipId: charge.membershipId,
+          data: {
+            refundId: refund.id,
+            chargeId,
+            membershipId: charge.membershipId,
+            amountCentavos: amount,
+            currency: 'MXN',
+            status: 'pending',
+          },
+        },
+      ]);
       await this.audit.record(tx, actor, {
         action: 'charge.refund',
         recordType: 'charge',
@@ -171,6 +187,22 @@ export class RefundsService {
         this.clock.now(),
       );
       if (!done) return false;
+      const charge = await this.chargesRepository.chargeById(tx, done.chargeId);
+      await this.events.record(tx, [
+        {
+          type: outcome.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed',
+          membershipId: charge?.membershipId ?? null,
+          data: {
+            refundId: id,
+            chargeId: done.chargeId,
+            membershipId: charge?.membershipId ?? null,
+            amountCentavos,
+            currency: 'MXN',
+            status: outcome.status,
+            ...(outcome.status === 'failed' ? { failureReason: outcome.reason } : {}),
+          },
+        },
+      ]);
       if (outcome.status === 'succeeded') {
         await this.tellRefund(tx, done.chargeId, id, amountCentavos);
         for (const listener of this.listeners)

@@ -36,6 +36,9 @@ export interface SettledCharge {
   amountCentavos: number;
   cardLast4: string;
   attempts: number;
+  periodKey: string;
+  /** The membership's sales channel, for the event log. */
+  membershipChannel: 'online' | 'phone' | 'bank';
 }
 
 export interface StateChange {
@@ -273,7 +276,8 @@ export class BillingRepository {
           updated_at = ${p.now}
         from o
         where c.id = o.id and c.attempts = o.attempt and c.status in ('pending', 'unknown')
-        returning c.id, c.membership_id, c.status, c.retry_at, c.attempts, c.card_last4, c.amount_centavos
+        returning c.id, c.membership_id, c.status, c.retry_at, c.attempts, c.card_last4, c.amount_centavos,
+          c.period_key
       ),
       att as (
         insert into charge_attempts (charge_id, number, idempotency_key, card_last4, status, decline_code,
@@ -285,7 +289,7 @@ export class BillingRepository {
       )
       select u.id, u.membership_id as "membershipId", u.status, u.retry_at as "retryAt",
         m.state as "membershipState", m.number as "membershipNumber", u.amount_centavos as "amountCentavos",
-        u.card_last4 as "cardLast4", u.attempts
+        u.card_last4 as "cardLast4", u.attempts, u.period_key as "periodKey", m.channel as "membershipChannel"
       from upd u join memberships m on m.id = u.membership_id`,
     );
   }

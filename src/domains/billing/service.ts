@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import type { MembersService, OutstandingChargeRetried } from '../members/service.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { ChargeAttempts } from './attempts.ts';
@@ -78,11 +79,13 @@ export class BillingService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly messages: BillingMessages,
+    /** The event log partners read: charges, refunds and the state moves they cause. */
+    events: EventRecorder,
     private readonly options: BillingOptions = DEFAULT_BILLING_OPTIONS,
   ) {
     checkBillingOptions(options);
     this.liveness = new RunLiveness(db, new RunLivenessRepository(), clock, options.heartbeatSeconds);
-    this.attempts = new ChargeAttempts(db, repository, gateway, clock, messages, options);
+    this.attempts = new ChargeAttempts(db, repository, gateway, clock, messages, options, events);
     const chargesRepository = new ChargesRepository();
     this.charges = new ChargesService(db, chargesRepository, members, this.attempts, audit, clock);
     this.finance = new FinanceCharges(
@@ -101,6 +104,7 @@ export class BillingService {
       audit,
       clock,
       messages,
+      events,
       this.refundListeners,
     );
   }

@@ -13,6 +13,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { RefundView } from '../billing/views.ts';
+import type { EventRecorder, SalesChannel } from '../events/recorder.ts';
 import type { MembershipRecord } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
@@ -84,6 +85,8 @@ export class CancellationService {
     private readonly clock: Clock,
     /** What will become of the confirmation message, for the answer to say it truthfully. */
     private readonly messages: Pick<NotificationsService, 'forecast'>,
+    /** The event log partners read: the cancellation, in its transaction. */
+    private readonly events: EventRecorder,
   ) {}
 
   /** Whether the cancellation's confirmation will be sent, and by which channels. */
@@ -230,6 +233,24 @@ export class CancellationService {
         createdAt: now,
       };
       await this.repository.insert(tx, record);
+      await this.events.record(tx, [
+        {
+          type: 'cancellation.created',
+          membershipId,
+          channel: m.channel as SalesChannel,
+          data: {
+            cancellationId: record.id,
+            number: record.number,
+            membershipId,
+            membershipNumber: m.number,
+            channel,
+            outsideHours,
+            refundEligible: refund.eligible,
+            refundCentavos: refund.amountCentavos,
+            coverageEndsAt: coverageEndsAt.toISOString(),
+          },
+        },
+      ]);
       await this.notifier.toMember(tx, {
         kind: 'cancellation_confirmation',
         membershipId: m.id,

@@ -74,6 +74,7 @@ function kernelWith(...modules: FulfilmentModule[]) {
     t.services.dispatch,
     t.clock,
     new CaseMessages(t.services.notifier, t.services.dispatch),
+    t.services.eventLog,
   );
   for (const m of modules) kernel.register(m);
   return { kernel, service: casesServiceOn(kernel, repository) };

@@ -7,6 +7,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { ProviderRow } from '../dispatch/repository.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import { assertMayReach } from '../members/service.ts';
 import './errors.ts';
 import type { Fulfilment, FulfilmentModule } from './fulfilment.ts';
@@ -49,6 +50,8 @@ export class CaseKernel {
     private readonly clock: Clock,
     /** The messages cases owe people; the kinds of help write theirs through it too. */
     readonly messages: CaseMessages,
+    /** The event log partners read: a case opened, and each change of its state. */
+    private readonly eventLog: EventRecorder,
   ) {}
 
   /** Adds a kind of help; a service whose kind has no module is refused (FULFILMENT_NOT_AVAILABLE). */
@@ -163,7 +166,7 @@ export class CaseKernel {
     note: string | null = null,
     data: Record<string, unknown> = {},
   ): Promise<CaseEventRow> {
-    return this.repository.appendEvent(tx, {
+    const { previousState, ...row } = await this.repository.appendEvent(tx, {
       caseId: kase.id,
       type,
       state,
@@ -172,6 +175,27 @@ export class CaseKernel {
       note,
       data,
     });
+    // The timeline is every act on a case; partners are told its opening and its state's moves.
+    if (previousState === null || previousState !== state) {
+      const facts = {
+        caseId: kase.id,
+        number: kase.number,
+        membershipId: kase.membershipId,
+        personId: kase.personId,
+        serviceCode: kase.serviceCode,
+        channel: kase.channel,
+      };
+      await this.eventLog.record(tx, [
+        previousState === null
+          ? { type: 'case.created', membershipId: kase.membershipId, data: { ...facts, state } }
+          : {
+              type: 'case.state_changed',
+              membershipId: kase.membershipId,
+              data: { ...facts, fromState: previousState, toState: state, event: type },
+            },
+      ]);
+    }
+    return row;
   }
 
   /**

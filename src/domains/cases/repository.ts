@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { type Executor, rows } from '../../db/client.ts';
 import { caseEvents, cases, slaTargets } from '../../db/schema/index.ts';
 import {
   membershipFacts,
@@ -65,22 +65,26 @@ export class CasesRepository {
 
   /**
    * Appends the next event of the case's timeline and announces it (delivered at commit), so every
-   * process's live subscribers hear of it. The caller holds the case's row lock.
+   * process's live subscribers hear of it. The caller holds the case's row lock. Answers the event
+   * with the state the timeline's previous event left the case in (null: this is the first).
    */
   async appendEvent(
     executor: Executor,
     event: Omit<typeof caseEvents.$inferInsert, 'seq'>,
-  ): Promise<CaseEventRow> {
-    const [next] = await executor
-      .update(cases)
-      .set({ lastSeq: sql`${cases.lastSeq} + 1` })
-      .where(eq(cases.id, event.caseId))
-      .returning({ seq: cases.lastSeq });
+  ): Promise<CaseEventRow & { previousState: string | null }> {
+    // The previous event is read in the statement that numbers this one: no round trip of its own.
+    const [next] = await rows<{ seq: number; previousState: string | null }>(
+      executor,
+      sql`update cases set last_seq = last_seq + 1 where id = ${event.caseId}
+          returning last_seq as seq,
+            (select e.state from case_events e where e.case_id = cases.id and e.seq = cases.last_seq - 1)
+              as "previousState"`,
+    );
     if (!next) throw new Error(`case ${event.caseId} vanished`);
     const row = { ...event, seq: next.seq };
     await executor.insert(caseEvents).values(row);
     await executor.execute(sql`select pg_notify(${CASE_EVENTS_CHANNEL}, ${`${event.caseId}:${next.seq}`})`);
-    return row as CaseEventRow;
+    return { ...(row as CaseEventRow), previousState: next.previousState };
   }
 
   async events(executor: Executor, caseId: string, afterSeq = 0): Promise<CaseEventRow[]> {

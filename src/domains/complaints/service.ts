@@ -8,6 +8,7 @@ import type { IdempotencyService, Replayable } from '../../platform/idempotency/
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, type Principal } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
@@ -79,6 +80,8 @@ export class ComplaintsService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
+    /** The event log partners read: a complaint filed, and resolved. */
+    private readonly events: EventRecorder,
     private readonly options: ComplaintsOptions,
   ) {
     if (!Number.isInteger(options.slaBusinessDays) || options.slaBusinessDays < 1)
@@ -224,6 +227,23 @@ export class ComplaintsService {
           };
           await this.repository.insert(tx, row);
           await this.append(tx, actor, row.id, { type: 'filed', from: null, to: 'open' });
+          await this.events.record(tx, [
+            {
+              type: 'complaint.created',
+              membershipId: row.membershipId,
+              data: {
+                complaintId: row.id,
+                number: row.number,
+                membershipId: row.membershipId,
+                caseId: row.caseId,
+                chargeId: row.chargeId,
+                category: row.category,
+                channel: row.channel,
+                status: row.status,
+                dueAt: row.dueAt.toISOString(),
+              },
+            },
+          ]);
           await this.notifier.toMember(tx, {
             kind: 'complaint_received',
             membershipId: row.membershipId,
@@ -372,6 +392,22 @@ export class ComplaintsService {
         to,
         note: text,
       });
+      await this.events.record(tx, [
+        {
+          type: 'complaint.resolved',
+          membershipId: complaint.membershipId,
+          data: {
+            complaintId: id,
+            number: complaint.number,
+            membershipId: complaint.membershipId,
+            caseId: complaint.caseId,
+            chargeId: complaint.chargeId,
+            category: complaint.category,
+            status: to,
+            resolvedAt: now.toISOString(),
+          },
+        },
+      ]);
       await this.notifier.toMember(tx, {
         kind: 'complaint_resolution',
         membershipId: complaint.membershipId,

@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import {
   CfdiError,
   type Comprobante,
@@ -45,6 +46,8 @@ export class Issuing {
     readonly prepared: PreparedIssuer,
     private readonly clock: Clock,
     private readonly jobs: Jobs | undefined,
+    /** The event log partners read: each document stamped, in the transaction that records it. */
+    private readonly events?: EventRecorder,
   ) {}
 
   /** Sandbox-stamped or sealed with the SAT's test CSD: "sin validez fiscal". */
@@ -124,7 +127,24 @@ export class Issuing {
     if (draft.status !== 'draft') return draft;
     try {
       const stamp = await this.pac.stamp({ documentId: draft.id, xml: draft.xml });
-      await this.db.transaction((tx) => this.repository.markStamped(tx, draft.id, stamp, this.clock.now()));
+      await this.db.transaction(async (tx) => {
+        if (!(await this.repository.markStamped(tx, draft.id, stamp, this.clock.now()))) return;
+        await this.events?.record(tx, [
+          {
+            type: 'invoice.issued',
+            membershipId: draft.membershipId,
+            data: {
+              invoiceId: draft.id,
+              kind: draft.kind,
+              series: draft.series,
+              folio: draft.folio,
+              uuid: stamp.uuid,
+              membershipId: draft.membershipId,
+              totalCentavos: draft.totalCentavos,
+            },
+          },
+        ]);
+      });
     } catch (error) {
       if (!(error instanceof CfdiError)) throw error;
       if (error.code === 'PAC_UNAVAILABLE') throw new AppError('INVOICE_STAMP_PENDING', { cause: error });

@@ -138,11 +138,14 @@ export class InvoicingRepository {
       .limit(limit);
   }
 
+  /** False when it was not a draft any more (another request stamped it first). */
   async markStamped(tx: Executor, id: string, stamp: { uuid: string; xml: string }, at: Date) {
-    await tx
+    const done = await tx
       .update(invoices)
       .set({ status: 'stamped', uuid: stamp.uuid, xml: stamp.xml, stampedAt: at })
-      .where(and(eq(invoices.id, id), eq(invoices.status, 'draft')));
+      .where(and(eq(invoices.id, id), eq(invoices.status, 'draft')))
+      .returning({ id: invoices.id });
+    return done.length > 0;
   }
 
   async markRejected(tx: Executor, id: string, rejection: string) {

@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/service.ts';
 import { chargesForInvoice, succeededRefundsOf } from '../billing/read-model.ts';
 import type { SucceededRefund } from '../billing/refunds.ts';
 import type { BillingService } from '../billing/service.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
 import {
@@ -72,17 +73,20 @@ export class InvoicingService {
   readonly global: GlobalInvoices;
   readonly receipts: Receipts;
 
+  private readonly events: EventRecorder | undefined;
+
   constructor(
     private readonly db: Database,
     private readonly repository: InvoicingRepository,
     private readonly billing: BillingService,
     private readonly members: MembersService,
     private readonly pac: PacPort,
-    issuing: { prepared: Issuing['prepared']; jobs?: Jobs },
+    issuing: { prepared: Issuing['prepared']; jobs?: Jobs; events?: EventRecorder },
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs);
+    this.events = issuing.events;
+    this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs, issuing.events);
     this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
       this.stampAndFollow(id),
     );
@@ -341,6 +345,22 @@ export class InvoicingService {
         this.clock.now(),
       );
       await this.repository.releaseCharges(tx, id);
+      await this.events?.record(tx, [
+        {
+          type: 'invoice.cancelled',
+          membershipId: invoice.membershipId,
+          data: {
+            invoiceId: id,
+            kind: invoice.kind,
+            series: invoice.series,
+            folio: invoice.folio,
+            uuid: invoice.uuid,
+            membershipId: invoice.membershipId,
+            reason: input.reason,
+            substituteUuid: input.substituteUuid?.toUpperCase() ?? null,
+          },
+        },
+      ]);
       await this.audit.record(tx, actor, {
         action: 'invoice.cancel',
         recordType: 'invoice',

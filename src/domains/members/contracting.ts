@@ -9,6 +9,7 @@ import type { IdempotencyService, Replayable } from '../../platform/idempotency/
 import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
+import type { EventRecorder } from '../events/recorder.ts';
 import { checkPasswordPolicy } from '../identity/passwords.ts';
 import type { IdentityService } from '../identity/service.ts';
 import type { CardSummary, PaymentGateway } from '../payments/gateway.ts';
@@ -86,6 +87,8 @@ export class ContractingService {
     private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
     private readonly welcome: WelcomeMessenger,
+    /** The event log partners read: the new membership is told in its transaction. */
+    private readonly events: EventRecorder,
   ) {}
 
   /**
@@ -208,6 +211,24 @@ export class ContractingService {
             recordId: id,
             details: { channel, plan: version.code },
           });
+          await this.events.record(tx, [
+            {
+              type: 'membership.created',
+              membershipId: id,
+              channel,
+              data: {
+                membershipId: id,
+                number,
+                state,
+                channel,
+                plan: version.code,
+                planVersion: version.version,
+                contractedAt: now.toISOString(),
+                trialEndsAt: trialEndsAt?.toISOString() ?? null,
+                firstChargeAt: firstDueAt?.toISOString() ?? null,
+              },
+            },
+          ]);
           // The agent who contracts on the call took the titular's details from them just now.
           await this.records.clearByContracting(tx, actor, id);
           await this.welcome(tx, {

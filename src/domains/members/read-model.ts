@@ -197,3 +197,16 @@ export async function personGrantOf(executor: Executor, userId: string): Promise
     );
   return row ?? null;
 }
+
+/** Each membership's sales channel, by id, for the event log (which partner sees its events). */
+export async function membershipChannels(
+  executor: Executor,
+  membershipIds: string[],
+): Promise<Map<string, 'online' | 'phone' | 'bank'>> {
+  if (membershipIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: memberships.id, channel: memberships.channel })
+    .from(memberships)
+    .where(inArray(memberships.id, [...new Set(membershipIds)]));
+  return new Map(found.map((r) => [r.id, r.channel as 'online' | 'phone' | 'bank']));
+}

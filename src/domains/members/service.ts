@@ -4,6 +4,7 @@ import { AppError, validationFailed } from '../../lib/errors.ts';
 import { parseHumanNumber } from '../../lib/ids.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import type { EventRecorder, SalesChannel } from '../events/recorder.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { cardColumns, usableCard } from './cards.ts';
 import './errors.ts';
@@ -64,6 +65,8 @@ export class MembersService {
     private readonly payments: PaymentGateway,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** The event log partners read: a state change is told in its transaction. */
+    private readonly eventLog: EventRecorder,
   ) {}
 
   /**
@@ -309,6 +312,14 @@ export class MembersService {
       toState: to,
       reason,
     });
+    await this.eventLog.record(tx, [
+      {
+        type: 'membership.state_changed',
+        membershipId,
+        channel: found.membership.channel as SalesChannel,
+        data: { membershipId, number: found.membership.number, fromState: from, toState: to, reason },
+      },
+    ]);
     await this.audit.record(tx, actor, {
       action: 'membership.state_change',
       recordType: 'membership',

@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from '../auth.ts';
 import { contractByPhone, createProviderUser, registerProvider, towRequest, ZOCALO } from '../dispatch.ts';
 import { buildMembership, contractBody, tokenize } from '../factories.ts';
+import { webhookWorld } from './events-world.ts';
 
 /**
  * The records and callers the bad-input suite sends its requests with, made as the access matrix
@@ -73,8 +74,10 @@ export async function buildWorld(): Promise<World> {
     'cases:write',
     'complaints:read',
     'complaints:write',
+    'events:read',
   ]);
   const metrics = await createApiKey(t, 'metrics', ['metrics:read']);
+  const webhooks = await webhookWorld(t, partner.key);
 
   const agent = await signIn(t, users.get('agent') as TestUser);
   const membershipId = await contractByPhone(t, agent.write);
@@ -315,6 +318,7 @@ export async function buildWorld(): Promise<World> {
       cvv: '123',
       holderName: 'María López',
     },
+    ...webhooks.bodies,
   };
 
   /** By the collection the parameter follows in the path. */
@@ -342,6 +346,7 @@ export async function buildWorld(): Promise<World> {
     'account-activations': activationId,
     // A link of the right shape that was never sent: the mutations reach the token's own checks.
     'beneficiary-invitations': 'x'.repeat(43),
+    ...webhooks.ids,
   };
 
   const tables = await rows<{ name: string }>(
