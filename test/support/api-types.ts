@@ -2284,6 +2284,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event log in order, after a cursor: a partner key sees the events of memberships sold through its channel (and of its own webhook endpoints); finance and supervisors see all
+         * @description **Who may call:** People signed in as finance or supervisor; API keys with the scope `events:read`.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This key’s webhook endpoints (never their secrets)
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add an endpoint that receives events signed per Standard Webhooks. The answer holds its secret, shown this once
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of this key’s webhook endpoints: its status, and why it was disabled if it was
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint: nothing more is delivered to it, pending deliveries are cancelled
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/secret-rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret, shown this once; the old one keeps signing beside it (two signatures) for the hours asked
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled endpoint again; deliveries start from now (read what happened meanwhile from GET /v1/events)
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        post: operations["enableWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first: each delivery’s status and every attempt’s answer
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery’s event again now (same webhook-id); the outcome joins its log
+         * @description **Who may call:** API keys with the scope `events:read`.
+         */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sandbox/card-tokens": {
         parameters: {
             query?: never;
@@ -2320,7 +2468,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. PLAN_NOT_FOUND: one of these, and new ones may be added.
              * @enum {string}
              */
-            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED";
+            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
             instance: string;
             /** @description Quote it when reporting a problem; it is in every log line. */
             requestId: string;
@@ -21886,6 +22034,1007 @@ export interface operations {
                 };
             };
             /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`, or one of this operation’s own. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Continue after this cursor: the `next` of the previous answer (or any event’s `cursor`). Absent: from the first event. */
+                after?: string;
+                /** @description Only these types (repeat the parameter) */
+                type?: ("membership.created" | "membership.state_changed" | "charge.succeeded" | "charge.failed" | "refund.created" | "refund.succeeded" | "refund.failed" | "case.created" | "case.state_changed" | "complaint.created" | "complaint.resolved" | "cancellation.created" | "invoice.issued" | "invoice.cancelled" | "webhook_endpoint.disabled")[];
+                /** @description Items per page, 1–500 (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @description Unique; the `webhook-id` of its deliveries
+                             */
+                            id: string;
+                            /** @description The event type */
+                            type: string;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** @description This event’s place in the log, for `after` */
+                            cursor: string;
+                            membershipId: string | null;
+                            /** @description Ids and public fields of what changed (never card data or contact details) */
+                            data: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Pass as `after` to continue; equal to the `after` sent when nothing new was ready. Events come in one order that never changes, and none is ever skipped. */
+                        next: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string | null;
+                            eventTypes: string[];
+                            status: "enabled" | "disabled";
+                            disabledAt: string | null;
+                            disabledReason: string | null;
+                            previousSecretExpiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where deliveries are POSTed: http(s) only; in production a public https address */
+                    url: string;
+                    description?: string;
+                    /** @description Only these types are delivered; absent or empty: every type */
+                    eventTypes?: ("membership.created" | "membership.state_changed" | "charge.succeeded" | "charge.failed" | "refund.created" | "refund.succeeded" | "refund.failed" | "case.created" | "case.state_changed" | "complaint.created" | "complaint.resolved" | "cancellation.created" | "invoice.issued" | "invoice.cancelled" | "webhook_endpoint.disabled")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: string[];
+                        status: "enabled" | "disabled";
+                        disabledAt: string | null;
+                        disabledReason: string | null;
+                        previousSecretExpiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    } & {
+                        /** @description whsec_… (base64 after the prefix): verify signatures with it. Shown only in this answer; keep it safe. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON` or `JSON_TOO_DEEP`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. Codes: this operation’s own (`GET /problems` lists every code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`, or one of this operation’s own. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: string[];
+                        status: "enabled" | "disabled";
+                        disabledAt: string | null;
+                        disabledReason: string | null;
+                        previousSecretExpiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Hours the old secret keeps signing beside the new one (0–168, default 24)
+                     * @default 24
+                     */
+                    previousSecretHours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: string[];
+                        status: "enabled" | "disabled";
+                        disabledAt: string | null;
+                        disabledReason: string | null;
+                        previousSecretExpiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    } & {
+                        /** @description whsec_… (base64 after the prefix): verify signatures with it. Shown only in this answer; keep it safe. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON` or `JSON_TOO_DEEP`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enableWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string | null;
+                        eventTypes: string[];
+                        status: "enabled" | "disabled";
+                        disabledAt: string | null;
+                        disabledReason: string | null;
+                        previousSecretExpiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "succeeded" | "failed" | "cancelled";
+                /** @description Older than this delivery */
+                before?: string;
+                /** @description Items per page, 1–100 (default 20) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            eventId: string;
+                            eventType: string;
+                            status: "pending" | "succeeded" | "failed" | "cancelled";
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            outcome: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            log: {
+                                number: number;
+                                /** Format: date-time */
+                                at: string;
+                                trigger: "scheduled" | "replay";
+                                responseStatus: number | null;
+                                /** @description `ok`, `http_error`, `timeout`, `network_error`, `redirect_not_followed`, `address_not_allowed` */
+                                result: string;
+                                detail: string | null;
+                                durationMs: number;
+                            }[];
+                        }[];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        eventType: string;
+                        status: "pending" | "succeeded" | "failed" | "cancelled";
+                        attempts: number;
+                        nextAttemptAt: string | null;
+                        outcome: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        log: {
+                            number: number;
+                            /** Format: date-time */
+                            at: string;
+                            trigger: "scheduled" | "replay";
+                            responseStatus: number | null;
+                            /** @description `ok`, `http_error`, `timeout`, `network_error`, `redirect_not_followed`, `address_not_allowed` */
+                            result: string;
+                            detail: string | null;
+                            durationMs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. Codes: this operation’s own (`GET /problems` lists every code). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`, or one of this operation’s own. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -72,7 +72,7 @@ CREATE INDEX "events_channel_order_idx" ON "events" USING btree ("channel","txid
 CREATE INDEX "events_api_key_order_idx" ON "events" USING btree ("api_key_id","txid","position") WHERE "events"."api_key_id" is not null;--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "webhook_deliveries"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
-CREATE INDEX "webhook_endpoints_api_key_idx" ON "webhook_endpoints" USING btree ("api_key_id");
+CREATE INDEX "webhook_endpoints_api_key_idx" ON "webhook_endpoints" USING btree ("api_key_id");--> statement-breakpoint
 -- The event log is append-only: refuse any UPDATE, DELETE or TRUNCATE, whoever asks.
 CREATE OR REPLACE FUNCTION events_refuse_change() RETURNS trigger
 LANGUAGE plpgsql AS $$

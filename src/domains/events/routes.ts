@@ -34,7 +34,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: READERS, record: 'event-log' } },
       schema: {
         tags: ['events'],
-        operationId: 'listEvents',
         summary:
           'The event log in order, after a cursor: a partner key sees the events of memberships sold through its channel (and of its own webhook endpoints); finance and supervisors see all',
         querystring: EventListQuery,
@@ -53,7 +52,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'own-webhook-endpoints' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'createWebhookEndpoint',
         summary:
           'Add an endpoint that receives events signed per Standard Webhooks. The answer holds its secret, shown this once',
         body: WebhookEndpointBody,
@@ -69,7 +67,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'own-webhook-endpoints' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'listWebhookEndpoints',
         summary: 'This key’s webhook endpoints (never their secrets)',
         response: { 200: WebhookEndpointList, ...problemResponses(401, 403, 429) },
       },
@@ -83,7 +80,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'webhook-endpoint' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'getWebhookEndpoint',
         summary: 'One of this key’s webhook endpoints: its status, and why it was disabled if it was',
         params: WebhookEndpointParams,
         response: { 200: WebhookEndpointView, ...problemResponses(400, 401, 403, 404, 429) },
@@ -98,7 +94,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'webhook-endpoint' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'deleteWebhookEndpoint',
         summary: 'Delete an endpoint: nothing more is delivered to it, pending deliveries are cancelled',
         params: WebhookEndpointParams,
         response: {
@@ -119,7 +114,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'webhook-endpoint' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'rotateWebhookSecret',
         summary:
           'A new signing secret, shown this once; the old one keeps signing beside it (two signatures) for the hours asked',
         params: WebhookEndpointParams,
@@ -136,7 +130,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'webhook-endpoint' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'enableWebhookEndpoint',
         summary:
           'Enable a disabled endpoint again; deliveries start from now (read what happened meanwhile from GET /v1/events)',
         params: WebhookEndpointParams,
@@ -152,7 +145,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'webhook-endpoint' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'listWebhookDeliveries',
         summary: 'The delivery log, newest first: each delivery’s status and every attempt’s answer',
         params: WebhookEndpointParams,
         querystring: WebhookDeliveryQuery,
@@ -173,7 +165,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{
       config: { policy: { allow: PARTNERS, record: 'webhook-endpoint' } },
       schema: {
         tags: ['webhooks'],
-        operationId: 'replayWebhookDelivery',
         summary: 'Send a delivery’s event again now (same webhook-id); the outcome joins its log',
         params: WebhookDeliveryParams,
         response: { 202: WebhookDeliveryView, ...problemResponses(400, 401, 403, 404, 409, 429) },
