@@ -683,7 +683,7 @@ export async function buildApp({
   await app.register(metricsPlugin);
   registerOutboxMetrics(services.outbox, app.metrics);
   await app.register(openApiPlugin, { version: VERSION });
-  await app.register(healthRoutes, { database, version: VERSION });
+  await app.register(healthRoutes, { database, version: VERSION, jobs: services.jobs });
   await app.register(webConfigRoutes, {
     mapStyleUrl: config.mapStyleUrl,
     mapAttribution: config.mapAttribution,

@@ -62,6 +62,11 @@ export class Jobs {
     this.queues.set(queue, options);
   }
 
+  /** pg-boss is started and not stopped: jobs can be sent now (and, with workers, run here). */
+  get running(): boolean {
+    return this.boss !== null;
+  }
+
   start(): Promise<void> {
     this.started ??= this.boot();
     return this.started;
