@@ -128,7 +128,7 @@ async function serve(config: Config): Promise<void> {
   );
   say(`  Site:      ${base}/`);
   say(`  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
-  say(`  Health:    ${base}/health   Metrics: ${base}/metrics`);
+  say(`  Health:    ${base}/health (probes: /health/live, /health/ready)   Metrics: ${base}/metrics`);
   printDemo(prepared.seed);
   say('');
 }
