@@ -120,6 +120,7 @@ import { remoteFulfilment } from './domains/remote/fulfilment.ts';
 import { RemoteRepository } from './domains/remote/repository.ts';
 import { remoteRoutes } from './domains/remote/routes.ts';
 import { RemoteService } from './domains/remote/service.ts';
+import { registerOperationsMetrics } from './domains/reports/metrics.ts';
 import { ReportsRepository } from './domains/reports/repository.ts';
 import { reportsRoutes } from './domains/reports/routes.ts';
 import { ReportsService } from './domains/reports/service.ts';
@@ -131,6 +132,7 @@ import { authPlugin } from './platform/auth.ts';
 import { cacheControlPlugin } from './platform/cache-control.ts';
 import { cardGuardPlugin, serializeRequestWithoutCardNumbers } from './platform/card-guard.ts';
 import { contentSecurityDirectives } from './platform/content-security.ts';
+import { loggableError } from './platform/error-log.ts';
 import { clientErrorHandler, frameworkErrors } from './platform/framework-errors.ts';
 import { healthRoutes } from './platform/health.ts';
 import { IdempotencyRepository } from './platform/idempotency/repository.ts';
@@ -790,8 +792,17 @@ export async function buildApp({
   await app.register(textGuardPlugin);
   await app.register(metricsPlugin);
   registerOutboxMetrics(services.outbox, app.metrics);
+  registerOperationsMetrics(app.metrics, {
+    database,
+    clock: services.clock,
+    queues: () => services.jobs.queueNames(),
+    streams: () => hub.streams(),
+    onBillingRunFinished: (listener) => services.billing.onRunFinished(listener),
+    onError: (family, error) =>
+      app.log.warn({ err: loggableError(error), family }, 'metrics: a family could not be read'),
+  });
   await app.register(openApiPlugin, { version: VERSION });
-  await app.register(healthRoutes, { database, version: VERSION });
+  await app.register(healthRoutes, { database, version: VERSION, jobs: services.jobs });
   await app.register(webConfigRoutes, {
     mapStyleUrl: config.mapStyleUrl,
     mapAttribution: config.mapAttribution,

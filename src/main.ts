@@ -2,10 +2,12 @@ import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, buildServices, type Services, serviceOptionsOf, VERSION } from './app.ts';
 import { registerAdminCommands } from './cli/admin.ts';
+import { registerBackupCommands } from './cli/backup.ts';
 import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
 import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { BackupError } from './db/backup.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -126,7 +128,7 @@ async function serve(config: Config): Promise<void> {
   );
   say(`  Site:      ${base}/`);
   say(`  API docs:  ${base}/docs   (OpenAPI: ${base}/openapi.json)`);
-  say(`  Health:    ${base}/health   Metrics: ${base}/metrics`);
+  say(`  Health:    ${base}/health (probes: /health/live, /health/ready)   Metrics: ${base}/metrics`);
   printDemo(prepared.seed);
   say('');
 }
@@ -175,6 +177,7 @@ program
 registerAdminCommands(program, withDatabase, say);
 registerBillingCommands(program, withDatabase, say);
 registerInvoiceCommands(program, withDatabase, say);
+registerBackupCommands(program, say);
 
 try {
   await program.parseAsync(process.argv);
@@ -182,6 +185,10 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
     process.exit(78); // EX_CONFIG
+  }
+  if (error instanceof BackupError) {
+    process.stderr.write(`libra: ${error.message}\n`);
+    process.exit(error.exitCode);
   }
   if (error instanceof DataDirInUseError) {
     process.stderr.write(dataDirInUseMessage(error, process.argv.slice(2)));

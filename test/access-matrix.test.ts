@@ -1294,6 +1294,16 @@ const CHECKS: Record<string, Check> = {
     expected: everyone(200),
   },
   'GET /health': { method: 'GET', request: async () => ({ url: '/health' }), expected: everyone(200) },
+  'GET /health/live': {
+    method: 'GET',
+    request: async () => ({ url: '/health/live' }),
+    expected: everyone(200),
+  },
+  'GET /health/ready': {
+    method: 'GET',
+    request: async () => ({ url: '/health/ready' }),
+    expected: everyone(200),
+  },
   'GET /v1/web-config': {
     method: 'GET',
     request: async () => ({ url: '/v1/web-config' }),
@@ -1603,6 +1613,8 @@ const PUBLIC_CONTENT = new Set([
   'GET /v1/plans/{code}',
   'GET /v1/legal',
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
   'GET /openapi.json',
   'GET /v1/web-config',
 ]);

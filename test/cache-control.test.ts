@@ -24,6 +24,8 @@ const PUBLIC_CONTENT = new Set<string>([
   // The web's run-time settings (the map's style): the same for everyone, cached five minutes.
   '/v1/web-config',
   '/health',
+  '/health/live',
+  '/health/ready',
   '/openapi.json',
   '/problems',
   '/problems/:slug',

@@ -22,6 +22,11 @@ export function dataDirInUseMessage(error: DataDirInUseError, args: string[]): s
       "  To bill while the server runs, ask it: POST /v1/billing/runs as finance (the console's",
       '  "Cobros" page starts one), or stop the server first (Ctrl+C) and run this again.',
     );
+  } else if (command.startsWith('backup') || command.startsWith('restore')) {
+    lines.push(
+      '  The embedded database is backed up and restored while no process has it open: stop the',
+      '  server (Ctrl+C, or SIGTERM to its service), run this again, then start it.',
+    );
   } else if (command.startsWith('serve') || command === '') {
     lines.push(
       '  Use the server that is running, stop it first (Ctrl+C), or give this one its own DATA_DIR.',

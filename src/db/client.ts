@@ -20,6 +20,9 @@ export type Executor = Database | Transaction;
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
+/** Where in DATA_DIR the embedded database's files are (beside its lock). */
+export const PGLITE_SUBDIR = 'pglite';
+
 export interface DatabaseHandle {
   kind: DatabaseKind;
   db: Database;
@@ -100,6 +103,21 @@ export interface OpenDatabaseOptions {
   command?: string;
 }
 
+/**
+ * PGlite on `dataDir` (in memory when absent), optionally loaded from a data directory tarball, with
+ * the extensions the migrations create (they must be loaded up front) and the session in UTC.
+ */
+export async function startPglite(dataDir?: string, loadDataDir?: Blob): Promise<PGlite> {
+  const client = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions: { pg_trgm },
+  });
+  await client.waitReady;
+  await client.exec(`SET TimeZone = 'UTC'`);
+  return client;
+}
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const pool = new pg.Pool({
@@ -126,19 +144,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await mkdir(options.dataDir, { recursive: true });
     // One process owns the files: a second one is refused before it reads a byte of them.
     lock = lockDataDir(options.dataDir, options.command ?? process.argv.slice(2).join(' '));
-    dataDir = path.join(options.dataDir, 'pglite');
+    dataDir = path.join(options.dataDir, PGLITE_SUBDIR);
     await mkdir(dataDir, { recursive: true });
   }
   let client: PGlite;
   try {
-    // Extensions the migrations create must be loaded into PGlite up front.
-    client = new PGlite({
-      ...(dataDir ? { dataDir } : {}),
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { pg_trgm },
-    });
-    await client.waitReady;
-    await client.exec(`SET TimeZone = 'UTC'`);
+    client = await startPglite(dataDir, options.loadDataDir);
   } catch (error) {
     lock?.release();
     throw error;

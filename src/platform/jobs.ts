@@ -70,6 +70,16 @@ export class Jobs {
     this.queues.set(queue, options);
   }
 
+  /** The queues registered in this process. */
+  queueNames(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  /** pg-boss is started and not stopped: jobs can be sent now (and, with workers, run here). */
+  get running(): boolean {
+    return this.boss !== null;
+  }
+
   start(): Promise<void> {
     this.started ??= this.boot();
     return this.started;
@@ -177,4 +187,20 @@ export async function pendingJobs(executor: Executor, queue: string): Promise<nu
     sql`select count(*)::int as n from pgboss.job where name = ${queue} and state in ('created','retry','active')`,
   );
   return row?.n ?? 0;
+}
+
+/**
+ * Jobs waiting per queue (operator metrics): `ready` to run now and `scheduled` for later (an
+ * offer's expiry), read from pg-boss's own fetch index (its predicate: not yet active).
+ */
+export async function queueDepths(
+  executor: Executor,
+): Promise<{ queue: string; ready: number; scheduled: number }[]> {
+  return rows<{ queue: string; ready: number; scheduled: number }>(
+    executor,
+    sql`select name as queue,
+          (count(*) filter (where start_after <= now()))::int as ready,
+          (count(*) filter (where start_after > now()))::int as scheduled
+        from pgboss.job where state < 'active' group by name`,
+  );
 }

@@ -91,5 +91,8 @@ export const dispatchOffers = pgTable(
     uniqueIndex('dispatch_offers_one_pending_idx').on(t.caseId).where(sql`${t.status} = 'pending'`),
     uniqueIndex('dispatch_offers_one_accepted_idx').on(t.caseId).where(sql`${t.status} = 'accepted'`),
     index('dispatch_offers_provider_idx').on(t.providerId, t.status),
+    // The last day's offers (operator metrics): offers are written in time order, so a block
+    // range index finds them for a few pages.
+    index('dispatch_offers_offered_brin').using('brin', t.offeredAt),
   ],
 );

@@ -1,6 +1,6 @@
 import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
-import { chargeAttempts, charges, refunds } from '../../db/schema/index.ts';
+import { type Executor, rows } from '../../db/client.ts';
+import { billingRuns, chargeAttempts, charges, refunds } from '../../db/schema/index.ts';
 
 /**
  * What other domains may read of billing's tables, named by billing (their owner). Other
@@ -95,4 +95,57 @@ export async function succeededRefundsOf(
     .from(refunds)
     .where(and(inArray(refunds.chargeId, chargeIds), eq(refunds.status, 'succeeded')))
     .orderBy(refunds.completedAt, refunds.id);
+}
+
+/**
+ * Operator metrics (scraped every few seconds, so each is one indexed statement).
+ * Charges with an attempt since `since`, by their status now: the attempts' range comes from the
+ * BRIN index on `charge_attempts.at` (attempts are appended in time order), each charge by its key.
+ */
+export async function chargeOutcomesSince(
+  executor: Executor,
+  since: Date,
+): Promise<{ status: string; charges: number }[]> {
+  return rows<{ status: string; charges: number }>(
+    executor,
+    sql`select c.status, count(*)::int as charges
+        from (select distinct charge_id from charge_attempts where at >= ${since}) a
+        join charges c on c.id = a.charge_id
+        group by c.status`,
+  );
+}
+
+/**
+ * What the billing run has yet to do at `now`: periods due and not charged (the schedule's due
+ * index), declines whose retry day has come (the retry index), and charges sent without an answer
+ * or still in flight (the open-charges index).
+ */
+export async function billingBacklog(
+  executor: Executor,
+  now: Date,
+): Promise<{ due: number; retry: number; unanswered: number }> {
+  const [row] = await rows<{ due: number; retry: number; unanswered: number }>(
+    executor,
+    sql`select
+          (select count(*) from billing_schedule where next_charge_at is not null and next_charge_at <= ${now})::int as due,
+          (select count(*) from charges where status = 'failed' and retry_at is not null and retry_at <= ${now})::int as retry,
+          (select count(*) from charges where status in ('pending','unknown'))::int as unanswered`,
+  );
+  return row ?? { due: 0, retry: 0, unanswered: 0 };
+}
+
+/** The latest start of a run in each status, among runs started since `since` (by the start index). */
+export async function latestBillingRuns(
+  executor: Executor,
+  since: Date,
+): Promise<{ status: string; startedAt: Date; finishedAt: Date | null }[]> {
+  return executor
+    .selectDistinctOn([billingRuns.status], {
+      status: billingRuns.status,
+      startedAt: billingRuns.startedAt,
+      finishedAt: billingRuns.finishedAt,
+    })
+    .from(billingRuns)
+    .where(gte(billingRuns.startedAt, since))
+    .orderBy(billingRuns.status, sql`${billingRuns.startedAt} desc`);
 }

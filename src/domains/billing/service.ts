@@ -61,6 +61,14 @@ export {
  * attempt they belong to. A crash anywhere leaves a `pending` or `unknown` charge that a later run
  * sends again under the same key, and the processor answers it without charging twice.
  */
+/** A run this process ended: how, why it ran and how long it took. */
+export interface FinishedRun {
+  status: 'completed' | 'failed';
+  trigger: RunOptions['trigger'];
+  durationMs: number;
+}
+export type RunFinishedListener = (run: FinishedRun) => void;
+
 export class BillingService {
   private readonly background = new Set<Promise<void>>();
   private readonly liveness: RunLiveness;
@@ -70,6 +78,7 @@ export class BillingService {
   private readonly finance: FinanceCharges;
   private readonly refunds: RefundsService;
   private readonly refundListeners: RefundSucceededListener[] = [];
+  private readonly runListeners: RunFinishedListener[] = [];
 
   constructor(
     private readonly db: Database,
@@ -112,6 +121,21 @@ export class BillingService {
   /** Listens to every succeeded refund, inside the transaction that records it (credit notes). */
   onRefundSucceeded(listener: RefundSucceededListener): void {
     this.refundListeners.push(listener);
+  }
+
+  /** Hears of every run this process ends, completed or failed (the run-duration metric). */
+  onRunFinished(listener: RunFinishedListener): void {
+    this.runListeners.push(listener);
+  }
+
+  private runFinished(run: FinishedRun): void {
+    for (const listener of this.runListeners) {
+      try {
+        listener(run);
+      } catch {
+        // A listener's failure is its own: the run is over either way.
+      }
+    }
   }
 
   /** A charge the caller may see (a customer: their own), optionally locked, or CHARGE_NOT_FOUND. */
@@ -222,6 +246,7 @@ export class BillingService {
         error: null,
         finishedAt: this.clock.now(),
       });
+      this.runFinished({ status: 'completed', trigger: options.trigger, durationMs: summary.durationMs });
       return summary;
     } catch (error) {
       await heartbeat.stop();
@@ -238,6 +263,7 @@ export class BillingService {
           await this.liveness.release(tx, runId);
         })
         .catch(() => {});
+      this.runFinished({ status: 'failed', trigger: options.trigger, durationMs: summary.durationMs });
       throw error;
     }
   }

@@ -42,6 +42,13 @@ export class CaseEventsHub {
     };
   }
 
+  /** Open live streams in this process: followers of one case, and of every case (the board). */
+  streams(): { case: number; board: number } {
+    let followers = 0;
+    for (const set of this.subscribers.values()) followers += set.size;
+    return { case: followers, board: this.everyCase.size };
+  }
+
   async stop(): Promise<void> {
     await this.unlisten?.();
     this.unlisten = null;

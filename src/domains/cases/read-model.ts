@@ -1,6 +1,7 @@
 import { and, count, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { cases } from '../../db/schema/index.ts';
+import { CASE_STATES, isClosed } from './lifecycle.ts';
 
 /**
  * What other domains may read of cases and their timelines, named by the cases domain (the
@@ -169,4 +170,46 @@ export async function lowRatings(
         order by rated_at desc, id
         limit ${limit}`,
   );
+}
+
+/** States in which something is still to happen to a case. */
+export const OPEN_CASE_STATES = CASE_STATES.filter((state) => !isClosed(state));
+
+/**
+ * Cases still open, by state (operator metrics). Both conditions on purpose: the first is the
+ * open-cases partial index's own predicate, so the count reads that index and nothing of the
+ * year's closed cases.
+ */
+export async function openCasesByState(executor: Executor): Promise<{ state: string; cases: number }[]> {
+  return rows<{ state: string; cases: number }>(
+    executor,
+    sql`select state, count(*)::int as cases from cases
+        where state not in ('completed','cancelled','refused')
+          and state in (${sql.join(
+            OPEN_CASE_STATES.map((s) => sql`${s}`),
+            sql`, `,
+          )})
+        group by state`,
+  );
+}
+
+/**
+ * Open cases past their SLA at `now`, per target: not dispatched by the dispatch target, and not
+ * on site by the arrival target (the same rule as a case's own `sla.breached`), over the
+ * open-cases index.
+ */
+export async function overdueOpenCases(
+  executor: Executor,
+  now: Date,
+): Promise<{ dispatch: number; arrival: number }> {
+  const [row] = await rows<{ dispatch: number; arrival: number }>(
+    executor,
+    sql`select
+          (count(*) filter (where dispatched_at is null and dispatch_due_at < ${now}))::int as dispatch,
+          (count(*) filter (where on_site_at is null and arrival_due_at < ${now}))::int as arrival
+        from cases
+        where state not in ('completed','cancelled','refused') and closed_at is null
+          and (dispatch_due_at < ${now} or arrival_due_at < ${now})`,
+  );
+  return row ?? { dispatch: 0, arrival: 0 };
 }

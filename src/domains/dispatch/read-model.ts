@@ -1,6 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
+import { count, eq, gte, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { providers } from '../../db/schema/index.ts';
+import { dispatchOffers, providers } from '../../db/schema/index.ts';
 
 /**
  * What other domains may read of the provider registry, named by dispatch (its owner). Other
@@ -37,4 +37,16 @@ export async function providerNames(executor: Executor, providerIds: string[]): 
     .from(providers)
     .where(inArray(providers.id, [...new Set(providerIds)]));
   return new Map(found.map((r) => [r.id, r.name]));
+}
+
+/** Offers made since `since`, by their status now (operator metrics; the offers' BRIN index). */
+export async function offersSince(
+  executor: Executor,
+  since: Date,
+): Promise<{ status: string; offers: number }[]> {
+  return executor
+    .select({ status: dispatchOffers.status, offers: count().mapWith(Number) })
+    .from(dispatchOffers)
+    .where(gte(dispatchOffers.offeredAt, since))
+    .groupBy(dispatchOffers.status);
 }
