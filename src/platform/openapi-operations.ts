@@ -13,6 +13,8 @@
 export const OPERATION_IDS: Readonly<Record<string, string>> = {
   // platform
   'GET /health': 'getHealth',
+  'GET /health/live': 'getLiveness',
+  'GET /health/ready': 'getReadiness',
   'GET /v1/web-config': 'getWebConfig',
   // catalog
   'GET /v1/plans': 'listPlans',
