@@ -9,6 +9,17 @@ import { migrateDatabase } from '../../src/db/migrate.ts';
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || undefined;
 export const onPostgres = TEST_DATABASE_URL !== undefined;
 
+// Two queries at once on one connection (a Promise.all inside a transaction) work in pg 8 only
+// behind a deprecation warning and break in pg 9: on PostgreSQL, that warning fails the run.
+if (onPostgres) {
+  process.on('warning', (warning) => {
+    if (/already executing a query/.test(warning.message))
+      throw new Error(
+        `overlapping queries on one connection (a Promise.all in a transaction?): ${warning.message}`,
+      );
+  });
+}
+
 export interface TestDatabase {
   handle: DatabaseHandle;
   /** The URL of the fresh database (PostgreSQL only), for tests that need their own connections. */

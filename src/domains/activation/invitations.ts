@@ -105,10 +105,9 @@ export class InvitationsService {
     return this.db.transaction(async (tx) => {
       await this.people.reach(tx, actor, membershipId);
       const now = this.clock.now();
-      const [invitations, accounts] = await Promise.all([
-        this.repository.ofMembership(tx, membershipId),
-        this.people.liveAccounts(tx, membershipId),
-      ]);
+      // One after another: a transaction is one connection.
+      const invitations = await this.repository.ofMembership(tx, membershipId);
+      const accounts = await this.people.liveAccounts(tx, membershipId);
       return {
         invitations: invitations.map((i) => viewOf(i, now)),
         accounts: accounts.map((a) => ({ beneficiaryId: a.beneficiaryId, since: a.createdAt.toISOString() })),

@@ -363,11 +363,10 @@ export class CaseKernel {
 
   /** The case as its reader may see it, with its timeline and what its kind adds. */
   async view(tx: Transaction, kase: CaseRow, staff: boolean): Promise<CaseView> {
-    const [events, provider, parts] = await Promise.all([
-      this.repository.events(tx, kase.id),
-      kase.providerId ? this.providers.provider(tx, kase.providerId) : Promise.resolve(undefined),
-      this.moduleOf(kase.fulfilment).viewParts(tx, kase, staff),
-    ]);
+    // One after another: a transaction is one connection, and pg refuses overlapping queries on one.
+    const events = await this.repository.events(tx, kase.id);
+    const provider = kase.providerId ? await this.providers.provider(tx, kase.providerId) : undefined;
+    const parts = await this.moduleOf(kase.fulfilment).viewParts(tx, kase, staff);
     return presentCase(kase, events, provider ?? null, this.clock.now(), audienceOf(staff, kase), parts);
   }
 

@@ -140,13 +140,20 @@ export class EntitlementsService {
     if (!ownPerson) assertMayReach(actor, membership.titularUserId);
     const year = membershipYearAt(membership.contractedAt, now);
     const facts = membership;
-    const [plan, counted, people] = await Promise.all([
-      this.planOf(executor, membership.planVersionId),
-      usage ? Promise.resolve(usage) : this.repository.usageCounts(executor, facts.id, year.number),
-      question.personId === TITULAR_PERSON_ID
-        ? Promise.resolve([])
-        : this.membersRepository.beneficiariesOf(executor, [membership.id], true),
-    ]);
+    const reads = [
+      () => this.planOf(executor, membership.planVersionId),
+      () => (usage ? Promise.resolve(usage) : this.repository.usageCounts(executor, facts.id, year.number)),
+      () =>
+        question.personId === TITULAR_PERSON_ID
+          ? Promise.resolve([])
+          : this.membersRepository.beneficiariesOf(executor, [membership.id], true),
+    ] as const;
+    // On the pool the reads go out together; in a transaction (one connection) one after another,
+    // as pg refuses overlapping queries on one connection.
+    const [plan, counted, people] =
+      executor === this.db
+        ? await Promise.all([reads[0](), reads[1](), reads[2]()])
+        : [await reads[0](), await reads[1](), await reads[2]()];
     let person: Parameters<typeof decide>[0]['person'] = null;
     if (question.personId === TITULAR_PERSON_ID) {
       person = { kind: 'titular', fullName: membership.titularName, addedAt: membership.contractedAt };
@@ -262,10 +269,9 @@ export class EntitlementsService {
       const { membership: found, person } = own;
       const m = found.membership;
       const now = this.clock.now();
-      const [plan, usage] = await Promise.all([
-        this.planOf(tx, m.planVersionId),
-        this.repository.usageCounts(tx, m.id, membershipYearAt(m.contractedAt, now).number),
-      ]);
+      // One after another: a transaction is one connection.
+      const plan = await this.planOf(tx, m.planVersionId);
+      const usage = await this.repository.usageCounts(tx, m.id, membershipYearAt(m.contractedAt, now).number);
       return ownCoverageView({ now, membership: found, person, plan, usage });
     });
   }
