@@ -3,6 +3,7 @@ import { nextHumanNumber } from '../../db/numbers.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { phoneAt } from '../../lib/phone-input.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
@@ -91,6 +92,12 @@ export class CasesService {
     input: CaseInput,
     idempotencyKey: string | undefined,
   ): Promise<Replayable<CaseView>> {
+    const callback = input.details?.callbackPhone;
+    if (callback !== undefined)
+      input = {
+        ...input,
+        details: { ...input.details, callbackPhone: phoneAt('body/details/callbackPhone', callback) },
+      };
     const service = await this.catalog.serviceByCode(this.db, input.serviceCode);
     if (!service) throw new AppError('SERVICE_UNKNOWN', { extensions: { serviceCode: input.serviceCode } });
     const fulfilment = this.kernel.moduleOf(service.fulfilment);

@@ -43,12 +43,6 @@ export const MemberErrors = defineErrors({
     es: 'Crea una contraseña para tu cuenta.',
     en: 'Choose a password for your account.',
   },
-  /** The mobile phone is not a 10-digit Mexican number. */
-  PHONE_INVALID: {
-    status: 400,
-    es: 'Escribe un celular de 10 dígitos, por ejemplo 55 1234 5678.',
-    en: 'Enter a 10-digit Mexican mobile number, e.g. 55 1234 5678.',
-  },
   /** The name is not a full name (first and last name, letters only). */
   NAME_INVALID: {
     status: 400,
