@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { type PlanService, problemText } from '../../api.ts';
 import { AddressFields, type AddressParts, addressPlace, EMPTY_ADDRESS } from '../../cases/AddressFields.tsx';
@@ -15,7 +15,13 @@ import {
 } from '../../cases/case-request.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { nearestState } from '../../cases/place.ts';
-import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
+import {
+  DetailsFields,
+  EligibilityState,
+  PersonSelect,
+  ServicePicker,
+  StateSelect,
+} from '../../cases/RequestFields.tsx';
 import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
 import { parsePesos } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
@@ -23,7 +29,6 @@ import { isMessageKey, type MessageKey } from '../../i18n/messages.ts';
 import type { Membership, Person } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
-import { PAGE_CATEGORIES, pageCategoryOf } from '../plan-rules.ts';
 
 /**
  * The customer's request for assistance. The shared parts (person, state, details, the
@@ -198,22 +203,6 @@ export function RequestForm({ membership, services }: { membership: Membership; 
     };
   }
 
-  const byCategory = useMemo(
-    () =>
-      PAGE_CATEGORIES.map((c) => ({
-        key: c.key,
-        services: services.filter((s) => pageCategoryOf(s.category) === c.key),
-      })).filter((c) => c.services.length > 0),
-    [services],
-  );
-  // The chosen kind of help: the customer's pick, or the chosen service's own kind.
-  const [category, setCategory] = useState<string | undefined>(undefined);
-  const shownCategory = category ?? (service ? pageCategoryOf(service.category) : undefined);
-  const chosen = byCategory.find((c) => c.key === shownCategory);
-  const pickCategory = (key: string) => {
-    setCategory(key);
-    if (service && pageCategoryOf(service.category) !== key) set('serviceCode', '');
-  };
   const fieldProblem = (path: string) => apiProblem?.fieldMessage(path);
   const formMessage =
     apiProblem && apiProblem.fields.length === 0
@@ -245,52 +234,15 @@ export function RequestForm({ membership, services }: { membership: Membership; 
 
       <fieldset className="request-group">
         <legend>{t('assistance.form.service')}</legend>
-        {problems.serviceCode && <p className="field-error">{problems.serviceCode}</p>}
-        {/* A short list: the kind of help first, then only that kind's services (issue 23). */}
-        <fieldset className="service-group">
-          <legend>{t('assistance.form.category')}</legend>
-          <ul className="category-options">
-            {byCategory.map((c) => (
-              <li key={c.key}>
-                <label className="service-option">
-                  <input
-                    type="radio"
-                    name="category"
-                    value={c.key}
-                    checked={shownCategory === c.key}
-                    onChange={() => pickCategory(c.key)}
-                  />
-                  <span className="service-option-name">{t(`category.${c.key}`)}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
-        </fieldset>
-        {chosen && (
-          <fieldset className="service-group">
-            <legend>{t(`category.${chosen.key}`)}</legend>
-            <ul className="service-options">
-              {chosen.services.map((s) => (
-                <li key={s.code}>
-                  <label className="service-option">
-                    <input
-                      type="radio"
-                      name="service"
-                      value={s.code}
-                      checked={form.serviceCode === s.code}
-                      onChange={() => set('serviceCode', s.code)}
-                      aria-describedby={`service-${s.code}`}
-                    />
-                    <span className="service-option-name">{s.name[lang]}</span>
-                  </label>
-                  <span id={`service-${s.code}`} className="service-option-summary">
-                    {s.summary[lang]}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </fieldset>
-        )}
+        <ServicePicker
+          services={services}
+          value={form.serviceCode}
+          onChange={(code) => set('serviceCode', code)}
+          lang={lang}
+          groupClassName="service-group"
+          error={problems.serviceCode}
+          words={{ kinds: t('assistance.form.category'), kindName: (kind) => t(`category.${kind}`) }}
+        />
         {service && (
           <p className="service-how">
             {isMessageKey(`assistance.how.${service.fulfilment}`)
