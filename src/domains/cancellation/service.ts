@@ -13,6 +13,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { RefundView } from '../billing/views.ts';
+import { clearanceFor } from '../members/clearance.ts';
 import type { MembershipRecord } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
@@ -156,6 +157,7 @@ export class CancellationService {
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       const { membership: m } = await this.members.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, now);
       const done = await this.repository.ofMembership(tx, membershipId);
       const refund = m.state === 'cancelled' ? null : await this.decide(tx, m, now);
       const coverageEndsAt =
@@ -169,6 +171,7 @@ export class CancellationService {
           action: 'membership.cancellation_preview',
           recordType: 'membership',
           recordId: membershipId,
+          ...(verification ? { details: { verification } } : {}),
         });
       }
       return {
@@ -193,6 +196,7 @@ export class CancellationService {
 
     const record = await this.db.transaction(async (tx) => {
       const { membership: m } = await this.members.load(tx, actor, membershipId, true);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
       if (byCustomer && m.channel !== 'online') {
         throw new AppError('CANCELLATION_BY_PHONE_ONLY', { extensions: { cancellationLine: line(now) } });
       }
@@ -253,6 +257,7 @@ export class CancellationService {
           outsideHours,
           refundEligible: refund.eligible,
           refundCentavos: refund.amountCentavos,
+          ...(verification ? { verification } : {}),
         },
       });
       return record;

@@ -10,6 +10,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import './errors.ts';
+import { clearanceFor } from '../members/clearance.ts';
 import type { Geocoder, NormalisedAddress } from '../places/geocoder.ts';
 import { stateByCode } from '../places/states.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
@@ -188,6 +189,11 @@ export class CasesService {
       const own = p?.kind === 'user' && p.role === 'customer';
       // A beneficiary's own account lists that person's cases; a titular's, the memberships' cases.
       const grant = own ? await this.kernel.personGrantOf(tx, p.userId) : null;
+      // One member's cases are their file: an agent lists them once the caller is verified.
+      const verification =
+        !own && filter.membershipId
+          ? await clearanceFor(tx, actor, filter.membershipId, this.clock.now())
+          : null;
       const found = await this.kernel.list(tx, {
         states: filter.states,
         fulfilment: p?.kind === 'user' && p.role === 'finance' ? FINANCE_READS : filter.fulfilment,
@@ -201,7 +207,12 @@ export class CasesService {
         await this.audit.record(tx, actor, {
           action: 'case.list',
           recordType: 'case',
-          details: { count: found.length, ...(filter.overdue ? { overdue: true } : {}) },
+          details: {
+            count: found.length,
+            ...(filter.overdue ? { overdue: true } : {}),
+            ...(filter.membershipId ? { membershipId: filter.membershipId } : {}),
+            ...(verification ? { verification } : {}),
+          },
         });
       return this.kernel.presentList(tx, found);
     });

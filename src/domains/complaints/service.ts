@@ -8,6 +8,7 @@ import type { IdempotencyService, Replayable } from '../../platform/idempotency/
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, type Principal } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import { clearanceFor } from '../members/clearance.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
@@ -281,11 +282,15 @@ export class ComplaintsService {
         before: filter.before,
         limit: filter.limit,
       };
+      // One member's complaints are their file: an agent lists them once the caller is verified.
+      const verification =
+        !own && filter.membershipId ? await clearanceFor(tx, actor, filter.membershipId, now) : null;
       const found = await this.repository.list(tx, query);
       if (!own)
         await this.auditAction(tx, actor, 'complaint.list', null, {
           filter: { ...filter },
           count: found.length,
+          ...(verification ? { verification } : {}),
         });
       const audience = audienceOf(actor);
       return {

@@ -8,8 +8,10 @@ import type { AuditService } from '../audit/service.ts';
 import { chargesForInvoice, succeededRefundsOf } from '../billing/read-model.ts';
 import type { SucceededRefund } from '../billing/refunds.ts';
 import type { BillingService } from '../billing/service.ts';
+import { clearanceFor, withVerification } from '../members/clearance.ts';
 import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
+import type { VerificationNote } from '../members/verifications.ts';
 import {
   buildCreditNote,
   buildInvoice,
@@ -76,7 +78,11 @@ export class InvoicingService {
     this.global.registerJobs(jobs);
   }
 
-  /** The membership a caller may reach; a partner key only the bank channel's. */
+  /**
+   * The membership a caller may reach; a partner key only the bank channel's. Its fiscal documents
+   * are the member's data: an agent reaches them only once the caller is verified (the check is
+   * returned for the audit entry).
+   */
   private async reach(
     tx: Executor,
     actor: Actor,
@@ -87,7 +93,7 @@ export class InvoicingService {
       const found = await this.members.load(tx, actor, membershipId);
       if (actor.principal?.kind === 'api_key' && found.membership.channel !== 'bank')
         throw new AppError(notFound);
-      return found;
+      return { ...found, verification: await clearanceFor(tx, actor, membershipId, this.clock.now()) };
     } catch (error) {
       if (error instanceof AppError && error.code === 'MEMBERSHIP_NOT_FOUND') throw new AppError(notFound);
       throw error;
@@ -111,8 +117,15 @@ export class InvoicingService {
 
   async fiscalData(actor: Actor, membershipId: string): Promise<FiscalData | null> {
     return this.db.transaction(async (tx) => {
-      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
-      await this.auditStaff(tx, actor, 'membership.fiscal_data_read', 'membership', membershipId);
+      const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.auditStaff(
+        tx,
+        actor,
+        'membership.fiscal_data_read',
+        'membership',
+        membershipId,
+        withVerification(undefined, verification),
+      );
       return (await this.repository.fiscalData(tx, membershipId)) ?? null;
     });
   }
@@ -122,9 +135,16 @@ export class InvoicingService {
     if (issues.length > 0) throw fiscalProblem(issues);
     const data = normalizeFiscalData(input);
     return this.db.transaction(async (tx) => {
-      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
       await this.repository.saveFiscalData(tx, membershipId, data, this.clock.now());
-      await this.auditStaff(tx, actor, 'membership.fiscal_data_change', 'membership', membershipId);
+      await this.auditStaff(
+        tx,
+        actor,
+        'membership.fiscal_data_change',
+        'membership',
+        membershipId,
+        withVerification(undefined, verification),
+      );
       return data;
     });
   }
@@ -148,7 +168,12 @@ export class InvoicingService {
     }
     const { record, created } = await this.db.transaction(async (tx) => {
       const charge = await this.billing.loadCharge(tx, actor, chargeId, true);
-      const { membership } = await this.reach(tx, actor, charge.membershipId, 'CHARGE_NOT_FOUND');
+      const { membership, verification } = await this.reach(
+        tx,
+        actor,
+        charge.membershipId,
+        'CHARGE_NOT_FOUND',
+      );
       const held = await this.repository.holdingCharge(tx, chargeId);
       if (held?.kind === 'global')
         throw new AppError('CHARGE_IN_GLOBAL_INVOICE', { extensions: { invoiceId: held.id } });
@@ -171,7 +196,14 @@ export class InvoicingService {
         membershipId: charge.membershipId,
         chargeIds: [chargeId],
       });
-      await this.auditStaff(tx, actor, 'charge.invoice', 'charge', chargeId, { invoiceId: record.id });
+      await this.auditStaff(
+        tx,
+        actor,
+        'charge.invoice',
+        'charge',
+        chargeId,
+        withVerification({ invoiceId: record.id }, verification),
+      );
       return { record, created: true };
     });
     const stamped = record.status === 'draft' ? await this.stampAndFollow(record.id) : record;
@@ -331,9 +363,18 @@ export class InvoicingService {
     return this.db.transaction(async (tx) => {
       const record = await this.repository.byId(tx, id);
       if (!record) throw new AppError('INVOICE_NOT_FOUND');
-      if (record.membershipId) await this.reach(tx, actor, record.membershipId, 'INVOICE_NOT_FOUND');
+      let verification: VerificationNote | null = null;
+      if (record.membershipId)
+        ({ verification } = await this.reach(tx, actor, record.membershipId, 'INVOICE_NOT_FOUND'));
       else if (!isStaff(actor.principal)) throw new AppError('INVOICE_NOT_FOUND');
-      await this.auditStaff(tx, actor, 'invoice.read', 'invoice', id);
+      await this.auditStaff(
+        tx,
+        actor,
+        'invoice.read',
+        'invoice',
+        id,
+        withVerification(undefined, verification),
+      );
       return record;
     });
   }
@@ -357,8 +398,15 @@ export class InvoicingService {
 
   async ofMembership(actor: Actor, membershipId: string): Promise<InvoiceView[]> {
     const found = await this.db.transaction(async (tx) => {
-      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
-      await this.auditStaff(tx, actor, 'membership.invoices_read', 'membership', membershipId);
+      const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.auditStaff(
+        tx,
+        actor,
+        'membership.invoices_read',
+        'membership',
+        membershipId,
+        withVerification(undefined, verification),
+      );
       return this.repository.ofMembership(tx, membershipId);
     });
     return Promise.all(found.map((r) => this.view(r)));
