@@ -100,16 +100,24 @@ export class InvoicingService {
     }
   }
 
+  /** Staff and partner reads and changes are audited, with the check that cleared an agent. */
   private async auditStaff(
     tx: Executor,
     actor: Actor,
     action: string,
     recordType: string,
     recordId: string,
+    verification: VerificationNote | null,
     details?: Record<string, unknown>,
   ) {
     if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
-      await this.audit.record(tx, actor, { action, recordType, recordId, ...(details ? { details } : {}) });
+      const noted = withVerification(details, verification);
+      await this.audit.record(tx, actor, {
+        action,
+        recordType,
+        recordId,
+        ...(noted ? { details: noted } : {}),
+      });
     }
   }
 
@@ -124,7 +132,7 @@ export class InvoicingService {
         'membership.fiscal_data_read',
         'membership',
         membershipId,
-        withVerification(undefined, verification),
+        verification,
       );
       return (await this.repository.fiscalData(tx, membershipId)) ?? null;
     });
@@ -143,7 +151,7 @@ export class InvoicingService {
         'membership.fiscal_data_change',
         'membership',
         membershipId,
-        withVerification(undefined, verification),
+        verification,
       );
       return data;
     });
@@ -196,14 +204,9 @@ export class InvoicingService {
         membershipId: charge.membershipId,
         chargeIds: [chargeId],
       });
-      await this.auditStaff(
-        tx,
-        actor,
-        'charge.invoice',
-        'charge',
-        chargeId,
-        withVerification({ invoiceId: record.id }, verification),
-      );
+      await this.auditStaff(tx, actor, 'charge.invoice', 'charge', chargeId, verification, {
+        invoiceId: record.id,
+      });
       return { record, created: true };
     });
     const stamped = record.status === 'draft' ? await this.stampAndFollow(record.id) : record;
@@ -367,14 +370,7 @@ export class InvoicingService {
       if (record.membershipId)
         ({ verification } = await this.reach(tx, actor, record.membershipId, 'INVOICE_NOT_FOUND'));
       else if (!isStaff(actor.principal)) throw new AppError('INVOICE_NOT_FOUND');
-      await this.auditStaff(
-        tx,
-        actor,
-        'invoice.read',
-        'invoice',
-        id,
-        withVerification(undefined, verification),
-      );
+      await this.auditStaff(tx, actor, 'invoice.read', 'invoice', id, verification);
       return record;
     });
   }
@@ -399,14 +395,7 @@ export class InvoicingService {
   async ofMembership(actor: Actor, membershipId: string): Promise<InvoiceView[]> {
     const found = await this.db.transaction(async (tx) => {
       const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
-      await this.auditStaff(
-        tx,
-        actor,
-        'membership.invoices_read',
-        'membership',
-        membershipId,
-        withVerification(undefined, verification),
-      );
+      await this.auditStaff(tx, actor, 'membership.invoices_read', 'membership', membershipId, verification);
       return this.repository.ofMembership(tx, membershipId);
     });
     return Promise.all(found.map((r) => this.view(r)));
