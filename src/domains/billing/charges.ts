@@ -86,7 +86,7 @@ export class ChargesService {
   async charge(actor: Actor, id: string): Promise<ChargeView> {
     return this.db.transaction(async (tx) => {
       const charge = await this.loadCharge(tx, actor, id);
-      const verification = await clearanceFor(tx, actor, charge.membershipId, this.clock.now());
+      const verification = await clearanceFor(tx, actor, charge.membershipId, this.clock.now(), 'billing');
       await this.auditRead(tx, actor, 'charge.read', id, verification);
       return this.view(tx, charge);
     });
@@ -95,7 +95,7 @@ export class ChargesService {
   async chargesOfMembership(actor: Actor, membershipId: string): Promise<ChargeView[]> {
     return this.db.transaction(async (tx) => {
       await this.members.load(tx, actor, membershipId);
-      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now(), 'billing');
       const found = await this.repository.chargesOf(tx, membershipId);
       if (isStaff(actor.principal)) {
         const details = withVerification(undefined, verification);

@@ -10,7 +10,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import './errors.ts';
-import { clearanceFor } from '../members/clearance.ts';
+import { clearanceFor, mayReachBlocked } from '../members/clearance.ts';
 import type { Geocoder, NormalisedAddress } from '../places/geocoder.ts';
 import { stateByCode } from '../places/states.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
@@ -214,7 +214,8 @@ export class CasesService {
             ...(verification ? { verification } : {}),
           },
         });
-      return this.kernel.presentList(tx, found);
+      const views = await this.kernel.presentList(tx, found);
+      return own || mayReachBlocked(actor) ? views : this.kernel.withoutBlocked(tx, views);
     });
   }
 
