@@ -126,7 +126,9 @@ function fault(
 /** A refusal of a bad field that does not say which field it was (a form could not show it there). */
 function unnamed(res: { statusCode: number; body: string }, field: string | undefined): string | null {
   if (field === undefined || res.statusCode === 404 || res.statusCode === 403) return null;
-  const fields = ((JSON.parse(res.body) as { errors?: { field: string }[] }).errors ?? []).map((e) => e.field);
+  const fields = ((JSON.parse(res.body) as { errors?: { field: string }[] }).errors ?? []).map(
+    (e) => e.field,
+  );
   return fields.includes(field) ? null : `answered ${res.statusCode} without naming ${field}`;
 }
 

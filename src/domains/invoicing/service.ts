@@ -93,7 +93,10 @@ export class InvoicingService {
       const found = await this.members.load(tx, actor, membershipId);
       if (actor.principal?.kind === 'api_key' && found.membership.channel !== 'bank')
         throw new AppError(notFound);
-      return { ...found, verification: await clearanceFor(tx, actor, membershipId, this.clock.now(), 'billing') };
+      return {
+        ...found,
+        verification: await clearanceFor(tx, actor, membershipId, this.clock.now(), 'billing'),
+      };
     } catch (error) {
       if (error instanceof AppError && error.code === 'MEMBERSHIP_NOT_FOUND') throw new AppError(notFound);
       throw error;
