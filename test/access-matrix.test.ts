@@ -7,6 +7,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider, towRequest } from './support/dispatch.ts';
 import { buildCase, buildCharge, buildMembership, contractBody, tokenize } from './support/factories.ts';
+import { clearForDetails } from './support/members.ts';
 
 /**
  * Who may call what. For each route, each caller and (where the route concerns a record) their own
@@ -300,17 +301,25 @@ const INVOICE_READERS: Caller[] = ['customer', 'agent', 'supervisor', 'finance',
 let bankMembership: Promise<string> | undefined;
 /** A membership the bank contracted (bank channel): the partner key's own. */
 const bankMembershipId = () => {
-  bankMembership ??= createApiKey(t, 'partner', ['memberships:write']).then(
-    async (key) => (await buildMembership(t, { by: bearer(key.key) })).id,
+  bankMembership ??= createApiKey(t, 'partner', ['memberships:write']).then(async (key) =>
+    agentCleared((await buildMembership(t, { by: bearer(key.key) })).id),
   );
   return bankMembership;
 };
+/**
+ * The matrix's agent checked who is calling about a membership the bank contracted (the gate
+ * itself is test/verification-gate.test.ts's; here, who may call the route at all).
+ */
+async function agentCleared(membershipId: string): Promise<string> {
+  await clearForDetails(t, (await signIn(t, accounts.get('agent') as TestUser)).write, membershipId);
+  return membershipId;
+}
 /** A fresh paid charge each call (a new invoice each time). */
 const bankPaidCharge = async () =>
   (await buildCharge(t, { membershipId: await freshBankMembership() })).charge.id;
 const freshBankMembership = async () => {
   const key = await createApiKey(t, 'partner', ['memberships:write']);
-  return (await buildMembership(t, { by: bearer(key.key) })).id;
+  return agentCleared((await buildMembership(t, { by: bearer(key.key) })).id);
 };
 const invoiceOf = async (chargeId: string) =>
   (await t.services.invoicing.invoiceCharge(SYSTEM_ACTOR, chargeId, MATRIX_FISCAL_DATA)).invoice.id;

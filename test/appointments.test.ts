@@ -3,6 +3,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn } from './support/auth.ts';
 import { contractByPhone, signedInProvider, ZOCALO } from './support/dispatch.ts';
 import { http } from './support/http.ts';
+import { clearForDetails } from './support/members.ts';
 
 /**
  * Appointment cases: a hospital publishes slots by specialty; the agent books, moves and cancels;
@@ -47,6 +48,7 @@ async function open(specialty: string) {
 }
 
 async function usage() {
+  await clearForDetails(t, agent.write, membershipId);
   const res = await t.app.inject({
     method: 'GET',
     url: `/v1/memberships/${membershipId}/usage`,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfPages } from '../src/domains/invoicing/pdf/pdf-text.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import type { TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
@@ -96,6 +97,13 @@ describe.skipIf(!hasChromium)('ARCO rights in Chromium', () => {
     ]);
     const data = JSON.parse(await readFile((await json.path()) as string, 'utf8'));
     expect(data).toMatchObject({ folio: number, membership: { id: customer.membershipId } });
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      answered.getByRole('link', { name: 'Descargar tus datos (PDF)' }).click(),
+    ]);
+    expect(pdf.suggestedFilename()).toBe(`datos-${number}.pdf`);
+    const pages = await pdfPages(await readFile((await pdf.path()) as string));
+    expect(pages.join('\n')).toContain(`Respuesta a tu solicitud de acceso ${number}`);
     expect(failures).toEqual([]);
 
     // Both pages clean under axe, in Spanish and English, at each size.

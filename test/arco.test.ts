@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
 import type { ArcoRequestViewType } from '../src/domains/arco/schemas.ts';
+import { pdfPages } from '../src/domains/invoicing/pdf/pdf-text.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, sessionsOf, type TestUser } from './support/auth.ts';
@@ -232,6 +233,24 @@ describe('answering', () => {
     expect(html.body).toContain('Tus datos personales');
     expect(html.body).toContain(data.membership.titular.fullName);
     expect(html.body).not.toContain('<script');
+    // Readable: dates in words or `25 nov 2026, 14:05`, never ISO; labels in Spanish.
+    expect(html.body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(html.body).toContain('<dt>fecha de nacimiento</dt><dd>15 de marzo de 1985</dd>');
+
+    // The same data as a PDF, read back with pdf.js.
+    const pdf = await call('customer', 'GET', `/v1/arco-requests/${r.id}/delivery?format=pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain(`datos-${r.number}.pdf`);
+    const text = (await pdfPages(pdf.rawPayload)).join('\n');
+    expect(text).toContain('Tus datos personales');
+    expect(text).toContain(`Respuesta a tu solicitud de acceso ${r.number}`);
+    expect(text).toContain(data.membership.titular.fullName);
+    expect(text).toContain('fecha de nacimiento: 15 de marzo de 1985');
+    expect(text).toContain('Consentimientos (términos y aviso de privacidad)');
+    expect(text).toContain('celular: 55 1234 5678');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|undefined|NaN|\[object/);
+    expect(text).not.toMatch(/4242424242424242|cardToken/);
 
     expect(await auditOf('arco_request', r.id)).toContain('arco.answer');
     // Each domain's read of the person's data was audited as the privacy office's.

@@ -123,6 +123,15 @@ function fault(
   return null;
 }
 
+/** A refusal of a bad field that does not say which field it was (a form could not show it there). */
+function unnamed(res: { statusCode: number; body: string }, field: string | undefined): string | null {
+  if (field === undefined || res.statusCode === 404 || res.statusCode === 403) return null;
+  const fields = ((JSON.parse(res.body) as { errors?: { field: string }[] }).errors ?? []).map(
+    (e) => e.field,
+  );
+  return fields.includes(field) ? null : `answered ${res.statusCode} without naming ${field}`;
+}
+
 async function send(request: BadRequest) {
   return world.t.app.inject({
     method: request.method as 'POST',
@@ -154,7 +163,7 @@ describe('bad input never reaches a 500 and writes nothing', () => {
           const request = candidate.build();
           const res = await send(request);
           sent.set(mutationClass, (sent.get(mutationClass) ?? 0) + 1);
-          const wrong = fault(res, caller.name !== 'anonymous');
+          const wrong = fault(res, caller.name !== 'anonymous') ?? unnamed(res, request.field);
           if (wrong)
             faults.push(
               `${operation.method} ${operation.path} — ${request.description}: ${wrong} ${res.body.slice(0, 300)}`,

@@ -158,7 +158,8 @@ describe('inviting a beneficiary', () => {
     expect(nobody.statusCode).toBe(422);
     expect(nobody.json().code).toBe('INVITATION_CONTACT_MISSING');
     const badPhone = await invite(f, f.spouseId, { phone: '12' });
-    expect(badPhone.statusCode).toBe(422);
+    expect(badPhone.statusCode).toBe(400);
+    expect(badPhone.json()).toMatchObject({ code: 'PHONE_INVALID', errors: [{ field: 'body/phone' }] });
 
     const stranger = await signIn(t, await createUser(t, 'customer'));
     const other = await invite(f, f.spouseId, { email: newEmail() }, stranger.write);

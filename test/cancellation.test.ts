@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { registerProvider } from './support/dispatch.ts';
 import { buildCase, buildMembership, contractBody, tokenize } from './support/factories.ts';
+import { clearForDetails } from './support/members.ts';
 
 let t: TestApp;
 let clock: ManualClock;
@@ -48,8 +49,10 @@ async function online(local: string) {
   return { id, email: body.titular.email, body };
 }
 
+/** The agent on the call that cancels: who is calling is checked first (the gate's own tests elsewhere). */
 async function cancelByAgent(membershipId: string, reason = 'El cliente ya no la necesita') {
   const agent = await session(agentUser);
+  await clearForDetails(t, agent.write, membershipId);
   return t.app.inject({
     method: 'POST',
     url: `/v1/memberships/${membershipId}/cancellation`,
@@ -196,6 +199,7 @@ describe('the 30-day refund', () => {
     await bill('2026-11-02T09:05');
     await at('2026-12-01T12:00'); // 29 natural days
     const agent = await session(agentUser);
+    await clearForDetails(t, agent.write, id);
     const preview = await t.app.inject({
       method: 'GET',
       url: `/v1/memberships/${id}/cancellation`,

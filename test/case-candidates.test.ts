@@ -123,3 +123,31 @@ describe('GET /v1/cases/{id}/candidates', () => {
     expect((await candidates({})).statusCode).toBe(401);
   });
 });
+
+describe('a provider’s dispatch phone', () => {
+  it('is read with libphonenumber-js at registration, kept in E.164, and refused at its field when not Mexican', async () => {
+    const admin = await signIn(t, await createUser(t, 'admin'));
+    const register = (name: string, phone: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/providers',
+        headers: admin.write,
+        payload: {
+          name,
+          phone,
+          services: ['tow-truck'],
+          coverage: { kind: 'states', states: ['YUC'] },
+          location: { lat: 20.97, lng: -89.62 },
+          capacity: 1,
+        },
+      });
+    const made = await register('Grúas Mérida Teléfono', '+52 1 (999) 123-4567');
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().phone).toBe('+529991234567');
+    for (const phone of ['+1 212 555 0100', '999 123 456', '0 999 123 4567']) {
+      const refused = await register(`Grúas Mal ${phone}`, phone);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'PHONE_INVALID', errors: [{ field: 'body/phone' }] });
+    }
+  });
+});

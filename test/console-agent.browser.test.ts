@@ -108,7 +108,28 @@ describe('console: the agent on a call', () => {
     await page.keyboard.press('n');
     await page.waitForURL(`**/console/miembros/${membershipId}/asistencia`);
     await h1(page, 'Nueva asistencia');
-    await page.getByLabel('Servicio', { exact: true }).selectOption('tow-truck');
+    // The portal's order: who first, then the kind of help, then only that kind's services.
+    const form = page.locator('form.agent-request');
+    const who = form.getByRole('group', { name: 'Para quién' });
+    const what = form.getByRole('group', { name: 'Qué necesita' });
+    const where = form.getByRole('group', { name: 'Dónde' });
+    const top = async (l: typeof who) => (await l.boundingBox())?.y ?? Number.NaN;
+    expect(await top(who)).toBeLessThan(await top(what));
+    expect(await top(what)).toBeLessThan(await top(where));
+    expect(await what.getByRole('radio').count()).toBe(4);
+    expect(await form.locator('input[name="service"]').count()).toBe(0);
+    await what.getByRole('radio', { name: 'Vial', exact: true }).check();
+    const roadside = what.getByRole('group', { name: 'Vial' }).getByRole('radio');
+    await roadside.first().waitFor();
+    expect(await roadside.count()).toBeLessThan(5);
+    await what.getByRole('radio', { name: 'Envío de grúa' }).check();
+    // Each service carries its summary, so the agent reads the cap before choosing.
+    expect((await what.locator('#service-tow-truck').textContent())?.trim()).not.toBe('');
+    // Another kind drops the tow rather than keeping a choice the agent no longer sees.
+    await what.getByRole('radio', { name: 'Médica', exact: true }).check();
+    expect(await what.getByRole('radio', { name: 'Envío de grúa' }).count()).toBe(0);
+    await what.getByRole('radio', { name: 'Vial', exact: true }).check();
+    await what.getByRole('radio', { name: 'Envío de grúa' }).check();
     // The address as the caller says it: postal code first, its colonia from the list, street and number.
     await page.getByLabel('Código postal', { exact: true }).fill('06000');
     const colonia = page.getByLabel('Colonia', { exact: true });
@@ -250,7 +271,9 @@ describe('console: the agent on a call', () => {
       'console-new-case',
       async (p) => {
         await p.locator('select').first().waitFor();
-        await p.locator('select').nth(1).selectOption('tow-truck');
+        // Either language: the kind and the service by their values.
+        await p.locator('input[name="category"][value="roadside"]').check();
+        await p.locator('input[name="service"][value="tow-truck"]').check();
         await p.getByTestId('eligibility').waitFor();
       },
     );

@@ -107,7 +107,8 @@ describe('a call taken from start to finish: the agent and the tow driver', () =
     // "Nueva asistencia": a tow, quoted within the cap, with the answer before sending.
     await call.keyboard.press('n');
     await call.getByRole('heading', { name: 'Nueva asistencia', level: 1 }).waitFor();
-    await call.getByLabel('Servicio', { exact: true }).selectOption('tow-truck');
+    await call.getByRole('radio', { name: 'Vial', exact: true }).check();
+    await call.getByRole('radio', { name: 'Envío de grúa' }).check();
     await call.getByLabel('Dirección', { exact: true }).fill('República de Brasil 12, Centro, CDMX');
     await call.getByLabel('Estado', { exact: true }).selectOption('CMX');
     await call.getByLabel('Cotización del servicio (MXN)').fill('800');

@@ -8,6 +8,7 @@ import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { buildCharge, buildMembership } from './support/factories.ts';
+import { clearForDetails } from './support/members.ts';
 import { TEST_CARD } from './support/payments.ts';
 
 /**
@@ -94,8 +95,11 @@ async function expectValidCfdi(xml: string) {
 const invoice = (chargeId: string, headers: Record<string, string>, payload?: Record<string, string>) =>
   t.app.inject({ method: 'POST', url: `/v1/charges/${chargeId}/invoice`, headers, payload: payload ?? {} });
 
+/** A paid charge of a phone membership; the test's agent has checked who is calling about it. */
 async function phoneCharge(card: string = TEST_CARD.visaCredit) {
-  return (await buildCharge(t, { card })).charge;
+  const { charge } = await buildCharge(t, { card });
+  await clearForDetails(t, agent.write, charge.membershipId);
+  return charge;
 }
 
 describe('a charge’s invoice', () => {

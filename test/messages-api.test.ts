@@ -7,7 +7,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { createUser, type Session, sessionsOf, signIn, type TestUser } from './support/auth.ts';
 import { createProviderUser, registerProvider } from './support/dispatch.ts';
 import { http } from './support/http.ts';
-import { contractOnlineAndSignIn } from './support/members.ts';
+import { clearForDetails, contractOnlineAndSignIn } from './support/members.ts';
 import { expectProblem } from './support/problems.ts';
 import { header, startSmtpServer, type TestSmtpServer } from './support/smtp.ts';
 
@@ -140,6 +140,7 @@ describe('a member’s messages with no channel configured (the embedded default
       (a) => a.action === 'membership.messages_read',
     ).length;
     await get(messagesUrl(), customer.read);
+    await clearForDetails(t, (await as(agent)).write, membershipId);
     for (const user of [agent, supervisor, finance, admin]) {
       const res = await get(messagesUrl(), (await as(user)).read);
       expect(res.statusCode, `${user.role}: ${res.body}`).toBe(200);
@@ -165,6 +166,7 @@ describe('a member’s messages with no channel configured (the embedded default
     const countBefore = await notificationCount(t);
     (t.clock as ManualClock).advance({ minutes: 7 });
 
+    await clearForDetails(t, (await as(agent)).write, membershipId);
     const headers = { ...(await as(agent)).write, 'idempotency-key': `resend-${original}` };
     const res = await post(`/v1/messages/${original}/resend`, headers);
     expect(res.statusCode, res.body).toBe(201);
@@ -204,7 +206,14 @@ describe('a member’s messages with no channel configured (the embedded default
     expect(audit).toEqual([
       {
         action: 'notification.resend',
-        details: { resendId: copy.id, membershipId, kind: 'complaint_received', channel: 'email' },
+        details: {
+          resendId: copy.id,
+          membershipId,
+          kind: 'complaint_received',
+          channel: 'email',
+          // The agent's check of the caller, noted on the change it cleared.
+          verification: expect.objectContaining({ by: 'skipped' }),
+        },
       },
     ]);
 
@@ -230,6 +239,7 @@ describe('a member’s messages with no channel configured (the embedded default
     // A charge notice is withdrawn when the membership is cancelled before the charge.
     const { membership } = await contractOnlineAndSignIn(t);
     const notice = await owe(t, membership.id, 'charge_notice');
+    await clearForDetails(t, (await as(agent)).write, membership.id);
     const cancelled = await post(`/v1/memberships/${membership.id}/cancellation`, (await as(agent)).write, {
       reason: 'Ya no la necesita',
     });
@@ -380,6 +390,7 @@ describe('a member’s messages with no channel configured (the embedded default
 
     it('lets an agent read and change them at the member’s request, audited; nobody else', async () => {
       const agentSession = await as(agent);
+      await clearForDetails(t, agentSession.write, membershipId);
       const read = await get(url(), agentSession.read);
       expect(read.statusCode, read.body).toBe(200);
       const changed = await put(url(), agentSession.write, {
@@ -444,6 +455,7 @@ describe('a member’s messages with email over SMTP (a real server on loopback)
       smtp.received.filter((m) => m.to.includes(to) && header(m.raw, 'Message-ID') === `<${id}@libra.test>`);
     expect(withId(original)).toHaveLength(1);
 
+    await clearForDetails(t, agent.write, membership.id);
     const list = (await get(`/v1/memberships/${membership.id}/messages`, agent.read)).json();
     const sent = list.data.find((m: { id: string }) => m.id === original);
     expect(sent).toMatchObject({
@@ -477,6 +489,7 @@ describe('a member’s messages with email over SMTP (a real server on loopback)
     smtp.refuseNext(550);
     await t.services.outbox.drain();
 
+    await clearForDetails(t, agent.write, membership.id);
     const list = (await get(`/v1/memberships/${membership.id}/messages`, agent.read)).json();
     expect(list.data.find((m: { id: string }) => m.id === id)).toMatchObject({
       state: 'failed',

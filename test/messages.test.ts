@@ -212,6 +212,7 @@ describe('the notice before each automatic charge (LFPC art. 76 Bis)', () => {
     at('2026-12-18T00:05');
     await t.services.billing.run({ at: clock.now(), trigger: 'test' });
     const agent = await staff('agent');
+    await clearForDetails(t, agent.write, m.id);
     const res = await t.app.inject({
       method: 'POST',
       url: `/v1/memberships/${m.id}/cancellation`,
@@ -279,6 +280,7 @@ describe('complaints and cancellation', () => {
     await t.services.billing.run({ at: clock.now(), trigger: 'test' });
     at('2026-12-27T09:00'); // past the 30-day window: no refund, covered to the period's end
     const agent = await staff('agent');
+    await clearForDetails(t, agent.write, m.id);
     const res = await t.app.inject({
       method: 'POST',
       url: `/v1/memberships/${m.id}/cancellation`,
@@ -300,6 +302,7 @@ describe('complaints and cancellation', () => {
     await t.services.billing.run({ at: clock.now(), trigger: 'test' });
     at('2026-11-28T09:00');
     const agent = await staff('agent');
+    await clearForDetails(t, agent.write, m.id);
     const res = await t.app.inject({
       method: 'POST',
       url: `/v1/memberships/${m.id}/cancellation`,

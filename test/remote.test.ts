@@ -51,6 +51,18 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('remote consultations', () => {
+  it('refuses a callback number that is not a Mexican phone, at its field, and opens nothing', async () => {
+    for (const callbackPhone of ['55 1111 222', '+1 212 555 0100', '0554800900']) {
+      const res = await post('/v1/cases', agent.write, { ...consultation(), details: { callbackPhone } });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'PHONE_INVALID',
+        errors: [{ field: 'body/details/callbackPhone' }],
+      });
+    }
+    expect((await queueOf(doctorA)).length).toBe(0);
+  });
+
   it('queues a doctor request for doctors only; one doctor takes it and closes it with a note', async () => {
     const opened = await post('/v1/cases', agent.write, consultation());
     expect(opened.statusCode, opened.body).toBe(201);
@@ -58,7 +70,8 @@ describe('remote consultations', () => {
     expect(kase).toMatchObject({ state: 'requested', fulfilment: 'remote' });
 
     const queued = (await queueOf(doctorA)).find((c) => c.id === kase.id);
-    expect(queued).toMatchObject({ callbackPhone: '55 1111 2222', overdue: false });
+    // Kept as E.164 whatever way it was typed: the doctor's phone dials it as it is.
+    expect(queued).toMatchObject({ callbackPhone: '+525511112222', overdue: false });
     expect((await queueOf(lawyer)).map((c) => c.id)).not.toContain(kase.id);
 
     const [first, second] = await Promise.all([

@@ -185,6 +185,15 @@ export const PlatformErrors = defineErrors({
     es: 'Nunca envíes aquí el número de tu tarjeta. Captúralo solo en el formulario seguro de pago.',
     en: 'Never send a card number here. Enter it only in the secure card form.',
   },
+  /**
+   * A phone in a request that is not a valid Mexican number (libphonenumber-js, src/lib/phone.ts).
+   * Any domain that takes a phone answers it, naming the field (src/lib/phone-input.ts).
+   */
+  PHONE_INVALID: {
+    status: 400,
+    es: 'Escribe un celular de 10 dígitos, por ejemplo 55 1234 5678.',
+    en: 'Enter a 10-digit Mexican mobile number, e.g. 55 1234 5678.',
+  },
   /** No route answers this method and path. */
   ROUTE_NOT_FOUND: {
     status: 404,

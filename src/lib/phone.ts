@@ -2,9 +2,10 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
 
 /**
  * Phones, parsed, validated and shown with libphonenumber-js (Google's metadata) everywhere: the
- * contracting and contact forms, the server's schemas, the screens and the SMS outbox. A member's
- * phone is Mexican and stored as its 10 national digits; messages go to its E.164 form; people
- * read it in the national format (`81 8765 4321`, `442 123 4567`). Shared with the web.
+ * contracting and contact forms, the server's inputs, the screens and the SMS outbox. Every phone
+ * Libra keeps (a titular's, a provider's, a callback number) is Mexican and stored in its E.164
+ * form (`+528187654321`), which is also where messages go; people read it in the national format
+ * (`81 8765 4321`, `442 123 4567`). Shared with the web.
  */
 
 const HOME: CountryCode = 'MX';
@@ -23,6 +24,12 @@ export function parseMexicanPhone(input: string): string | null {
   if (!parsed || parsed.country !== HOME || !parsed.isValid()) return null;
   const national = String(parsed.nationalNumber);
   return /^[1-9]\d{9}$/.test(national) ? national : null;
+}
+
+/** A Mexican phone as typed → the E.164 form Libra stores (`+528187654321`), or null. */
+export function normaliseMexicanPhone(input: string): string | null {
+  const digits = parseMexicanPhone(input);
+  return digits ? `+52${digits}` : null;
 }
 
 /** `81 8765 4321` for a Mexican number (stored digits or any typed form); other countries internationally. */

@@ -8,10 +8,25 @@ import { IntlMessageFormat } from 'intl-messageformat';
  */
 
 export type WordsLanguage = 'es' | 'en';
-export type MessageValues = Record<string, string | number>;
+export type MessageValues = Record<string, string | number | Date>;
 
 const LOCALE: Record<WordsLanguage, string> = { es: 'es-MX', en: 'en' };
 const compiled = new Map<string, IntlMessageFormat | null>();
+
+const MEXICO_CITY = 'America/Mexico_City';
+/**
+ * The date and time styles a template may name, always in Mexico City: `{at, date, long}` is
+ * `13 de marzo de 2037` / `March 13, 2037` (what `formatLongDate` says), `{at, date, dayMonth}`
+ * `13 de marzo` / `March 13`, `{at, time, clock}` `14:35` / `14:35` (the 24-hour clock both
+ * languages use on every screen).
+ */
+const FORMATS = {
+  date: {
+    long: { timeZone: MEXICO_CITY, day: 'numeric', month: 'long', year: 'numeric' },
+    dayMonth: { timeZone: MEXICO_CITY, day: 'numeric', month: 'long' },
+  },
+  time: { clock: { timeZone: MEXICO_CITY, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' } },
+} as const;
 
 function compile(template: string, language: WordsLanguage): IntlMessageFormat | null {
   const key = `${language}\u0000${template}`;
@@ -19,7 +34,7 @@ function compile(template: string, language: WordsLanguage): IntlMessageFormat |
   if (format === undefined) {
     try {
       // ignoreTag: a `<` in a sentence is text, not markup.
-      format = new IntlMessageFormat(template, LOCALE[language], undefined, { ignoreTag: true });
+      format = new IntlMessageFormat(template, LOCALE[language], FORMATS, { ignoreTag: true });
     } catch {
       format = null; // Not ICU (a stray brace): filled by plain placeholders below.
     }
@@ -35,7 +50,7 @@ export function fillPlaceholders(text: string, values: MessageValues = {}): stri
 
 /**
  * A catalogue template as a sentence in `language`: placeholders, plurals (`plural`, with `#` for
- * the number) and choices (`select`). A value the template needs but was not given leaves its
+ * the number), choices (`select`) and dates and times (`{at, date, long}`, `FORMATS`). A value the template needs but was not given leaves its
  * placeholder visible (as `fillPlaceholders` does) instead of throwing.
  */
 export function formatMessage(

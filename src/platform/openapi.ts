@@ -35,6 +35,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'Not processable',
   428: 'A precondition is missing (VERIFICATION_REQUIRED: verify the caller first)',
   429: 'Too many requests (see Retry-After)',
+  451: 'Personal data blocked by an ARCO cancellation (PERSONAL_DATA_BLOCKED): only billing records are kept',
   503: 'Unavailable',
 };
 

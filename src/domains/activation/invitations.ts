@@ -2,7 +2,7 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { parseMexicanPhone } from '../../lib/phone.ts';
+import { phoneAt } from '../../lib/phone-input.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { IdentityService } from '../identity/service.ts';
@@ -204,15 +204,7 @@ function addressOf(contact: { email?: string | undefined; phone?: string | undef
 } {
   const email = contact.email?.trim().toLowerCase();
   if (email) return { channel: 'email', address: email };
-  if (contact.phone?.trim()) {
-    const phone = parseMexicanPhone(contact.phone);
-    if (!phone) {
-      throw new AppError('INVITATION_CONTACT_MISSING', {
-        errors: [{ field: 'body/phone', message: 'is not a Mexican phone number' }],
-      });
-    }
-    return { channel: 'sms', address: `+52${phone}` };
-  }
+  if (contact.phone?.trim()) return { channel: 'sms', address: phoneAt('body/phone', contact.phone) };
   throw new AppError('INVITATION_CONTACT_MISSING');
 }
 

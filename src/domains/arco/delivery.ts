@@ -1,5 +1,5 @@
-import { formatDateTime } from '../../lib/clock.ts';
 import type { Actor } from '../../platform/principal.ts';
+import { introOf, type Readable, readable, SECTIONS } from './readable.ts';
 
 /**
  * The person's data for an accepted access request (LFPDPPP art. 33: delivered as copies or
@@ -52,45 +52,25 @@ export async function assembleDelivery(
   };
 }
 
-const SECTIONS: [keyof Delivery, string][] = [
-  ['membership', 'Membresía, titular y personas cubiertas'],
-  ['charges', 'Cobros (de la tarjeta solo la marca y los últimos 4 dígitos)'],
-  ['cases', 'Asistencias'],
-  ['complaints', 'Quejas'],
-  ['messages', 'Mensajes enviados'],
-  ['consents', 'Consentimientos (términos y aviso de privacidad)'],
-  ['arcoRequests', 'Solicitudes de derechos ARCO'],
-  ['opposedPurposes', 'Finalidades a las que te opusiste'],
-];
-
 const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-/** `titularName` → `titular name`: the JSON's own names, readable, same as in the JSON download. */
-const label = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-
-function render(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '<span class="none">—</span>';
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '<span class="none">Ninguno</span>';
-    if (value.every((v) => typeof v !== 'object' || v === null))
-      return escapeHtml(value.map((v) => String(v)).join(', '));
-    return `<ol>${value.map((v) => `<li>${render(v)}</li>`).join('')}</ol>`;
-  }
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(label(k))}</dt><dd>${render(v)}</dd>`).join('')}</dl>`;
-  }
-  return escapeHtml(String(value));
+function html(node: Readable): string {
+  if (node.kind === 'text')
+    return node.text === '—' || node.text === 'Ninguno'
+      ? `<span class="none">${escapeHtml(node.text)}</span>`
+      : escapeHtml(node.text);
+  if (node.kind === 'list') return `<ol>${node.items.map((item) => `<li>${html(item)}</li>`).join('')}</ol>`;
+  return `<dl>${node.fields.map((f) => `<dt>${escapeHtml(f.label)}</dt><dd>${html(f.value)}</dd>`).join('')}</dl>`;
 }
 
-/** The same data as the JSON, as a page a person can read and print (to PDF from the browser). */
+/** The same data as the JSON, as a page a person can read and print (the PDF says the same). */
 export function deliveryHtml(delivery: Delivery): string {
   const body = SECTIONS.map(
-    ([key, title]) => `<section><h2>${escapeHtml(title)}</h2>${render(delivery[key])}</section>`,
+    ([key, title]) => `<section><h2>${escapeHtml(title)}</h2>${html(readable(delivery[key], key))}</section>`,
   ).join('\n');
   return `<!doctype html>
 <html lang="es-MX">
@@ -109,7 +89,7 @@ dt{font-weight:600}dd{margin:0}ol{padding-left:1.25rem}li{margin:.5rem 0;border-
 <body>
 <main>
 <h1>Tus datos personales</h1>
-<p>Respuesta a tu solicitud de acceso <strong>${escapeHtml(delivery.folio)}</strong>, generada el ${escapeHtml(formatDateTime(new Date(delivery.generatedAt)))} (hora de la Ciudad de México). Es la información que tenemos de ti y de tu membresía. Guarda o imprime esta página.</p>
+<p>${escapeHtml(introOf(delivery))} Guarda o imprime esta página.</p>
 ${body}
 </main>
 </body>

@@ -94,11 +94,15 @@ export const arcoRoutes: FastifyPluginAsyncTypebox<{ arco: ArcoService }> = asyn
       schema: {
         tags: ['privacy'],
         summary:
-          'The data delivered for an accepted access request, as a download: JSON, or a readable HTML page (`format=html`)',
+          'The data delivered for an accepted access request, as a download: JSON, a readable HTML page (`format=html`) or a PDF (`format=pdf`)',
         params: ArcoParams,
         querystring: ArcoDeliveryQuery,
+        produces: ['application/json', 'text/html', 'application/pdf'],
         response: {
-          200: Type.String({ description: 'The JSON document or the HTML page' }),
+          200: Type.Unsafe<string | Buffer>({
+            type: 'string',
+            description: 'The JSON document, the HTML page or the PDF',
+          }),
           ...problemResponses(400, 401, 403, 404, 409),
         },
       },

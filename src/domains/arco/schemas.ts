@@ -66,7 +66,11 @@ export const ArcoListQuery = Type.Object(
 );
 
 export const ArcoDeliveryQuery = Type.Object(
-  { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')], { default: 'json' })) },
+  {
+    format: Type.Optional(
+      Type.Union([Type.Literal('json'), Type.Literal('html'), Type.Literal('pdf')], { default: 'json' }),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -12,6 +12,7 @@ import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { assembleDelivery, type Delivery, type DeliverySources, deliveryHtml } from './delivery.ts';
+import { renderDeliveryPdf } from './delivery-pdf.ts';
 import './errors.ts';
 import type { ArcoRepository, ArcoRequestRow } from './repository.ts';
 import type { ArcoInput, ArcoRequestViewType } from './schemas.ts';
@@ -237,13 +238,13 @@ export class ArcoService {
       });
   }
 
-  /** The person's data delivered for an accepted access request, as JSON or a readable page. */
+  /** The person's data delivered for an accepted access request: JSON, a readable page or a PDF. */
   async delivery(
     actor: Actor,
     id: string,
-    format: 'json' | 'html',
-  ): Promise<{ filename: string; contentType: string; body: string }> {
-    return this.db.transaction(async (tx) => {
+    format: 'json' | 'html' | 'pdf',
+  ): Promise<{ filename: string; contentType: string; body: string | Buffer }> {
+    const file = await this.db.transaction(async (tx) => {
       const row = await this.load(tx, actor, id);
       if (row.type !== 'access' || row.status !== 'accepted' || !row.delivery)
         throw new AppError('ARCO_DELIVERY_NOT_READY');
@@ -254,16 +255,22 @@ export class ArcoService {
           recordId: id,
           details: { format },
         });
-      const delivery = row.delivery as unknown as Delivery;
-      const name = `datos-${row.number}`;
-      return format === 'html'
-        ? { filename: `${name}.html`, contentType: 'text/html; charset=utf-8', body: deliveryHtml(delivery) }
-        : {
-            filename: `${name}.json`,
-            contentType: 'application/json; charset=utf-8',
-            body: JSON.stringify(delivery, null, 2),
-          };
+      return { delivery: row.delivery as unknown as Delivery, name: `datos-${row.number}` };
     });
+    const { delivery, name } = file;
+    if (format === 'pdf')
+      return {
+        filename: `${name}.pdf`,
+        contentType: 'application/pdf',
+        body: await renderDeliveryPdf(delivery),
+      };
+    return format === 'html'
+      ? { filename: `${name}.html`, contentType: 'text/html; charset=utf-8', body: deliveryHtml(delivery) }
+      : {
+          filename: `${name}.json`,
+          contentType: 'application/json; charset=utf-8',
+          body: JSON.stringify(delivery, null, 2),
+        };
   }
 
   /** The customer's own requests, for the access delivery (what they asked of us before). */

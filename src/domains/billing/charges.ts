@@ -3,7 +3,9 @@ import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import { clearanceFor, withVerification } from '../members/clearance.ts';
 import type { MembersService, OutstandingChargeRetried } from '../members/service.ts';
+import type { VerificationNote } from '../members/verifications.ts';
 import type { ChargeAttempts } from './attempts.ts';
 import type { ChargeRecord, ChargesRepository } from './charges-repository.ts';
 import { type ChargeView, DECLINE_LABELS, presentCharge } from './views.ts';
@@ -48,10 +50,22 @@ export class ChargesService {
     return view;
   }
 
-  /** Reads by staff are reads of someone's personal data: audited. */
-  private async auditRead(executor: Executor, actor: Actor, action: string, recordId: string) {
+  /** Reads by staff are reads of someone's personal data: audited, with the check that cleared an agent. */
+  private async auditRead(
+    executor: Executor,
+    actor: Actor,
+    action: string,
+    recordId: string,
+    verification: VerificationNote | null,
+  ) {
     if (isStaff(actor.principal)) {
-      await this.audit.record(executor, actor, { action, recordType: 'charge', recordId });
+      const details = withVerification(undefined, verification);
+      await this.audit.record(executor, actor, {
+        action,
+        recordType: 'charge',
+        recordId,
+        ...(details ? { details } : {}),
+      });
     }
   }
 
@@ -72,7 +86,8 @@ export class ChargesService {
   async charge(actor: Actor, id: string): Promise<ChargeView> {
     return this.db.transaction(async (tx) => {
       const charge = await this.loadCharge(tx, actor, id);
-      await this.auditRead(tx, actor, 'charge.read', id);
+      const verification = await clearanceFor(tx, actor, charge.membershipId, this.clock.now(), 'billing');
+      await this.auditRead(tx, actor, 'charge.read', id, verification);
       return this.view(tx, charge);
     });
   }
@@ -80,12 +95,15 @@ export class ChargesService {
   async chargesOfMembership(actor: Actor, membershipId: string): Promise<ChargeView[]> {
     return this.db.transaction(async (tx) => {
       await this.members.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now(), 'billing');
       const found = await this.repository.chargesOf(tx, membershipId);
       if (isStaff(actor.principal)) {
+        const details = withVerification(undefined, verification);
         await this.audit.record(tx, actor, {
           action: 'membership.charges_read',
           recordType: 'membership',
           recordId: membershipId,
+          ...(details ? { details } : {}),
         });
       }
       return this.present(tx, found);

@@ -21,7 +21,7 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<{ cancellation: Cance
         summary:
           'What cancelling now would do: online or by phone, the 30-day refund decision with its reasons, coverage end',
         params: MembershipParams,
-        response: { 200: CancellationPreview, ...problemResponses(401, 403, 404) },
+        response: { 200: CancellationPreview, ...problemResponses(401, 403, 404, 428, 451) },
       },
     },
     async (request) => cancellation.preview(actorOf(request), request.params.id),
@@ -37,7 +37,7 @@ export const cancellationRoutes: FastifyPluginAsyncTypebox<{ cancellation: Cance
           'Cancel at once: no more charges, coverage to the end of the period paid, or refund within 30 days without use',
         params: MembershipParams,
         body: CancellationBody,
-        response: { 201: CancellationView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: { 201: CancellationView, ...problemResponses(400, 401, 403, 404, 409, 422, 428, 451) },
       },
     },
     async (request, reply) =>

@@ -14,6 +14,7 @@ import type { AuditService } from '../audit/service.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { RefundView } from '../billing/views.ts';
 import type { EventRecorder, SalesChannel } from '../events/recorder.ts';
+import { clearanceFor } from '../members/clearance.ts';
 import type { MembershipRecord } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
@@ -159,6 +160,7 @@ export class CancellationService {
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       const { membership: m } = await this.members.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, now);
       const done = await this.repository.ofMembership(tx, membershipId);
       const refund = m.state === 'cancelled' ? null : await this.decide(tx, m, now);
       const coverageEndsAt =
@@ -172,6 +174,7 @@ export class CancellationService {
           action: 'membership.cancellation_preview',
           recordType: 'membership',
           recordId: membershipId,
+          ...(verification ? { details: { verification } } : {}),
         });
       }
       return {
@@ -196,6 +199,7 @@ export class CancellationService {
 
     const record = await this.db.transaction(async (tx) => {
       const { membership: m } = await this.members.load(tx, actor, membershipId, true);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
       if (byCustomer && m.channel !== 'online') {
         throw new AppError('CANCELLATION_BY_PHONE_ONLY', { extensions: { cancellationLine: line(now) } });
       }
@@ -274,6 +278,7 @@ export class CancellationService {
           outsideHours,
           refundEligible: refund.eligible,
           refundCentavos: refund.amountCentavos,
+          ...(verification ? { verification } : {}),
         },
       });
       return record;

@@ -8,8 +8,10 @@ import type { ProviderRow } from '../dispatch/repository.ts';
 import type { Decision } from '../entitlements/decide.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import type { EventRecorder } from '../events/recorder.ts';
+import { blockedMemberships } from '../members/read-model.ts';
 import { assertMayReach } from '../members/service.ts';
 import './errors.ts';
+import { withPersonBlocked } from './blocked.ts';
 import type { Fulfilment, FulfilmentModule } from './fulfilment.ts';
 import { ASSIGNED_STATES, type CaseState, isClosed } from './lifecycle.ts';
 import { type CaseMessages, refusalReason } from './messages.ts';
@@ -367,7 +369,27 @@ export class CaseKernel {
     const events = await this.repository.events(tx, kase.id);
     const provider = kase.providerId ? await this.providers.provider(tx, kase.providerId) : undefined;
     const parts = await this.moduleOf(kase.fulfilment).viewParts(tx, kase, staff);
-    return presentCase(kase, events, provider ?? null, this.clock.now(), audienceOf(staff, kase), parts);
+    const view = presentCase(
+      kase,
+      events,
+      provider ?? null,
+      this.clock.now(),
+      audienceOf(staff, kase),
+      parts,
+    );
+    if (staff && (await blockedMemberships(tx, [kase.membershipId])).size > 0) return withPersonBlocked(view);
+    return view;
+  }
+
+  /** A list as staff read it: the people whose data an ARCO cancellation blocked are not named. */
+  async withoutBlocked(executor: Executor, views: CaseView[]): Promise<CaseView[]> {
+    const blocked = await blockedMemberships(
+      executor,
+      views.map((v) => v.membershipId),
+    );
+    return blocked.size === 0
+      ? views
+      : views.map((v) => (blocked.has(v.membershipId) ? withPersonBlocked(v) : v));
   }
 
   /** Reads the case again (under its lock) and presents it: the answer of an act. */

@@ -4,9 +4,10 @@ import type { Database, Executor } from '../../db/client.ts';
 import { type Clock, MINUTE_MS } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { normaliseMexicanPhone } from '../../lib/phone.ts';
+import { phoneAt, phoneInvalid } from '../../lib/phone-input.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { Actor } from '../../platform/principal.ts';
-import { normaliseMexicanPhone } from '../members/identity-documents.ts';
 import type { ChannelKind } from '../notifications/channels.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { Geocoder } from '../places/geocoder.ts';
@@ -66,9 +67,7 @@ export class LocationLinksService {
     input: { phone?: string | undefined },
     idempotencyKey: string | undefined,
   ): Promise<Replayable<Static<typeof LocationLinkCreated>>> {
-    const given = input.phone === undefined ? undefined : normaliseMexicanPhone(input.phone);
-    if (input.phone !== undefined && !given)
-      throw new AppError('PHONE_INVALID', { extensions: { field: 'body/phone' } });
+    const given = input.phone === undefined ? undefined : phoneAt('body/phone', input.phone);
     const principal = actor.principal;
     if (principal?.kind !== 'user') throw new AppError('FORBIDDEN');
     return this.db.transaction((tx) =>
@@ -81,10 +80,10 @@ export class LocationLinksService {
           const kase = await this.kernel.lock(tx, caseId);
           await this.kernel.authorize(tx, actor, kase);
           if (isClosed(kase.state as CaseState)) throw new AppError('CASE_PLACE_NOT_CHANGEABLE');
-          const digits =
+          const phone =
             given ?? normaliseMexicanPhone((await this.repository.titularPhone(tx, kase.membershipId)) ?? '');
-          if (!digits) throw new AppError('PHONE_INVALID', { extensions: { field: 'body/phone' } });
-          const phone = `+52${digits}`;
+          // The titular's phone on file is not one a text can reach: the agent types the caller's.
+          if (!phone) throw phoneInvalid('body/phone');
           const now = this.clock.now();
           const voided = await this.repository.voidOpen(tx, kase.id, now);
           for (const id of voided) await this.notifier.withdraw(tx, subjectOf(kase.id, id));

@@ -66,7 +66,10 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
         summary:
           'The case queue (staff; `overdue=true` for cases past their SLA target) or my cases (customer)',
         querystring: CaseListQuery,
-        response: { 200: Type.Object({ data: Type.Array(CaseView) }), ...problemResponses(400, 401, 403) },
+        response: {
+          200: Type.Object({ data: Type.Array(CaseView) }),
+          ...problemResponses(400, 401, 403, 428, 451),
+        },
       },
     },
     async (request) => ({

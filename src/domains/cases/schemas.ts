@@ -128,8 +128,11 @@ export const CaseBody = Type.Object(
           estimatedCostCentavos: Type.Optional(Centavos),
           callbackPhone: Type.Optional(
             Type.String({
-              pattern: '^\\+?[0-9 ()-]{8,20}$',
-              description: 'Remote consultations: the number to call back',
+              minLength: 1,
+              maxLength: 25,
+              examples: ['55 1234 5678'],
+              description:
+                'Remote consultations: the number to call back, a Mexican phone (kept in E.164; PHONE_INVALID otherwise)',
             }),
           ),
           vehicle: Type.Optional(

@@ -3,12 +3,14 @@ import { nextHumanNumber } from '../../db/numbers.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { phoneAt } from '../../lib/phone-input.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
 import type { EntitlementsService } from '../entitlements/service.ts';
 import './errors.ts';
+import { clearanceFor, mayReachBlocked } from '../members/clearance.ts';
 import type { Geocoder, NormalisedAddress } from '../places/geocoder.ts';
 import { stateByCode } from '../places/states.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
@@ -91,6 +93,12 @@ export class CasesService {
     input: CaseInput,
     idempotencyKey: string | undefined,
   ): Promise<Replayable<CaseView>> {
+    const callback = input.details?.callbackPhone;
+    if (callback !== undefined)
+      input = {
+        ...input,
+        details: { ...input.details, callbackPhone: phoneAt('body/details/callbackPhone', callback) },
+      };
     const service = await this.catalog.serviceByCode(this.db, input.serviceCode);
     if (!service) throw new AppError('SERVICE_UNKNOWN', { extensions: { serviceCode: input.serviceCode } });
     const fulfilment = this.kernel.moduleOf(service.fulfilment);
@@ -181,6 +189,11 @@ export class CasesService {
       const own = p?.kind === 'user' && p.role === 'customer';
       // A beneficiary's own account lists that person's cases; a titular's, the memberships' cases.
       const grant = own ? await this.kernel.personGrantOf(tx, p.userId) : null;
+      // One member's cases are their file: an agent lists them once the caller is verified.
+      const verification =
+        !own && filter.membershipId
+          ? await clearanceFor(tx, actor, filter.membershipId, this.clock.now())
+          : null;
       const found = await this.kernel.list(tx, {
         states: filter.states,
         fulfilment: p?.kind === 'user' && p.role === 'finance' ? FINANCE_READS : filter.fulfilment,
@@ -194,9 +207,15 @@ export class CasesService {
         await this.audit.record(tx, actor, {
           action: 'case.list',
           recordType: 'case',
-          details: { count: found.length, ...(filter.overdue ? { overdue: true } : {}) },
+          details: {
+            count: found.length,
+            ...(filter.overdue ? { overdue: true } : {}),
+            ...(filter.membershipId ? { membershipId: filter.membershipId } : {}),
+            ...(verification ? { verification } : {}),
+          },
         });
-      return this.kernel.presentList(tx, found);
+      const views = await this.kernel.presentList(tx, found);
+      return own || mayReachBlocked(actor) ? views : this.kernel.withoutBlocked(tx, views);
     });
   }
 

@@ -59,7 +59,7 @@ export const complaintsRoutes: FastifyPluginAsyncTypebox<{ complaints: Complaint
         summary:
           'Complaints newest first: staff see all (filtered; audited), a customer their own. `overdue=true`: not resolved and past due',
         querystring: ComplaintListQuery,
-        response: { 200: ComplaintPage, ...problemResponses(400, 401, 403) },
+        response: { 200: ComplaintPage, ...problemResponses(400, 401, 403, 428, 451) },
       },
     },
     async (request) => {

@@ -9,6 +9,8 @@ import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, isStaff, type Principal } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { EventRecorder } from '../events/recorder.ts';
+import { clearanceFor, mayReachBlocked } from '../members/clearance.ts';
+import { blockedMemberships } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import type { NotificationsRepository } from '../notifications/repository.ts';
@@ -29,7 +31,7 @@ import {
   type ComplaintsRepository,
   complaintSubjectKey,
 } from './repository.ts';
-import { type Audience, type ComplaintView, presentComplaint } from './views.ts';
+import { type Audience, type ComplaintView, presentComplaint, withPersonBlocked } from './views.ts';
 
 export const COMPLAINTS_ESCALATION_QUEUE = 'complaints-escalation';
 /** Every 15 minutes, Mexico City time: a complaint is escalated at most 15 minutes after its due date. */
@@ -148,7 +150,9 @@ export class ComplaintsService {
       await this.repository.events(tx, id),
       await this.notifications.withSubjectPrefix(tx, complaintSubjectKey(id, '')),
     ];
-    return presentComplaint(record, this.clock.now(), audience, { events, notifications });
+    const view = presentComplaint(record, this.clock.now(), audience, { events, notifications });
+    const blocked = audience === 'staff' && (await blockedMemberships(tx, [view.membershipId])).size > 0;
+    return blocked ? withPersonBlocked(view) : view;
   }
 
   /**
@@ -292,15 +296,29 @@ export class ComplaintsService {
         // A customer's own, whatever else the query asks: their memberships', or a beneficiary's own.
         ...(own ? await this.complainants.listScope(tx, own) : {}),
       };
+      // One member's complaints are their file: an agent lists them once the caller is verified.
+      const verification =
+        !own && filter.membershipId ? await clearanceFor(tx, actor, filter.membershipId, now) : null;
       const found = await this.repository.list(tx, query);
       if (!own)
         await this.auditAction(tx, actor, 'complaint.list', null, {
           filter: { ...filter },
           count: found.length,
+          ...(verification ? { verification } : {}),
         });
       const audience = audienceOf(actor);
+      const blocked =
+        own || mayReachBlocked(actor)
+          ? new Set<string>()
+          : await blockedMemberships(
+              tx,
+              found.map((r) => r.complaint.membershipId),
+            );
+      const present = (r: ComplaintRecord) => presentComplaint(r, now, audience);
       return {
-        data: found.map((r) => presentComplaint(r, now, audience)),
+        data: found.map((r) =>
+          blocked.has(r.complaint.membershipId) ? withPersonBlocked(present(r)) : present(r),
+        ),
         nextBefore: found.length === filter.limit ? (found.at(-1)?.complaint.id ?? null) : null,
       };
     });

@@ -1,3 +1,4 @@
+import { BLOCKED_WORDS } from '../cases/blocked.ts';
 import { isOverdue } from './lifecycle.ts';
 import type { ComplaintEventRow, ComplaintRecord, NotificationRow } from './repository.ts';
 
@@ -154,6 +155,35 @@ export function presentComplaint(
             .map((e) => presentEvent(e, audience)),
           notifications: details.notifications.map(presentNotification),
         }
+      : {}),
+  };
+}
+
+/**
+ * A complaint of a membership whose personal data is blocked by an ARCO cancellation, as staff
+ * see it: what was complained of and said (the text, the resolution, notes, the messages sent) and
+ * the customer's name are withheld; the number, category, dates, status and owner stay.
+ */
+export function withPersonBlocked(view: ComplaintView): ComplaintView {
+  const blocked = (text: string | null) => (text === null ? null : BLOCKED_WORDS);
+  const name = (actor: { type: string; name: string }) =>
+    actor.type === 'customer' ? BLOCKED_WORDS : actor.name;
+  return {
+    ...view,
+    text: BLOCKED_WORDS,
+    resolution: blocked(view.resolution),
+    filedBy: { ...view.filedBy, name: name(view.filedBy) },
+    ...(view.timeline
+      ? {
+          timeline: view.timeline.map((e) => ({
+            ...e,
+            note: blocked(e.note),
+            actor: { ...e.actor, name: name(e.actor) },
+          })),
+        }
+      : {}),
+    ...(view.notifications
+      ? { notifications: view.notifications.map((n) => ({ ...n, es: BLOCKED_WORDS, en: BLOCKED_WORDS })) }
       : {}),
   };
 }

@@ -31,7 +31,13 @@ export const Coverage = Type.Union([
 export const ProviderBody = Type.Object(
   {
     name: Type.String({ minLength: 2, maxLength: 120 }),
-    phone: Type.String({ pattern: '^\\+?[0-9 ()-]{8,20}$' }),
+    phone: Type.String({
+      minLength: 1,
+      maxLength: 25,
+      examples: ['55 5201 1100'],
+      description:
+        'The dispatch phone offers are texted to: a Mexican phone (kept in E.164; PHONE_INVALID otherwise)',
+    }),
     services: Type.Array(ServiceCode, { minItems: 1, maxItems: 30, uniqueItems: true }),
     coverage: Coverage,
     location: Point,

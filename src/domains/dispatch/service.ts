@@ -2,6 +2,7 @@ import type { Database, Executor, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { phoneAt } from '../../lib/phone-input.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
@@ -101,7 +102,7 @@ export class DispatchService {
       const row = {
         id: newId(),
         name: input.name.trim(),
-        phone: input.phone,
+        phone: phoneAt('body/phone', input.phone),
         services: [...new Set(input.services)],
         coverageKind: c.kind,
         coverageCenterLat: c.kind === 'radius' ? c.center.lat : null,

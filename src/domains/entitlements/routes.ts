@@ -64,7 +64,7 @@ export const entitlementsRoutes: FastifyPluginAsyncTypebox<{ entitlements: Entit
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         response: {
           200: Type.Object({ membershipYear: MembershipYear, services: Type.Array(ServiceUsage) }),
-          ...problemResponses(401, 403, 404),
+          ...problemResponses(401, 403, 404, 428, 451),
         },
       },
     },

@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CatalogRepository } from '../catalog/repository.ts';
+import { clearanceFor } from '../members/clearance.ts';
 import { membershipYearAt } from '../members/coverage.ts';
 import type { PersonAccounts } from '../members/person-accounts.ts';
 import type { MembersRepository } from '../members/repository.ts';
@@ -232,6 +233,7 @@ export class EntitlementsService {
   ): Promise<{ membershipYear: Decision['membershipYear']; services: ServiceUsage[] }> {
     return this.db.transaction(async (tx) => {
       const { membership } = await this.members.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
       const year = membershipYearAt(membership.contractedAt, this.clock.now());
       const { services } = await this.planOf(tx, membership.planVersionId);
       const usage = await this.repository.usageCounts(tx, membershipId, year.number);
@@ -240,6 +242,7 @@ export class EntitlementsService {
           action: 'usage.read',
           recordType: 'membership',
           recordId: membershipId,
+          ...(verification ? { details: { verification } } : {}),
         });
       }
       return {

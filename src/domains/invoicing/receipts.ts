@@ -3,6 +3,7 @@ import { AppError } from '../../lib/errors.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { ChargeView } from '../billing/views.ts';
+import type { VerificationNote } from '../members/verifications.ts';
 import { type ReceiptPdfData, renderReceiptPdf } from './pdf/index.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 
@@ -15,8 +16,13 @@ export interface ReceiptFile {
 
 /** How the invoicing service lets a caller reach a charge's membership (CHARGE_NOT_FOUND if not). */
 export interface ReceiptAccess {
-  reach(tx: Executor, actor: Actor, membershipId: string): Promise<{ titularName: string }>;
-  audit(tx: Executor, actor: Actor, chargeId: string): Promise<void>;
+  /** The membership, and the identity check that cleared an agent (for the audit entry). */
+  reach(
+    tx: Executor,
+    actor: Actor,
+    membershipId: string,
+  ): Promise<{ titularName: string; verification: VerificationNote | null }>;
+  audit(tx: Executor, actor: Actor, chargeId: string, verification: VerificationNote | null): Promise<void>;
 }
 
 /**
@@ -105,10 +111,10 @@ export class Receipts {
   private async render(actor: Actor, chargeId: string, asOf?: Date): Promise<ReceiptFile> {
     const data = await this.db.transaction(async (tx) => {
       const charge = await this.billing.loadCharge(tx, actor, chargeId);
-      const { titularName } = await this.access.reach(tx, actor, charge.membershipId);
+      const { titularName, verification } = await this.access.reach(tx, actor, charge.membershipId);
       const view = await this.billing.chargeView(tx, charge);
       if (!view.receipt) throw new AppError('RECEIPT_NOT_AVAILABLE');
-      if (actor !== SYSTEM_ACTOR) await this.access.audit(tx, actor, chargeId);
+      if (actor !== SYSTEM_ACTOR) await this.access.audit(tx, actor, chargeId, verification);
       const invoice = await this.repository.holdingCharge(tx, chargeId);
       return receiptPdfData(view, view.receipt, titularName, invoice, this.operator, asOf);
     });

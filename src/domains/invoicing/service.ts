@@ -9,8 +9,10 @@ import { chargesForInvoice, succeededRefundsOf } from '../billing/read-model.ts'
 import type { SucceededRefund } from '../billing/refunds.ts';
 import type { BillingService } from '../billing/service.ts';
 import type { EventRecorder } from '../events/recorder.ts';
+import { clearanceFor, withVerification } from '../members/clearance.ts';
 import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
+import type { VerificationNote } from '../members/verifications.ts';
 import {
   buildCreditNote,
   buildInvoice,
@@ -97,9 +99,12 @@ export class InvoicingService {
       billing,
       { name, rfc },
       {
-        reach: async (tx, actor, membershipId) =>
-          (await this.reach(tx, actor, membershipId, 'CHARGE_NOT_FOUND')).membership,
-        audit: (tx, actor, chargeId) => this.auditStaff(tx, actor, 'charge.receipt_read', 'charge', chargeId),
+        reach: async (tx, actor, membershipId) => {
+          const { membership, verification } = await this.reach(tx, actor, membershipId, 'CHARGE_NOT_FOUND');
+          return { titularName: membership.titularName, verification };
+        },
+        audit: (tx, actor, chargeId, verification) =>
+          this.auditStaff(tx, actor, 'charge.receipt_read', 'charge', chargeId, verification),
       },
     );
   }
@@ -114,7 +119,11 @@ export class InvoicingService {
     this.global.registerJobs(jobs);
   }
 
-  /** The membership a caller may reach; a partner key only the bank channel's. */
+  /**
+   * The membership a caller may reach; a partner key only the bank channel's. Its fiscal documents
+   * are the member's data: an agent reaches them only once the caller is verified (the check is
+   * returned for the audit entry).
+   */
   private async reach(
     tx: Executor,
     actor: Actor,
@@ -125,23 +134,34 @@ export class InvoicingService {
       const found = await this.members.load(tx, actor, membershipId);
       if (actor.principal?.kind === 'api_key' && found.membership.channel !== 'bank')
         throw new AppError(notFound);
-      return found;
+      return {
+        ...found,
+        verification: await clearanceFor(tx, actor, membershipId, this.clock.now(), 'billing'),
+      };
     } catch (error) {
       if (error instanceof AppError && error.code === 'MEMBERSHIP_NOT_FOUND') throw new AppError(notFound);
       throw error;
     }
   }
 
+  /** Staff and partner reads and changes are audited, with the check that cleared an agent. */
   private async auditStaff(
     tx: Executor,
     actor: Actor,
     action: string,
     recordType: string,
     recordId: string,
+    verification: VerificationNote | null,
     details?: Record<string, unknown>,
   ) {
     if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {
-      await this.audit.record(tx, actor, { action, recordType, recordId, ...(details ? { details } : {}) });
+      const noted = withVerification(details, verification);
+      await this.audit.record(tx, actor, {
+        action,
+        recordType,
+        recordId,
+        ...(noted ? { details: noted } : {}),
+      });
     }
   }
 
@@ -149,8 +169,15 @@ export class InvoicingService {
 
   async fiscalData(actor: Actor, membershipId: string): Promise<FiscalData | null> {
     return this.db.transaction(async (tx) => {
-      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
-      await this.auditStaff(tx, actor, 'membership.fiscal_data_read', 'membership', membershipId);
+      const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.auditStaff(
+        tx,
+        actor,
+        'membership.fiscal_data_read',
+        'membership',
+        membershipId,
+        verification,
+      );
       return (await this.repository.fiscalData(tx, membershipId)) ?? null;
     });
   }
@@ -160,9 +187,16 @@ export class InvoicingService {
     if (issues.length > 0) throw fiscalProblem(issues);
     const data = normalizeFiscalData(input);
     return this.db.transaction(async (tx) => {
-      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
       await this.repository.saveFiscalData(tx, membershipId, data, this.clock.now());
-      await this.auditStaff(tx, actor, 'membership.fiscal_data_change', 'membership', membershipId);
+      await this.auditStaff(
+        tx,
+        actor,
+        'membership.fiscal_data_change',
+        'membership',
+        membershipId,
+        verification,
+      );
       return data;
     });
   }
@@ -186,7 +220,12 @@ export class InvoicingService {
     }
     const { record, created } = await this.db.transaction(async (tx) => {
       const charge = await this.billing.loadCharge(tx, actor, chargeId, true);
-      const { membership } = await this.reach(tx, actor, charge.membershipId, 'CHARGE_NOT_FOUND');
+      const { membership, verification } = await this.reach(
+        tx,
+        actor,
+        charge.membershipId,
+        'CHARGE_NOT_FOUND',
+      );
       const held = await this.repository.holdingCharge(tx, chargeId);
       if (held?.kind === 'global')
         throw new AppError('CHARGE_IN_GLOBAL_INVOICE', { extensions: { invoiceId: held.id } });
@@ -209,7 +248,9 @@ export class InvoicingService {
         membershipId: charge.membershipId,
         chargeIds: [chargeId],
       });
-      await this.auditStaff(tx, actor, 'charge.invoice', 'charge', chargeId, { invoiceId: record.id });
+      await this.auditStaff(tx, actor, 'charge.invoice', 'charge', chargeId, verification, {
+        invoiceId: record.id,
+      });
       return { record, created: true };
     });
     const stamped = record.status === 'draft' ? await this.stampAndFollow(record.id) : record;
@@ -388,9 +429,11 @@ export class InvoicingService {
     return this.db.transaction(async (tx) => {
       const record = await this.repository.byId(tx, id);
       if (!record) throw new AppError('INVOICE_NOT_FOUND');
-      if (record.membershipId) await this.reach(tx, actor, record.membershipId, 'INVOICE_NOT_FOUND');
+      let verification: VerificationNote | null = null;
+      if (record.membershipId)
+        ({ verification } = await this.reach(tx, actor, record.membershipId, 'INVOICE_NOT_FOUND'));
       else if (!isStaff(actor.principal)) throw new AppError('INVOICE_NOT_FOUND');
-      await this.auditStaff(tx, actor, 'invoice.read', 'invoice', id);
+      await this.auditStaff(tx, actor, 'invoice.read', 'invoice', id, verification);
       return record;
     });
   }
@@ -414,8 +457,8 @@ export class InvoicingService {
 
   async ofMembership(actor: Actor, membershipId: string): Promise<InvoiceView[]> {
     const found = await this.db.transaction(async (tx) => {
-      await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
-      await this.auditStaff(tx, actor, 'membership.invoices_read', 'membership', membershipId);
+      const { verification } = await this.reach(tx, actor, membershipId, 'MEMBERSHIP_NOT_FOUND');
+      await this.auditStaff(tx, actor, 'membership.invoices_read', 'membership', membershipId, verification);
       return this.repository.ofMembership(tx, membershipId);
     });
     return Promise.all(found.map((r) => this.view(r)));

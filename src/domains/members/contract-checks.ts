@@ -3,12 +3,8 @@ import type { Actor } from '../../platform/principal.ts';
 import { birthDateProblem, type FieldProblems, fieldError, objectAt, stringAt } from './checks.ts';
 import { ageOn } from './coverage.ts';
 import './errors.ts';
-import {
-  normaliseCurp,
-  normaliseFullName,
-  normaliseMexicanPhone,
-  normaliseRfc,
-} from './identity-documents.ts';
+import { normaliseMexicanPhone } from '../../lib/phone.ts';
+import { normaliseCurp, normaliseFullName, normaliseRfc } from './identity-documents.ts';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from './legal.ts';
 import type { Channel } from './lifecycle.ts';
 

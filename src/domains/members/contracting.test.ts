@@ -35,7 +35,7 @@ describe('contracting, by channel', () => {
       state: 'trial',
       channel: 'online',
       plan: { code: 'libra-plus', version: 1 },
-      titular: { email: body.titular.email, phone: '5512345678', hasAccount: true },
+      titular: { email: body.titular.email, phone: '+525512345678', hasAccount: true },
       card: { brand: 'visa', type: 'credit', last4: '4242' },
       contractedAt: '2026-11-25T20:05:00.000Z',
       trialEndsAt: mexicoCityTime('2027-01-25T00:00').toISOString(),

@@ -43,12 +43,6 @@ export const MemberErrors = defineErrors({
     es: 'Crea una contraseña para tu cuenta.',
     en: 'Choose a password for your account.',
   },
-  /** The mobile phone is not a 10-digit Mexican number. */
-  PHONE_INVALID: {
-    status: 400,
-    es: 'Escribe un celular de 10 dígitos, por ejemplo 55 1234 5678.',
-    en: 'Enter a 10-digit Mexican mobile number, e.g. 55 1234 5678.',
-  },
   /** The name is not a full name (first and last name, letters only). */
   NAME_INVALID: {
     status: 400,
@@ -129,6 +123,16 @@ export const MemberErrors = defineErrors({
     status: 428,
     es: 'Antes de ver o cambiar los datos de la membresía, verifica la identidad de quien llama.',
     en: 'Verify the caller’s identity before seeing or changing the membership’s details.',
+  },
+  /**
+   * The titular's personal data is blocked by an accepted ARCO cancellation: kept only for the
+   * legal obligations (billing and tax records stay reachable), and no longer shown to staff or
+   * the bank. The privacy office still reaches it, to answer the person's requests.
+   */
+  PERSONAL_DATA_BLOCKED: {
+    status: 451,
+    es: 'Los datos personales de esta membresía están bloqueados por una solicitud de cancelación (derechos ARCO). Solo se conservan sus cobros y facturas.',
+    en: 'This membership’s personal data is blocked by a cancellation request (ARCO rights). Only its charges and invoices are kept.',
   },
   /** The facts given do not match the membership; `attemptsLeft` says how many tries remain. */
   VERIFICATION_FAILED: {

@@ -1,29 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatMexicanPhone,
-  normaliseCurp,
-  normaliseFullName,
-  normaliseMexicanPhone,
-  normaliseRfc,
-  searchable,
-} from './identity-documents.ts';
+import { formatPhone, normaliseMexicanPhone } from '../../lib/phone.ts';
+import { normaliseCurp, normaliseFullName, normaliseRfc, searchable } from './identity-documents.ts';
 
-describe('Mexican mobile phones', () => {
+describe('Mexican mobile phones, kept in E.164', () => {
   it.each([
-    ['5554800900', '5554800900'],
-    ['55 5480 0900', '5554800900'],
-    ['+52 55 5480 0900', '5554800900'],
-    ['+52 1 55 5480 0900', '5554800900'],
-    ['(333) 123-4567', '3331234567'],
+    ['5554800900', '+525554800900'],
+    ['55 5480 0900', '+525554800900'],
+    ['+52 55 5480 0900', '+525554800900'],
+    ['+52 1 55 5480 0900', '+525554800900'],
+    ['(333) 123-4567', '+523331234567'],
   ])('accepts %s', (input, expected) => expect(normaliseMexicanPhone(input)).toBe(expected));
 
   it.each(['555480090', '55548009001', '0554800900', 'telefono', '+1 555 480 0900'])('refuses %s', (input) =>
     expect(normaliseMexicanPhone(input)).toBeNull(),
   );
 
-  it('formats as the UI guide says', () => {
-    expect(formatMexicanPhone('5554800900')).toBe('55 5480 0900');
-    expect(formatMexicanPhone('4421234567')).toBe('442 123 4567');
+  it('formats what is kept as the UI guide says', () => {
+    expect(formatPhone('+525554800900')).toBe('55 5480 0900');
+    expect(formatPhone('+524421234567')).toBe('442 123 4567');
   });
 });
 

@@ -2,20 +2,8 @@
  * Mexican identity formats, validated as the authorities define them, so a typo is caught while
  * the customer is still on the line. Pure functions; each returns a normalised value or null.
  */
-import { formatPhone, parseMexicanPhone } from '../../lib/phone.ts';
-
-/**
- * A Mexican phone as typed → its 10 national digits, or null; parsed and validated by
- * libphonenumber-js (`src/lib/phone.ts`), the same parser the web's forms use.
- */
-export function normaliseMexicanPhone(input: string): string | null {
-  return parseMexicanPhone(input);
-}
-
-/** `55 5480 0900`, as UI.md formats phones (libphonenumber's national format). */
-export function formatMexicanPhone(digits: string): string {
-  return formatPhone(digits);
-}
+// Phones are src/lib/phone.ts's (libphonenumber-js, shared with the web), read at the door by
+// src/lib/phone-input.ts.
 
 function validDate(yy: string, mm: string, dd: string): boolean {
   const month = Number(mm);

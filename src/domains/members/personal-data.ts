@@ -1,10 +1,10 @@
 import type { Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError, validationFailed } from '../../lib/errors.ts';
+import { validationFailed } from '../../lib/errors.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
-import { normaliseMexicanPhone } from './identity-documents.ts';
+import { phoneAt } from '../../lib/phone-input.ts';
 import { type MembershipRecords, searchTextOf } from './records.ts';
 import type { MembershipRecord, MembersRepository } from './repository.ts';
 
@@ -46,9 +46,7 @@ export class PersonalDataService {
       if (!EMAIL.test(v)) throw validationFailed('body/correction', 'must be an email address');
       changes.titularEmail = v.toLowerCase();
     } else if (field === 'phone') {
-      const phone = normaliseMexicanPhone(v);
-      if (!phone) throw new AppError('PHONE_INVALID', { extensions: { field: 'body/correction' } });
-      changes.titularPhone = phone;
+      changes.titularPhone = phoneAt('body/correction', v);
     } else {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
         throw validationFailed('body/correction', 'must be a date, YYYY-MM-DD');

@@ -130,6 +130,20 @@ export async function cardTokenOf(executor: Executor, membershipId: string): Pro
   return row?.token ?? undefined;
 }
 
+/**
+ * The memberships among these whose titular's personal data is blocked (an accepted ARCO
+ * cancellation): lists that name people say so instead of the name.
+ */
+export async function blockedMemberships(executor: Executor, membershipIds: string[]): Promise<Set<string>> {
+  const ids = [...new Set(membershipIds)];
+  if (ids.length === 0) return new Set();
+  const found = await executor
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(inArray(memberships.id, ids), sql`${memberships.personalDataBlockedAt} is not null`));
+  return new Set(found.map((r) => r.id));
+}
+
 /** The titular's phone of each membership, by id (a number to call back). */
 export async function titularPhones(
   executor: Executor,

@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { type Actor, isStaff } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import './errors.ts';
+import { clearanceFor } from './clearance.ts';
 import { searchable } from './identity-documents.ts';
 import type { MembershipState } from './lifecycle.ts';
 import type {
@@ -14,13 +15,7 @@ import type {
   MembersRepository,
 } from './repository.ts';
 import type { VerificationRepository } from './verification-repository.ts';
-import {
-  MUST_VERIFY,
-  noteOf,
-  staffUserOf,
-  VERIFICATION_MINUTES,
-  type VerificationNote,
-} from './verifications.ts';
+import { staffUserOf, VERIFICATION_MINUTES, type VerificationNote } from './verifications.ts';
 
 export type Executor = Parameters<MembersRepository['byId']>[0];
 
@@ -91,12 +86,7 @@ export class MembershipRecords {
    * an agent without one in force. Runs in the caller's transaction, after the membership loads.
    */
   async clearance(tx: Executor, actor: Actor, membershipId: string): Promise<VerificationNote | null> {
-    const staff = staffUserOf(actor);
-    if (!staff) return null;
-    const current = await this.verifications.current(tx, membershipId, staff.userId, this.clock.now());
-    if (current) return noteOf(current);
-    if (MUST_VERIFY.has(staff.role)) throw new AppError('VERIFICATION_REQUIRED');
-    return null;
+    return clearanceFor(tx, actor, membershipId, this.clock.now());
   }
 
   /**

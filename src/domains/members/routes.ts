@@ -157,7 +157,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         summary:
           'A membership: plan, state, dates, card summary and the people covered (staff reads audited)',
         params: MembershipParams,
-        response: { 200: MembershipView, ...problemResponses(401, 403, 404, 428) },
+        response: { 200: MembershipView, ...problemResponses(401, 403, 404, 428, 451) },
       },
     },
     async (request) => members.get(actorOf(request), request.params.id),
@@ -172,7 +172,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         summary:
           'Whether the caller must verify who is on the line before the details, and their check in force',
         params: MembershipParams,
-        response: { 200: VerificationStatus, ...problemResponses(401, 403, 404) },
+        response: { 200: VerificationStatus, ...problemResponses(401, 403, 404, 451) },
       },
     },
     async (request) => verifications.status(actorOf(request), request.params.id),
@@ -188,7 +188,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
           'Verify the caller with two facts (birth date, card last 4, membership number) or skip with a reason; clears the agent for 30 min (audited)',
         params: MembershipParams,
         body: VerificationBody,
-        response: { 201: VerificationView, ...problemResponses(400, 401, 403, 404, 422, 429) },
+        response: { 201: VerificationView, ...problemResponses(400, 401, 403, 404, 422, 429, 451) },
       },
     },
     async (request, reply) =>
@@ -206,7 +206,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         params: MembershipParams,
         response: {
           200: Type.Object({ data: Type.Array(MembershipEventView) }),
-          ...problemResponses(401, 403, 404, 428),
+          ...problemResponses(401, 403, 404, 428, 451),
         },
       },
     },
@@ -223,7 +223,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
           'Replace the card on file with a new processor token; what the old card could not pay is charged to the new one at once',
         params: MembershipParams,
         body: CardBody,
-        response: { 200: CardReplacedView, ...problemResponses(400, 401, 403, 404, 409, 422, 428) },
+        response: { 200: CardReplacedView, ...problemResponses(400, 401, 403, 404, 409, 422, 428, 451) },
       },
     },
     async (request) => members.replaceCard(actorOf(request), request.params.id, request.body.cardToken),
@@ -238,7 +238,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Change the titular’s contact email or phone (where messages go; not the sign-in email)',
         params: MembershipParams,
         body: ContactBody,
-        response: { 200: MembershipView, ...problemResponses(400, 401, 403, 404, 422, 428) },
+        response: { 200: MembershipView, ...problemResponses(400, 401, 403, 404, 422, 428, 451) },
       },
     },
     async (request) => members.changeContact(actorOf(request), request.params.id, request.body),
@@ -255,7 +255,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         querystring: BeneficiariesQuery,
         response: {
           200: Type.Object({ data: Type.Array(PersonView) }),
-          ...problemResponses(401, 403, 404, 428),
+          ...problemResponses(401, 403, 404, 428, 451),
         },
       },
     },
@@ -277,7 +277,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Add a spouse (one at a time), a child under 21, or an additional cardholder',
         params: MembershipParams,
         body: BeneficiaryBody,
-        response: { 201: PersonView, ...problemResponses(400, 401, 403, 404, 409, 422, 428) },
+        response: { 201: PersonView, ...problemResponses(400, 401, 403, 404, 409, 422, 428, 451) },
       },
     },
     async (request, reply) =>
@@ -294,7 +294,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
         tags: ['memberships'],
         summary: 'Remove a beneficiary (kept in the history)',
         params: BeneficiaryParams,
-        response: { 204: Type.Null(), ...problemResponses(401, 403, 404, 428) },
+        response: { 204: Type.Null(), ...problemResponses(401, 403, 404, 428, 451) },
       },
     },
     async (request, reply) => {

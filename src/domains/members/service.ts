@@ -8,7 +8,8 @@ import type { EventRecorder, SalesChannel } from '../events/recorder.ts';
 import type { PaymentGateway } from '../payments/gateway.ts';
 import { cardColumns, usableCard } from './cards.ts';
 import './errors.ts';
-import { normaliseMexicanPhone, searchable } from './identity-documents.ts';
+import { phoneAt } from '../../lib/phone-input.ts';
+import { searchable } from './identity-documents.ts';
 import { MEMBERSHIP_TRANSITIONS, type MembershipState } from './lifecycle.ts';
 import { type Executor, type MembershipRecords, searchTextOf } from './records.ts';
 import type { BeneficiaryRecord, MembershipWithPlan, MembersRepository } from './repository.ts';
@@ -238,9 +239,7 @@ export class MembersService {
     input: { email?: string | undefined; phone?: string | undefined },
   ): Promise<MembershipView> {
     const email = input.email?.trim().toLowerCase();
-    const phone = input.phone === undefined ? undefined : normaliseMexicanPhone(input.phone);
-    if (input.phone !== undefined && !phone)
-      throw new AppError('PHONE_INVALID', { extensions: { field: 'body/phone' } });
+    const phone = input.phone === undefined ? undefined : phoneAt('body/phone', input.phone);
     if (email === undefined && phone === undefined)
       throw validationFailed('body', 'must name an email, a phone or both');
     const now = this.clock.now();

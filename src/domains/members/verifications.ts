@@ -91,6 +91,8 @@ export class VerificationsService {
   async status(actor: Actor, membershipId: string) {
     return this.db.transaction(async (tx) => {
       const found = await this.records.load(tx, actor, membershipId);
+      // Nothing to verify a caller for: the file is blocked (the console says so instead of asking).
+      if (found.membership.personalDataBlockedAt) throw new AppError('PERSONAL_DATA_BLOCKED');
       const staff = staffUserOf(actor);
       const now = this.clock.now();
       const current = staff ? await this.repository.current(tx, membershipId, staff.userId, now) : undefined;
@@ -119,6 +121,7 @@ export class VerificationsService {
     const now = this.clock.now();
     const outcome = await this.db.transaction(async (tx) => {
       const found = await this.records.load(tx, actor, membershipId, true);
+      if (found.membership.personalDataBlockedAt) throw new AppError('PERSONAL_DATA_BLOCKED');
       const row = {
         id: newId(),
         membershipId,

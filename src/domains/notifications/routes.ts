@@ -35,7 +35,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
           'The messages written to the member, newest first: delivery state in words, delivery log, addresses that do not take messages (staff reads audited)',
         params: MembershipParams,
         querystring: MessagesQuery,
-        response: { 200: MessagesPage, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: MessagesPage, ...problemResponses(400, 401, 403, 404, 428, 451) },
       },
     },
     async (request) =>
@@ -57,7 +57,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
           'Send a member’s message again, now: a new message with the same words and channel pointing at the original (audited)',
         params: MessageParams,
         headers: IdempotencyHeaders,
-        response: { 201: MessageView, ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: { 201: MessageView, ...problemResponses(400, 401, 403, 404, 409, 422, 428, 451) },
       },
     },
     async (request, reply) => {
@@ -81,7 +81,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
         summary:
           'How the member wants to be told: language, channels per kind of message, quiet hours (staff reads audited)',
         params: MembershipParams,
-        response: { 200: PreferencesView, ...problemResponses(401, 403, 404) },
+        response: { 200: PreferencesView, ...problemResponses(401, 403, 404, 428, 451) },
       },
     },
     async (request) => notifications.preferences(actorOf(request), request.params.id),
@@ -97,7 +97,7 @@ export const notificationsRoutes: FastifyPluginAsyncTypebox<{ notifications: Not
           'Replace the member’s choices; every kind keeps at least one channel (these messages cannot be turned off). Audited',
         params: MembershipParams,
         body: PreferencesBody,
-        response: { 200: PreferencesView, ...problemResponses(400, 401, 403, 404, 422) },
+        response: { 200: PreferencesView, ...problemResponses(400, 401, 403, 404, 422, 428, 451) },
       },
     },
     async (request) => notifications.savePreferences(actorOf(request), request.params.id, request.body),

@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import type { IdempotencyService, Replayable } from '../../platform/idempotency/service.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
+import { clearanceFor, withVerification } from '../members/clearance.ts';
 import { CATALOGUE, isMessageKind, type Language, type MessageKind, subjectOf } from './catalogue.ts';
 import type { ChannelKind } from './channels.ts';
 import './errors.ts';
@@ -121,6 +122,7 @@ export class NotificationsService {
     const customer = isCustomer(actor);
     return this.db.transaction(async (tx) => {
       await this.memberships.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
       const found = await this.repository.ofMembership(tx, membershipId, limit);
       const addresses = await this.addressesOf(tx, membershipId);
       if (!customer)
@@ -128,7 +130,7 @@ export class NotificationsService {
           action: 'membership.messages_read',
           recordType: 'membership',
           recordId: membershipId,
-          details: { messages: found.length },
+          details: withVerification({ messages: found.length }, verification),
         });
       return {
         data: found.map(({ message, attempts }) => present(message, attempts, reader, customer)),
@@ -158,6 +160,7 @@ export class NotificationsService {
           const original = await this.repository.byId(tx, messageId);
           if (!original?.membershipId) throw new AppError('MESSAGE_NOT_FOUND');
           await this.memberships.load(tx, actor, original.membershipId);
+          const verification = await clearanceFor(tx, actor, original.membershipId, this.clock.now());
           if (original.status === 'pending') throw new AppError('MESSAGE_NOT_SENT_YET');
           if (original.status === 'cancelled') throw new AppError('MESSAGE_WITHDRAWN');
           const now = this.clock.now();
@@ -178,12 +181,15 @@ export class NotificationsService {
             action: 'notification.resend',
             recordType: 'notification',
             recordId: original.id,
-            details: {
-              resendId: copy.id,
-              membershipId: original.membershipId,
-              kind: original.kind,
-              channel: original.channel,
-            },
+            details: withVerification(
+              {
+                resendId: copy.id,
+                membershipId: original.membershipId,
+                kind: original.kind,
+                channel: original.channel,
+              },
+              verification,
+            ),
           });
           return { status: 201, body: present(copy, [], reader, false) };
         },
@@ -195,12 +201,14 @@ export class NotificationsService {
   async preferences(actor: Actor, membershipId: string): Promise<PreferencesViewType> {
     return this.db.transaction(async (tx) => {
       await this.memberships.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
       const preferences = await this.repository.preferencesOf(tx, membershipId);
       if (!isCustomer(actor))
         await this.audit.record(tx, actor, {
           action: 'membership.notification_preferences_read',
           recordType: 'membership',
           recordId: membershipId,
+          ...(verification ? { details: { verification } } : {}),
         });
       return presentPreferences(preferences);
     });
@@ -238,13 +246,14 @@ export class NotificationsService {
     const next: Preferences = { language: input.language, quietHours: input.quietHours, channels };
     return this.db.transaction(async (tx) => {
       await this.memberships.load(tx, actor, membershipId);
+      const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
       const before = await this.repository.preferencesOf(tx, membershipId);
       await this.repository.savePreferences(tx, membershipId, next, this.clock.now());
       await this.audit.record(tx, actor, {
         action: 'membership.notification_preferences_update',
         recordType: 'membership',
         recordId: membershipId,
-        details: { before, after: next },
+        details: withVerification({ before, after: next }, verification),
       });
       return presentPreferences(next);
     });

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
+import type { PlanService } from '../api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { isMessageKey } from '../i18n/messages.ts';
 import type { Person } from '../members/membership.ts';
@@ -7,6 +8,8 @@ import { Field } from '../ui/Field.tsx';
 import type { Decision } from './case-data.ts';
 import type { Needs, RequestDetailsFields } from './case-request.ts';
 import { MX_STATES } from './place.ts';
+import { type ServiceKind, serviceKindOf, servicesByKind } from './service-kinds.ts';
+import './service-picker.css';
 
 /**
  * The parts of a request for assistance that the customer's form (portal) and the agent's
@@ -50,6 +53,92 @@ export function PersonSelect({
           ))}
       </select>
     </Field>
+  );
+}
+
+/**
+ * What help is needed, as a short list: the kind of help first (the plan page's four), then only
+ * that kind's services with their summaries (issue 23). Choosing another kind drops a service that
+ * would no longer be shown. Radios, so arrow keys move within each list.
+ */
+export function ServicePicker({
+  services,
+  value,
+  onChange,
+  lang,
+  words,
+  groupClassName,
+  dense = false,
+  error,
+}: {
+  services: PlanService[];
+  value: string;
+  onChange: (serviceCode: string) => void;
+  lang: 'es' | 'en';
+  words: { kinds: string; kindName: (kind: ServiceKind) => string };
+  /** The class of each list's fieldset in the app's style sheet. */
+  groupClassName: string;
+  /** The console's: tighter rows for a desktop. */
+  dense?: boolean;
+  error?: string | undefined;
+}) {
+  const byKind = useMemo(() => servicesByKind(services), [services]);
+  const [picked, setPicked] = useState<ServiceKind | undefined>(undefined);
+  const chosen = services.find((s) => s.code === value);
+  const shown = picked ?? (chosen ? serviceKindOf(chosen.category) : undefined);
+  const kind = byKind.find((k) => k.key === shown);
+  const pickKind = (key: ServiceKind) => {
+    setPicked(key);
+    if (chosen && serviceKindOf(chosen.category) !== key) onChange('');
+  };
+  return (
+    <div className={dense ? 'service-picker service-picker-dense' : 'service-picker'}>
+      {error && <p className="field-error">{error}</p>}
+      <fieldset className={groupClassName}>
+        <legend>{words.kinds}</legend>
+        <ul className="category-options">
+          {byKind.map((k) => (
+            <li key={k.key}>
+              <label className="service-option">
+                <input
+                  type="radio"
+                  name="category"
+                  value={k.key}
+                  checked={shown === k.key}
+                  onChange={() => pickKind(k.key)}
+                />
+                <span className="service-option-name">{words.kindName(k.key)}</span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      {kind && (
+        <fieldset className={groupClassName}>
+          <legend>{words.kindName(kind.key)}</legend>
+          <ul className="service-options">
+            {kind.services.map((s) => (
+              <li key={s.code}>
+                <label className="service-option">
+                  <input
+                    type="radio"
+                    name="service"
+                    value={s.code}
+                    checked={value === s.code}
+                    onChange={() => onChange(s.code)}
+                    aria-describedby={`service-${s.code}`}
+                  />
+                  <span className="service-option-name">{s.name[lang]}</span>
+                </label>
+                <span id={`service-${s.code}`} className="service-option-summary">
+                  {s.summary[lang]}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
+    </div>
   );
 }
 

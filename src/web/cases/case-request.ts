@@ -1,3 +1,4 @@
+import { parseMexicanPhone } from '../../lib/phone.ts';
 import type { PlanService } from '../api.ts';
 import { parsePesos } from '../i18n/format.ts';
 
@@ -53,8 +54,7 @@ export function checkDetails(
   const problems: DetailsProblem[] = [];
   if (form.description.trim().length < 3) problems.push('description');
   if (needs.specialty && form.specialty.trim().length < 2) problems.push('specialty');
-  if (form.callbackPhone.trim() && !/^\+?[0-9 ()-]{8,20}$/.test(form.callbackPhone.trim()))
-    problems.push('callbackPhone');
+  if (form.callbackPhone.trim() && !parseMexicanPhone(form.callbackPhone)) problems.push('callbackPhone');
   const year = form.vehicleYear.trim() ? Number(form.vehicleYear) : undefined;
   if (year !== undefined && !(Number.isInteger(year) && year >= 1950 && year <= 2100))
     problems.push('vehicleYear');

@@ -3,20 +3,12 @@ import { formatMoney } from '../i18n/format.ts';
 import type { Translate } from '../i18n/i18n.tsx';
 import { isMessageKey } from '../i18n/messages.ts';
 
-/** The four categories the page shows, in order, and which catalog categories fall in each. */
-export const PAGE_CATEGORIES = [
-  { key: 'medical', catalog: ['medical'] },
-  { key: 'home', catalog: ['home'] },
-  { key: 'roadside', catalog: ['roadside'] },
-  // The page's "Legal y gestoría" holds the lawyers and the protected ATM withdrawal.
-  { key: 'legal', catalog: ['legal', 'financial'] },
-] as const;
-
-export type PageCategory = (typeof PAGE_CATEGORIES)[number]['key'];
-
-export function pageCategoryOf(catalogCategory: string): PageCategory | undefined {
-  return PAGE_CATEGORIES.find((c) => (c.catalog as readonly string[]).includes(catalogCategory))?.key;
-}
+/** The page's four categories are the kinds of help every request form asks first. */
+export {
+  SERVICE_KINDS as PAGE_CATEGORIES,
+  type ServiceKind as PageCategory,
+  serviceKindOf as pageCategoryOf,
+} from '../cases/service-kinds.ts';
 
 /** "Ilimitado", "1 al año", "4 al año, 1 por especialidad". */
 export function describeLimit(rules: PlanService['rules'], t: Translate): string {

@@ -23,6 +23,7 @@ export const CLASSES = [
   'badIds',
   'malformedJson',
   'contentType',
+  'phones',
 ] as const;
 export type MutationClass = (typeof CLASSES)[number];
 
@@ -49,6 +50,8 @@ export interface ValidRequest {
 
 export interface BadRequest {
   description: string;
+  /** The field the refusal must name (`body/titular/phone`): a bad phone is told at its field. */
+  field?: string;
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -75,6 +78,8 @@ const HUGE_NUMBERS_QUERY = [
   '99999999999999999999',
   '1e308',
 ];
+/** Not a Mexican phone: too short, too long, another country, a trunk 0, words (issue 23). */
+const BAD_PHONES = ['12', '55 1234 567', '55-1234-5678-9', '+1 212 555 0100', '0554800900', 'teléfono'];
 const MALFORMED_JSON = ['{"a":', '{', '{"a" 1}', "{'a': 1}", '[1,]', 'nul', '{"a":1}}', '"\\x"', ''];
 const WRONG_CONTENT_TYPES = [
   'text/plain',
@@ -204,6 +209,13 @@ export function candidates(
         });
         const minimum = place.schema.minimum as number | undefined;
         if (minimum !== undefined && minimum > -1) out.numbers.push(withBody(`${where}: -1`, at(place, -1)));
+      }
+      const name = place.path[place.path.length - 1];
+      if (acceptsType(place.schema, 'string') && typeof name === 'string' && /phone/i.test(name)) {
+        for (const phone of BAD_PHONES) {
+          const candidate = withBody(`${where}: ${JSON.stringify(phone)}`, at(place, phone));
+          out.phones.push({ ...candidate, build: () => ({ ...candidate.build(), field: where }) });
+        }
       }
       if (acceptsType(place.schema, 'array')) {
         // Copies of the valid array's first item: only the array's length is wrong.

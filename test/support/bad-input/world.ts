@@ -216,7 +216,10 @@ export async function buildWorld(): Promise<World> {
       birthDate: '2016-02-02',
     },
     'POST /v1/eligibility/checks': { membershipId, personId: 'titular', serviceCode: 'tow-truck' },
-    'POST /v1/cases': towRequest(membershipId),
+    'POST /v1/cases': {
+      ...towRequest(membershipId),
+      details: { ...towRequest(membershipId).details, callbackPhone: '55 2222 3333' },
+    },
     'POST /v1/cases/{id}/cancel': { reason: 'La clienta ya no la necesita.' },
     'POST /v1/cases/{id}/excess-acceptance': { accept: true, note: 'aceptado por teléfono' },
     'POST /v1/cases/{id}/assignment': {
@@ -304,9 +307,7 @@ export async function buildWorld(): Promise<World> {
       code: '000000',
       password: 'una frase de acceso larga y mía',
     },
-    'POST /v1/memberships/{id}/beneficiaries/{beneficiaryId}/invitations': {
-      email: 'invitado@test.libra.mx',
-    },
+    'POST /v1/memberships/{id}/beneficiaries/{beneficiaryId}/invitations': { phone: '81 8765 4321' },
     'POST /v1/beneficiary-invitations/{token}/accept': {
       email: 'beneficiario@test.libra.mx',
       password: 'una frase de acceso larga y mía',

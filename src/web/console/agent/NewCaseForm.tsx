@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import type { PlanService } from '../../api.ts';
 import { problemText } from '../../api.ts';
@@ -14,7 +14,13 @@ import {
   type RequestDetailsFields,
 } from '../../cases/case-request.ts';
 import { nearestState } from '../../cases/place.ts';
-import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
+import {
+  DetailsFields,
+  EligibilityState,
+  PersonSelect,
+  ServicePicker,
+  StateSelect,
+} from '../../cases/RequestFields.tsx';
 import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
 import type { StaffMessageKey } from '../../staff/i18n/messages.ts';
 import { useStaffI18n } from '../../staff/i18n.ts';
@@ -26,8 +32,9 @@ import { Kbd } from './Kbd.tsx';
 import { stateName } from './words.ts';
 
 /**
- * The agent's request for assistance during a call. The shared parts (person, state, details,
- * the eligibility answer, sending) are `cases/`'s; the agent's own are the place by coordinates
+ * The agent's request for assistance during a call, in the portal's order: who, then what (the
+ * kind of help, then its short list of services), then where and the details. The shared parts
+ * (person, service picker, state, details, the eligibility answer, sending) are `cases/`'s; the agent's own are the place by coordinates
  * read out by the caller, the provider's quote for a capped service (it decides the excess), and
  * Ctrl+Enter.
  */
@@ -149,7 +156,6 @@ export function NewCaseForm({ member, services }: { member: Membership; services
     };
   }
 
-  const categories = useMemo(() => [...new Set(services.map((s) => s.category))], [services]);
   const apiField = (path: string) => (apiProblem?.fieldMessage(path) ? apiProblem.detail : undefined);
   const formMessage = apiProblem
     ? apiProblem.fields.length === 0
@@ -179,23 +185,20 @@ export function NewCaseForm({ member, services }: { member: Membership; services
               error={apiField('personId')}
               autoFocus
             />
-            <Field label={t('agent.new.service')} error={problems.serviceCode ?? apiField('serviceCode')}>
-              <select value={form.serviceCode} onChange={(e) => set('serviceCode', e.target.value)}>
-                <option value="">{t('agent.new.servicePick')}</option>
-                {categories.map((category) => (
-                  <optgroup key={category} label={tOr(`agent.category.${category}`, category)}>
-                    {services
-                      .filter((s) => s.category === category)
-                      .map((s) => (
-                        <option key={s.code} value={s.code}>
-                          {s.name[lang]}
-                        </option>
-                      ))}
-                  </optgroup>
-                ))}
-              </select>
-            </Field>
-            {service && <p className="agent-sub">{service.summary[lang]}</p>}
+          </fieldset>
+
+          <fieldset className="agent-fieldset">
+            <legend>{t('agent.new.what')}</legend>
+            <ServicePicker
+              services={services}
+              value={form.serviceCode}
+              onChange={(code) => set('serviceCode', code)}
+              lang={lang}
+              groupClassName="agent-subgroup"
+              dense
+              error={problems.serviceCode ?? apiField('serviceCode')}
+              words={{ kinds: t('agent.new.kind'), kindName: (kind) => t(`agent.kind.${kind}`) }}
+            />
           </fieldset>
 
           <fieldset className="agent-fieldset">

@@ -59,6 +59,7 @@ export const es = {
   'arco.download.heading': 'Tus datos',
   'arco.download.html': 'Descargar tus datos (página para leer o imprimir)',
   'arco.download.json': 'Descargar tus datos (JSON)',
+  'arco.download.pdf': 'Descargar tus datos (PDF)',
 };
 
 export const en: Record<keyof typeof es, string> = {
@@ -121,4 +122,5 @@ export const en: Record<keyof typeof es, string> = {
   'arco.download.heading': 'Your data',
   'arco.download.html': 'Download your data (page to read or print)',
   'arco.download.json': 'Download your data (JSON)',
+  'arco.download.pdf': 'Download your data (PDF)',
 };

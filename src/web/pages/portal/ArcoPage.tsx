@@ -272,6 +272,11 @@ function RequestCard({ request: r }: { request: ArcoRequest }) {
             </a>
           </li>
           <li>
+            <a href={`${delivery}?format=pdf`} download>
+              {t('arco.download.pdf')}
+            </a>
+          </li>
+          <li>
             <a href={`${delivery}?format=json`} download>
               {t('arco.download.json')}
             </a>

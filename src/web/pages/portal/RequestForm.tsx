@@ -15,7 +15,13 @@ import {
 } from '../../cases/case-request.ts';
 import { EligibilityAnswer } from '../../cases/EligibilityAnswer.tsx';
 import { nearestState } from '../../cases/place.ts';
-import { DetailsFields, EligibilityState, PersonSelect, StateSelect } from '../../cases/RequestFields.tsx';
+import {
+  DetailsFields,
+  EligibilityState,
+  PersonSelect,
+  ServicePicker,
+  StateSelect,
+} from '../../cases/RequestFields.tsx';
 import { type Built, useEligibility, useRequestForm, useSettled } from '../../cases/request-form.ts';
 import { parsePesos } from '../../i18n/format.ts';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
@@ -24,7 +30,6 @@ import type { Person } from '../../members/membership.ts';
 import { Button } from '../../ui/Button.tsx';
 import { Field, FormError } from '../../ui/Field.tsx';
 import { ClaimFields } from './ClaimFields.tsx';
-import { ServicePicker } from './ServicePicker.tsx';
 
 /**
  * The customer's request for assistance. The shared parts (person, state, details, the
@@ -248,12 +253,14 @@ export function RequestForm({
 
       <fieldset className="request-group">
         <legend>{t('assistance.form.service')}</legend>
-        {problems.serviceCode && <p className="field-error">{problems.serviceCode}</p>}
         <ServicePicker
           services={services}
-          service={service}
-          serviceCode={form.serviceCode}
-          onPick={(code) => set('serviceCode', code)}
+          value={form.serviceCode}
+          onChange={(code) => set('serviceCode', code)}
+          lang={lang}
+          groupClassName="service-group"
+          error={problems.serviceCode}
+          words={{ kinds: t('assistance.form.category'), kindName: (kind) => t(`category.${kind}`) }}
         />
         {service && (
           <p className="service-how">
