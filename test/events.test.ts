@@ -7,6 +7,7 @@ import { bearer, createApiKey, createUser, type Session, signIn } from './suppor
 import { onPostgres } from './support/database.ts';
 import { buildMembership, towRequest } from './support/factories.ts';
 import { http } from './support/http.ts';
+import { clearForDetails } from './support/members.ts';
 import { TEST_CARD } from './support/payments.ts';
 import { expectProblem } from './support/problems.ts';
 import { sleep, until } from './support/wait.ts';
@@ -116,6 +117,7 @@ describe('the event log', () => {
       reason: 'Compensación por la queja',
     });
     expect(refund.statusCode, refund.body).toBe(201);
+    await clearForDetails(t, agent.write, bank.id);
     const cancellation = await post(`/v1/memberships/${bank.id}/cancellation`, agent.write, {
       reason: 'Ya no la necesita',
     });

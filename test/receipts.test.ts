@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { bearer, createApiKey, createUser, type Session, signIn, type TestUser } from './support/auth.ts';
 import { buildCharge, buildMembership } from './support/factories.ts';
+import { clearForDetails } from './support/members.ts';
 import { TEST_CARD } from './support/payments.ts';
 import { mailboxOf, type ParsedMail, startSmtpServer, type TestSmtpServer } from './support/smtp.ts';
 
@@ -236,6 +237,7 @@ describe('the receipt PDF of a paid charge', () => {
       payload: { amountCentavos: 5_000, reason: 'Cobro duplicado' },
     });
     expect(refund.statusCode, refund.body).toBe(201);
+    await clearForDetails(t, agent.write, charge.membershipId);
     const after = await receiptText(charge.id, agent.read);
     expect(squeezed(after)).toContain(squeezed(`folio fiscal (UUID) ${invoice.json().uuid}`));
     expect(after).toContain(`serie F folio ${invoice.json().folio}`);

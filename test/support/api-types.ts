@@ -1722,7 +1722,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The data delivered for an accepted access request, as a download: JSON, or a readable HTML page (`format=html`)
+         * The data delivered for an accepted access request, as a download: JSON, a readable HTML page (`format=html`) or a PDF (`format=pdf`)
          * @description **Who may call:** People signed in as customer, privacy or supervisor.
          */
         get: operations["getArcoDelivery"];
@@ -2508,7 +2508,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. PLAN_NOT_FOUND: one of these, and new ones may be added.
              * @enum {string}
              */
-            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "NOT_READY" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
+            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "NOT_READY" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PERSONAL_DATA_BLOCKED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
             instance: string;
             /** @description Quote it when reporting a problem; it is in every log line. */
             requestId: string;
@@ -6630,6 +6630,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
             500: {
                 headers: {
@@ -6738,6 +6747,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -6887,6 +6905,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
             500: {
                 headers: {
@@ -6992,6 +7019,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -7211,6 +7247,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
             500: {
                 headers: {
@@ -7410,6 +7455,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
             500: {
                 headers: {
@@ -7532,6 +7586,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -7699,6 +7762,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
             500: {
                 headers: {
@@ -7788,6 +7860,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -8090,11 +8171,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -8582,11 +8681,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -8662,7 +8779,10 @@ export interface operations {
                         specialty?: string;
                         /** @description MXN centavos */
                         estimatedCostCentavos?: number;
-                        /** @description Remote consultations: the number to call back */
+                        /**
+                         * @description Remote consultations: the number to call back, a Mexican phone (kept in E.164; PHONE_INVALID otherwise)
+                         * @example 55 1234 5678
+                         */
                         callbackPhone?: string;
                         vehicle?: {
                             make?: string;
@@ -11964,6 +12084,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
@@ -12517,6 +12646,15 @@ export interface operations {
             };
             /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13463,6 +13601,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
@@ -13594,6 +13741,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
@@ -13681,6 +13837,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
@@ -13761,6 +13926,15 @@ export interface operations {
             };
             /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14387,6 +14561,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
@@ -14480,6 +14663,15 @@ export interface operations {
             };
             /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14622,6 +14814,15 @@ export interface operations {
             };
             /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`, or one of this operation’s own. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14801,11 +15002,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -14986,11 +15205,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -15165,11 +15402,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -16917,7 +17172,7 @@ export interface operations {
     getArcoDelivery: {
         parameters: {
             query?: {
-                format?: "json" | "html";
+                format?: "json" | "html" | "pdf";
             };
             header?: never;
             path: {
@@ -16927,13 +17182,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The JSON document or the HTML page */
+            /** @description The JSON document, the HTML page or the PDF */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": string;
+                    "text/html": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
@@ -17140,11 +17397,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -17288,11 +17563,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -17397,11 +17690,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -17545,11 +17856,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A precondition is missing. Codes: this operation’s own (`GET /problems` lists every code). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem. Codes: this operation’s own (`GET /problems` lists every code). */
+            451: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -17704,6 +18033,10 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    /**
+                     * @description The dispatch phone offers are texted to: a Mexican phone (kept in E.164; PHONE_INVALID otherwise)
+                     * @example 55 5201 1100
+                     */
                     phone: string;
                     services: string[];
                     coverage: {
