@@ -122,6 +122,7 @@ export function describeWhatTheSandboxKeeps(suite: SandboxSuite): void {
       expect(tables.map((t) => t.table_name)).toEqual([
         'sandbox_card_tokens',
         'sandbox_charges',
+        'sandbox_pac_stamps', // the sandbox PAC's stamps: checked too, though no card goes near them
         'sandbox_payouts',
         'sandbox_refunds',
       ]);
