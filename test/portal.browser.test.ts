@@ -5,6 +5,7 @@ import { formatDate } from '../src/web/i18n/format.ts';
 import { createUser, sessionsAt, signIn, type TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import { createProviderUser, registerProvider, ZOCALO } from './support/dispatch.ts';
+import { clearForDetails } from './support/members.ts';
 import {
   checkSignedInPage,
   type OnlineCustomer,
@@ -80,6 +81,10 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     return res.json();
   };
 
+  /** The agent checks the caller before reading the member's file, as the console makes them. */
+  const clearAgent = async (membershipId: string) =>
+    clearForDetails(web.t, (await sessionOf(agentUser)).write, membershipId);
+
   /** A booked appointment (home nurse, or a specialist of `specialty`): the use counts at booking. */
   async function bookAppointment(membershipId: string, serviceCode: string, specialty?: string) {
     const slot = await api('POST', '/v1/provider/slots', providerUser, {
@@ -142,6 +147,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
 
     it("shows the state, the free months' end, the first charge and what is left, from the API", async () => {
       const membership = await api('GET', `/v1/memberships/${family.membershipId}`, supervisorUser);
+      await clearAgent(family.membershipId);
       const usage = (await api('GET', `/v1/memberships/${family.membershipId}/usage`, agentUser))
         .services as Usage[];
       const { page, failures } = await signedIn(family, '/app');
@@ -437,6 +443,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
       const at = mexicoCityTime(`${membership.nextChargeOn}T09:00`);
       (web.t.clock as ManualClock).set(at);
       await web.t.services.billing.run({ at, trigger: 'test' });
+      await clearAgent(payer.membershipId);
       const charges = (await api('GET', `/v1/memberships/${payer.membershipId}/charges`, agentUser)).data;
       expect(charges).toHaveLength(1);
       expect(charges[0]).toMatchObject({
@@ -489,6 +496,7 @@ describe.skipIf(!hasChromium)('customer portal in Chromium', () => {
     it('a declined charge: the home says "Pago pendiente" and what to do; the charge says why and when we retry', async () => {
       const membership = await api('GET', `/v1/memberships/${decliner.membershipId}`, supervisorUser);
       expect(membership.state).toBe('past_due');
+      await clearAgent(decliner.membershipId);
       const [charge] = (await api('GET', `/v1/memberships/${decliner.membershipId}/charges`, agentUser)).data;
       expect(charge).toMatchObject({ status: 'failed', declineCode: 'card_declined' });
 
