@@ -77,7 +77,7 @@ async function execute(operation: Locator, status: string): Promise<Locator> {
  * rendered until the reader scrolls back to it, as this does.
  */
 async function scrollTo(page: Page, operation: Locator): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   for (let step = 0; step < 200 && (await operation.count()) === 0; step += 1) {
     await page.mouse.wheel(0, 300);
     await page.waitForTimeout(20);
