@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Config, invoicingSettings } from './config.ts';
 import { type DatabaseHandle, listen } from './db/client.ts';
+import { primaryReads, type ReadSource } from './db/read-replica.ts';
 import { InvitationsService } from './domains/activation/invitations.ts';
 import { InvitationsRepository } from './domains/activation/invitations-repository.ts';
 import { invitationRoutes } from './domains/activation/invitations-routes.ts';
@@ -254,6 +255,8 @@ export interface ServiceOptions {
   extraHolidays: string[];
   /** Demo data is allowed (LIBRA_SEED_DEMO): the demo seed may give its accounts the demo password. */
   demoAccounts: boolean;
+  /** Where heavy reads run: a streaming replica (ReplicaReads) or, when absent, the primary. */
+  reads?: ReadSource;
   /** Email over SMTP; unset, no email channel (messages are kept, marked unconfigured). */
   smtp?: { url: string; from: string };
   /** SMS over SMPP; unset, no SMS channel (messages are kept, marked unconfigured). */
@@ -347,6 +350,8 @@ export function buildServices(
   options: ServiceOptions = DEFAULT_SERVICE_OPTIONS,
 ): Services {
   const db = database.db;
+  // Heavy reads (the supervisor's report, finance's exports) go to the replica when there is one.
+  const reads = options.reads ?? primaryReads(db);
   const audit = new AuditService(db, new AuditRepository(), clock);
   const catalogRepository = new CatalogRepository(membershipCountsByPlanVersion);
   const identityRepository = new IdentityRepository(providerExists);
@@ -516,7 +521,7 @@ export function buildServices(
     clock,
     new BillingMessages(notifier),
     eventLog,
-    options.billing,
+    { ...options.billing, reads },
   );
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
@@ -677,7 +682,7 @@ export function buildServices(
     onsite,
     providerJobs,
     remote,
-    reports: new ReportsService(db, new ReportsRepository(), audit, clock),
+    reports: new ReportsService(reads, new ReportsRepository(), audit, clock),
     geocoder,
     routing,
     places: new PlacesService(geocoder),

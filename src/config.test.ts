@@ -37,6 +37,25 @@ describe('loadConfig', () => {
     expect(config.mapAttribution).toBe('© OpenStreetMap contributors');
   });
 
+  it('reads a reports replica only beside a PostgreSQL primary', () => {
+    const primary = 'postgres://libra@db:5432/libra';
+    const replica = 'postgres://libra@db-replica:5432/libra';
+    const config = loadConfig({
+      DATABASE_URL: primary,
+      DATABASE_REPLICA_URL: replica,
+      REPLICA_MAX_LAG_SECONDS: '5',
+    });
+    expect(config.databaseReplicaUrl).toBe(replica);
+    expect(config.replicaMaxLagSeconds).toBe(5);
+    expect(loadConfig({}).replicaMaxLagSeconds).toBe(30);
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: replica })).toThrow(
+      /DATABASE_REPLICA_URL needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mysql://x' })).toThrow(
+      ConfigError,
+    );
+  });
+
   it('reads the SMSC and the SMS sender', () => {
     const config = loadConfig({ SMPP_URL: 'smpp://libra:secreto@smsc.example.mx', SMS_SENDER_ID: '24365' });
     expect(config.smppUrl).toBe('smpp://libra:secreto@smsc.example.mx');

@@ -18,6 +18,13 @@ export interface Config {
   port: number;
   /** postgres://… for PostgreSQL; undefined means the embedded PGlite database in `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica of DATABASE_URL for heavy reads (the supervisor's report, finance exports);
+   * undefined: they read the primary.
+   */
+  databaseReplicaUrl: string | undefined;
+  /** How far behind the replica may be before those reads go to the primary instead. */
+  replicaMaxLagSeconds: number;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest request body accepted, in bytes. */
@@ -367,6 +374,12 @@ function pacSettings(env: Env): PacSettings {
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseReplicaUrl = url(env, 'DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']);
+  if (databaseReplicaUrl && !databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replica (unset it, or set DATABASE_URL to its primary)',
+    );
+  }
   const seedDemoDefault = nodeEnv !== 'production' && databaseUrl === undefined;
   const seedDemo = boolean(env, 'LIBRA_SEED_DEMO', seedDemoDefault);
   if (seedDemo && nodeEnv === 'production') {
@@ -386,6 +399,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: read(env, 'HOST') ?? 'localhost',
     port: port(env, 'PORT', 3000),
     databaseUrl,
+    databaseReplicaUrl,
+    replicaMaxLagSeconds: positiveInteger(env, 'REPLICA_MAX_LAG_SECONDS', 30),
     dataDir: path.resolve(read(env, 'DATA_DIR') ?? './data'),
     logLevel: oneOf(
       env,
@@ -511,6 +526,17 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'DATABASE_URL',
     default: '(unset)',
     description: 'PostgreSQL URL (`postgres://…`). Unset: the embedded PGlite database in `DATA_DIR`.',
+  },
+  {
+    name: 'DATABASE_REPLICA_URL',
+    default: '(unset)',
+    description:
+      "A streaming replica of DATABASE_URL: the supervisor's report and finance's exports read from it (the primary when it is down or behind). Unset: they read the primary.",
+  },
+  {
+    name: 'REPLICA_MAX_LAG_SECONDS',
+    default: '30',
+    description: 'How far behind the replica may be before those reads go to the primary instead.',
   },
   {
     name: 'DATA_DIR',

@@ -11,6 +11,7 @@ import { BackupError } from './db/backup.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { ReplicaReads } from './db/read-replica.ts';
 import { systemClock } from './lib/clock.ts';
 import { ensureWebBuild } from './platform/web-build.ts';
 import type { DemoOptions, SeedReport } from './seed.ts';
@@ -59,6 +60,7 @@ const STOP_TIMEOUT_MS = 20_000;
  */
 async function serve(config: Config): Promise<void> {
   let database: DatabaseHandle | undefined;
+  let replica: DatabaseHandle | undefined;
   let services: Services | undefined;
   let app: FastifyInstance | undefined;
   let stopping: string | null = null;
@@ -72,6 +74,7 @@ async function serve(config: Config): Promise<void> {
     try {
       if (app) await app.close();
       else await services?.jobs.stop();
+      await replica?.close();
       await database?.close();
     } catch (error) {
       process.stderr.write(
@@ -107,7 +110,24 @@ async function serve(config: Config): Promise<void> {
   // A fresh clone (or changed web sources) builds the customer web before serving it.
   if (await ensureWebBuild()) say('Built the customer web into dist/web');
   await checkpoint();
-  services = buildServices(database, systemClock, serviceOptionsOf(config));
+  let reads: ReplicaReads | undefined;
+  if (config.databaseReplicaUrl) {
+    // A pool that connects lazily: a replica down at start is not a reason to refuse to serve.
+    replica = await openDatabase({ url: config.databaseReplicaUrl, maxConnections: 5 });
+    reads = new ReplicaReads(database, replica, {
+      maxLagSeconds: config.replicaMaxLagSeconds,
+      onChange: (state) =>
+        say(
+          state.using === 'replica'
+            ? `  reports and exports read the replica (${state.lagSeconds ?? 0} s behind)`
+            : `  reports and exports read the primary: the replica is ${state.reason === 'down' ? 'unreachable or not a standby' : `${Math.round(state.lagSeconds ?? 0)} s behind`}`,
+        ),
+    });
+  }
+  services = buildServices(database, systemClock, {
+    ...serviceOptionsOf(config),
+    ...(reads ? { reads } : {}),
+  });
   const prepared = await prepareDatabase(database, services, {
     demo: demoOptions(config),
     progress: (step) => say(`  preparing the database: ${step}`),

@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../../db/client.ts';
+import { primaryReads, type ReadSource } from '../../db/read-replica.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import { auditedFilter, type ChargeFilter, type ChargeFilterQuery, chargeFilterOf } from './charge-filter.ts';
@@ -27,6 +28,8 @@ export class FinanceCharges {
     private readonly charges: ChargesService,
     private readonly audit: AuditService,
     private readonly exportBatch = EXPORT_BATCH,
+    /** Exports read the replica when there is one (the list and its totals stay on the primary). */
+    private readonly reads: ReadSource = primaryReads(db),
   ) {}
 
   /** The membership number turned into its id; null when it names no membership (nothing matches). */
@@ -75,14 +78,15 @@ export class FinanceCharges {
    */
   async exportCsv(actor: Actor, query: ChargeFilterQuery): Promise<AsyncGenerator<string>> {
     const filter = chargeFilterOf(query);
-    const resolved = await this.resolve(this.db, filter);
+    const db = await this.reads.reader();
+    const resolved = await this.resolve(db, filter);
     await this.audit.recordRead(actor, {
       action: 'charge.export',
       recordType: 'charge',
       recordId: null,
       details: auditedFilter(query),
     });
-    const { db, repository, exportBatch } = this;
+    const { repository, exportBatch } = this;
     return (async function* () {
       yield CSV_BOM + csvLine(CSV_HEADERS);
       if (!resolved) return;

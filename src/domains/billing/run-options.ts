@@ -1,3 +1,4 @@
+import type { ReadSource } from '../../db/read-replica.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { ClaimedCharge } from './repository.ts';
 
@@ -15,6 +16,8 @@ export interface BillingOptions {
   claimSeconds: number;
   /** How often a running run writes its heartbeat; silent for `SILENT_HEARTBEATS` of them, it is dead. */
   heartbeatSeconds: number;
+  /** Where finance's exports read (the replica when there is one); the primary when absent. */
+  reads?: ReadSource;
 }
 
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {

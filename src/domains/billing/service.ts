@@ -103,6 +103,7 @@ export class BillingService {
       this.charges,
       audit,
       Math.min(options.batchSize, EXPORT_BATCH),
+      options.reads,
     );
     this.refunds = new RefundsService(
       db,

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import type { Database } from '../../db/client.ts';
+import type { ReadSource } from '../../db/read-replica.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, type FieldError } from '../../lib/errors.ts';
 import type { Actor } from '../../platform/principal.ts';
@@ -24,7 +24,8 @@ function share(within: number, measured: number) {
 /** Supervisors' reports: figures of the operation, no personal data; each read is audited. */
 export class ReportsService {
   constructor(
-    private readonly db: Database,
+    /** The replica when there is one (the report is heavy and may be a few seconds old). */
+    private readonly reads: ReadSource,
     private readonly repository: ReportsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -52,7 +53,8 @@ export class ReportsService {
   ): Promise<Report> {
     const window = this.windowOf(query);
     const now = this.clock.now();
-    const [hours, sla, backlog, charged, states, rated, low] = await this.db.transaction(async (tx) => [
+    const db = await this.reads.reader();
+    const [hours, sla, backlog, charged, states, rated, low] = await db.transaction(async (tx) => [
       await this.repository.casesPerHour(tx, window),
       await this.repository.sla(tx, window, now),
       await this.repository.complaintBacklog(tx, now),
@@ -62,11 +64,11 @@ export class ReportsService {
       await this.repository.lowRatings(tx, window, LOW_RATING, LOW_RATINGS_SHOWN),
     ]);
     const providers = await this.repository.providerNames(
-      this.db,
+      db,
       rated.map((r) => r.providerId),
     );
     const codes = [...new Set([...hours.map((h) => h.serviceCode), ...sla.map((s) => s.serviceCode)])].sort();
-    const names = await this.repository.serviceNames(this.db, codes);
+    const names = await this.repository.serviceNames(db, codes);
     await this.audit.recordRead(actor, {
       action: 'report.read',
       recordType: 'report',
