@@ -176,9 +176,16 @@ describe('a refund while its invoice is being cancelled', () => {
     const cancelling = cancel(invoice.id);
     await asked;
     // The PAC has the cancellation and has not answered: the invoice is claimed.
-    const during = await t.app.inject({ method: 'GET', url: `/v1/invoices/${invoice.id}`, headers: finance.read });
+    const during = await t.app.inject({
+      method: 'GET',
+      url: `/v1/invoices/${invoice.id}`,
+      headers: finance.read,
+    });
     expect(during.json().status).toBe('cancelling');
-    const refund = await post(`/v1/charges/${charge.id}/refunds`, { amountCentavos: 5_000, reason: 'Parcial' });
+    const refund = await post(`/v1/charges/${charge.id}/refunds`, {
+      amountCentavos: 5_000,
+      reason: 'Parcial',
+    });
     expect(refund.statusCode, refund.body).toBe(201);
     pac.release();
     const done = await cancelling;
@@ -204,7 +211,10 @@ describe('a refund while its invoice is being cancelled', () => {
       substituteUuid: '5fb2822e-396d-4725-8521-cdc4bdd20ccf',
     });
     await asked;
-    expect((await post(`/v1/charges/${charge.id}/refunds`, { amountCentavos: 5_000, reason: 'Parcial' })).statusCode).toBe(201);
+    expect(
+      (await post(`/v1/charges/${charge.id}/refunds`, { amountCentavos: 5_000, reason: 'Parcial' }))
+        .statusCode,
+    ).toBe(201);
     pac.release();
     const refused = await cancelling;
     expect(refused.statusCode).toBe(422);

@@ -47,7 +47,10 @@ class ScriptedPac implements PacPort {
   async stamp(request: Parameters<PacPort['stamp']>[0]): Promise<Stamp> {
     if (this.rejectStamp) {
       this.rejectStamp = false;
-      throw new CfdiError('PAC_REJECTED', 'CFDI40147: el RFC del receptor no está en la lista de RFC inscritos');
+      throw new CfdiError(
+        'PAC_REJECTED',
+        'CFDI40147: el RFC del receptor no está en la lista de RFC inscritos',
+      );
     }
     const stamp = await this.inner.stamp(request);
     this.stamps.set(stamp.uuid, (this.stamps.get(stamp.uuid) ?? 0) + 1);
@@ -132,7 +135,13 @@ describe('substituting an invoice', () => {
       totalCentavos: invoice.totalCentavos,
       relatedInvoiceId: invoice.id,
       relatedUuid: invoice.uuid,
-      substitutes: { id: invoice.id, series: 'F', folio: invoice.folio, uuid: invoice.uuid, status: 'cancelled' },
+      substitutes: {
+        id: invoice.id,
+        series: 'F',
+        folio: invoice.folio,
+        uuid: invoice.uuid,
+        status: 'cancelled',
+      },
       substitutedBy: null,
     });
     const xml = await validXml(replacement.id);
@@ -140,7 +149,11 @@ describe('substituting an invoice', () => {
       `<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="${invoice.uuid}"/></cfdi:CfdiRelacionados>`,
     );
     expect(xml).toContain(`Rfc="${COMPANY.rfc}"`);
-    expect(pac.cancels.at(-1)).toEqual({ uuid: invoice.uuid, reason: '01', substituteUuid: replacement.uuid });
+    expect(pac.cancels.at(-1)).toEqual({
+      uuid: invoice.uuid,
+      reason: '01',
+      substituteUuid: replacement.uuid,
+    });
 
     const original = (await get(`/v1/invoices/${invoice.id}`)).json();
     expect(original).toMatchObject({
@@ -180,7 +193,10 @@ describe('substituting an invoice', () => {
     const res = await substitute(invoice.id, { ...COMPANY, rfc: 'URE180429TM7' });
     expect(res.statusCode).toBe(422);
     expect(res.json().errors[0]).toMatchObject({ field: 'body/rfc' });
-    expect((await get(`/v1/invoices/${invoice.id}`)).json()).toMatchObject({ status: 'stamped', substitutedBy: null });
+    expect((await get(`/v1/invoices/${invoice.id}`)).json()).toMatchObject({
+      status: 'stamped',
+      substitutedBy: null,
+    });
   });
 
   it('is the same substitute when the stamp timed out, asked again or finished by the stamp queue', async () => {
@@ -191,15 +207,25 @@ describe('substituting an invoice', () => {
     expect(timedOut.json().code).toBe('INVOICE_STAMP_PENDING');
     // Claimed: being cancelled, the charge held by the substitute's draft.
     const pending = (await get(`/v1/invoices/${invoice.id}`)).json();
-    expect(pending).toMatchObject({ status: 'cancelling', chargeIds: [], substitutedBy: { status: 'draft' } });
+    expect(pending).toMatchObject({
+      status: 'cancelling',
+      chargeIds: [],
+      substitutedBy: { status: 'draft' },
+    });
     const [retry, queue] = await Promise.all([substitute(invoice.id), t.services.invoicing.stampDrafts()]);
     expect(retry.statusCode, retry.body).toBe(200);
     expect(queue).toBeGreaterThanOrEqual(0);
     const replacement = retry.json();
-    expect(replacement).toMatchObject({ status: 'stamped', chargeIds: [charge.id], substitutes: { status: 'cancelled' } });
+    expect(replacement).toMatchObject({
+      status: 'stamped',
+      chargeIds: [charge.id],
+      substitutes: { status: 'cancelled' },
+    });
     // The PAC stamped one document, once asked twice: one UUID, never a second substitute.
     expect(pac.stamps.get(replacement.uuid)).toBeGreaterThanOrEqual(2);
-    const substitutes = (await documentsOf(charge.membershipId)).filter((d) => d.relatedInvoiceId === invoice.id);
+    const substitutes = (await documentsOf(charge.membershipId)).filter(
+      (d) => d.relatedInvoiceId === invoice.id,
+    );
     expect(substitutes).toHaveLength(1);
   });
 
@@ -255,7 +281,10 @@ describe('substituting an invoice', () => {
     expect(original).toMatchObject({ status: 'stamped', substitutedBy: { status: 'stamped' } });
     const again = await substitute(invoice.id);
     expect(again.statusCode, again.body).toBe(200);
-    expect(again.json()).toMatchObject({ id: original.substitutedBy.id, substitutes: { status: 'cancelled' } });
+    expect(again.json()).toMatchObject({
+      id: original.substitutedBy.id,
+      substitutes: { status: 'cancelled' },
+    });
   });
 
   it('refuses a credit note, a cancelled invoice and an invoice with credit notes in force', async () => {
@@ -276,7 +305,10 @@ describe('substituting an invoice', () => {
     expect(ofNote.json().detail).toContain('nota de crédito');
 
     const other = await invoiced();
-    expect((await post(`/v1/invoices/${other.invoice.id}/cancellation`, finance.write, { reason: '02' })).statusCode).toBe(200);
+    expect(
+      (await post(`/v1/invoices/${other.invoice.id}/cancellation`, finance.write, { reason: '02' }))
+        .statusCode,
+    ).toBe(200);
     const cancelled = await substitute(other.invoice.id);
     expect(cancelled.statusCode).toBe(409);
     expect(cancelled.json().code).toBe('INVOICE_NOT_CANCELLABLE');
@@ -320,7 +352,9 @@ describe('substituting a global invoice', () => {
       substitutes: { id: global.id, status: 'cancelled' },
     });
     const xml = await validXml(replacement.id);
-    expect(xml).toMatch(/<cfdi:InformacionGlobal Periodicidad="04" Meses="11" Año="2026"\/><cfdi:CfdiRelacionados TipoRelacion="04">/);
+    expect(xml).toMatch(
+      /<cfdi:InformacionGlobal Periodicidad="04" Meses="11" Año="2026"\/><cfdi:CfdiRelacionados TipoRelacion="04">/,
+    );
     expect(xml).toContain(`UUID="${global.uuid}"`);
     // The month's global invoice is the substitute: issuing again answers it.
     const again = await post('/v1/invoices/global', finance.write, { period: '2026-11' });

@@ -92,9 +92,7 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex('invoices_series_folio').on(t.series, t.folio),
     // One credit note in force per refund; a cancelled one leaves room for its replacement.
-    uniqueIndex('invoices_refund')
-      .on(t.refundId)
-      .where(sql`${t.status} in ('draft','stamped','cancelling')`),
+    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} in ('draft','stamped','cancelling')`),
     // One substitute in force per document.
     uniqueIndex('invoices_substitute')
       .on(t.relatedInvoiceId)
@@ -107,10 +105,7 @@ export const invoices = pgTable(
     index('invoices_drafts_idx').on(t.createdAt).where(sql`${t.status} = 'draft'`),
     check('invoices_type', sql`${t.type} in ('I','E')`),
     check('invoices_kind', sql`${t.kind} in ('invoice','global','credit_note')`),
-    check(
-      'invoices_status',
-      sql`${t.status} in ('draft','stamped','cancelling','cancelled','rejected')`,
-    ),
+    check('invoices_status', sql`${t.status} in ('draft','stamped','cancelling','cancelled','rejected')`),
     check('invoices_split', sql`${t.baseCentavos} + ${t.ivaCentavos} = ${t.totalCentavos}`),
     check(
       'invoices_stamped',

@@ -195,7 +195,13 @@ export class Cancellations {
         kind: original.kind === 'global' ? 'global' : 'invoice',
         build: (numbering) =>
           receiver
-            ? buildInvoice({ issuer: this.issuing.prepared.issuer, receiver, charges: lines, numbering, replaces })
+            ? buildInvoice({
+                issuer: this.issuing.prepared.issuer,
+                receiver,
+                charges: lines,
+                numbering,
+                replaces,
+              })
             : buildGlobalInvoice({
                 issuer: this.issuing.prepared.issuer,
                 charges: lines,
@@ -254,7 +260,8 @@ export class Cancellations {
   private async access(tx: Executor, actor: Actor, original: InvoiceRecord) {
     if (original.membershipId) return this.host.reach(tx, actor, original.membershipId);
     if (!isStaff(actor.principal)) throw new AppError('INVOICE_NOT_FOUND');
-    if (actor.principal?.kind !== 'user' || actor.principal.role !== 'finance') throw new AppError('FORBIDDEN');
+    if (actor.principal?.kind !== 'user' || actor.principal.role !== 'finance')
+      throw new AppError('FORBIDDEN');
     return null;
   }
 

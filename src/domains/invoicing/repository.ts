@@ -135,11 +135,7 @@ export class InvoicingRepository {
       .select()
       .from(invoices)
       .where(
-        and(
-          eq(invoices.relatedInvoiceId, relatedInvoiceId),
-          eq(invoices.kind, 'credit_note'),
-          IN_FORCE,
-        ),
+        and(eq(invoices.relatedInvoiceId, relatedInvoiceId), eq(invoices.kind, 'credit_note'), IN_FORCE),
       );
   }
 
@@ -147,13 +143,7 @@ export class InvoicingRepository {
     const [row] = await executor
       .select()
       .from(invoices)
-      .where(
-        and(
-          eq(invoices.periodKey, periodKey),
-          eq(invoices.kind, 'global'),
-          IN_FORCE,
-        ),
-      )
+      .where(and(eq(invoices.periodKey, periodKey), eq(invoices.kind, 'global'), IN_FORCE))
       // The newest: a substitute rather than the global invoice it is replacing.
       .orderBy(desc(invoices.createdAt))
       .limit(1);

@@ -47,16 +47,19 @@ export const GlobalInvoiceBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Status = Type.Union([
-  Type.Literal('draft'),
-  Type.Literal('stamped'),
-  Type.Literal('cancelling'),
-  Type.Literal('cancelled'),
-  Type.Literal('rejected'),
-], {
-  description:
-    'draft (numbered, sealed, not yet stamped), stamped, cancelling (a cancellation or substitution claimed it; the PAC has not answered yet), cancelled, rejected (by the PAC)',
-});
+const Status = Type.Union(
+  [
+    Type.Literal('draft'),
+    Type.Literal('stamped'),
+    Type.Literal('cancelling'),
+    Type.Literal('cancelled'),
+    Type.Literal('rejected'),
+  ],
+  {
+    description:
+      'draft (numbered, sealed, not yet stamped), stamped, cancelling (a cancellation or substitution claimed it; the PAC has not answered yet), cancelled, rejected (by the PAC)',
+  },
+);
 
 /** The other end of a substitution (CfdiRelacionados 04) and its state now. */
 const SubstitutionLink = Type.Object({

@@ -13,6 +13,7 @@ import { clearanceFor, withVerification } from '../members/clearance.ts';
 import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
 import type { VerificationNote } from '../members/verifications.ts';
+import { Cancellations } from './cancellation.ts';
 import {
   buildCreditNote,
   buildInvoice,
@@ -25,7 +26,6 @@ import {
   sumSplits,
   validateFiscalData,
 } from './cfdi/index.ts';
-import { Cancellations } from './cancellation.ts';
 import { problemOf } from './errors.ts';
 import { GlobalInvoices } from './global.ts';
 import { Issuing, STAMP_QUEUE } from './issuing.ts';
@@ -273,7 +273,10 @@ export class InvoicingService {
       stamped = await this.issuing.stamp(id);
     } catch (error) {
       // A substitute refused gave its charges back to its original: the credit notes held back go there.
-      const record = error instanceof AppError && error.code === 'INVOICE_REJECTED' ? await this.repository.byId(this.db, id) : undefined;
+      const record =
+        error instanceof AppError && error.code === 'INVOICE_REJECTED'
+          ? await this.repository.byId(this.db, id)
+          : undefined;
       if (record && record.kind !== 'credit_note' && record.relatedInvoiceId)
         await this.followCharges(record.relatedInvoiceId);
       throw error;
