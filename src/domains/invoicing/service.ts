@@ -82,7 +82,7 @@ export class InvoicingService {
     private readonly repository: InvoicingRepository,
     private readonly billing: BillingService,
     private readonly members: MembersService,
-    private readonly pac: PacPort,
+    pac: PacPort,
     issuing: { prepared: Issuing['prepared']; jobs?: Jobs; events?: EventRecorder },
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -424,12 +424,6 @@ export class InvoicingService {
   }
 
   // Reads ---------------------------------------------------------------------------------------
-
-  private async mustFind(id: string): Promise<InvoiceRecord> {
-    const found = await this.repository.byId(this.db, id);
-    if (!found) throw new AppError('INVOICE_NOT_FOUND');
-    return found;
-  }
 
   private async view(record: InvoiceRecord): Promise<InvoiceView> {
     const chargeIds = await this.repository.chargeIdsOf(this.db, record.id);
