@@ -60,6 +60,22 @@ export class InvoicingRepository {
     return row?.invoice;
   }
 
+  /**
+   * The document holding a charge, its row locked `for update` (and read after the lock): a
+   * cancellation, a substitution or a stamp of it in flight is waited for, so a credit note is
+   * never related to a document being cancelled, nor missed by one being stamped.
+   */
+  async lockHolding(tx: Executor, chargeId: string): Promise<InvoiceRecord | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await this.holdingCharge(tx, chargeId);
+      if (!holder) return undefined;
+      const locked = await this.byId(tx, holder.id, true);
+      // A substitution may have handed the charge to its substitute while this waited.
+      if ((await this.holdingCharge(tx, chargeId))?.id === holder.id) return locked;
+    }
+    return undefined;
+  }
+
   async chargeIdsOf(executor: Executor, invoiceId: string): Promise<string[]> {
     const found = await executor
       .select({ chargeId: invoiceCharges.chargeId })

@@ -31,40 +31,10 @@ import { GlobalInvoices } from './global.ts';
 import { Issuing, STAMP_QUEUE } from './issuing.ts';
 import { chargeLine } from './lines.ts';
 import { renderInvoicePdf } from './pdf/index.ts';
+import { creditNotesInForce, fiscalProblem } from './problems.ts';
 import { Receipts } from './receipts.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 import { type InvoiceView, presentInvoice } from './views.ts';
-
-function fiscalProblem(issues: ReturnType<typeof validateFiscalData>): AppError {
-  return new AppError('FISCAL_DATA_INVALID', {
-    errors: issues.map((i) => ({
-      field: `body/${i.field}`,
-      message: i.en,
-      localised: { es: i.es, en: i.en },
-    })),
-    extensions: { fields: issues.map((i) => ({ field: i.field, code: i.code })) },
-  });
-}
-
-/** INVOICE_HAS_CREDIT_NOTES naming each one (`NC-3`, its UUID once stamped). */
-function creditNotesInForce(notes: InvoiceRecord[]): AppError {
-  const names = notes.map((n) => `${n.series}-${n.folio}`).join(', ');
-  return new AppError('INVOICE_HAS_CREDIT_NOTES', {
-    localisedDetail: {
-      es: `Esta factura tiene notas de crédito vigentes (${names}). El SAT no permite cancelarla hasta cancelar antes esas notas de crédito.`,
-      en: `This invoice has credit notes in force (${names}). The SAT does not allow cancelling it until those credit notes are cancelled first.`,
-    },
-    extensions: {
-      creditNotes: notes.map((n) => ({
-        id: n.id,
-        series: n.series,
-        folio: n.folio,
-        uuid: n.uuid,
-        status: n.status,
-      })),
-    },
-  });
-}
 
 /**
  * Invoices as a product: a customer's invoice of a paid charge (once per charge, whoever asks and
@@ -328,7 +298,7 @@ export class InvoicingService {
   async creditNoteFor(tx: Executor, refund: SucceededRefund): Promise<InvoiceRecord | undefined> {
     const earlier = await this.repository.byRefund(tx, refund.id);
     if (earlier) return earlier;
-    const held = await this.lockHolder(tx, refund.chargeId);
+    const held = await this.repository.lockHolding(tx, refund.chargeId);
     // A draft gets its credit notes once stamped; one being cancelled or substituted gets none.
     if (held?.status !== 'stamped' || !held.uuid) return undefined;
     const [charge] = await chargesForInvoice(tx, [refund.chargeId]);
@@ -376,22 +346,6 @@ export class InvoicingService {
       related: { invoiceId: held.id, uuid },
       chargeIds: [],
     });
-  }
-
-  /**
-   * The document holding a charge, its row locked `for update` (and read after the lock): a
-   * cancellation, a substitution or a stamp of it in flight is waited for, so a credit note is
-   * never related to a document being cancelled, nor missed by one being stamped.
-   */
-  private async lockHolder(tx: Executor, chargeId: string): Promise<InvoiceRecord | undefined> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const holder = await this.repository.holdingCharge(tx, chargeId);
-      if (!holder) return undefined;
-      const locked = await this.repository.byId(tx, holder.id, true);
-      // A substitution may have handed the charge to its substitute while this waited.
-      if ((await this.repository.holdingCharge(tx, chargeId))?.id === holder.id) return locked;
-    }
-    return undefined;
   }
 
   // Cancellation --------------------------------------------------------------------------------
