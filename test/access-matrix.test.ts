@@ -744,6 +744,12 @@ const CHECKS: Record<string, Check> = {
     }),
     expected: only(['finance'], 200),
   },
+  'POST /v1/invoices/{id}/substitution': {
+    method: 'POST',
+    // The stored fiscal data: the matrix's agent checked the caller about the fresh membership.
+    request: async () => ({ url: `/v1/invoices/${await freshInvoice()}/substitution`, payload: {} }),
+    expected: only(['agent', 'finance'], 201),
+  },
   'POST /v1/invoices/global': {
     method: 'POST',
     request: async () => ({ url: '/v1/invoices/global', payload: { period: '2026-10' } }),

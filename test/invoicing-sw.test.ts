@@ -172,3 +172,56 @@ describe('a stamp that timed out', () => {
     expect(again.json()).toMatchObject({ id: invoice.id, uuid: invoice.uuid });
   });
 });
+
+describe('a substitution through the SW adapter', () => {
+  it('stamps the substitute (TipoRelacion 04) at SW, then cancels the original there with reason 01 and the new UUID; a stamp that timed out is resumed, not doubled', async () => {
+    const { charge } = await buildCharge(t);
+    const original = (await post(`/v1/charges/${charge.id}/invoice`, PERSON)).json();
+    expect(original.status).toBe('stamped');
+    const COMPANY = {
+      rfc: 'URE180429TM6',
+      name: 'UNIVERSIDAD ROBOTICA ESPAÑOLA',
+      fiscalRegime: '601',
+      postalCode: '86991',
+      cfdiUse: 'G03',
+    };
+    // The first answer is lost: SW stamps after the client gave up.
+    server.mode = 'slow';
+    server.slowMs = 3_000;
+    pac.current = new SwPac({ url: server.url, token: SW_FIXED_TOKEN, clock, timeoutMs: 200 });
+    const lost = await post(`/v1/invoices/${original.id}/substitution`, COMPANY);
+    expect(lost.statusCode, lost.body).toBe(503);
+    expect(lost.json().code).toBe('INVOICE_STAMP_PENDING');
+    server.mode = 'ok';
+    pac.current = patient;
+
+    const res = await post(`/v1/invoices/${original.id}/substitution`, COMPANY);
+    expect(res.statusCode, res.body).toBe(200);
+    const substitute = res.json();
+    expect(substitute).toMatchObject({
+      status: 'stamped',
+      chargeIds: [charge.id],
+      pac: 'sw',
+      substitutes: { id: original.id, status: 'cancelled' },
+    });
+    const xml = (await get(`/v1/invoices/${substitute.id}/xml`)).body;
+    await expectValid(xml);
+    expect(xml).toContain(
+      `<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="${original.uuid}"/></cfdi:CfdiRelacionados>`,
+    );
+    // SW was asked to cancel the original with reason 01 naming the substitute (its URL form).
+    expect(server.calls).toContain(`POST /cfdi33/cancel/EKU9003173C9/${original.uuid}/01/${substitute.uuid}`);
+    expect(
+      (await server.sandbox.cancel({ issuerRfc: 'EKU9003173C9', uuid: original.uuid, reason: '02' })).reason,
+    ).toBe('01');
+    expect((await get(`/v1/invoices/${original.id}`)).json()).toMatchObject({
+      status: 'cancelled',
+      cancellation: { reason: '01', substituteUuid: substitute.uuid },
+    });
+    const documents = (await get(`/v1/memberships/${charge.membershipId}/invoices`)).json().data;
+    expect(documents.map((d: { id: string; status: string }) => [d.id, d.status])).toEqual([
+      [substitute.id, 'stamped'],
+      [original.id, 'cancelled'],
+    ]);
+  });
+});

@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import type { TestUser } from './support/auth.ts';
 import { hasChromium, INSTALL_CHROMIUM } from './support/browser.ts';
 import { buildMembership } from './support/factories.ts';
-import { CONSOLE_VIEWPORT, openAsStaff, staffUser } from './support/staff-web.ts';
+import { CONSOLE_VIEWPORT, openAsStaff, passVerification, staffUser } from './support/staff-web.ts';
 import {
   type OnlineCustomer,
   onlineCustomer,
@@ -105,6 +105,27 @@ describe.skipIf(!hasChromium)('invoices in the portal, in Chromium', () => {
     await page.reload();
     await page.getByTestId('invoice-xml').waitFor();
     expect(await page.getByTestId('invoice-form').count()).toBe(0);
+
+    // Finance substitutes it (reason 01): the receipt shows the substitute and what it replaced.
+    const first = /^F-(\d+)\.xml$/.exec(download.suggestedFilename())?.[1] ?? 'no folio';
+    const [original] = await web.t.services.invoicing.ofMembership(SYSTEM_ACTOR, payer.membershipId);
+    if (!original) throw new Error('no invoice');
+    const { invoice: substitute } = await web.t.services.invoicing.substitute(
+      SYSTEM_ACTOR,
+      original.id,
+      undefined,
+    );
+    await page.reload();
+    const substitutes = page.getByTestId('invoice-substitutes');
+    await substitutes.waitFor();
+    expect(await substitutes.innerText()).toBe(`Sustituye a la factura F-${first} (UUID ${uuid}).`);
+    expect(await page.getByTestId('invoice-panel').innerText()).toContain(
+      `Factura F-${substitute.folio} timbrada`,
+    );
+    expect(await page.getByTestId('invoice-substituted').innerText()).toBe(
+      `La factura F-${first} (UUID ${uuid}) fue sustituida por la factura F-${substitute.folio} y cancelada.`,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
     expect(failures).toEqual([]);
   }, 120_000);
 
@@ -197,6 +218,62 @@ describe.skipIf(!hasChromium)('invoices in the console, in Chromium', () => {
     const receiptText = (await pdfPages(receipt.bytes)).join('\n');
     expect(squeezed(receiptText)).toContain(squeezed(uuid));
     expect(receiptText).toContain(member.number);
+
+    // Substituted (reason 01): both documents, each naming the other.
+    const [original] = await web.t.services.invoicing.ofMembership(SYSTEM_ACTOR, member.id);
+    if (!original) throw new Error('no invoice');
+    const { invoice: substitute } = await web.t.services.invoicing.substitute(
+      SYSTEM_ACTOR,
+      original.id,
+      undefined,
+    );
+    await page.reload();
+    await row.getByRole('button', { name: `Ver el recibo del cobro de ${member.number}` }).click();
+    await panel.getByText(`sustituye a ${name}`, { exact: false }).waitFor();
+    const lines = await panel.getByTestId('charge-invoice-document').allTextContents();
+    expect(lines[0]).toContain(`Factura F-${substitute.folio} · timbrada · UUID ${substitute.uuid}`);
+    expect(lines[0]).toContain(`sustituye a ${name}`);
+    expect(lines[1]).toContain(`Factura ${name} · cancelada · UUID ${uuid}`);
+    expect(lines[1]).toContain(`sustituida por F-${substitute.folio}`);
+    expect(failures).toEqual([]);
+  }, 180_000);
+
+  it('an agent, once the caller is checked, sees and corrects the titular’s fiscal data with the portal’s form and its Spanish field errors', async () => {
+    const agent = await staffUser(web, 'agent');
+    const { page, failures } = await openAsStaff(web, agent, `/console/miembros/${member.id}`);
+    await passVerification(page);
+    const section = page.getByTestId('fiscal-data');
+    await section.getByText(COMPANY.rfc, { exact: true }).waitFor();
+    expect(await section.innerText()).toContain(COMPANY.name);
+    await section.getByRole('button', { name: 'Editar datos fiscales' }).click();
+    const form = section.getByRole('form', { name: 'Datos fiscales del titular' });
+    expect(await form.getByLabel('RFC', { exact: true }).inputValue()).toBe(COMPANY.rfc);
+    await form.getByLabel('RFC', { exact: true }).fill('GODE561231GR9');
+    await form.getByLabel('Nombre o razón social').fill('DIEGO GÓMEZ DE LA O');
+    await form.getByLabel('Régimen fiscal', { exact: true }).fill('605');
+    await form.getByLabel('Código postal fiscal').fill('06600');
+    await form.getByLabel('Uso del CFDI', { exact: true }).fill('G01');
+    await form.getByRole('button', { name: 'Guardar datos fiscales' }).click();
+    await form.getByText('su dígito verificador no corresponde', { exact: false }).waitFor();
+    await form.getByText('no está permitido para el régimen 605', { exact: false }).waitFor();
+    expect(await form.getByLabel('RFC', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(failures.every((f) => f.includes('422'))).toBe(true);
+    failures.length = 0;
+    await screenshot(page, 'console-fiscal-data', CONSOLE_VIEWPORT);
+
+    await form.getByLabel('RFC', { exact: true }).fill('GODE561231GR8');
+    await form.getByLabel('Uso del CFDI', { exact: true }).fill('S01');
+    await form.getByRole('button', { name: 'Guardar datos fiscales' }).click();
+    await section.getByRole('status').getByText('Datos fiscales guardados.').waitFor();
+    await section.getByText('GODE561231GR8', { exact: true }).waitFor();
+    expect(await web.t.services.invoicing.fiscalData(SYSTEM_ACTOR, member.id)).toEqual({
+      rfc: 'GODE561231GR8',
+      name: 'DIEGO GÓMEZ DE LA O',
+      fiscalRegime: '605',
+      postalCode: '06600',
+      cfdiUse: 'S01',
+    });
     expect(failures).toEqual([]);
   }, 180_000);
 });

@@ -179,6 +179,14 @@ const GATED: Route[] = [
     ok: 200,
   },
   {
+    name: 'substitute the invoice',
+    method: 'POST',
+    url: () => `/v1/invoices/${invoiceId}/substitution`,
+    payload: () => ({}),
+    ok: 201,
+    audit: 'invoice.substitute',
+  },
+  {
     name: 'fiscal data',
     method: 'GET',
     url: () => `/v1/memberships/${membershipId}/fiscal-data`,

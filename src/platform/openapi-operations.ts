@@ -112,6 +112,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/invoices/{id}/xml': 'getInvoiceXml',
   'GET /v1/invoices/{id}/pdf': 'getInvoicePdf',
   'POST /v1/invoices/{id}/cancellation': 'cancelInvoice',
+  'POST /v1/invoices/{id}/substitution': 'substituteInvoice',
   'POST /v1/invoices/global': 'issueGlobalInvoice',
   'GET /v1/memberships/{id}/invoices': 'listMembershipInvoices',
   'GET /v1/memberships/{id}/fiscal-data': 'getFiscalData',

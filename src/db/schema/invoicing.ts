@@ -42,8 +42,11 @@ export interface ReceiverSnapshot {
  * One CFDI Libra emitted: a customer's invoice (Ingreso), the monthly global invoice to the public
  * (Ingreso) or a refund's credit note (Egreso). Written as `draft` — numbered and sealed — before
  * the PAC is asked, so a retry re-sends the same XML under the same document id and the PAC answers
- * the same stamp; `stamped` once the PAC answered; `cancelled` after a cancellation accepted by the
- * PAC; `rejected` when the PAC refused the document (its folio stays used, recorded as such).
+ * the same stamp; `stamped` once the PAC answered; `cancelling` once a cancellation (or a
+ * substitution) claimed it, before the PAC is asked — still in force, but no credit note is related
+ * to it any more; `cancelled` after a cancellation accepted by the PAC (back to `stamped` if the PAC
+ * refuses); `rejected` when the PAC refused the document (its folio stays used, recorded as such).
+ * An invoice or global invoice with `relatedInvoiceId` substitutes that document (TipoRelacion 04).
  */
 export const invoices = pgTable(
   'invoices',
@@ -70,7 +73,10 @@ export const invoices = pgTable(
     ivaCentavos: integer('iva_centavos').notNull(),
     totalCentavos: integer('total_centavos').notNull(),
     paymentForm: text('payment_form').notNull(),
-    /** A credit note's related invoice (CfdiRelacionados 01). */
+    /**
+     * A credit note's related invoice (CfdiRelacionados 01); an invoice's or global invoice's: the
+     * one it substitutes (CfdiRelacionados 04).
+     */
     relatedInvoiceId: uuid('related_invoice_id'),
     relatedUuid: text('related_uuid'),
     /** Sealed with the SAT's test CSD or stamped by the sandbox PAC: no fiscal validity. */
@@ -86,7 +92,11 @@ export const invoices = pgTable(
   (t) => [
     uniqueIndex('invoices_series_folio').on(t.series, t.folio),
     // One credit note in force per refund; a cancelled one leaves room for its replacement.
-    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} in ('draft','stamped')`),
+    uniqueIndex('invoices_refund').on(t.refundId).where(sql`${t.status} in ('draft','stamped','cancelling')`),
+    // One substitute in force per document.
+    uniqueIndex('invoices_substitute')
+      .on(t.relatedInvoiceId)
+      .where(sql`${t.kind} <> 'credit_note' and ${t.status} in ('draft','stamped','cancelling')`),
     uniqueIndex('invoices_global_period')
       .on(t.periodKey)
       .where(sql`${t.kind} = 'global' and ${t.status} in ('draft','stamped')`),
@@ -95,9 +105,12 @@ export const invoices = pgTable(
     index('invoices_drafts_idx').on(t.createdAt).where(sql`${t.status} = 'draft'`),
     check('invoices_type', sql`${t.type} in ('I','E')`),
     check('invoices_kind', sql`${t.kind} in ('invoice','global','credit_note')`),
-    check('invoices_status', sql`${t.status} in ('draft','stamped','cancelled','rejected')`),
+    check('invoices_status', sql`${t.status} in ('draft','stamped','cancelling','cancelled','rejected')`),
     check('invoices_split', sql`${t.baseCentavos} + ${t.ivaCentavos} = ${t.totalCentavos}`),
-    check('invoices_stamped', sql`(${t.status} in ('stamped','cancelled')) = (${t.uuid} is not null)`),
+    check(
+      'invoices_stamped',
+      sql`(${t.status} in ('stamped','cancelling','cancelled')) = (${t.uuid} is not null)`,
+    ),
     check('invoices_credit_note', sql`(${t.kind} = 'credit_note') = (${t.refundId} is not null)`),
     check('invoices_cancellation_reason', sql`${t.cancellationReason} in ('01','02','03','04')`),
   ],

@@ -68,6 +68,36 @@ export const InvoicingErrors = defineErrors({
     es: 'Esta factura tiene notas de crédito vigentes. El SAT no permite cancelarla hasta cancelar antes esas notas de crédito.',
     en: 'This invoice has credit notes in force. The SAT does not allow cancelling it until those credit notes are cancelled first.',
   },
+  /**
+   * The PAC did not answer the cancellation: the document stays claimed (no credit note is related
+   * to it); asking again, or the stamp queue, asks the PAC again with the same reason.
+   */
+  INVOICE_CANCEL_PENDING: {
+    status: 503,
+    es: 'El servicio de timbrado no respondió a la cancelación. Quedó registrada; vuelve a solicitarla en unos minutos.',
+    en: 'The stamping service did not answer the cancellation. It is recorded; ask again in a few minutes.',
+  },
+  /** The document is being substituted: the substitution (asked again) finishes its cancellation. */
+  INVOICE_SUBSTITUTION_PENDING: {
+    status: 409,
+    es: 'Esta factura se está sustituyendo; vuelve a solicitar la sustitución para terminarla.',
+    en: 'This invoice is being substituted; ask for the substitution again to finish it.',
+  },
+  /**
+   * A credit note is not substituted: finance cancels it (its refund gets a new one when its
+   * invoice is stamped again) (docs/decisions-pending/subst.md).
+   */
+  CREDIT_NOTE_NOT_SUBSTITUTABLE: {
+    status: 409,
+    es: 'Una nota de crédito no se sustituye: cancélala con el motivo que corresponda.',
+    en: 'A credit note is not substituted: cancel it with the reason that applies.',
+  },
+  /** A global invoice's receptor is always PUBLICO EN GENERAL: its substitute takes no fiscal data. */
+  GLOBAL_INVOICE_RECEIVER_FIXED: {
+    status: 422,
+    es: 'La factura global siempre es a PUBLICO EN GENERAL: su sustitución no lleva datos fiscales.',
+    en: 'A global invoice is always to PUBLICO EN GENERAL: its substitute takes no fiscal data.',
+  },
   /** Reason 01 needs the UUID of the document that replaces it; the other reasons take none. */
   CANCELLATION_SUBSTITUTE_INVALID: {
     status: 422,

@@ -119,7 +119,7 @@ export class Issuing {
   /**
    * Stamps a draft (a stamped one is answered as it is). PAC_UNAVAILABLE leaves the draft for the
    * next request or the stamp queue (INVOICE_STAMP_PENDING); a refusal marks it rejected with its
-   * folio kept, and lets its charges go.
+   * folio kept, and lets its charges go (a substitute's go back to the document it was replacing).
    */
   async stamp(id: string): Promise<InvoiceRecord> {
     const draft = await this.repository.byId(this.db, id);
@@ -150,7 +150,13 @@ export class Issuing {
       if (error.code === 'PAC_UNAVAILABLE') throw new AppError('INVOICE_STAMP_PENDING', { cause: error });
       await this.db.transaction(async (tx) => {
         await this.repository.markRejected(tx, draft.id, `${error.code}: ${error.message}`);
-        await this.repository.releaseCharges(tx, draft.id);
+        if (draft.kind !== 'credit_note' && draft.relatedInvoiceId) {
+          // A substitute refused: its original keeps its charges and stays in force, as it was.
+          await this.repository.moveCharges(tx, draft.id, draft.relatedInvoiceId);
+          await this.repository.revertCancelling(tx, draft.relatedInvoiceId);
+        } else {
+          await this.repository.releaseCharges(tx, draft.id);
+        }
       });
       throw new AppError('INVOICE_REJECTED', {
         localisedDetail: { es: error.message, en: error.message },

@@ -43,7 +43,7 @@ export function receiptPdfData(
   const by = (iso: string | null | undefined) =>
     !asOf || (iso !== null && iso !== undefined && new Date(iso) < asOf);
   const named =
-    invoice?.status === 'stamped' &&
+    (invoice?.status === 'stamped' || invoice?.status === 'cancelling') &&
     invoice.uuid &&
     (!asOf || (invoice.stampedAt && invoice.stampedAt < asOf))
       ? { uuid: invoice.uuid, serie: invoice.series, folio: String(invoice.folio) }

@@ -4,6 +4,9 @@ import { invoiceCharges, invoices, membershipFiscalData } from '../../db/schema/
 import type { FiscalData } from './cfdi/index.ts';
 
 export type InvoiceRecord = typeof invoices.$inferSelect;
+
+/** A document in force: a draft, stamped, or stamped and claimed by a cancellation not yet answered. */
+const IN_FORCE = sql`${invoices.status} in ('draft','stamped','cancelling')`;
 export type NewInvoice = typeof invoices.$inferInsert;
 
 /** Invoicing's SQL: documents, the charges they hold, the series' counters, fiscal data. */
@@ -57,6 +60,22 @@ export class InvoicingRepository {
     return row?.invoice;
   }
 
+  /**
+   * The document holding a charge, its row locked `for update` (and read after the lock): a
+   * cancellation, a substitution or a stamp of it in flight is waited for, so a credit note is
+   * never related to a document being cancelled, nor missed by one being stamped.
+   */
+  async lockHolding(tx: Executor, chargeId: string): Promise<InvoiceRecord | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const holder = await this.holdingCharge(tx, chargeId);
+      if (!holder) return undefined;
+      const locked = await this.byId(tx, holder.id, true);
+      // A substitution may have handed the charge to its substitute while this waited.
+      if ((await this.holdingCharge(tx, chargeId))?.id === holder.id) return locked;
+    }
+    return undefined;
+  }
+
   async chargeIdsOf(executor: Executor, invoiceId: string): Promise<string[]> {
     const found = await executor
       .select({ chargeId: invoiceCharges.chargeId })
@@ -81,6 +100,39 @@ export class InvoicingRepository {
     await tx.delete(invoiceCharges).where(eq(invoiceCharges.invoiceId, invoiceId));
   }
 
+  /** Hands a document's charges to another (a rejected substitute gives them back to its original). */
+  async moveCharges(tx: Executor, fromId: string, toId: string): Promise<void> {
+    await tx.update(invoiceCharges).set({ invoiceId: toId }).where(eq(invoiceCharges.invoiceId, fromId));
+  }
+
+  /** The substitute in force (TipoRelacion 04) of a document, if any: at most one (`invoices_substitute`). */
+  async substituteOf(executor: Executor, originalId: string): Promise<InvoiceRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(invoices)
+      .where(
+        and(eq(invoices.relatedInvoiceId, originalId), sql`${invoices.kind} <> 'credit_note'`, IN_FORCE),
+      );
+    return row;
+  }
+
+  /** The latest substitute of a document the PAC did not refuse (its view: "Sustituida por"). */
+  async latestSubstituteOf(executor: Executor, originalId: string): Promise<InvoiceRecord | undefined> {
+    const [row] = await executor
+      .select()
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.relatedInvoiceId, originalId),
+          sql`${invoices.kind} <> 'credit_note'`,
+          sql`${invoices.status} <> 'rejected'`,
+        ),
+      )
+      .orderBy(desc(invoices.createdAt))
+      .limit(1);
+    return row;
+  }
+
   /**
    * A refund's credit note in force (draft or stamped). A rejected or cancelled one does not
    * count: the refund gets a new one (e.g. related to the invoice that replaced a cancelled one).
@@ -89,7 +141,7 @@ export class InvoicingRepository {
     const [row] = await executor
       .select()
       .from(invoices)
-      .where(and(eq(invoices.refundId, refundId), sql`${invoices.status} in ('draft','stamped')`));
+      .where(and(eq(invoices.refundId, refundId), IN_FORCE));
     return row;
   }
 
@@ -99,11 +151,7 @@ export class InvoicingRepository {
       .select()
       .from(invoices)
       .where(
-        and(
-          eq(invoices.relatedInvoiceId, relatedInvoiceId),
-          eq(invoices.kind, 'credit_note'),
-          sql`${invoices.status} in ('draft','stamped')`,
-        ),
+        and(eq(invoices.relatedInvoiceId, relatedInvoiceId), eq(invoices.kind, 'credit_note'), IN_FORCE),
       );
   }
 
@@ -111,13 +159,10 @@ export class InvoicingRepository {
     const [row] = await executor
       .select()
       .from(invoices)
-      .where(
-        and(
-          eq(invoices.periodKey, periodKey),
-          eq(invoices.kind, 'global'),
-          sql`${invoices.status} in ('draft','stamped')`,
-        ),
-      );
+      .where(and(eq(invoices.periodKey, periodKey), eq(invoices.kind, 'global'), IN_FORCE))
+      // The newest: a substitute rather than the global invoice it is replacing.
+      .orderBy(desc(invoices.createdAt))
+      .limit(1);
     return row;
   }
 
@@ -155,21 +200,54 @@ export class InvoicingRepository {
       .where(and(eq(invoices.id, id), eq(invoices.status, 'draft')));
   }
 
-  async markCancelled(
+  /**
+   * Claims a stamped document for a cancellation (or claims it again, with the substitute's UUID
+   * now known): from here no credit note is related to it. False when it is neither stamped nor
+   * already being cancelled.
+   */
+  async markCancelling(
     tx: Executor,
     id: string,
     cancellation: { reason: string; substituteUuid: string | null },
-    at: Date,
-  ) {
-    await tx
+  ): Promise<boolean> {
+    const done = await tx
       .update(invoices)
       .set({
-        status: 'cancelled',
+        status: 'cancelling',
         cancellationReason: cancellation.reason,
         substituteUuid: cancellation.substituteUuid,
-        cancelledAt: at,
       })
-      .where(eq(invoices.id, id));
+      .where(and(eq(invoices.id, id), sql`${invoices.status} in ('stamped','cancelling')`))
+      .returning({ id: invoices.id });
+    return done.length > 0;
+  }
+
+  /** The PAC refused the cancellation (or the substitute): in force as it was. */
+  async revertCancelling(tx: Executor, id: string): Promise<void> {
+    await tx
+      .update(invoices)
+      .set({ status: 'stamped', cancellationReason: null, substituteUuid: null })
+      .where(and(eq(invoices.id, id), eq(invoices.status, 'cancelling')));
+  }
+
+  /** Cancellations claimed and not yet answered by the PAC (a timeout, a crash): the queue asks again. */
+  async cancelling(executor: Executor, limit: number): Promise<InvoiceRecord[]> {
+    return executor
+      .select()
+      .from(invoices)
+      .where(eq(invoices.status, 'cancelling'))
+      .orderBy(asc(invoices.createdAt))
+      .limit(limit);
+  }
+
+  /** False when it was not being cancelled (another process recorded it first). */
+  async markCancelled(tx: Executor, id: string, at: Date): Promise<boolean> {
+    const done = await tx
+      .update(invoices)
+      .set({ status: 'cancelled', cancelledAt: at })
+      .where(and(eq(invoices.id, id), eq(invoices.status, 'cancelling')))
+      .returning({ id: invoices.id });
+    return done.length > 0;
   }
 
   async fiscalData(executor: Executor, membershipId: string): Promise<FiscalData | undefined> {

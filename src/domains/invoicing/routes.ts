@@ -14,6 +14,7 @@ import {
   InvoiceParams,
   InvoiceRequestBody,
   InvoiceView,
+  SubstitutionBody,
 } from './schemas.ts';
 import type { InvoicingService } from './service.ts';
 
@@ -29,6 +30,8 @@ const INVOICE_READERS = [
 ] as const;
 const FISCAL_EDITORS = ['customer', 'agent', 'supervisor', 'finance', 'scope:memberships:write'] as const;
 const FINANCE = ['finance'] as const;
+/** Who may substitute an invoice: those on staff who may invoice a charge (a global invoice: finance only). */
+const SUBSTITUTERS = ['agent', 'finance'] as const;
 
 const FIELDS = ['rfc', 'name', 'fiscalRegime', 'postalCode', 'cfdiUse'] as const;
 
@@ -179,6 +182,33 @@ export const invoicingRoutes: FastifyPluginAsyncTypebox<{ invoicing: InvoicingSe
       },
     },
     async (request) => invoicing.cancel(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/invoices/:id/substitution',
+    {
+      config: { policy: { allow: SUBSTITUTERS, record: 'invoice' } },
+      schema: {
+        tags: ['invoicing'],
+        summary:
+          'Substitute a stamped invoice or global invoice: a new CFDI holding the same charges, related with TipoRelacion 04, stamped; then the original cancelled with reason 01 and the new UUID (asking again resumes the same substitute)',
+        params: InvoiceParams,
+        body: SubstitutionBody,
+        response: {
+          200: InvoiceView,
+          201: InvoiceView,
+          ...problemResponses(400, 401, 403, 404, 409, 422, 428, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await invoicing.substitute(
+        actorOf(request),
+        request.params.id,
+        requestedData(request.body),
+      );
+      return reply.status(result.created ? 201 : 200).send(result.invoice);
+    },
   );
 
   app.post(

@@ -47,18 +47,36 @@ export const GlobalInvoiceBody = Type.Object(
   { additionalProperties: false },
 );
 
+const Status = Type.Union(
+  [
+    Type.Literal('draft'),
+    Type.Literal('stamped'),
+    Type.Literal('cancelling'),
+    Type.Literal('cancelled'),
+    Type.Literal('rejected'),
+  ],
+  {
+    description:
+      'draft (numbered, sealed, not yet stamped), stamped, cancelling (a cancellation or substitution claimed it; the PAC has not answered yet), cancelled, rejected (by the PAC)',
+  },
+);
+
+/** The other end of a substitution (CfdiRelacionados 04) and its state now. */
+const SubstitutionLink = Type.Object({
+  id: Id,
+  series: Type.String(),
+  folio: Type.Integer(),
+  uuid: Nullable(Type.String()),
+  status: Status,
+});
+
 export const InvoiceView = Type.Object({
   id: Id,
   type: Type.Union([Type.Literal('I'), Type.Literal('E')]),
   kind: Type.Union([Type.Literal('invoice'), Type.Literal('global'), Type.Literal('credit_note')]),
   series: Type.String(),
   folio: Type.Integer(),
-  status: Type.Union([
-    Type.Literal('draft'),
-    Type.Literal('stamped'),
-    Type.Literal('cancelled'),
-    Type.Literal('rejected'),
-  ]),
+  status: Status,
   uuid: Nullable(Type.String()),
   membershipId: Nullable(Id),
   chargeIds: Type.Array(Id),
@@ -85,6 +103,10 @@ export const InvoiceView = Type.Object({
   cancellation: Nullable(
     Type.Object({ reason: Type.String(), substituteUuid: Nullable(Type.String()), cancelledAt: Instant }),
   ),
+  /** The document this one substitutes (CfdiRelacionados TipoRelacion 04). */
+  substitutes: Nullable(SubstitutionLink),
+  /** The document that substitutes this one (cancelled with reason 01 once that one is stamped). */
+  substitutedBy: Nullable(SubstitutionLink),
   createdAt: Instant,
   stampedAt: Nullable(Instant),
   links: Type.Object({ self: Type.String(), xml: Nullable(Type.String()), pdf: Nullable(Type.String()) }),
@@ -92,3 +114,6 @@ export const InvoiceView = Type.Object({
 
 /** The invoice request: the five fields, or none (`{}`) to use the stored data. */
 export const InvoiceRequestBody = Type.Partial(FiscalDataBody, { additionalProperties: false });
+
+/** A substitution's fiscal data: the five fields, or none (`{}` or no body) for the stored data. */
+export const SubstitutionBody = InvoiceRequestBody;

@@ -3,7 +3,7 @@ import type { Database, Executor } from '../../db/client.ts';
 import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Jobs } from '../../platform/jobs.ts';
-import { type Actor, isStaff } from '../../platform/principal.ts';
+import { type Actor, isStaff, SYSTEM_ACTOR } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import { chargesForInvoice, succeededRefundsOf } from '../billing/read-model.ts';
 import type { SucceededRefund } from '../billing/refunds.ts';
@@ -13,6 +13,7 @@ import { clearanceFor, withVerification } from '../members/clearance.ts';
 import { membershipNumbers } from '../members/read-model.ts';
 import type { MembersService } from '../members/service.ts';
 import type { VerificationNote } from '../members/verifications.ts';
+import { Cancellations } from './cancellation.ts';
 import {
   buildCreditNote,
   buildInvoice,
@@ -30,40 +31,10 @@ import { GlobalInvoices } from './global.ts';
 import { Issuing, STAMP_QUEUE } from './issuing.ts';
 import { chargeLine } from './lines.ts';
 import { renderInvoicePdf } from './pdf/index.ts';
+import { creditNotesInForce, fiscalProblem } from './problems.ts';
 import { Receipts } from './receipts.ts';
 import type { InvoiceRecord, InvoicingRepository } from './repository.ts';
 import { type InvoiceView, presentInvoice } from './views.ts';
-
-function fiscalProblem(issues: ReturnType<typeof validateFiscalData>): AppError {
-  return new AppError('FISCAL_DATA_INVALID', {
-    errors: issues.map((i) => ({
-      field: `body/${i.field}`,
-      message: i.en,
-      localised: { es: i.es, en: i.en },
-    })),
-    extensions: { fields: issues.map((i) => ({ field: i.field, code: i.code })) },
-  });
-}
-
-/** INVOICE_HAS_CREDIT_NOTES naming each one (`NC-3`, its UUID once stamped). */
-function creditNotesInForce(notes: InvoiceRecord[]): AppError {
-  const names = notes.map((n) => `${n.series}-${n.folio}`).join(', ');
-  return new AppError('INVOICE_HAS_CREDIT_NOTES', {
-    localisedDetail: {
-      es: `Esta factura tiene notas de crédito vigentes (${names}). El SAT no permite cancelarla hasta cancelar antes esas notas de crédito.`,
-      en: `This invoice has credit notes in force (${names}). The SAT does not allow cancelling it until those credit notes are cancelled first.`,
-    },
-    extensions: {
-      creditNotes: notes.map((n) => ({
-        id: n.id,
-        series: n.series,
-        folio: n.folio,
-        uuid: n.uuid,
-        status: n.status,
-      })),
-    },
-  });
-}
 
 /**
  * Invoices as a product: a customer's invoice of a paid charge (once per charge, whoever asks and
@@ -74,21 +45,26 @@ export class InvoicingService {
   readonly issuing: Issuing;
   readonly global: GlobalInvoices;
   readonly receipts: Receipts;
-
-  private readonly events: EventRecorder | undefined;
+  readonly cancellations: Cancellations;
 
   constructor(
     private readonly db: Database,
     private readonly repository: InvoicingRepository,
     private readonly billing: BillingService,
     private readonly members: MembersService,
-    private readonly pac: PacPort,
+    pac: PacPort,
     issuing: { prepared: Issuing['prepared']; jobs?: Jobs; events?: EventRecorder },
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    this.events = issuing.events;
     this.issuing = new Issuing(db, repository, pac, issuing.prepared, clock, issuing.jobs, issuing.events);
+    this.cancellations = new Cancellations(db, repository, pac, this.issuing, audit, clock, issuing.events, {
+      reach: async (tx, actor, membershipId) =>
+        (await this.reach(tx, actor, membershipId, 'INVOICE_NOT_FOUND')).verification,
+      stampAndFollow: (id, actor) => this.stampAndFollow(id, actor),
+      followCharges: (id) => this.followCharges(id),
+      creditNotesInForce,
+    });
     this.global = new GlobalInvoices(db, repository, this.issuing, audit, clock, (id) =>
       this.stampAndFollow(id),
     );
@@ -257,25 +233,47 @@ export class InvoicingService {
     return { invoice: await this.view(stamped), created };
   }
 
-  /** Stamps a document, then writes the credit notes owed for refunds of its charges made before it. */
-  async stampAndFollow(id: string): Promise<InvoiceRecord> {
-    const stamped = await this.issuing.stamp(id);
+  /**
+   * Stamps a document, then writes the credit notes owed for refunds of its charges made before it;
+   * a substitute, once stamped, has its original cancelled (reason 01 with its UUID).
+   */
+  async stampAndFollow(id: string, actor: Actor = SYSTEM_ACTOR): Promise<InvoiceRecord> {
+    let stamped: InvoiceRecord;
+    try {
+      stamped = await this.issuing.stamp(id);
+    } catch (error) {
+      // A substitute refused gave its charges back to its original: the credit notes held back go there.
+      const record =
+        error instanceof AppError && error.code === 'INVOICE_REJECTED'
+          ? await this.repository.byId(this.db, id)
+          : undefined;
+      if (record && record.kind !== 'credit_note' && record.relatedInvoiceId)
+        await this.followCharges(record.relatedInvoiceId);
+      throw error;
+    }
     if (stamped.status === 'stamped' && stamped.kind !== 'credit_note') {
-      const chargeIds = await this.repository.chargeIdsOf(this.db, stamped.id);
-      const owed = await succeededRefundsOf(this.db, chargeIds);
-      for (const refund of owed) {
-        const note = await this.db.transaction((tx) => this.creditNoteFor(tx, refund));
-        if (note?.status === 'draft') {
-          await this.issuing.stamp(note.id).catch((error) => {
-            // Left as a draft: the stamp queue finishes it.
-            if (!(error instanceof AppError)) throw error;
-          });
-        }
-      }
+      await this.followCharges(stamped.id);
+      await this.cancellations.cancelReplaced(stamped, actor);
     }
     return stamped;
   }
 
+  /** The credit notes owed for refunds of a stamped document's charges that none carries yet. */
+  async followCharges(invoiceId: string): Promise<void> {
+    const chargeIds = await this.repository.chargeIdsOf(this.db, invoiceId);
+    const owed = await succeededRefundsOf(this.db, chargeIds);
+    for (const refund of owed) {
+      const note = await this.db.transaction((tx) => this.creditNoteFor(tx, refund));
+      if (note?.status === 'draft') {
+        await this.issuing.stamp(note.id).catch((error) => {
+          // Left as a draft: the stamp queue finishes it.
+          if (!(error instanceof AppError)) throw error;
+        });
+      }
+    }
+  }
+
+  /** The stamp queue's work: drafts left behind, then cancellations the PAC has not answered. */
   async stampDrafts(): Promise<number> {
     let stamped = 0;
     for (const draft of await this.repository.drafts(this.db, 200)) {
@@ -283,9 +281,10 @@ export class InvoicingService {
         if ((await this.stampAndFollow(draft.id)).status === 'stamped') stamped++;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        if (error.code === 'INVOICE_STAMP_PENDING') break;
+        if (error.code === 'INVOICE_STAMP_PENDING') return stamped;
       }
     }
+    await this.cancellations.finishPending();
     return stamped;
   }
 
@@ -299,7 +298,8 @@ export class InvoicingService {
   async creditNoteFor(tx: Executor, refund: SucceededRefund): Promise<InvoiceRecord | undefined> {
     const earlier = await this.repository.byRefund(tx, refund.id);
     if (earlier) return earlier;
-    const held = await this.repository.holdingCharge(tx, refund.chargeId);
+    const held = await this.repository.lockHolding(tx, refund.chargeId);
+    // A draft gets its credit notes once stamped; one being cancelled or substituted gets none.
     if (held?.status !== 'stamped' || !held.uuid) return undefined;
     const [charge] = await chargesForInvoice(tx, [refund.chargeId]);
     if (!charge) return undefined;
@@ -350,78 +350,44 @@ export class InvoicingService {
 
   // Cancellation --------------------------------------------------------------------------------
 
-  /**
-   * Finance cancels a stamped document with one of the SAT's reasons (01 with the substitute's
-   * UUID). The PAC is asked first; the charges it held are then let go (they may be invoiced again,
-   * e.g. by the substitute).
-   */
+  /** Finance cancels a stamped document with one of the SAT's reasons (cancellation.ts). */
   async cancel(
     actor: Actor,
     id: string,
     input: { reason: CancellationReason; substituteUuid?: string | undefined },
   ): Promise<InvoiceView> {
-    const invoice = await this.repository.byId(this.db, id);
-    if (!invoice) throw new AppError('INVOICE_NOT_FOUND');
-    if (invoice.status !== 'stamped' || !invoice.uuid) throw new AppError('INVOICE_NOT_CANCELLABLE');
-    if ((input.reason === '01') !== (input.substituteUuid !== undefined))
-      throw new AppError('CANCELLATION_SUBSTITUTE_INVALID');
-    // The SAT refuses to cancel a CFDI with related documents in force: its credit notes go first.
-    const notes = await this.repository.creditNotesOf(this.db, id);
-    if (notes.length > 0) throw creditNotesInForce(notes);
-    try {
-      await this.pac.cancel({
-        issuerRfc: this.issuing.prepared.issuer.rfc,
-        uuid: invoice.uuid,
-        reason: input.reason,
-        ...(input.substituteUuid ? { substituteUuid: input.substituteUuid.toUpperCase() } : {}),
-      });
-    } catch (error) {
-      throw problemOf(error);
+    return this.view(await this.cancellations.cancel(actor, id, input));
+  }
+
+  /**
+   * A substitute for a stamped invoice or global invoice holding the same charges (TipoRelacion
+   * 04), then the original cancelled with reason 01 (cancellation.ts). `created` is false when a
+   * substitute was already under way or done: asking again resumes it.
+   */
+  async substitute(
+    actor: Actor,
+    id: string,
+    input: FiscalData | undefined,
+  ): Promise<{ invoice: InvoiceView; created: boolean }> {
+    if (input) {
+      const issues = validateFiscalData(input);
+      if (issues.length > 0) throw fiscalProblem(issues);
     }
-    await this.db.transaction(async (tx) => {
-      await this.repository.markCancelled(
-        tx,
-        id,
-        { reason: input.reason, substituteUuid: input.substituteUuid?.toUpperCase() ?? null },
-        this.clock.now(),
-      );
-      await this.repository.releaseCharges(tx, id);
-      await this.events?.record(tx, [
-        {
-          type: 'invoice.cancelled',
-          membershipId: invoice.membershipId,
-          data: {
-            invoiceId: id,
-            kind: invoice.kind,
-            series: invoice.series,
-            folio: invoice.folio,
-            uuid: invoice.uuid,
-            membershipId: invoice.membershipId,
-            reason: input.reason,
-            substituteUuid: input.substituteUuid?.toUpperCase() ?? null,
-          },
-        },
-      ]);
-      await this.audit.record(tx, actor, {
-        action: 'invoice.cancel',
-        recordType: 'invoice',
-        recordId: id,
-        details: { reason: input.reason, substituteUuid: input.substituteUuid ?? null },
-      });
-    });
-    return this.view(await this.mustFind(id));
+    const { substitute, created } = await this.cancellations.substitute(actor, id, input);
+    return { invoice: await this.view(substitute), created };
   }
 
   // Reads ---------------------------------------------------------------------------------------
 
-  private async mustFind(id: string): Promise<InvoiceRecord> {
-    const found = await this.repository.byId(this.db, id);
-    if (!found) throw new AppError('INVOICE_NOT_FOUND');
-    return found;
-  }
-
   private async view(record: InvoiceRecord): Promise<InvoiceView> {
-    return presentInvoice(record, await this.repository.chargeIdsOf(this.db, record.id));
+    const chargeIds = await this.repository.chargeIdsOf(this.db, record.id);
+    if (record.kind === 'credit_note') return presentInvoice(record, chargeIds);
+    return presentInvoice(record, chargeIds, {
+      substitutes: record.relatedInvoiceId
+        ? await this.repository.byId(this.db, record.relatedInvoiceId)
+        : undefined,
+      substitutedBy: await this.repository.latestSubstituteOf(this.db, record.id),
+    });
   }
 
   /** A document the caller may see: a customer their own, the bank its channel's, staff any (audited). */

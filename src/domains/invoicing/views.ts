@@ -5,13 +5,22 @@ export const DEMO_NOTICE = {
   en: 'No fiscal validity: a demo document, sealed with the SAT’s test certificate or stamped by the sandbox PAC.',
 };
 
+/** The other end of a substitution (TipoRelacion 04): the document and its state now. */
+export interface SubstitutionLink {
+  id: string;
+  series: string;
+  folio: number;
+  uuid: string | null;
+  status: InvoiceView['status'];
+}
+
 export interface InvoiceView {
   id: string;
   type: 'I' | 'E';
   kind: 'invoice' | 'global' | 'credit_note';
   series: string;
   folio: number;
-  status: 'draft' | 'stamped' | 'cancelled' | 'rejected';
+  status: 'draft' | 'stamped' | 'cancelling' | 'cancelled' | 'rejected';
   uuid: string | null;
   membershipId: string | null;
   chargeIds: string[];
@@ -28,12 +37,26 @@ export interface InvoiceView {
   notice: string | null;
   pac: string;
   cancellation: { reason: string; substituteUuid: string | null; cancelledAt: string } | null;
+  /** The document this one substitutes ("Sustituye a …"). */
+  substitutes: SubstitutionLink | null;
+  /** The document that substitutes this one ("Sustituida por …"). */
+  substitutedBy: SubstitutionLink | null;
   createdAt: string;
   stampedAt: string | null;
   links: { self: string; xml: string | null; pdf: string | null };
 }
 
-export function presentInvoice(r: InvoiceRecord, chargeIds: string[]): InvoiceView {
+export function substitutionLink(r: InvoiceRecord | undefined): SubstitutionLink | null {
+  return r
+    ? { id: r.id, series: r.series, folio: r.folio, uuid: r.uuid, status: r.status as InvoiceView['status'] }
+    : null;
+}
+
+export function presentInvoice(
+  r: InvoiceRecord,
+  chargeIds: string[],
+  substitution: { substitutes?: InvoiceRecord | undefined; substitutedBy?: InvoiceRecord | undefined } = {},
+): InvoiceView {
   return {
     id: r.id,
     type: r.type as InvoiceView['type'],
@@ -64,12 +87,14 @@ export function presentInvoice(r: InvoiceRecord, chargeIds: string[]): InvoiceVi
             cancelledAt: r.cancelledAt.toISOString(),
           }
         : null,
+    substitutes: substitutionLink(substitution.substitutes),
+    substitutedBy: substitutionLink(substitution.substitutedBy),
     createdAt: r.createdAt.toISOString(),
     stampedAt: r.stampedAt?.toISOString() ?? null,
     links: {
       self: `/v1/invoices/${r.id}`,
-      xml: r.status === 'stamped' || r.status === 'cancelled' ? `/v1/invoices/${r.id}/xml` : null,
-      pdf: r.status === 'stamped' || r.status === 'cancelled' ? `/v1/invoices/${r.id}/pdf` : null,
+      xml: r.uuid ? `/v1/invoices/${r.id}/xml` : null,
+      pdf: r.uuid ? `/v1/invoices/${r.id}/pdf` : null,
     },
   };
 }

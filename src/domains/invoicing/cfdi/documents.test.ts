@@ -60,6 +60,26 @@ function everyDocument(): Array<[string, Comprobante]> {
       }),
     ]);
     docs.push([
+      `substitute invoice, TipoRelacion 04 (${form})`,
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: PROFESSIONAL,
+        charges: [charge(21_800, form)],
+        numbering: numbering('F', 3),
+        replaces: INVOICE_UUID.toLowerCase(),
+      }),
+    ]);
+    docs.push([
+      `substitute global invoice, TipoRelacion 04 (${form})`,
+      buildGlobalInvoice({
+        issuer: TEST_ISSUER,
+        charges: [charge(21_800, form, 'LP-26-000201'), charge(14_900, form, 'LP-26-000202')],
+        period: { year: 2026, month: 11 },
+        numbering: numbering('G', 2),
+        replaces: INVOICE_UUID,
+      }),
+    ]);
+    docs.push([
       `credit note to an invoice, G02 (${form})`,
       buildCreditNote({
         issuer: TEST_ISSUER,
@@ -247,6 +267,42 @@ describe('document contents', () => {
     expect(xml).toContain(
       `<cfdi:CfdiRelacionados TipoRelacion="01"><cfdi:CfdiRelacionado UUID="${INVOICE_UUID}"/></cfdi:CfdiRelacionados>`,
     );
+  });
+
+  it('relates a substitute with TipoRelacion 04 to the CFDI it replaces, and refuses a bad UUID', () => {
+    const c = buildInvoice({
+      issuer: TEST_ISSUER,
+      receiver: COMPANY,
+      charges: [charge(21_800, '04')],
+      numbering: numbering('F', 11),
+      replaces: INVOICE_UUID.toLowerCase(),
+    });
+    expect(c.relacionados).toEqual({ tipoRelacion: '04', uuids: [INVOICE_UUID] });
+    const { xml, originalString: cadena } = sealComprobante(c, csd);
+    expect(xml).toContain(
+      `<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="${INVOICE_UUID}"/></cfdi:CfdiRelacionados><cfdi:Emisor`,
+    );
+    expect(cadena).toContain(`|42501|04|${INVOICE_UUID}|EKU9003173C9|`);
+    const global = buildGlobalInvoice({
+      issuer: TEST_ISSUER,
+      charges: [charge(100, '04')],
+      period: { year: 2026, month: 11 },
+      numbering: numbering('G', 3),
+      replaces: INVOICE_UUID,
+    });
+    // After InformacionGlobal, as the schema orders them.
+    expect(sealComprobante(global, csd).xml).toMatch(
+      /<cfdi:InformacionGlobal [^>]*\/><cfdi:CfdiRelacionados TipoRelacion="04">/,
+    );
+    expect(() =>
+      buildInvoice({
+        issuer: TEST_ISSUER,
+        receiver: COMPANY,
+        charges: [charge(100, '04')],
+        numbering: numbering('F', 12),
+        replaces: 'nope',
+      }),
+    ).toThrow(/sustituido no es válido/);
   });
 
   it('collapses white space so the XML says what the original string says', () => {

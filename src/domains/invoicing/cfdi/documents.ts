@@ -4,6 +4,7 @@
  * - invoice: Ingreso to a customer, one concept per charge.
  * - global invoice: Ingreso to PUBLICO EN GENERAL for a month's charges nobody invoiced.
  * - credit note: Egreso for a refund, related (TipoRelacion 01) to the invoice or global invoice.
+ * An invoice or global invoice may substitute an earlier one (`replaces`: TipoRelacion 04).
  */
 import { DateTime } from 'luxon';
 import { MEXICO_CITY } from '../../../lib/clock.ts';
@@ -95,12 +96,30 @@ function totalsOf(conceptos: readonly Concept[]): Split {
   return sumSplits(conceptos.map((c) => c.split));
 }
 
+/**
+ * CfdiRelacionados TipoRelacion 04 ("Sustitución de los CFDI previos") naming the CFDI this one
+ * replaces: the substitute the SAT asks for when the original is cancelled with reason 01.
+ */
+function substitution(replaces: string | undefined): Pick<Comprobante, 'relacionados'> {
+  if (replaces === undefined) return {};
+  if (!UUID.test(replaces)) {
+    throw new CfdiError(
+      'CFDI_DOCUMENT_INVALID',
+      'El UUID del comprobante sustituido no es válido',
+      'CfdiRelacionado',
+    );
+  }
+  return { relacionados: { tipoRelacion: '04', uuids: [replaces.toUpperCase()] } };
+}
+
 /** An Ingreso invoice to a customer for one or more paid charges (one concept each). */
 export function buildInvoice(input: {
   issuer: Issuer;
   receiver: FiscalData;
   charges: readonly ChargeLine[];
   numbering: Numbering;
+  /** The UUID of the invoice this one substitutes (TipoRelacion 04). */
+  replaces?: string;
 }): Comprobante {
   if (input.charges.length === 0)
     throw new CfdiError('CFDI_DOCUMENT_INVALID', 'La factura necesita al menos un cargo');
@@ -110,6 +129,7 @@ export function buildInvoice(input: {
     tipo: 'I',
     ...header(input.issuer, input.numbering),
     formaPago: oneForm(input.charges),
+    ...substitution(input.replaces),
     receptor: receiverOf(input.receiver),
     conceptos,
     totals: totalsOf(conceptos),
@@ -174,6 +194,8 @@ export function buildGlobalInvoice(input: {
   numbering: Numbering;
   /** Defaults to the predominant form of the charges. */
   paymentForm?: PaymentForm;
+  /** The UUID of the global invoice this one substitutes (TipoRelacion 04). */
+  replaces?: string;
 }): Comprobante {
   if (input.charges.length === 0) {
     throw new CfdiError('CFDI_DOCUMENT_INVALID', 'La factura global necesita al menos un cargo');
@@ -194,6 +216,7 @@ export function buildGlobalInvoice(input: {
     ...header(input.issuer, input.numbering),
     formaPago: input.paymentForm ?? predominantPaymentForm(input.charges),
     informacionGlobal: globalInformation(input.period),
+    ...substitution(input.replaces),
     receptor: publicReceiver(input.issuer),
     conceptos,
     totals: totalsOf(conceptos),

@@ -64,7 +64,8 @@ export interface Comprobante {
   metodoPago: 'PUE';
   lugarExpedicion: string;
   informacionGlobal?: GlobalInformation;
-  relacionados?: { tipoRelacion: '01'; uuids: string[] };
+  /** 01 a credit note's related invoice; 04 the CFDI this one substitutes (cancelled with reason 01). */
+  relacionados?: { tipoRelacion: '01' | '04'; uuids: string[] };
   emisor: { rfc: string; nombre: string; regimenFiscal: string };
   receptor: {
     rfc: string;

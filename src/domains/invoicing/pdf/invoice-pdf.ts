@@ -60,7 +60,10 @@ const PERIODICITY: Record<string, string> = {
   '04': 'Mensual',
   '05': 'Bimestral',
 };
-const RELATION: Record<string, string> = { '01': 'Nota de crédito de los documentos relacionados' };
+const RELATION: Record<string, string> = {
+  '01': 'Nota de crédito de los documentos relacionados',
+  '04': 'Sustitución de los CFDI previos',
+};
 const OBJETO_IMP: Record<string, string> = { '01': 'No objeto de impuesto', '02': 'Sí objeto de impuesto' };
 
 const described = (code: string, description: string | undefined) =>

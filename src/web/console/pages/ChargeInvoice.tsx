@@ -25,12 +25,13 @@ export function ChargeInvoice({ charge }: { charge: Charge }) {
   const invoices = useQuery({
     queryKey: key,
     queryFn: () => getJson<{ data: Invoice[] }>(`/v1/memberships/${charge.membershipId}/invoices`, lang),
-    select: (answer) =>
-      answer.data.filter((i) => i.chargeIds.includes(charge.id) || i.kind === 'credit_note'),
+    select: (answer) => answer.data,
   });
   if (charge.status !== 'succeeded' || !invoices.data) return null;
-  const own = invoices.data.filter((i) => i.chargeIds.includes(charge.id));
-  const live = own.find((i) => i.status === 'stamped' || i.status === 'draft');
+  const holding = invoices.data.filter((i) => i.chargeIds.includes(charge.id));
+  // Those it substitutes too (cancelled with reason 01, they hold nothing any more).
+  const own = [...holding, ...invoices.data.filter((i) => holding.some((h) => h.substitutes?.id === i.id))];
+  const live = own.find((i) => i.status === 'stamped' || i.status === 'draft' || i.status === 'cancelling');
   const notes = invoices.data.filter(
     (i) => i.kind === 'credit_note' && live && i.relatedInvoiceId === live.id,
   );
@@ -62,7 +63,11 @@ export function ChargeInvoice({ charge }: { charge: Charge }) {
               status: tOr(`queues.charges.invoice.status.${doc.status}`, doc.status),
               uuid: doc.uuid ?? '—',
             })}
-            {doc.demo && ` · ${t('queues.charges.invoice.demo')}`}{' '}
+            {doc.demo && ` · ${t('queues.charges.invoice.demo')}`}
+            {doc.substitutes &&
+              ` · ${t('queues.charges.invoice.substitutes', { name: `${doc.substitutes.series}-${doc.substitutes.folio}` })}`}
+            {doc.substitutedBy &&
+              ` · ${t('queues.charges.invoice.substitutedBy', { name: `${doc.substitutedBy.series}-${doc.substitutedBy.folio}` })}`}{' '}
             {doc.links.xml && (
               <a href={doc.links.xml} download aria-label={t('queues.charges.invoice.xml.aria', { name })}>
                 {t('queues.charges.invoice.xml')}

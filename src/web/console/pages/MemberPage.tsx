@@ -13,6 +13,7 @@ import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { CancelMembershipDialog } from '../agent/CancelMembershipDialog.tsx';
 import { ComplaintDialog } from '../agent/ComplaintDialog.tsx';
 import { type Membership, useKeyShortcuts, useMember, useMembershipEvents, usePlans } from '../agent/data.ts';
+import { FiscalDataSection } from '../agent/FiscalDataSection.tsx';
 import { Kbd } from '../agent/Kbd.tsx';
 import { membershipTone, owes } from '../agent/words.ts';
 import { mayOpen } from '../nav.ts';
@@ -235,6 +236,10 @@ function MemberPicture({ member }: { member: Membership }) {
         <UsageSection membershipId={member.id} />
       </div>
       <CasesSection membershipId={member.id} />
+      <FiscalDataSection
+        membershipId={member.id}
+        mayEdit={role === 'agent' || role === 'supervisor' || role === 'finance'}
+      />
       <div className="agent-grid">
         <ChargesSection charges={charges} />
         {role !== 'finance' && <ComplaintsSection membershipId={member.id} />}

@@ -229,6 +229,9 @@ export const es = {
   'portal.invoice.demo': 'Sin validez fiscal: documento de demostración.',
   'portal.invoice.downloadXml': 'Descargar XML',
   'portal.invoice.downloadPdf': 'Descargar PDF',
+  'portal.invoice.substitutes': 'Sustituye a la factura {series}-{folio} (UUID {uuid}).',
+  'portal.invoice.substitutedBy':
+    'La factura {series}-{folio} (UUID {uuid}) fue sustituida por la factura {by} y cancelada.',
 
   'portal.account.heading': 'Tu cuenta',
   'portal.account.you': 'Entraste como {email}.',
@@ -485,6 +488,9 @@ export const en: Record<keyof typeof es, string> = {
   'portal.invoice.demo': 'No fiscal validity: a demo document.',
   'portal.invoice.downloadXml': 'Download XML',
   'portal.invoice.downloadPdf': 'Download PDF',
+  'portal.invoice.substitutes': 'Substitutes invoice {series}-{folio} (UUID {uuid}).',
+  'portal.invoice.substitutedBy':
+    'Invoice {series}-{folio} (UUID {uuid}) was substituted by invoice {by} and cancelled.',
 
   'portal.account.heading': 'Your account',
   'portal.account.you': 'Signed in as {email}.',

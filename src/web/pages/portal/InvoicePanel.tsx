@@ -1,18 +1,20 @@
 import type { Static } from '@sinclair/typebox';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import type { FiscalDataBody, InvoiceView } from '../../../domains/invoicing/schemas.ts';
-import { ApiProblem, api, getJson } from '../../api.ts';
+import type { InvoiceView } from '../../../domains/invoicing/schemas.ts';
+import { api, getJson } from '../../api.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import {
+  EMPTY_FISCAL_DATA,
+  type FiscalData,
+  FiscalDataFields,
+  fiscalProblemAtFields,
+} from '../../members/FiscalDataFields.tsx';
 import { Button } from '../../ui/Button.tsx';
-import { Field, FormError } from '../../ui/Field.tsx';
+import { FormError } from '../../ui/Field.tsx';
 import { problemDetail } from './portal-data.ts';
 
 type Invoice = Static<typeof InvoiceView>;
-type FiscalData = Static<typeof FiscalDataBody>;
-
-const FIELDS = ['rfc', 'name', 'fiscalRegime', 'postalCode', 'cfdiUse'] as const;
-const EMPTY: FiscalData = { rfc: '', name: '', fiscalRegime: '', postalCode: '', cfdiUse: '' };
 
 /**
  * The charge's CFDI on the receipt: the stamped invoice (or the global one's credit notes) with
@@ -24,11 +26,18 @@ export function InvoicePanel({ membershipId, chargeId }: { membershipId: string;
   const invoices = useQuery({
     queryKey: ['invoices', membershipId],
     queryFn: () => getJson<{ data: Invoice[] }>(`/v1/memberships/${membershipId}/invoices`, lang),
-    select: (answer) => answer.data.filter((i) => i.chargeIds.includes(chargeId) && i.status !== 'rejected'),
+    // The documents holding the charge, and those they substitute (cancelled, holding nothing).
+    select: (answer) => {
+      const own = answer.data.filter((i) => i.chargeIds.includes(chargeId) && i.status !== 'rejected');
+      return [...own, ...answer.data.filter((i) => own.some((o) => o.substitutes?.id === i.id))];
+    },
   });
   if (invoices.isPending) return <p>{t('portal.invoice.loading')}</p>;
   if (invoices.isError) return <FormError message={problemDetail(invoices.error, t)} />;
   const invoice = invoices.data.find((i) => i.kind === 'invoice' && i.status !== 'cancelled');
+  const replaced = invoices.data.filter(
+    (i) => i.kind === 'invoice' && i.substitutedBy && i.id !== invoice?.id,
+  );
   return (
     <section aria-labelledby="invoice-heading" data-testid="invoice-panel" className="no-print">
       <h2 id="invoice-heading">{t('portal.invoice.heading')}</h2>
@@ -37,6 +46,16 @@ export function InvoicePanel({ membershipId, chargeId }: { membershipId: string;
       ) : (
         <InvoiceRequest membershipId={membershipId} chargeId={chargeId} />
       )}
+      {replaced.map((old) => (
+        <p key={old.id} className="field-hint" data-testid="invoice-substituted">
+          {t('portal.invoice.substitutedBy', {
+            series: old.series,
+            folio: String(old.folio),
+            uuid: old.uuid ?? '',
+            by: `${old.substitutedBy?.series}-${old.substitutedBy?.folio}`,
+          })}
+        </p>
+      ))}
     </section>
   );
 }
@@ -52,6 +71,15 @@ function InvoiceLinks({ invoice }: { invoice: Invoice }) {
           uuid: invoice.uuid ?? '',
         })}
       </p>
+      {invoice.substitutes && (
+        <p data-testid="invoice-substitutes">
+          {t('portal.invoice.substitutes', {
+            series: invoice.substitutes.series,
+            folio: String(invoice.substitutes.folio),
+            uuid: invoice.substitutes.uuid ?? '',
+          })}
+        </p>
+      )}
       {invoice.demo && <p className="field-hint">{t('portal.invoice.demo')}</p>}
       {invoice.links.xml && (
         <a href={invoice.links.xml} download data-testid="invoice-xml">
@@ -77,7 +105,7 @@ function InvoiceRequest({ membershipId, chargeId }: { membershipId: string; char
   const [edited, setEdited] = useState<Partial<FiscalData>>({});
   const [problem, setProblem] = useState<unknown>();
   const [sending, setSending] = useState(false);
-  const data: FiscalData = { ...EMPTY, ...(stored.data?.data ?? {}), ...edited };
+  const data: FiscalData = { ...EMPTY_FISCAL_DATA, ...(stored.data?.data ?? {}), ...edited };
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -93,31 +121,18 @@ function InvoiceRequest({ membershipId, chargeId }: { membershipId: string; char
     }
   }
 
-  const fieldError = (name: string) =>
-    problem instanceof ApiProblem ? problem.fieldMessage(name) : undefined;
-  const general =
-    problem && !(problem instanceof ApiProblem && problem.fields.length > 0)
-      ? problemDetail(problem, t)
-      : undefined;
+  const general = problem && !fiscalProblemAtFields(problem) ? problemDetail(problem, t) : undefined;
   return (
     <form onSubmit={submit} noValidate data-testid="invoice-form">
       <p>{t('portal.invoice.intro')}</p>
       <FormError message={general} />
-      {FIELDS.map((name) => (
-        <Field
-          key={name}
-          label={t(`portal.invoice.field.${name}`)}
-          hint={t(`portal.invoice.hint.${name}`)}
-          error={fieldError(name)}
-        >
-          <input
-            name={name}
-            value={data[name]}
-            autoComplete="off"
-            onChange={(e) => setEdited((before) => ({ ...before, [name]: e.target.value }))}
-          />
-        </Field>
-      ))}
+      <FiscalDataFields
+        data={data}
+        onChange={(name, value) => setEdited((before) => ({ ...before, [name]: value }))}
+        label={(name) => t(`portal.invoice.field.${name}`)}
+        hint={(name) => t(`portal.invoice.hint.${name}`)}
+        problem={problem}
+      />
       <Button type="submit" disabled={sending}>
         {sending ? t('portal.invoice.sending') : t('portal.invoice.request')}
       </Button>
