@@ -15,6 +15,11 @@ export interface BillingOptions {
   claimSeconds: number;
   /** How often a running run writes its heartbeat; silent for `SILENT_HEARTBEATS` of them, it is dead. */
   heartbeatSeconds: number;
+  /**
+   * Sandbox: the test clock whose memberships (and only them) this service bills, in the clock's
+   * time (docs/test-clocks.md). Unset: real time, every membership on no clock.
+   */
+  testClock?: string;
 }
 
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
