@@ -21,7 +21,7 @@ let otherBank: Record<string, string>;
 const T0 = '2027-01-10T18:00:00.000Z';
 const days = (n: number, from = T0) => new Date(new Date(from).getTime() + n * 86_400_000).toISOString();
 
-async function call(method: 'GET' | 'POST' | 'DELETE', url: string, who = bank, payload?: unknown) {
+async function call(method: 'GET' | 'POST' | 'DELETE', url: string, who = bank, payload?: object) {
   const res = await t.app.inject({
     method,
     url,
