@@ -15,12 +15,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-it('pages the log in transaction order across a power of ten, skipping nothing', async () => {
+it('pages the log in transaction order across a power of ten, skipping nothing', async (context) => {
   const db = t.database.handle.db;
   const txid = async () =>
     Number((await rows<{ x: string }>(db, sql`select pg_current_xact_id()::text as x`))[0]?.x);
   const start = await txid();
   const boundary = 10 ** String(start).length;
+  // A fresh embedded database is a few hundred transactions below 1000; a shared PostgreSQL
+  // server may be millions from its next power of ten.
+  if (boundary - start > 1500) return context.skip();
   let written = 0;
   // One event a transaction, from below the boundary to past it.
   while ((await txid()) < boundary + 5) {
