@@ -165,6 +165,27 @@ describe('a test clock', () => {
     expect((clock.body.memberships as { state: string }[]).map((x) => x.state)).toEqual(['suspended']);
   });
 
+  it('runs a year of renewals in one advance, and the anniversary starts a new membership year', async () => {
+    const clockId = await newClock('Un año');
+    const m = await contractOn(clockId);
+    const usage = async () =>
+      (await call('GET', `/v1/memberships/${m.body.id}/usage`)).body.membershipYear as {
+        number: number;
+        startsAt: string;
+      };
+    expect(await usage()).toMatchObject({ number: 1, startsAt: T0 });
+    const moved = await advance(clockId, days(370));
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    // January 2027 to January 2028: thirteen periods, each charged once.
+    const periods = (await chargesOf(m.body.id)).map((c) => c.period.key).sort();
+    expect(periods).toHaveLength(13);
+    expect(new Set(periods).size).toBe(13);
+    expect(periods.at(-1)).toBe('2028-01');
+    const second = await usage();
+    expect(second.number).toBe(2);
+    expect(second.startsAt).toMatch(/^2028-01-10T/);
+  });
+
   it('is its own partner’s: another key neither sees, advances, deletes nor contracts on it', async () => {
     const clockId = await newClock('Privado');
     for (const res of [
