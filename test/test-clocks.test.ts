@@ -186,6 +186,22 @@ describe('a test clock', () => {
     expect(second.startsAt).toMatch(/^2028-01-10T/);
   });
 
+  it('takes one advance at a time: two at once bill each period once', async () => {
+    const clockId = await newClock('Dos a la vez');
+    const m = await contractOn(clockId);
+    const [one, two] = await Promise.all([advance(clockId, days(35)), advance(clockId, days(35))]);
+    const statuses = [one.status, two.status].sort();
+    // The second either finds the clock advancing, or (if the first ended first) already there.
+    expect([
+      [200, 200],
+      [200, 409],
+    ]).toContainEqual(statuses);
+    for (const res of [one, two]) if (res.status === 409) expect(res.body.code).toBe('TEST_CLOCK_ADVANCING');
+    expect((await chargesOf(m.body.id)).map((c) => c.period.key).sort()).toEqual(['2027-01', '2027-02']);
+    const clock = await call('GET', `/v1/test-clocks/${clockId}`);
+    expect([clock.body.status, clock.body.frozenTime]).toEqual(['ready', days(35)]);
+  });
+
   it('is its own partner’s: another key neither sees, advances, deletes nor contracts on it', async () => {
     const clockId = await newClock('Privado');
     for (const res of [
