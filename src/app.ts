@@ -125,6 +125,10 @@ import { registerOperationsMetrics } from './domains/reports/metrics.ts';
 import { ReportsRepository } from './domains/reports/repository.ts';
 import { reportsRoutes } from './domains/reports/routes.ts';
 import { ReportsService } from './domains/reports/service.ts';
+import { clockedRecorder } from './domains/test-clocks/clocked.ts';
+import { TestClocksRepository } from './domains/test-clocks/repository.ts';
+import { testClocksRoutes } from './domains/test-clocks/routes.ts';
+import { TestClocksService } from './domains/test-clocks/service.ts';
 import { ELECTION_DAYS, mexicanHolidayCalendar } from './lib/business-days.ts';
 import { containsCardNumber } from './lib/card-numbers.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
@@ -227,6 +231,8 @@ export interface Services {
   webhooks: WebhookEndpointsService;
   /** Fans the log out to webhook endpoints and sends the deliveries. */
   webhookDelivery: WebhookDelivery;
+  /** Sandbox: test clocks, their memberships' time and its advances. */
+  testClocks: TestClocksService;
   /** The clock every service reads "now" from. */
   clock: Clock;
 }
@@ -249,6 +255,8 @@ export interface ServiceOptions {
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
+  /** Test clocks are offered (config TEST_CLOCKS: sandbox gateway, not production); unset, not. */
+  testClocks?: boolean;
   /** Business days from a complaint's filing to its due date. */
   complaintSlaBusinessDays: number;
   /** Rest days besides the official ones (election days), for the ARCO term. */
@@ -326,6 +334,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       heartbeatSeconds: config.billingHeartbeatSeconds,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
+    testClocks: config.testClocks,
     complaintSlaBusinessDays: config.complaintSlaBusinessDays,
     extraHolidays: config.extraHolidays,
     demoAccounts: config.seedDemo,
@@ -393,9 +402,13 @@ export function buildServices(
   // Messages owed to people are the notifications domain's: others write them through its Notifier.
   const jobs = new Jobs(database, { workers: options.jobWorkers, pollSeconds: options.jobPollSeconds });
   const notifications = new NotificationsRepository();
-  const notifier = new Notifier(notifications, clock, new MessageLinks(options.publicUrl), (executor, at) =>
+  const links = new MessageLinks(options.publicUrl);
+  const notifier = new Notifier(notifications, clock, links, (executor, at) =>
     jobs.nudge(executor, OUTBOX_QUEUE, at),
   );
+  /** Sandbox: a test clock's messages, written as `test` at the clock's time and never delivered. */
+  const testNotifier = (at: Clock) => new Notifier(notifications, at, links, undefined, true);
+  let testClocks: TestClocksService | undefined;
   const contracting = new ContractingService(
     db,
     membersRepository,
@@ -406,8 +419,13 @@ export function buildServices(
     audit,
     idempotency,
     clock,
-    welcomeMessenger(notifier, notifications, clock),
+    welcomeMessenger(notifier, notifications, clock, testNotifier(clock)),
     eventLog,
+    // Sandbox: contracting on a test clock asks the clock's time (the service is made below).
+    (executor, actor, testClockId) => {
+      if (!testClocks) throw new Error('test clocks asked before they were made');
+      return testClocks.timeForContract(executor, actor, testClockId);
+    },
   );
   const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
   // Beneficiaries' own accounts: invitations link them, entitlements and complaints ask who they stand for.
@@ -522,6 +540,28 @@ export function buildServices(
     new BillingMessages(notifier),
     eventLog,
     { ...options.billing, reads },
+  );
+  // Sandbox: test clocks bill their memberships with a billing service of their own, in their time.
+  testClocks = new TestClocksService(
+    db,
+    new TestClocksRepository(),
+    clock,
+    audit,
+    members,
+    billing,
+    (testClockId, at) =>
+      new BillingService(
+        db,
+        new BillingRepository(),
+        members,
+        payments,
+        audit,
+        at,
+        new BillingMessages(testNotifier(at)),
+        clockedRecorder(eventLog, testClockId, at),
+        { ...options.billing, testClock: testClockId },
+      ),
+    { available: options.testClocks ?? false },
   );
   // A new card pays at once what the old one could not.
   members.onCardReplaced((actor, membershipId) => billing.retryAfterCardReplaced(actor, membershipId));
@@ -690,6 +730,7 @@ export function buildServices(
     events: new EventsService(db, eventsRepository, audit),
     webhooks,
     webhookDelivery,
+    testClocks,
     clock,
   };
 }
@@ -848,6 +889,7 @@ export async function buildApp({
   await app.register(reportsRoutes, { reports: services.reports });
   await app.register(placesRoutes, { places: services.places });
   await app.register(eventsRoutes, { events: services.events, webhooks: services.webhooks });
+  await app.register(testClocksRoutes, { testClocks: services.testClocks });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
   await app.register(webRoutes, { dir: webDir });
 

@@ -47,6 +47,11 @@ export interface Config {
   demoApiKey: string | undefined;
   /** The card processor behind charges and refunds; `sandbox` is a processor's test mode. */
   paymentGateway: 'sandbox';
+  /**
+   * Test clocks (docs/test-clocks.md): partners move a sandbox membership's time. Only with the
+   * sandbox gateway and never in production; TEST_CLOCKS=false turns them off anywhere.
+   */
+  testClocks: boolean;
   /** How long a provider has to accept an offered case before it goes to the next one. */
   offerTimeoutSeconds: number;
   /** Run the background job workers (offer expiry…) in this process. */
@@ -394,6 +399,14 @@ export function loadConfig(env: Env = process.env): Config {
       'WEBHOOK_ALLOW_PRIVATE_URLS cannot be true when NODE_ENV=production: a partner could make Libra call its own network',
     );
   }
+  const paymentGateway = oneOf(env, 'PAYMENT_GATEWAY', ['sandbox'] as const, 'sandbox');
+  const testClocksPossible = paymentGateway === 'sandbox' && nodeEnv !== 'production';
+  const testClocks = boolean(env, 'TEST_CLOCKS', testClocksPossible);
+  if (testClocks && !testClocksPossible) {
+    throw new ConfigError(
+      'TEST_CLOCKS cannot be true when NODE_ENV=production or with a real PAYMENT_GATEWAY: test clocks bill in a time of their own',
+    );
+  }
   return {
     nodeEnv,
     host: read(env, 'HOST') ?? 'localhost',
@@ -424,7 +437,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     demoPassword: demoPassword(env),
     demoApiKey: demoApiKey(env),
-    paymentGateway: oneOf(env, 'PAYMENT_GATEWAY', ['sandbox'] as const, 'sandbox'),
+    paymentGateway,
+    testClocks,
     offerTimeoutSeconds: positiveInteger(env, 'OFFER_TIMEOUT_SECONDS', 120),
     jobWorkers: boolean(env, 'JOB_WORKERS', true),
     jobPollSeconds: positiveInteger(env, 'JOB_POLL_SECONDS', 2),

@@ -461,6 +461,29 @@ const deliveryOwed = () => {
 };
 const PARTNER_ONLY = only(['partner'], 200);
 
+/** Test clocks (sandbox): the partner key's own, another key's, and fresh ones to delete. */
+const makeClock = async (headers: Record<string, string>) => {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/test-clocks',
+    headers,
+    payload: { name: 'Matriz', frozenTime: '2027-01-10T18:00:00Z' },
+  });
+  if (res.statusCode !== 201) throw new Error(`test clock: ${res.statusCode} ${res.body}`);
+  return res.json().id as string;
+};
+let ownClock: Promise<string> | undefined;
+const partnerClock = () => {
+  ownClock ??= makeClock(bearer(partnerKey));
+  return ownClock;
+};
+let strangerClock: Promise<string> | undefined;
+const otherKeysClock = () => {
+  strangerClock ??= createApiKey(t, 'partner', ['memberships:write']).then((k) => makeClock(bearer(k.key)));
+  return strangerClock;
+};
+const CLOCK_KEEPERS = only(['finance', 'partner'], 200);
+
 const CHECKS: Record<string, Check> = {
   'GET /v1/events': {
     method: 'GET',
@@ -489,6 +512,46 @@ const CHECKS: Record<string, Check> = {
     method: 'GET',
     request: async () => ({ url: `/v1/webhook-endpoints/${await otherKeysEndpoint()}` }),
     expected: only(['partner'], 404),
+  },
+  'POST /v1/test-clocks': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/test-clocks',
+      payload: { name: 'Matriz', frozenTime: '2027-01-10T18:00:00Z' },
+    }),
+    expected: only(['finance', 'partner'], 201),
+  },
+  'GET /v1/test-clocks': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/test-clocks' }),
+    expected: CLOCK_KEEPERS,
+  },
+  'GET /v1/test-clocks/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/test-clocks/${await partnerClock()}` }),
+    expected: CLOCK_KEEPERS,
+  },
+  'GET /v1/test-clocks/{id} (another key’s)': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/test-clocks/${await otherKeysClock()}` }),
+    expected: { ...CLOCK_KEEPERS, partner: 404 },
+  },
+  'POST /v1/test-clocks/{id}/advance': {
+    method: 'POST',
+    // Every caller asks for the same time: the first moves the clock, the others find it there.
+    request: async () => ({
+      url: `/v1/test-clocks/${await partnerClock()}/advance`,
+      payload: { to: '2027-01-11T18:00:00Z' },
+    }),
+    expected: CLOCK_KEEPERS,
+  },
+  'DELETE /v1/test-clocks/{id}': {
+    method: 'DELETE',
+    // Who may delete deletes a fresh clock of the partner's.
+    request: async (caller) => ({
+      url: `/v1/test-clocks/${caller === 'partner' || caller === 'finance' ? await makeClock(bearer(partnerKey)) : await partnerClock()}`,
+    }),
+    expected: CLOCK_KEEPERS,
   },
   'DELETE /v1/webhook-endpoints/{id}': {
     method: 'DELETE',

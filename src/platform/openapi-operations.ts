@@ -101,6 +101,12 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/webhook-endpoints/{id}/enable': 'enableWebhookEndpoint',
   'GET /v1/webhook-endpoints/{id}/deliveries': 'listWebhookDeliveries',
   'POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay': 'replayWebhookDelivery',
+  // test clocks (sandbox)
+  'POST /v1/test-clocks': 'createTestClock',
+  'GET /v1/test-clocks': 'listTestClocks',
+  'GET /v1/test-clocks/{id}': 'getTestClock',
+  'POST /v1/test-clocks/{id}/advance': 'advanceTestClock',
+  'DELETE /v1/test-clocks/{id}': 'deleteTestClock',
   'POST /v1/charges/{id}/retry': 'retryCharge',
   'POST /v1/charges/{id}/refunds': 'refundCharge',
   'POST /v1/billing/runs': 'startBillingRun',

@@ -90,6 +90,11 @@ export const TAGS = [
   { name: 'catalog', description: 'Plans, versions, services and their limits' },
   { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
   {
+    name: 'test-clocks',
+    description:
+      'Sandbox only: clocks whose memberships live in a time of their own, advanced to see renewals, declines, retries and suspensions happen (docs/test-clocks.md)',
+  },
+  {
     name: 'places',
     description: 'Mexican postal codes and addresses placed on the map, with their precision',
   },

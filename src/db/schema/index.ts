@@ -18,3 +18,4 @@ export * from './notifications.ts';
 export * from './payments.ts';
 export * from './platform.ts';
 export * from './remote.ts';
+export * from './test-clocks.ts';

@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { planVersions } from './catalog.ts';
 import { users } from './identity.ts';
+import { testClocks } from './test-clocks.ts';
 
 /**
  * A titular's membership of a plan version. The titular's personal data lives here; beneficiaries
@@ -57,6 +58,11 @@ export const memberships = pgTable(
      * for the legal obligations (billing and tax records) and no longer shown or searched.
      */
     personalDataBlockedAt: timestamp('personal_data_blocked_at', { withTimezone: true }),
+    /**
+     * Sandbox only: the test clock this membership lives in (docs/test-clocks.md). Only that clock's
+     * advances bill it; the daily run never does. Null: real time.
+     */
+    testClockId: uuid('test_clock_id').references(() => testClocks.id),
     /** Lower-case, unaccented name, email, phone, number and card last 4, for trigram search. */
     searchText: text('search_text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -68,6 +74,7 @@ export const memberships = pgTable(
     check('memberships_card_type', sql`${t.cardType} in ('credit','debit')`),
     check('memberships_billing_day', sql`${t.billingDay} between 1 and 31`),
     index('memberships_titular_user_idx').on(t.titularUserId),
+    index('memberships_test_clock_idx').on(t.testClockId).where(sql`${t.testClockId} is not null`),
     index('memberships_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );

@@ -27,7 +27,8 @@ export interface AttachmentRef {
  * Messages owed to a customer (confirmations, reminders): recorded here in the transaction of the
  * change they tell about (the outbox), delivered later by a channel. `pending` waits for its turn
  * (`send_at`, then `next_attempt_at` after a temporary failure); `unconfigured` is kept unsent
- * because no channel of its kind is configured; `sent` and `failed` are final.
+ * because no channel of its kind is configured; `sent` and `failed` are final; `test` is a message a
+ * test clock's advance wrote (sandbox, docs/test-clocks.md): kept to be read, never delivered.
  */
 export const notifications = pgTable(
   'notifications',
@@ -72,7 +73,10 @@ export const notifications = pgTable(
     attachments: jsonb('attachments').$type<AttachmentRef[]>(),
   },
   (t) => [
-    check('notifications_status', sql`${t.status} in ('pending','sent','cancelled','failed','unconfigured')`),
+    check(
+      'notifications_status',
+      sql`${t.status} in ('pending','sent','cancelled','failed','unconfigured','test')`,
+    ),
     check('notifications_recipient', sql`(${t.membershipId} is null) <> (${t.providerId} is null)`),
     check('notifications_language', sql`${t.language} in ('es','en')`),
     unique('notifications_subject_channel_key').on(t.subjectKey, t.channel),

@@ -113,6 +113,7 @@ export class ChargeAttempts {
           claimUntil: this.claimUntil(),
           claimedBy,
           limit: this.options.batchSize,
+          scope: this.options.testClock ?? null,
         });
         if (claimed.length === 0) return null;
         summary.resent += claimed.length;
@@ -138,6 +139,7 @@ export class ChargeAttempts {
         claimUntil: this.claimUntil(),
         claimedBy,
         limit: this.options.batchSize,
+        scope: this.options.testClock ?? null,
       });
       if (claimed.length === 0) return;
       const answers = await Promise.all(

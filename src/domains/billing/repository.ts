@@ -50,6 +50,29 @@ export interface StateChange {
 
 const TZ = sql.raw(`'${MEXICO_CITY}'`);
 
+/**
+ * Which memberships a statement may touch: real time's (null, the daily run and every other caller)
+ * or one test clock's (its advances, docs/test-clocks.md). The two never meet.
+ */
+export type TestClockScope = string | null;
+
+/** The membership `alias` (a joined `memberships` row) is in the scope. */
+function membershipInScope(alias: string, scope: TestClockScope) {
+  return scope === null
+    ? sql`${sql.raw(alias)}.test_clock_id is null`
+    : sql`${sql.raw(alias)}.test_clock_id = ${scope}`;
+}
+
+/**
+ * The row's `membership_id` is in the scope: for real time, not among the (few, sandbox-only)
+ * memberships on a clock — one scan of a small partial index, hashed, no per-row join.
+ */
+function membershipIdInScope(column: string, scope: TestClockScope) {
+  return scope === null
+    ? sql`${sql.raw(column)} not in (select id from memberships where test_clock_id is not null)`
+    : sql`${sql.raw(column)} in (select id from memberships where test_clock_id = ${scope})`;
+}
+
 /** Columns a claimed charge is returned with. */
 const CLAIMED = sql.raw(
   'c.id, c.membership_id as "membershipId", c.attempts::int as attempts, c.card_token as "cardToken", c.amount_centavos::int as "amountCentavos", c.period_key as "periodKey"',
@@ -76,7 +99,7 @@ export class BillingRepository {
    */
   async createDue(
     executor: Executor,
-    p: { at: Date; now: Date; claimUntil: Date; runId: string; limit: number },
+    p: { at: Date; now: Date; claimUntil: Date; runId: string; limit: number; scope?: TestClockScope },
   ): Promise<{ advanced: number; skipped: number; created: ClaimedCharge[] }> {
     const [row] = await rows<{ advanced: number; skipped: number; created: ClaimedCharge[] | string }>(
       executor,
@@ -88,7 +111,7 @@ export class BillingRepository {
         from billing_schedule s
         join memberships m on m.id = s.membership_id
         join plan_versions pv on pv.id = m.plan_version_id
-        where s.next_charge_at <= ${p.at} and m.state <> 'cancelled'
+        where s.next_charge_at <= ${p.at} and m.state <> 'cancelled' and ${membershipInScope('m', p.scope ?? null)}
         order by s.next_charge_at
         limit ${p.limit}
         for update of s skip locked
@@ -155,7 +178,7 @@ export class BillingRepository {
   async claimWaiting(
     executor: Executor,
     status: 'pending' | 'unknown',
-    p: { now: Date; claimUntil: Date; claimedBy: string | null; limit: number },
+    p: { now: Date; claimUntil: Date; claimedBy: string | null; limit: number; scope?: TestClockScope },
   ): Promise<ClaimedCharge[]> {
     // A literal, so the partial index on open charges serves the query.
     return rows<ClaimedCharge>(
@@ -165,6 +188,7 @@ export class BillingRepository {
       from (
         select id from charges
         where status = ${sql.raw(`'${status}'`)} and (claimed_until is null or claimed_until < ${p.now})
+          and ${membershipIdInScope('membership_id', p.scope ?? null)}
         order by id
         limit ${p.limit}
         for update skip locked
@@ -202,14 +226,22 @@ export class BillingRepository {
    */
   async startRetries(
     executor: Executor,
-    p: { at: Date; now: Date; claimUntil: Date; claimedBy: string | null; limit: number; ids?: string[] },
+    p: {
+      at: Date;
+      now: Date;
+      claimUntil: Date;
+      claimedBy: string | null;
+      limit: number;
+      ids?: string[];
+      scope?: TestClockScope;
+    },
   ): Promise<ClaimedCharge[]> {
     const which = p.ids
       ? sql`status = 'failed' and id in (${sql.join(
           p.ids.map((id) => sql`${id}`),
           sql`, `,
         )})`
-      : sql`status = 'failed' and retry_at <= ${p.at}`;
+      : sql`status = 'failed' and retry_at <= ${p.at} and ${membershipIdInScope('membership_id', p.scope ?? null)}`;
     return rows<ClaimedCharge>(
       executor,
       sql`
@@ -353,7 +385,7 @@ export class BillingRepository {
    */
   async upcomingWithoutNotice(
     executor: Executor,
-    p: { at: Date; lookAheadDays: number; limit: number },
+    p: { at: Date; lookAheadDays: number; limit: number; scope?: TestClockScope },
   ): Promise<UpcomingCharge[]> {
     return rows<UpcomingCharge>(
       executor,
@@ -367,6 +399,7 @@ export class BillingRepository {
         where s.next_charge_at > ${p.at}
           and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
           and m.state in ('trial', 'active', 'past_due')
+          and ${membershipInScope('m', p.scope ?? null)}
       )
       select u.id as "membershipId", u.number as "membershipNumber", u.next_charge_at as "chargeAt",
         u.total as "amountCentavos", u.card_last4 as "cardLast4", u.subject_key as "subjectKey"
@@ -378,16 +411,45 @@ export class BillingRepository {
   }
 
   /**
+   * A test clock's next instant after `after` at which something of its memberships falls due: a
+   * period, a period's notice (`lookAheadDays` before it) or a retry. Null: nothing more, ever.
+   */
+  async nextWorkAfter(
+    executor: Executor,
+    p: { testClock: string; after: Date; lookAheadDays: number },
+  ): Promise<Date | null> {
+    const [row] = await rows<{ at: Date | null }>(
+      executor,
+      sql`
+      with due as (
+        select s.next_charge_at as at from billing_schedule s join memberships m on m.id = s.membership_id
+        where m.test_clock_id = ${p.testClock} and m.state <> 'cancelled' and s.next_charge_at is not null
+      )
+      select min(t) as at from (
+        select at as t from due
+        union all select at - make_interval(days => ${p.lookAheadDays}::int) from due
+        union all select retry_at from charges
+          where status = 'failed' and retry_at is not null
+            and ${membershipIdInScope('membership_id', p.testClock)}
+      ) w where t > ${p.after}`,
+    );
+    return row?.at ?? null;
+  }
+
+  /**
    * How much a run at `at` has to do, for its progress bar (an estimate: others may take some).
    * The schedule's index alone: a cancellation clears the schedule row.
    */
-  async workAt(executor: Executor, at: Date): Promise<number> {
+  async workAt(executor: Executor, at: Date, scope: TestClockScope = null): Promise<number> {
     const [row] = await rows<{ n: number }>(
       executor,
       sql`select
-        (select count(*) from billing_schedule where next_charge_at <= ${at})
-        + (select count(*) from charges where status in ('pending', 'unknown'))
-        + (select count(*) from charges where status = 'failed' and retry_at <= ${at}) as n`,
+        (select count(*) from billing_schedule where next_charge_at <= ${at}
+           and ${membershipIdInScope('membership_id', scope)})
+        + (select count(*) from charges where status in ('pending', 'unknown')
+           and ${membershipIdInScope('membership_id', scope)})
+        + (select count(*) from charges where status = 'failed' and retry_at <= ${at}
+           and ${membershipIdInScope('membership_id', scope)}) as n`,
     );
     return Number(row?.n ?? 0);
   }

@@ -18,6 +18,11 @@ export interface BillingOptions {
   heartbeatSeconds: number;
   /** Where finance's exports read (the replica when there is one); the primary when absent. */
   reads?: ReadSource;
+  /**
+   * Sandbox: the test clock whose memberships (and only them) this service bills, in the clock's
+   * time (docs/test-clocks.md). Unset: real time, every membership on no clock.
+   */
+  testClock?: string;
 }
 
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {

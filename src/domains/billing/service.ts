@@ -12,6 +12,7 @@ import { ChargeAttempts } from './attempts.ts';
 import type { ChargeFilterQuery } from './charge-filter.ts';
 import { ChargesService } from './charges.ts';
 import { type ChargeRecord, ChargesRepository } from './charges-repository.ts';
+import { ClockedRun } from './clocked-run.ts';
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
 import type { BillingMessages } from './messages.ts';
 import './errors.ts';
@@ -79,6 +80,7 @@ export class BillingService {
   private readonly refunds: RefundsService;
   private readonly refundListeners: RefundSucceededListener[] = [];
   private readonly runListeners: RunFinishedListener[] = [];
+  private readonly clocked: ClockedRun;
 
   constructor(
     private readonly db: Database,
@@ -97,6 +99,7 @@ export class BillingService {
     this.attempts = new ChargeAttempts(db, repository, gateway, clock, messages, options, events);
     const chargesRepository = new ChargesRepository();
     this.charges = new ChargesService(db, chargesRepository, members, this.attempts, audit, clock);
+    this.clocked = new ClockedRun(db, repository, this.attempts, messages, clock, options);
     this.finance = new FinanceCharges(
       db,
       chargesRepository,
@@ -288,6 +291,19 @@ export class BillingService {
       });
       if (batch < this.options.batchSize) return written;
     }
+  }
+
+  /**
+   * Sandbox: what the daily runs would have done to a test clock's memberships from `from` to `to`
+   * (this service must be the clock's: `options.testClock`, built with the clock's time); see
+   * `ClockedRun`.
+   */
+  async advanceTestClock(
+    from: Date,
+    to: Date,
+    moveTo: (at: Date) => void,
+  ): Promise<RunSummary & { steps: number }> {
+    return this.clocked.advance(from, to, moveTo);
   }
 
   /** Asks the processor about every charge whose answer never came (also a job of its own). */

@@ -11,6 +11,7 @@ import type { PersonAccounts } from '../members/person-accounts.ts';
 import type { MembersRepository } from '../members/repository.ts';
 import type { MembersService } from '../members/service.ts';
 import { assertMayReach, TITULAR_PERSON_ID } from '../members/service.ts';
+import { testClockTime } from '../test-clocks/read-model.ts';
 import {
   type Decision,
   decide,
@@ -234,7 +235,12 @@ export class EntitlementsService {
     return this.db.transaction(async (tx) => {
       const { membership } = await this.members.load(tx, actor, membershipId);
       const verification = await clearanceFor(tx, actor, membershipId, this.clock.now());
-      const year = membershipYearAt(membership.contractedAt, this.clock.now());
+      // A membership on a test clock (sandbox) counts its year in the clock's time: its anniversary
+      // resets its limits when the clock passes it.
+      const at = membership.testClockId
+        ? ((await testClockTime(tx, membership.testClockId)) ?? this.clock.now())
+        : this.clock.now();
+      const year = membershipYearAt(membership.contractedAt, at);
       const { services } = await this.planOf(tx, membership.planVersionId);
       const usage = await this.repository.usageCounts(tx, membershipId, year.number);
       if (isStaff(actor.principal) || actor.principal?.kind === 'api_key') {

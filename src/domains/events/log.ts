@@ -33,7 +33,7 @@ export class EventLog implements EventRecorder {
     const rows: EventInsert[] = events.map((e) => ({
       id: newId(),
       type: e.type,
-      occurredAt: now,
+      occurredAt: e.occurredAt ?? now,
       membershipId: e.membershipId ?? null,
       channel: e.channel ?? (e.membershipId ? (channels.get(e.membershipId) ?? null) : null),
       apiKeyId: e.apiKeyId ?? null,

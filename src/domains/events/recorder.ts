@@ -14,6 +14,8 @@ export interface NewEvent {
   /** For an event about a partner's own things: its API key. */
   apiKeyId?: string | null;
   data: Record<string, unknown>;
+  /** When it happened, if not now: a test clock's time (sandbox, docs/test-clocks.md). */
+  occurredAt?: Date;
 }
 
 /**

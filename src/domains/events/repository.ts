@@ -83,7 +83,9 @@ export class EventsRepository {
           and (txid, position) > (${q.after.txid}::xid8, ${q.after.position}::int8)
           and ${audienceFilter(q.audience)}
           ${types}
-        order by txid, position
+        -- The table's columns, not the output's text \`txid\` (a bare name would sort the text:
+        -- '1000' before '999', and a page would skip events its cursor then passes).
+        order by events.txid, events.position
         limit ${q.limit}
       ) e on true`,
     );

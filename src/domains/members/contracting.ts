@@ -51,6 +51,8 @@ export interface ContractInput {
   consent: { termsVersion: string; privacyNoticeVersion: string };
   /** Online contracting by someone without an account: the new account's password. */
   account?: { password: string } | undefined;
+  /** Sandbox: the test clock the membership lives on (docs/test-clocks.md). */
+  testClockId?: string | undefined;
 }
 
 /** What the welcome message tells a new member. */
@@ -66,7 +68,15 @@ export interface Welcome {
   privacyVersion: string;
   /** The customer's own language when they contracted online; Spanish otherwise. */
   language: 'es' | 'en';
+  /** Contracted on a test clock (sandbox): the welcome is a test message, never sent. */
+  testClock: boolean;
 }
+
+/**
+ * Sandbox: the time of a test clock the caller may contract on (the test-clocks domain answers;
+ * members names the port and does not import it), or the clock's refusal.
+ */
+export type TestClockTime = (executor: Executor, actor: Actor, testClockId: string) => Promise<Date>;
 
 /**
  * The welcome, written in the contracting transaction by whoever the app plugs in (the
@@ -89,6 +99,8 @@ export class ContractingService {
     private readonly welcome: WelcomeMessenger,
     /** The event log partners read: the new membership is told in its transaction. */
     private readonly events: EventRecorder,
+    /** Sandbox: a test clock's time, for contracting on it; unset, no clock is known. */
+    private readonly testClockTime?: TestClockTime,
   ) {}
 
   /**
@@ -102,7 +114,9 @@ export class ContractingService {
     idempotencyKey: string | undefined,
     language: 'es' | 'en' = 'es',
   ): Promise<Replayable<MembershipView>> {
-    const now = this.clock.now();
+    // On a test clock, the membership is contracted at the clock's time (and billed in it).
+    const testClockId = input.testClockId ?? null;
+    const now = testClockId ? await this.onTestClock(actor, testClockId) : this.clock.now();
     const problems = new FieldProblems();
     const checked = await this.checkContract(actor, input, problems, now);
     problems.throwIfAny();
@@ -177,6 +191,7 @@ export class ContractingService {
             searchText: '',
             createdAt: now,
             updatedAt: now,
+            testClockId,
           };
           row.searchText = searchTextOf(row, []);
           // Period 1: at contracting, or when the free months end (billing calendar).
@@ -216,7 +231,9 @@ export class ContractingService {
               type: 'membership.created',
               membershipId: id,
               channel,
+              ...(testClockId ? { occurredAt: now } : {}),
               data: {
+                ...(testClockId ? { testClockId } : {}),
                 membershipId: id,
                 number,
                 state,
@@ -242,6 +259,7 @@ export class ContractingService {
             privacyVersion: CURRENT_PRIVACY_NOTICE.version,
             // An agent's or the bank's browser speaks for them, not for the customer.
             language: channel === 'online' ? language : 'es',
+            testClock: testClockId !== null,
           });
           const created = await this.repository.byId(tx, id);
           if (!created) throw new Error('membership vanished after insert');
@@ -249,6 +267,11 @@ export class ContractingService {
         },
       ),
     );
+  }
+
+  private async onTestClock(actor: Actor, testClockId: string): Promise<Date> {
+    if (!this.testClockTime) throw new AppError('TEST_CLOCKS_UNAVAILABLE');
+    return this.testClockTime(this.db, actor, testClockId);
   }
 
   /**

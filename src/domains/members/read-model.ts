@@ -224,3 +224,32 @@ export async function membershipChannels(
     .where(inArray(memberships.id, [...new Set(membershipIds)]));
   return new Map(found.map((r) => [r.id, r.channel as 'online' | 'phone' | 'bank']));
 }
+
+/** A membership living in a test clock's time (sandbox, docs/test-clocks.md). */
+export interface TestClockMembership {
+  id: string;
+  number: string;
+  state: string;
+  testClockId: string;
+  contractedAt: Date;
+}
+
+/** The memberships of these test clocks, oldest first. */
+export async function membershipsOnTestClocks(
+  executor: Executor,
+  testClockIds: string[],
+): Promise<TestClockMembership[]> {
+  if (testClockIds.length === 0) return [];
+  const found = await executor
+    .select({
+      id: memberships.id,
+      number: memberships.number,
+      state: memberships.state,
+      testClockId: memberships.testClockId,
+      contractedAt: memberships.contractedAt,
+    })
+    .from(memberships)
+    .where(inArray(memberships.testClockId, [...new Set(testClockIds)]))
+    .orderBy(memberships.contractedAt, memberships.id);
+  return found.map((r) => ({ ...r, testClockId: r.testClockId as string }));
+}

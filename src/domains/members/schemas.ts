@@ -47,6 +47,13 @@ export const ContractBody = Type.Object(
     cardToken: CardToken,
     consent: Consent,
     account: Type.Optional(Account),
+    testClockId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Sandbox only: contract on this test clock (docs/test-clocks.md): the membership lives in the clock’s time and only its advances bill it',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -108,6 +108,11 @@ export class Notifier {
     readonly links: MessageLinks,
     /** Wakes the outbox's worker when the first of the new messages is due (same transaction). */
     private readonly wake: (executor: Executor, at: Date) => Promise<void> = async () => {},
+    /**
+     * Sandbox: a test clock's notifier (docs/test-clocks.md) writes its messages as `test`, to be
+     * read and never delivered (the outbox claims only `pending` ones), and wakes no worker.
+     */
+    private readonly test = false,
   ) {}
 
   async toMember<K extends MessageKind>(executor: Executor, message: MemberMessage<K>): Promise<string[]> {
@@ -156,7 +161,7 @@ export class Notifier {
 
   private async record(executor: Executor, rows: (NewNotification & { id: string })[]): Promise<number> {
     const made = await this.repository.insertEach(executor, rows);
-    if (made > 0) {
+    if (made > 0 && !this.test) {
       const first = rows.reduce((min, r) => (r.sendAt < min ? r.sendAt : min), rows[0]?.sendAt as Date);
       await this.wake(executor, first);
     }
@@ -187,7 +192,7 @@ export class Notifier {
       channel,
       language: preferences.language,
       sendAt: channel === 'sms' && !live && preferences.quietHours ? afterQuietHours(at) : at,
-      status: 'pending',
+      status: this.test ? 'test' : 'pending',
       bodyEs: body.es,
       bodyEn: body.en,
       subjectKey: message.subjectKey ?? null,

@@ -48,6 +48,10 @@ export interface ConfiguredChannels {
 /** Delivery-log details the outbox writes as codes, in people's words. */
 const DETAIL_WORDS: Record<string, Record<Language, string>> = {
   channel_not_configured: { es: 'canal sin configurar', en: 'channel not set up' },
+  test_clock: {
+    es: 'mensaje de un reloj de prueba (sandbox): no se envía',
+    en: 'a test clock’s message (sandbox): never sent',
+  },
   recipient_missing: { es: 'sin correo o celular válido', en: 'no valid email address or mobile number' },
   address_undeliverable: {
     es: 'la dirección no recibe mensajes',
@@ -371,6 +375,9 @@ function stateOf(
       return { state: 'unconfigured', reason: DETAIL_WORDS.channel_not_configured?.[reader] ?? null };
     case 'cancelled':
       return { state: 'cancelled', reason: null };
+    // Written by a test clock's advance: kept to be read, like a message no channel could take.
+    case 'test':
+      return { state: 'unconfigured', reason: DETAIL_WORDS.test_clock?.[reader] ?? null };
     default:
       return { state: 'pending', reason: null };
   }

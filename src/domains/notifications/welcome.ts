@@ -11,6 +11,8 @@ export function welcomeMessenger(
   notifier: Notifier,
   repository: NotificationsRepository,
   clock: Clock,
+  /** Sandbox: the notifier of test messages, for a membership contracted on a test clock. */
+  testNotifier: Notifier = notifier,
 ): WelcomeMessenger {
   return async (executor, w) => {
     if (w.language !== DEFAULT_PREFERENCES.language)
@@ -20,7 +22,7 @@ export function welcomeMessenger(
         { ...DEFAULT_PREFERENCES, language: w.language },
         clock.now(),
       );
-    await notifier.toMember(executor, {
+    await (w.testClock ? testNotifier : notifier).toMember(executor, {
       kind: 'membership_welcome',
       membershipId: w.membershipId,
       subjectKey: `membership:${w.membershipId}:welcome`,

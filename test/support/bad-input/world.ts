@@ -6,6 +6,7 @@ import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser 
 import { contractByPhone, createProviderUser, registerProvider, towRequest, ZOCALO } from '../dispatch.ts';
 import { buildMembership, contractBody, tokenize } from '../factories.ts';
 import { webhookWorld } from './events-world.ts';
+import { testClockWorld } from './test-clocks-world.ts';
 
 /**
  * The records and callers the bad-input suite sends its requests with, made as the access matrix
@@ -78,6 +79,7 @@ export async function buildWorld(): Promise<World> {
   ]);
   const metrics = await createApiKey(t, 'metrics', ['metrics:read']);
   const webhooks = await webhookWorld(t, partner.key);
+  const testClocks = await testClockWorld(t, partner.key);
 
   const agent = await signIn(t, users.get('agent') as TestUser);
   const membershipId = await contractByPhone(t, agent.write);
@@ -320,6 +322,7 @@ export async function buildWorld(): Promise<World> {
       holderName: 'María López',
     },
     ...webhooks.bodies,
+    ...testClocks.bodies,
   };
 
   /** By the collection the parameter follows in the path. */
@@ -348,6 +351,7 @@ export async function buildWorld(): Promise<World> {
     // A link of the right shape that was never sent: the mutations reach the token's own checks.
     'beneficiary-invitations': 'x'.repeat(43),
     ...webhooks.ids,
+    ...testClocks.ids,
   };
 
   const tables = await rows<{ name: string }>(
