@@ -1,9 +1,13 @@
 /**
- * Eligibility benchmark (issue 5). On a fresh PostgreSQL database with 100,000 memberships and a
- * year of usage, measure in one run, with autocannon and 50 connections:
+ * Eligibility benchmark (issues 5 and 26). On a fresh PostgreSQL database with 100,000 memberships
+ * and a year of usage, measure in one run:
  *   floor — a route that does one primary-key SELECT (the floor for a database-backed request);
  *   check — POST /v1/eligibility/checks with a partner key, on random memberships and services.
- * Prints both rates, the ratio and the check's p99; the last line is one JSON object.
+ * Throughput: both saturated by 50 connections; target check/floor ≥ 0.6.
+ * Latency (restated in issue 26): both at one fixed offered rate, half the floor's measured
+ * capacity, so that neither is queueing; target check p99 ≤ 2 × floor p99 at that rate. (A p99
+ * under 20 ms at 50 busy connections needs > 2,500 req/s by Little's law, beyond the floor itself.)
+ * The last line is one JSON object.
  */
 
 import { spawn } from 'node:child_process';
@@ -21,9 +25,11 @@ const MEMBERSHIPS = Number(process.env.BENCH_MEMBERSHIPS ?? 100_000);
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGET_RATIO = 0.6;
-const TARGET_P99_MS = 20;
-/** Extra information, not the target: both routes at a fixed offered rate, well below saturation. */
-const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 500);
+/** At the fixed rate, the check's p99 may be at most this many times the floor's. */
+const TARGET_P99_RATIO = 2;
+/** The fixed offered rate as a share of the floor's measured capacity (BENCH_FIXED_RATE overrides). */
+const FIXED_SHARE = 0.5;
+const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 10);
 
 const SERVICES = [
   'online-doctor',
@@ -94,7 +100,11 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
       })
     ).key;
 
-    const server = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', bench.url], {
+    // BENCH_PROFILE=dir: the server writes a V8 CPU profile there on exit (where the check's time goes).
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+    const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/server.ts', bench.url], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const port = await new Promise<number>((resolve, reject) => {
@@ -149,42 +159,48 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
     await run('warmup', { requests: checkRequests, duration: 3 });
     const floor = await run('floor', { requests: floorRequests });
     const check = await run('check', { requests: checkRequests });
-    // With 50 connections always busy, the mean latency is 50 / throughput (Little's law): a p99
-    // under 20 ms needs well over 2,500 req/s. At a fixed rate the connections wait between
-    // requests, and the latency shown is the request's own, not the queue's.
-    say(
-      `  at ${CONNECTIONS} busy connections a ${TARGET_P99_MS} ms p99 needs > ${Math.round(CONNECTIONS / (TARGET_P99_MS / 1000))} req/s (the floor did ${Math.round(floor.requests.average)}); at a fixed ${FIXED_RATE} req/s:`,
+    // At a fixed offered rate the connections wait between requests, so the latency is the
+    // request's own, not a queue's: half the floor's capacity keeps both routes out of saturation.
+    const fixedRate = Number(
+      process.env.BENCH_FIXED_RATE ?? Math.round(floor.requests.average * FIXED_SHARE),
     );
+    say(`  at a fixed ${fixedRate} req/s (${FIXED_SHARE} × the floor's capacity), ${FIXED_SECONDS} s each:`);
     const floorAtRate = await run('floor@', {
       requests: floorRequests,
-      overallRate: FIXED_RATE,
-      duration: 5,
+      overallRate: fixedRate,
+      duration: FIXED_SECONDS,
     });
     const checkAtRate = await run('check@', {
       requests: checkRequests,
-      overallRate: FIXED_RATE,
-      duration: 5,
+      overallRate: fixedRate,
+      duration: FIXED_SECONDS,
     });
+    const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
+    await exited;
 
     const ratio = check.requests.average / floor.requests.average;
+    const p99Ratio = checkAtRate.latency.p99 / Math.max(1, floorAtRate.latency.p99);
+    say(
+      `  throughput ratio ${ratio.toFixed(3)} (target ≥ ${TARGET_RATIO}); p99 at the fixed rate ${checkAtRate.latency.p99} ms against the floor's ${floorAtRate.latency.p99} ms: ${p99Ratio.toFixed(2)}× (target ≤ ${TARGET_P99_RATIO}×)`,
+    );
     return {
       name: 'eligibility',
       floor_rps: Math.round(floor.requests.average),
       check_rps: Math.round(check.requests.average),
       ratio: Number(ratio.toFixed(3)),
       target: TARGET_RATIO,
-      p99_ms: check.latency.p99,
-      p99_target_ms: TARGET_P99_MS,
-      floor_p99_ms: floor.latency.p99,
-      fixed_rate: FIXED_RATE,
+      saturated_p99_ms: check.latency.p99,
+      saturated_floor_p99_ms: floor.latency.p99,
+      fixed_rate: fixedRate,
       floor_p99_ms_at_fixed_rate: floorAtRate.latency.p99,
       check_p99_ms_at_fixed_rate: checkAtRate.latency.p99,
+      p99_ratio_at_fixed_rate: Number(p99Ratio.toFixed(2)),
+      p99_ratio_target: TARGET_P99_RATIO,
       memberships: MEMBERSHIPS,
       connections: CONNECTIONS,
       duration_s: DURATION_S,
-      met: ratio >= TARGET_RATIO && check.latency.p99 < TARGET_P99_MS,
-      // The JSON stays last; the fixed-rate figures above are extra and never count towards `met`.
+      met: ratio >= TARGET_RATIO && p99Ratio <= TARGET_P99_RATIO,
     };
   } finally {
     await database.close();

@@ -16,6 +16,8 @@ const config = loadConfig({
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
   PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+  // The partner key's own limit would answer 429 long before the server is saturated.
+  PARTNER_RATE_LIMIT_PER_MINUTE: '1000000',
 });
 const app = await buildApp({ config, database });
 // The floor: one primary-key SELECT, no authentication, no transaction.

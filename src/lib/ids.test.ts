@@ -33,3 +33,12 @@ describe('human numbers', () => {
     expect(() => formatHumanNumber({ prefix: 'LP', year: 2026, sequence: 0 })).toThrow(RangeError);
   });
 });
+
+describe('newId', () => {
+  it('makes distinct ids that sort in the order they were made, within one millisecond too', () => {
+    const ids = Array.from({ length: 20_000 }, () => newId());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids.every((id) => isUuid(id) && id[14] === '7')).toBe(true);
+  });
+});
