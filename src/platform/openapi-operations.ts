@@ -90,6 +90,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/memberships/{id}/charges': 'listMembershipCharges',
   'GET /v1/charges': 'listCharges',
   'GET /v1/charges/export': 'exportCharges',
+  'GET /v1/direct-debits/{date}/file': 'exportDirectDebitFile',
+  'POST /v1/imports/direct-debit-answers': 'importDirectDebitAnswers',
   'GET /v1/charges/{id}': 'getCharge',
   'GET /v1/charges/{id}/receipt.pdf': 'getChargeReceiptPdf',
   'GET /v1/events': 'listEvents',

@@ -15,6 +15,12 @@ export interface BillingOptions {
   claimSeconds: number;
   /** How often a running run writes its heartbeat; silent for `SILENT_HEARTBEATS` of them, it is dead. */
   heartbeatSeconds: number;
+  /**
+   * Debit cards (`method` direct_debit): `gateway`, charged through the processor like credit cards;
+   * `file`, put in `collecting` for the bank's collection file (domiciliación) and settled by its
+   * answer file. Unset: `gateway`.
+   */
+  directDebit?: 'gateway' | 'file';
 }
 
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
@@ -63,6 +69,8 @@ export interface RunSummary {
   /** Charges a dead run held, released to be asked about and finished (reconciled or sent again). */
   takenOver: number;
   retried: number;
+  /** Attempts put in `collecting` for the bank's collection file (`DIRECT_DEBIT=file`). */
+  collecting: number;
   reconciled: number;
   succeeded: number;
   declined: number;
@@ -106,6 +114,7 @@ export function emptySummary(runId: string, at: Date): RunSummary {
     resent: 0,
     takenOver: 0,
     retried: 0,
+    collecting: 0,
     reconciled: 0,
     succeeded: 0,
     declined: 0,

@@ -47,6 +47,7 @@ export const ChargeView = Type.Object({
     Type.Literal('succeeded'),
     Type.Literal('failed'),
     Type.Literal('unknown'),
+    Type.Literal('collecting'),
   ]),
   statusLabel: Label,
   declineCode: Nullable(Type.String()),
@@ -96,6 +97,7 @@ const ChargeStatus = Type.Union([
   Type.Literal('succeeded'),
   Type.Literal('failed'),
   Type.Literal('unknown'),
+  Type.Literal('collecting'),
 ]);
 
 const Day = (description: string) =>

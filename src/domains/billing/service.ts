@@ -12,6 +12,8 @@ import { ChargeAttempts } from './attempts.ts';
 import type { ChargeFilterQuery } from './charge-filter.ts';
 import { ChargesService } from './charges.ts';
 import { type ChargeRecord, ChargesRepository } from './charges-repository.ts';
+import { DirectDebitRepository } from './direct-debit-repository.ts';
+import { type AnswerImportReport, DirectDebits, type ImportOptions } from './direct-debits.ts';
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
 import type { BillingMessages } from './messages.ts';
 import './errors.ts';
@@ -77,6 +79,7 @@ export class BillingService {
   private readonly charges: ChargesService;
   private readonly finance: FinanceCharges;
   private readonly refunds: RefundsService;
+  private readonly directDebits: DirectDebits;
   private readonly refundListeners: RefundSucceededListener[] = [];
   private readonly runListeners: RunFinishedListener[] = [];
 
@@ -104,6 +107,7 @@ export class BillingService {
       audit,
       Math.min(options.batchSize, EXPORT_BATCH),
     );
+    this.directDebits = new DirectDebits(db, new DirectDebitRepository(), this.attempts, audit, clock);
     this.refunds = new RefundsService(
       db,
       new RefundsRepository(),
@@ -211,24 +215,29 @@ export class BillingService {
           claimUntil: this.attempts.claimUntil(),
           runId,
           limit: batch,
+          directDebit: this.options.directDebit ?? 'gateway',
         });
         if (due.advanced === 0) return null;
         summary.due += due.advanced;
-        summary.created += due.created.length;
+        summary.created += due.created.length + due.collecting;
+        summary.collecting += due.collecting;
         summary.skippedSuspended += due.skipped;
         return { claimed: due.created, work: due.advanced };
       });
       await pipeline(async () => {
-        const claimed = await this.repository.startRetries(this.db, {
+        const { claimed, collecting } = await this.repository.startRetries(this.db, {
           at,
           now: this.clock.now(),
           claimUntil: this.attempts.claimUntil(),
           claimedBy: runId,
           limit: batch,
+          directDebit: this.options.directDebit ?? 'gateway',
         });
-        if (claimed.length === 0) return null;
-        summary.retried += claimed.length;
-        return { claimed, work: claimed.length };
+        // A batch may be all debit cards gone to the collection file: nothing to send, more to take.
+        if (claimed.length + collecting === 0) return null;
+        summary.retried += claimed.length + collecting;
+        summary.collecting += collecting;
+        return { claimed, work: claimed.length + collecting };
       });
       // What other runs hold now: a live run settles it, a dead one's is this run's to finish once
       // the dead run is found silent — so a run started right after a kill finishes its work.
@@ -393,6 +402,25 @@ export class BillingService {
   /** When the period the membership last paid for ends (null: nothing paid). */
   async paidThrough(executor: Executor, membershipId: string, at: Date): Promise<Date | null> {
     return this.charges.paidThrough(executor, membershipId, at);
+  }
+
+  // Direct debit (domiciliación) -------------------------------------------------------------------
+
+  /** A day's collection file for the bank (sealed at its first export; audited). */
+  async exportDirectDebitFile(
+    actor: Actor,
+    fileDate: string,
+  ): Promise<{ lines: number; amountCentavos: number; body: AsyncGenerator<string> }> {
+    return this.directDebits.exportFile(actor, fileDate);
+  }
+
+  /** The bank's answer file applied line by line, exactly once (audited). */
+  async importDirectDebitAnswers(
+    actor: Actor,
+    lines: AsyncIterable<string> | Iterable<string>,
+    options?: ImportOptions,
+  ): Promise<AnswerImportReport> {
+    return this.directDebits.importAnswers(actor, lines, options);
   }
 
   // Refunds ----------------------------------------------------------------------------------------
