@@ -48,6 +48,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/memberships': 'createMembership',
   'POST /v1/memberships/validation': 'validateMembership',
   'GET /v1/memberships': 'searchMemberships',
+  'GET /v1/memberships/export': 'exportMemberships',
   'GET /v1/me/memberships': 'listMyMemberships',
   'GET /v1/me/coverage': 'getMyCoverage',
   'GET /v1/memberships/{id}': 'getMembership',
@@ -68,6 +69,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   // cases
   'POST /v1/cases': 'createCase',
   'GET /v1/cases': 'listCases',
+  'GET /v1/cases/export': 'exportCases',
   'GET /v1/cases/live': 'followCaseBoard',
   'GET /v1/cases/{id}': 'getCase',
   'GET /v1/cases/{id}/events': 'followCase',
@@ -90,6 +92,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/memberships/{id}/charges': 'listMembershipCharges',
   'GET /v1/charges': 'listCharges',
   'GET /v1/charges/export': 'exportCharges',
+  'GET /v1/refunds/export': 'exportRefunds',
   'GET /v1/direct-debits/{date}/file': 'exportDirectDebitFile',
   'POST /v1/imports/direct-debit-answers': 'importDirectDebitAnswers',
   'GET /v1/charges/{id}': 'getCharge',

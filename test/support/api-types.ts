@@ -618,6 +618,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/memberships/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Memberships as CSV for Excel (UTF-8 with BOM, Spanish headers, Mexico City dates; no card data), filtered by state, channel, plan and contracting days, streamed (audited)
+         * @description **Who may call:** People signed in as finance or admin.
+         */
+        get: operations["exportMemberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/memberships": {
         parameters: {
             query?: never;
@@ -880,6 +900,26 @@ export interface paths {
          * @description **Who may call:** People signed in as customer, agent or supervisor; API keys with the scope `cases:write`.
          */
         post: operations["createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases as CSV for Excel (UTF-8 with BOM, Spanish headers, Mexico City dates; no address or notes), filtered like the queue and by request days, streamed (audited; finance: claims only)
+         * @description **Who may call:** People signed in as supervisor, finance or admin.
+         */
+        get: operations["exportCases"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1206,6 +1246,26 @@ export interface paths {
          * @description **Who may call:** People signed in as finance or admin.
          */
         get: operations["exportCharges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refunds/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refunds as CSV for Excel (UTF-8 with BOM, Spanish headers, pesos, Mexico City dates), filtered by status, membership number and days, streamed (audited)
+         * @description **Who may call:** People signed in as finance or admin.
+         */
+        get: operations["exportRefunds"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6399,6 +6459,109 @@ export interface operations {
             };
         };
     };
+    exportMemberships: {
+        parameters: {
+            query?: {
+                state?: "trial" | "active" | "past_due" | "suspended" | "cancelled";
+                channel?: "online" | "phone" | "bank";
+                /**
+                 * @description The plan’s code
+                 * @example libra-plus
+                 */
+                plan?: string;
+                /**
+                 * @description First day (Mexico City) of contracting, inclusive
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day (Mexico City), inclusive
+                 * @example 2026-12-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: one row per membership, newest first; the layout is in docs/api.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMyMemberships: {
         parameters: {
             query?: never;
@@ -9143,6 +9306,106 @@ export interface operations {
                 };
             };
             /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED` or `IDEMPOTENCY_KEY_REUSED`, or one of this operation’s own. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportCases: {
+        parameters: {
+            query?: {
+                state?: ("requested" | "awaiting_excess_acceptance" | "dispatched" | "en_route" | "on_site" | "completed" | "booked" | "attended" | "no_show" | "in_consultation" | "under_review" | "approved" | "paid" | "rejected" | "cancelled" | "refused")[];
+                membershipId?: string;
+                /** @description Only cases of this kind, e.g. `reimbursement` with `state=under_review`: the claims to review */
+                fulfilment?: "dispatch" | "appointment" | "remote" | "reimbursement";
+                /**
+                 * @description First day (Mexico City) of the request, inclusive
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day (Mexico City), inclusive
+                 * @example 2026-12-31
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: one row per case, newest first; the layout is in docs/api.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12435,6 +12698,105 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description `text/csv`: one row per charge, newest first; the layout is in docs/api.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRefunds: {
+        parameters: {
+            query?: {
+                status?: "pending" | "succeeded" | "failed";
+                /** @example LM-26-000123 */
+                membershipNumber?: string;
+                /**
+                 * @description First day (Mexico City) the refund was asked, inclusive
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day (Mexico City), inclusive
+                 * @example 2026-12-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: one row per refund, newest first; the layout is in docs/api.md */
             200: {
                 headers: {
                     [name: string]: unknown;

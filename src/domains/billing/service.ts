@@ -15,6 +15,7 @@ import { type ChargeRecord, ChargesRepository } from './charges-repository.ts';
 import { DirectDebitRepository } from './direct-debit-repository.ts';
 import { type AnswerImportReport, DirectDebits, type ImportOptions } from './direct-debits.ts';
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
+import { FinanceRefunds, type RefundExportQuery } from './finance-refunds.ts';
 import type { BillingMessages } from './messages.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
@@ -80,6 +81,7 @@ export class BillingService {
   private readonly finance: FinanceCharges;
   private readonly refunds: RefundsService;
   private readonly directDebits: DirectDebits;
+  private readonly financeRefunds: FinanceRefunds;
   private readonly refundListeners: RefundSucceededListener[] = [];
   private readonly runListeners: RunFinishedListener[] = [];
 
@@ -104,6 +106,13 @@ export class BillingService {
       db,
       chargesRepository,
       this.charges,
+      audit,
+      Math.min(options.batchSize, EXPORT_BATCH),
+    );
+    this.financeRefunds = new FinanceRefunds(
+      db,
+      new RefundsRepository(),
+      chargesRepository,
       audit,
       Math.min(options.batchSize, EXPORT_BATCH),
     );
@@ -382,6 +391,11 @@ export class BillingService {
   /** The same filter as CSV text, streamed batch by batch (audited). */
   async exportCsv(actor: Actor, query: ChargeFilterQuery): Promise<AsyncGenerator<string>> {
     return this.finance.exportCsv(actor, query);
+  }
+
+  /** Refunds filtered by status, membership and days, as CSV streamed batch by batch (audited). */
+  async exportRefundsCsv(actor: Actor, query: RefundExportQuery): Promise<AsyncGenerator<string>> {
+    return this.financeRefunds.exportCsv(actor, query);
   }
 
   /** Finance tries a declined charge again now, with the card on file. */

@@ -13,6 +13,7 @@ import './errors.ts';
 import { clearanceFor, mayReachBlocked } from '../members/clearance.ts';
 import type { Geocoder, NormalisedAddress } from '../places/geocoder.ts';
 import { stateByCode } from '../places/states.ts';
+import { CaseExport, type CaseExportQuery } from './cases-csv.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
 import { type CaseState, isCancellable } from './lifecycle.ts';
 import { refusalReason } from './messages.ts';
@@ -174,6 +175,11 @@ export class CasesService {
   }
 
   /** Staff see every case (the queue); a customer sees their own. */
+  /** Cases by state, kind, membership and request days, as CSV streamed batch by batch (audited). */
+  async exportCsv(actor: Actor, query: CaseExportQuery): Promise<AsyncGenerator<string>> {
+    return new CaseExport(this.db, this.kernel, this.audit).exportCsv(actor, query, FINANCE_READS);
+  }
+
   async list(
     actor: Actor,
     filter: {

@@ -11,6 +11,7 @@ import './errors.ts';
 import { phoneAt } from '../../lib/phone-input.ts';
 import { searchable } from './identity-documents.ts';
 import { MEMBERSHIP_TRANSITIONS, type MembershipState } from './lifecycle.ts';
+import { MembershipExport, type MembershipExportQuery } from './memberships-csv.ts';
 import { type Executor, type MembershipRecords, searchTextOf } from './records.ts';
 import type { BeneficiaryRecord, MembershipWithPlan, MembersRepository } from './repository.ts';
 import { type MembershipView, presentMembership } from './views.ts';
@@ -347,6 +348,11 @@ export class MembersService {
   }
 
   /** Staff search by name, email, phone, membership number or card last 4: audited. */
+  /** Memberships by state, channel, plan and contracting days, as CSV streamed batch by batch (audited). */
+  async exportCsv(actor: Actor, query: MembershipExportQuery): Promise<AsyncGenerator<string>> {
+    return new MembershipExport(this.db, this.repository, this.audit).exportCsv(actor, query);
+  }
+
   async search(actor: Actor, query: string, limit: number) {
     const normalised = searchable(query);
     const number = parseHumanNumber(query.trim());
