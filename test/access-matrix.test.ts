@@ -666,6 +666,22 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: '/v1/charges/export?status=succeeded' }),
     expected: only(['finance', 'admin'], 200),
   },
+  // Finance's exports: refunds and memberships are finance's (and admin's), cases supervisors' too.
+  'GET /v1/refunds/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/refunds/export?status=succeeded' }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/memberships/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/memberships/export?state=active' }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/cases/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/cases/export?fulfilment=dispatch' }),
+    expected: only(['supervisor', 'finance', 'admin'], 200),
+  },
   // The bank's direct-debit files are finance's: they move money.
   'GET /v1/direct-debits/{date}/file': {
     method: 'GET',
