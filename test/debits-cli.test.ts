@@ -129,3 +129,38 @@ describe('libra debits', () => {
     });
   }, 300_000);
 });
+
+describe('libra export', () => {
+  it('writes an export with the console’s filters, counting its rows; refuses options it does not take', () => {
+    const out = path.join(dir, 'membresias.csv');
+    const run = libra([
+      'export',
+      'memberships',
+      '--channel',
+      'phone',
+      '--from',
+      DAY,
+      '--to',
+      DAY,
+      '--out',
+      out,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`export memberships: 3 rows → ${out}`);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.startsWith('\uFEFFMembresía,Estado,Plan,')).toBe(true);
+    for (const m of [paid, declined, credit]) expect(csv).toContain(`${m.number},`);
+    expect(csv).not.toContain(credit.body.cardToken);
+
+    const charges = libra(['export', 'charges', '--membership-number', credit.number, '--out', path.join(dir, 'cobros.csv')]);
+    expect(charges.status).toBe(0);
+    expect(charges.stdout).toContain('export charges: 1 rows');
+
+    const wrong = libra(['export', 'refunds', '--channel', 'bank', '--out', path.join(dir, 'x.csv')]);
+    expect(wrong.status, wrong.stdout + wrong.stderr).toBe(1);
+    expect(wrong.stderr).toContain('--channel does not apply to refunds');
+    const badDay = libra(['export', 'cases', '--from', '2026-02-30', '--out', path.join(dir, 'x.csv')]);
+    expect(badDay.status, badDay.stdout + badDay.stderr).toBe(1);
+  }, 300_000);
+});

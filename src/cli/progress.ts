@@ -52,3 +52,40 @@ export function progressBar(label: string, unit: string, say: (line: string) => 
     stop: () => {},
   };
 }
+
+/** A running count where no total is known beforehand (a streamed export): a line every `every`. */
+export function progressCounter(
+  label: string,
+  unit: string,
+  say: (line: string) => void,
+  every = 10_000,
+): { update(done: number): void; stop(done: number): void } {
+  if (process.stdout.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} | {value} ${unit} | {duration_formatted}`, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(0, 0);
+    return {
+      update: (done) => {
+        bar.setTotal(done);
+        bar.update(done);
+      },
+      stop: (done) => {
+        bar.setTotal(done);
+        bar.update(done);
+        bar.stop();
+      },
+    };
+  }
+  let next = every;
+  return {
+    update: (done) => {
+      while (done >= next) {
+        say(`${label}: ${next} ${unit}`);
+        next += every;
+      }
+    },
+    stop: () => {},
+  };
+}
