@@ -208,6 +208,16 @@ describe('direct debit by file', () => {
     expect((await chargeOf(unanswered)).status).toBe('collecting');
   });
 
+  it('two imports of the same answer at once apply it once', async () => {
+    const answer = `referencia,resultado,motivo\n${referenceOf(file, unanswered.number)},aprobado,\n`;
+    const [a, b] = await Promise.all([importAnswers(answer), importAnswers(answer)]);
+    const reports = [a.json(), b.json()];
+    expect(reports.map((r) => r.approved).sort()).toEqual([0, 1]);
+    expect(reports.map((r) => r.alreadyApplied).sort()).toEqual([0, 1]);
+    expect((await eventsOf(unanswered)).map((e) => e.type)).toEqual(['charge.succeeded']);
+    expect((await chargeOf(unanswered)).attempts).toHaveLength(1);
+  });
+
   it('a rejection is retried through the next day’s file, under a new reference', async () => {
     clock.set(mexicoCityTime('2026-11-26T10:00'));
     finance = await signIn(t, financeUser);
@@ -217,6 +227,7 @@ describe('direct debit by file', () => {
     const next = (await exportFile('2026-11-26')).body;
     expect(next).toContain(`${rejected.number}-202611-2,2026-11-26,`);
     expect(next).not.toContain(unanswered.number);
+    expect(next).not.toContain(approved.number);
     const report = (
       await importAnswers(`referencia,resultado,motivo\n${rejected.number}-202611-2,aprobado,\n`)
     ).json();
