@@ -153,7 +153,14 @@ describe('libra export', () => {
     for (const m of [paid, declined, credit]) expect(csv).toContain(`${m.number},`);
     expect(csv).not.toContain(credit.body.cardToken);
 
-    const charges = libra(['export', 'charges', '--membership-number', credit.number, '--out', path.join(dir, 'cobros.csv')]);
+    const charges = libra([
+      'export',
+      'charges',
+      '--membership-number',
+      credit.number,
+      '--out',
+      path.join(dir, 'cobros.csv'),
+    ]);
     expect(charges.status).toBe(0);
     expect(charges.stdout).toContain('export charges: 1 rows');
 

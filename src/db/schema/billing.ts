@@ -241,7 +241,10 @@ export const directDebitCollections = pgTable(
     uniqueIndex('direct_debit_collections_attempt').on(t.chargeId, t.attempt),
     index('direct_debit_collections_unsent_idx').on(t.collectionDate).where(sql`${t.fileDate} is null`),
     index('direct_debit_collections_file_idx').on(t.fileDate, t.reference),
-    check('direct_debit_collections_result', sql`${t.result} is null or ${t.result} in ('approved','rejected')`),
+    check(
+      'direct_debit_collections_result',
+      sql`${t.result} is null or ${t.result} in ('approved','rejected')`,
+    ),
     check(
       'direct_debit_collections_answer',
       sql`(${t.result} is null) = (${t.answeredAt} is null) and (${t.result} is null or ${t.fileDate} is not null)`,

@@ -8,7 +8,6 @@ import { loggableError } from '../../platform/error-log.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { isStaff } from '../../platform/principal.ts';
-import { BoundedInteger } from '../../platform/schemas.ts';
 import type { CaseState } from './lifecycle.ts';
 import type { CaseEventsHub } from './live.ts';
 import { FOLLOWERS, REQUESTERS } from './policies.ts';
