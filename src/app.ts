@@ -24,6 +24,7 @@ import { ArcoService } from './domains/arco/service.ts';
 import { AuditRepository } from './domains/audit/repository.ts';
 import { auditRoutes } from './domains/audit/routes.ts';
 import { AuditService } from './domains/audit/service.ts';
+import { directDebitRoutes } from './domains/billing/direct-debit-routes.ts';
 import { BillingMessages } from './domains/billing/messages.ts';
 import { BillingRepository } from './domains/billing/repository.ts';
 import { billingRoutes } from './domains/billing/routes.ts';
@@ -252,6 +253,8 @@ export interface ServiceOptions {
     claimSeconds: number;
     /** How often a run writes its heartbeat. */
     heartbeatSeconds: number;
+    /** Debit cards: charged through the processor, or collected by the bank's files. */
+    directDebit?: 'gateway' | 'file';
   };
   /** Sandbox processor: delay of every call, in milliseconds. */
   sandboxLatencyMs: number;
@@ -332,6 +335,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       schedule: config.billingSchedule,
       claimSeconds: config.billingClaimSeconds,
       heartbeatSeconds: config.billingHeartbeatSeconds,
+      directDebit: config.directDebit,
     },
     sandboxLatencyMs: config.sandboxLatencyMs,
     testClocks: config.testClocks,
@@ -391,6 +395,7 @@ export function buildServices(
     clock,
     eventLog,
   );
+  members.readExportsFrom(reads);
   const verifications = new VerificationsService(
     db,
     verificationRepository,
@@ -505,6 +510,7 @@ export function buildServices(
     clock,
     geocoder,
   );
+  cases.readExportsFrom(reads);
   const locationLinks = new LocationLinksService(
     db,
     kernel,
@@ -877,6 +883,7 @@ export async function buildApp({
   await app.register(locationLinksRoutes, { locationLinks: services.locationLinks });
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
+  await app.register(directDebitRoutes, { billing: services.billing });
   await app.register(invoicingRoutes, { invoicing: services.invoicing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });

@@ -70,6 +70,12 @@ export interface Config {
   billingClaimSeconds: number;
   /** How often a billing run writes its heartbeat; silent for three of them, it is dead. */
   billingHeartbeatSeconds: number;
+  /**
+   * How debit-card memberships pay: `gateway` (the processor charges the card, like credit cards) or
+   * `file` (domiciliación: the charges go to the bank in the day's collection file and its answer
+   * file settles them).
+   */
+  directDebit: 'gateway' | 'file';
   /** Sandbox only: milliseconds every processor call waits, as a real processor's network would. */
   sandboxLatencyMs: number;
   /** Business days (Monday–Friday, Mexico City) staff have to resolve a complaint before it escalates. */
@@ -448,6 +454,7 @@ export function loadConfig(env: Env = process.env): Config {
     billingConcurrency: positiveInteger(env, 'BILLING_CONCURRENCY', 256),
     billingClaimSeconds: integerBetween(env, 'BILLING_CLAIM_SECONDS', 300, 10, 86_400, 'seconds'),
     billingHeartbeatSeconds: integerBetween(env, 'BILLING_HEARTBEAT_SECONDS', 5, 1, 60, 'seconds'),
+    directDebit: oneOf(env, 'DIRECT_DEBIT', ['gateway', 'file'] as const, 'gateway'),
     sandboxLatencyMs: nonNegativeInteger(env, 'SANDBOX_LATENCY_MS', 0),
     complaintSlaBusinessDays: integerBetween(env, 'COMPLAINT_SLA_BUSINESS_DAYS', 5, 1, 60, 'business days'),
     extraHolidays: extraHolidays(env),
@@ -651,6 +658,12 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     default: '5',
     description:
       'How often (1–60 s) a billing run writes its heartbeat; a run silent for three of them is dead: marked interrupted, its charges finished by the next run or the janitor job.',
+  },
+  {
+    name: 'DIRECT_DEBIT',
+    default: 'gateway',
+    description:
+      'How debit-card memberships pay: `gateway` (the processor charges the card) or `file` (domiciliación: due charges wait as `collecting` for the day’s collection file, `GET /v1/direct-debits/{date}/file`, and the bank’s answer file settles them; docs/bank-files.md).',
   },
   {
     name: 'SANDBOX_LATENCY_MS',

@@ -5,6 +5,8 @@ import { registerAdminCommands } from './cli/admin.ts';
 import { registerBackupCommands } from './cli/backup.ts';
 import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
+import { registerDebitCommands } from './cli/debits.ts';
+import { registerExportCommands } from './cli/exports.ts';
 import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { BackupError } from './db/backup.ts';
@@ -197,6 +199,8 @@ program
 registerAdminCommands(program, withDatabase, say);
 registerBillingCommands(program, withDatabase, say);
 registerInvoiceCommands(program, withDatabase, say);
+registerDebitCommands(program, withDatabase, say);
+registerExportCommands(program, withDatabase, say);
 registerBackupCommands(program, say);
 
 try {

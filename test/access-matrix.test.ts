@@ -729,6 +729,37 @@ const CHECKS: Record<string, Check> = {
     request: async () => ({ url: '/v1/charges/export?status=succeeded' }),
     expected: only(['finance', 'admin'], 200),
   },
+  // Finance's exports: refunds and memberships are finance's (and admin's), cases supervisors' too.
+  'GET /v1/refunds/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/refunds/export?status=succeeded' }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/memberships/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/memberships/export?state=active' }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/cases/export': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/cases/export?fulfilment=dispatch' }),
+    expected: only(['supervisor', 'finance', 'admin'], 200),
+  },
+  // The bank's direct-debit files are finance's: they move money.
+  'GET /v1/direct-debits/{date}/file': {
+    method: 'GET',
+    request: async () => ({ url: '/v1/direct-debits/2026-01-02/file' }),
+    expected: only(['finance'], 200),
+  },
+  'POST /v1/imports/direct-debit-answers': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/imports/direct-debit-answers',
+      payload: 'referencia,resultado,motivo\r\nLP-26-999999-202601-1,aprobado,\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+    expected: only(['finance'], 200),
+  },
   'GET /v1/charges/{id} (someone else’s)': {
     method: 'GET',
     request: async () => ({ url: `/v1/charges/${(await billedOnce()).chargeId}` }),

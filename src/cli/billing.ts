@@ -32,6 +32,8 @@ function printSummary(summary: RunSummary, say: (line: string) => void): void {
   say(
     `  attempts:           ${attempted} (${summary.resent} sent again, ${summary.retried} retries, ${summary.reconciled} reconciled)`,
   );
+  if (summary.collecting > 0)
+    say(`  direct debit:       ${summary.collecting} charges waiting for the bank's collection file`);
   if (summary.takenOver > 0)
     say(`  taken over:         ${summary.takenOver} charges held by a run whose process died`);
   say(`  succeeded:          ${summary.succeeded}`);

@@ -618,6 +618,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/memberships/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Memberships as CSV for Excel (UTF-8 with BOM, Spanish headers, Mexico City dates; no card data), filtered by state, channel, plan and contracting days, streamed (audited)
+         * @description **Who may call:** People signed in as finance or admin.
+         */
+        get: operations["exportMemberships"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/memberships": {
         parameters: {
             query?: never;
@@ -880,6 +900,26 @@ export interface paths {
          * @description **Who may call:** People signed in as customer, agent or supervisor; API keys with the scope `cases:write`.
          */
         post: operations["createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases as CSV for Excel (UTF-8 with BOM, Spanish headers, Mexico City dates; no address or notes), filtered like the queue and by request days, streamed (audited; finance: claims only)
+         * @description **Who may call:** People signed in as supervisor, finance or admin.
+         */
+        get: operations["exportCases"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1214,6 +1254,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/refunds/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refunds as CSV for Excel (UTF-8 with BOM, Spanish headers, pesos, Mexico City dates), filtered by status, membership number and days, streamed (audited)
+         * @description **Who may call:** People signed in as finance or admin.
+         */
+        get: operations["exportRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/charges/{id}": {
         parameters: {
             query?: never;
@@ -1312,6 +1372,46 @@ export interface paths {
         get: operations["getBillingRun"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/direct-debits/{date}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The day’s direct-debit collection file for the bank (CSV, docs/bank-files.md): sealed at its first export, the same file every time after (audited)
+         * @description **Who may call:** People signed in as finance.
+         */
+        get: operations["exportDirectDebitFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/direct-debit-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the bank’s direct-debit answer file (text/csv, docs/bank-files.md): approvals pay, rejections decline, each exactly once; a line that cannot be applied is reported and changes nothing
+         * @description **Who may call:** People signed in as finance.
+         */
+        post: operations["importDirectDebitAnswers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2596,7 +2696,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. PLAN_NOT_FOUND: one of these, and new ones may be added.
              * @enum {string}
              */
-            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CREDIT_NOTE_NOT_SUBSTITUTABLE" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_INVOICE_RECEIVER_FIXED" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_CANCEL_PENDING" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "INVOICE_SUBSTITUTION_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "NOT_READY" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PERSONAL_DATA_BLOCKED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TEST_CLOCKS_UNAVAILABLE" | "TEST_CLOCK_ADVANCING" | "TEST_CLOCK_BACKWARDS" | "TEST_CLOCK_FULL" | "TEST_CLOCK_NOT_FOUND" | "TEST_CLOCK_TIME_OUT_OF_RANGE" | "TEST_CLOCK_TOO_FAR" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
+            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CREDIT_NOTE_NOT_SUBSTITUTABLE" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DIRECT_DEBIT_ANSWER_HEADER" | "DIRECT_DEBIT_DATE_IN_FUTURE" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_INVOICE_RECEIVER_FIXED" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_CANCEL_PENDING" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "INVOICE_SUBSTITUTION_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "NOT_READY" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PERSONAL_DATA_BLOCKED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TEST_CLOCKS_UNAVAILABLE" | "TEST_CLOCK_ADVANCING" | "TEST_CLOCK_BACKWARDS" | "TEST_CLOCK_FULL" | "TEST_CLOCK_NOT_FOUND" | "TEST_CLOCK_TIME_OUT_OF_RANGE" | "TEST_CLOCK_TOO_FAR" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
             instance: string;
             /** @description Quote it when reporting a problem; it is in every log line. */
             requestId: string;
@@ -6452,6 +6552,109 @@ export interface operations {
             };
         };
     };
+    exportMemberships: {
+        parameters: {
+            query?: {
+                state?: "trial" | "active" | "past_due" | "suspended" | "cancelled";
+                channel?: "online" | "phone" | "bank";
+                /**
+                 * @description The plan’s code
+                 * @example libra-plus
+                 */
+                plan?: string;
+                /**
+                 * @description First day (Mexico City) of contracting, inclusive
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day (Mexico City), inclusive
+                 * @example 2026-12-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: one row per membership, newest first; the layout is in docs/api.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMyMemberships: {
         parameters: {
             query?: never;
@@ -9196,6 +9399,106 @@ export interface operations {
                 };
             };
             /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED` or `IDEMPOTENCY_KEY_REUSED`, or one of this operation’s own. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportCases: {
+        parameters: {
+            query?: {
+                state?: ("requested" | "awaiting_excess_acceptance" | "dispatched" | "en_route" | "on_site" | "completed" | "booked" | "attended" | "no_show" | "in_consultation" | "under_review" | "approved" | "paid" | "rejected" | "cancelled" | "refused")[];
+                membershipId?: string;
+                /** @description Only cases of this kind, e.g. `reimbursement` with `state=under_review`: the claims to review */
+                fulfilment?: "dispatch" | "appointment" | "remote" | "reimbursement";
+                /**
+                 * @description First day (Mexico City) of the request, inclusive
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day (Mexico City), inclusive
+                 * @example 2026-12-31
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: one row per case, newest first; the layout is in docs/api.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12046,7 +12349,7 @@ export interface operations {
                                 brand: string;
                                 last4: string;
                             };
-                            status: "pending" | "succeeded" | "failed" | "unknown";
+                            status: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                             statusLabel: {
                                 es: string;
                                 en: string;
@@ -12220,7 +12523,7 @@ export interface operations {
     listCharges: {
         parameters: {
             query?: {
-                status?: "pending" | "succeeded" | "failed" | "unknown";
+                status?: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                 membershipId?: string;
                 /** @example LM-26-000123 */
                 membershipNumber?: string;
@@ -12290,7 +12593,7 @@ export interface operations {
                                 brand: string;
                                 last4: string;
                             };
-                            status: "pending" | "succeeded" | "failed" | "unknown";
+                            status: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                             statusLabel: {
                                 es: string;
                                 en: string;
@@ -12386,7 +12689,7 @@ export interface operations {
                             count: number;
                             amountCentavos: number;
                             byStatus: {
-                                status: "pending" | "succeeded" | "failed" | "unknown";
+                                status: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                                 count: number;
                                 amountCentavos: number;
                             }[];
@@ -12464,7 +12767,7 @@ export interface operations {
     exportCharges: {
         parameters: {
             query?: {
-                status?: "pending" | "succeeded" | "failed" | "unknown";
+                status?: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                 membershipId?: string;
                 /** @example LM-26-000123 */
                 membershipNumber?: string;
@@ -12488,6 +12791,105 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description `text/csv`: one row per charge, newest first; the layout is in docs/api.md */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRefunds: {
+        parameters: {
+            query?: {
+                status?: "pending" | "succeeded" | "failed";
+                /** @example LM-26-000123 */
+                membershipNumber?: string;
+                /**
+                 * @description First day (Mexico City) the refund was asked, inclusive
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day (Mexico City), inclusive
+                 * @example 2026-12-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: one row per refund, newest first; the layout is in docs/api.md */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12616,7 +13018,7 @@ export interface operations {
                             brand: string;
                             last4: string;
                         };
-                        status: "pending" | "succeeded" | "failed" | "unknown";
+                        status: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                         statusLabel: {
                             es: string;
                             en: string;
@@ -12839,7 +13241,7 @@ export interface operations {
                             brand: string;
                             last4: string;
                         };
-                        status: "pending" | "succeeded" | "failed" | "unknown";
+                        status: "pending" | "succeeded" | "failed" | "unknown" | "collecting";
                         statusLabel: {
                             es: string;
                             en: string;
@@ -13452,6 +13854,232 @@ export interface operations {
             };
             /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportDirectDebitFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The collection day (Mexico City)
+                 * @example 2026-12-01
+                 */
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: a header, then one line per collection, by reference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: this operation’s own (`GET /problems` lists every code). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importDirectDebitAnswers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Answer lines read (the header and blank lines aside) */
+                        lines: number;
+                        /** @description Approvals applied now: charges paid */
+                        approved: number;
+                        /** @description Rejections applied now: declined attempts */
+                        rejected: number;
+                        /** @description Lines applied by an earlier import: nothing changed */
+                        alreadyApplied: number;
+                        /** @description Lines refused (see issues): nothing changed for them */
+                        problems: number;
+                        /** @description The lines not applied now, by line (the first 1,000) */
+                        issues: {
+                            /** @description The line number in the file (the header is line 1) */
+                            line: number;
+                            reference: string | null;
+                            kind: "already_applied" | "malformed" | "unknown_reference" | "not_sent" | "duplicate" | "conflict" | "stale";
+                            message: {
+                                es: string;
+                                en: string;
+                            };
+                        }[];
+                        issuesTruncated: boolean;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: this operation’s own (`GET /problems` lists every code). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN` or `CSRF_TOKEN_INVALID`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: this operation’s own (`GET /problems` lists every code). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. Codes: this operation’s own (`GET /problems` lists every code). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: this operation’s own (`GET /problems` lists every code). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -41,8 +41,10 @@ export const billingSchedule = pgTable(
  * total, card summary, period) and keeps what a CFDI 4.0 e-invoice needs.
  *
  * Status: `pending` (an attempt is to be made or is in flight), `succeeded`, `failed` (declined;
- * `retry_at` says when the next attempt is due, null once retries are exhausted) and `unknown` (the
- * processor did not answer; reconciliation asks it later with the same idempotency key).
+ * `retry_at` says when the next attempt is due, null once retries are exhausted), `unknown` (the
+ * processor did not answer; reconciliation asks it later with the same idempotency key) and
+ * `collecting` (with `DIRECT_DEBIT=file`: the attempt goes to the bank in a collection file, and
+ * the bank's answer file settles it; see `directDebitCollections`).
  */
 export const charges = pgTable(
   'charges',
@@ -106,7 +108,7 @@ export const charges = pgTable(
     uniqueIndex('charges_membership_period_key').on(t.membershipId, t.periodKey),
     index('charges_open_idx').on(t.status, t.id).where(sql`${t.status} in ('pending','unknown')`),
     index('charges_retry_idx').on(t.retryAt).where(sql`${t.status} = 'failed' and ${t.retryAt} is not null`),
-    check('charges_status', sql`${t.status} in ('pending','succeeded','failed','unknown')`),
+    check('charges_status', sql`${t.status} in ('pending','succeeded','failed','unknown','collecting')`),
     check('charges_method', sql`${t.method} in ('card','direct_debit')`),
     check('charges_currency', sql`${t.currency} = 'MXN'`),
     check('charges_amount_split', sql`${t.baseCentavos} + ${t.ivaCentavos} = ${t.amountCentavos}`),
@@ -206,3 +208,55 @@ export const billingRuns = pgTable(
     check('billing_runs_trigger', sql`${t.trigger} in ('schedule','cli','api','test')`),
   ],
 );
+
+/**
+ * One attempt of a direct-debit charge sent to the bank in a collection file (`DIRECT_DEBIT=file`),
+ * made in the statement that puts the charge in `collecting`. `reference` is the line's unique
+ * reference in both files (`<membership number>-<YYYYMM>-<attempt>`). `collection_date` is the Mexico
+ * City day it became due; `file_date` the day of the collection file that carried it, set by that
+ * file's first export (a file once exported never changes); `result` the bank's answer, written once
+ * with the charge's settlement (an answer file read again finds it and changes nothing).
+ */
+export const directDebitCollections = pgTable(
+  'direct_debit_collections',
+  {
+    reference: text('reference').primaryKey(),
+    chargeId: uuid('charge_id')
+      .notNull()
+      .references(() => charges.id),
+    attempt: smallint('attempt').notNull(),
+    // What the bank's line says, kept as sent: a later attempt (new card) never rewrites an old file.
+    membershipNumber: text('membership_number').notNull(),
+    periodKey: text('period_key').notNull(),
+    cardToken: text('card_token').notNull(),
+    amountCentavos: integer('amount_centavos').notNull(),
+    collectionDate: text('collection_date').notNull(),
+    fileDate: text('file_date'),
+    result: text('result'),
+    reasonCode: text('reason_code'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('direct_debit_collections_attempt').on(t.chargeId, t.attempt),
+    index('direct_debit_collections_unsent_idx').on(t.collectionDate).where(sql`${t.fileDate} is null`),
+    index('direct_debit_collections_file_idx').on(t.fileDate, t.reference),
+    check(
+      'direct_debit_collections_result',
+      sql`${t.result} is null or ${t.result} in ('approved','rejected')`,
+    ),
+    check(
+      'direct_debit_collections_answer',
+      sql`(${t.result} is null) = (${t.answeredAt} is null) and (${t.result} is null or ${t.fileDate} is not null)`,
+    ),
+  ],
+);
+
+/** A day's collection file, once exported: its first export seals which collections it carries. */
+export const directDebitFiles = pgTable('direct_debit_files', {
+  /** The Mexico City day, `YYYY-MM-DD`. */
+  fileDate: text('file_date').primaryKey(),
+  lines: integer('lines').notNull(),
+  amountCentavos: integer('amount_centavos').notNull(),
+  firstExportedAt: timestamp('first_exported_at', { withTimezone: true }).notNull(),
+});

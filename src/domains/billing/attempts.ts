@@ -269,13 +269,14 @@ export class ChargeAttempts {
   async retryNow(ids: string[]): Promise<SettledCharge[]> {
     if (ids.length === 0) return [];
     const now = this.clock.now();
-    const claimed = await this.repository.startRetries(this.db, {
+    const { claimed } = await this.repository.startRetries(this.db, {
       at: now,
       now,
       claimUntil: this.claimUntil(),
       claimedBy: null,
       limit: ids.length,
       ids,
+      directDebit: this.options.directDebit ?? 'gateway',
     });
     return this.attemptAndSettle(claimed, now, emptySummary(newId(), now));
   }
@@ -294,24 +295,37 @@ export class ChargeAttempts {
   /** Writes the answers and moves the memberships they concern, in one transaction. */
   private async settle(outcomes: AttemptOutcome[], at: Date, summary: RunSummary): Promise<SettledCharge[]> {
     if (outcomes.length === 0) return [];
+    return this.db.transaction(async (tx) => this.settleWithin(tx, outcomes, at, summary));
+  }
+
+  /**
+   * Writes the answers in the caller's transaction, with all they cause: the charges' receipts or
+   * retries, the memberships' state moves, the messages and the events. The processor's answers
+   * come through here, and the bank's answer file (direct debit) too, so both have the same effects.
+   */
+  async settleWithin(
+    tx: Executor,
+    outcomes: AttemptOutcome[],
+    at: Date,
+    summary: RunSummary,
+  ): Promise<SettledCharge[]> {
+    if (outcomes.length === 0) return [];
     const now = this.clock.now();
-    return this.db.transaction(async (tx) => {
-      const settled = await this.repository.settle(tx, outcomes, {
-        at,
-        now,
-        retryDays: this.options.retryDays,
-      });
-      for (const s of settled) {
-        if (s.status === 'succeeded') summary.succeeded++;
-        else if (s.status === 'failed') summary.declined++;
-        else summary.unknown++;
-      }
-      const declines = new Map(outcomes.map((o) => [o.id, o.declineCode]));
-      const moves = await this.followPayments(tx, settled, declines, now, summary);
-      await this.messages.chargeOutcomes(tx, settled, now);
-      await this.events.record(tx, chargeEvents(settled, declines, moves));
-      return settled;
+    const settled = await this.repository.settle(tx, outcomes, {
+      at,
+      now,
+      retryDays: this.options.retryDays,
     });
+    for (const s of settled) {
+      if (s.status === 'succeeded') summary.succeeded++;
+      else if (s.status === 'failed') summary.declined++;
+      else summary.unknown++;
+    }
+    const declines = new Map(outcomes.map((o) => [o.id, o.declineCode]));
+    const moves = await this.followPayments(tx, settled, declines, now, summary);
+    await this.messages.chargeOutcomes(tx, settled, now);
+    await this.events.record(tx, chargeEvents(settled, declines, moves));
+    return settled;
   }
 
   /** Makes the state moves the settled charges call for (`stateSteps`), counting them. */

@@ -1,4 +1,5 @@
 import { inMexicoCity } from '../../lib/clock.ts';
+import { csvLine, pesos } from '../../lib/csv.ts';
 import type { ChargeRecord } from './charges-repository.ts';
 import { STATUS_LABELS } from './views.ts';
 
@@ -7,7 +8,7 @@ import { STATUS_LABELS } from './views.ts';
  * accents, comma-separated, CRLF rows (RFC 4180), Spanish headers, amounts in pesos with two
  * decimals and a dot, dates in Mexico City time. Pure: the route streams what these return.
  */
-export const CSV_BOM = '\uFEFF';
+export { CSV_BOM, csvField, csvLine, pesos } from '../../lib/csv.ts';
 
 export const CSV_HEADERS = [
   'Folio de recibo',
@@ -27,25 +28,8 @@ export const CSV_HEADERS = [
 
 const METHODS: Record<string, string> = { card: 'Tarjeta de crédito', direct_debit: 'Domiciliación' };
 
-/** A field quoted when it holds a comma, quote or line break; a leading =+-@ cannot start a formula. */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** Centavos as pesos with two decimals: 21800 → `218.00`, −5 → `-0.05`. */
-export function pesos(centavos: number): string {
-  const sign = centavos < 0 ? '-' : '';
-  const abs = Math.abs(centavos);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 function mexicoCity(at: Date | null): string {
   return at ? inMexicoCity(at).toFormat('yyyy-MM-dd HH:mm') : '';
-}
-
-export function csvLine(fields: readonly string[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
 }
 
 export function chargeCsvLine(c: ChargeRecord, membershipNumber: string): string {

@@ -118,8 +118,12 @@ export class ChargesService {
       await this.audit.record(tx, actor, { action: 'charge.retry', recordType: 'charge', recordId: id });
     });
     const settled = await this.attempts.retryNow([id]);
-    if (settled.length === 0) throw new AppError('CHARGE_NOT_RETRYABLE');
-    return this.db.transaction(async (tx) => this.view(tx, await this.loadCharge(tx, actor, id)));
+    return this.db.transaction(async (tx) => {
+      const charge = await this.loadCharge(tx, actor, id);
+      // A debit card under DIRECT_DEBIT=file: the new attempt waits for the next collection file.
+      if (settled.length === 0 && charge.status !== 'collecting') throw new AppError('CHARGE_NOT_RETRYABLE');
+      return this.view(tx, charge);
+    });
   }
 
   /**

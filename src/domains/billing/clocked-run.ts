@@ -92,7 +92,8 @@ export class ClockedRun {
       return { claimed: due.created, work: due.advanced };
     });
     await pipeline(async () => {
-      const claimed = await this.repository.startRetries(this.db, {
+      // A clock's memberships are always charged through the sandbox gateway, never the bank's file.
+      const { claimed } = await this.repository.startRetries(this.db, {
         at,
         now: this.clock.now(),
         claimUntil: this.attempts.claimUntil(),

@@ -37,6 +37,18 @@ export const BillingErrors = defineErrors({
     es: 'Una corrida de cobranza no puede hacerse con una fecha futura.',
     en: 'A billing run cannot be made at a future instant.',
   },
+  /** A collection file is made for today or a past day: sealing a future one would empty today's. */
+  DIRECT_DEBIT_DATE_IN_FUTURE: {
+    status: 422,
+    es: 'El archivo de cobranza de un día futuro aún no existe; pide el de hoy o uno anterior.',
+    en: 'A future day’s collection file does not exist yet; ask for today’s or an earlier one.',
+  },
+  /** The answer file must start with its header row (docs/bank-files.md); nothing was applied. */
+  DIRECT_DEBIT_ANSWER_HEADER: {
+    status: 422,
+    es: 'El archivo de respuesta debe empezar con el encabezado "referencia,resultado,motivo"; no se aplicó nada.',
+    en: 'The answer file must start with the header "referencia,resultado,motivo"; nothing was applied.',
+  },
   BILLING_RUN_NOT_FOUND: {
     status: 404,
     es: 'No encontramos esa corrida de cobranza.',

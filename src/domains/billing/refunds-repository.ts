@@ -1,8 +1,25 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { charges, refunds } from '../../db/schema/index.ts';
 
 export type RefundRecord = typeof refunds.$inferSelect;
+
+/** A refund as finance's export lists it: with its charge's membership, period and receipt. */
+export type RefundExportRow = RefundRecord & {
+  membershipId: string;
+  periodKey: string;
+  receiptFolio: string | null;
+};
+
+/** What finance filters refunds by (the export). */
+export interface RefundFilter {
+  status?: string | undefined;
+  membershipId?: string | undefined;
+  /** Requested on or after (a Mexico City day's start). */
+  from?: Date | undefined;
+  /** Requested before (the start of the day after the last). */
+  before?: Date | undefined;
+}
 
 /** Billing's SQL about refunds: recorded before the processor is asked, completed once. */
 export class RefundsRepository {
@@ -67,5 +84,40 @@ export class RefundsRepository {
       .where(and(eq(refunds.status, 'pending'), lt(refunds.createdAt, olderThan)))
       .orderBy(asc(refunds.createdAt))
       .limit(limit);
+  }
+
+  /** A page of the filtered refunds, newest first, after the keyset `afterId` (exclusive). */
+  async exportPage(
+    executor: Executor,
+    filter: RefundFilter,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<RefundExportRow[]> {
+    const found = await executor
+      .select({
+        refund: refunds,
+        membershipId: charges.membershipId,
+        periodKey: charges.periodKey,
+        receiptFolio: charges.receiptFolio,
+      })
+      .from(refunds)
+      .innerJoin(charges, eq(charges.id, refunds.chargeId))
+      .where(
+        and(
+          filter.status ? eq(refunds.status, filter.status) : undefined,
+          filter.membershipId ? eq(charges.membershipId, filter.membershipId) : undefined,
+          filter.from ? gte(refunds.createdAt, filter.from) : undefined,
+          filter.before ? lt(refunds.createdAt, filter.before) : undefined,
+          afterId ? lt(refunds.id, afterId) : undefined,
+        ),
+      )
+      .orderBy(desc(refunds.id))
+      .limit(limit);
+    return found.map((r) => ({
+      ...r.refund,
+      membershipId: r.membershipId,
+      periodKey: r.periodKey,
+      receiptFolio: r.receiptFolio,
+    }));
   }
 }

@@ -73,6 +73,17 @@ function membershipIdInScope(column: string, scope: TestClockScope) {
     : sql`${sql.raw(column)} in (select id from memberships where test_clock_id = ${scope})`;
 }
 
+/** How debit cards are charged (`BillingOptions.directDebit`). */
+export type DirectDebitMode = 'gateway' | 'file';
+
+/**
+ * A collection's reference in the bank's files: `<membership number>-<YYYYMM>-<attempt>`, unique
+ * because a membership has one charge per period and a charge one row per attempt.
+ */
+function COLLECTION_REFERENCE_OF(number: string, periodKey: string, attempt: string) {
+  return sql.raw(`${number} || '-' || replace(${periodKey}, '-', '') || '-' || ${attempt}`);
+}
+
 /** Columns a claimed charge is returned with. */
 const CLAIMED = sql.raw(
   'c.id, c.membership_id as "membershipId", c.attempts::int as attempts, c.card_token as "cardToken", c.amount_centavos::int as "amountCentavos", c.period_key as "periodKey"',
@@ -99,13 +110,27 @@ export class BillingRepository {
    */
   async createDue(
     executor: Executor,
-    p: { at: Date; now: Date; claimUntil: Date; runId: string; limit: number; scope?: TestClockScope },
-  ): Promise<{ advanced: number; skipped: number; created: ClaimedCharge[] }> {
-    const [row] = await rows<{ advanced: number; skipped: number; created: ClaimedCharge[] | string }>(
+    p: {
+      at: Date;
+      now: Date;
+      claimUntil: Date;
+      runId: string;
+      limit: number;
+      directDebit?: DirectDebitMode;
+      scope?: TestClockScope;
+    },
+  ): Promise<{ advanced: number; skipped: number; collecting: number; created: ClaimedCharge[] }> {
+    const file = p.directDebit === 'file';
+    const [row] = await rows<{
+      advanced: number;
+      skipped: number;
+      collecting: number;
+      created: ClaimedCharge[] | string;
+    }>(
       executor,
       sql`
       with due as (
-        select m.id, s.next_charge_at as due_at, m.billing_day, m.state, m.card_token, m.card_brand,
+        select m.id, m.number, s.next_charge_at as due_at, m.billing_day, m.state, m.card_token, m.card_brand,
                m.card_type, m.card_last4, m.titular_rfc, m.titular_name,
                pv.price_total_centavos, pv.price_base_centavos, pv.price_iva_centavos
         from billing_schedule s
@@ -132,8 +157,11 @@ export class BillingRepository {
           receiver_fiscal_regime, cfdi_use, payment_form, payment_method, run_id, created_at, updated_at)
         select libra_uuid_v7(), p.id, p.period_key, p.due_at, p.next_due,
           p.price_total_centavos, p.price_base_centavos, p.price_iva_centavos, 'MXN',
-          case p.card_type when 'debit' then 'direct_debit' else 'card' end, 'pending', 1,
-          ${p.claimUntil}, ${p.runId}, p.card_token, p.card_brand, p.card_last4,
+          case p.card_type when 'debit' then 'direct_debit' else 'card' end,
+          case when ${file} and p.card_type = 'debit' then 'collecting' else 'pending' end, 1,
+          case when ${file} and p.card_type = 'debit' then null else ${p.claimUntil}::timestamptz end,
+          case when ${file} and p.card_type = 'debit' then null else ${p.runId}::uuid end,
+          p.card_token, p.card_brand, p.card_last4,
           coalesce(p.titular_rfc, 'XAXX010101000'), p.titular_name,
           case when p.titular_rfc is null then '616' end, 'S01',
           case p.card_type when 'debit' then '28' else '04' end, 'PUE', ${p.runId}, ${p.now}, ${p.now}
@@ -141,7 +169,18 @@ export class BillingRepository {
         where p.state <> 'suspended'
         on conflict (membership_id, period_key) do nothing
         returning id, membership_id as "membershipId", attempts::int as attempts, card_token as "cardToken",
-          amount_centavos as "amountCentavos", period_key as "periodKey"
+          amount_centavos as "amountCentavos", period_key as "periodKey", status
+      ),
+      collections as (
+        -- The bank's line of each charge that waits for the collection file, with the charge.
+        insert into direct_debit_collections (reference, charge_id, attempt, membership_number, period_key,
+          card_token, amount_centavos, collection_date, created_at)
+        select ${COLLECTION_REFERENCE_OF('p.number', 'c."periodKey"', 'c.attempts')}, c.id, c.attempts,
+          p.number, c."periodKey", c."cardToken", c."amountCentavos",
+          to_char(${p.at}::timestamptz at time zone ${TZ}, 'YYYY-MM-DD'), ${p.now}
+        from created c join periods p on p.id = c."membershipId"
+        where c.status = 'collecting'
+        returning reference
       ),
       advanced as (
         -- By key (= any of an array), never a join the planner may answer with a scan of the
@@ -161,12 +200,15 @@ export class BillingRepository {
       )
       select (select count(*) from advanced)::int as advanced,
              (select count(*) from skipped)::int as skipped,
-             coalesce((select json_agg(created) from created), '[]'::json) as created`,
+             (select count(*) from collections)::int as collecting,
+             coalesce((select json_agg(c) from (
+               select id, "membershipId", attempts, "cardToken", "amountCentavos", "periodKey"
+               from created where status = 'pending') c), '[]'::json) as created`,
     );
-    if (!row) return { advanced: 0, skipped: 0, created: [] };
+    if (!row) return { advanced: 0, skipped: 0, collecting: 0, created: [] };
     const created =
       typeof row.created === 'string' ? (JSON.parse(row.created) as ClaimedCharge[]) : row.created;
-    return { advanced: row.advanced, skipped: row.skipped, created };
+    return { advanced: row.advanced, skipped: row.skipped, collecting: row.collecting, created };
   }
 
   /**
@@ -234,19 +276,25 @@ export class BillingRepository {
       limit: number;
       ids?: string[];
       scope?: TestClockScope;
+      directDebit?: DirectDebitMode;
     },
-  ): Promise<ClaimedCharge[]> {
+  ): Promise<{ claimed: ClaimedCharge[]; collecting: number }> {
+    const file = p.directDebit === 'file';
+    const bank = sql`(${file} and m.card_type = 'debit')`;
     const which = p.ids
       ? sql`status = 'failed' and id in (${sql.join(
           p.ids.map((id) => sql`${id}`),
           sql`, `,
         )})`
       : sql`status = 'failed' and retry_at <= ${p.at} and ${membershipIdInScope('membership_id', p.scope ?? null)}`;
-    return rows<ClaimedCharge>(
+    const retried = await rows<ClaimedCharge & { status: string }>(
       executor,
       sql`
-      update charges c set status = 'pending', attempts = c.attempts + 1, retry_at = null,
-        decline_code = null, claimed_until = ${p.claimUntil}, claimed_by = ${p.claimedBy}, updated_at = ${p.now},
+      with started as (
+      update charges c set status = case when ${bank} then 'collecting' else 'pending' end,
+        attempts = c.attempts + 1, retry_at = null, decline_code = null,
+        claimed_until = case when ${bank} then null else ${p.claimUntil}::timestamptz end,
+        claimed_by = case when ${bank} then null else ${p.claimedBy}::uuid end, updated_at = ${p.now},
         card_token = m.card_token, card_brand = m.card_brand, card_last4 = m.card_last4,
         method = case m.card_type when 'debit' then 'direct_debit' else 'card' end,
         payment_form = case m.card_type when 'debit' then '28' else '04' end
@@ -260,8 +308,23 @@ export class BillingRepository {
         for update skip locked
       ) pick, memberships m
       where c.id = pick.id and m.id = c.membership_id and m.state <> 'cancelled'
-      returning ${CLAIMED}`,
+      returning ${CLAIMED}, c.status, m.number
+      ),
+      collections as (
+        insert into direct_debit_collections (reference, charge_id, attempt, membership_number, period_key,
+          card_token, amount_centavos, collection_date, created_at)
+        select ${COLLECTION_REFERENCE_OF('s.number', 's."periodKey"', 's.attempts')}, s.id, s.attempts,
+          s.number, s."periodKey", s."cardToken", s."amountCentavos",
+          to_char(${p.at}::timestamptz at time zone ${TZ}, 'YYYY-MM-DD'), ${p.now}
+        from started s where s.status = 'collecting'
+        returning reference
+      )
+      select id, "membershipId", attempts, "cardToken", "amountCentavos", "periodKey", status from started`,
     );
+    return {
+      claimed: retried.filter((c) => c.status === 'pending').map(({ status: _s, ...c }) => c),
+      collecting: retried.length - retried.filter((c) => c.status === 'pending').length,
+    };
   }
 
   /**
@@ -307,7 +370,7 @@ export class BillingRepository {
           claimed_by = null,
           updated_at = ${p.now}
         from o
-        where c.id = o.id and c.attempts = o.attempt and c.status in ('pending', 'unknown')
+        where c.id = o.id and c.attempts = o.attempt and c.status in ('pending', 'unknown', 'collecting')
         returning c.id, c.membership_id, c.status, c.retry_at, c.attempts, c.card_last4, c.amount_centavos,
           c.period_key
       ),

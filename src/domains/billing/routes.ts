@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { mexicoCityDate, mexicoCityTime } from '../../lib/clock.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
@@ -14,6 +15,7 @@ import {
   ChargeTotals,
   ChargeView,
   RefundBody,
+  RefundsExportQuery,
   RefundView,
   RunBody,
   RunParams,
@@ -34,6 +36,17 @@ const CHARGE_READERS = [
   'scope:memberships:read',
   'scope:memberships:write',
 ] as const;
+/** A CSV answer streamed as it is read, named `<name>-<day>.csv` for the download. */
+function sendCsv(reply: FastifyReply, name: string, csv: AsyncGenerator<string>) {
+  return (
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}-${mexicoCityDate(new Date())}.csv"`)
+      // A stream is sent as it is read, past the serializer; the typed reply only knows the schema.
+      .send(Readable.from(csv) as unknown as string)
+  );
+}
+
 /** Money moves only by finance's hand. */
 const FINANCE = ['finance'] as const;
 const BILLING_VIEWERS = ['finance', 'admin'] as const;
@@ -106,6 +119,28 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ billing: BillingService 
           .send(Readable.from(csv) as unknown as string)
       );
     },
+  );
+
+  app.get(
+    '/v1/refunds/export',
+    {
+      config: { policy: { allow: BILLING_VIEWERS, record: 'refund' } },
+      schema: {
+        tags: ['billing'],
+        summary:
+          'Refunds as CSV for Excel (UTF-8 with BOM, Spanish headers, pesos, Mexico City dates), filtered by status, membership number and days, streamed (audited)',
+        querystring: RefundsExportQuery,
+        response: {
+          200: {
+            description: '`text/csv`: one row per refund, newest first; the layout is in docs/api.md',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) =>
+      sendCsv(reply, 'reembolsos', await billing.exportRefundsCsv(actorOf(request), request.query)),
   );
 
   app.get(

@@ -23,6 +23,12 @@ export interface BillingOptions {
    * time (docs/test-clocks.md). Unset: real time, every membership on no clock.
    */
   testClock?: string;
+  /**
+   * Debit cards (`method` direct_debit): `gateway`, charged through the processor like credit cards;
+   * `file`, put in `collecting` for the bank's collection file (domiciliación) and settled by its
+   * answer file. Unset: `gateway`.
+   */
+  directDebit?: 'gateway' | 'file';
 }
 
 export const DEFAULT_BILLING_OPTIONS: BillingOptions = {
@@ -71,6 +77,8 @@ export interface RunSummary {
   /** Charges a dead run held, released to be asked about and finished (reconciled or sent again). */
   takenOver: number;
   retried: number;
+  /** Attempts put in `collecting` for the bank's collection file (`DIRECT_DEBIT=file`). */
+  collecting: number;
   reconciled: number;
   succeeded: number;
   declined: number;
@@ -114,6 +122,7 @@ export function emptySummary(runId: string, at: Date): RunSummary {
     resent: 0,
     takenOver: 0,
     retried: 0,
+    collecting: 0,
     reconciled: 0,
     succeeded: 0,
     declined: 0,

@@ -47,6 +47,7 @@ export const ChargeView = Type.Object({
     Type.Literal('succeeded'),
     Type.Literal('failed'),
     Type.Literal('unknown'),
+    Type.Literal('collecting'),
   ]),
   statusLabel: Label,
   declineCode: Nullable(Type.String()),
@@ -96,6 +97,7 @@ const ChargeStatus = Type.Union([
   Type.Literal('succeeded'),
   Type.Literal('failed'),
   Type.Literal('unknown'),
+  Type.Literal('collecting'),
 ]);
 
 const Day = (description: string) =>
@@ -123,6 +125,19 @@ export const ChargesQuery = Type.Object(
 );
 
 export const ChargesExportQuery = Type.Object(ChargeFilterFields, { additionalProperties: false });
+
+/** Finance's refunds export: by status, membership number and the Mexico City days they were asked. */
+export const RefundsExportQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+    ),
+    membershipNumber: ChargeFilterFields.membershipNumber,
+    from: Type.Optional(Day('First day (Mexico City) the refund was asked, inclusive')),
+    to: Type.Optional(Day('Last day (Mexico City), inclusive')),
+  },
+  { additionalProperties: false },
+);
 
 const Total = Type.Object({ count: Type.Integer(), amountCentavos: Type.Integer() });
 

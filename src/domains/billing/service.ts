@@ -13,7 +13,10 @@ import type { ChargeFilterQuery } from './charge-filter.ts';
 import { ChargesService } from './charges.ts';
 import { type ChargeRecord, ChargesRepository } from './charges-repository.ts';
 import { ClockedRun } from './clocked-run.ts';
+import { DirectDebitRepository } from './direct-debit-repository.ts';
+import { type AnswerImportReport, DirectDebits, type ImportOptions } from './direct-debits.ts';
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
+import { FinanceRefunds, type RefundExportQuery } from './finance-refunds.ts';
 import type { BillingMessages } from './messages.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
@@ -78,6 +81,8 @@ export class BillingService {
   private readonly charges: ChargesService;
   private readonly finance: FinanceCharges;
   private readonly refunds: RefundsService;
+  private readonly directDebits: DirectDebits;
+  private readonly financeRefunds: FinanceRefunds;
   private readonly refundListeners: RefundSucceededListener[] = [];
   private readonly runListeners: RunFinishedListener[] = [];
   private readonly clocked: ClockedRun;
@@ -108,6 +113,15 @@ export class BillingService {
       Math.min(options.batchSize, EXPORT_BATCH),
       options.reads,
     );
+    this.financeRefunds = new FinanceRefunds(
+      db,
+      new RefundsRepository(),
+      chargesRepository,
+      audit,
+      Math.min(options.batchSize, EXPORT_BATCH),
+      options.reads,
+    );
+    this.directDebits = new DirectDebits(db, new DirectDebitRepository(), this.attempts, audit, clock);
     this.refunds = new RefundsService(
       db,
       new RefundsRepository(),
@@ -215,24 +229,29 @@ export class BillingService {
           claimUntil: this.attempts.claimUntil(),
           runId,
           limit: batch,
+          directDebit: this.options.directDebit ?? 'gateway',
         });
         if (due.advanced === 0) return null;
         summary.due += due.advanced;
-        summary.created += due.created.length;
+        summary.created += due.created.length + due.collecting;
+        summary.collecting += due.collecting;
         summary.skippedSuspended += due.skipped;
         return { claimed: due.created, work: due.advanced };
       });
       await pipeline(async () => {
-        const claimed = await this.repository.startRetries(this.db, {
+        const { claimed, collecting } = await this.repository.startRetries(this.db, {
           at,
           now: this.clock.now(),
           claimUntil: this.attempts.claimUntil(),
           claimedBy: runId,
           limit: batch,
+          directDebit: this.options.directDebit ?? 'gateway',
         });
-        if (claimed.length === 0) return null;
-        summary.retried += claimed.length;
-        return { claimed, work: claimed.length };
+        // A batch may be all debit cards gone to the collection file: nothing to send, more to take.
+        if (claimed.length + collecting === 0) return null;
+        summary.retried += claimed.length + collecting;
+        summary.collecting += collecting;
+        return { claimed, work: claimed.length + collecting };
       });
       // What other runs hold now: a live run settles it, a dead one's is this run's to finish once
       // the dead run is found silent — so a run started right after a kill finishes its work.
@@ -392,6 +411,11 @@ export class BillingService {
     return this.finance.exportCsv(actor, query);
   }
 
+  /** Refunds filtered by status, membership and days, as CSV streamed batch by batch (audited). */
+  async exportRefundsCsv(actor: Actor, query: RefundExportQuery): Promise<AsyncGenerator<string>> {
+    return this.financeRefunds.exportCsv(actor, query);
+  }
+
   /** Finance tries a declined charge again now, with the card on file. */
   async retry(actor: Actor, id: string): Promise<ChargeView> {
     return this.charges.retry(actor, id);
@@ -410,6 +434,25 @@ export class BillingService {
   /** When the period the membership last paid for ends (null: nothing paid). */
   async paidThrough(executor: Executor, membershipId: string, at: Date): Promise<Date | null> {
     return this.charges.paidThrough(executor, membershipId, at);
+  }
+
+  // Direct debit (domiciliación) -------------------------------------------------------------------
+
+  /** A day's collection file for the bank (sealed at its first export; audited). */
+  async exportDirectDebitFile(
+    actor: Actor,
+    fileDate: string,
+  ): Promise<{ lines: number; amountCentavos: number; body: AsyncGenerator<string> }> {
+    return this.directDebits.exportFile(actor, fileDate);
+  }
+
+  /** The bank's answer file applied line by line, exactly once (audited). */
+  async importDirectDebitAnswers(
+    actor: Actor,
+    lines: AsyncIterable<string> | Iterable<string>,
+    options?: ImportOptions,
+  ): Promise<AnswerImportReport> {
+    return this.directDebits.importAnswers(actor, lines, options);
   }
 
   // Refunds ----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import { MEXICO_CITY } from '../../lib/clock.ts';
 import type { ChargeAttemptRecord, ChargeRecord } from './charges-repository.ts';
+import { bankDeclineLabels } from './direct-debit-files.ts';
 import type { RefundRecord } from './refunds-repository.ts';
 import type { BillingRunRecord } from './runs-repository.ts';
 import type { ChargeView as ChargeSchema, RefundView as RefundSchema, RunView } from './schemas.ts';
@@ -15,6 +16,8 @@ export const DECLINE_LABELS: Record<string, { es: string; en: string }> = {
   card_declined: { es: 'Tarjeta rechazada por el banco', en: 'Card declined by the bank' },
   insufficient_funds: { es: 'Fondos insuficientes', en: 'Insufficient funds' },
   expired_card: { es: 'Tarjeta vencida', en: 'Card expired' },
+  // The bank's reasons of a rejected direct debit (`bank_03`: docs/bank-files.md).
+  ...bankDeclineLabels(),
 };
 
 export const STATUS_LABELS: Record<string, { es: string; en: string }> = {
@@ -22,6 +25,7 @@ export const STATUS_LABELS: Record<string, { es: string; en: string }> = {
   succeeded: { es: 'Pagado', en: 'Paid' },
   failed: { es: 'Rechazado', en: 'Declined' },
   unknown: { es: 'En verificación con el banco', en: 'Being confirmed with the bank' },
+  collecting: { es: 'En cobro por domiciliación', en: 'Being collected by direct debit' },
 };
 
 export function presentRefund(r: RefundRecord): RefundView {

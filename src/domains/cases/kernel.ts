@@ -93,6 +93,15 @@ export class CaseKernel {
     return this.repository.list(executor, filter);
   }
 
+  /** A page of an export (`CasesRepository.exportPage`). */
+  async exportPage(
+    executor: Executor,
+    filter: CaseFilter & { requestedFrom?: Date | undefined; requestedBefore?: Date | undefined },
+    afterId: string | undefined,
+  ): Promise<CaseRow[]> {
+    return this.repository.exportPage(executor, filter, afterId);
+  }
+
   async events(executor: Executor, caseId: string, afterSeq = 0): Promise<CaseEventRow[]> {
     return this.repository.events(executor, caseId, afterSeq);
   }

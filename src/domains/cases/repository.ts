@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { caseEvents, cases, slaTargets } from '../../db/schema/index.ts';
 import {
@@ -111,12 +111,46 @@ export class CasesRepository {
   }
 
   async list(executor: Executor, filter: CaseFilter): Promise<CaseRow[]> {
+    const conditions = this.conditionsOf(executor, filter);
+    if (!conditions) return [];
+    return executor
+      .select()
+      .from(cases)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(cases.requestedAt))
+      .limit(filter.limit);
+  }
+
+  /**
+   * A page of the filtered cases for an export, newest first by id (time-ordered), after the keyset
+   * `afterId` (exclusive), requested within the Mexico City days given.
+   */
+  async exportPage(
+    executor: Executor,
+    filter: CaseFilter & { requestedFrom?: Date | undefined; requestedBefore?: Date | undefined },
+    afterId: string | undefined,
+  ): Promise<CaseRow[]> {
+    const conditions = this.conditionsOf(executor, filter);
+    if (!conditions) return [];
+    if (filter.requestedFrom) conditions.push(gte(cases.requestedAt, filter.requestedFrom));
+    if (filter.requestedBefore) conditions.push(lt(cases.requestedAt, filter.requestedBefore));
+    if (afterId) conditions.push(lt(cases.id, afterId));
+    return executor
+      .select()
+      .from(cases)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(cases.id))
+      .limit(filter.limit);
+  }
+
+  /** The filter's conditions; null when it can match nothing. */
+  private conditionsOf(executor: Executor, filter: CaseFilter): SQL[] | null {
     const conditions: SQL[] = [];
     if (filter.states?.length) conditions.push(inArray(cases.state, filter.states));
     if (filter.fulfilment) conditions.push(eq(cases.fulfilment, filter.fulfilment));
 
     if (filter.membershipIds) {
-      if (filter.membershipIds.length === 0) return [];
+      if (filter.membershipIds.length === 0) return null;
       conditions.push(inArray(cases.membershipId, filter.membershipIds));
     }
     if (filter.titularUserId)
@@ -132,12 +166,7 @@ export class CasesRepository {
         ) as SQL,
       );
     }
-    return executor
-      .select()
-      .from(cases)
-      .where(conditions.length ? and(...conditions) : undefined)
-      .orderBy(desc(cases.requestedAt))
-      .limit(filter.limit);
+    return conditions;
   }
 
   /** Requests of these services still waiting to be taken (a queue), oldest first. */

@@ -1,12 +1,14 @@
 import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { mexicoCityDate } from '../../lib/clock.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { loggableError } from '../../platform/error-log.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
 import { problemResponses } from '../../platform/openapi.ts';
 import { isStaff } from '../../platform/principal.ts';
-import { BoundedInteger } from '../../platform/schemas.ts';
+import type { CaseState } from './lifecycle.ts';
 import type { CaseEventsHub } from './live.ts';
 import { FOLLOWERS, REQUESTERS } from './policies.ts';
 import {
@@ -14,6 +16,7 @@ import {
   CaseBody,
   CaseListQuery,
   CaseParams,
+  CasesExportQuery,
   CaseView,
   PlaceBody,
   RatingBody,
@@ -53,6 +56,39 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ cases: CasesService; hub: 
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(201).send(result.body);
     },
+  );
+
+  app.get(
+    '/v1/cases/export',
+    {
+      config: { policy: { allow: ['supervisor', 'finance', 'admin'], record: 'case' } },
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Cases as CSV for Excel (UTF-8 with BOM, Spanish headers, Mexico City dates; no address or notes), filtered like the queue and by request days, streamed (audited; finance: claims only)',
+        querystring: CasesExportQuery,
+        response: {
+          200: {
+            description: '`text/csv`: one row per case, newest first; the layout is in docs/api.md',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="casos-${mexicoCityDate(new Date())}.csv"`)
+        // A stream is sent as it is read, past the serializer; the typed reply only knows the schema.
+        .send(
+          Readable.from(
+            await cases.exportCsv(actorOf(request), {
+              ...request.query,
+              state: request.query.state as CaseState[] | undefined,
+            }),
+          ) as unknown as string,
+        ),
   );
 
   app.get(

@@ -391,6 +391,30 @@ export const CaseListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The cases export: the list's filters (but `overdue`, a moment's view) and the request's Mexico City days. */
+export const CasesExportQuery = Type.Object(
+  {
+    state: CaseListQuery.properties.state,
+    membershipId: CaseListQuery.properties.membershipId,
+    fulfilment: CaseListQuery.properties.fulfilment,
+    from: Type.Optional(
+      Type.String({
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: 'First day (Mexico City) of the request, inclusive',
+        examples: ['2026-12-01'],
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: 'Last day (Mexico City), inclusive',
+        examples: ['2026-12-31'],
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const CancelBody = Type.Object(
   { reason: Type.String({ minLength: 3, maxLength: 500 }) },
   { additionalProperties: false },

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { nextHumanNumber } from '../../db/numbers.ts';
+import { primaryReads, type ReadSource } from '../../db/read-replica.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -13,6 +14,7 @@ import './errors.ts';
 import { clearanceFor, mayReachBlocked } from '../members/clearance.ts';
 import type { Geocoder, NormalisedAddress } from '../places/geocoder.ts';
 import { stateByCode } from '../places/states.ts';
+import { CaseExport, type CaseExportQuery } from './cases-csv.ts';
 import { audienceOf, type CaseKernel, FINANCE_READS } from './kernel.ts';
 import { type CaseState, isCancellable } from './lifecycle.ts';
 import { refusalReason } from './messages.ts';
@@ -31,6 +33,14 @@ export type { CaseInput } from './request.ts';
  * kernel.
  */
 export class CasesService {
+  /** Where the CSV export reads: the replica when there is one (set by buildServices), else the primary. */
+  private readsFrom: ReadSource | undefined;
+  readExportsFrom(reads: ReadSource): void {
+    this.readsFrom = reads;
+  }
+  private get reads(): ReadSource {
+    return this.readsFrom ?? primaryReads(this.db);
+  }
   constructor(
     private readonly db: Database,
     private readonly kernel: CaseKernel,
@@ -174,6 +184,15 @@ export class CasesService {
   }
 
   /** Staff see every case (the queue); a customer sees their own. */
+  /** Cases by state, kind, membership and request days, as CSV streamed batch by batch (audited). */
+  async exportCsv(actor: Actor, query: CaseExportQuery): Promise<AsyncGenerator<string>> {
+    return new CaseExport(await this.reads.reader(), this.kernel, this.audit).exportCsv(
+      actor,
+      query,
+      FINANCE_READS,
+    );
+  }
+
   async list(
     actor: Actor,
     filter: {

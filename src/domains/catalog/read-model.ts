@@ -34,6 +34,32 @@ export async function planCodesOfVersions(
   return new Map(found.map((r) => [r.id, r.code]));
 }
 
+/** The versions of a plan, as `{ id, code, version }` (none: no plan with that code). */
+export async function versionsOfPlan(
+  executor: Executor,
+  code: string,
+): Promise<{ id: string; code: string; version: number }[]> {
+  return executor
+    .select({ id: planVersions.id, code: plans.code, version: planVersions.version })
+    .from(planVersions)
+    .innerJoin(plans, eq(plans.id, planVersions.planId))
+    .where(eq(plans.code, code));
+}
+
+/** Each of these plan versions' plan code and version number, by version id. */
+export async function planVersionLabels(
+  executor: Executor,
+  planVersionIds: string[],
+): Promise<Map<string, { code: string; version: number }>> {
+  if (planVersionIds.length === 0) return new Map();
+  const found = await executor
+    .select({ id: planVersions.id, code: plans.code, version: planVersions.version })
+    .from(planVersions)
+    .innerJoin(plans, eq(plans.id, planVersions.planId))
+    .where(inArray(planVersions.id, [...new Set(planVersionIds)]));
+  return new Map(found.map((r) => [r.id, { code: r.code, version: r.version }]));
+}
+
 /** The names of these services, in both languages. */
 export async function serviceNames(
   executor: Executor,

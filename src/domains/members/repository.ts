@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   beneficiaries,
@@ -14,6 +14,34 @@ import { planCodesOfVersions } from '../catalog/read-model.ts';
 export type MembershipRecord = typeof memberships.$inferSelect;
 export type BeneficiaryRecord = typeof beneficiaries.$inferSelect;
 export type MembershipEventRecord = typeof membershipEvents.$inferSelect;
+
+/** What finance filters memberships by (the export); plan versions already resolved from the code. */
+export interface MembershipFilter {
+  state?: string | undefined;
+  channel?: string | undefined;
+  planVersionIds?: string[] | undefined;
+  /** Contracted on or after (a Mexico City day's start). */
+  from?: Date | undefined;
+  /** Contracted before (the start of the day after the last). */
+  before?: Date | undefined;
+}
+
+/** A membership as the export lists it: no card, no identity documents. */
+export interface MembershipExportRow {
+  id: string;
+  number: string;
+  state: string;
+  channel: string;
+  planVersionId: string;
+  titularName: string;
+  titularEmail: string;
+  titularPhone: string;
+  contractedAt: Date;
+  trialEndsAt: Date | null;
+  cancelledAt: Date | null;
+  coverageEndsAt: Date | null;
+  personalDataBlockedAt: Date | null;
+}
 
 export interface MembershipWithPlan {
   membership: MembershipRecord;
@@ -237,5 +265,44 @@ export class MembersRepository {
       found.map((m) => m.planVersionId),
     );
     return found.map(({ planVersionId, ...m }) => ({ ...m, planCode: codes.get(planVersionId) ?? '' }));
+  }
+
+  /** A page of the filtered memberships, newest first, after the keyset `afterId` (exclusive). */
+  async exportPage(
+    executor: Executor,
+    filter: MembershipFilter,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<MembershipExportRow[]> {
+    if (filter.planVersionIds && filter.planVersionIds.length === 0) return [];
+    return executor
+      .select({
+        id: memberships.id,
+        number: memberships.number,
+        state: memberships.state,
+        channel: memberships.channel,
+        planVersionId: memberships.planVersionId,
+        titularName: memberships.titularName,
+        titularEmail: memberships.titularEmail,
+        titularPhone: memberships.titularPhone,
+        contractedAt: memberships.contractedAt,
+        trialEndsAt: memberships.trialEndsAt,
+        cancelledAt: memberships.cancelledAt,
+        coverageEndsAt: memberships.coverageEndsAt,
+        personalDataBlockedAt: memberships.personalDataBlockedAt,
+      })
+      .from(memberships)
+      .where(
+        and(
+          filter.state ? eq(memberships.state, filter.state) : undefined,
+          filter.channel ? eq(memberships.channel, filter.channel) : undefined,
+          filter.planVersionIds ? inArray(memberships.planVersionId, filter.planVersionIds) : undefined,
+          filter.from ? gte(memberships.contractedAt, filter.from) : undefined,
+          filter.before ? lt(memberships.contractedAt, filter.before) : undefined,
+          afterId ? lt(memberships.id, afterId) : undefined,
+        ),
+      )
+      .orderBy(desc(memberships.id))
+      .limit(limit);
   }
 }

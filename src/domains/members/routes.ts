@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { mexicoCityDate } from '../../lib/clock.ts';
 import { preferredLanguage } from '../../lib/i18n.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { IdempotencyHeaders } from '../../platform/idempotency/schemas.ts';
@@ -21,6 +23,7 @@ import {
   LegalView,
   MembershipEventView,
   MembershipParams,
+  MembershipsExportQuery,
   MembershipView,
   PersonView,
   SearchQuery,
@@ -114,6 +117,32 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{
       await contracting.validate(actorOf(request), request.body, schemaErrors);
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/v1/memberships/export',
+    {
+      config: { policy: { allow: ['finance', 'admin'], record: 'membership' } },
+      schema: {
+        tags: ['memberships'],
+        summary:
+          'Memberships as CSV for Excel (UTF-8 with BOM, Spanish headers, Mexico City dates; no card data), filtered by state, channel, plan and contracting days, streamed (audited)',
+        querystring: MembershipsExportQuery,
+        response: {
+          200: {
+            description: '`text/csv`: one row per membership, newest first; the layout is in docs/api.md',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="membresias-${mexicoCityDate(new Date())}.csv"`)
+        // A stream is sent as it is read, past the serializer; the typed reply only knows the schema.
+        .send(Readable.from(await members.exportCsv(actorOf(request), request.query)) as unknown as string),
   );
 
   app.get(

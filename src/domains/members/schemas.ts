@@ -200,6 +200,25 @@ export const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const ExportDay = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description, examples: ['2026-12-01'] });
+
+/** Finance's memberships export: by state, channel, plan and the Mexico City days they were contracted. */
+export const MembershipsExportQuery = Type.Object(
+  {
+    state: Type.Optional(
+      Type.Union(['trial', 'active', 'past_due', 'suspended', 'cancelled'].map((s) => Type.Literal(s))),
+    ),
+    channel: Type.Optional(Type.Union(['online', 'phone', 'bank'].map((c) => Type.Literal(c)))),
+    plan: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9-]{2,40}$', description: 'The plan’s code', examples: ['libra-plus'] }),
+    ),
+    from: Type.Optional(ExportDay('First day (Mexico City) of contracting, inclusive')),
+    to: Type.Optional(ExportDay('Last day (Mexico City), inclusive')),
+  },
+  { additionalProperties: false },
+);
+
 export const SearchResult = Type.Object({
   id: Type.String(),
   number: Type.String(),

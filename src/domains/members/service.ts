@@ -1,4 +1,5 @@
 import type { Database, Transaction } from '../../db/client.ts';
+import { primaryReads, type ReadSource } from '../../db/read-replica.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError, validationFailed } from '../../lib/errors.ts';
 import { parseHumanNumber } from '../../lib/ids.ts';
@@ -11,6 +12,7 @@ import './errors.ts';
 import { phoneAt } from '../../lib/phone-input.ts';
 import { searchable } from './identity-documents.ts';
 import { MEMBERSHIP_TRANSITIONS, type MembershipState } from './lifecycle.ts';
+import { MembershipExport, type MembershipExportQuery } from './memberships-csv.ts';
 import { type Executor, type MembershipRecords, searchTextOf } from './records.ts';
 import type { BeneficiaryRecord, MembershipWithPlan, MembersRepository } from './repository.ts';
 import { type MembershipView, presentMembership } from './views.ts';
@@ -58,6 +60,15 @@ export type CardReplacedListener = (
  */
 export class MembersService {
   private readonly cardReplacedListeners: CardReplacedListener[] = [];
+
+  /** Where the CSV export reads: the replica when there is one (set by buildServices), else the primary. */
+  private readsFrom: ReadSource | undefined;
+  readExportsFrom(reads: ReadSource): void {
+    this.readsFrom = reads;
+  }
+  private get reads(): ReadSource {
+    return this.readsFrom ?? primaryReads(this.db);
+  }
 
   constructor(
     private readonly db: Database,
@@ -347,6 +358,14 @@ export class MembersService {
   }
 
   /** Staff search by name, email, phone, membership number or card last 4: audited. */
+  /** Memberships by state, channel, plan and contracting days, as CSV streamed batch by batch (audited). */
+  async exportCsv(actor: Actor, query: MembershipExportQuery): Promise<AsyncGenerator<string>> {
+    return new MembershipExport(await this.reads.reader(), this.repository, this.audit).exportCsv(
+      actor,
+      query,
+    );
+  }
+
   async search(actor: Actor, query: string, limit: number) {
     const normalised = searchable(query);
     const number = parseHumanNumber(query.trim());

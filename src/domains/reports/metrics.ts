@@ -23,7 +23,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Billing runs looked at for the latest of each status: a week and a day, so a weekly gap shows. */
 const RUNS_LOOKBACK_MS = 8 * DAY_MS;
 
-const CHARGE_STATUSES = ['pending', 'succeeded', 'failed', 'unknown'];
+const CHARGE_STATUSES = ['pending', 'succeeded', 'failed', 'unknown', 'collecting'];
 const OFFER_STATUSES = ['pending', 'accepted', 'declined', 'expired', 'withdrawn'];
 const OVERDUE_COMPLAINT_STATUSES = ['open', 'in_progress', 'escalated'];
 const MESSAGE_STATUSES = ['pending', 'sent', 'failed', 'unconfigured', 'cancelled'];

@@ -335,6 +335,7 @@ export async function buildWorld(): Promise<World> {
     charges: charge.id,
     invoices: invoice.id,
     runs: run.runId,
+    'direct-debits': '2026-01-02',
     complaints: complaint.body.id,
     'arco-requests': arco.json().id,
     messages: messageId,
