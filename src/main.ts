@@ -5,6 +5,7 @@ import { registerAdminCommands } from './cli/admin.ts';
 import { registerBackupCommands } from './cli/backup.ts';
 import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
+import { registerImportCommands } from './cli/imports.ts';
 import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { BackupError } from './db/backup.ts';
@@ -177,6 +178,7 @@ program
 registerAdminCommands(program, withDatabase, say);
 registerBillingCommands(program, withDatabase, say);
 registerInvoiceCommands(program, withDatabase, say);
+registerImportCommands(program, withDatabase, say);
 registerBackupCommands(program, say);
 
 try {

@@ -75,6 +75,25 @@ describe('readCsv', () => {
     await expect(read([bytes('a,b\n'), new Uint8Array([0x63, 0xff, 0x0a])])).rejects.toEqual(
       new CsvStop('not_utf8', 2),
     );
+    // In one chunk with good records: those before the bad bytes are read.
+    const found: CsvRecord[] = [];
+    const reading = (async () => {
+      for await (const r of readCsv([bytes('a,b\nc,d\n'), new Uint8Array([0x65, 0xff])])) found.push(r);
+    })();
+    await expect(reading).rejects.toMatchObject({ reason: 'not_utf8', line: 3 });
+    expect(found.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    const together: CsvRecord[] = [];
+    const one = (async () => {
+      for await (const r of readCsv([new Uint8Array([...bytes('a,b\nc,d\n'), 0x65, 0xff])])) together.push(r);
+    })();
+    await expect(one).rejects.toMatchObject({ reason: 'not_utf8', line: 3 });
+    expect(together.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     await expect(read(['a,b\n"sin cerrar,1\n2,3\n'])).rejects.toMatchObject({
       reason: 'unterminated_quote',
       line: 2,

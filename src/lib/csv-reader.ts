@@ -175,6 +175,10 @@ export async function* readCsv(
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
+        // The records before the bad bytes are still read: the chunk up to them, then the stop.
+        const lenient = new TextDecoder('utf-8').decode(chunk);
+        const bad = lenient.indexOf('\uFFFD');
+        yield* feed(bad > 0 ? lenient.slice(0, bad) : '');
         throw new CsvStop('not_utf8', line);
       }
     }

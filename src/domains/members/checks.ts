@@ -75,6 +75,15 @@ export class FieldProblems {
     );
   }
 
+  /** Every problem found, in the order found: its code, field and sentence in both languages. */
+  list(): { code: ErrorCode; field: string; localised: LocalisedText }[] {
+    return this.found.map(({ code, error }) => ({
+      code,
+      field: error.field,
+      localised: error.localised ?? { es: error.message, en: error.message },
+    }));
+  }
+
   get empty(): boolean {
     return this.found.length === 0;
   }

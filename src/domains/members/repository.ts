@@ -25,6 +25,10 @@ export interface MembershipWithPlan {
 /** Billing's writes to its schedule (`billing/schedule-rows.ts`), handed in by the app: billing depends on members. */
 export interface BillingScheduleRows {
   open(executor: Executor, membershipId: string, nextChargeAt: Date | null): Promise<void>;
+  openMany(
+    executor: Executor,
+    rows: readonly { membershipId: string; nextChargeAt: Date | null }[],
+  ): Promise<void>;
   close(executor: Executor, membershipId: string): Promise<void>;
 }
 
@@ -123,6 +127,74 @@ export class MembersRepository {
     if (rows.some((r) => r.email === email)) return 'email';
     if (curp && rows.some((r) => r.curp === curp)) return 'curp';
     return 'account';
+  }
+
+  /** Which of these bank references (the bank's ids of its sales) a membership already has. */
+  async bankReferencesAmong(executor: Executor, references: string[]): Promise<Set<string>> {
+    if (references.length === 0) return new Set();
+    const found = await executor
+      .select({ reference: memberships.bankReference })
+      .from(memberships)
+      .where(inArray(memberships.bankReference, references));
+    return new Set(found.map((r) => r.reference as string));
+  }
+
+  /** Of these emails and CURPs, those a live (not cancelled) membership's titular already has. */
+  async liveTitularsAmong(
+    executor: Executor,
+    emails: string[],
+    curps: string[],
+  ): Promise<{ emails: Set<string>; curps: Set<string> }> {
+    const live = ne(memberships.state, 'cancelled');
+    const byEmail =
+      emails.length === 0
+        ? []
+        : await executor
+            .select({ value: memberships.titularEmail })
+            .from(memberships)
+            .where(and(live, inArray(memberships.titularEmail, emails)));
+    const byCurp =
+      curps.length === 0
+        ? []
+        : await executor
+            .select({ value: memberships.titularCurp })
+            .from(memberships)
+            .where(and(live, inArray(memberships.titularCurp, curps)));
+    return {
+      emails: new Set(byEmail.map((r) => r.value)),
+      curps: new Set(byCurp.map((r) => r.value as string)),
+    };
+  }
+
+  /**
+   * Many memberships the bank sold, with their schedule rows: a bank reference already taken (a
+   * concurrent import of the same file) is skipped. The ids inserted.
+   */
+  async insertBankMemberships(
+    executor: Executor,
+    rows: (typeof memberships.$inferInsert)[],
+    firstDueAt: Map<string, Date | null>,
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await executor
+      .insert(memberships)
+      .values(rows)
+      .onConflictDoNothing({ target: memberships.bankReference })
+      .returning({ id: memberships.id });
+    const ids = new Set(inserted.map((r) => r.id));
+    await this.schedule.openMany(
+      executor,
+      [...ids].map((id) => ({ membershipId: id, nextChargeAt: firstDueAt.get(id) ?? null })),
+    );
+    return ids;
+  }
+
+  async insertBeneficiaries(executor: Executor, rows: (typeof beneficiaries.$inferInsert)[]): Promise<void> {
+    if (rows.length > 0) await executor.insert(beneficiaries).values(rows);
+  }
+
+  async insertEvents(executor: Executor, rows: (typeof membershipEvents.$inferInsert)[]): Promise<void> {
+    if (rows.length > 0) await executor.insert(membershipEvents).values(rows);
   }
 
   /** A membership by its human number (`LM-26-000123`), for the titular's account activation. */
