@@ -50,7 +50,7 @@ const CR = 0x0d;
 
 /** Reads CSV records from chunks of bytes (a file or request stream). */
 export async function* readCsv(
-  source: AsyncIterable<Uint8Array | string>,
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
   options: CsvReaderOptions = {},
 ): AsyncGenerator<CsvRecord> {
   const maxChars = options.maxRecordChars ?? 1024 * 1024;

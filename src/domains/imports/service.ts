@@ -39,7 +39,10 @@ export interface ImportOptions {
 /** Stops the read when the body passes the byte limit (checked as the bytes arrive). */
 class TooLarge extends Error {}
 
-async function* limited(source: AsyncIterable<Uint8Array | string>, maxBytes: number | undefined) {
+async function* limited(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  maxBytes: number | undefined,
+) {
   let bytes = 0;
   for await (const chunk of source) {
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
@@ -72,7 +75,7 @@ export class ImportsService {
    */
   async importMembers(
     actor: Actor,
-    source: AsyncIterable<Uint8Array | string>,
+    source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
     options: ImportOptions,
   ): Promise<ImportRunRecord> {
     let bytesRead = 0;
