@@ -68,16 +68,7 @@ async function writeFile(file: string, count: number, tokens: string[], today: s
     if (wrongPhone) bad++;
     const people =
       n % 10 === 0
-        ? [
-            'spouse',
-            `"Pareja Número ${n % 997} Pérez"`,
-            '',
-            '',
-            'child',
-            'Hija Pérez López',
-            `2016-04-0${(n % 9) + 1}`,
-            '',
-          ]
+        ? ['spouse', '"Ana Sofía Pérez"', '', '', 'child', 'Hija Pérez López', `2016-04-0${(n % 9) + 1}`, '']
         : ['', '', '', '', '', '', '', ''];
     chunk += [
       `BNX-${String(n).padStart(9, '0')}`,

@@ -6,7 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Actor } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import { csvLine } from '../billing/charges-csv.ts';
-import type { BankSaleInput, BankSalesService } from '../members/bank-sales.ts';
+import type { BankSaleInput, BankSalesService, CheckedSale } from '../members/bank-sales.ts';
 import './errors.ts';
 import { MALFORMED_ROW, MembersLayout, type RowProblem } from './members-layout.ts';
 import type { ImportErrorRecord, ImportRunRecord, ImportsRepository } from './repository.ts';
@@ -34,6 +34,13 @@ export interface ImportOptions {
   maxBytes?: number;
   /** Told the bytes read so far (the CLI's progress bar). */
   onBytes?: (bytes: number) => void;
+}
+
+interface PreparedBatch {
+  records: CsvRecord[];
+  problems: Map<CsvRecord, RowProblem[]>;
+  checked: { record: CsvRecord; sale: CheckedSale }[];
+  alreadyBefore: number;
 }
 
 /** Stops the read when the body passes the byte limit (checked as the bytes arrive). */
@@ -118,22 +125,37 @@ export class ImportsService {
       });
     });
 
+    // A batch is checked while the one before it is written (reads and CPU beside the other's
+    // transaction); writes stay one at a time and in order, so each sees what the last committed.
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async (records: CsvRecord[], bytes: number) => {
+      if (records.length === 0) return;
+      const prepared = await this.prepareBatch(layout, records);
+      await writing;
+      writing = this.writeBatch(actor, runId, layout, prepared, bytes);
+      // Awaited by the next flush or at the end; meanwhile its failure must not go unhandled.
+      writing.catch(() => {});
+    };
     let batch: CsvRecord[] = [];
     let stop: { code: ErrorCode; line: number } | null = null;
     try {
       for await (const record of records) {
         batch.push(record);
         if (batch.length >= IMPORT_BATCH_ROWS) {
-          await this.importBatch(actor, runId, layout, batch, bytesRead);
+          await flush(batch, bytesRead);
           batch = [];
         }
       }
     } catch (error) {
       if (error instanceof CsvStop) stop = { code: STOP_CODES[error.reason], line: error.line };
       else if (error instanceof TooLarge) stop = { code: 'IMPORT_FILE_TOO_LARGE', line: lastLine(batch) };
-      else throw error;
+      else {
+        await writing.catch(() => {});
+        throw error;
+      }
     }
-    await this.importBatch(actor, runId, layout, batch, bytesRead);
+    await flush(batch, bytesRead);
+    await writing;
     await this.repository.finish(this.db, runId, {
       status: stop ? 'stopped' : 'completed',
       stopCode: stop?.code ?? null,
@@ -144,15 +166,8 @@ export class ImportsService {
     return (await this.repository.run(this.db, runId)) as ImportRunRecord;
   }
 
-  /** One batch: rows read and checked, then written with their errors and counts in one transaction. */
-  private async importBatch(
-    actor: Actor,
-    runId: string,
-    layout: MembersLayout,
-    records: CsvRecord[],
-    bytesRead: number,
-  ): Promise<void> {
-    if (records.length === 0) return;
+  /** A batch's rows read and checked (nothing written): its problems, its sales and those imported before. */
+  private async prepareBatch(layout: MembersLayout, records: CsvRecord[]): Promise<PreparedBatch> {
     const problems = new Map<CsvRecord, RowProblem[]>();
     const read: { record: CsvRecord; sale: BankSaleInput }[] = [];
     // A sale imported before is reported as such whatever its row says now (a card expired since,
@@ -191,6 +206,17 @@ export class ImportsService {
       return [{ record, sale: check.sale }];
     });
 
+    return { records, problems, checked, alreadyBefore };
+  }
+
+  /** A prepared batch written with its errors and the run's counts, in one transaction. */
+  private async writeBatch(
+    actor: Actor,
+    runId: string,
+    layout: MembersLayout,
+    { records, problems, checked, alreadyBefore }: PreparedBatch,
+    bytesRead: number,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const outcome = await this.sales.record(
         tx,

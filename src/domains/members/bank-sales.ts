@@ -96,31 +96,61 @@ export interface BatchOutcome {
 
 const CONTRACTED_ON = 'body/contractedOn';
 
-function contractedOnProblem(value: string, now: Date): LocalisedText | null {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone: MEXICO_CITY }) : null;
-  if (!date?.isValid) {
-    return {
-      es: 'La fecha de contratación no existe: escríbela como AAAA-MM-DD.',
-      en: 'The contracting date does not exist: write it as YYYY-MM-DD.',
-    };
-  }
+/** What a batch's checks work out once (Mexico City calendar questions are costly per row). */
+interface BatchCalendar {
+  now: Date;
+  today: string;
+  earliest: string;
+  thisMonth: { year: number; month: number };
+  /** Per distinct sale date: its problem, or its contracting instant. */
+  dates: Map<string, { problem: LocalisedText } | { contractedAt: Date }>;
+}
+
+function calendarOf(now: Date): BatchCalendar {
+  const local = DateTime.fromJSDate(now, { zone: MEXICO_CITY });
   const today = mexicoCityDate(now);
-  if (value > today) {
-    return {
-      es: 'La fecha de contratación no puede ser futura.',
-      en: 'The contracting date cannot be in the future.',
+  return {
+    now,
+    today,
+    earliest: local.startOf('day').minus({ days: BANK_SALE_MAX_AGE_DAYS }).toISODate() as string,
+    thisMonth: { year: local.year, month: local.month },
+    dates: new Map(),
+  };
+}
+
+function saleDate(
+  value: string,
+  calendar: BatchCalendar,
+): { problem: LocalisedText } | { contractedAt: Date } {
+  const known = calendar.dates.get(value);
+  if (known) return known;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone: MEXICO_CITY }) : null;
+  let found: { problem: LocalisedText } | { contractedAt: Date };
+  if (!date?.isValid) {
+    found = {
+      problem: {
+        es: 'La fecha de contratación no existe: escríbela como AAAA-MM-DD.',
+        en: 'The contracting date does not exist: write it as YYYY-MM-DD.',
+      },
     };
-  }
-  const earliest = DateTime.fromISO(today, { zone: MEXICO_CITY })
-    .minus({ days: BANK_SALE_MAX_AGE_DAYS })
-    .toISODate();
-  if (earliest && value < earliest) {
-    return {
-      es: `La venta tiene más de ${BANK_SALE_MAX_AGE_DAYS} días: envíala con una fecha reciente o contrátala por teléfono.`,
-      en: `The sale is more than ${BANK_SALE_MAX_AGE_DAYS} days old: send it with a recent date or contract it by phone.`,
+  } else if (value > calendar.today) {
+    found = {
+      problem: {
+        es: 'La fecha de contratación no puede ser futura.',
+        en: 'The contracting date cannot be in the future.',
+      },
     };
-  }
-  return null;
+  } else if (value < calendar.earliest) {
+    found = {
+      problem: {
+        es: `La venta tiene más de ${BANK_SALE_MAX_AGE_DAYS} días: envíala con una fecha reciente o contrátala por teléfono.`,
+        en: `The sale is more than ${BANK_SALE_MAX_AGE_DAYS} days old: send it with a recent date or contract it by phone.`,
+      },
+    };
+  } else found = { contractedAt: date.startOf('day').toJSDate() };
+  // A file's sales share a few dates: bounded, it is one batch's.
+  calendar.dates.set(value, found);
+  return found;
 }
 
 export class BankSalesService {
@@ -153,15 +183,17 @@ export class BankSalesService {
       const [version] = await this.catalog.currentVersions(this.db, now, code);
       plans.set(code, version);
     }
-    return sales.map((input) => this.checkOne(input, now, cards, plans));
+    const calendar = calendarOf(now);
+    return sales.map((input) => this.checkOne(input, calendar, cards, plans));
   }
 
   private checkOne(
     input: BankSaleInput,
-    now: Date,
+    calendar: BatchCalendar,
     cards: Map<string, CardSummary>,
     plans: Map<string, PlanVersion | undefined>,
   ): SaleCheck {
+    const { now } = calendar;
     const problems = new FieldProblems();
     const version = plans.get(input.planCode);
     if (!version) problems.add('PLAN_NOT_FOUND', 'body/planCode');
@@ -177,13 +209,13 @@ export class BankSalesService {
     checkConsent({ consent: input.consent }, problems);
     let card: CardSummary | undefined;
     try {
-      card = checkedCard(cards.get(input.cardToken), now);
+      card = checkedCard(cards.get(input.cardToken), now, calendar.thisMonth);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       problems.addError(error);
     }
-    const dateProblem = contractedOnProblem(input.contractedOn, now);
-    if (dateProblem) problems.add('SALE_DATE_INVALID', CONTRACTED_ON, dateProblem);
+    const date = saleDate(input.contractedOn, calendar);
+    if ('problem' in date) problems.add('SALE_DATE_INVALID', CONTRACTED_ON, date.problem);
     const people: CheckedSale['beneficiaries'] = [];
     let spouses = 0;
     input.beneficiaries.forEach((b, i) => {
@@ -268,9 +300,25 @@ export class BankSalesService {
 
     const numbers = await nextHumanNumbers(tx, 'LM', now, toWrite.length);
     const firstDue = new Map<string, Date | null>();
+    // Per sale date (a batch has a few): its billing day and period 1's due instant.
+    const calendar = new Map<number, { billingDay: number; dueAt: Date | null }>();
+    const calendarOfSale = (contractedAt: Date) => {
+      let found = calendar.get(contractedAt.getTime());
+      if (!found) {
+        const billingDay = DateTime.fromJSDate(contractedAt, { zone: MEXICO_CITY }).day;
+        // Period 1 falls due on the sale's day (the bank's channel has no free months).
+        const dueAt = nextDueAt(
+          { contractedAt, billingDay, trialEndsAt: null, cancelledAt: null },
+          new Date(contractedAt.getTime() - 1),
+        );
+        found = { billingDay, dueAt };
+        calendar.set(contractedAt.getTime(), found);
+      }
+      return found;
+    };
     const made = toWrite.map((sale, i) => {
       const id = newId();
-      const billingDay = DateTime.fromJSDate(sale.contractedAt, { zone: MEXICO_CITY }).day;
+      const { billingDay, dueAt } = calendarOfSale(sale.contractedAt);
       const row = {
         id,
         number: numbers[i] as string,
@@ -301,14 +349,7 @@ export class BankSalesService {
         removedAt: null,
       }));
       row.searchText = searchTextOf(row, people);
-      // Period 1 falls due on the sale's day (the bank's channel has no free months).
-      firstDue.set(
-        id,
-        nextDueAt(
-          { contractedAt: sale.contractedAt, billingDay, trialEndsAt: null, cancelledAt: null },
-          new Date(sale.contractedAt.getTime() - 1),
-        ),
-      );
+      firstDue.set(id, dueAt);
       return { sale, row, people };
     });
     const inserted = await this.repository.insertBankMemberships(

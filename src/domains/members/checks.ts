@@ -103,7 +103,7 @@ export class FieldProblems {
 
 /** What is wrong with a birth date, or null: not a real date, in the future, or before 1900. */
 export function birthDateProblem(value: string, now: Date): LocalisedText | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value, { zone: MEXICO_CITY }).isValid) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value, { zone: 'utc' }).isValid) {
     return {
       es: 'Esa fecha no existe. Revisa el día, el mes y el año.',
       en: 'That date does not exist. Check the day, month and year.',
