@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { MEXICO_CITY, mexicoCityDate } from '../../lib/clock.ts';
+import { mexicoCityDate } from '../../lib/clock.ts';
 import {
   AppError,
   type ErrorCode,
