@@ -55,10 +55,15 @@ const HEADER = [
 /** Writes the file a chunk at a time (never whole in memory); answers how many rows are bad. */
 async function writeFile(file: string, count: number, tokens: string[], today: string): Promise<number> {
   const out = createWriteStream(file);
+  let failed: Error | undefined;
+  out.on('error', (error) => {
+    failed = error;
+  });
   const write = (text: string) =>
     new Promise<void>((resolve, reject) => {
-      if (out.write(text)) resolve();
-      else out.once('drain', resolve).once('error', reject);
+      if (failed) reject(failed);
+      else if (out.write(text)) resolve();
+      else out.once('drain', resolve);
     });
   await write(`${HEADER}\r\n`);
   let bad = 0;
