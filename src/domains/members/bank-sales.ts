@@ -365,7 +365,7 @@ export class BankSalesService {
     });
     if (written.length === 0) return outcome;
 
-    await this.repository.insertConsents(
+    await this.repository.insertConsentsMany(
       tx,
       written.flatMap(({ row }) =>
         [CURRENT_TERMS, CURRENT_PRIVACY_NOTICE].map((doc) => ({
