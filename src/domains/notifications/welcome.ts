@@ -21,20 +21,7 @@ export function welcomeMessenger(
         { ...DEFAULT_PREFERENCES, language: w.language },
         clock.now(),
       );
-    await notifier.toMember(executor, {
-      kind: 'membership_welcome',
-      membershipId: w.membershipId,
-      subjectKey: `membership:${w.membershipId}:welcome`,
-      params: {
-        membershipNumber: w.membershipNumber,
-        planName: w.planName,
-        monthlyCentavos: w.monthlyCentavos,
-        freeUntil: w.freeUntil,
-        firstChargeAt: w.firstChargeAt,
-        termsVersion: w.termsVersion,
-        privacyVersion: w.privacyVersion,
-      },
-    });
+    await notifier.toMember(executor, welcomeMessage(w));
   };
 }
 
