@@ -5,15 +5,20 @@
  */
 import { billingBenchmark } from './billing.ts';
 import { eligibilityBenchmark } from './eligibility.ts';
+import { importBenchmark } from './import.ts';
 import { webBenchmark } from './web.ts';
 
 const BENCHMARKS: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
   billing: billingBenchmark,
   eligibility: eligibilityBenchmark,
+  import: importBenchmark,
   web: webBenchmark,
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+/** Options that take a value (`--rows 1000000`): their values are not benchmark names. */
+const VALUED_OPTIONS = new Set(['--rows']);
+const args = process.argv.slice(2);
+const names = args.filter((a, i) => !a.startsWith('-') && !VALUED_OPTIONS.has(args[i - 1] ?? ''));
 const selected = names.length > 0 ? names : Object.keys(BENCHMARKS);
 const unknown = selected.filter((n) => !BENCHMARKS[n]);
 if (unknown.length > 0) {

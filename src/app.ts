@@ -28,7 +28,7 @@ import { directDebitRoutes } from './domains/billing/direct-debit-routes.ts';
 import { BillingMessages } from './domains/billing/messages.ts';
 import { BillingRepository } from './domains/billing/repository.ts';
 import { billingRoutes } from './domains/billing/routes.ts';
-import { closeSchedule, openSchedule } from './domains/billing/schedule-rows.ts';
+import { closeSchedule, openSchedule, openSchedules } from './domains/billing/schedule-rows.ts';
 import { BillingService } from './domains/billing/service.ts';
 import { CancellationRepository } from './domains/cancellation/repository.ts';
 import { cancellationRoutes } from './domains/cancellation/routes.ts';
@@ -74,11 +74,15 @@ import { identityRoutes } from './domains/identity/routes.ts';
 import { IdentityService } from './domains/identity/service.ts';
 import { SessionsService } from './domains/identity/sessions.ts';
 import { SignInThrottle } from './domains/identity/throttle.ts';
+import { ImportsRepository } from './domains/imports/repository.ts';
+import { importsRoutes } from './domains/imports/routes.ts';
+import { ImportsService } from './domains/imports/service.ts';
 import { createPac, type PacPort, type PacSettings, prepareIssuer } from './domains/invoicing/cfdi/index.ts';
 import { InvoicingRepository } from './domains/invoicing/repository.ts';
 import { invoicingRoutes } from './domains/invoicing/routes.ts';
 import { SandboxPacRepository } from './domains/invoicing/sandbox-pac-repository.ts';
 import { InvoicingService } from './domains/invoicing/service.ts';
+import { BankSalesService } from './domains/members/bank-sales.ts';
 import { BeneficiariesService } from './domains/members/beneficiaries.ts';
 import { ContractingService } from './domains/members/contracting.ts';
 import { PersonAccounts } from './domains/members/person-accounts.ts';
@@ -103,7 +107,7 @@ import { NotificationsRepository } from './domains/notifications/repository.ts';
 import { notificationsRoutes } from './domains/notifications/routes.ts';
 import { NotificationsService } from './domains/notifications/service.ts';
 import { SmppChannel } from './domains/notifications/smpp.ts';
-import { welcomeMessenger } from './domains/notifications/welcome.ts';
+import { welcomeMessenger, welcomesMessenger } from './domains/notifications/welcome.ts';
 import { OnsiteFulfilment } from './domains/onsite/fulfilment.ts';
 import { ProviderJobsService } from './domains/onsite/provider-jobs.ts';
 import { onsiteRoutes } from './domains/onsite/routes.ts';
@@ -200,6 +204,8 @@ export interface Services {
   invoicing: InvoicingService;
   /** Contracting a membership, and checking a contracting request first. */
   contracting: ContractingService;
+  /** Partner files: the bank's members file. */
+  imports: ImportsService;
   /** The people a membership covers besides its titular. */
   beneficiaries: BeneficiariesService;
   /** Agents' identity checks of callers before a membership's details. */
@@ -379,7 +385,11 @@ export function buildServices(
     latencyMs: options.sandboxLatencyMs,
   });
   const idempotency = new IdempotencyService(new IdempotencyRepository(), clock);
-  const membersRepository = new MembersRepository({ open: openSchedule, close: closeSchedule });
+  const membersRepository = new MembersRepository({
+    open: openSchedule,
+    openMany: openSchedules,
+    close: closeSchedule,
+  });
   const verificationRepository = new VerificationRepository();
   const membershipRecords = new MembershipRecords(membersRepository, audit, clock, verificationRepository);
   // The event log every domain writes through in its own transactions; it asks members for each
@@ -432,6 +442,18 @@ export function buildServices(
       return testClocks.timeForContract(executor, actor, testClockId);
     },
   );
+  // The bank's members file: sales checked and written as contracting does, a batch at a time.
+  const bankSales = new BankSalesService(
+    db,
+    membersRepository,
+    catalogRepository,
+    payments,
+    audit,
+    clock,
+    eventLog,
+    welcomesMessenger(notifier),
+  );
+  const imports = new ImportsService(db, new ImportsRepository(), bankSales, audit, clock);
   const beneficiaries = new BeneficiariesService(db, membersRepository, membershipRecords, audit, clock);
   // Beneficiaries' own accounts: invitations link them, entitlements and complaints ask who they stand for.
   const personAccounts = new PersonAccounts(new PersonAccountsRepository(), membershipRecords, audit, clock);
@@ -720,6 +742,7 @@ export function buildServices(
     members,
     invoicing,
     contracting,
+    imports,
     beneficiaries,
     verifications,
     payments,
@@ -884,6 +907,7 @@ export async function buildApp({
   await app.register(claimsRoutes, { claims: services.claims });
   await app.register(billingRoutes, { billing: services.billing });
   await app.register(directDebitRoutes, { billing: services.billing });
+  await app.register(importsRoutes, { imports: services.imports });
   await app.register(invoicingRoutes, { invoicing: services.invoicing });
   await app.register(cancellationRoutes, { cancellation: services.cancellation });
   await app.register(complaintsRoutes, { complaints: services.complaints });

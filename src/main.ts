@@ -7,6 +7,7 @@ import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
 import { registerDebitCommands } from './cli/debits.ts';
 import { registerExportCommands } from './cli/exports.ts';
+import { registerImportCommands } from './cli/imports.ts';
 import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { BackupError } from './db/backup.ts';
@@ -201,6 +202,7 @@ registerBillingCommands(program, withDatabase, say);
 registerInvoiceCommands(program, withDatabase, say);
 registerDebitCommands(program, withDatabase, say);
 registerExportCommands(program, withDatabase, say);
+registerImportCommands(program, withDatabase, say);
 registerBackupCommands(program, say);
 
 try {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
+import { SALE_COLUMNS } from '../src/domains/imports/members-layout.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { WEB_ASSETS, WEB_PAGES } from '../src/platform/web.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
@@ -483,6 +484,18 @@ const otherKeysClock = () => {
   return strangerClock;
 };
 const CLOCK_KEEPERS = only(['finance', 'partner'], 200);
+/** An import of a header-only members file, made once. */
+let importRunId: string | undefined;
+async function importRun(): Promise<string> {
+  importRunId ??= (
+    await t.services.imports.importMembers(
+      SYSTEM_ACTOR,
+      [`${SALE_COLUMNS.map((c) => c.name).join(',')}\r\n`],
+      { source: 'cli' },
+    )
+  ).id;
+  return importRunId;
+}
 
 const CHECKS: Record<string, Check> = {
   'GET /v1/events': {
@@ -759,6 +772,26 @@ const CHECKS: Record<string, Check> = {
       headers: { 'content-type': 'text/csv' },
     }),
     expected: only(['finance'], 200),
+  },
+  // The bank's members file: finance imports it; finance and admin read the runs and reports.
+  'POST /v1/imports/members': {
+    method: 'POST',
+    request: async () => ({
+      url: '/v1/imports/members',
+      payload: `${SALE_COLUMNS.map((c) => c.name).join(',')}\r\n`,
+      headers: { 'content-type': 'text/csv' },
+    }),
+    expected: only(['finance'], 201),
+  },
+  'GET /v1/imports/{id}': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/imports/${await importRun()}` }),
+    expected: only(['finance', 'admin'], 200),
+  },
+  'GET /v1/imports/{id}/errors.csv': {
+    method: 'GET',
+    request: async () => ({ url: `/v1/imports/${await importRun()}/errors.csv` }),
+    expected: only(['finance', 'admin'], 200),
   },
   'GET /v1/charges/{id} (someone else’s)': {
     method: 'GET',

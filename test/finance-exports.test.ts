@@ -148,7 +148,7 @@ describe('GET /v1/memberships/export', () => {
   it('reads page by page (keyset), each row once', async () => {
     const csv = await new MembershipExport(
       t.database.handle.db,
-      new MembersRepository({ open: async () => {}, close: async () => {} }),
+      new MembersRepository({ open: async () => {}, openMany: async () => {}, close: async () => {} }),
       t.services.audit,
       2,
     ).exportCsv(SYSTEM_ACTOR, {});

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { containsCardNumber, redactCardNumbers, redactCardNumbersInUrl } from '../lib/card-numbers.ts';
@@ -39,8 +40,12 @@ export const cardGuardPlugin = fp(
       if (
         containsCardNumber(request.params) ||
         containsCardNumber(request.query) ||
-        // A raw file (claim evidence) is binary, not text a number was typed into.
-        (!bodyAllowed && !Buffer.isBuffer(request.body) && containsCardNumber(request.body))
+        // A raw file (claim evidence) is binary, not text a number was typed into; a streamed body
+        // (a partner's CSV file) is read by its route, which refuses each row holding a number.
+        (!bodyAllowed &&
+          !Buffer.isBuffer(request.body) &&
+          !(request.body instanceof Readable) &&
+          containsCardNumber(request.body))
       ) {
         throw new AppError('CARD_NUMBER_NOT_ALLOWED');
       }

@@ -16,6 +16,10 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /health/live': 'getLiveness',
   'GET /health/ready': 'getReadiness',
   'GET /v1/web-config': 'getWebConfig',
+  // imports
+  'POST /v1/imports/members': 'importMembers',
+  'GET /v1/imports/{id}': 'getImport',
+  'GET /v1/imports/{id}/errors.csv': 'getImportErrors',
   // catalog
   'GET /v1/plans': 'listPlans',
   'GET /v1/plans/{code}': 'getPlan',

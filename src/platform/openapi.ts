@@ -88,6 +88,11 @@ export const TAGS = [
     description: 'Complaints: filing, the staff who work them, due dates in business days, escalation',
   },
   { name: 'catalog', description: 'Plans, versions, services and their limits' },
+  {
+    name: 'imports',
+    description:
+      'Files from partners: the bank’s members file, imported as a stream, and each import’s error report (docs/bank-files.md)',
+  },
   { name: 'payments', description: 'The sandbox processor: card tokenization with test cards' },
   {
     name: 'test-clocks',

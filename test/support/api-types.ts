@@ -1418,6 +1418,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the bank’s members file (CSV, docs/bank-files.md), streamed: every row imported, already imported (its bank_reference) or rejected into the error report (audited)
+         * @description The body is the file itself, `Content-Type: text/csv` (UTF-8), at most 1024 MiB; larger files go through `libra import members`. Safe to repeat: a row whose `bank_reference` already has a membership makes nothing and counts as already imported. A header that is not the layout is refused whole (422, nothing recorded).
+         *
+         *     **Who may call:** People signed in as finance.
+         */
+        post: operations["importMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import run: its status and counts (they grow batch by batch while it runs)
+         * @description **Who may call:** People signed in as finance or admin.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import run’s error report: one CSV line per problem of a rejected row (file line, column, code, reason in Spanish and English, bank reference), streamed
+         * @description **Who may call:** People signed in as finance or admin.
+         */
+        get: operations["getImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/charges/{id}/invoice": {
         parameters: {
             query?: never;
@@ -2696,7 +2758,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. PLAN_NOT_FOUND: one of these, and new ones may be added.
              * @enum {string}
              */
-            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CREDIT_NOTE_NOT_SUBSTITUTABLE" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DIRECT_DEBIT_ANSWER_HEADER" | "DIRECT_DEBIT_DATE_IN_FUTURE" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_INVOICE_RECEIVER_FIXED" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_CANCEL_PENDING" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "INVOICE_SUBSTITUTION_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "NOT_READY" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PERSONAL_DATA_BLOCKED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TEST_CLOCKS_UNAVAILABLE" | "TEST_CLOCK_ADVANCING" | "TEST_CLOCK_BACKWARDS" | "TEST_CLOCK_FULL" | "TEST_CLOCK_NOT_FOUND" | "TEST_CLOCK_TIME_OUT_OF_RANGE" | "TEST_CLOCK_TOO_FAR" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
+            code: "ACCOUNT_PASSWORD_REQUIRED" | "ACTIVATION_CODE_INVALID" | "ACTIVATION_EXPIRED" | "ACTIVATION_FACTS_NOT_MATCHED" | "ACTIVATION_NOT_FOUND" | "ACTIVATION_THROTTLED" | "ADDRESS_NOT_FOUND" | "API_KEY_INVALID" | "API_KEY_NOT_FOUND" | "ARCO_CANCELLATION_CONTRACT_IN_FORCE" | "ARCO_DELIVERY_NOT_READY" | "ARCO_NO_MEMBERSHIP" | "ARCO_REQUEST_ALREADY_ANSWERED" | "ARCO_REQUEST_NOT_FOUND" | "BANK_REFERENCE_INVALID" | "BENEFICIARY_ACCESS_REVOKED" | "BENEFICIARY_DETAILS_MISSING" | "BENEFICIARY_HAS_ACCOUNT" | "BENEFICIARY_KIND_INVALID" | "BENEFICIARY_NOT_ELIGIBLE" | "BENEFICIARY_NOT_FOUND" | "BENEFICIARY_NOT_OF_AGE" | "BENEFICIARY_SPOUSE_EXISTS" | "BILLING_RUN_IN_FUTURE" | "BILLING_RUN_NOT_FOUND" | "BIRTH_DATE_INVALID" | "CANCELLATION_BY_PHONE_ONLY" | "CANCELLATION_REASON_REQUIRED" | "CANCELLATION_SUBSTITUTE_INVALID" | "CARD_CVV_INVALID" | "CARD_DECLINED" | "CARD_EXPIRED" | "CARD_EXPIRY_INVALID" | "CARD_NUMBER_INVALID" | "CARD_NUMBER_NOT_ALLOWED" | "CARD_TOKEN_UNKNOWN" | "CASE_ALREADY_DISPATCHED" | "CASE_ALREADY_RATED" | "CASE_NOT_ASSIGNED_TO_YOU" | "CASE_NOT_A_CLAIM" | "CASE_NOT_BOOKABLE" | "CASE_NOT_CANCELLABLE" | "CASE_NOT_FOUND" | "CASE_NOT_RATEABLE" | "CASE_NO_EXCESS_PENDING" | "CASE_PLACE_NOT_CHANGEABLE" | "CASE_TRANSITION_INVALID" | "CASE_UNIT_NOT_OPEN" | "CATALOG_SERVICE_REPEATED" | "CATALOG_SERVICE_UNKNOWN" | "CATALOG_VERSION_DATE_INVALID" | "CFDI_AMOUNT_INVALID" | "CFDI_DOCUMENT_INVALID" | "CFDI_FISCAL_DATA_INVALID" | "CHANNEL_NOT_ALLOWED" | "CHARGE_IN_GLOBAL_INVOICE" | "CHARGE_NOT_FOUND" | "CHARGE_NOT_INVOICEABLE" | "CHARGE_NOT_REFUNDABLE" | "CHARGE_NOT_RETRYABLE" | "CLAIM_DETAILS_REQUIRED" | "CLAIM_EVIDENCE_REQUIRED" | "CLAIM_NOT_UNDER_REVIEW" | "CLAIM_WITHDRAWAL_IN_FUTURE" | "COMPLAINT_ALREADY_TAKEN" | "COMPLAINT_CASE_MISMATCH" | "COMPLAINT_CASE_REQUIRED" | "COMPLAINT_CHARGE_MISMATCH" | "COMPLAINT_NOT_FOUND" | "COMPLAINT_NOT_YOURS" | "COMPLAINT_SUPERVISOR_REQUIRED" | "COMPLAINT_TRANSITION_INVALID" | "CONSENT_REQUIRED" | "CONSULTATION_ALREADY_TAKEN" | "CONSULTATION_NOT_FOUND" | "CONSULTATION_NOT_YOURS" | "CREDIT_NOTE_NOT_SUBSTITUTABLE" | "CSD_EXPIRED" | "CSD_INVALID" | "CSD_KEY_MISMATCH" | "CSD_PASSWORD_WRONG" | "CSD_RFC_MISMATCH" | "CSRF_TOKEN_INVALID" | "CURP_INVALID" | "DIRECT_DEBIT_ANSWER_HEADER" | "DIRECT_DEBIT_DATE_IN_FUTURE" | "DOCUMENT_CONTENT_MISMATCH" | "DOCUMENT_LIMIT_REACHED" | "DOCUMENT_NOT_FOUND" | "DOCUMENT_TOO_LARGE" | "DOCUMENT_TYPE_NOT_ALLOWED" | "EMAIL_INVALID" | "EMAIL_TAKEN" | "ENTITLEMENT_EXHAUSTED" | "EVENT_CURSOR_INVALID" | "FISCAL_DATA_INVALID" | "FISCAL_DATA_MISSING" | "FORBIDDEN" | "FULFILMENT_NOT_AVAILABLE" | "GEOCODER_UNAVAILABLE" | "GLOBAL_INVOICE_RECEIVER_FIXED" | "GLOBAL_PERIOD_OPEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_CONTENT_TYPE" | "IMPORT_FILE_EMPTY" | "IMPORT_FILE_NOT_UTF8" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_HEADER_INVALID" | "IMPORT_NOT_FOUND" | "IMPORT_ROW_TOO_LONG" | "IMPORT_UNTERMINATED_QUOTE" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "INVITATION_CONTACT_MISSING" | "INVITATION_EXPIRED" | "INVITATION_NOT_FOUND" | "INVOICE_CANCEL_PENDING" | "INVOICE_HAS_CREDIT_NOTES" | "INVOICE_NOT_CANCELLABLE" | "INVOICE_NOT_FOUND" | "INVOICE_REJECTED" | "INVOICE_STAMP_PENDING" | "INVOICE_SUBSTITUTION_PENDING" | "JSON_TOO_DEEP" | "LOCATION_LINK_EXPIRED" | "LOCATION_LINK_NOT_FOUND" | "LOCATION_LINK_USED" | "LOGIN_THROTTLED" | "MALFORMED_JSON" | "MALFORMED_REQUEST" | "MALFORMED_URL" | "MEMBERSHIP_ALREADY_EXISTS" | "MEMBERSHIP_CANCELLED" | "MEMBERSHIP_HAS_ACCOUNT" | "MEMBERSHIP_NOT_CURRENT" | "MEMBERSHIP_NOT_FOUND" | "MEMBERSHIP_TRANSITION_NOT_ALLOWED" | "MESSAGE_NOT_FOUND" | "MESSAGE_NOT_SENT_YET" | "MESSAGE_WITHDRAWN" | "METHOD_NOT_ALLOWED" | "NAME_INVALID" | "NOTES_NOT_AVAILABLE" | "NOTIFICATION_CHANNEL_REQUIRED" | "NOTIFICATION_KIND_UNKNOWN" | "NOT_A_BENEFICIARY_ACCOUNT" | "NOT_READY" | "OFFER_EXPIRED" | "OFFER_NOT_FOUND" | "OFFER_NOT_PENDING" | "OUTSIDE_TERRITORY" | "PAC_AUTH_FAILED" | "PAC_CONFLICT" | "PAC_NOT_FOUND" | "PAC_REJECTED" | "PAC_UNAVAILABLE" | "PASSWORD_CHANGE_THROTTLED" | "PASSWORD_INCORRECT" | "PASSWORD_TOO_WEAK" | "PAYLOAD_TOO_LARGE" | "PAYMENT_IDEMPOTENCY_KEY_REUSED" | "PERSONAL_DATA_BLOCKED" | "PHONE_INVALID" | "PLACE_NOT_FOUND" | "PLAN_NOT_FOUND" | "POSTAL_CODE_NOT_FOUND" | "PROVIDER_ACCOUNT_UNLINKED" | "PROVIDER_ALREADY_EXISTS" | "PROVIDER_CANNOT_SERVE" | "PROVIDER_COVERAGE_INVALID" | "PROVIDER_NOT_FOUND" | "PROVIDER_UNAVAILABLE" | "PROVIDER_UNKNOWN" | "QUOTE_REQUIRED" | "RATE_LIMITED" | "RECEIPT_NOT_AVAILABLE" | "REFUND_EXCEEDS_CHARGE" | "REFUND_KEY_REUSED" | "REPORT_WINDOW_INVALID" | "REQUEST_TIMEOUT" | "RESERVATION_NOT_FOUND" | "RESERVATION_NOT_RESERVED" | "RFC_INVALID" | "ROLE_NOT_ASSIGNABLE" | "ROUTE_NOT_FOUND" | "ROUTE_POLICY_MISSING" | "ROW_FIELD_COUNT" | "ROW_MALFORMED" | "SALE_DATE_INVALID" | "SCOPE_INVALID" | "SERVICE_NOT_IN_PLAN" | "SERVICE_UNAVAILABLE" | "SERVICE_UNKNOWN" | "SESSION_EXPIRED" | "SESSION_NOT_FOUND" | "SLA_TARGET_INVALID" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "SLOT_NOT_SUITABLE" | "SLOT_OVERLAPS" | "SPECIALTY_ALREADY_USED" | "SPECIALTY_REQUIRED" | "TEST_CLOCKS_UNAVAILABLE" | "TEST_CLOCK_ADVANCING" | "TEST_CLOCK_BACKWARDS" | "TEST_CLOCK_FULL" | "TEST_CLOCK_NOT_FOUND" | "TEST_CLOCK_TIME_OUT_OF_RANGE" | "TEST_CLOCK_TOO_FAR" | "TITULAR_UNDERAGE" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "URL_TOO_LONG" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "VALUE_REQUIRED" | "VALUE_TOO_LONG" | "VALUE_UNSTORABLE" | "VERIFICATION_FAILED" | "VERIFICATION_LOCKED" | "VERIFICATION_REQUIRED" | "WEBHOOK_DELIVERY_NOT_FOUND" | "WEBHOOK_ENDPOINT_DISABLED" | "WEBHOOK_ENDPOINT_LIMIT" | "WEBHOOK_ENDPOINT_NOT_FOUND" | "WEBHOOK_URL_NOT_ALLOWED";
             instance: string;
             /** @description Quote it when reporting a problem; it is in every log line. */
             requestId: string;
@@ -14080,6 +14142,356 @@ export interface operations {
             };
             /** @description Not processable. Codes: this operation’s own (`GET /problems` lists every code). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importMembers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The file’s name, kept with the run
+                 * @example ventas-2026-12-05.csv
+                 */
+                filename?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The CSV file (text/csv, UTF-8) */
+        requestBody: {
+            content: {
+                "text/csv": unknown;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "members";
+                        source: "cli" | "api";
+                        fileName: string | null;
+                        /** @description `completed`: every row was read; `stopped`: the file could not be read past `stop.line` (what came before was imported) */
+                        status: "running" | "completed" | "stopped";
+                        stop: {
+                            /** @example IMPORT_FILE_NOT_UTF8 */
+                            code: string;
+                            line: number | null;
+                        } | null;
+                        bytesRead: number;
+                        /** @description Rows read after the header */
+                        rows: number;
+                        /** @description Memberships created by this run */
+                        imported: number;
+                        /** @description Rows whose bank_reference already had a membership: nothing made, not an error */
+                        alreadyImported: number;
+                        /** @description Rows refused; each problem is a line of the error report */
+                        rejected: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        finishedAt: string | null;
+                        /**
+                         * @description Where the error report (CSV) is read
+                         * @example /v1/imports/0193b8a4-7c1e-7d2a-9f00-1a2b3c4d5e6f/errors.csv
+                         */
+                        errorReport: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON` or `JSON_TOO_DEEP`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN` or `CSRF_TOKEN_INVALID`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large. Codes: `PAYLOAD_TOO_LARGE`, or one of this operation’s own. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`, or one of this operation’s own. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`, or one of this operation’s own. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "members";
+                        source: "cli" | "api";
+                        fileName: string | null;
+                        /** @description `completed`: every row was read; `stopped`: the file could not be read past `stop.line` (what came before was imported) */
+                        status: "running" | "completed" | "stopped";
+                        stop: {
+                            /** @example IMPORT_FILE_NOT_UTF8 */
+                            code: string;
+                            line: number | null;
+                        } | null;
+                        bytesRead: number;
+                        /** @description Rows read after the header */
+                        rows: number;
+                        /** @description Memberships created by this run */
+                        imported: number;
+                        /** @description Rows whose bank_reference already had a membership: nothing made, not an error */
+                        alreadyImported: number;
+                        /** @description Rows refused; each problem is a line of the error report */
+                        rejected: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        finishedAt: string | null;
+                        /**
+                         * @description Where the error report (CSV) is read
+                         * @example /v1/imports/0193b8a4-7c1e-7d2a-9f00-1a2b3c4d5e6f/errors.csv
+                         */
+                        errorReport: string;
+                    };
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds. Codes: `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A failure we did not expect: quote the `requestId`. Codes: `INTERNAL_ERROR`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unavailable for now: try again. Codes: `SERVICE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getImportErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/csv`: the layout is in docs/bank-files.md, "The error report" */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, or one of this operation’s own. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials. Codes: `UNAUTHENTICATED`, `SESSION_EXPIRED` or `API_KEY_INVALID`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed. Codes: `FORBIDDEN`, or one of this operation’s own. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not yours: someone else’s record answers as if it did not exist). Codes: this operation’s own (`GET /problems` lists every code). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

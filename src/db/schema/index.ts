@@ -12,6 +12,7 @@ export * from './dispatch.ts';
 export * from './entitlements.ts';
 export * from './events.ts';
 export * from './identity.ts';
+export * from './imports.ts';
 export * from './invoicing.ts';
 export * from './members.ts';
 export * from './notifications.ts';

@@ -50,6 +50,11 @@ export const memberships = pgTable(
     /** Day of the month charges fall on (the contracting day, Mexico City); 29–31 fall back. */
     billingDay: smallint('billing_day').notNull(),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /**
+     * The bank's own id of the sale, for memberships the bank sold (its members file): unique, so a
+     * file imported twice makes nothing twice.
+     */
+    bankReference: text('bank_reference').unique('memberships_bank_reference_key'),
     // When the next period falls due is billing's: `billing_schedule`, one narrow row each.
     /** After a cancellation: services go on until then (the period already paid), exclusive. */
     coverageEndsAt: timestamp('coverage_ends_at', { withTimezone: true }),
@@ -75,6 +80,10 @@ export const memberships = pgTable(
     check('memberships_billing_day', sql`${t.billingDay} between 1 and 31`),
     index('memberships_titular_user_idx').on(t.titularUserId),
     index('memberships_test_clock_idx').on(t.testClockId).where(sql`${t.testClockId} is not null`),
+    // Contracting's "a live membership already?" by email or CURP: one probe each, not a scan
+    // (a bank file asks it for a thousand titulars a batch).
+    index('memberships_live_email_idx').on(t.titularEmail).where(sql`${t.state} <> 'cancelled'`),
+    index('memberships_live_curp_idx').on(t.titularCurp).where(sql`${t.state} <> 'cancelled'`),
     index('memberships_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );

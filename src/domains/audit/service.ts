@@ -43,6 +43,15 @@ export class AuditService {
     await this.repository.insert(executor, this.entryOf(actor, event));
   }
 
+  /** Many entries in the caller's transaction, one statement (a bank file's batch). */
+  async recordMany(executor: Executor, actor: Actor, events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.repository.insertMany(
+      executor,
+      events.map((event) => this.entryOf(actor, event)),
+    );
+  }
+
   private pending: { entry: NewAuditEntry; settle: (error?: unknown) => void }[] = [];
   private flushing = false;
 

@@ -16,6 +16,15 @@ export async function openSchedule(
   await executor.insert(billingSchedule).values({ membershipId, nextChargeAt });
 }
 
+/** Many memberships' schedule rows at once (a bank file's batch), each with its period 1's due instant. */
+export async function openSchedules(
+  executor: Executor,
+  rows: readonly { membershipId: string; nextChargeAt: Date | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await executor.insert(billingSchedule).values([...rows]);
+}
+
 /** Nothing more falls due (a cancellation). */
 export async function closeSchedule(executor: Executor, membershipId: string): Promise<void> {
   await executor

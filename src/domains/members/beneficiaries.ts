@@ -26,6 +26,45 @@ export interface BeneficiaryInput {
   cardLast4?: string | undefined;
 }
 
+/**
+ * A beneficiary's details checked as adding one checks them (the name, the birth date, what each
+ * kind needs, a child under 21): normalised, or the first problem thrown at its field, named by
+ * `field` (`body/birthDate` for the API, a column for the bank's file).
+ */
+export function checkBeneficiary(
+  input: BeneficiaryInput,
+  now: Date,
+  field: (name: 'fullName' | 'birthDate' | 'cardLast4' | 'kind') => string,
+): { fullName: string; birthDate: string | null; cardLast4: string | null } {
+  const fullName = normaliseFullName(input.fullName);
+  if (!fullName) throw fieldError('NAME_INVALID', field('fullName'));
+  let birthDate: string | null = null;
+  if (input.birthDate) birthDate = parseBirthDate(input.birthDate, field('birthDate'), now);
+  if (input.kind === 'child' && !birthDate) {
+    throw fieldError('BENEFICIARY_DETAILS_MISSING', field('birthDate'), {
+      es: 'Escribe la fecha de nacimiento: la necesitamos para los hijos.',
+      en: 'Enter the birth date: we need it for children.',
+    });
+  }
+  if (input.kind === 'additional_cardholder' && !/^\d{4}$/.test(input.cardLast4 ?? '')) {
+    throw fieldError('BENEFICIARY_DETAILS_MISSING', field('cardLast4'), {
+      es: 'Escribe los últimos 4 dígitos de la tarjeta adicional.',
+      en: 'Enter the last 4 digits of the additional card.',
+    });
+  }
+  if (input.kind === 'child' && birthDate) {
+    const coverage = coverageOf({ kind: 'child', birthDate, addedAt: now }, now);
+    if (!coverage.covered) {
+      throw new AppError('BENEFICIARY_NOT_ELIGIBLE', { extensions: { reason: coverage.reason } });
+    }
+  }
+  return {
+    fullName,
+    birthDate,
+    cardLast4: input.kind === 'additional_cardholder' ? (input.cardLast4 ?? null) : null,
+  };
+}
+
 /** The people a membership covers besides its titular: listing, adding and removing them. */
 export class BeneficiariesService {
   constructor(
@@ -52,28 +91,7 @@ export class BeneficiariesService {
 
   async addBeneficiary(actor: Actor, membershipId: string, input: BeneficiaryInput): Promise<PersonView> {
     const now = this.clock.now();
-    const fullName = normaliseFullName(input.fullName);
-    if (!fullName) throw fieldError('NAME_INVALID', 'body/fullName');
-    let birthDate: string | null = null;
-    if (input.birthDate) birthDate = parseBirthDate(input.birthDate, 'body/birthDate', now);
-    if (input.kind === 'child' && !birthDate) {
-      throw fieldError('BENEFICIARY_DETAILS_MISSING', 'body/birthDate', {
-        es: 'Escribe la fecha de nacimiento: la necesitamos para los hijos.',
-        en: 'Enter the birth date: we need it for children.',
-      });
-    }
-    if (input.kind === 'additional_cardholder' && !/^\d{4}$/.test(input.cardLast4 ?? '')) {
-      throw fieldError('BENEFICIARY_DETAILS_MISSING', 'body/cardLast4', {
-        es: 'Escribe los últimos 4 dígitos de la tarjeta adicional.',
-        en: 'Enter the last 4 digits of the additional card.',
-      });
-    }
-    if (input.kind === 'child' && birthDate) {
-      const coverage = coverageOf({ kind: 'child', birthDate, addedAt: now }, now);
-      if (!coverage.covered) {
-        throw new AppError('BENEFICIARY_NOT_ELIGIBLE', { extensions: { reason: coverage.reason } });
-      }
-    }
+    const { fullName, birthDate } = checkBeneficiary(input, now, (name) => `body/${name}`);
     return this.db.transaction(async (tx) => {
       const { found, verification } = await this.records.loadDetail(tx, actor, membershipId, true);
       if (found.membership.state === 'cancelled') throw new AppError('MEMBERSHIP_CANCELLED');

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { MEXICO_CITY, mexicoCityDate } from '../../lib/clock.ts';
+import { mexicoCityDate } from '../../lib/clock.ts';
 import {
   AppError,
   type ErrorCode,
@@ -75,6 +75,15 @@ export class FieldProblems {
     );
   }
 
+  /** Every problem found, in the order found: its code, field and sentence in both languages. */
+  list(): { code: ErrorCode; field: string; localised: LocalisedText }[] {
+    return this.found.map(({ code, error }) => ({
+      code,
+      field: error.field,
+      localised: error.localised ?? { es: error.message, en: error.message },
+    }));
+  }
+
   get empty(): boolean {
     return this.found.length === 0;
   }
@@ -94,7 +103,7 @@ export class FieldProblems {
 
 /** What is wrong with a birth date, or null: not a real date, in the future, or before 1900. */
 export function birthDateProblem(value: string, now: Date): LocalisedText | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value, { zone: MEXICO_CITY }).isValid) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value, { zone: 'utc' }).isValid) {
     return {
       es: 'Esa fecha no existe. Revisa el día, el mes y el año.',
       en: 'That date does not exist. Check the day, month and year.',

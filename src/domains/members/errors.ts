@@ -13,6 +13,12 @@ export const MemberErrors = defineErrors({
     es: 'Ya tienes una membresía vigente. Consulta tu portal o llámanos al 55 5480 0900.',
     en: 'There is already a live membership for this titular. Check the portal or call 55 5480 0900.',
   },
+  /** A bank sale's contracting date: not a date, in the future, or too old to take (its file). */
+  SALE_DATE_INVALID: {
+    status: 422,
+    es: 'Revisa la fecha de contratación.',
+    en: 'Check the contracting date.',
+  },
   /** Account activation: the membership already has a portal account; sign in to it instead. */
   MEMBERSHIP_HAS_ACCOUNT: {
     status: 409,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { type Executor, rows } from '../../db/client.ts';
 import {
   beneficiaries,
   billingSchedule,
@@ -53,6 +53,10 @@ export interface MembershipWithPlan {
 /** Billing's writes to its schedule (`billing/schedule-rows.ts`), handed in by the app: billing depends on members. */
 export interface BillingScheduleRows {
   open(executor: Executor, membershipId: string, nextChargeAt: Date | null): Promise<void>;
+  openMany(
+    executor: Executor,
+    rows: readonly { membershipId: string; nextChargeAt: Date | null }[],
+  ): Promise<void>;
   close(executor: Executor, membershipId: string): Promise<void>;
 }
 
@@ -151,6 +155,125 @@ export class MembersRepository {
     if (rows.some((r) => r.email === email)) return 'email';
     if (curp && rows.some((r) => r.curp === curp)) return 'curp';
     return 'account';
+  }
+
+  /** Which of these bank references (the bank's ids of its sales) a membership already has. */
+  async bankReferencesAmong(executor: Executor, references: string[]): Promise<Set<string>> {
+    if (references.length === 0) return new Set();
+    const found = await executor
+      .select({ reference: memberships.bankReference })
+      .from(memberships)
+      .where(inArray(memberships.bankReference, references));
+    return new Set(found.map((r) => r.reference as string));
+  }
+
+  /** Of these emails and CURPs, those a live (not cancelled) membership's titular already has. */
+  async liveTitularsAmong(
+    executor: Executor,
+    emails: string[],
+    curps: string[],
+  ): Promise<{ emails: Set<string>; curps: Set<string> }> {
+    const live = ne(memberships.state, 'cancelled');
+    const byEmail =
+      emails.length === 0
+        ? []
+        : await executor
+            .select({ value: memberships.titularEmail })
+            .from(memberships)
+            .where(and(live, inArray(memberships.titularEmail, emails)));
+    const byCurp =
+      curps.length === 0
+        ? []
+        : await executor
+            .select({ value: memberships.titularCurp })
+            .from(memberships)
+            .where(and(live, inArray(memberships.titularCurp, curps)));
+    return {
+      emails: new Set(byEmail.map((r) => r.value)),
+      curps: new Set(byCurp.map((r) => r.value as string)),
+    };
+  }
+
+  /**
+   * Many memberships the bank sold, with their schedule rows: a bank reference already taken (a
+   * concurrent import of the same file) is skipped. The ids inserted.
+   */
+  async insertBankMemberships(
+    executor: Executor,
+    rowsToInsert: (typeof memberships.$inferInsert)[],
+    firstDueAt: Map<string, Date | null>,
+  ): Promise<Set<string>> {
+    if (rowsToInsert.length === 0) return new Set();
+    // One parameter for the whole batch (a thousand rows of 25 columns as bound parameters cost
+    // more to build and send than the insert itself).
+    const inserted = await rows<{ id: string }>(
+      executor,
+      sql`insert into memberships (id, number, plan_version_id, state, channel, titular_user_id,
+          titular_name, titular_email, titular_phone, titular_birth_date, titular_rfc, titular_curp,
+          card_token, card_brand, card_type, card_last4, card_exp_month, card_exp_year, contracted_at,
+          trial_ends_at, billing_day, bank_reference, search_text, created_at, updated_at)
+        select r.id, r.number, r."planVersionId", r.state, r.channel, r."titularUserId",
+          r."titularName", r."titularEmail", r."titularPhone", r."titularBirthDate", r."titularRfc",
+          r."titularCurp", r."cardToken", r."cardBrand", r."cardType", r."cardLast4", r."cardExpMonth",
+          r."cardExpYear", r."contractedAt", r."trialEndsAt", r."billingDay", r."bankReference",
+          r."searchText", r."createdAt", r."updatedAt"
+        from jsonb_to_recordset(${JSON.stringify(rowsToInsert)}::jsonb) as r(id uuid, number text,
+          "planVersionId" uuid, state text, channel text, "titularUserId" uuid, "titularName" text,
+          "titularEmail" text, "titularPhone" text, "titularBirthDate" date, "titularRfc" text,
+          "titularCurp" text, "cardToken" text, "cardBrand" text, "cardType" text, "cardLast4" text,
+          "cardExpMonth" smallint, "cardExpYear" smallint, "contractedAt" timestamptz,
+          "trialEndsAt" timestamptz, "billingDay" smallint, "bankReference" text, "searchText" text,
+          "createdAt" timestamptz, "updatedAt" timestamptz)
+        on conflict (bank_reference) do nothing
+        returning id`,
+    );
+    const ids = new Set(inserted.map((r) => r.id));
+    await this.schedule.openMany(
+      executor,
+      [...ids].map((id) => ({ membershipId: id, nextChargeAt: firstDueAt.get(id) ?? null })),
+    );
+    return ids;
+  }
+
+  /** Many memberships' consents in one statement (a bank file's batch). */
+  async insertConsentsMany(
+    executor: Executor,
+    rowsToInsert: (typeof consents.$inferInsert)[],
+  ): Promise<void> {
+    if (rowsToInsert.length === 0) return;
+    await executor.execute(sql`
+      insert into consents (id, membership_id, document, version, accepted_at, channel, ip)
+      select r.id, r."membershipId", r.document, r.version, r."acceptedAt", r.channel, r.ip
+      from jsonb_to_recordset(${JSON.stringify(rowsToInsert)}::jsonb) as r(id uuid, "membershipId" uuid,
+        document text, version text, "acceptedAt" timestamptz, channel text, ip text)`);
+  }
+
+  async insertBeneficiaries(
+    executor: Executor,
+    rowsToInsert: (typeof beneficiaries.$inferInsert)[],
+  ): Promise<void> {
+    if (rowsToInsert.length === 0) return;
+    await executor.execute(sql`
+      insert into beneficiaries (id, membership_id, kind, full_name, birth_date, card_last4, added_at, removed_at)
+      select r.id, r."membershipId", r.kind, r."fullName", r."birthDate", r."cardLast4", r."addedAt", r."removedAt"
+      from jsonb_to_recordset(${JSON.stringify(rowsToInsert)}::jsonb) as r(id uuid, "membershipId" uuid,
+        kind text, "fullName" text, "birthDate" date, "cardLast4" text, "addedAt" timestamptz,
+        "removedAt" timestamptz)`);
+  }
+
+  async insertEvents(
+    executor: Executor,
+    rowsToInsert: (typeof membershipEvents.$inferInsert)[],
+  ): Promise<void> {
+    if (rowsToInsert.length === 0) return;
+    await executor.execute(sql`
+      insert into membership_events (id, membership_id, at, type, from_state, to_state, reason,
+        actor_type, actor_id, details)
+      select r.id, r."membershipId", r.at, r.type, r."fromState", r."toState", r.reason,
+        r."actorType", r."actorId", coalesce(r.details, '{}'::jsonb)
+      from jsonb_to_recordset(${JSON.stringify(rowsToInsert)}::jsonb) as r(id uuid, "membershipId" uuid,
+        at timestamptz, type text, "fromState" text, "toState" text, reason text, "actorType" text,
+        "actorId" text, details jsonb)`);
   }
 
   /** A membership by its human number (`LM-26-000123`), for the titular's account activation. */

@@ -75,6 +75,8 @@ export interface PaymentGateway {
   tokenize(card: CardDetails): Promise<CardSummary>;
   /** The summary behind a token, or null if the processor does not know it. */
   describeToken(token: string): Promise<CardSummary | null>;
+  /** The summaries of many tokens at once (those it knows), for bulk work: optional. */
+  describeTokens?(tokens: readonly string[]): Promise<Map<string, CardSummary>>;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   /** What happened to the charge made with this idempotency key, or null if none was made. */
   lookupCharge(idempotencyKey: string): Promise<ChargeOutcome | null>;

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { type Executor, rows } from '../../db/client.ts';
 import { sandboxCardTokens, sandboxCharges, sandboxPayouts, sandboxRefunds } from '../../db/schema/index.ts';
 
@@ -78,6 +78,11 @@ export class SandboxRepository {
   async tokenByValue(executor: Executor, token: string): Promise<SandboxTokenRecord | undefined> {
     const [row] = await executor.select().from(sandboxCardTokens).where(eq(sandboxCardTokens.token, token));
     return row;
+  }
+
+  async tokensByValue(executor: Executor, tokens: string[]): Promise<SandboxTokenRecord[]> {
+    if (tokens.length === 0) return [];
+    return executor.select().from(sandboxCardTokens).where(inArray(sandboxCardTokens.token, tokens));
   }
 
   /** Returns false when no such token exists. */

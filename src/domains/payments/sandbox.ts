@@ -223,6 +223,16 @@ export class SandboxGateway implements PaymentGateway {
     return row ? summaryOf(row) : null;
   }
 
+  async describeTokens(tokens: readonly string[]): Promise<Map<string, CardSummary>> {
+    const wellFormed = [...new Set(tokens.filter((t) => TOKEN.test(t)))];
+    const found = new Map<string, CardSummary>();
+    if (wellFormed.length === 0) return found;
+    for (const row of await this.repository.tokensByValue(this.db, wellFormed)) {
+      found.set(row.token, summaryOf(row));
+    }
+    return found;
+  }
+
   /** Sandbox only: makes a card approve, decline or time out from now on (billing tests use it). */
   async setBehaviour(token: string, behaviour: SandboxBehaviour): Promise<void> {
     if (!SANDBOX_BEHAVIOURS.includes(behaviour)) throw new RangeError(`Unknown behaviour ${behaviour}`);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../../../src/db/client.ts';
+import { SALE_COLUMNS } from '../../../src/domains/imports/members-layout.ts';
 import { type RoutePolicy, SYSTEM_ACTOR, type UserRole } from '../../../src/platform/principal.ts';
 import { buildTestApp, type TestApp } from '../app.ts';
 import { bearer, createApiKey, createUser, signIn, TEST_PASSWORD, type TestUser } from '../auth.ts';
@@ -161,6 +162,12 @@ export async function buildWorld(): Promise<World> {
   if (!offer || !charge || !messageId || !linkToken || !invoice)
     throw new Error('the world lacks an offer, a charge, a message or a location link');
 
+  // An import of the bank's members file (a header only), for the import routes.
+  const importRun = await t.services.imports.importMembers(
+    SYSTEM_ACTOR,
+    [`${SALE_COLUMNS.map((c) => c.name).join(',')}\r\n`],
+    { source: 'cli' },
+  );
   const cardToken = await tokenize(t);
   const contract = contractBody(cardToken, { account: { password: 'mi contraseña segura' } });
   const { cardToken: _token, consent: _consent, ...contractCheck } = contract;
@@ -348,6 +355,7 @@ export async function buildWorld(): Promise<World> {
     'sla-targets': 'tow-truck',
     'postal-codes': '03940',
     'location-links': linkToken,
+    imports: importRun.id,
     'account-activations': activationId,
     // A link of the right shape that was never sent: the mutations reach the token's own checks.
     'beneficiary-invitations': 'x'.repeat(43),
