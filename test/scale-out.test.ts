@@ -300,7 +300,7 @@ describe.skipIf(!adminUrl)('three server processes on one PostgreSQL database', 
     try {
       // Each stream has the timeline so far (the request, at least) before the case changes.
       for (const stream of streams)
-        await stream.until('the timeline so far', async (seen) => seen.some((e) => e.type === 'requested'));
+        await stream.until('the timeline so far', (seen) => seen.some((e) => e.type === 'requested'));
       const cancelled = await post(
         libra[0] as LibraProcess,
         `/v1/cases/${followed}/cancel`,
@@ -309,7 +309,7 @@ describe.skipIf(!adminUrl)('three server processes on one PostgreSQL database', 
       );
       expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
       for (const stream of streams)
-        await stream.until('the cancellation', async (seen) => seen.some((e) => e.type === 'cancelled'));
+        await stream.until('the cancellation', (seen) => seen.some((e) => e.type === 'cancelled'));
       // Every process sent the same timeline, in order, without a gap or a repeat.
       const timeline = await query<{ seq: number; type: string }>(
         sql`select seq, type from case_events where case_id = ${followed} order by seq`,
