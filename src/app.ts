@@ -794,7 +794,8 @@ export async function buildApp({
         ? incoming
         : newId();
     },
-    trustProxy: false,
+    // Only the configured balancers' X-Forwarded-For is believed (TRUST_PROXY); none by default.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     // A JSON body is validated as sent; the query string and path parameters are coerced from text.
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
     // The router's and Node's HTTP parser's refusals answer problem+json like the rest.

@@ -56,6 +56,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('trusts the named balancers only, never every sender', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.10,2001:db8::/32,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.10',
+      '2001:db8::/32',
+      'loopback',
+    ]);
+    for (const bad of ['true', '*', '10.0.0.0/33', 'balancer.internal', '10.0.0.1/8/2', ''])
+      expect(() => loadConfig({ TRUST_PROXY: `192.0.2.1,${bad}` }), bad).toThrow(/TRUST_PROXY must be/);
+  });
+
   it('reads the SMSC and the SMS sender', () => {
     const config = loadConfig({ SMPP_URL: 'smpp://libra:secreto@smsc.example.mx', SMS_SENDER_ID: '24365' });
     expect(config.smppUrl).toBe('smpp://libra:secreto@smsc.example.mx');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { CfdiError, type CsdSource, type Issuer, prepareIssuer } from './domains/invoicing/cfdi/index.ts';
 import type { PacSettings } from './domains/invoicing/cfdi/pacs.ts';
@@ -39,6 +40,12 @@ export interface Config {
   userRateLimitPerMinute: number;
   /** Origins allowed by CORS; empty means CORS stays closed. */
   corsOrigins: string[];
+  /**
+   * The load balancers and proxies in front (addresses, CIDR ranges or proxy-addr's names) whose
+   * X-Forwarded-For is believed: the client's address is then the first one none of them is.
+   * Empty: the connection's own address, whatever a header claims.
+   */
+  trustProxy: string[];
   /** The public base URL people use to reach this server, for links printed at start. */
   publicUrl: string | undefined;
   /** Password of every demo account. */
@@ -307,6 +314,32 @@ function origins(env: Env, name: string, example: string): string[] {
   return list;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: the proxies whose X-Forwarded-For is believed, comma-separated. Only named ones:
+ * trusting any sender (`true`, `*`) would let every caller choose its own address, and with it
+ * its rate-limit budget.
+ */
+function trustedProxies(env: Env): string[] {
+  const raw = read(env, 'TRUST_PROXY');
+  if (raw === undefined) return [];
+  const list = raw.split(',').map((entry) => entry.trim());
+  for (const entry of list) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const prefixOk =
+      prefix === undefined ||
+      (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32) && rest.length === 0);
+    if (!PROXY_NAMES.includes(entry) && !(family !== 0 && prefixOk)) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a comma-separated list of proxy addresses or ranges (10.0.0.0/8, 2001:db8::/32) or ${PROXY_NAMES.join(', ')}; got "${entry}"`,
+      );
+    }
+  }
+  return list;
+}
+
 interface MapSettings {
   mapStyleUrl: string | undefined;
   mapConnectSrc: string[];
@@ -440,6 +473,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     userRateLimitPerMinute: positiveInteger(env, 'USER_RATE_LIMIT_PER_MINUTE', 600),
     corsOrigins,
+    trustProxy: trustedProxies(env),
     publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']),
     demoPassword: demoPassword(env),
     demoApiKey: demoApiKey(env),
@@ -601,6 +635,12 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'CORS_ORIGINS',
     default: '(closed)',
     description: 'Comma-separated origins allowed to call the API.',
+  },
+  {
+    name: 'TRUST_PROXY',
+    default: '(none)',
+    description:
+      "Load balancers or proxies in front, comma-separated addresses or CIDR ranges (or loopback, linklocal, uniquelocal): their X-Forwarded-For gives the client's address (rate limits, sessions, audit). Unset: the connection's address.",
   },
   { name: 'PUBLIC_URL', default: 'http://localhost:PORT', description: 'Base URL printed at start.' },
   { name: 'LIBRA_DEMO_PASSWORD', default: 'libra-demo-2026', description: 'Password of every demo account.' },

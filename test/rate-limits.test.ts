@@ -135,3 +135,49 @@ describe('rate limits', () => {
     expect(statuses(await calls(1, freshAddress(), ana.read))).toEqual([429]);
   });
 });
+
+/**
+ * Behind a load balancer every connection comes from the balancer. With TRUST_PROXY naming it, the
+ * client's address is read from its X-Forwarded-For, so each anonymous caller keeps a budget of its
+ * own; a header from anyone else is ignored, so nobody picks their own address.
+ */
+describe('rate limits behind a load balancer', () => {
+  const BALANCER = '192.0.2.10';
+  let behind: TestApp;
+  beforeAll(async () => {
+    behind = await buildTestApp({
+      env: { PUBLIC_RATE_LIMIT_PER_MINUTE: String(PUBLIC), TRUST_PROXY: '192.0.2.0/24' },
+    });
+  });
+  afterAll(async () => behind?.close());
+
+  async function through(app: TestApp, remoteAddress: string, client: string, n: number) {
+    const answers = [];
+    for (let i = 0; i < n; i++)
+      answers.push(
+        await app.app.inject({
+          method: 'GET',
+          url: '/v1/plans',
+          headers: { 'x-forwarded-for': client },
+          remoteAddress,
+        }),
+      );
+    return statuses(answers);
+  }
+
+  it("counts each client forwarded by a trusted balancer on its own address, and ignores anyone else's header", async () => {
+    expect(await through(behind, BALANCER, '203.0.113.1', PUBLIC + 1)).toEqual([...times(PUBLIC, 200), 429]);
+    // Another client through the same balancer: a budget of its own.
+    expect(await through(behind, BALANCER, '203.0.113.2', PUBLIC)).toEqual(times(PUBLIC, 200));
+    // A caller that is not the balancer cannot claim a fresh address with the header.
+    const direct = freshAddress();
+    expect(await through(behind, direct, '203.0.113.3', PUBLIC + 1)).toEqual([...times(PUBLIC, 200), 429]);
+    expect(await through(behind, direct, '203.0.113.4', 1)).toEqual([429]);
+  });
+
+  it('without TRUST_PROXY, ignores X-Forwarded-For: every client behind a balancer is the balancer', async () => {
+    const balancer = freshAddress();
+    expect(await through(t, balancer, '203.0.113.1', PUBLIC)).toEqual(times(PUBLIC, 200));
+    expect(await through(t, balancer, '203.0.113.2', 1)).toEqual([429]);
+  });
+});

@@ -33,6 +33,37 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString();
 }
 
+/**
+ * A new, empty database on the server of `adminUrl`, named after `prefix` or that URL's database
+ * (so one CI run's databases share a prefix), with a `drop` that removes it (connections and all).
+ */
+export async function createPostgresDatabase(
+  adminUrl: string,
+  prefix?: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = prefix ?? (new URL(adminUrl).pathname.slice(1) || 'libra_test');
+  const name = `${base}_${randomBytes(5).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withDatabaseName(adminUrl, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 /** The migrated PGlite template built by test/support/pglite-template.ts, if this run has one. */
 async function pgliteTemplate(): Promise<Blob | undefined> {
   const file = inject('pgliteTemplate');
@@ -50,27 +81,7 @@ export async function freshDatabase(
 ): Promise<TestDatabase> {
   let url: string | undefined;
   let drop = async () => {};
-  if (TEST_DATABASE_URL) {
-    const base = new URL(TEST_DATABASE_URL).pathname.slice(1) || 'libra_test';
-    const name = `${base}_${randomBytes(5).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    try {
-      await admin.query(`create database "${name}"`);
-    } finally {
-      await admin.end();
-    }
-    url = withDatabaseName(TEST_DATABASE_URL, name);
-    drop = async () => {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await c.end();
-      }
-    };
-  }
+  if (TEST_DATABASE_URL) ({ url, drop } = await createPostgresDatabase(TEST_DATABASE_URL));
   const migrate = options.migrate !== false;
   // On PGlite a migrated database starts from the run's template: built from the current migrations,
   // so there is nothing left to apply. An empty one (migrate: false) never does.
