@@ -14061,7 +14061,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description The answer file (text/csv, UTF-8), layout in docs/bank-files.md */
+        requestBody: {
+            content: {
+                "text/csv": unknown;
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -14095,7 +14100,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bad input. Codes: this operation’s own (`GET /problems` lists every code). */
+            /** @description Bad input. Codes: `VALIDATION_FAILED`, `MALFORMED_JSON` or `JSON_TOO_DEEP`, or one of this operation’s own. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14122,7 +14127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large. Codes: this operation’s own (`GET /problems` lists every code). */
+            /** @description Body too large. Codes: `PAYLOAD_TOO_LARGE`, or one of this operation’s own. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -14131,7 +14136,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type. Codes: this operation’s own (`GET /problems` lists every code). */
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`, or one of this operation’s own. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -14140,7 +14145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not processable. Codes: this operation’s own (`GET /problems` lists every code). */
+            /** @description Not processable. Codes: `CARD_NUMBER_NOT_ALLOWED`, or one of this operation’s own. */
             422: {
                 headers: {
                     [name: string]: unknown;

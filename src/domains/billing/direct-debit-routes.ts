@@ -94,6 +94,9 @@ export const directDebitRoutes: FastifyPluginAsyncTypebox<{ billing: BillingServ
         tags: ['billing'],
         summary:
           'Apply the bank’s direct-debit answer file (text/csv, docs/bank-files.md): approvals pay, rejections decline, each exactly once; a line that cannot be applied is reported and changes nothing',
+        // The file itself is the body: described so that a generated client sends text/csv.
+        consumes: ['text/csv'],
+        body: Type.Any({ description: 'The answer file (text/csv, UTF-8), layout in docs/bank-files.md' }),
         response: { 200: AnswerImportView, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
