@@ -22,9 +22,9 @@ function newestMtime(dir: string): number {
 }
 
 /** True when dist/web (the app and the plan page's server render) is missing or older than any source it is built from. */
-export function webBuildIsStale(): boolean {
-  const index = path.join(WEB_DIST_DIR, 'index.html');
-  const render = planRenderModule(WEB_DIST_DIR);
+export function webBuildIsStale(dist: string = WEB_DIST_DIR): boolean {
+  const index = path.join(dist, 'index.html');
+  const render = planRenderModule(dist);
   if (!existsSync(index) || !existsSync(render)) return true;
   const sources = Math.max(
     newestMtime(WEB_SOURCE_DIR),
