@@ -192,7 +192,7 @@ export async function webBenchmark(say: Printer): Promise<Record<string, unknown
  * contentful paint and largest contentful paint (the last 'largest-contentful-paint' entry once the
  * page has loaded and shown the plan), optionally through Lighthouse's slow-4G phone profile.
  */
-async function loadPlanPage(browser: Browser, base: string, throttle: boolean) {
+export async function loadPlanPage(browser: Browser, base: string, throttle: boolean) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'es-MX' });
   try {
     const page = await context.newPage();
