@@ -114,10 +114,10 @@ describe.skipIf(!hasChromium)('the plan page, pre-rendered', () => {
     expect(scripts.length).toBeGreaterThan(0);
     const bytes = gzippedBytes(scripts);
     expect(bytes).toBeLessThanOrEqual(JS_BUDGET_BYTES);
-    // The app's entry is what the other pages load; the plan page loads none of it.
-    const app = scriptsOf(await (await fetch(`${web.base}/contratar`)).text());
-    expect(gzippedBytes(app)).toBeGreaterThan(JS_BUDGET_BYTES);
-    expect(scripts.filter((s) => app.includes(s) && s.includes('/index-'))).toEqual([]);
+    // The app's entry, what the other pages load, is not among them.
+    const [appEntry] = scriptsOf(await (await fetch(`${web.base}/contratar`)).text());
+    expect(appEntry).toMatch(/^\/assets\/index-/);
+    expect(scripts).not.toContain(appEntry);
     // And in a browser: every script the page fetched is one of those.
     const { page } = await web.open('/');
     await page.getByTestId('benefits').waitFor();
