@@ -18,6 +18,14 @@ export default defineConfig({
     // bench/web.ts reads it to sum each page's JavaScript.
     manifest: true,
     target: 'es2022',
+    rollupOptions: {
+      input: {
+        // The app (every page but the plan page, and the plan page when it cannot be pre-rendered).
+        index: fileURLToPath(new URL('./src/web/index.html', import.meta.url)),
+        // The pre-rendered plan page's shell and its small script (src/platform/web.ts fills it).
+        plan: fileURLToPath(new URL('./src/web/plan.html', import.meta.url)),
+      },
+    },
   },
   server: { proxy: { '/v1': 'http://localhost:3000' } },
 });

@@ -923,7 +923,17 @@ export async function buildApp({
   await app.register(eventsRoutes, { events: services.events, webhooks: services.webhooks });
   await app.register(testClocksRoutes, { testClocks: services.testClocks });
   if (config.paymentGateway === 'sandbox') await app.register(sandboxRoutes, { payments: services.payments });
-  await app.register(webRoutes, { dir: webDir });
+  await app.register(webRoutes, {
+    dir: webDir,
+    // The plan page's data, as GET /v1/plans/{code} and GET /v1/plans answer it (JSON, as the app reads it).
+    planPage: async (code: string) =>
+      JSON.parse(
+        JSON.stringify({
+          plan: await services.catalog.getPlan(code),
+          plans: await services.catalog.listPlans(),
+        }),
+      ),
+  });
 
   return app;
 }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planRenderModule, webBuildIsStale } from '../src/platform/web-build.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 
 /**
@@ -121,5 +122,72 @@ describe('the customer web', () => {
     } finally {
       await unbuilt.close();
     }
+  });
+});
+
+/**
+ * The plan page at `/`, rendered on the server from the catalog (issue 26), on a stand-in build
+ * whose render module writes what it was given: the price is the catalog's, never the build's.
+ */
+describe('the pre-rendered plan page', () => {
+  let built: string;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    built = await mkdtemp(path.join(tmpdir(), 'libra-web-plan-'));
+    await mkdir(path.join(built, 'ssr'));
+    await writeFile(path.join(built, 'index.html'), '<!doctype html><div id="root"></div>');
+    await writeFile(
+      path.join(built, 'plan.html'),
+      '<!doctype html><title><!--plan-title--></title><div id="root"><!--plan-page--></div><!--plan-other-languages-->',
+    );
+    await writeFile(
+      planRenderModule(built),
+      `export const PLAN_CODE = 'libra-plus';
+       export function renderPlanPage({ plan, plans }) {
+         const html = '<p data-testid="price">' + plan.price.totalCentavos + ' $& ' + plans.length + '</p>';
+         return [{ lang: 'es', title: 'Plan', html }, { lang: 'en', title: 'Plan "en"', html: '<p>en</p>' }];
+       }`,
+    );
+    app = await buildTestApp({ webDir: built });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await rm(built, { recursive: true, force: true });
+  });
+
+  it("fills the shell with the render of the catalog's plan, both languages, revalidated by ETag", async () => {
+    const plan = (await app.app.inject({ method: 'GET', url: '/v1/plans/libra-plus' })).json();
+    const plans = (await app.app.inject({ method: 'GET', url: '/v1/plans' })).json().data;
+    const res = await app.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.body).toContain(
+      `<div id="root"><p data-testid="price">${plan.price.totalCentavos} $& ${plans.length}</p></div>`,
+    );
+    expect(res.body).toContain('<title>Plan</title>');
+    expect(res.body).toContain(
+      '<template data-plan-lang="en" data-title="Plan &quot;en&quot;"><p>en</p></template>',
+    );
+    const again = await app.app.inject({
+      method: 'GET',
+      url: '/',
+      headers: { 'if-none-match': String(res.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+    // Every other page is the app.
+    const other = await app.app.inject({ method: 'GET', url: '/contratar' });
+    expect(other.body).toBe('<!doctype html><div id="root"></div>');
+  });
+
+  it('is stale, and rebuilt by npm start, while the render is missing', async () => {
+    expect(webBuildIsStale(built)).toBe(false);
+    await rm(planRenderModule(built));
+    expect(webBuildIsStale(built)).toBe(true);
+    // Meanwhile `/` is the app, which fetches the plan itself.
+    const res = await app.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('<!doctype html><div id="root"></div>');
   });
 });

@@ -106,7 +106,8 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
     await page.getByText('IVA incluido').first().waitFor();
   });
 
-  it('"Contratar en línea" leads to /contratar without reloading', async () => {
+  // The plan page is the server's (test/plan-page.browser.test.ts): its link loads the app at /contratar.
+  it('"Contratar en línea" leads to /contratar', async () => {
     const { page, failures } = await open('/');
     await planLoaded(page);
     await page.getByRole('link', { name: 'Contratar en línea' }).first().click();
@@ -116,6 +117,16 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
     // logs as a failed resource. Nothing else may fail.
     expect(failures.filter((f) => !f.includes('status of 401'))).toEqual([]);
   });
+
+  /**
+   * The plan page as the app draws it — going home from another page, or when the server could not
+   * render it —, fetching the plan from the API: from /entrar, the brand's link.
+   */
+  async function openPlanInApp(page: Page) {
+    await page.goto(`${base}/entrar`);
+    await page.locator('.layout-brand').click();
+    await page.waitForURL(`${base}/`);
+  }
 
   it('shows the error state with the API words and a retry, then the plan', async () => {
     context = await browser.newContext({ viewport: VIEWPORTS[0] });
@@ -135,7 +146,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
           })
         : route.continue(),
     );
-    await page.goto(`${base}/`);
+    await openPlanInApp(page);
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toContain('Libra no responde ahora.');
@@ -155,7 +166,7 @@ describe.skipIf(!hasChromium)('customer web in Chromium', () => {
         body: JSON.stringify({ status: 404, code: 'PLAN_NOT_FOUND' }),
       }),
     );
-    await page.goto(`${base}/`);
+    await openPlanInApp(page);
     await page.getByRole('heading', { name: 'Este plan no está a la venta por ahora' }).waitFor();
   });
 

@@ -5,6 +5,7 @@ import { Navigate, useLocation } from 'react-router';
 import type { LoginResult, Me } from '../domains/identity/schemas.ts';
 import { ApiProblem, api, setCsrfToken } from './api.ts';
 import { useI18n } from './i18n/i18n.tsx';
+import { SIGNED_IN_HINT } from './storage-keys.ts';
 import { LoadingState } from './ui/States.tsx';
 
 export type SignedInUser = Extract<Static<typeof Me>, { kind: 'user' }>['user'];
@@ -27,7 +28,6 @@ const ME = ['me'] as const;
  * GET /v1/me (no request, no 401, for people who are not signed in) — can offer "Mi cuenta"
  * rather than "Entrar". Only a hint: /app still asks, and sends an expired session to /entrar.
  */
-const SIGNED_IN_HINT = 'libra.signedIn';
 
 function rememberSignedIn(user: SignedInUser | null | undefined) {
   try {

@@ -1,8 +1,8 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { formatMessage } from '../../lib/words.ts';
+import { LANG_KEY } from '../storage-keys.ts';
 import { catalogues, type Lang, type MessageKey } from './messages.ts';
 
-const STORAGE_KEY = 'libra.lang';
 const HTML_LANG: Record<Lang, string> = { es: 'es-MX', en: 'en' };
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
@@ -18,18 +18,19 @@ const I18nContext = createContext<I18n | null>(null);
 /** Spanish unless the person chose English before (remembered in localStorage). */
 export function initialLang(): Lang {
   try {
-    return window.localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'es';
+    return window.localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'es';
   } catch {
     return 'es';
   }
 }
 
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang);
+/** `initial` fixes the language (the server's render of the plan page has no localStorage). */
+export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
+  const [lang, setLangState] = useState<Lang>(initial ?? initialLang);
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     try {
-      window.localStorage.setItem(STORAGE_KEY, next);
+      window.localStorage.setItem(LANG_KEY, next);
     } catch {
       // Private mode without storage: the choice lasts for this page only.
     }

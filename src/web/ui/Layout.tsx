@@ -7,8 +7,12 @@ import { PhoneLink } from './PhoneLink.tsx';
 
 const LANGS: Lang[] = ['es', 'en'];
 
-/** Header (brand, "Entrar" or "Mi cuenta", language switch), main landmark with a skip link, footer with the phone line. */
-export function Layout({ children }: { children: ReactNode }) {
+/**
+ * Header (brand, "Entrar" or "Mi cuenta", language switch), main landmark with a skip link, footer
+ * with the phone line. `prerendered` (the server's plan page, which cannot know who is signed in):
+ * both account links, "Mi cuenta" hidden until the page's script finds the signed-in hint.
+ */
+export function Layout({ children, prerendered = false }: { children: ReactNode; prerendered?: boolean }) {
   const { t, lang, setLang } = useI18n();
   const signedIn = useSignedInHint();
   return (
@@ -22,7 +26,16 @@ export function Layout({ children }: { children: ReactNode }) {
             {t('site.brand')}
           </Link>
           <nav className="layout-account" aria-label={t('header.nav')}>
-            {signedIn ? (
+            {prerendered ? (
+              <>
+                <Link to="/app" hidden data-account="signed-in">
+                  {t('header.account')}
+                </Link>
+                <Link to="/entrar" data-account="signed-out">
+                  {t('header.signIn')}
+                </Link>
+              </>
+            ) : signedIn ? (
               <Link to="/app">{t('header.account')}</Link>
             ) : (
               <Link to="/entrar">{t('header.signIn')}</Link>
@@ -36,6 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 type="button"
                 lang={code === 'es' ? 'es-MX' : 'en'}
                 aria-pressed={lang === code}
+                data-lang={code}
                 onClick={() => setLang(code)}
               >
                 {t(`lang.${code}`)}
