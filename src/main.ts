@@ -5,6 +5,13 @@ import { registerAdminCommands } from './cli/admin.ts';
 import { registerBackupCommands } from './cli/backup.ts';
 import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
+import {
+  DEFAULT_HISTORY_MEMBERS,
+  DEFAULT_HISTORY_SEED,
+  type HistoryCommandOptions,
+  historyPlanOf,
+  seedHistory,
+} from './cli/history.ts';
 import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { BackupError } from './db/backup.ts';
@@ -176,9 +183,18 @@ program
 
 program
   .command('seed')
-  .description('load the plan catalog, and demo data where allowed (idempotent)')
-  .action(async () => {
+  .description(
+    'load the plan catalog, and demo data where allowed (idempotent); with --history, also a simulated past (once per database)',
+  )
+  .option('--history <period>', 'simulate this much past operation through the services, e.g. 90d or 12w')
+  .option('--members <n>', `members the history contracts (default ${DEFAULT_HISTORY_MEMBERS})`)
+  .option(
+    '--seed <n>',
+    `the history's random seed: the same seed makes the same history (default ${DEFAULT_HISTORY_SEED})`,
+  )
+  .action(async (options: HistoryCommandOptions) => {
     const config = loadConfig();
+    const history = historyPlanOf(options);
     await withDatabase(config, async (database) => {
       const services = buildServices(database, systemClock, {
         ...serviceOptionsOf(config),
@@ -191,6 +207,7 @@ program
         `${database.description}: ${report.catalog.services} services, ${report.catalog.versionsAdded} plan versions added`,
       );
       printDemo(report);
+      if (history) await seedHistory(config, database, history, say);
     });
   });
 

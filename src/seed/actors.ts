@@ -39,12 +39,16 @@ export async function historyActors(services: Services): Promise<HistoryActors> 
     const email = `${key}@historia.example.com`;
     const user =
       (await services.identity.userByEmail(email)) ??
-      (await services.identity.createUser(SYSTEM_ACTOR, {
-        email,
-        name,
-        role,
-        password: randomBytes(18).toString('base64url'),
-      }, 'demo'));
+      (await services.identity.createUser(
+        SYSTEM_ACTOR,
+        {
+          email,
+          name,
+          role,
+          password: randomBytes(18).toString('base64url'),
+        },
+        'demo',
+      ));
     staff[key] = acting({
       kind: 'user',
       userId: user.id,

@@ -51,10 +51,7 @@ export async function requestCase(ctx: HistoryContext, member: SimMember, index:
   const serviceCode = random.weighted(SERVICE_WEIGHTS);
   if (!covered?.has(serviceCode)) return;
   const place = placeIn(random, member.city);
-  const details =
-    serviceCode === 'tow-truck'
-      ? { vehicle: vehicle(random), callbackPhone: member.person.phone }
-      : { callbackPhone: member.person.phone };
+  const details = detailsFor(ctx, serviceCode, member);
   const requested = await services.cases.request(
     actors.agent,
     {
@@ -72,9 +69,10 @@ export async function requestCase(ctx: HistoryContext, member: SimMember, index:
   const local = inMexicoCity(ctx.clock.now());
   stats.casesByHour[local.hour] = (stats.casesByHour[local.hour] ?? 0) + 1;
   if (local.weekday >= 6) stats.weekendCases++;
+  if (kase.state === 'refused') stats.casesRefused++;
   if (kase.state !== 'requested') return;
   const fulfilment = FULFILMENT.get(serviceCode);
-  if (fulfilment === 'dispatch') ctx.at(soon(ctx), () => answerOffer(ctx, kase.id, serviceCode));
+  if (fulfilment === 'dispatch') ctx.at(soon(ctx), () => answerOffer(ctx, kase.id, serviceCode, member));
   else if (fulfilment === 'remote') scheduleConsultation(ctx, kase.id, serviceCode);
   // Appointments wait for a slot and claims for their documents: some callers give up and cancel.
   else if (random.chance(0.3))
@@ -83,11 +81,33 @@ export async function requestCase(ctx: HistoryContext, member: SimMember, index:
     );
 }
 
+/** What the agent asks the caller, by service: the car for a tow, the withdrawal for an ATM robbery. */
+function detailsFor(ctx: HistoryContext, serviceCode: string, member: SimMember) {
+  const callbackPhone = member.person.phone;
+  if (serviceCode === 'tow-truck') return { vehicle: vehicle(ctx.random), callbackPhone };
+  if (serviceCode === 'atm-robbery-protection')
+    return {
+      callbackPhone,
+      withdrawal: {
+        amountCentavos: ctx.random.int(5, 60) * 100_00,
+        at: later(ctx.clock.now(), -ctx.random.int(20, 180)).toISOString(),
+        atm: `Cajero ${ctx.random.pick(['Banorte', 'BBVA', 'Santander'])} ${placeIn(ctx.random, member.city).address}`,
+      },
+      cardDailyAtmMaximumCentavos: 900_000,
+    };
+  return { callbackPhone };
+}
+
 /**
  * The provider offered the case answers: most accept (with a quote for capped services, now and
  * then over the cap), some decline, some let the offer expire; then the case goes to the next one.
  */
-async function answerOffer(ctx: HistoryContext, caseId: string, serviceCode: string): Promise<void> {
+async function answerOffer(
+  ctx: HistoryContext,
+  caseId: string,
+  serviceCode: string,
+  member: SimMember,
+): Promise<void> {
   const { services, random, stats } = ctx;
   const offers = await services.dispatch.offersOfJob(ctx.db, caseId);
   const offer = offers.find((o) => o.status === 'pending');
@@ -95,9 +115,13 @@ async function answerOffer(ctx: HistoryContext, caseId: string, serviceCode: str
   const provider = ctx.actors.provider(offer.providerId);
   const roll = random.next();
   if (roll < 0.12) {
-    await services.onsite.declineOffer(provider, offer.id, random.pick(['Sin unidades libres', 'Fuera de zona']));
+    await services.onsite.declineOffer(
+      provider,
+      offer.id,
+      random.pick(['Sin unidades libres', 'Fuera de zona']),
+    );
     stats.offers.declined++;
-    ctx.at(soon(ctx), () => answerOffer(ctx, caseId, serviceCode));
+    ctx.at(soon(ctx), () => answerOffer(ctx, caseId, serviceCode, member));
     return;
   }
   if (roll < 0.22) {
@@ -107,7 +131,7 @@ async function answerOffer(ctx: HistoryContext, caseId: string, serviceCode: str
       await services.onsite.expireOffer(offer.id);
       const after = await services.dispatch.offer(ctx.db, offer.id);
       if (before?.status === 'pending' && after?.status === 'expired') stats.offers.expired++;
-      ctx.at(soon(ctx), () => answerOffer(ctx, caseId, serviceCode));
+      ctx.at(soon(ctx), () => answerOffer(ctx, caseId, serviceCode, member));
     });
     return;
   }
@@ -118,6 +142,8 @@ async function answerOffer(ctx: HistoryContext, caseId: string, serviceCode: str
     etaMinutes: random.int(15, 50),
   });
   stats.offers.accepted++;
+  // A use over the plan's limit is refused when the provider takes it (home trades: two a year).
+  if (view.state === 'refused') stats.casesRefused++;
   if (view.state === 'awaiting_excess_acceptance')
     ctx.at(later(ctx.clock.now(), random.int(3, 12)), async () => {
       const accept = random.chance(0.7);
@@ -126,13 +152,19 @@ async function answerOffer(ctx: HistoryContext, caseId: string, serviceCode: str
         note: accept ? 'El cliente acepta pagar el excedente' : 'El cliente no acepta el excedente',
       });
       stats.excesses[accept ? 'accepted' : 'declined']++;
-      if (answered.state === 'dispatched') scheduleJob(ctx, caseId, offer.providerId);
+      if (answered.state === 'dispatched') scheduleJob(ctx, caseId, offer.providerId, member);
     });
-  else if (view.state === 'dispatched') scheduleJob(ctx, caseId, offer.providerId);
+  else if (view.state === 'dispatched') scheduleJob(ctx, caseId, offer.providerId, member);
 }
 
+const LOW_RATING_COMMENTS = [
+  'Llegó tarde y sin avisar.',
+  'El técnico no traía las herramientas y tuvo que regresar.',
+  'Muy mala actitud del operador.',
+];
+
 /** The provider on its way, there, and done; now and then the caller cancels before it arrives. */
-function scheduleJob(ctx: HistoryContext, caseId: string, providerId: string): void {
+function scheduleJob(ctx: HistoryContext, caseId: string, providerId: string, member: SimMember): void {
   const { random, services } = ctx;
   const provider = ctx.actors.provider(providerId);
   if (random.chance(0.06)) {
@@ -153,6 +185,17 @@ function scheduleJob(ctx: HistoryContext, caseId: string, providerId: string): v
   ctx.at(at, async () => {
     await services.providerJobs.reportStatus(provider, caseId, { status: 'completed' });
     ctx.stats.casesCompleted++;
+    const customer = member.customer;
+    // Members with an account rate most services in the app, a little later.
+    if (customer && random.chance(0.6))
+      ctx.at(later(ctx.clock.now(), random.int(5, 240)), async () => {
+        const score = Number(random.weighted({ 5: 50, 4: 25, 3: 10, 2: 8, 1: 7 }));
+        await services.cases.rate(customer, caseId, {
+          score,
+          ...(score <= 2 ? { comment: random.pick(LOW_RATING_COMMENTS) } : {}),
+        });
+        ctx.stats.ratings++;
+      });
   });
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from '../domains/members/legal.ts';
 import { type Actor, SYSTEM_ACTOR } from '../platform/principal.ts';
-import { pickCity, person } from './people.ts';
+import { person, pickCity } from './people.ts';
 import { type HistoryContext, later, type SalesChannel, type SimMember } from './timeline.ts';
 
 /** Sandbox cards (docs/api.md): most pay; some decline every charge until they are replaced. */

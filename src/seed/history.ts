@@ -1,7 +1,7 @@
 import { buildServices, type ServiceOptions } from '../app.ts';
 import type { DatabaseHandle } from '../db/client.ts';
-import { AppError } from '../lib/errors.ts';
 import { inMexicoCity, ManualClock } from '../lib/clock.ts';
+import { AppError } from '../lib/errors.ts';
 import { seed } from '../seed.ts';
 import { historyActors } from './actors.ts';
 import { expectedRequests, requestCase } from './history-cases.ts';
@@ -74,7 +74,10 @@ const DAY = 24 * HOUR;
  * cancellations with refunds, and each day's billing run with its declines and recoveries.
  * Deterministic for a seed. Refuses a database that already has one (HistoryExistsError).
  */
-export async function generateHistory(database: DatabaseHandle, options: HistoryOptions): Promise<HistoryReport> {
+export async function generateHistory(
+  database: DatabaseHandle,
+  options: HistoryOptions,
+): Promise<HistoryReport> {
   if (!options.serviceOptions.demoAccounts) throw new HistoryNotAllowedError();
   const began = Date.now();
   const end = new Date(Math.floor((options.end ?? new Date()).getTime() / MINUTES(1)) * MINUTES(1));
@@ -176,9 +179,12 @@ function plan(ctx: HistoryContext, start: Date, options: HistoryOptions): void {
   for (let i = 1; i <= cancellations; i++) {
     const early = i === 1 || random.chance(0.5);
     // The first one comes once some member has paid: after the first billing runs.
-    const at = i === 1 ? later(start, Math.min(span / MINUTES(1) - 60, 3 * 1440 + random.int(0, 600))) : daytime(ctx, start, span);
+    const at =
+      i === 1
+        ? later(start, Math.min(span / MINUTES(1) - 60, 3 * 1440 + random.int(0, 600)))
+        : daytime(ctx, start, span);
     ctx.at(at, async () => {
-      const member = early ? pickRecentPayer(ctx) ?? pickActive(ctx) : pickActive(ctx);
+      const member = early ? (pickRecentPayer(ctx) ?? pickActive(ctx)) : pickActive(ctx);
       if (member) await cancelMember(ctx, member);
     });
   }

@@ -36,7 +36,10 @@ export interface HistoryStats {
   offers: { accepted: number; declined: number; expired: number };
   excesses: { accepted: number; declined: number };
   casesCompleted: number;
+  ratings: number;
   casesCancelled: number;
+  /** Not covered when asked or when dispatched (a limit reached). */
+  casesRefused: number;
   consultationsClosed: number;
   complaints: { filed: number; resolved: number };
   cancellations: { done: number; refunded: number };
@@ -55,7 +58,9 @@ export function emptyStats(): HistoryStats {
     offers: { accepted: 0, declined: 0, expired: 0 },
     excesses: { accepted: 0, declined: 0 },
     casesCompleted: 0,
+    ratings: 0,
     casesCancelled: 0,
+    casesRefused: 0,
     consultationsClosed: 0,
     complaints: { filed: 0, resolved: 0 },
     cancellations: { done: 0, refunded: 0 },
