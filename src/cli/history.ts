@@ -128,4 +128,7 @@ function printHistory(report: HistoryReport, say: (line: string) => void): void 
   if (refused.length > 0)
     say(`  refused by the platform: ${refused.map(([code, n]) => `${code} ${n}`).join(', ')}`);
   say('Messages to these members stay in the outbox: their emails are at example.com.');
+  say(
+    "See it: start Libra on this database and open the supervisor's dashboard, the case board and finance's charges.",
+  );
 }
