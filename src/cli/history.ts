@@ -21,7 +21,7 @@ export function parseCount(name: string, text: string | undefined, fallback: num
   return n;
 }
 
-export const DEFAULT_HISTORY_MEMBERS = 2000;
+export const DEFAULT_HISTORY_MEMBERS = 3000;
 export const DEFAULT_HISTORY_SEED = 2026;
 
 export interface HistoryCommandOptions {
