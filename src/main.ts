@@ -7,6 +7,13 @@ import { registerBillingCommands } from './cli/billing.ts';
 import { dataDirInUseMessage } from './cli/data-dir-in-use.ts';
 import { registerDebitCommands } from './cli/debits.ts';
 import { registerExportCommands } from './cli/exports.ts';
+import {
+  DEFAULT_HISTORY_MEMBERS,
+  DEFAULT_HISTORY_SEED,
+  type HistoryCommandOptions,
+  historyPlanOf,
+  seedHistory,
+} from './cli/history.ts';
 import { registerImportCommands } from './cli/imports.ts';
 import { registerInvoiceCommands } from './cli/invoices.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
@@ -179,9 +186,18 @@ program
 
 program
   .command('seed')
-  .description('load the plan catalog, and demo data where allowed (idempotent)')
-  .action(async () => {
+  .description(
+    'load the plan catalog, and demo data where allowed (idempotent); with --history, also a simulated past (once per database)',
+  )
+  .option('--history <period>', 'simulate this much past operation through the services, e.g. 90d or 12w')
+  .option('--members <n>', `members the history contracts (default ${DEFAULT_HISTORY_MEMBERS})`)
+  .option(
+    '--seed <n>',
+    `the history's random seed: the same seed makes the same history (default ${DEFAULT_HISTORY_SEED})`,
+  )
+  .action(async (options: HistoryCommandOptions) => {
     const config = loadConfig();
+    const history = historyPlanOf(options);
     await withDatabase(config, async (database) => {
       const services = buildServices(database, systemClock, {
         ...serviceOptionsOf(config),
@@ -194,6 +210,7 @@ program
         `${database.description}: ${report.catalog.services} services, ${report.catalog.versionsAdded} plan versions added`,
       );
       printDemo(report);
+      if (history) await seedHistory(config, database, history, say);
     });
   });
 

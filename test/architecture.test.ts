@@ -20,7 +20,13 @@ type Layer = (typeof LAYERS)[number] | 'web';
 
 function layerOf(file: string): Layer | undefined {
   if (file === 'src/main.ts') return 'main';
-  if (file.startsWith('src/cli/') || file === 'src/seed.ts' || file === 'src/startup.ts') return 'entry';
+  if (
+    file.startsWith('src/cli/') ||
+    file.startsWith('src/seed/') ||
+    file === 'src/seed.ts' ||
+    file === 'src/startup.ts'
+  )
+    return 'entry';
   // The configuration is read where the app is built (app, cli, main), so it sits with the app.
   if (file === 'src/app.ts' || file === 'src/services.ts' || file === 'src/config.ts') return 'app';
   for (const layer of ['domains', 'platform', 'db', 'lib', 'web'] as const) {
