@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, signIn, type TestUser } from './support/auth.ts';
 import { UI_WAIT_MS } from './support/browser.ts';

@@ -406,7 +406,7 @@ describe('delivery guarantees', () => {
       payload: { email: 'nuevo.correo@test.libra.mx' },
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    const filed = await t.app.inject({
+    await t.app.inject({
       method: 'POST',
       url: '/v1/complaints',
       headers: agent.write,

@@ -6,7 +6,6 @@ import { CANCELLATION_LINE_HOURS, isOpen } from '../../lib/business-hours.ts';
 import { type Clock, MEXICO_CITY } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { formatMoney } from '../../lib/money.ts';
 import { formatLongDate, formatMessage } from '../../lib/words.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/principal.ts';

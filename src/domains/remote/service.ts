@@ -2,7 +2,7 @@ import type { Database, Transaction } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { type Actor, SYSTEM_ACTOR, type UserRole } from '../../platform/principal.ts';
+import type { Actor, UserRole } from '../../platform/principal.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CaseKernel } from '../cases/kernel.ts';
 import type { CaseRow } from '../cases/repository.ts';
