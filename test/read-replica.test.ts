@@ -63,6 +63,9 @@ describe.skipIf(!runs)('reads on a streaming replica', () => {
     };
     await until('the replica has the table', async () => (await count().catch(() => undefined)) === 0);
     expect((await reads.state()).using).toBe('replica');
+    // Before the replica replayed the table it may already have been found behind (its last
+    // transaction replayed is the base backup's); what follows is what the test makes happen.
+    changes.length = 0;
 
     // Replay paused: the replica falls behind, and once more than a second behind, reads go to
     // the primary, which sees the new row.
@@ -80,7 +83,7 @@ describe.skipIf(!runs)('reads on a streaming replica', () => {
     expect(await count()).toBe(1);
     await replica.start();
     await until('the replica is used again', async () => (await reads.state()).using === 'replica');
-    expect(changes).toEqual(['replica:ok', 'primary:behind', 'replica:ok', 'primary:down', 'replica:ok']);
+    expect(changes).toEqual(['primary:behind', 'replica:ok', 'primary:down', 'replica:ok']);
   }, 120_000);
 
   describe('through `npm start` with DATABASE_REPLICA_URL', () => {
