@@ -163,12 +163,12 @@ describe('who writes cases', () => {
       .filter((f) => /\bCasesRepository\b/.test(readFileSync(f, 'utf8')))
       .map((f) => path.relative(src, f))
       .sort();
-    // The service reads its SLA targets through it; app.ts builds it once for both.
+    // The service reads its SLA targets through it; services.ts builds it once for both.
     expect(holders).toEqual([
-      'app.ts',
       'domains/cases/kernel.ts',
       'domains/cases/repository.ts',
       'domains/cases/service.ts',
+      'services.ts',
     ]);
   });
 });
