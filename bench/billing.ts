@@ -31,7 +31,7 @@ import type { RunSummary } from '../src/domains/billing/service.ts';
 import type { CardDetails } from '../src/domains/payments/gateway.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
-import { freshBenchDatabase, type Printer } from './support.ts';
+import { freshBenchDatabase, mb, type Printer, sampled } from './support.ts';
 
 const MEMBERSHIPS = Number(process.env.BENCH_BILLING_MEMBERSHIPS ?? 1_000_000);
 const LATENCY_MEMBERSHIPS = Number(process.env.BENCH_BILLING_LATENCY_MEMBERSHIPS ?? 100_000);
@@ -46,45 +46,8 @@ const TARGET_RATIO = 0.1;
 const LATENCY_TARGET = 5000;
 const TEST_CARD: CardDetails = { number: '4242424242424242', expMonth: 12, expYear: 2030, cvv: '123' };
 
-const MB = 1024 * 1024;
-const mb = (bytes: number) => Math.round(bytes / MB);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
-
-/**
- * Process RSS sampled every 200 ms while `work` runs: at the start, the peak, at the end, and the
- * peak within each tenth of the work (by the progress `work` reports), to show whether it grows.
- */
-async function sampled<T>(
-  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
-): Promise<{ result: T; startMb: number; peakMb: number; endMb: number; tenthsMb: number[] }> {
-  const start = process.memoryUsage().rss;
-  let peak = start;
-  let tenth = 0;
-  const tenths: number[] = [];
-  const sample = () => {
-    const rss = process.memoryUsage().rss;
-    peak = Math.max(peak, rss);
-    tenths[tenth] = Math.max(tenths[tenth] ?? 0, rss);
-  };
-  const timer = setInterval(sample, 200);
-  try {
-    const result = await work((done, total) => {
-      tenth = Math.min(9, Math.floor((done / Math.max(total, 1)) * 10));
-    });
-    sample();
-    const end = process.memoryUsage().rss;
-    return {
-      result,
-      startMb: mb(start),
-      peakMb: mb(peak),
-      endMb: mb(end),
-      tenthsMb: [...tenths].map((v) => mb(v ?? 0)),
-    };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 /** Busy and total jiffies of the whole machine (all processes: Node, PostgreSQL, others). */
 function machineCpu(): { busy: number; total: number } {
@@ -325,7 +288,7 @@ async function copyFloor(url: string, count: number, token: string): Promise<{ m
     if (Number(counted[0]?.n) !== count) throw new Error(`COPY wrote ${counted[0]?.n} rows, not ${count}`);
     await client.query('drop table billing_copy_floor');
     await client.query('checkpoint');
-    return { ms, mb: size / MB };
+    return { ms, mb: size / (1024 * 1024) };
   } finally {
     await client.end();
     await rm(file, { force: true });

@@ -22,10 +22,8 @@ import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from '../src/domains/members/le
 import { mexicoCityDate, systemClock } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { seed } from '../src/seed.ts';
-import { freshBenchDatabase, type Printer } from './support.ts';
+import { freshBenchDatabase, mb, type Printer, sampled } from './support.ts';
 
-const MB = 1024 * 1024;
-const mb = (bytes: number) => Math.round(bytes / MB);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 /** Distinct card tokens the file's sales use (a bank's customers each have their own). */
@@ -103,29 +101,6 @@ async function writeFile(file: string, count: number, tokens: string[], today: s
   return bad;
 }
 
-/** RSS sampled every 200 ms while `work` runs: the peak, and the peak within each tenth of the file. */
-async function sampled<T>(work: (onProgress: (fraction: number) => void) => Promise<T>) {
-  const start = process.memoryUsage().rss;
-  let peak = start;
-  let tenth = 0;
-  const tenths: number[] = [];
-  const sample = () => {
-    const rss = process.memoryUsage().rss;
-    peak = Math.max(peak, rss);
-    tenths[tenth] = Math.max(tenths[tenth] ?? 0, rss);
-  };
-  const timer = setInterval(sample, 200);
-  try {
-    const result = await work((fraction) => {
-      tenth = Math.min(9, Math.floor(fraction * 10));
-    });
-    sample();
-    return { result, startMb: mb(start), peakMb: mb(peak), tenthsMb: [...tenths].map((v) => mb(v ?? 0)) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 export async function importBenchmark(say: Printer): Promise<Record<string, unknown>> {
   const count = rowsOption();
   const bench = await freshBenchDatabase('import');
@@ -175,7 +150,7 @@ export async function importBenchmark(say: Printer): Promise<Record<string, unkn
       services.imports.importMembers(SYSTEM_ACTOR, createReadStream(file), {
         source: 'cli',
         fileName: path.basename(file),
-        onBytes: (bytes) => onProgress(bytes / size),
+        onBytes: (bytes) => onProgress(bytes, size),
       }),
     );
     const importMs = performance.now() - started;
@@ -207,7 +182,7 @@ export async function importBenchmark(say: Printer): Promise<Record<string, unkn
     const second = await sampled((onProgress) =>
       services.imports.importMembers(SYSTEM_ACTOR, createReadStream(file), {
         source: 'cli',
-        onBytes: (bytes) => onProgress(bytes / size),
+        onBytes: (bytes) => onProgress(bytes, size),
       }),
     );
     const againMs = performance.now() - started;

@@ -25,3 +25,41 @@ export async function freshBenchDatabase(name: string): Promise<{ url: string; d
     },
   };
 }
+
+const MB = 1024 * 1024;
+export const mb = (bytes: number) => Math.round(bytes / MB);
+
+/**
+ * Process RSS sampled every 200 ms while `work` runs: at the start, the peak, at the end, and the
+ * peak within each tenth of the work (by the progress `work` reports), to show whether it grows.
+ */
+export async function sampled<T>(
+  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<{ result: T; startMb: number; peakMb: number; endMb: number; tenthsMb: number[] }> {
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  let tenth = 0;
+  const tenths: number[] = [];
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    peak = Math.max(peak, rss);
+    tenths[tenth] = Math.max(tenths[tenth] ?? 0, rss);
+  };
+  const timer = setInterval(sample, 200);
+  try {
+    const result = await work((done, total) => {
+      tenth = Math.min(9, Math.floor((done / Math.max(total, 1)) * 10));
+    });
+    sample();
+    const end = process.memoryUsage().rss;
+    return {
+      result,
+      startMb: mb(start),
+      peakMb: mb(peak),
+      endMb: mb(end),
+      tenthsMb: [...tenths].map((v) => mb(v ?? 0)),
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
