@@ -31,7 +31,7 @@ import type { RunSummary } from '../src/domains/billing/service.ts';
 import type { CardDetails } from '../src/domains/payments/gateway.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
-import { freshBenchDatabase, mb, type Printer, sampled } from './support.ts';
+import { freshBenchDatabase, type Printer, sampled } from './support.ts';
 
 const MEMBERSHIPS = Number(process.env.BENCH_BILLING_MEMBERSHIPS ?? 1_000_000);
 const LATENCY_MEMBERSHIPS = Number(process.env.BENCH_BILLING_LATENCY_MEMBERSHIPS ?? 100_000);

@@ -4,12 +4,14 @@
  * in the same run, never against a number from another machine.
  */
 import { billingBenchmark } from './billing.ts';
+import { dayBenchmark } from './day.ts';
 import { eligibilityBenchmark } from './eligibility.ts';
 import { importBenchmark } from './import.ts';
 import { webBenchmark } from './web.ts';
 
 const BENCHMARKS: Record<string, (say: (line: string) => void) => Promise<Record<string, unknown>>> = {
   billing: billingBenchmark,
+  day: dayBenchmark,
   eligibility: eligibilityBenchmark,
   import: importBenchmark,
   web: webBenchmark,

@@ -237,7 +237,7 @@ export interface ServiceOptions {
   };
 }
 
-const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
+export const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   offerTimeoutSeconds: 120,
   jobWorkers: false,
   jobPollSeconds: 2,

@@ -15,9 +15,15 @@ export class DispatchRepository {
     return row;
   }
 
+  /**
+   * `forUpdate` locks the row for a change that keeps its id (FOR NO KEY UPDATE): a plain FOR UPDATE
+   * would also block the foreign-key check of anything updating a case of this provider, and a
+   * location update (provider, then its cases) deadlocked with a status report (case, then that
+   * check on the provider).
+   */
   async providerById(executor: Executor, id: string, forUpdate = false): Promise<ProviderRow | undefined> {
     const query = executor.select().from(providers).where(eq(providers.id, id));
-    const [row] = forUpdate ? await query.for('update') : await query;
+    const [row] = forUpdate ? await query.for('no key update') : await query;
     return row;
   }
 

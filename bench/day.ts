@@ -1,0 +1,266 @@
+/**
+ * Operating-day benchmark (issue 26), on PostgreSQL. A million memberships with a year of usage and
+ * a week of billing behind them; Libra started as a user starts it (`npm start`, workers on); the
+ * 24/7 line's steady offered load (bench/day-line.ts) against it. In one run:
+ *   line alone   — each route's p50/p99 with nothing else running;
+ *   run alone    — the day's billing run (`libra billing run --at <day> 00:05`, its own process, as an
+ *                  operator's cron or a worker runs it) with the line quiet: its duration;
+ *   run + line   — the next day's run while the line goes on: the run's duration, and the line's
+ *                  p50/p99 over the requests sent while it ran.
+ * Targets: the line's p99 with the run ≤ 1.5 × without (every route with enough requests to have
+ * a p99), and the run ≤ 1.3 × its time alone. The last line is one JSON object with `met`.
+ */
+
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import { buildServices } from '../src/app.ts';
+import { openDatabase, rows } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { inMexicoCity, systemClock } from '../src/lib/clock.ts';
+import { seed } from '../src/seed.ts';
+import { DEFAULT_SERVICE_OPTIONS } from '../src/services.ts';
+import { freePort, killGroup, type LibraProcess, startNpm } from '../test/support/process.ts';
+import { CALENDAR_DAYS, type DayWorld, loadDayWorld, midnight } from './day-data.ts';
+import { Line, type LineRates, type RouteFigures } from './day-line.ts';
+import { freshBenchDatabase, type Printer } from './support.ts';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const MEMBERSHIPS = env('BENCH_DAY_MEMBERSHIPS', 1_000_000);
+const PROVIDERS = env('BENCH_DAY_PROVIDERS', 60);
+const LINE_SECONDS = env('BENCH_DAY_LINE_SECONDS', 60);
+const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 20);
+/** The processor's answer time (the sandbox made as slow as a real one). */
+const PROCESSOR_MS = env('BENCH_DAY_PROCESSOR_MS', 50);
+const RATES: LineRates = {
+  eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 100),
+  cases: env('BENCH_DAY_CASE_RATE', 4),
+  caseReads: env('BENCH_DAY_CASE_READ_RATE', 20),
+  providerPollSeconds: env('BENCH_DAY_PROVIDER_POLL_SECONDS', 3),
+  locations: env('BENCH_DAY_LOCATION_RATE', 10),
+  boardStreams: env('BENCH_DAY_BOARD_STREAMS', 50),
+  caseStreams: env('BENCH_DAY_CASE_STREAMS', 250),
+};
+const LINE_TARGET = 1.5;
+const RUN_TARGET = 1.3;
+/** A route's p99 is judged only with at least this many requests in each window. */
+const MIN_REQUESTS = 200;
+
+const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+interface RunFigures {
+  seconds: number;
+  charged: number;
+  succeeded: number;
+  declined: number;
+  retries: number;
+}
+
+/** `npm run libra -- billing run --at <day>T00:05` as its own process; figures from what it printed. */
+async function billingRun(url: string, date: string): Promise<RunFigures> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main.ts', 'billing', 'run', '--at', `${date}T00:05`],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: url,
+        SANDBOX_LATENCY_MS: String(PROCESSOR_MS),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (c) => {
+    out += c;
+  });
+  child.stderr.on('data', (c) => {
+    out += c;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`billing run for ${date} exited with ${code}:\n${out}`);
+  const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1] ?? Number.NaN);
+  return {
+    seconds: number(/took ([\d.]+) s/),
+    charged: number(/attempts:\s+(\d+)/),
+    succeeded: number(/succeeded:\s+(\d+)/),
+    declined: number(/declined:\s+(\d+)/),
+    retries: number(/(\d+) retries/),
+  };
+}
+
+function table(say: Printer, title: string, quiet: RouteFigures[], loaded: RouteFigures[]) {
+  say(`  ${title}`);
+  say(
+    `    ${'route'.padEnd(20)} ${'alone: n'.padStart(9)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}   ${'with run: n'.padStart(11)} ${'p50'.padStart(6)} ${'p99'.padStart(6)}  ratio`,
+  );
+  for (const q of quiet) {
+    const l = loaded.find((x) => x.route === q.route);
+    if (!l) continue;
+    const ratio = q.p99 > 0 ? l.p99 / q.p99 : Number.NaN;
+    say(
+      `    ${q.route.padEnd(20)} ${fmt(q.requests).padStart(9)} ${q.p50.toFixed(1).padStart(6)} ${q.p99.toFixed(1).padStart(6)}   ${fmt(l.requests).padStart(11)} ${l.p50.toFixed(1).padStart(6)} ${l.p99.toFixed(1).padStart(6)}  ${ratio.toFixed(2)}×${q.requests < MIN_REQUESTS || l.requests < MIN_REQUESTS ? ' (too few to judge)' : ''}`,
+    );
+  }
+}
+
+export async function dayBenchmark(say: Printer): Promise<Record<string, unknown>> {
+  const bench = await freshBenchDatabase('day');
+  const database = await openDatabase({ url: bench.url, maxConnections: 10 });
+  let server: LibraProcess | undefined;
+  try {
+    await migrateDatabase(database);
+    const services = buildServices(database, systemClock, {
+      ...DEFAULT_SERVICE_OPTIONS,
+      jobWorkers: false,
+      demoAccounts: false,
+    });
+    await seed(services, { demo: false });
+    const local = inMexicoCity(new Date());
+    const today = local.toISODate() as string;
+    say(
+      `loading ${fmt(MEMBERSHIPS)} memberships (a ${CALENDAR_DAYS}-day billing calendar, a year of usage), ${PROVIDERS} providers, the past week billed…`,
+    );
+    const loadStarted = Date.now();
+    const world: DayWorld = await loadDayWorld(database, services, {
+      memberships: MEMBERSHIPS,
+      providers: PROVIDERS,
+      today,
+      say,
+    });
+    say(`  loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
+
+    const port = await freePort();
+    server = startNpm(
+      ['start'],
+      {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: bench.url,
+        DATABASE_REPLICA_URL: undefined,
+        JOB_WORKERS: 'true',
+        // The day's runs are the bench's to start; the cron must not fire in the middle.
+        BILLING_SCHEDULE: '0 3 29 2 *',
+        SANDBOX_LATENCY_MS: String(PROCESSOR_MS),
+        PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+        PARTNER_RATE_LIMIT_PER_MINUTE: '1000000',
+        USER_RATE_LIMIT_PER_MINUTE: '100000000',
+      },
+      port,
+    );
+    await server.waitForHealth(120_000);
+    const line = new Line(server.base, world, RATES);
+    await line.signIn();
+    say(
+      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} board + ${RATES.caseStreams} case SSE streams; processor answers in ${PROCESSOR_MS} ms`,
+    );
+    line.start();
+    await sleep(WARM_SECONDS / 2);
+    line.openStreams();
+    await sleep(WARM_SECONDS / 2);
+    say(`  warmed up ${WARM_SECONDS} s; ${line.openStreamCount} streams open`);
+
+    // 1. The line alone.
+    const quietFrom = performance.now();
+    await sleep(LINE_SECONDS);
+    const quietTo = performance.now();
+    await line.stop();
+    const quiet = line.window(quietFrom, quietTo);
+    const quietEvents = line.streamEvents.filter((t) => t >= quietFrom && t < quietTo).length;
+
+    // 2. The run alone (the line quiet, the streams still open).
+    say(`billing run for ${world.aloneDay}, the line quiet…`);
+    const alone = await billingRun(bench.url, world.aloneDay);
+    say(`  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s`);
+
+    // 3. The next day's run under the line.
+    line.start();
+    await sleep(WARM_SECONDS / 2);
+    say(`billing run for ${world.loadedDay} under the line…`);
+    const loadedFrom = performance.now();
+    const loadedRun = await billingRun(bench.url, world.loadedDay);
+    const loadedTo = performance.now();
+    await line.stop();
+    line.closeStreams();
+    const loaded = line.window(loadedFrom, loadedTo);
+    const loadedEvents = line.streamEvents.filter((t) => t >= loadedFrom && t < loadedTo).length;
+    say(
+      `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s`,
+    );
+
+    // Checked, not assumed: each measured day's cohort charged once, nothing charged twice.
+    const [check] = await rows<{ due: number; charged: number; twice: number }>(
+      database.db,
+      sql`select
+            (select count(*)::int from billing_schedule s join memberships m on m.id = s.membership_id
+              where m.billing_day in (extract(day from ${world.aloneDay}::date), extract(day from ${world.loadedDay}::date))
+                and m.contracted_at < ${midnight(world.aloneDay)}) as due,
+            (select count(*)::int from charges where period_starts_at in (${midnight(world.aloneDay)}, ${midnight(world.loadedDay)})) as charged,
+            (select count(*)::int from (select membership_id, period_key from charges group by 1, 2 having count(*) > 1) d) as twice`,
+    );
+
+    say('');
+    table(
+      say,
+      `the line (ms; requests sent in each window: alone ${LINE_SECONDS} s, with the run ${((loadedTo - loadedFrom) / 1000).toFixed(0)} s)`,
+      quiet,
+      loaded,
+    );
+    say(`    SSE events delivered: ${fmt(quietEvents)} alone, ${fmt(loadedEvents)} with the run`);
+    say(
+      `    providers: ${fmt(line.jobs.accepted)} offers accepted, ${fmt(line.jobs.completed)} jobs completed, ${line.jobs.acceptRefused} accepts refused`,
+    );
+    const failures = line.failures();
+    if (Object.keys(failures).length > 0) say(`    not 2xx: ${JSON.stringify(failures)}`);
+    const errors = server
+      .output()
+      .split('\n')
+      .filter((l) => /"level":(50|60)/.test(l));
+    if (errors.length > 0)
+      say(`    server errors (${errors.length}), the first: ${errors[0]?.slice(0, 600)}`);
+    if (process.env.BENCH_DAY_SERVER_LOG) await writeFile(process.env.BENCH_DAY_SERVER_LOG, server.output());
+    const judged = quiet
+      .map((q) => ({ q, l: loaded.find((x) => x.route === q.route) }))
+      .filter(({ q, l }) => l && q.requests >= MIN_REQUESTS && l.requests >= MIN_REQUESTS && q.p99 > 0)
+      .map(({ q, l }) => ({ route: q.route, ratio: (l as RouteFigures).p99 / q.p99 }));
+    const lineRatio = Math.max(...judged.map((j) => j.ratio));
+    const runRatio = loadedRun.seconds / alone.seconds;
+    say(`  line p99 with the run / without: worst route ${lineRatio.toFixed(2)}× (target ≤ ${LINE_TARGET})`);
+    say(
+      `  billing run: ${alone.seconds.toFixed(1)} s alone, ${loadedRun.seconds.toFixed(1)} s under the line = ${runRatio.toFixed(2)}× (target ≤ ${RUN_TARGET})`,
+    );
+    say(
+      `  checked: ${fmt(check?.charged ?? 0)} charges for the two days' ${fmt(check?.due ?? 0)} due memberships; ${check?.twice} periods charged twice`,
+    );
+    const met = lineRatio <= LINE_TARGET && runRatio <= RUN_TARGET && check?.twice === 0;
+    return {
+      name: 'day',
+      memberships: MEMBERSHIPS,
+      rates: RATES,
+      processor_ms: PROCESSOR_MS,
+      line: Object.fromEntries(
+        quiet.map((q) => [q.route, { alone: q, with_run: loaded.find((l) => l.route === q.route) }]),
+      ),
+      line_p99_ratio: Number(lineRatio.toFixed(3)),
+      run_alone_s: alone.seconds,
+      run_with_line_s: loadedRun.seconds,
+      run_ratio: Number(runRatio.toFixed(3)),
+      charges: { alone: alone.charged, with_line: loadedRun.charged },
+      target: { line_p99_ratio: LINE_TARGET, run_ratio: RUN_TARGET },
+      met,
+    };
+  } finally {
+    if (server) {
+      server.signal('SIGTERM');
+      const ended = await Promise.race([server.exited, sleep(20)]);
+      if (!ended) killGroup(server);
+    }
+    await database.close();
+    if (!process.env.BENCH_KEEP) await bench.drop();
+  }
+}
