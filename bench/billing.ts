@@ -218,6 +218,7 @@ const COPY_COLUMNS = [
   'gateway_charge_id',
   'decline_code',
   'paid_at',
+  'receipt_folio',
   'refunded_centavos',
   'receiver_rfc',
   'receiver_name',
@@ -254,7 +255,7 @@ function chargeRows(count: number, token: string): Readable {
       let text = '';
       for (let k = 0; k < n; k++) {
         const i = made + k;
-        text += `${idOf(i)}\t${randomUUID()}\t2026-11\t${starts}\t${ends}\t34800\t30000\t4800\tMXN\tcard\tsucceeded\t1\t\\N\t\\N\t\\N\t${token}\tvisa\t4242\tch_sandbox_${i.toString(36).padStart(24, 'x')}\t\\N\t${now}\t0\tXAXX010101000\tTitular ${i} Pérez\t616\tS01\t04\tPUE\t${runId}\t${now}\t${now}\n`;
+        text += `${idOf(i)}\t${randomUUID()}\t2026-11\t${starts}\t${ends}\t34800\t30000\t4800\tMXN\tcard\tsucceeded\t1\t\\N\t\\N\t\\N\t${token}\tvisa\t4242\tch_sandbox_${i.toString(36).padStart(24, 'x')}\t\\N\t${now}\tREC-2026-${String(i + 1).padStart(7, '0')}\t0\tXAXX010101000\tTitular ${i} Pérez\t616\tS01\t04\tPUE\t${runId}\t${now}\t${now}\n`;
       }
       made += n;
       this.push(text);

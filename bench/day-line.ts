@@ -115,10 +115,11 @@ export class Line {
     return this.streams.length;
   }
 
-  /** Each route's p50/p99 over the requests sent within [from, to). */
-  window(from: number, to: number): RouteFigures[] {
+  /** Each route's p50/p99 over the requests sent within the windows ([from, to) each). */
+  window(...windows: [number, number][]): RouteFigures[] {
+    const within = (at: number) => windows.some(([from, to]) => at >= from && at < to);
     return [...this.samples.entries()].map(([route, list]) => {
-      const inside = list.filter((s) => s.at >= from && s.at < to);
+      const inside = list.filter((s) => within(s.at));
       const ok = inside.filter((s) => s.status >= 200 && s.status < 300).map((s) => s.ms);
       ok.sort((a, b) => a - b);
       return {

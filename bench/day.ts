@@ -32,6 +32,8 @@ const LINE_SECONDS = env('BENCH_DAY_LINE_SECONDS', 60);
 const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 20);
 /** The processor's answer time (the sandbox made as slow as a real one). */
 const PROCESSOR_MS = env('BENCH_DAY_PROCESSOR_MS', 50);
+/** The billing run's connections (DATABASE_POOL_SIZE of its process); the server keeps the default. */
+const RUN_POOL = env('BENCH_DAY_RUN_POOL', 10);
 const RATES: LineRates = {
   eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 100),
   cases: env('BENCH_DAY_CASE_RATE', 4),
@@ -69,6 +71,7 @@ async function billingRun(url: string, date: string): Promise<RunFigures> {
         LOG_LEVEL: 'warn',
         DATABASE_URL: url,
         SANDBOX_LATENCY_MS: String(PROCESSOR_MS),
+        DATABASE_POOL_SIZE: String(RUN_POOL),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -165,33 +168,45 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     await sleep(WARM_SECONDS / 2);
     say(`  warmed up ${WARM_SECONDS} s; ${line.openStreamCount} streams open`);
 
-    // 1. The line alone.
-    const quietFrom = performance.now();
-    await sleep(LINE_SECONDS);
-    const quietTo = performance.now();
+    // 1. The line alone (first half of its window; the second half follows the loaded run, so that
+    // both states are measured early and late).
+    const half = LINE_SECONDS / 2;
+    const quiet1From = performance.now();
+    await sleep(half);
+    const quiet1To = performance.now();
     await line.stop();
-    const quiet = line.window(quietFrom, quietTo);
-    const quietEvents = line.streamEvents.filter((t) => t >= quietFrom && t < quietTo).length;
 
     // 2. The run alone (the line quiet, the streams still open).
     say(`billing run for ${world.aloneDay}, the line quiet…`);
     const alone = await billingRun(bench.url, world.aloneDay);
     say(`  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s`);
 
-    // 3. The next day's run under the line.
+    // 3. The next day's run under the line, then the line alone again.
     line.start();
     await sleep(WARM_SECONDS / 2);
     say(`billing run for ${world.loadedDay} under the line…`);
     const loadedFrom = performance.now();
     const loadedRun = await billingRun(bench.url, world.loadedDay);
     const loadedTo = performance.now();
-    await line.stop();
-    line.closeStreams();
-    const loaded = line.window(loadedFrom, loadedTo);
-    const loadedEvents = line.streamEvents.filter((t) => t >= loadedFrom && t < loadedTo).length;
     say(
       `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s`,
     );
+    await sleep(2);
+    const quiet2From = performance.now();
+    await sleep(half);
+    const quiet2To = performance.now();
+    await line.stop();
+    line.closeStreams();
+    const quietWindows: [number, number][] = [
+      [quiet1From, quiet1To],
+      [quiet2From, quiet2To],
+    ];
+    const quiet = line.window(...quietWindows);
+    const loaded = line.window([loadedFrom, loadedTo]);
+    const eventsIn = (windows: [number, number][]) =>
+      line.streamEvents.filter((t) => windows.some(([from, to]) => t >= from && t < to)).length;
+    const quietEvents = eventsIn(quietWindows);
+    const loadedEvents = eventsIn([[loadedFrom, loadedTo]]);
 
     // Checked, not assumed: each measured day's cohort charged once, nothing charged twice.
     const [check] = await rows<{ due: number; charged: number; twice: number }>(
@@ -207,7 +222,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     say('');
     table(
       say,
-      `the line (ms; requests sent in each window: alone ${LINE_SECONDS} s, with the run ${((loadedTo - loadedFrom) / 1000).toFixed(0)} s)`,
+      `the line (ms; requests sent in each window: alone ${LINE_SECONDS} s in two halves, before and after, with the run ${((loadedTo - loadedFrom) / 1000).toFixed(0)} s)`,
       quiet,
       loaded,
     );
@@ -243,6 +258,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       memberships: MEMBERSHIPS,
       rates: RATES,
       processor_ms: PROCESSOR_MS,
+      run_pool: RUN_POOL,
       line: Object.fromEntries(
         quiet.map((q) => [q.route, { alone: q, with_run: loaded.find((l) => l.route === q.route) }]),
       ),

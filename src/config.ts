@@ -24,6 +24,8 @@ export interface Config {
    * undefined: they read the primary.
    */
   databaseReplicaUrl: string | undefined;
+  /** Connections this process keeps to DATABASE_URL at most (PostgreSQL only). */
+  databasePoolSize: number;
   /** How far behind the replica may be before those reads go to the primary instead. */
   replicaMaxLagSeconds: number;
   dataDir: string;
@@ -452,6 +454,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: port(env, 'PORT', 3000),
     databaseUrl,
     databaseReplicaUrl,
+    databasePoolSize: integerBetween(env, 'DATABASE_POOL_SIZE', 10, 1, 1000, 'connections'),
     replicaMaxLagSeconds: positiveInteger(env, 'REPLICA_MAX_LAG_SECONDS', 30),
     dataDir: path.resolve(read(env, 'DATA_DIR') ?? './data'),
     logLevel: oneOf(
@@ -581,6 +584,12 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'DATABASE_URL',
     default: '(unset)',
     description: 'PostgreSQL URL (`postgres://…`). Unset: the embedded PGlite database in `DATA_DIR`.',
+  },
+  {
+    name: 'DATABASE_POOL_SIZE',
+    default: '10',
+    description:
+      'Connections each process keeps to DATABASE_URL at most. A billing run given fewer leaves more of the database to the 24/7 line (docs/operations.md).',
   },
   {
     name: 'DATABASE_REPLICA_URL',

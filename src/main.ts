@@ -31,6 +31,7 @@ async function withDatabase<T>(config: Config, work: (database: DatabaseHandle) 
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
+    maxConnections: config.databasePoolSize,
     command: `libra ${process.argv.slice(2).join(' ')}`,
   });
   try {
@@ -116,7 +117,12 @@ async function serve(config: Config): Promise<void> {
   };
 
   // First the database: a second process on the same DATA_DIR is refused before anything else.
-  database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, command: 'libra serve' });
+  database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: config.databasePoolSize,
+    command: 'libra serve',
+  });
   // A fresh clone (or changed web sources) builds the customer web before serving it.
   if (await ensureWebBuild()) say('Built the customer web into dist/web');
   await checkpoint();
