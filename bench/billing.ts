@@ -31,7 +31,7 @@ import type { RunSummary } from '../src/domains/billing/service.ts';
 import type { CardDetails } from '../src/domains/payments/gateway.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { seed } from '../src/seed.ts';
-import { freshBenchDatabase, type Printer, sampled } from './support.ts';
+import { freshBenchDatabase, machineCpu, type Printer, sampled } from './support.ts';
 
 const MEMBERSHIPS = Number(process.env.BENCH_BILLING_MEMBERSHIPS ?? 1_000_000);
 const LATENCY_MEMBERSHIPS = Number(process.env.BENCH_BILLING_LATENCY_MEMBERSHIPS ?? 100_000);
@@ -48,15 +48,6 @@ const TEST_CARD: CardDetails = { number: '4242424242424242', expMonth: 12, expYe
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
-
-/** Busy and total jiffies of the whole machine (all processes: Node, PostgreSQL, others). */
-function machineCpu(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const fields = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: total - idle, total };
-}
 
 /**
  * Where the run's time goes: wall time of the run's steps, summed over its batches. When batches

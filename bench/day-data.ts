@@ -16,7 +16,7 @@ import type { Printer } from './support.ts';
 /** Days in the billing calendar the memberships are spread over (one cohort a day). */
 export const CALENDAR_DAYS = 28;
 /** Days billed before the measured ones, so that the measured days carry retries of 1, 3 and 7 days. */
-export const PAST_DAYS = 8;
+export const PAST_DAYS = 7;
 /** One membership in this many pays with a card the sandbox declines. */
 const DECLINING_ONE_IN = 25;
 

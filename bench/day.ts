@@ -23,7 +23,7 @@ import { DEFAULT_SERVICE_OPTIONS } from '../src/services.ts';
 import { freePort, killGroup, type LibraProcess, startNpm } from '../test/support/process.ts';
 import { CALENDAR_DAYS, type DayWorld, loadDayWorld, midnight } from './day-data.ts';
 import { Line, type LineRates, type RouteFigures } from './day-line.ts';
-import { freshBenchDatabase, type Printer } from './support.ts';
+import { busyShare, freshBenchDatabase, machineCpu, type Printer } from './support.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const MEMBERSHIPS = env('BENCH_DAY_MEMBERSHIPS', 1_000_000);
@@ -172,13 +172,17 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     // both states are measured early and late).
     const half = LINE_SECONDS / 2;
     const quiet1From = performance.now();
+    let cpu = machineCpu();
     await sleep(half);
     const quiet1To = performance.now();
+    const busy = { line: busyShare(cpu, machineCpu()), run: 0, both: 0 };
     await line.stop();
 
     // 2. The run alone (the line quiet, the streams still open).
     say(`billing run for ${world.aloneDay}, the line quiet…`);
+    cpu = machineCpu();
     const alone = await billingRun(bench.url, world.aloneDay);
+    busy.run = busyShare(cpu, machineCpu());
     say(`  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s`);
 
     // 3. The next day's run under the line, then the line alone again.
@@ -186,7 +190,9 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     await sleep(WARM_SECONDS / 2);
     say(`billing run for ${world.loadedDay} under the line…`);
     const loadedFrom = performance.now();
+    cpu = machineCpu();
     const loadedRun = await billingRun(bench.url, world.loadedDay);
+    busy.both = busyShare(cpu, machineCpu());
     const loadedTo = performance.now();
     say(
       `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s`,
@@ -245,6 +251,10 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       .map(({ q, l }) => ({ route: q.route, ratio: (l as RouteFigures).p99 / q.p99 }));
     const lineRatio = Math.max(...judged.map((j) => j.ratio));
     const runRatio = loadedRun.seconds / alone.seconds;
+    const pct = (share: number) => `${Math.round(share * 100)} %`;
+    say(
+      `  machine busy (2 cores = 100 %): line alone ${pct(busy.line)}, run alone ${pct(busy.run)} (its process start included), both ${pct(busy.both)}`,
+    );
     say(`  line p99 with the run / without: worst route ${lineRatio.toFixed(2)}× (target ≤ ${LINE_TARGET})`);
     say(
       `  billing run: ${alone.seconds.toFixed(1)} s alone, ${loadedRun.seconds.toFixed(1)} s under the line = ${runRatio.toFixed(2)}× (target ≤ ${RUN_TARGET})`,
@@ -259,6 +269,11 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       rates: RATES,
       processor_ms: PROCESSOR_MS,
       run_pool: RUN_POOL,
+      machine_busy: {
+        line: Number(busy.line.toFixed(2)),
+        run: Number(busy.run.toFixed(2)),
+        both: Number(busy.both.toFixed(2)),
+      },
       line: Object.fromEntries(
         quiet.map((q) => [q.route, { alone: q, with_run: loaded.find((l) => l.route === q.route) }]),
       ),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
 export type Printer = (line: string) => void;
@@ -62,4 +63,21 @@ export async function sampled<T>(
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Busy and total jiffies of the whole machine (all processes: Node, PostgreSQL, others). */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The share of the machine's cores busy between two readings of `machineCpu` (0–1). */
+export function busyShare(
+  before: { busy: number; total: number },
+  after: { busy: number; total: number },
+): number {
+  return (after.busy - before.busy) / Math.max(1, after.total - before.total);
 }
