@@ -118,20 +118,25 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
     });
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
 
-    const run = (title: string, options: Omit<autocannon.Options, 'url'>) =>
-      new Promise<autocannon.Result>((resolve, reject) => {
+    const queriesSoFar = async () =>
+      ((await (await fetch(`http://127.0.0.1:${port}/bench/queries`)).json()) as { queries: number }).queries;
+    const run = async (title: string, options: Omit<autocannon.Options, 'url'>) => {
+      const before = await queriesSoFar();
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
         autocannon(
           { duration: DURATION_S, ...options, url: `http://127.0.0.1:${port}`, connections: CONNECTIONS },
           (err, result) => (err ? reject(err) : resolve(result)),
         );
-      }).then((result) => {
-        const failures = result.non2xx + result.errors + result.timeouts;
-        say(
-          `  ${title.padEnd(7)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
-        );
-        if (failures > 0) throw new Error(`${title}: ${failures} requests failed`);
-        return result;
       });
+      // Statements to PostgreSQL per answered request: the round trips each request costs.
+      const perRequest = ((await queriesSoFar()) - before) / Math.max(1, result.requests.total);
+      const failures = result.non2xx + result.errors + result.timeouts;
+      say(
+        `  ${title.padEnd(7)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${perRequest.toFixed(2)} queries/request  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
+      );
+      if (failures > 0) throw new Error(`${title}: ${failures} requests failed`);
+      return { ...result, queriesPerRequest: perRequest };
+    };
 
     const floorRequests: autocannon.Request[] = [
       { method: 'GET', setupRequest: (r) => ({ ...r, path: `/bench/pk/${pick(ids)}` }) },
@@ -192,6 +197,8 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
       target: TARGET_RATIO,
       saturated_p99_ms: check.latency.p99,
       saturated_floor_p99_ms: floor.latency.p99,
+      floor_queries_per_request: Number(floor.queriesPerRequest.toFixed(2)),
+      check_queries_per_request: Number(check.queriesPerRequest.toFixed(2)),
       fixed_rate: fixedRate,
       floor_p99_ms_at_fixed_rate: floorAtRate.latency.p99,
       check_p99_ms_at_fixed_rate: checkAtRate.latency.p99,
