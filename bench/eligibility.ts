@@ -118,24 +118,31 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
     });
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
 
-    const queriesSoFar = async () =>
-      ((await (await fetch(`http://127.0.0.1:${port}/bench/queries`)).json()) as { queries: number }).queries;
+    const counters = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/bench/counters`)).json()) as {
+        queries: number;
+        cpuMicros: number;
+      };
     const run = async (title: string, options: Omit<autocannon.Options, 'url'>) => {
-      const before = await queriesSoFar();
+      const before = await counters();
       const result = await new Promise<autocannon.Result>((resolve, reject) => {
         autocannon(
           { duration: DURATION_S, ...options, url: `http://127.0.0.1:${port}`, connections: CONNECTIONS },
           (err, result) => (err ? reject(err) : resolve(result)),
         );
       });
-      // Statements to PostgreSQL per answered request: the round trips each request costs.
-      const perRequest = ((await queriesSoFar()) - before) / Math.max(1, result.requests.total);
+      // Per answered request: statements to PostgreSQL (the round trips it costs) and the server's
+      // CPU time, which other work on the machine disturbs far less than the rates.
+      const after = await counters();
+      const answered = Math.max(1, result.requests.total);
+      const queriesPerRequest = (after.queries - before.queries) / answered;
+      const cpuMicrosPerRequest = (after.cpuMicros - before.cpuMicros) / answered;
       const failures = result.non2xx + result.errors + result.timeouts;
       say(
-        `  ${title.padEnd(7)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${perRequest.toFixed(2)} queries/request  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
+        `  ${title.padEnd(7)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${queriesPerRequest.toFixed(2)} queries, ${cpuMicrosPerRequest.toFixed(0)} µs server CPU a request  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
       );
       if (failures > 0) throw new Error(`${title}: ${failures} requests failed`);
-      return { ...result, queriesPerRequest: perRequest };
+      return { ...result, queriesPerRequest, cpuMicrosPerRequest };
     };
 
     const floorRequests: autocannon.Request[] = [
@@ -199,6 +206,8 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
       saturated_floor_p99_ms: floor.latency.p99,
       floor_queries_per_request: Number(floor.queriesPerRequest.toFixed(2)),
       check_queries_per_request: Number(check.queriesPerRequest.toFixed(2)),
+      floor_server_cpu_us_per_request: Math.round(floor.cpuMicrosPerRequest),
+      check_server_cpu_us_per_request: Math.round(check.cpuMicrosPerRequest),
       fixed_rate: fixedRate,
       floor_p99_ms_at_fixed_rate: floorAtRate.latency.p99,
       check_p99_ms_at_fixed_rate: checkAtRate.latency.p99,

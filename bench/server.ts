@@ -10,8 +10,8 @@ import { loadConfig } from '../src/config.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
 import { PUBLIC } from '../src/platform/principal.ts';
 
-// Statements sent to PostgreSQL, each one round trip (a query ends with its Sync), counted for the
-// bench to report per request: GET /bench/queries before and after each measured run.
+// Statements sent to PostgreSQL, each one round trip (a query ends with its Sync), and this process's
+// CPU time, for the bench to report per request: GET /bench/counters before and after each run.
 let queries = 0;
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 (pg.Client.prototype as unknown as { query: typeof query }).query = function (this: pg.Client, ...args) {
@@ -38,7 +38,10 @@ app.get<{ Params: { id: string } }>('/bench/pk/:id', { config: { policy: PUBLIC 
   );
   return row ?? {};
 });
-app.get('/bench/queries', { config: { policy: PUBLIC } }, async () => ({ queries }));
+app.get('/bench/counters', { config: { policy: PUBLIC } }, async () => {
+  const cpu = process.cpuUsage();
+  return { queries, cpuMicros: cpu.user + cpu.system };
+});
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
