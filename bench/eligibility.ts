@@ -11,6 +11,7 @@
  */
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import { buildServices } from '../src/app.ts';
@@ -118,20 +119,54 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
     });
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
 
-    const run = (title: string, options: Omit<autocannon.Options, 'url'>) =>
-      new Promise<autocannon.Result>((resolve, reject) => {
+    const counters = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/bench/counters`)).json()) as {
+        queries: number;
+        cpuMicros: number;
+      };
+    // PostgreSQL's CPU for the same requests: its backends serving the bench database (the server's
+    // pool), from /proc (Linux; clock ticks of 10 ms, fine over thousands of requests).
+    const backendsCpuMicros = async () => {
+      const pids = await rows<{ pid: number }>(
+        db,
+        sql`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      let ticks = 0;
+      for (const { pid } of pids) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          ticks += Number(fields[11]) + Number(fields[12]);
+        } catch {
+          // Not on this machine, or gone: PostgreSQL's share is then not reported.
+        }
+      }
+      return ticks * 10_000;
+    };
+    const run = async (title: string, options: Omit<autocannon.Options, 'url'>) => {
+      const before = await counters();
+      const pgBefore = await backendsCpuMicros();
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
         autocannon(
           { duration: DURATION_S, ...options, url: `http://127.0.0.1:${port}`, connections: CONNECTIONS },
           (err, result) => (err ? reject(err) : resolve(result)),
         );
-      }).then((result) => {
-        const failures = result.non2xx + result.errors + result.timeouts;
-        say(
-          `  ${title.padEnd(7)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
-        );
-        if (failures > 0) throw new Error(`${title}: ${failures} requests failed`);
-        return result;
       });
+      // Per answered request: statements to PostgreSQL (the round trips it costs) and the server's
+      // CPU time, which other work on the machine disturbs far less than the rates.
+      const after = await counters();
+      const pgCpuMicrosPerRequest =
+        ((await backendsCpuMicros()) - pgBefore) / Math.max(1, result.requests.total);
+      const answered = Math.max(1, result.requests.total);
+      const queriesPerRequest = (after.queries - before.queries) / answered;
+      const cpuMicrosPerRequest = (after.cpuMicros - before.cpuMicros) / answered;
+      const failures = result.non2xx + result.errors + result.timeouts;
+      say(
+        `  ${title.padEnd(7)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ${queriesPerRequest.toFixed(2)} queries, ${cpuMicrosPerRequest.toFixed(0)} µs server CPU and ${pgCpuMicrosPerRequest.toFixed(0)} µs PostgreSQL CPU a request  (${result.requests.total} requests, ${failures} not 2xx/errors)`,
+      );
+      if (failures > 0) throw new Error(`${title}: ${failures} requests failed`);
+      return { ...result, queriesPerRequest, cpuMicrosPerRequest, pgCpuMicrosPerRequest };
+    };
 
     const floorRequests: autocannon.Request[] = [
       { method: 'GET', setupRequest: (r) => ({ ...r, path: `/bench/pk/${pick(ids)}` }) },
@@ -192,6 +227,12 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
       target: TARGET_RATIO,
       saturated_p99_ms: check.latency.p99,
       saturated_floor_p99_ms: floor.latency.p99,
+      floor_queries_per_request: Number(floor.queriesPerRequest.toFixed(2)),
+      check_queries_per_request: Number(check.queriesPerRequest.toFixed(2)),
+      floor_server_cpu_us_per_request: Math.round(floor.cpuMicrosPerRequest),
+      check_server_cpu_us_per_request: Math.round(check.cpuMicrosPerRequest),
+      floor_postgres_cpu_us_per_request: Math.round(floor.pgCpuMicrosPerRequest),
+      check_postgres_cpu_us_per_request: Math.round(check.pgCpuMicrosPerRequest),
       fixed_rate: fixedRate,
       floor_p99_ms_at_fixed_rate: floorAtRate.latency.p99,
       check_p99_ms_at_fixed_rate: checkAtRate.latency.p99,

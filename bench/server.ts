@@ -4,10 +4,20 @@
  * `listening <port>`.
  */
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
 import { PUBLIC } from '../src/platform/principal.ts';
+
+// Statements sent to PostgreSQL, each one round trip (a query ends with its Sync), and this process's
+// CPU time, for the bench to report per request: GET /bench/counters before and after each run.
+let queries = 0;
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+(pg.Client.prototype as unknown as { query: typeof query }).query = function (this: pg.Client, ...args) {
+  queries++;
+  return query.apply(this, args);
+};
 
 const url = process.argv[2];
 if (!url) throw new Error('usage: server.ts DATABASE_URL');
@@ -27,6 +37,10 @@ app.get<{ Params: { id: string } }>('/bench/pk/:id', { config: { policy: PUBLIC 
     sql`select id, state from memberships where id = ${request.params.id}`,
   );
   return row ?? {};
+});
+app.get('/bench/counters', { config: { policy: PUBLIC } }, async () => {
+  const cpu = process.cpuUsage();
+  return { queries, cpuMicros: cpu.user + cpu.system };
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { type Database, type Executor, preparedPer } from '../../db/client.ts';
 import { memberships, usageLedger } from '../../db/schema/index.ts';
 import { planOfVersion } from '../catalog/read-model.ts';
@@ -26,25 +26,23 @@ export type DecisionFacts = MembershipFacts;
 const COUNTS = sql`${usageLedger.status} <> 'released'`;
 
 // A listed exception to reading memberships only through members' read model (docs/architecture.md):
-// every eligibility question is this one prepared round trip, the membership joined with its uses;
-// the columns are still the read model's.
+// every eligibility question is this one prepared round trip, the membership with its uses; the
+// columns are still the read model's. The uses come as one JSON array in the membership's one row
+// (`[year, service, key]` each) rather than as joined rows: a joined row repeated the membership's
+// columns for every use, and mapping those rows was most of the statement's cost in this process.
 const hot = preparedPer((db: Database) => ({
   decisionFactsWithUses: db
     .select({
       ...MEMBERSHIP_FACT_COLUMNS,
-      membershipYear: usageLedger.membershipYear,
-      serviceCode: usageLedger.serviceCode,
-      usageKey: usageLedger.usageKey,
+      // Qualified by hand: in a one-table select Drizzle writes bare column names, and a bare "id"
+      // in the subquery would be the ledger's. The counting predicate is literal (see COUNTS).
+      uses: sql<[number, string, string | null][]>`(
+        select coalesce(json_agg(json_build_array(u.membership_year, u.service_code, u.usage_key)), '[]'::json)
+        from usage_ledger u
+        where u.membership_id = memberships.id and u.status <> 'released'
+          and u.reserved_at >= ${sql.placeholder('since')})`,
     })
     .from(memberships)
-    .leftJoin(
-      usageLedger,
-      and(
-        eq(usageLedger.membershipId, memberships.id),
-        COUNTS,
-        gte(usageLedger.reservedAt, sql.placeholder('since')),
-      ),
-    )
     .where(eq(memberships.id, sql.placeholder('id')))
     .prepare('entitlements_decision_facts_with_uses'),
 }));
@@ -68,18 +66,18 @@ export class EntitlementsRepository {
     | { facts: DecisionFacts; uses: { membershipYear: number; serviceCode: string; key: string | null }[] }
     | undefined
   > {
-    const rows = await hot(db).decisionFactsWithUses.execute({ id: membershipId, since });
-    const [first] = rows;
-    if (!first) return undefined;
-    const { membershipYear: _y, serviceCode: _s, usageKey: _k, ...facts } = first;
-    const uses = rows
-      .filter((r) => r.serviceCode !== null && r.membershipYear !== null)
-      .map((r) => ({
-        membershipYear: r.membershipYear as number,
-        serviceCode: r.serviceCode as string,
-        key: r.usageKey,
-      }));
-    return { facts, uses };
+    // An ISO string, not a Date: the driver formats a Date in the process's time zone, which is
+    // dearer and means the same instant.
+    const [row] = await hot(db).decisionFactsWithUses.execute({
+      id: membershipId,
+      since: since.toISOString(),
+    });
+    if (!row) return undefined;
+    const { uses, ...facts } = row;
+    return {
+      facts,
+      uses: uses.map(([membershipYear, serviceCode, key]) => ({ membershipYear, serviceCode, key })),
+    };
   }
 
   /** Just what a decision needs of a membership: one primary-key read, locked when reserving. */

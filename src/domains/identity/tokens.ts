@@ -1,13 +1,17 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 random bits, URL-safe. */
 export function newSecretToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Tokens are high-entropy, so a fast hash is enough to make a stolen table useless. */
+/**
+ * Tokens are high-entropy, so a fast hash is enough to make a stolen table useless. Every request
+ * with an API key or a session hashes its token: the one-shot `hash` is the same SHA-256 at about
+ * half the cost of a Hash object.
+ */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /**
@@ -15,7 +19,7 @@ export function hashToken(token: string): string {
  * any other session: a token from session A never validates a request carrying session B's cookie.
  */
 export function csrfTokenFor(sessionToken: string): string {
-  return createHash('sha256').update(`libra-csrf:${sessionToken}`).digest('base64url');
+  return hash('sha256', `libra-csrf:${sessionToken}`, 'base64url');
 }
 
 export function safeEqual(a: string, b: string): boolean {
