@@ -54,6 +54,8 @@ export class Line {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly recentCases: string[] = [];
   private readonly streams: AbortController[] = [];
+  private readonly followers: AbortController[] = [];
+  private following = false;
   /** SSE events received, with their arrival instants. */
   readonly streamEvents: number[] = [];
   /** Offers accepted, jobs completed: what the providers did. */
@@ -100,19 +102,22 @@ export class Line {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Opens the SSE streams (the case followers on cases opened so far). */
+  /**
+   * Opens the case boards' streams; from now on each new case is followed live by its customer,
+   * the oldest follower leaving when `caseStreams` are open.
+   */
   openStreams(): void {
-    const cases = this.recentCases.slice(-this.rates.caseStreams);
-    for (let i = 0; i < this.rates.boardStreams; i++) this.stream('/v1/cases/live');
-    for (let i = 0; i < this.rates.caseStreams; i++) this.stream(`/v1/cases/${pick(cases)}/events`);
+    for (let i = 0; i < this.rates.boardStreams; i++) this.streams.push(this.stream('/v1/cases/live'));
+    this.following = true;
   }
 
   closeStreams(): void {
-    for (const s of this.streams.splice(0)) s.abort();
+    this.following = false;
+    for (const s of [...this.streams.splice(0), ...this.followers.splice(0)]) s.abort();
   }
 
   get openStreamCount(): number {
-    return this.streams.length;
+    return this.streams.length + this.followers.length;
   }
 
   /** Each route's p50/p99 over the requests sent within the windows ([from, to) each). */
@@ -233,8 +238,13 @@ export class Line {
       }),
     });
     if (status === 201) {
-      this.recentCases.push((body as { id: string }).id);
+      const caseId = (body as { id: string }).id;
+      this.recentCases.push(caseId);
       if (this.recentCases.length > 2000) this.recentCases.splice(0, 1000);
+      if (this.following) {
+        this.followers.push(this.stream(`/v1/cases/${caseId}/events`));
+        if (this.followers.length > this.rates.caseStreams) this.followers.shift()?.abort();
+      }
     }
   }
 
@@ -306,9 +316,8 @@ export class Line {
     this.jobs.completed++;
   }
 
-  private stream(path: string): void {
+  private stream(path: string): AbortController {
     const controller = new AbortController();
-    this.streams.push(controller);
     const received = this.streamEvents;
     (async () => {
       const res = await fetch(`${this.base}${path}`, {
@@ -324,5 +333,6 @@ export class Line {
     })().catch((error: unknown) => {
       if (!controller.signal.aborted) process.stderr.write(`stream ${path} ended: ${String(error)}\n`);
     });
+    return controller;
   }
 }

@@ -23,30 +23,50 @@ import { DEFAULT_SERVICE_OPTIONS } from '../src/services.ts';
 import { freePort, killGroup, type LibraProcess, startNpm } from '../test/support/process.ts';
 import { CALENDAR_DAYS, type DayWorld, loadDayWorld, midnight } from './day-data.ts';
 import { Line, type LineRates, type RouteFigures } from './day-line.ts';
-import { busyShare, freshBenchDatabase, machineCpu, type Printer } from './support.ts';
+import { busyShare, cpuByGroup, freshBenchDatabase, machineCpu, type Printer } from './support.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const MEMBERSHIPS = env('BENCH_DAY_MEMBERSHIPS', 1_000_000);
 const PROVIDERS = env('BENCH_DAY_PROVIDERS', 60);
 const LINE_SECONDS = env('BENCH_DAY_LINE_SECONDS', 60);
-const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 20);
+const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 60);
 /** The processor's answer time (the sandbox made as slow as a real one). */
 const PROCESSOR_MS = env('BENCH_DAY_PROCESSOR_MS', 50);
 /** The billing run's connections (DATABASE_POOL_SIZE of its process); the server keeps the default. */
-const RUN_POOL = env('BENCH_DAY_RUN_POOL', 10);
+const RUN_POOL = env('BENCH_DAY_RUN_POOL', 2);
 const RATES: LineRates = {
-  eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 100),
-  cases: env('BENCH_DAY_CASE_RATE', 4),
-  caseReads: env('BENCH_DAY_CASE_READ_RATE', 20),
+  eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 50),
+  cases: env('BENCH_DAY_CASE_RATE', 2),
+  caseReads: env('BENCH_DAY_CASE_READ_RATE', 10),
   providerPollSeconds: env('BENCH_DAY_PROVIDER_POLL_SECONDS', 3),
-  locations: env('BENCH_DAY_LOCATION_RATE', 10),
-  boardStreams: env('BENCH_DAY_BOARD_STREAMS', 50),
-  caseStreams: env('BENCH_DAY_CASE_STREAMS', 250),
+  locations: env('BENCH_DAY_LOCATION_RATE', 5),
+  boardStreams: env('BENCH_DAY_BOARD_STREAMS', 100),
+  caseStreams: env('BENCH_DAY_CASE_STREAMS', 200),
 };
 const LINE_TARGET = 1.5;
 const RUN_TARGET = 1.3;
 /** A route's p99 is judged only with at least this many requests in each window. */
 const MIN_REQUESTS = 200;
+
+/** Cores used by each group of processes in each phase (jiffies are 1/100 s). */
+class CoreUsage {
+  private readonly phases = new Map<string, { ms: number; jiffies: Record<string, number> }>();
+  add(phase: string, before: Record<string, number>, after: Record<string, number>, ms: number): void {
+    const p = this.phases.get(phase) ?? { ms: 0, jiffies: {} };
+    p.ms += ms;
+    for (const [group, value] of Object.entries(after))
+      p.jiffies[group] = (p.jiffies[group] ?? 0) + Math.max(0, value - (before[group] ?? 0));
+    this.phases.set(phase, p);
+  }
+  lines(): string[] {
+    return [...this.phases].map(
+      ([phase, p]) =>
+        `    cores used, ${phase.padEnd(4)}: ${Object.entries(p.jiffies)
+          .map(([group, j]) => `${group} ${(j / 100 / (p.ms / 1000)).toFixed(2)}`)
+          .join(', ')} (the billing run's process is the rest of the machine's busy share)`,
+    );
+  }
+}
 
 const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -137,8 +157,22 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     say(`  loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
 
     const port = await freePort();
+    // BENCH_PROFILE=dir: the server (the same command as npm start) writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_PROFILE;
     server = startNpm(
-      ['start'],
+      profile
+        ? [
+            'exec',
+            '--',
+            'node',
+            '--cpu-prof',
+            `--cpu-prof-dir=${profile}`,
+            '--import',
+            'tsx',
+            'src/main.ts',
+            'serve',
+          ]
+        : ['start'],
       {
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
@@ -160,28 +194,35 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     const line = new Line(server.base, world, RATES);
     await line.signIn();
     say(
-      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} board + ${RATES.caseStreams} case SSE streams; processor answers in ${PROCESSOR_MS} ms`,
+      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} case-board SSE streams and one per new case (its customer following it) up to ${RATES.caseStreams}; processor answers in ${PROCESSOR_MS} ms`,
     );
-    line.start();
-    await sleep(WARM_SECONDS / 2);
     line.openStreams();
-    await sleep(WARM_SECONDS / 2);
+    line.start();
+    await sleep(WARM_SECONDS);
     say(`  warmed up ${WARM_SECONDS} s; ${line.openStreamCount} streams open`);
 
     // 1. The line alone (first half of its window; the second half follows the loaded run, so that
     // both states are measured early and late).
     const half = LINE_SECONDS / 2;
+    const serverPid = server.child.pid;
+    const groups = () => cpuByGroup({ server: serverPid });
+    const usage = new CoreUsage();
     const quiet1From = performance.now();
     let cpu = machineCpu();
+    let g = groups();
     await sleep(half);
     const quiet1To = performance.now();
+    usage.add('line', g, groups(), quiet1To - quiet1From);
     const busy = { line: busyShare(cpu, machineCpu()), run: 0, both: 0 };
     await line.stop();
 
     // 2. The run alone (the line quiet, the streams still open).
     say(`billing run for ${world.aloneDay}, the line quiet…`);
     cpu = machineCpu();
+    g = groups();
+    const aloneFrom = performance.now();
     const alone = await billingRun(bench.url, world.aloneDay);
+    usage.add('run', g, groups(), performance.now() - aloneFrom);
     busy.run = busyShare(cpu, machineCpu());
     say(`  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s`);
 
@@ -191,17 +232,22 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     say(`billing run for ${world.loadedDay} under the line…`);
     const loadedFrom = performance.now();
     cpu = machineCpu();
+    g = groups();
     const loadedRun = await billingRun(bench.url, world.loadedDay);
     busy.both = busyShare(cpu, machineCpu());
     const loadedTo = performance.now();
+    usage.add('both', g, groups(), loadedTo - loadedFrom);
     say(
       `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s`,
     );
     await sleep(2);
     const quiet2From = performance.now();
+    g = groups();
     await sleep(half);
     const quiet2To = performance.now();
+    usage.add('line', g, groups(), quiet2To - quiet2From);
     await line.stop();
+    const streamsOpen = line.openStreamCount;
     line.closeStreams();
     const quietWindows: [number, number][] = [
       [quiet1From, quiet1To],
@@ -232,6 +278,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       quiet,
       loaded,
     );
+    say(`    SSE streams open at the end: ${streamsOpen}`);
     say(`    SSE events delivered: ${fmt(quietEvents)} alone, ${fmt(loadedEvents)} with the run`);
     say(
       `    providers: ${fmt(line.jobs.accepted)} offers accepted, ${fmt(line.jobs.completed)} jobs completed, ${line.jobs.acceptRefused} accepts refused`,
@@ -255,6 +302,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     say(
       `  machine busy (2 cores = 100 %): line alone ${pct(busy.line)}, run alone ${pct(busy.run)} (its process start included), both ${pct(busy.both)}`,
     );
+    for (const line of usage.lines()) say(line);
     say(`  line p99 with the run / without: worst route ${lineRatio.toFixed(2)}× (target ≤ ${LINE_TARGET})`);
     say(
       `  billing run: ${alone.seconds.toFixed(1)} s alone, ${loadedRun.seconds.toFixed(1)} s under the line = ${runRatio.toFixed(2)}× (target ≤ ${RUN_TARGET})`,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 
 export type Printer = (line: string) => void;
@@ -80,4 +80,46 @@ export function busyShare(
   after: { busy: number; total: number },
 ): number {
   return (after.busy - before.busy) / Math.max(1, after.total - before.total);
+}
+
+/**
+ * CPU jiffies (user + system) of the machine's processes by group: `postgres` (every backend and
+ * the server's own processes), the descendants of each named root pid, and this process. Read from
+ * /proc; processes that ended between two readings are missing from the second.
+ */
+export function cpuByGroup(roots: Record<string, number | undefined>): Record<string, number> {
+  const procs: { pid: number; ppid: number; comm: string; jiffies: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      procs.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        comm,
+        jiffies: Number(fields[11]) + Number(fields[12]),
+      });
+    } catch {
+      // ended while being read
+    }
+  }
+  const children = new Map<number, number[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const out: Record<string, number> = { postgres: 0, bench: byPid.get(process.pid)?.jiffies ?? 0 };
+  for (const p of procs) if (p.comm.startsWith('postgres')) out.postgres = (out.postgres ?? 0) + p.jiffies;
+  for (const [name, root] of Object.entries(roots)) {
+    let total = 0;
+    const stack = root ? [root] : [];
+    while (stack.length > 0) {
+      const pid = stack.pop() as number;
+      total += byPid.get(pid)?.jiffies ?? 0;
+      stack.push(...(children.get(pid) ?? []));
+    }
+    out[name] = total;
+  }
+  return out;
 }

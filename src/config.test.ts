@@ -56,6 +56,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sizes the database pool per process', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '2' }).databasePoolSize).toBe(2);
+    for (const bad of ['0', '1.5', 'diez', '1001'])
+      expect(() => loadConfig({ DATABASE_POOL_SIZE: bad }), bad).toThrow(
+        `DATABASE_POOL_SIZE must be a whole number of connections between 1 and 1000, got "${bad}"`,
+      );
+  });
+
   it('trusts the named balancers only, never every sender', () => {
     expect(loadConfig({}).trustProxy).toEqual([]);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.10,2001:db8::/32,loopback' }).trustProxy).toEqual([
