@@ -34,6 +34,7 @@ const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 60);
 const PROCESSOR_MS = env('BENCH_DAY_PROCESSOR_MS', 50);
 /** The billing run's connections (DATABASE_POOL_SIZE of its process); the server keeps the default. */
 const RUN_POOL = env('BENCH_DAY_RUN_POOL', 2);
+const SEPARATE_WORKERS = (process.env.BENCH_DAY_WORKERS ?? 'separate') === 'separate';
 const RATES: LineRates = {
   eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 50),
   cases: env('BENCH_DAY_CASE_RATE', 2),
@@ -134,6 +135,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
   const bench = await freshBenchDatabase('day');
   const database = await openDatabase({ url: bench.url, maxConnections: 10 });
   let server: LibraProcess | undefined;
+  let worker: LibraProcess | undefined;
   try {
     await migrateDatabase(database);
     const services = buildServices(database, systemClock, {
@@ -156,45 +158,51 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     });
     say(`  loaded in ${((Date.now() - loadStarted) / 1000).toFixed(0)} s`);
 
-    const port = await freePort();
+    // The line's server, and (BENCH_DAY_WORKERS=separate, the default) a second process with the
+    // job workers (outbox, offer expiry, webhooks), as docs/operations.md deploys them: the
+    // messages a billing run leaves are then not sent from the event loop that answers the line.
+    const environment = (port: number, workers: boolean) => ({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: bench.url,
+      DATABASE_REPLICA_URL: undefined,
+      JOB_WORKERS: String(workers),
+      // The day's runs are the bench's to start; the cron must not fire in the middle.
+      BILLING_SCHEDULE: '0 3 29 2 *',
+      SANDBOX_LATENCY_MS: String(PROCESSOR_MS),
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
+      PARTNER_RATE_LIMIT_PER_MINUTE: '1000000',
+      USER_RATE_LIMIT_PER_MINUTE: '100000000',
+    });
     // BENCH_PROFILE=dir: the server (the same command as npm start) writes a V8 CPU profile there when it stops.
     const profile = process.env.BENCH_PROFILE;
-    server = startNpm(
-      profile
-        ? [
-            'exec',
-            '--',
-            'node',
-            '--cpu-prof',
-            `--cpu-prof-dir=${profile}`,
-            '--import',
-            'tsx',
-            'src/main.ts',
-            'serve',
-          ]
-        : ['start'],
-      {
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: bench.url,
-        DATABASE_REPLICA_URL: undefined,
-        JOB_WORKERS: 'true',
-        // The day's runs are the bench's to start; the cron must not fire in the middle.
-        BILLING_SCHEDULE: '0 3 29 2 *',
-        SANDBOX_LATENCY_MS: String(PROCESSOR_MS),
-        PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
-        PARTNER_RATE_LIMIT_PER_MINUTE: '1000000',
-        USER_RATE_LIMIT_PER_MINUTE: '100000000',
-      },
-      port,
-    );
+    const command = profile
+      ? [
+          'exec',
+          '--',
+          'node',
+          '--cpu-prof',
+          `--cpu-prof-dir=${profile}`,
+          '--import',
+          'tsx',
+          'src/main.ts',
+          'serve',
+        ]
+      : ['start'];
+    const port = await freePort();
+    server = startNpm(command, environment(port, !SEPARATE_WORKERS), port);
+    if (SEPARATE_WORKERS) {
+      const workerPort = await freePort();
+      worker = startNpm(command, environment(workerPort, true), workerPort);
+      await worker.waitForHealth(120_000);
+    }
     await server.waitForHealth(120_000);
     const line = new Line(server.base, world, RATES);
     await line.signIn();
     say(
-      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} case-board SSE streams and one per new case (its customer following it) up to ${RATES.caseStreams}; processor answers in ${PROCESSOR_MS} ms`,
+      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} case-board SSE streams and one per new case (its customer following it) up to ${RATES.caseStreams}; processor answers in ${PROCESSOR_MS} ms; job workers ${SEPARATE_WORKERS ? 'in a process of their own' : 'in the server'}; the run with ${RUN_POOL} connections`,
     );
     line.openStreams();
     line.start();
@@ -205,7 +213,19 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     // both states are measured early and late).
     const half = LINE_SECONDS / 2;
     const serverPid = server.child.pid;
-    const groups = () => cpuByGroup({ server: serverPid });
+    /** Seconds until the outbox has nothing due (the run's receipts and decline notices sent). */
+    const drained = async (): Promise<number> => {
+      const from = performance.now();
+      for (;;) {
+        const [due] = await rows<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from notifications where status = 'pending' and send_at <= now()`,
+        );
+        if (!due?.n || performance.now() - from > 600_000) return (performance.now() - from) / 1000;
+        await sleep(0.5);
+      }
+    };
+    const groups = () => cpuByGroup({ server: serverPid, workers: worker?.child.pid });
     const usage = new CoreUsage();
     const quiet1From = performance.now();
     let cpu = machineCpu();
@@ -224,7 +244,10 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     const alone = await billingRun(bench.url, world.aloneDay);
     usage.add('run', g, groups(), performance.now() - aloneFrom);
     busy.run = busyShare(cpu, machineCpu());
-    say(`  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s`);
+    const aloneDrain = await drained();
+    say(
+      `  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s; its messages out of the outbox ${aloneDrain.toFixed(1)} s later`,
+    );
 
     // 3. The next day's run under the line, then the line alone again.
     line.start();
@@ -237,10 +260,11 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     busy.both = busyShare(cpu, machineCpu());
     const loadedTo = performance.now();
     usage.add('both', g, groups(), loadedTo - loadedFrom);
+    const loadedDrain = await drained();
+    const drainTo = performance.now();
     say(
-      `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s`,
+      `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s; its messages out of the outbox ${loadedDrain.toFixed(1)} s later`,
     );
-    await sleep(2);
     const quiet2From = performance.now();
     g = groups();
     await sleep(half);
@@ -255,6 +279,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     ];
     const quiet = line.window(...quietWindows);
     const loaded = line.window([loadedFrom, loadedTo]);
+    const draining = line.window([loadedTo, drainTo]);
     const eventsIn = (windows: [number, number][]) =>
       line.streamEvents.filter((t) => windows.some(([from, to]) => t >= from && t < to)).length;
     const quietEvents = eventsIn(quietWindows);
@@ -297,6 +322,13 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       .filter(({ q, l }) => l && q.requests >= MIN_REQUESTS && l.requests >= MIN_REQUESTS && q.p99 > 0)
       .map(({ q, l }) => ({ route: q.route, ratio: (l as RouteFigures).p99 / q.p99 }));
     const lineRatio = Math.max(...judged.map((j) => j.ratio));
+    const drainRatios = quiet
+      .map((q) => ({ q, d: draining.find((x) => x.route === q.route) }))
+      .filter(({ q, d }) => d && q.requests >= MIN_REQUESTS && d.requests >= MIN_REQUESTS && q.p99 > 0)
+      .map(({ q, d }) => `${q.route} ${((d as RouteFigures).p99 / q.p99).toFixed(2)}×`);
+    say(
+      `  while the run's messages left the outbox (${((drainTo - loadedTo) / 1000).toFixed(0)} s after it, workers' process): p99 / alone ${drainRatios.join(', ') || 'too few requests to judge'}`,
+    );
     const runRatio = loadedRun.seconds / alone.seconds;
     const pct = (share: number) => `${Math.round(share * 100)} %`;
     say(
@@ -317,6 +349,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       rates: RATES,
       processor_ms: PROCESSOR_MS,
       run_pool: RUN_POOL,
+      workers: SEPARATE_WORKERS ? 'separate process' : 'in the server',
       machine_busy: {
         line: Number(busy.line.toFixed(2)),
         run: Number(busy.run.toFixed(2)),
@@ -334,10 +367,11 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       met,
     };
   } finally {
-    if (server) {
-      server.signal('SIGTERM');
-      const ended = await Promise.race([server.exited, sleep(20)]);
-      if (!ended) killGroup(server);
+    for (const p of [server, worker]) {
+      if (!p) continue;
+      p.signal('SIGTERM');
+      const ended = await Promise.race([p.exited, sleep(20)]);
+      if (!ended) killGroup(p);
     }
     await database.close();
     if (!process.env.BENCH_KEEP) await bench.drop();
