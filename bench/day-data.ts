@@ -124,6 +124,10 @@ export async function loadDayWorld(
       `  billed ${date}: ${summary.succeeded} paid, ${summary.declined} declined (${summary.retried} retries) in ${(summary.durationMs / 1000).toFixed(1)} s`,
     );
   }
+  // Their receipts and notices went out on their days: the outbox starts the measured day empty.
+  await db.execute(
+    sql`update notifications set status = 'sent', sent_at = send_at where status = 'pending' and send_at <= now()`,
+  );
   say(`  past week billed in ${secs(started)} s`);
 
   const providers = await loadProviders(services, p.providers);
