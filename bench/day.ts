@@ -23,6 +23,7 @@ import { DEFAULT_SERVICE_OPTIONS } from '../src/services.ts';
 import { freePort, killGroup, type LibraProcess, startNpm } from '../test/support/process.ts';
 import { CALENDAR_DAYS, type DayWorld, loadDayWorld, midnight } from './day-data.ts';
 import { Line, type LineRates, type RouteFigures } from './day-line.ts';
+import { WaitSampler } from './day-waits.ts';
 import { busyShare, cpuByGroup, freshBenchDatabase, machineCpu, type Printer } from './support.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -55,8 +56,11 @@ class CoreUsage {
   add(phase: string, before: Record<string, number>, after: Record<string, number>, ms: number): void {
     const p = this.phases.get(phase) ?? { ms: 0, jiffies: {} };
     p.ms += ms;
+    // PostgreSQL's backends come and go with their connections (the run's end with it): what
+    // they used is the rest of the machine's busy share, not a difference of two readings.
     for (const [group, value] of Object.entries(after))
-      p.jiffies[group] = (p.jiffies[group] ?? 0) + Math.max(0, value - (before[group] ?? 0));
+      if (group !== 'postgres')
+        p.jiffies[group] = (p.jiffies[group] ?? 0) + Math.max(0, value - (before[group] ?? 0));
     this.phases.set(phase, p);
   }
   lines(): string[] {
@@ -64,7 +68,7 @@ class CoreUsage {
       ([phase, p]) =>
         `    cores used, ${phase.padEnd(4)}: ${Object.entries(p.jiffies)
           .map(([group, j]) => `${group} ${(j / 100 / (p.ms / 1000)).toFixed(2)}`)
-          .join(', ')} (the billing run's process is the rest of the machine's busy share)`,
+          .join(', ')} (PostgreSQL and the billing run's process: the rest of the machine's busy share)`,
     );
   }
 }
@@ -227,6 +231,8 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     };
     const groups = () => cpuByGroup({ server: serverPid, workers: worker?.child.pid });
     const usage = new CoreUsage();
+    const waits = new WaitSampler(database);
+    waits.start('line');
     const quiet1From = performance.now();
     let cpu = machineCpu();
     let g = groups();
@@ -240,10 +246,12 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     say(`billing run for ${world.aloneDay}, the line quiet…`);
     cpu = machineCpu();
     g = groups();
+    waits.start('run');
     const aloneFrom = performance.now();
     const alone = await billingRun(bench.url, world.aloneDay);
     usage.add('run', g, groups(), performance.now() - aloneFrom);
     busy.run = busyShare(cpu, machineCpu());
+    waits.stop();
     const aloneDrain = await drained();
     say(
       `  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s; its messages out of the outbox ${aloneDrain.toFixed(1)} s later`,
@@ -256,7 +264,9 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     const loadedFrom = performance.now();
     cpu = machineCpu();
     g = groups();
+    waits.start('both');
     const loadedRun = await billingRun(bench.url, world.loadedDay);
+    waits.stop();
     busy.both = busyShare(cpu, machineCpu());
     const loadedTo = performance.now();
     usage.add('both', g, groups(), loadedTo - loadedFrom);
@@ -267,9 +277,11 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     );
     const quiet2From = performance.now();
     g = groups();
+    waits.start('line');
     await sleep(half);
     const quiet2To = performance.now();
     usage.add('line', g, groups(), quiet2To - quiet2From);
+    waits.stop();
     await line.stop();
     const streamsOpen = line.openStreamCount;
     line.closeStreams();
@@ -335,6 +347,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       `  machine busy (2 cores = 100 %): line alone ${pct(busy.line)}, run alone ${pct(busy.run)} (its process start included), both ${pct(busy.both)}`,
     );
     for (const line of usage.lines()) say(line);
+    for (const line of waits.lines()) say(line);
     say(`  line p99 with the run / without: worst route ${lineRatio.toFixed(2)}× (target ≤ ${LINE_TARGET})`);
     say(
       `  billing run: ${alone.seconds.toFixed(1)} s alone, ${loadedRun.seconds.toFixed(1)} s under the line = ${runRatio.toFixed(2)}× (target ≤ ${RUN_TARGET})`,
