@@ -12,7 +12,7 @@ import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { buildServices, type ServiceOptions } from '../src/app.ts';
+import { buildServices } from '../src/app.ts';
 import { openDatabase, rows } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { SALE_COLUMNS } from '../src/domains/imports/members-layout.ts';
@@ -22,6 +22,7 @@ import { CURRENT_PRIVACY_NOTICE, CURRENT_TERMS } from '../src/domains/members/le
 import { mexicoCityDate, systemClock } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { seed } from '../src/seed.ts';
+import { DEFAULT_SERVICE_OPTIONS } from '../src/services.ts';
 import { freshBenchDatabase, mb, type Printer, sampled } from './support.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -108,25 +109,7 @@ export async function importBenchmark(say: Printer): Promise<Record<string, unkn
   const file = path.join(tmpdir(), `libra-bench-members-${Date.now()}.csv`);
   try {
     await migrateDatabase(database);
-    const options: ServiceOptions = {
-      offerTimeoutSeconds: 120,
-      jobWorkers: false,
-      publicUrl: 'http://localhost:3000',
-      jobPollSeconds: 2,
-      billing: {
-        retryDays: [1, 3, 7],
-        batchSize: 2000,
-        concurrency: 256,
-        schedule: '5 0 * * *',
-        claimSeconds: 300,
-        heartbeatSeconds: 5,
-      },
-      sandboxLatencyMs: 0,
-      complaintSlaBusinessDays: 5,
-      extraHolidays: [],
-      demoAccounts: false,
-    };
-    const services = buildServices(database, systemClock, options);
+    const services = buildServices(database, systemClock, DEFAULT_SERVICE_OPTIONS);
     await seed(services, { demo: false });
     const tokens: string[] = [];
     for (let i = 0; i < TOKENS; i++) {
