@@ -11,7 +11,7 @@ import type { Services } from '../src/app.ts';
 import { type DatabaseHandle, rows } from '../src/db/client.ts';
 import { mexicoCityTime } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
-import type { Printer } from './support.ts';
+import { addSpousesAndYearOfUsage, type Printer } from './support.ts';
 
 /** Days in the billing calendar the memberships are spread over (one cohort a day). */
 export const CALENDAR_DAYS = 28;
@@ -99,18 +99,16 @@ export async function loadDayWorld(
   say(`  ${p.memberships.toLocaleString('en')} memberships in ${secs(started)} s`);
 
   started = Date.now();
-  await db.execute(sql`
-    insert into beneficiaries (id, membership_id, kind, full_name, birth_date, added_at)
-    select gen_random_uuid(), id, 'spouse', 'Cónyuge ' || number, date '1982-05-05', contracted_at
-    from memberships where right(number, 1) in ('1', '3', '5', '7', '9')`);
-  // A year of usage: eight uses a membership in its current membership year, across the services.
-  await db.execute(sql`
-    insert into usage_ledger (id, membership_id, service_code, usage_key, person_id, membership_year, status, reserved_at, confirmed_at)
-    select gen_random_uuid(), m.id,
-      (array['online-doctor','online-doctor','online-doctor','tow-truck','tow-truck','land-ambulance','specialist-consultation','legal-advice'])[u],
-      case when u = 7 then 'especialidad-' || (u + length(m.number)) % 4 else null end,
-      'titular', 1, 'confirmed', m.contracted_at + make_interval(days => u * 3), m.contracted_at + make_interval(days => u * 3)
-    from memberships m cross join generate_series(1, 8) u`);
+  await addSpousesAndYearOfUsage(database, [
+    'online-doctor',
+    'online-doctor',
+    'online-doctor',
+    'tow-truck',
+    'tow-truck',
+    'land-ambulance',
+    'specialist-consultation',
+    'legal-advice',
+  ]);
   say(`  beneficiaries and ${(p.memberships * 8).toLocaleString('en')} usage rows in ${secs(started)} s`);
   await db.execute(sql`vacuum (analyze)`);
 

@@ -20,7 +20,7 @@ import { migrateDatabase } from '../src/db/migrate.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import { SYSTEM_ACTOR } from '../src/platform/principal.ts';
 import { seed } from '../src/seed.ts';
-import { freshBenchDatabase, type Printer } from './support.ts';
+import { addSpousesAndYearOfUsage, freshBenchDatabase, type Printer } from './support.ts';
 
 const MEMBERSHIPS = Number(process.env.BENCH_MEMBERSHIPS ?? 100_000);
 const CONNECTIONS = 50;
@@ -65,18 +65,17 @@ export async function eligibilityBenchmark(say: Printer): Promise<Record<string,
         date '1980-01-01' + (g % 9000), 'tok_bench_' || g, 'visa', 'credit', lpad((g % 10000)::text, 4, '0'), 12, 2030,
         now() - make_interval(days => 30 + g % 330), 1 + g % 28, 'titular ' || g || ' perez', now(), now()
       from generate_series(1, ${MEMBERSHIPS}) g`);
-    await db.execute(sql`
-      insert into beneficiaries (id, membership_id, kind, full_name, birth_date, added_at)
-      select gen_random_uuid(), id, 'spouse', 'Cónyuge ' || number, date '1982-05-05', contracted_at
-      from memberships where right(number, 1) in ('1', '3', '5', '7', '9')`);
     // A year of usage: about 8 uses per membership over the services, in the current membership year.
-    await db.execute(sql`
-      insert into usage_ledger (id, membership_id, service_code, usage_key, person_id, membership_year, status, reserved_at, confirmed_at)
-      select gen_random_uuid(), m.id,
-        (array['online-doctor','online-doctor','online-doctor','tow-truck','tow-truck','land-ambulance','specialist-consultation','home-plumbing'])[u],
-        case when u = 7 then 'especialidad-' || (random() * 3)::int else null end,
-        'titular', 1, 'confirmed', m.contracted_at + make_interval(days => u), m.contracted_at + make_interval(days => u)
-      from memberships m cross join generate_series(1, 8) u`);
+    await addSpousesAndYearOfUsage(database, [
+      'online-doctor',
+      'online-doctor',
+      'online-doctor',
+      'tow-truck',
+      'tow-truck',
+      'land-ambulance',
+      'specialist-consultation',
+      'home-plumbing',
+    ]);
     // A serving database is vacuumed (autovacuum): tuples carry their hint bits and pages are in
     // the visibility map. Right after a bulk load they are not, and the first reader of each page
     // pays for that (dirtying it); the checkpoint writes the load out before anything is measured.

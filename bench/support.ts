@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { DatabaseHandle } from '../src/db/client.ts';
 
 export type Printer = (line: string) => void;
 
@@ -122,4 +124,24 @@ export function cpuByGroup(roots: Record<string, number | undefined>): Record<st
     out[name] = total;
   }
   return out;
+}
+
+/**
+ * A spouse on every membership whose number ends in an odd digit, and a year of usage: eight uses a
+ * membership in its current membership year, the n-th of `services` (eight codes) on day n after
+ * contracting; the seventh's use carries a specialty key.
+ */
+export async function addSpousesAndYearOfUsage(database: DatabaseHandle, services: string[]): Promise<void> {
+  if (services.length !== 8) throw new Error('eight services, one a use');
+  const db = database.db;
+  await db.execute(sql`
+    insert into beneficiaries (id, membership_id, kind, full_name, birth_date, added_at)
+    select gen_random_uuid(), id, 'spouse', 'Cónyuge ' || number, date '1982-05-05', contracted_at
+    from memberships where right(number, 1) in ('1', '3', '5', '7', '9')`);
+  await db.execute(sql`
+    insert into usage_ledger (id, membership_id, service_code, usage_key, person_id, membership_year, status, reserved_at, confirmed_at)
+    select gen_random_uuid(), m.id, ${JSON.stringify(services)}::jsonb ->> (u - 1),
+      case when u = 7 then 'especialidad-' || (random() * 3)::int else null end,
+      'titular', 1, 'confirmed', m.contracted_at + make_interval(days => u), m.contracted_at + make_interval(days => u)
+    from memberships m cross join generate_series(1, 8) u`);
 }
