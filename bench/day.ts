@@ -35,6 +35,8 @@ const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 60);
 const PROCESSOR_MS = env('BENCH_DAY_PROCESSOR_MS', 50);
 /** The billing run's connections (DATABASE_POOL_SIZE of its process); the server keeps the default. */
 const RUN_POOL = env('BENCH_DAY_RUN_POOL', 2);
+/** The run's BILLING_RUN_PACE (charges and notices a second; 0: unpaced), the same for both runs. */
+const RUN_PACE = env('BENCH_DAY_RUN_PACE', 0);
 const SEPARATE_WORKERS = (process.env.BENCH_DAY_WORKERS ?? 'separate') === 'separate';
 const RATES: LineRates = {
   eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 50),
@@ -97,6 +99,7 @@ async function billingRun(url: string, date: string): Promise<RunFigures> {
         DATABASE_URL: url,
         SANDBOX_LATENCY_MS: String(PROCESSOR_MS),
         DATABASE_POOL_SIZE: String(RUN_POOL),
+        BILLING_RUN_PACE: String(RUN_PACE),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -206,7 +209,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     const line = new Line(server.base, world, RATES);
     await line.signIn();
     say(
-      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} case-board SSE streams and one per new case (its customer following it) up to ${RATES.caseStreams}; processor answers in ${PROCESSOR_MS} ms; job workers ${SEPARATE_WORKERS ? 'in a process of their own' : 'in the server'}; the run with ${RUN_POOL} connections`,
+      `line: ${RATES.eligibility} eligibility checks/s, ${RATES.cases} cases/s (tow 70 %, ambulance 30 %, dispatched), ${RATES.caseReads} case reads/s, ${PROVIDERS} provider integrations polling every ${RATES.providerPollSeconds} s (accept, en route, on site, completed), ${RATES.locations} location updates/s, ${RATES.boardStreams} case-board SSE streams and one per new case (its customer following it) up to ${RATES.caseStreams}; processor answers in ${PROCESSOR_MS} ms; job workers ${SEPARATE_WORKERS ? 'in a process of their own' : 'in the server'}; the run with ${RUN_POOL} connections, ${RUN_PACE > 0 ? `paced at ${RUN_PACE} charges and notices a second` : 'unpaced'}`,
     );
     line.openStreams();
     line.start();
@@ -362,6 +365,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
       rates: RATES,
       processor_ms: PROCESSOR_MS,
       run_pool: RUN_POOL,
+      run_pace: RUN_PACE,
       workers: SEPARATE_WORKERS ? 'separate process' : 'in the server',
       machine_busy: {
         line: Number(busy.line.toFixed(2)),

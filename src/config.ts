@@ -75,6 +75,8 @@ export interface Config {
   billingBatchSize: number;
   /** Processor calls in flight at once during a billing run. */
   billingConcurrency: number;
+  /** Charges and notices a billing run takes a second; 0: as fast as it can (docs/operations.md). */
+  billingRunPace: number;
   /** The longest a claim holds charges before another run may take them (a dead run's: at once). */
   billingClaimSeconds: number;
   /** How often a billing run writes its heartbeat; silent for three of them, it is dead. */
@@ -489,6 +491,7 @@ export function loadConfig(env: Env = process.env): Config {
     billingSchedule: cron(env, 'BILLING_SCHEDULE', '5 0 * * *'),
     billingBatchSize: positiveInteger(env, 'BILLING_BATCH_SIZE', 2000),
     billingConcurrency: positiveInteger(env, 'BILLING_CONCURRENCY', 256),
+    billingRunPace: nonNegativeInteger(env, 'BILLING_RUN_PACE', 0),
     billingClaimSeconds: integerBetween(env, 'BILLING_CLAIM_SECONDS', 300, 10, 86_400, 'seconds'),
     billingHeartbeatSeconds: integerBetween(env, 'BILLING_HEARTBEAT_SECONDS', 5, 1, 60, 'seconds'),
     directDebit: oneOf(env, 'DIRECT_DEBIT', ['gateway', 'file'] as const, 'gateway'),
@@ -695,6 +698,12 @@ export const CONFIG_DOCS: { name: string; default: string; description: string }
     name: 'BILLING_CONCURRENCY',
     default: '256',
     description: 'Processor calls in flight at once during a billing run.',
+  },
+  {
+    name: 'BILLING_RUN_PACE',
+    default: '0',
+    description:
+      'Charges and notices a billing run takes per second, in small batches, so the 24/7 line keeps its speed while it runs; 0: as fast as the processor and the database allow.',
   },
   {
     name: 'BILLING_CLAIM_SECONDS',

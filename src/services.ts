@@ -186,6 +186,8 @@ export interface ServiceOptions {
     retryDays: number[];
     batchSize: number;
     concurrency: number;
+    /** Charges and notices a run takes a second; 0 or unset: unpaced. */
+    pace?: number;
     /** Cron (Mexico City) of the daily run. */
     schedule: string;
     /** The longest a claim holds charges (a dead run's are let go at once). */
@@ -271,6 +273,7 @@ export function serviceOptionsOf(config: Config): ServiceOptions {
       retryDays: config.billingRetryDays,
       batchSize: config.billingBatchSize,
       concurrency: config.billingConcurrency,
+      pace: config.billingRunPace,
       schedule: config.billingSchedule,
       claimSeconds: config.billingClaimSeconds,
       heartbeatSeconds: config.billingHeartbeatSeconds,

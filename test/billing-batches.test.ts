@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
+import type { PaceTimer } from '../src/domains/billing/pace.ts';
 import type { RunSummary } from '../src/domains/billing/service.ts';
 import { type ManualClock, mexicoCityTime } from '../src/lib/clock.ts';
 import { buildTestApp } from './support/app.ts';
@@ -26,7 +27,7 @@ const RUNS = ['2026-11-25T14:10', '2027-02-26T00:05', '2027-03-05T00:05'];
  * The same memberships billed through the same runs, with the given batch size and concurrency:
  * what every run did and where every membership and charge ended.
  */
-async function billAll(env: Record<string, string>) {
+async function billAll(env: Record<string, string>, paceTimer?: PaceTimer) {
   const t = await buildTestApp({ env });
   try {
     const clock = t.clock as ManualClock;
@@ -45,6 +46,7 @@ async function billAll(env: Record<string, string>) {
       } = await t.services.billing.run({
         at,
         trigger: 'test',
+        ...(paceTimer ? { paceTimer } : {}),
       });
       summaries.push(counters);
     }
@@ -82,5 +84,31 @@ describe('billing in batches', () => {
     expect(batched.summaries).toEqual(whole.summaries);
     expect(batched.charges).toEqual(whole.charges);
     expect(batched.memberships).toEqual(whole.memberships);
+  });
+
+  it('charges the same when paced, waiting for each batch until its work is due at the pace', async () => {
+    const whole = await billAll({ BILLING_BATCH_SIZE: '2000' });
+    // Virtual time: the run sleeps on it, so the test neither waits nor depends on the machine.
+    let now = 0;
+    const sleeps: number[] = [];
+    const timer: PaceTimer = {
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    };
+    // Four units a second: batches of two, each taken half a second after the one before.
+    const paced = await billAll({ BILLING_BATCH_SIZE: '2000', BILLING_RUN_PACE: '4' }, timer);
+    expect(paced.summaries).toEqual(whole.summaries);
+    expect(paced.charges).toEqual(whole.charges);
+    expect(paced.memberships).toEqual(whole.memberships);
+    // Every batch after each run's first waited; the waits add up to the runs' work at the pace,
+    // less each run's last batch (taken as soon as it was due) — within a batch per run.
+    const work = whole.summaries.reduce((sum, s) => sum + s.due + s.retried + s.notices, 0);
+    const slept = sleeps.reduce((a, b) => a + b, 0);
+    expect(sleeps.every((ms) => ms > 0 && ms <= 500)).toBe(true);
+    expect(slept).toBeGreaterThanOrEqual(((work - 2 * RUNS.length * 2) / 4) * 1000);
+    expect(slept).toBeLessThanOrEqual((work / 4) * 1000);
   });
 });

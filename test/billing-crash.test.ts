@@ -22,22 +22,18 @@
  *   - every membership moved on to its next due date, and the last CLI run finds nothing to do.
  * Sending again under a new key, or creating a second charge for a period, breaks these.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServices, serviceOptionsOf } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { rows } from '../src/db/client.ts';
 import { duePeriods } from '../src/lib/billing-calendar.ts';
-import { ManualClock, mexicoCityTime, systemClock } from '../src/lib/clock.ts';
-import { seed } from '../src/seed.ts';
+import { mexicoCityTime, systemClock } from '../src/lib/clock.ts';
 import { freshDatabase, onPostgres, type TestDatabase } from './support/database.ts';
-import { TEST_CARD, tokenizeTestCard } from './support/payments.ts';
+import { billingCli, exitOf, loadDueMemberships, outputOf } from './support/due-memberships.ts';
 import { sleep } from './support/wait.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MEMBERSHIPS = 3000;
 /** The daily run of 1 December 2026, 00:05 Mexico City; memberships contracted since midnight. */
 const AT = '2026-12-01T00:05';
@@ -50,45 +46,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => database?.drop());
 
-/**
- * `libra billing run --at AT` as its own process: `node --import tsx`, so the pid is the run's
- * (`npx tsx` would put npx and a second node in between, and SIGKILL would reach only npx).
- */
-function billingCli(url: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'billing', 'run', '--at', AT], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      BILLING_BATCH_SIZE: '100',
-      LOG_LEVEL: 'silent',
-      LIBRA_SEED_DEMO: 'false',
-      JOB_WORKERS: 'false',
-      // Where the sandbox simulates the processor's answer time, answers come 50 ms after the charge
-      // is made: a wider window for the kill, and one that leaves charges made but unanswered.
-      SANDBOX_LATENCY_MS: '50',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null)
-      resolve({ code: child.exitCode, signal: child.signalCode });
-    else child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-}
-
-function outputOf(child: ChildProcess): () => string {
-  let out = '';
-  child.stdout?.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
-  return () => out;
+/** The run under test: batches of 100, the processor answering 50 ms after each charge is made. */
+function billingRunCli(url: string): ChildProcess {
+  // Where the sandbox simulates the processor's answer time, answers come 50 ms after the charge
+  // is made: a wider window for the kill, and one that leaves charges made but unanswered.
+  return billingCli(url, AT, { BILLING_BATCH_SIZE: '100', SANDBOX_LATENCY_MS: '50' });
 }
 
 describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
@@ -99,44 +61,7 @@ describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
     const at = mexicoCityTime(AT);
     const contractedFrom = mexicoCityTime(CONTRACTED_FROM);
 
-    // The catalog, and one approving card tokenized by the sandbox, shared by every membership.
-    const setupClock = new ManualClock(new Date());
-    const setup = buildServices(
-      database.handle,
-      setupClock,
-      serviceOptionsOf(loadConfig({ NODE_ENV: 'test' })),
-    );
-    await seed(setup, { demo: false });
-    const card = await tokenizeTestCard({ services: setup }, TEST_CARD.visaCredit, {
-      expMonth: 12,
-      expYear: new Date().getUTCFullYear() + 5,
-    });
-    const [plan] = await rows<{ id: string }>(
-      db,
-      sql`select pv.id from plan_versions pv join plans p on p.id = pv.plan_id
-          where p.code = 'libra-plus' order by pv.version desc limit 1`,
-    );
-    if (!plan) throw new Error('the seeded catalog has no libra-plus');
-
-    // Phone memberships contracted between 00:00 and 00:05: period 1 is due at the contracting
-    // instant (their schedule's next_charge_at), so the 00:05 run charges every one of them.
-    await db.execute(sql`
-      with made as (
-        select libra_uuid_v7() as id, i, c.at
-        from generate_series(1, ${MEMBERSHIPS}) i,
-          lateral (select ${contractedFrom}::timestamptz + i * interval '50 milliseconds' as at) c
-      ),
-      inserted as (
-        insert into memberships (id, number, plan_version_id, state, channel, titular_name, titular_email,
-          titular_phone, titular_birth_date, card_token, card_brand, card_type, card_last4, card_exp_month,
-          card_exp_year, contracted_at, trial_ends_at, billing_day, search_text, created_at, updated_at)
-        select id, 'LK-26-' || lpad(i::text, 6, '0'), ${plan.id}, 'active', 'phone',
-          'Titular ' || i, 'titular-' || i || '@crash.test.libra.mx', '5512345678', '1985-03-15',
-          ${card.token}, ${card.brand}, ${card.type}, ${card.last4}, ${card.expMonth}, ${card.expYear},
-          at, null, 1, '', at, at
-        from made
-      )
-      insert into billing_schedule (membership_id, next_charge_at) select id, at from made`);
+    await loadDueMemberships(database, MEMBERSHIPS, contractedFrom);
     const [sample] = await rows<{ contracted_at: Date; next_charge_at: Date }>(
       db,
       sql`select m.contracted_at, s.next_charge_at
@@ -166,7 +91,7 @@ describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
 
     // The run, killed once a batch is paid, while the processor has made charges whose answers the
     // run has not written yet (or, should that moment be missed, halfway through at the latest).
-    const child = billingCli(url);
+    const child = billingRunCli(url);
     const output = outputOf(child);
     const started = Date.now();
     let atKill: Awaited<ReturnType<typeof count>> | undefined;
@@ -259,7 +184,7 @@ describe.skipIf(!onPostgres)('a billing run killed with SIGKILL', () => {
     ]);
 
     // And the CLI once more, now: nothing left to do.
-    const again = billingCli(url);
+    const again = billingRunCli(url);
     const againOutput = outputOf(again);
     const againExit = await exitOf(again);
     expect(againExit, againOutput()).toEqual({ code: 0, signal: null });

@@ -1,5 +1,6 @@
 import type { ReadSource } from '../../db/read-replica.ts';
 import type { Actor } from '../../platform/principal.ts';
+import type { PaceTimer } from './pace.ts';
 import type { ClaimedCharge } from './repository.ts';
 
 export interface BillingOptions {
@@ -9,6 +10,11 @@ export interface BillingOptions {
   batchSize: number;
   /** Processor calls in flight at once. */
   concurrency: number;
+  /**
+   * Units of work a run takes a second (charges created, retried or sent again; notices written),
+   * in small batches; unset or 0: as fast as the processor and the database allow (`RunPace`).
+   */
+  pace?: number;
   /**
    * The longest a claim holds charges before another run may take them. A run found dead lets go
    * of its charges at once; this bounds the rest (claims without a run, a run stuck in a call).
@@ -102,6 +108,8 @@ export interface RunOptions {
    * as a crash would (what was committed stays).
    */
   beforeAttempts?: (claimed: ClaimedCharge[]) => void | Promise<void>;
+  /** Test hook: the time a paced run waits on (real time when unset). */
+  paceTimer?: PaceTimer;
 }
 
 /** The next batch to send to the processor (and how much work it stands for), or null when none is left. */

@@ -18,6 +18,7 @@ import { type AnswerImportReport, DirectDebits, type ImportOptions } from './dir
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
 import { FinanceRefunds, type RefundExportQuery } from './finance-refunds.ts';
 import type { BillingMessages } from './messages.ts';
+import { RunPace } from './pace.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
 import { RunLivenessRepository } from './liveness-repository.ts';
@@ -219,8 +220,22 @@ export class BillingService {
       options.onProgress?.(0, total);
       summary.takenOver += await this.liveness.takeOverSilent(runId);
       await this.attempts.reconcileInto(summary, progress, runId);
-      const batch = this.options.batchSize;
-      const pipeline = (take: BatchSource) => this.attempts.pipelined(take, at, summary, options, progress);
+      // Recovery (reconciling, sending again) is not paced: it is rare and small. New work is.
+      const pace = new RunPace(this.options.pace, options.paceTimer);
+      const batch = pace.batch(this.options.batchSize);
+      const pipeline = (take: BatchSource) =>
+        this.attempts.pipelined(
+          async () => {
+            await pace.wait();
+            const taken = await take();
+            if (taken) pace.count(taken.work);
+            return taken;
+          },
+          at,
+          summary,
+          options,
+          progress,
+        );
       await this.attempts.resendPending(runId, at, summary, options, progress);
       await pipeline(async () => {
         const due = await this.repository.createDue(this.db, {
@@ -260,7 +275,7 @@ export class BillingService {
         await this.attempts.resendPending(runId, at, summary, options, progress);
       });
       summary.refundsCompleted = await this.refunds.completePendingRefunds();
-      summary.notices = await this.writeNotices(at);
+      summary.notices = await this.writeNotices(at, pace);
       await heartbeat.stop();
       summary.durationMs = Date.now() - started;
       await this.runsRepository.finishRun(this.db, runId, {
@@ -296,19 +311,22 @@ export class BillingService {
    * each to go out `NOTICE_LEAD_DAYS` before its charge. A run that is late writes them anyway, to
    * go out at once; a notice already written is never written again.
    */
-  private async writeNotices(at: Date): Promise<number> {
+  private async writeNotices(at: Date, pace: RunPace): Promise<number> {
+    const limit = pace.batch(this.options.batchSize);
     let written = 0;
     for (;;) {
+      await pace.wait();
       const batch = await this.db.transaction(async (tx) => {
         const upcoming = await this.repository.upcomingWithoutNotice(tx, {
           at,
           lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
-          limit: this.options.batchSize,
+          limit,
         });
         written += await this.messages.notices(tx, upcoming, NOTICE_LEAD_DAYS, this.clock.now());
         return upcoming.length;
       });
-      if (batch < this.options.batchSize) return written;
+      pace.count(batch);
+      if (batch < limit) return written;
     }
   }
 
