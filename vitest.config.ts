@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test' },
     // Builds a migrated PGlite template once per run (does nothing when TEST_DATABASE_URL is set).
-    globalSetup: ['test/support/pglite-template.ts'],
+    globalSetup: ['test/support/database-template.ts'],
   },
 });

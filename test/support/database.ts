@@ -34,19 +34,21 @@ function withDatabaseName(url: string, name: string): string {
 }
 
 /**
- * A new, empty database on the server of `adminUrl`, named after `prefix` or that URL's database
- * (so one CI run's databases share a prefix), with a `drop` that removes it (connections and all).
+ * A new database on the server of `adminUrl`, named after `prefix` or that URL's database (so one
+ * CI run's databases share a prefix), with a `drop` that removes it (connections and all): empty,
+ * or a copy of the database `template`.
  */
 export async function createPostgresDatabase(
   adminUrl: string,
   prefix?: string,
+  template?: string,
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const base = prefix ?? (new URL(adminUrl).pathname.slice(1) || 'libra_test');
   const name = `${base}_${randomBytes(5).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(`create database "${name}"${template ? ` template "${template}"` : ''}`);
   } finally {
     await admin.end();
   }
@@ -64,7 +66,7 @@ export async function createPostgresDatabase(
   };
 }
 
-/** The migrated PGlite template built by test/support/pglite-template.ts, if this run has one. */
+/** The migrated PGlite template built by test/support/database-template.ts, if this run has one. */
 async function pgliteTemplate(): Promise<Blob | undefined> {
   const file = inject('pgliteTemplate');
   return file ? new Blob([await readFile(file)]) : undefined;
@@ -73,25 +75,27 @@ async function pgliteTemplate(): Promise<Blob | undefined> {
 /**
  * A fresh database for one test file, migrated unless `migrate: false` (then it is empty). On
  * PostgreSQL it is a new database named after the TEST_DATABASE_URL's own (so one CI run's databases
- * share a prefix) and dropped afterwards; on PGlite it lives in memory, loaded from the run's
- * migrated template when there is one.
+ * share a prefix) and dropped afterwards; on PGlite it lives in memory. Either starts from the run's
+ * migrated template when there is one (test/support/database-template.ts).
  */
 export async function freshDatabase(
   options: { migrate?: boolean; maxConnections?: number } = {},
 ): Promise<TestDatabase> {
   let url: string | undefined;
   let drop = async () => {};
-  if (TEST_DATABASE_URL) ({ url, drop } = await createPostgresDatabase(TEST_DATABASE_URL));
   const migrate = options.migrate !== false;
-  // On PGlite a migrated database starts from the run's template: built from the current migrations,
-  // so there is nothing left to apply. An empty one (migrate: false) never does.
+  // A migrated database starts from the run's template: built from the current migrations, so there
+  // is nothing left to apply. An empty one (migrate: false) never does.
+  const postgresTemplate = TEST_DATABASE_URL && migrate ? inject('postgresTemplate') : undefined;
+  if (TEST_DATABASE_URL)
+    ({ url, drop } = await createPostgresDatabase(TEST_DATABASE_URL, undefined, postgresTemplate));
   const template = !url && migrate ? await pgliteTemplate() : undefined;
   const handle = await openDatabase({
     url,
     maxConnections: options.maxConnections ?? 10,
     loadDataDir: template,
   });
-  if (migrate && !template) await migrateDatabase(handle);
+  if (migrate && !template && !postgresTemplate) await migrateDatabase(handle);
   return {
     handle,
     url,
