@@ -57,7 +57,9 @@ async function postgresTemplate(project: TestProject, url: string): Promise<() =
   const build = async () => {
     const hash = await migrationsHash();
     if (hash === builtFor) return;
-    const name = `${base}_template_${randomBytes(4).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    const name = `${base}_template_${randomBytes(4).toString('hex')}`
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_');
     await onServer(url, `create database "${name}"`);
     built.push(name);
     const target = new URL(url);
