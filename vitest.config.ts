@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Test files share their worker's module graph: evaluating the app's imports took 7-9 s of
+    // each file's time under CI's load, more than most files' tests (docs/decisions.md).
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test' },

@@ -17,6 +17,11 @@ describe('the PostgreSQL pass’s choice of test files', () => {
     );
   });
 
+  it('leaves out the access matrix, which sends one request at a time (.ci/database-tests.ts)', () => {
+    expect(chosen).not.toContain('test/access-matrix.test.ts');
+    expect(databaseTests('--browser')).not.toContain('test/access-matrix.test.ts');
+  });
+
   it('leaves out pure computations and the browser tests', () => {
     for (const file of [
       'src/lib/money.test.ts',
