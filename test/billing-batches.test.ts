@@ -20,8 +20,11 @@ const CARDS = [
   TEST_CARD.visaCredit,
 ];
 
-/** Runs at these Mexico City times: the contracting day, then three months due at once, then later. */
-const RUNS = ['2026-11-25T14:10', '2027-02-26T00:05', '2027-03-05T00:05'];
+/**
+ * Runs at these Mexico City times: the contracting day, then three months due at once, then later,
+ * then five days before the next charge (its notices, written in batches too).
+ */
+const RUNS = ['2026-11-25T14:10', '2027-02-26T00:05', '2027-03-05T00:05', '2027-03-20T00:05'];
 
 /**
  * The same memberships billed through the same runs, with the given batch size and concurrency:
@@ -81,6 +84,8 @@ describe('billing in batches', () => {
     expect(whole.charges).toHaveLength(CARDS.length * 4);
     expect(whole.summaries[1]).toMatchObject({ due: CARDS.length * 3, created: CARDS.length * 3 });
     expect(whole.charges.every((c) => c.processor_charges === c.attempts)).toBe(true);
+    // The last run's notices: more than a batch of 2, so later batches start where earlier ones ended.
+    expect(whole.summaries[3]?.notices).toBeGreaterThan(2);
     expect(batched.summaries).toEqual(whole.summaries);
     expect(batched.charges).toEqual(whole.charges);
     expect(batched.memberships).toEqual(whole.memberships);

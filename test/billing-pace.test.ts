@@ -37,6 +37,7 @@ describe.skipIf(!onPostgres)('a paced billing run (BILLING_RUN_PACE)', () => {
     const output = outputOf(child);
     expect(await exitOf(child), output()).toEqual({ code: 0, signal: null });
     expect(output()).toMatch(new RegExp(`succeeded:\\s+${MEMBERSHIPS}\\b`));
+    expect(output()).toContain(`paced at ${PACE} charges and notices a second`);
 
     const [made] = await rows<{ charges: number; memberships: number; batches: number; spread_ms: number }>(
       database.handle.db,

@@ -101,6 +101,8 @@ export function registerBillingCommands(
         });
         bar?.stop();
         printSummary(summary, say);
+        if (config.billingRunPace > 0)
+          say(`  paced at ${config.billingRunPace} charges and notices a second (BILLING_RUN_PACE)`);
       });
     });
   billing

@@ -448,7 +448,18 @@ export class BillingRepository {
    */
   async upcomingWithoutNotice(
     executor: Executor,
-    p: { at: Date; lookAheadDays: number; limit: number; scope?: TestClockScope },
+    p: {
+      at: Date;
+      lookAheadDays: number;
+      limit: number;
+      scope?: TestClockScope;
+      /**
+       * Where the previous batch of this run ended (its last charge): only charges after it. Each
+       * batch then reads its own rows, not the whole look-ahead again (a week of the calendar, all
+       * but a day of it noticed already); a charge moved before it is the next day's run's.
+       */
+      after?: { chargeAt: Date; membershipId: string };
+    },
   ): Promise<UpcomingCharge[]> {
     return rows<UpcomingCharge>(
       executor,
@@ -463,6 +474,7 @@ export class BillingRepository {
           and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
           and m.state in ('trial', 'active', 'past_due')
           and ${membershipInScope('m', p.scope ?? null)}
+          ${p.after ? sql`and (s.next_charge_at, m.id) > (${p.after.chargeAt}::timestamptz, ${p.after.membershipId}::uuid)` : sql``}
       )
       select u.id as "membershipId", u.number as "membershipNumber", u.next_charge_at as "chargeAt",
         u.total as "amountCentavos", u.card_last4 as "cardLast4", u.subject_key as "subjectKey"

@@ -314,6 +314,7 @@ export class BillingService {
   private async writeNotices(at: Date, pace: RunPace): Promise<number> {
     const limit = pace.batch(this.options.batchSize);
     let written = 0;
+    let after: { chargeAt: Date; membershipId: string } | undefined;
     for (;;) {
       await pace.wait();
       const batch = await this.db.transaction(async (tx) => {
@@ -321,12 +322,15 @@ export class BillingService {
           at,
           lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
           limit,
+          ...(after ? { after } : {}),
         });
         written += await this.messages.notices(tx, upcoming, NOTICE_LEAD_DAYS, this.clock.now());
-        return upcoming.length;
+        return upcoming;
       });
-      pace.count(batch);
-      if (batch < limit) return written;
+      pace.count(batch.length);
+      const last = batch.at(-1);
+      if (!last || batch.length < limit) return written;
+      after = { chargeAt: last.chargeAt, membershipId: last.membershipId };
     }
   }
 
