@@ -35,8 +35,8 @@ const WARM_SECONDS = env('BENCH_DAY_WARM_SECONDS', 60);
 const PROCESSOR_MS = env('BENCH_DAY_PROCESSOR_MS', 50);
 /** The billing run's connections (DATABASE_POOL_SIZE of its process); the server keeps the default. */
 const RUN_POOL = env('BENCH_DAY_RUN_POOL', 2);
-/** The run's BILLING_RUN_PACE (charges and notices a second; 0: unpaced), the same for both runs. */
-const RUN_PACE = env('BENCH_DAY_RUN_PACE', 0);
+/** The run's BILLING_RUN_PACE (charges and notices a second; 0: unpaced), the same for both runs, as docs/operations.md deploys it. */
+const RUN_PACE = env('BENCH_DAY_RUN_PACE', 200);
 const SEPARATE_WORKERS = (process.env.BENCH_DAY_WORKERS ?? 'separate') === 'separate';
 const RATES: LineRates = {
   eligibility: env('BENCH_DAY_ELIGIBILITY_RATE', 50),
