@@ -84,6 +84,8 @@ interface RunFigures {
   succeeded: number;
   declined: number;
   retries: number;
+  /** Notices of the charges a week ahead the run wrote (part of its paced work). */
+  notices: number;
 }
 
 /** `npm run libra -- billing run --at <day>T00:05` as its own process; figures from what it printed. */
@@ -120,6 +122,7 @@ async function billingRun(url: string, date: string): Promise<RunFigures> {
     succeeded: number(/succeeded:\s+(\d+)/),
     declined: number(/declined:\s+(\d+)/),
     retries: number(/(\d+) retries/),
+    notices: number(/notices written:\s+(\d+)/),
   };
 }
 
@@ -257,7 +260,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     waits.stop();
     const aloneDrain = await drained();
     say(
-      `  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) in ${alone.seconds.toFixed(1)} s; its messages out of the outbox ${aloneDrain.toFixed(1)} s later`,
+      `  ${fmt(alone.charged)} charges (${fmt(alone.retries)} retries) and ${fmt(alone.notices)} notices in ${alone.seconds.toFixed(1)} s; its messages out of the outbox ${aloneDrain.toFixed(1)} s later`,
     );
 
     // 3. The next day's run under the line, then the line alone again.
@@ -276,7 +279,7 @@ export async function dayBenchmark(say: Printer): Promise<Record<string, unknown
     const loadedDrain = await drained();
     const drainTo = performance.now();
     say(
-      `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) in ${loadedRun.seconds.toFixed(1)} s; its messages out of the outbox ${loadedDrain.toFixed(1)} s later`,
+      `  ${fmt(loadedRun.charged)} charges (${fmt(loadedRun.retries)} retries) and ${fmt(loadedRun.notices)} notices in ${loadedRun.seconds.toFixed(1)} s; its messages out of the outbox ${loadedDrain.toFixed(1)} s later`,
     );
     const quiet2From = performance.now();
     g = groups();
