@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /**
- * A billing run's pace: at most `perSecond` units of work a second (a unit is a charge created,
- * tried again or sent again, or a notice written), counted from the run's first batch.
+ * A billing run's pace: at most `perSecond` units of work a second (a unit is a charge created or
+ * tried again, or a notice written), counted from the run's first batch.
  *
  * Why: unpaced, a run takes every core the processor's answers leave it, and the 24/7 line, on the
  * same database, answers slower while it runs (docs/performance.md, "The operating day"). A nightly
@@ -17,21 +19,26 @@ export interface PaceTimer {
 
 export const REAL_TIME: PaceTimer = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: async (ms) => {
+    await delay(ms);
+  },
 };
 
 export class RunPace {
+  private readonly perSecond: number;
   private started: number | null = null;
   private done = 0;
 
   /** `perSecond` unset or 0: unpaced (never waits, batches as configured). */
   constructor(
-    private readonly perSecond: number | undefined,
+    perSecond: number | undefined,
     private readonly timer: PaceTimer = REAL_TIME,
-  ) {}
+  ) {
+    this.perSecond = perSecond ?? 0;
+  }
 
   get paced(): boolean {
-    return (this.perSecond ?? 0) > 0;
+    return this.perSecond > 0;
   }
 
   /** Waits until the work counted so far is due at the pace (a run behind its pace never waits). */
@@ -42,7 +49,7 @@ export class RunPace {
       this.started = now;
       return;
     }
-    const dueAt = this.started + (this.done / (this.perSecond as number)) * 1000;
+    const dueAt = this.started + (this.done / this.perSecond) * 1000;
     if (dueAt > now) await this.timer.sleep(dueAt - now);
   }
 
@@ -53,6 +60,6 @@ export class RunPace {
   /** The batch a statement takes: as configured when unpaced; about half a second of work when paced. */
   batch(configured: number): number {
     if (!this.paced) return configured;
-    return Math.max(1, Math.min(configured, Math.ceil((this.perSecond as number) / 2)));
+    return Math.max(1, Math.min(configured, Math.ceil(this.perSecond / 2)));
   }
 }

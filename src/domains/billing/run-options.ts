@@ -11,8 +11,9 @@ export interface BillingOptions {
   /** Processor calls in flight at once. */
   concurrency: number;
   /**
-   * Units of work a run takes a second (charges created, retried or sent again; notices written),
-   * in small batches; unset or 0: as fast as the processor and the database allow (`RunPace`).
+   * Units of work a run takes a second (charges created or retried; notices written), in small
+   * batches; unset or 0: as fast as the processor and the database allow (`RunPace`). Recovery
+   * (reconciling, sending again what a crashed run left) is not paced.
    */
   pace?: number;
   /**
