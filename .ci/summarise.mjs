@@ -13,6 +13,8 @@ const exits = (process.env.SUITE_EXITS ?? '').split(' ').filter(Boolean).map(Num
 for (const [index, file] of process.argv.slice(2).entries()) {
   try {
     const report = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Number.isInteger(report.numPassedTests) || !Number.isInteger(report.numFailedTests))
+      throw new Error('not a vitest JSON report');
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
@@ -20,6 +22,23 @@ for (const [index, file] of process.argv.slice(2).entries()) {
     for (const suite of report.testResults ?? []) {
       if (suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'))
         failed++;
+    }
+    // Named here, near the end, because only the tail of a long CI log may be shown.
+    for (const suite of report.testResults ?? []) {
+      const name = String(suite.name ?? '').replace(`${process.cwd()}/`, '');
+      for (const test of suite.assertionResults ?? []) {
+        if (test.status !== 'failed') continue;
+        const why = String(test.failureMessages?.[0] ?? '')
+          .split('\n')[0]
+          .slice(0, 300);
+        console.log(`FAILED ${name} > ${test.fullName}: ${why}`);
+      }
+      if (suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'))
+        console.log(
+          `FAILED ${name}: ${String(suite.message ?? '')
+            .split('\n')[0]
+            .slice(0, 300)}`,
+        );
     }
     const exit = exits[index] ?? 0;
     const outside = exit !== 0 && report.numFailedTests === 0 ? 1 : 0;
