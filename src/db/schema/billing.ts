@@ -32,7 +32,13 @@ export const billingSchedule = pgTable(
       .references(() => memberships.id),
     nextChargeAt: timestamp('next_charge_at', { withTimezone: true }),
   },
-  (t) => [index('billing_schedule_due_idx').on(t.nextChargeAt).where(sql`${t.nextChargeAt} is not null`)],
+  // The membership too: the run's notices are read in this order, a batch at a time from where the
+  // last ended (a cursor on both); the charges due are read by the first column alone.
+  (t) => [
+    index('billing_schedule_due_idx')
+      .on(t.nextChargeAt, t.membershipId)
+      .where(sql`${t.nextChargeAt} is not null`),
+  ],
 );
 
 /**

@@ -2,12 +2,12 @@ import type { Database } from '../../db/client.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ChargeAttempts } from './attempts.ts';
 import type { BillingMessages } from './messages.ts';
+import { writeUpcomingNotices } from './notices.ts';
 import type { BillingRepository } from './repository.ts';
 import {
   type BatchSource,
   type BillingOptions,
   emptySummary,
-  NOTICE_LEAD_DAYS,
   NOTICE_LOOK_AHEAD_DAYS,
   type RunSummary,
 } from './run-options.ts';
@@ -105,18 +105,14 @@ export class ClockedRun {
       summary.retried += claimed.length;
       return { claimed, work: claimed.length };
     });
-    for (;;) {
-      const written = await this.db.transaction(async (tx) => {
-        const upcoming = await this.repository.upcomingWithoutNotice(tx, {
-          at,
-          lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
-          limit: batch,
-          scope,
-        });
-        summary.notices += await this.messages.notices(tx, upcoming, NOTICE_LEAD_DAYS, this.clock.now());
-        return upcoming.length;
-      });
-      if (written < batch) return;
-    }
+    summary.notices += await writeUpcomingNotices(
+      { db: this.db, repository: this.repository, messages: this.messages },
+      {
+        at,
+        batchSize: batch,
+        now: () => this.clock.now(),
+        scope,
+      },
+    );
   }
 }

@@ -461,26 +461,26 @@ export class BillingRepository {
       after?: { chargeAt: Date; membershipId: string };
     },
   ): Promise<UpcomingCharge[]> {
+    // In the schedule's own order (its index on (next_charge_at, membership_id)), so a batch reads
+    // the index from the cursor on and stops at its limit: ordering by the joined membership's id
+    // sorted the whole look-ahead for each batch, from disk at a million memberships.
     return rows<UpcomingCharge>(
       executor,
       sql`
-      with upcoming as (
-        select m.id, m.number, s.next_charge_at, m.card_last4, pv.price_total_centavos as total,
-          'charge_notice:' || m.id || ':' || to_char(s.next_charge_at at time zone ${TZ}, 'YYYY-MM') as subject_key
-        from billing_schedule s
-        join memberships m on m.id = s.membership_id
-        join plan_versions pv on pv.id = m.plan_version_id
-        where s.next_charge_at > ${p.at}
-          and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
-          and m.state in ('trial', 'active', 'past_due')
-          and ${membershipInScope('m', p.scope ?? null)}
-          ${p.after ? sql`and (s.next_charge_at, m.id) > (${p.after.chargeAt}::timestamptz, ${p.after.membershipId}::uuid)` : sql``}
-      )
-      select u.id as "membershipId", u.number as "membershipNumber", u.next_charge_at as "chargeAt",
-        u.total as "amountCentavos", u.card_last4 as "cardLast4", u.subject_key as "subjectKey"
-      from upcoming u
-      where not exists (select 1 from notifications n where n.subject_key = u.subject_key)
-      order by u.next_charge_at, u.id
+      select m.id as "membershipId", m.number as "membershipNumber", s.next_charge_at as "chargeAt",
+        pv.price_total_centavos as "amountCentavos", m.card_last4 as "cardLast4", k.subject_key as "subjectKey"
+      from billing_schedule s
+      join memberships m on m.id = s.membership_id
+      join plan_versions pv on pv.id = m.plan_version_id
+      cross join lateral (select 'charge_notice:' || s.membership_id || ':'
+        || to_char(s.next_charge_at at time zone ${TZ}, 'YYYY-MM') as subject_key) k
+      where s.next_charge_at > ${p.at}
+        and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
+        ${p.after ? sql`and (s.next_charge_at, s.membership_id) > (${p.after.chargeAt}::timestamptz, ${p.after.membershipId}::uuid)` : sql``}
+        and m.state in ('trial', 'active', 'past_due')
+        and ${membershipInScope('m', p.scope ?? null)}
+        and not exists (select 1 from notifications n where n.subject_key = k.subject_key)
+      order by s.next_charge_at, s.membership_id
       limit ${p.limit}`,
     );
   }

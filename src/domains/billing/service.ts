@@ -18,6 +18,7 @@ import { type AnswerImportReport, DirectDebits, type ImportOptions } from './dir
 import { type ChargeTotals, EXPORT_BATCH, FinanceCharges } from './finance-charges.ts';
 import { FinanceRefunds, type RefundExportQuery } from './finance-refunds.ts';
 import type { BillingMessages } from './messages.ts';
+import { writeUpcomingNotices } from './notices.ts';
 import { RunPace } from './pace.ts';
 import './errors.ts';
 import { RunLiveness } from './liveness.ts';
@@ -34,8 +35,6 @@ import {
   checkBillingOptions,
   DEFAULT_BILLING_OPTIONS,
   emptySummary,
-  NOTICE_LEAD_DAYS,
-  NOTICE_LOOK_AHEAD_DAYS,
   RUN_MAX_SECONDS,
   type RunOptions,
   type RunSummary,
@@ -275,7 +274,15 @@ export class BillingService {
         await this.attempts.resendPending(runId, at, summary, options, progress);
       });
       summary.refundsCompleted = await this.refunds.completePendingRefunds();
-      summary.notices = await this.writeNotices(at, pace);
+      summary.notices = await writeUpcomingNotices(
+        { db: this.db, repository: this.repository, messages: this.messages },
+        {
+          at,
+          batchSize: this.options.batchSize,
+          now: () => this.clock.now(),
+          pace,
+        },
+      );
       await heartbeat.stop();
       summary.durationMs = Date.now() - started;
       await this.runsRepository.finishRun(this.db, runId, {
@@ -303,34 +310,6 @@ export class BillingService {
         .catch(() => {});
       this.runFinished({ status: 'failed', trigger: options.trigger, durationMs: summary.durationMs });
       throw error;
-    }
-  }
-
-  /**
-   * The notices of the charges coming within the look-ahead (LFPC art. 76 Bis), batch by batch,
-   * each to go out `NOTICE_LEAD_DAYS` before its charge. A run that is late writes them anyway, to
-   * go out at once; a notice already written is never written again.
-   */
-  private async writeNotices(at: Date, pace: RunPace): Promise<number> {
-    const limit = pace.batch(this.options.batchSize);
-    let written = 0;
-    let after: { chargeAt: Date; membershipId: string } | undefined;
-    for (;;) {
-      await pace.wait();
-      const batch = await this.db.transaction(async (tx) => {
-        const upcoming = await this.repository.upcomingWithoutNotice(tx, {
-          at,
-          lookAheadDays: NOTICE_LOOK_AHEAD_DAYS,
-          limit,
-          ...(after ? { after } : {}),
-        });
-        written += await this.messages.notices(tx, upcoming, NOTICE_LEAD_DAYS, this.clock.now());
-        return upcoming;
-      });
-      pace.count(batch.length);
-      const last = batch.at(-1);
-      if (!last || batch.length < limit) return written;
-      after = { chargeAt: last.chargeAt, membershipId: last.membershipId };
     }
   }
 

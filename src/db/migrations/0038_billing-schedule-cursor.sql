@@ -1,0 +1,2 @@
+DROP INDEX "billing_schedule_due_idx";--> statement-breakpoint
+CREATE INDEX "billing_schedule_due_idx" ON "billing_schedule" USING btree ("next_charge_at","membership_id") WHERE "billing_schedule"."next_charge_at" is not null;
