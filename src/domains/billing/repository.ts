@@ -73,6 +73,43 @@ function membershipIdInScope(column: string, scope: TestClockScope) {
     : sql`${sql.raw(column)} in (select id from memberships where test_clock_id = ${scope})`;
 }
 
+/** Where `upcomingWithoutNotice` looks: a batch of the charges coming within the look-ahead. */
+export interface UpcomingNoticesQuery {
+  at: Date;
+  lookAheadDays: number;
+  limit: number;
+  scope?: TestClockScope;
+  /**
+   * Where the previous batch of this run ended (its last charge): only charges after it. Each
+   * batch then reads its own rows, not the whole look-ahead again (a week of the calendar, all
+   * but a day of it noticed already); a charge moved before it is the next day's run's.
+   */
+  after?: { chargeAt: Date; membershipId: string };
+}
+
+/** `upcomingWithoutNotice`'s statement (its plan is tested: test/notices-plan.test.ts). */
+export function upcomingWithoutNoticeStatement(p: UpcomingNoticesQuery) {
+  // In the schedule's own order (its index on (next_charge_at, membership_id)), so a batch reads
+  // the index from the cursor on and stops at its limit: ordering by the joined membership's id
+  // sorted the whole look-ahead for each batch, from disk at a million memberships.
+  return sql`
+      select m.id as "membershipId", m.number as "membershipNumber", s.next_charge_at as "chargeAt",
+        pv.price_total_centavos as "amountCentavos", m.card_last4 as "cardLast4", k.subject_key as "subjectKey"
+      from billing_schedule s
+      join memberships m on m.id = s.membership_id
+      join plan_versions pv on pv.id = m.plan_version_id
+      cross join lateral (select 'charge_notice:' || s.membership_id || ':'
+        || to_char(s.next_charge_at at time zone ${TZ}, 'YYYY-MM') as subject_key) k
+      where s.next_charge_at > ${p.at}
+        and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
+        ${p.after ? sql`and (s.next_charge_at, s.membership_id) > (${p.after.chargeAt}::timestamptz, ${p.after.membershipId}::uuid)` : sql``}
+        and m.state in ('trial', 'active', 'past_due')
+        and ${membershipInScope('m', p.scope ?? null)}
+        and not exists (select 1 from notifications n where n.subject_key = k.subject_key)
+      order by s.next_charge_at, s.membership_id
+      limit ${p.limit}`;
+}
+
 /** How debit cards are charged (`BillingOptions.directDebit`). */
 export type DirectDebitMode = 'gateway' | 'file';
 
@@ -446,43 +483,8 @@ export class BillingRepository {
    * yet, a batch at a time: the notice is keyed by membership and period, so a later run finds it
    * and skips the membership.
    */
-  async upcomingWithoutNotice(
-    executor: Executor,
-    p: {
-      at: Date;
-      lookAheadDays: number;
-      limit: number;
-      scope?: TestClockScope;
-      /**
-       * Where the previous batch of this run ended (its last charge): only charges after it. Each
-       * batch then reads its own rows, not the whole look-ahead again (a week of the calendar, all
-       * but a day of it noticed already); a charge moved before it is the next day's run's.
-       */
-      after?: { chargeAt: Date; membershipId: string };
-    },
-  ): Promise<UpcomingCharge[]> {
-    // In the schedule's own order (its index on (next_charge_at, membership_id)), so a batch reads
-    // the index from the cursor on and stops at its limit: ordering by the joined membership's id
-    // sorted the whole look-ahead for each batch, from disk at a million memberships.
-    return rows<UpcomingCharge>(
-      executor,
-      sql`
-      select m.id as "membershipId", m.number as "membershipNumber", s.next_charge_at as "chargeAt",
-        pv.price_total_centavos as "amountCentavos", m.card_last4 as "cardLast4", k.subject_key as "subjectKey"
-      from billing_schedule s
-      join memberships m on m.id = s.membership_id
-      join plan_versions pv on pv.id = m.plan_version_id
-      cross join lateral (select 'charge_notice:' || s.membership_id || ':'
-        || to_char(s.next_charge_at at time zone ${TZ}, 'YYYY-MM') as subject_key) k
-      where s.next_charge_at > ${p.at}
-        and s.next_charge_at <= ${p.at}::timestamptz + make_interval(days => ${p.lookAheadDays}::int)
-        ${p.after ? sql`and (s.next_charge_at, s.membership_id) > (${p.after.chargeAt}::timestamptz, ${p.after.membershipId}::uuid)` : sql``}
-        and m.state in ('trial', 'active', 'past_due')
-        and ${membershipInScope('m', p.scope ?? null)}
-        and not exists (select 1 from notifications n where n.subject_key = k.subject_key)
-      order by s.next_charge_at, s.membership_id
-      limit ${p.limit}`,
-    );
+  async upcomingWithoutNotice(executor: Executor, p: UpcomingNoticesQuery): Promise<UpcomingCharge[]> {
+    return rows<UpcomingCharge>(executor, upcomingWithoutNoticeStatement(p));
   }
 
   /**
