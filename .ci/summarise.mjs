@@ -18,27 +18,22 @@ for (const [index, file] of process.argv.slice(2).entries()) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    // A file that failed to load has no tests counted: count it as a failure.
-    for (const suite of report.testResults ?? []) {
-      if (suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'))
-        failed++;
-    }
-    // Named here, near the end, because only the tail of a long CI log may be shown.
+    // Each failure is named here, near the end, because only the tail of a long CI log may be shown.
+    const firstLine = (text) =>
+      String(text ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
     for (const suite of report.testResults ?? []) {
       const name = String(suite.name ?? '').replace(`${process.cwd()}/`, '');
-      for (const test of suite.assertionResults ?? []) {
-        if (test.status !== 'failed') continue;
-        const why = String(test.failureMessages?.[0] ?? '')
-          .split('\n')[0]
-          .slice(0, 300);
-        console.log(`FAILED ${name} > ${test.fullName}: ${why}`);
+      const tests = suite.assertionResults ?? [];
+      for (const test of tests)
+        if (test.status === 'failed')
+          console.log(`FAILED ${name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+      // A file that failed to load has no tests counted: count it as a failure.
+      if (suite.status === 'failed' && tests.every((t) => t.status !== 'failed')) {
+        failed++;
+        console.log(`FAILED ${name}: ${firstLine(suite.message)}`);
       }
-      if (suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'))
-        console.log(
-          `FAILED ${name}: ${String(suite.message ?? '')
-            .split('\n')[0]
-            .slice(0, 300)}`,
-        );
     }
     const exit = exits[index] ?? 0;
     const outside = exit !== 0 && report.numFailedTests === 0 ? 1 : 0;
